@@ -1,0 +1,233 @@
+#pragma once
+// Every wire message of Plenum's session protocol, in the order of DESIGN §4–§5.
+// Read this file to learn the protocol. The CBOR encoding and its limits live beside it
+// (codec.h, limits.h); handlers live in core/session.
+//
+// Seed 004 = US 7,987,233 (dynamically designated session manager), in ../shared/seeds.
+
+#include "protocol/ids.h"
+
+#include <QList>
+#include <QString>
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <variant>
+
+namespace plenum::protocol {
+
+inline constexpr std::uint32_t kProtocolVersion = 1;
+
+// A roster's place in history. Compared lexicographically: epoch first (DESIGN §5).
+struct RosterStamp {
+    std::uint64_t epoch = 0;
+    std::uint64_t version = 0;
+    friend constexpr auto operator<=>(const RosterStamp&, const RosterStamp&) = default;
+};
+
+// Self-declared capability class; the high bits of an election bid (DESIGN §5).
+enum class DeviceClass : std::uint8_t { Phone = 0, Laptop = 1, Desktop = 2, Wired = 3 };
+
+// Status codes (DESIGN §4, seed 004). Every failure reaches the person who asked, in words.
+enum class Code : std::uint16_t {
+    Ok = 200,
+    Accepted = 202,        // REFER taken; NOTIFY follows
+    Forbidden = 403,       // access rules (invite-only, block list) or a bad ticket
+    NotFound = 404,        // no such session
+    Timeout = 408,         // the invitee or an endpoint did not answer in time
+    Offline = 480,         // offline, or blocked (blocking looks like offline)
+    AlreadyHere = 486,     // already in the session
+    OneToOneOnly = 488,    // a downlevel peer (no `multiparty`) is in, or is the invitee
+    Full = 503,            // capacity reached, or the SM has lost its lease (§5.1 rule 3)
+    Declined = 603,        // the invitee said no
+    SessionNotKnown = 610, // an endpoint does not know the session (it left)
+};
+
+// One roster entry: an account and the device that currently represents it.
+struct MemberInfo {
+    DeviceId device;
+    AccountId account;
+    QString name;
+    DeviceClass deviceClass = DeviceClass::Desktop;
+    bool multiparty = true; // a downlevel device gets one-to-one sessions only
+    friend bool operator==(const MemberInfo&, const MemberInfo&) = default;
+};
+
+// A full roster at one stamp.
+struct RosterSnapshot {
+    RosterStamp at;
+    DeviceId sm;
+    QList<MemberInfo> members;
+    friend bool operator==(const RosterSnapshot&, const RosterSnapshot&) = default;
+};
+
+// One roster change, as ROSTER carries it (DESIGN §4 "Roster sync").
+struct RosterChange {
+    enum class Kind : std::uint8_t { Add = 0, Remove = 1 };
+    enum class Reason : std::uint8_t { Joined = 0, Left = 1, Crashed = 2, Unreachable = 3 };
+    Kind kind = Kind::Add;
+    Reason reason = Reason::Joined;
+    MemberInfo member;
+    friend bool operator==(const RosterChange&, const RosterChange&) = default;
+};
+
+// Admission ticket signed by the SM over (sid, epoch, version, joiner) (§5.1 rule 6).
+struct Ticket {
+    SessionId sid;
+    RosterStamp at;
+    DeviceId joiner;
+    DeviceId sm;
+    QByteArray signature;
+    friend bool operator==(const Ticket&, const Ticket&) = default;
+};
+
+// The bytes an SM signs for a ticket: a fixed layout, independent of CBOR.
+QByteArray ticketSigningBytes(const Ticket& ticket);
+
+// ---- message bodies -------------------------------------------------------------------
+
+// HELLO: first message on every link; announces capabilities and liveness (§5.1 rule 2).
+struct Hello {
+    MemberInfo self;
+    std::uint32_t pingIntervalMs = 250;
+};
+// PING: liveness; its header lets a stale peer notice a newer epoch (§5.1 rule 1).
+struct Ping {};
+// INVITE: SM -> invitee, with the exact current EndPoints and the SM (seed 004, INVITE).
+struct Invite {
+    QList<MemberInfo> endpoints;
+    Ticket ticket;
+    std::optional<DeviceId> referredBy; // the member whose REFER caused this invite
+    QString inviterName;                // who the invitee sees as asking
+};
+// Invitee -> SM: 200 accept, 603 declined, 480 offline/blocked, 488 one-to-one only.
+struct InviteAnswer {
+    Code code = Code::Ok;
+    MemberInfo invitee;
+};
+// CANCEL: SM -> invitee; the invitation is withdrawn (another device accepted, or it timed out).
+struct Cancel {
+    Code code = Code::Timeout;
+};
+// REFER: a member asks the SM to invite someone (seed 004); only the SM ever invites.
+struct Refer {
+    std::uint32_t referId = 0;
+    AccountId account;
+    QList<DeviceId> devices; // every online device of the account rings; the first to accept joins
+};
+// 202: the SM took the REFER; a NOTIFY with the result follows.
+struct ReferAccepted {
+    std::uint32_t referId = 0;
+};
+// NOTIFY: the result of a REFER, sent only after the outcome is committed (§5.1 rule 4).
+struct Notify {
+    std::uint32_t referId = 0;
+    Code code = Code::Ok;
+    DeviceId device; // the device that joined (on 200) or the one that failed
+};
+// JOIN: invitee -> each endpoint, with the SM's ticket (seed 004 JOIN; §5.1 rule 6).
+struct Join {
+    Ticket ticket;
+    MemberInfo joiner;
+};
+// 200 / 610 Session Not Known / 403 bad ticket.
+struct JoinAnswer {
+    Code code = Code::Ok;
+};
+// JOINED: invitee -> SM once every endpoint answered; `linked` = who it linked to (§5.1 rule 5).
+struct Joined {
+    RosterStamp endpointsAt;
+    QList<DeviceId> linked;
+    QList<DeviceId> unknown; // endpoints that answered 610
+};
+// ENDPOINTS: SM -> invitee, a delta when the roster changed during its admission.
+struct Endpoints {
+    RosterStamp at;
+    QList<MemberInfo> add;
+    QList<DeviceId> remove;
+};
+// ROSTER: a proposed change (delta on `base`) or a full snapshot (DESIGN §4 "Roster sync").
+struct Roster {
+    RosterStamp base; // for a delta: the roster it applies to
+    RosterStamp at;   // the stamp after applying it
+    DeviceId sm;
+    bool full = false;
+    bool committed = false; // a full snapshot of a roster that a majority acknowledged
+    RosterChange change;    // when !full
+    QList<MemberInfo> members; // when full
+};
+// Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
+struct RosterAck {
+    RosterStamp at;
+};
+// COMMIT: SM -> members; the roster at `at` is committed.
+struct Commit {
+    RosterStamp at;
+};
+// A peer that sees a gap asks any member for a full snapshot (DESIGN §4).
+struct SnapshotRequest {};
+// BYE: leave (to all), removal told (§5.1 rule 7), or a failed join cancelling partial links.
+struct Bye {
+    enum class Reason : std::uint8_t { Leave = 0, Removed = 1, JoinFailed = 2 };
+    Reason reason = Reason::Leave;
+};
+// REJOIN: a restarted or removed device asks the SM to readmit it (DESIGN §4).
+struct Rejoin {
+    MemberInfo self;
+};
+// A member tells the SM that its link to `peer` went down or came back (failure suspicion).
+struct LinkReport {
+    DeviceId peer;
+    bool down = true;
+};
+// REQUEST_SM: a member that lost the SM bids for epoch+1 (seed 004 REQUESTRM; DESIGN §5).
+struct RequestSm {
+    std::uint64_t epoch = 0; // the epoch it wants to lead
+    std::uint64_t bid = 0;   // capability class in the high bits, random low bits
+    RosterStamp accepted;    // its newest roster on disk, for the up-to-date check
+};
+// The answer to REQUEST_SM. allow=true at most once per epoch, written to disk first.
+struct Vote {
+    enum class Refusal : std::uint8_t { None = 0, SmAlive, AlreadyVoted, OutOfDate, NotMember, StaleEpoch };
+    std::uint64_t epoch = 0;
+    bool allow = false;
+    Refusal refusal = Refusal::None;
+};
+// SET_SM: the winner announces itself for the epoch (seed 004 SETRM).
+struct SetSm {
+    std::uint64_t epoch = 0;
+};
+// STALE: the answer to a control message from an older epoch; the header names the SM (rule 1).
+struct Stale {};
+// A failure answer in words (404 no such session, 503 full or no lease, 403 forbidden).
+struct ErrorReply {
+    Code code = Code::NotFound;
+    QString reason;
+};
+
+using Body = std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify,
+                          Join, JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit,
+                          SnapshotRequest, Bye, Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale,
+                          ErrorReply>;
+
+// Every message header carries (sid, epoch, version) and the SM the sender follows
+// (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.
+struct Header {
+    SessionId sid;
+    std::uint64_t epoch = 0;
+    std::uint64_t version = 0;
+    DeviceId sm;
+};
+
+struct Message {
+    Header header;
+    Body body;
+};
+
+// The wire name of a body type ("INVITE", "REQUEST_SM", ...), for logs and errors.
+const char* messageName(const Body& body);
+// A sentence for a status code ("declined", "is offline", "the group is full", ...).
+QString codeText(Code code);
+
+} // namespace plenum::protocol
