@@ -3,6 +3,7 @@
 // DER public key (DESIGN §2), so an id alone authenticates the device or account.
 
 #include <QByteArray>
+#include <QHashFunctions>
 #include <QString>
 
 #include <algorithm>
@@ -69,7 +70,8 @@ using DeviceId = FixedId<32, DeviceIdTag>;
 using AccountId = FixedId<32, AccountIdTag>;
 using SessionId = FixedId<16, SessionIdTag>;
 
-template <std::size_t N, typename Tag> inline size_t qHash(const FixedId<N, Tag>& id, size_t seed = 0)
+template <std::size_t N, typename Tag>
+inline size_t qHash(const FixedId<N, Tag>& id, size_t seed = 0)
 {
     return qHashBits(id.bytes().data(), N, seed);
 }

@@ -72,6 +72,17 @@ struct RosterChange {
     friend bool operator==(const RosterChange&, const RosterChange&) = default;
 };
 
+// The SM's rule set (DESIGN §4): travels in INVITE so any member can become SM and keep it.
+struct SessionRules {
+    std::uint32_t capacity = 8; // seats, counting reserved ones
+    bool inviteOnly = false;    // only the creator's account may invite (REFERs get 403)
+    QList<AccountId> allow;     // when not empty: only these accounts may be admitted
+    QList<AccountId> block;     // never admitted (403)
+    std::uint64_t endsAtMs = 0; // maximum duration: no admission after this time (0 = none)
+    AccountId owner;            // the creator's account
+    friend bool operator==(const SessionRules&, const SessionRules&) = default;
+};
+
 // Admission ticket signed by the SM over (sid, epoch, version, joiner) (§5.1 rule 6).
 struct Ticket {
     SessionId sid;
@@ -100,6 +111,7 @@ struct Invite {
     Ticket ticket;
     std::optional<DeviceId> referredBy; // the member whose REFER caused this invite
     QString inviterName;                // who the invitee sees as asking
+    SessionRules rules;
 };
 // Invitee -> SM: 200 accept, 603 declined, 480 offline/blocked, 488 one-to-one only.
 struct InviteAnswer {
@@ -153,8 +165,8 @@ struct Roster {
     RosterStamp at;   // the stamp after applying it
     DeviceId sm;
     bool full = false;
-    bool committed = false; // a full snapshot of a roster that a majority acknowledged
-    RosterChange change;    // when !full
+    bool committed = false;    // a full snapshot of a roster that a majority acknowledged
+    RosterChange change;       // when !full
     QList<MemberInfo> members; // when full
 };
 // Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
@@ -189,7 +201,14 @@ struct RequestSm {
 };
 // The answer to REQUEST_SM. allow=true at most once per epoch, written to disk first.
 struct Vote {
-    enum class Refusal : std::uint8_t { None = 0, SmAlive, AlreadyVoted, OutOfDate, NotMember, StaleEpoch };
+    enum class Refusal : std::uint8_t {
+        None = 0,
+        SmAlive,
+        AlreadyVoted,
+        OutOfDate,
+        NotMember,
+        StaleEpoch
+    };
     std::uint64_t epoch = 0;
     bool allow = false;
     Refusal refusal = Refusal::None;
@@ -206,10 +225,10 @@ struct ErrorReply {
     QString reason;
 };
 
-using Body = std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify,
-                          Join, JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit,
-                          SnapshotRequest, Bye, Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale,
-                          ErrorReply>;
+using Body =
+    std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
+                 JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
+                 Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale, ErrorReply>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

@@ -1,0 +1,69 @@
+#include "session/election.h"
+
+#include <algorithm>
+
+namespace plenum::session {
+
+std::uint64_t Election::makeBid(protocol::DeviceClass cls, std::uint64_t random)
+{
+    return (static_cast<std::uint64_t>(cls) << 56) | (random & 0x00FFFFFFFFFFFFFFull);
+}
+
+bool Election::beats(const Candidate& a, const DeviceId& aId, const Candidate& b,
+                     const DeviceId& bId)
+{
+    if (a.bid != b.bid) return a.bid > b.bid;
+    return aId > bId;
+}
+
+std::optional<DeviceId> Election::best(const protocol::RosterStamp& mine,
+                                       const QSet<DeviceId>& voters) const
+{
+    if (!round_) return std::nullopt;
+    std::optional<DeviceId> bestId;
+    const Candidate* bestC = nullptr;
+    for (const auto& [id, c] : round_->seen) {
+        if (c.accepted < mine || !voters.contains(id)) continue;
+        if (!bestC || beats(c, id, *bestC, *bestId)) {
+            bestId = id;
+            bestC = &c;
+        }
+    }
+    return bestId;
+}
+
+bool Election::record(const DeviceId& from, std::uint64_t epoch, const Candidate& candidate)
+{
+    highestSeen_ = std::max(highestSeen_, epoch);
+    if (round_ && round_->epoch == epoch) {
+        round_->seen[from] = candidate;
+        return true;
+    }
+    if (!round_ || epoch > round_->epoch) pending_[epoch][from] = candidate;
+    return false;
+}
+
+void Election::open(std::uint64_t epoch, Millis windowEnd)
+{
+    round_ = Round{};
+    round_->epoch = epoch;
+    round_->windowEnd = windowEnd;
+    highestSeen_ = std::max(highestSeen_, epoch);
+    if (auto it = pending_.find(epoch); it != pending_.end()) round_->seen = it->second;
+    forgetRequestsUpTo(epoch);
+}
+
+std::uint64_t Election::nextEpoch(std::uint64_t currentEpoch) const
+{
+    std::uint64_t e = std::max({currentEpoch, votedEpoch_, round_ ? round_->epoch : 0});
+    // Join a higher round someone else already opened rather than outbid it.
+    if (highestSeen_ > e) return highestSeen_;
+    return e + 1;
+}
+
+void Election::forgetRequestsUpTo(std::uint64_t epoch)
+{
+    pending_.erase(pending_.begin(), pending_.upper_bound(epoch));
+}
+
+} // namespace plenum::session

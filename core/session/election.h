@@ -1,0 +1,86 @@
+#pragma once
+// Election bookkeeping (DESIGN §5, seed 004 REQUESTRM/SETRM): one round per epoch, bids
+// seen, allows collected, and the one final vote per epoch. Decisions that send messages
+// live in Session; this class holds the state and the pure choices.
+
+#include "protocol/messages.h"
+#include "session/clock.h"
+
+#include <QSet>
+
+#include <map>
+#include <optional>
+
+namespace plenum::session {
+
+struct Candidate {
+    std::uint64_t bid = 0;
+    protocol::RosterStamp accepted;
+};
+
+class Election {
+public:
+    struct Round {
+        std::uint64_t epoch = 0;
+        Millis windowEnd = 0;
+        bool voted = false;
+        std::map<DeviceId, Candidate> seen;
+        QSet<DeviceId> allows;
+        QSet<DeviceId> refusals;
+    };
+
+    // Capability class in the high byte, random low bits (DESIGN §5 "Bid").
+    static std::uint64_t makeBid(protocol::DeviceClass cls, std::uint64_t random);
+    // Higher bid wins; a tie goes to the larger DeviceId.
+    static bool beats(const Candidate& a, const DeviceId& aId, const Candidate& b,
+                      const DeviceId& bId);
+
+    // The best candidate of the round that passes the up-to-date check against `mine`
+    // and is in `voters` (Raft's rule: never vote for an older roster).
+    std::optional<DeviceId> best(const protocol::RosterStamp& mine,
+                                 const QSet<DeviceId>& voters) const;
+
+    // Remembers a request; returns true when it belongs to the current round.
+    bool record(const DeviceId& from, std::uint64_t epoch, const Candidate& candidate);
+    // Opens a round for `epoch`, pulling in requests already seen for it.
+    void open(std::uint64_t epoch, Millis windowEnd);
+    void close()
+    {
+        round_.reset();
+        failedRounds_ = 0;
+    }
+    // The epoch a new round should target, above everything seen or voted.
+    std::uint64_t nextEpoch(std::uint64_t currentEpoch) const;
+
+    bool canVote(std::uint64_t epoch) const { return epoch > votedEpoch_; }
+    void recordVote(std::uint64_t epoch, const DeviceId& candidate)
+    {
+        votedEpoch_ = epoch;
+        votedFor_ = candidate;
+    }
+    bool votedFor(std::uint64_t epoch, const DeviceId& candidate) const
+    {
+        return votedEpoch_ == epoch && votedFor_ == candidate;
+    }
+    std::uint64_t votedEpoch() const { return votedEpoch_; }
+    const DeviceId& votedFor() const { return votedFor_; }
+    void restoreVote(std::uint64_t epoch, const DeviceId& candidate)
+    {
+        recordVote(epoch, candidate);
+    }
+
+    Round* round() { return round_ ? &*round_ : nullptr; }
+    int failedRounds() const { return failedRounds_; }
+    void roundFailed() { ++failedRounds_; }
+    void forgetRequestsUpTo(std::uint64_t epoch);
+
+private:
+    std::optional<Round> round_;
+    std::map<std::uint64_t, std::map<DeviceId, Candidate>> pending_;
+    std::uint64_t highestSeen_ = 0;
+    std::uint64_t votedEpoch_ = 0;
+    DeviceId votedFor_;
+    int failedRounds_ = 0;
+};
+
+} // namespace plenum::session

@@ -1,0 +1,51 @@
+#include "session/roster.h"
+
+#include <algorithm>
+
+namespace plenum::session {
+
+bool contains(const RosterSnapshot& roster, const DeviceId& device)
+{
+    return std::any_of(roster.members.begin(), roster.members.end(),
+                       [&](const MemberInfo& m) { return m.device == device; });
+}
+
+std::optional<MemberInfo> member(const RosterSnapshot& roster, const DeviceId& device)
+{
+    for (const MemberInfo& m : roster.members)
+        if (m.device == device) return m;
+    return std::nullopt;
+}
+
+QSet<DeviceId> deviceSet(const RosterSnapshot& roster)
+{
+    QSet<DeviceId> out;
+    for (const MemberInfo& m : roster.members)
+        out.insert(m.device);
+    return out;
+}
+
+void normalize(RosterSnapshot& roster)
+{
+    std::sort(roster.members.begin(), roster.members.end(),
+              [](const MemberInfo& a, const MemberInfo& b) { return a.device < b.device; });
+}
+
+RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& change, RosterStamp at,
+                           const DeviceId& sm)
+{
+    RosterSnapshot next = roster;
+    next.at = at;
+    next.sm = sm;
+    next.members.removeIf([&](const MemberInfo& m) { return m.device == change.member.device; });
+    if (change.kind == RosterChange::Kind::Add) next.members.append(change.member);
+    normalize(next);
+    return next;
+}
+
+int majorityOf(int voters)
+{
+    return voters / 2 + 1;
+}
+
+} // namespace plenum::session

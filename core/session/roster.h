@@ -1,0 +1,28 @@
+#pragma once
+// Roster arithmetic on protocol::RosterSnapshot: membership, deltas and majorities.
+
+#include "protocol/messages.h"
+
+#include <QSet>
+
+#include <optional>
+
+namespace plenum::session {
+
+using protocol::MemberInfo;
+using protocol::RosterChange;
+using protocol::RosterSnapshot;
+using protocol::RosterStamp;
+
+bool contains(const RosterSnapshot& roster, const DeviceId& device);
+std::optional<MemberInfo> member(const RosterSnapshot& roster, const DeviceId& device);
+QSet<DeviceId> deviceSet(const RosterSnapshot& roster);
+// The roster after `change`, at `at` (members kept sorted by DeviceId so every copy is equal).
+RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& change, RosterStamp at,
+                           const DeviceId& sm);
+// Sorts members by DeviceId: the canonical form every copy of a roster uses.
+void normalize(RosterSnapshot& roster);
+// More than half of `voters` (DESIGN §5: a majority of the latest roster, leavers excluded).
+int majorityOf(int voters);
+
+} // namespace plenum::session

@@ -1,0 +1,750 @@
+// Session: construction, plumbing, header checks (§5.1 rules 1–2), dispatch, links, timers
+// and roster replication. Admission, the join procedure and the election live in
+// sessionadmission.cpp, sessionjoin.cpp and sessionelection.cpp.
+#include "session/session.h"
+
+#include "session/roster.h"
+
+#include <algorithm>
+
+namespace plenum::session {
+
+using namespace protocol;
+
+Session::Session(const SessionConfig& config, const MemberInfo& self, const SessionId& sid,
+                 SessionDeps deps)
+    : config_(config), self_(self), sid_(sid), deps_(std::move(deps))
+{
+}
+
+std::unique_ptr<Session> Session::create(const SessionConfig& config, const MemberInfo& self,
+                                         const SessionId& sid, SessionDeps deps, Millis now)
+{
+    std::unique_ptr<Session> s(new Session(config, self, sid, std::move(deps)));
+    RosterSnapshot roster;
+    roster.at = {1, 1};
+    roster.sm = self.device;
+    roster.members = {self};
+    s->rules_ = config.rules;
+    s->rules_.owner = self.account;
+    s->epoch_ = 1;
+    s->sm_ = self.device;
+    s->isSm_ = true;
+    s->smReady_ = true;
+    s->accepted_ = roster;
+    s->becomeMember(roster, now);
+    s->emitEvent(event::BecameSm{1});
+    s->emitEvent(event::RosterCommitted{roster, {}});
+    s->reschedule();
+    return s;
+}
+
+std::unique_ptr<Session> Session::restore(const SessionConfig& config, const MemberInfo& self,
+                                          const SessionRecord& record, SessionDeps deps, Millis now)
+{
+    std::unique_ptr<Session> s(new Session(config, self, record.sid, std::move(deps)));
+    s->rules_ = record.rules;
+    s->accepted_ = record.accepted;
+    s->committed_ = record.committed;
+    s->election_.restoreVote(record.votedEpoch, record.votedFor);
+    s->epoch_ = record.accepted.at.epoch;
+    s->sm_ = record.accepted.sm;
+    s->phase_ = Phase::Member;
+    if (record.accepted.sm == self.device) {
+        // It was SM of this epoch and may still be: resume, re-proposing what it had on disk.
+        // Others that elected a newer SM meanwhile make it step down (§5.1 rule 2).
+        s->isSm_ = true;
+        s->smReady_ = record.committed.at == record.accepted.at;
+        if (!s->smReady_) s->propose(record.accepted, std::nullopt, now);
+    } else {
+        s->timers_.arm(TimerKind::SmLink, now + config.detection);
+    }
+    for (const MemberInfo& m : s->accepted_.members)
+        if (m.device != self.device) s->deps_.out.openLink(s->sid_, m.device);
+    s->timers_.arm(TimerKind::Ping, now + config.pingInterval);
+    s->reschedule();
+    return s;
+}
+
+std::unique_ptr<Session> Session::invited(const SessionConfig& config, const MemberInfo& self,
+                                          const DeviceId& from, const Message& invite,
+                                          SessionDeps deps, Millis now)
+{
+    std::unique_ptr<Session> s(new Session(config, self, invite.header.sid, std::move(deps)));
+    s->phase_ = Phase::Invited;
+    s->onInvite(from, invite, now);
+    return s;
+}
+
+// ---------------------------------------------------------------------------- plumbing
+
+Header Session::header() const
+{
+    return Header{sid_, epoch_, committed_.at.version, sm()};
+}
+
+void Session::send(const DeviceId& to, Body body)
+{
+    if (to == self_.device) return;
+    deps_.out.send(to, Message{header(), std::move(body)});
+}
+
+void Session::sendToMembers(const Body& body, const QSet<DeviceId>& except)
+{
+    for (const MemberInfo& m : accepted_.members)
+        if (m.device != self_.device && !except.contains(m.device)) send(m.device, body);
+}
+
+SessionRecord Session::record() const
+{
+    SessionRecord r;
+    r.sid = sid_;
+    r.accepted = accepted_;
+    r.committed = committed_;
+    r.votedEpoch = election_.votedEpoch();
+    r.votedFor = election_.votedFor();
+    r.rules = rules_;
+    return r;
+}
+
+void Session::persist()
+{
+    if (phase_ == Phase::Member) deps_.out.persist(record());
+}
+
+void Session::reschedule()
+{
+    std::optional<Millis> next = timers_.earliest();
+    if (next == scheduled_) return;
+    scheduled_ = next;
+    if (next)
+        deps_.out.setTimer(sid_, *next);
+    else
+        deps_.out.cancelTimer(sid_);
+}
+
+QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
+{
+    QSet<DeviceId> out = deviceSet(roster);
+    out.subtract(departed_);
+    return out;
+}
+
+bool Session::hasLease(Millis now) const
+{
+    // §5.1 rule 3: an SM that has not heard from a majority for most of a detection time
+    // stops admitting. The margin keeps the lease shorter than the others' detection.
+    const QSet<DeviceId> v = voters(committed_);
+    int heard = v.contains(self_.device) ? 1 : 0;
+    const Millis fresh = now - config_.detection * 3 / 4;
+    for (const DeviceId& d : v) {
+        if (d == self_.device || !links_.contains(d)) continue;
+        if (lastHeard_.value(d, -1) >= fresh) ++heard;
+    }
+    return heard >= majorityOf(static_cast<int>(v.size()));
+}
+
+void Session::becomeMember(const RosterSnapshot& roster, Millis now)
+{
+    phase_ = Phase::Member;
+    accepted_ = roster;
+    committed_ = roster;
+    epoch_ = std::max(epoch_, roster.at.epoch);
+    if (!isSm_) {
+        sm_ = roster.sm;
+        lostSm_ = !links_.contains(roster.sm);
+        if (lostSm_) timers_.arm(TimerKind::SmLink, now + config_.detection);
+    }
+    persist();
+    for (const MemberInfo& m : roster.members)
+        if (m.device != self_.device) deps_.out.openLink(sid_, m.device);
+    timers_.arm(TimerKind::Ping, now + config_.pingInterval);
+}
+
+void Session::finish(Phase phase)
+{
+    QSet<DeviceId> peers = links_;
+    for (const MemberInfo& m : accepted_.members)
+        peers.insert(m.device);
+    if (join_) {
+        for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)
+            peers.insert(it.key());
+    }
+    for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
+        peers.insert(it.key());
+    peers.remove(self_.device);
+    for (const DeviceId& d : peers)
+        deps_.out.closeLink(sid_, d);
+    links_.clear();
+    if (phase_ == Phase::Member || phase == Phase::Gone) deps_.out.forget(sid_);
+    phase_ = phase;
+    isSm_ = false;
+    smReady_ = false;
+    queue_.clear();
+    admission_.reset();
+    proposal_.reset();
+    join_.reset();
+    pendingJoiners_.clear();
+    refers_.clear();
+    election_.close();
+    timers_.clear();
+}
+
+// ------------------------------------------------------------------------ header checks
+
+bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
+{
+    const Header& h = m.header;
+    if (phase_ != Phase::Member) return true;
+    if (h.epoch > epoch_) {
+        learnHigherEpoch(from, h, now);
+        // Messages that carry the new state themselves are still handled.
+        return std::holds_alternative<Roster>(m.body) || std::holds_alternative<SetSm>(m.body) ||
+               std::holds_alternative<Commit>(m.body) ||
+               std::holds_alternative<RequestSm>(m.body) || std::holds_alternative<Vote>(m.body) ||
+               std::holds_alternative<Bye>(m.body) || std::holds_alternative<Hello>(m.body) ||
+               std::holds_alternative<Ping>(m.body) || std::holds_alternative<Join>(m.body) ||
+               std::holds_alternative<Stale>(m.body);
+    }
+    if (h.epoch < epoch_ && h.epoch != 0) {
+        // §5.1 rule 1: an older epoch gets an answer naming the current SM and epoch.
+        if (!std::holds_alternative<Stale>(m.body) && contains(accepted_, from))
+            send(from, Stale{});
+        // Leaving, reports, pings and elections are meaningful whatever the epoch.
+        return std::holds_alternative<Bye>(m.body) || std::holds_alternative<LinkReport>(m.body) ||
+               std::holds_alternative<Refer>(m.body) || std::holds_alternative<Hello>(m.body) ||
+               std::holds_alternative<Ping>(m.body) || std::holds_alternative<RequestSm>(m.body) ||
+               std::holds_alternative<Vote>(m.body) ||
+               std::holds_alternative<InviteAnswer>(m.body) ||
+               std::holds_alternative<Joined>(m.body) || std::holds_alternative<Join>(m.body) ||
+               std::holds_alternative<SnapshotRequest>(m.body) ||
+               std::holds_alternative<Rejoin>(m.body);
+    }
+    return true;
+}
+
+void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now)
+{
+    // §5.1 rule 2: whoever sees a higher epoch steps down if it was SM and fetches a snapshot.
+    if (isSm_) stepDown(now);
+    epoch_ = h.epoch;
+    if (!h.sm.isNull() && h.sm != self_.device) {
+        election_.close();
+        timers_.disarm(TimerKind::BidWindow);
+        timers_.disarm(TimerKind::ElectionRetry);
+        regainSm(h.sm, h.epoch, now);
+    }
+    requestSnapshot(from);
+}
+
+void Session::stepDown(Millis now)
+{
+    if (!isSm_) return;
+    isSm_ = false;
+    smReady_ = false;
+    proposal_.reset();
+    timers_.disarm(TimerKind::Resend);
+    if (admission_) {
+        for (const DeviceId& d : admission_->request.devices)
+            send(d, Cancel{Code::Timeout});
+        timers_.disarm(TimerKind::InviteTimeout);
+    }
+    // Our own user's invitations survive as REFERs to the next SM; others re-send theirs.
+    std::deque<Request> old;
+    old.swap(queue_);
+    if (admission_) old.push_front(admission_->request);
+    admission_.reset();
+    for (Request& r : old) {
+        if (auto* a = std::get_if<AdmitRequest>(&r); a && !a->referrer && !a->rejoin)
+            refers_[nextReferId_++] = OutstandingRefer{a->account, a->devices};
+    }
+    downReports_.clear();
+    smLinkDownSince_.clear();
+    unreachableSince_.clear();
+    lostSm_ = true;
+    sm_ = DeviceId{};
+    for (const MemberInfo& m : accepted_.members)
+        timers_.disarm(TimerKind::Suspect, m.device);
+    timers_.arm(TimerKind::SmLink, now + config_.detection);
+}
+
+void Session::requestSnapshot(const DeviceId& from)
+{
+    send(from, SnapshotRequest{});
+}
+
+// ----------------------------------------------------------------------------- dispatch
+
+void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
+{
+    if (m.header.sid != sid_ || from == self_.device) return;
+    if (phase_ == Phase::Gone) return;
+    lastHeard_[from] = now;
+    if (checkHeader(from, m, now)) {
+        std::visit(
+            [&](const auto& body) {
+                using T = std::decay_t<decltype(body)>;
+                if constexpr (std::is_same_v<T, Hello>)
+                    onHello(from, m, now);
+                else if constexpr (std::is_same_v<T, Ping>)
+                    onPingHeader(from, m.header, now);
+                else if constexpr (std::is_same_v<T, Invite>)
+                    onInvite(from, m, now);
+                else if constexpr (std::is_same_v<T, InviteAnswer>)
+                    onInviteAnswer(from, body, now);
+                else if constexpr (std::is_same_v<T, Cancel>)
+                    onCancel(from, body, now);
+                else if constexpr (std::is_same_v<T, Refer>)
+                    onRefer(from, body, now);
+                else if constexpr (std::is_same_v<T, ReferAccepted>) {
+                } else if constexpr (std::is_same_v<T, Notify>)
+                    onNotify(from, body, now);
+                else if constexpr (std::is_same_v<T, Join>)
+                    onJoin(from, body, now);
+                else if constexpr (std::is_same_v<T, JoinAnswer>)
+                    onJoinAnswer(from, body, now);
+                else if constexpr (std::is_same_v<T, Joined>)
+                    onJoined(from, body, now);
+                else if constexpr (std::is_same_v<T, Endpoints>)
+                    onEndpoints(from, body, now);
+                else if constexpr (std::is_same_v<T, Roster>)
+                    onRoster(from, body, now);
+                else if constexpr (std::is_same_v<T, RosterAck>)
+                    onRosterAck(from, body, now);
+                else if constexpr (std::is_same_v<T, Commit>)
+                    onCommit(from, body, now);
+                else if constexpr (std::is_same_v<T, SnapshotRequest>)
+                    onSnapshotRequest(from, now);
+                else if constexpr (std::is_same_v<T, Bye>)
+                    onBye(from, m, now);
+                else if constexpr (std::is_same_v<T, Rejoin>)
+                    onRejoin(from, body, now);
+                else if constexpr (std::is_same_v<T, LinkReport>)
+                    onLinkReport(from, body, now);
+                else if constexpr (std::is_same_v<T, RequestSm>)
+                    onRequestSm(from, body, now);
+                else if constexpr (std::is_same_v<T, Vote>)
+                    onVote(from, body, now);
+                else if constexpr (std::is_same_v<T, SetSm>)
+                    onSetSm(from, body, now);
+                else if constexpr (std::is_same_v<T, Stale>) {
+                    // The header check above did the work (snapshot request, step down).
+                } else if constexpr (std::is_same_v<T, ErrorReply>) {
+                    if (phase_ == Phase::Removed && body.code == Code::NotFound)
+                        finish(Phase::Gone);
+                }
+            },
+            m.body);
+    }
+    reschedule();
+}
+
+void Session::onHello(const DeviceId& from, const Message& m, Millis now)
+{
+    onPingHeader(from, m.header, now);
+}
+
+void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
+{
+    if (phase_ != Phase::Member) return;
+    // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
+    if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_)
+        regainSm(from, h.epoch, now);
+    if (h.epoch == epoch_ && h.version > committed_.at.version && !h.sm.isNull())
+        requestSnapshot(from);
+    // §5.1 rule 7: a device that believes it is a member but is not, and is behind us,
+    // is told it was removed.
+    const bool known =
+        contains(accepted_, from) || contains(committed_, from) || pendingJoiners_.contains(from);
+    const RosterStamp theirs{h.epoch, h.version};
+    if (!known && !h.sm.isNull() && theirs < committed_.at && theirs.epoch != 0) {
+        send(from, Bye{Bye::Reason::Removed});
+        deps_.out.closeLink(sid_, from);
+    }
+}
+
+// -------------------------------------------------------------------------------- links
+
+void Session::onLinkUp(const DeviceId& peer, Millis now)
+{
+    if (phase_ == Phase::Gone) return;
+    links_.insert(peer);
+    lastHeard_[peer] = now;
+    relinkAttempts_.remove(peer);
+    timers_.disarm(TimerKind::Relink, peer);
+    if (phase_ == Phase::Member) {
+        Hello hello{self_, static_cast<std::uint32_t>(config_.pingInterval)};
+        send(peer, hello);
+        if (isSm_) {
+            smLinkDownSince_.remove(peer);
+            unreachableSince_.remove(peer);
+        } else if (contains(committed_, peer) && !sm_.isNull() && links_.contains(sm_)) {
+            send(sm_, LinkReport{peer, false});
+        }
+        if (peer == sm_ && !isSm_) timers_.disarm(TimerKind::SmLink);
+        if (peer == sm_ && !isSm_) {
+            resendRefers();
+            reportLinks();
+        }
+    } else if (phase_ == Phase::Joining && join_ && join_->endpoints.contains(peer)) {
+        sendJoin(peer, now);
+    } else if (phase_ == Phase::Removed && peer == rejoinVia_) {
+        sendRejoin(now);
+    }
+    reschedule();
+}
+
+void Session::onLinkDown(const DeviceId& peer, Millis now)
+{
+    if (phase_ == Phase::Gone) return;
+    links_.remove(peer);
+    if (phase_ == Phase::Member) {
+        if (peer == sm_ && !isSm_) loseSm(now);
+        if (contains(accepted_, peer) && !departed_.contains(peer)) {
+            scheduleRelink(peer, now);
+            if (isSm_) {
+                smLinkDownSince_.insert(peer, now);
+                evaluateSuspect(peer, now);
+            } else if (!sm_.isNull() && links_.contains(sm_)) {
+                send(sm_, LinkReport{peer, true}); // failure suspicion is shared
+            }
+        }
+    } else if (phase_ == Phase::Joining && join_ && join_->endpoints.contains(peer)) {
+        deps_.out.openLink(sid_, peer); // a JOIN attempt timer is running for it
+    }
+    reschedule();
+}
+
+void Session::scheduleRelink(const DeviceId& peer, Millis now)
+{
+    const int attempt = relinkAttempts_.value(peer, 0);
+    Millis delay = config_.relinkBase << std::min(attempt, 8);
+    delay = std::min(delay, config_.relinkMax);
+    timers_.arm(TimerKind::Relink, now + delay, peer);
+}
+
+// ------------------------------------------------------------------------------- timers
+
+void Session::onTick(Millis now)
+{
+    scheduled_.reset();
+    while (auto due = timers_.takeDue(now)) {
+        onTimer(due->first, due->second, now);
+        if (phase_ == Phase::Gone) break;
+    }
+    reschedule();
+}
+
+void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
+{
+    switch (kind) {
+    case TimerKind::Ping:
+        onPingTimer(now);
+        break;
+    case TimerKind::BidWindow:
+        castVote(now);
+        break;
+    case TimerKind::ElectionRetry:
+        if (phase_ == Phase::Member && !isSm_ && lostSm_) {
+            election_.roundFailed();
+            openRound(election_.nextEpoch(epoch_), now);
+        }
+        break;
+    case TimerKind::SmLink:
+        if (phase_ == Phase::Member && !isSm_ && (sm_.isNull() || !links_.contains(sm_))) {
+            lostSm_ = false; // force loseSm to act
+            loseSm(now);
+        }
+        break;
+    case TimerKind::InviteTimeout:
+        if (phase_ == Phase::Invited || phase_ == Phase::Joining)
+            failJoin(Code::Timeout, QStringLiteral("the invitation expired"), now);
+        else if (admission_)
+            finishAdmission(admission_->invitee ? Code::Timeout : admission_->refusal,
+                            admission_->invitee ? admission_->invitee->device : DeviceId{}, now);
+        break;
+    case TimerKind::Resend:
+        if (proposal_) {
+            for (const DeviceId& d : proposal_->voters)
+                if (!proposal_->acks.contains(d)) sendProposal(d);
+            timers_.arm(TimerKind::Resend, now + config_.resendInterval);
+        }
+        break;
+    case TimerKind::JoinAttempt:
+        if (join_ && join_->endpoints.contains(peer) && !join_->answered.contains(peer)) {
+            if (join_->attempts.value(peer) >= config_.joinAttempts) {
+                const QString name = join_->endpoints.value(peer).name;
+                failJoin(Code::Timeout, QStringLiteral("could not reach %1").arg(name), now);
+            } else {
+                sendJoin(peer, now);
+            }
+        }
+        break;
+    case TimerKind::Flicker:
+        if (pendingJoiners_.contains(peer) && !contains(accepted_, peer)) {
+            // §5.1 rule 4: flicker timers pause while there is no SM.
+            if (lostSm_ || sm_.isNull()) {
+                timers_.arm(TimerKind::Flicker, now + config_.flickerTimeout, peer);
+            } else {
+                pendingJoiners_.remove(peer);
+                deps_.out.closeLink(sid_, peer);
+            }
+        } else {
+            pendingJoiners_.remove(peer);
+        }
+        break;
+    case TimerKind::Relink:
+        if (phase_ == Phase::Member && contains(accepted_, peer) && !links_.contains(peer) &&
+            !departed_.contains(peer)) {
+            relinkAttempts_[peer] += 1;
+            deps_.out.openLink(sid_, peer);
+            scheduleRelink(peer, now);
+        }
+        break;
+    case TimerKind::Suspect:
+        if (isSm_) evaluateSuspect(peer, now);
+        break;
+    case TimerKind::RejoinRetry:
+        if (phase_ == Phase::Removed) sendRejoin(now);
+        break;
+    }
+}
+
+void Session::onPingTimer(Millis now)
+{
+    if (phase_ != Phase::Member) return;
+    for (const MemberInfo& m : accepted_.members)
+        if (m.device != self_.device && links_.contains(m.device)) send(m.device, Ping{});
+    timers_.arm(TimerKind::Ping, now + config_.pingInterval);
+}
+
+// -------------------------------------------------------------- roster replication
+
+void Session::onRoster(const DeviceId& from, const Roster& r, Millis now)
+{
+    if (phase_ == Phase::Joining || phase_ == Phase::Invited || phase_ == Phase::Removed) {
+        // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
+        if (!r.full || !r.committed) return;
+        RosterSnapshot snap{r.at, r.sm, r.members};
+        if (!contains(snap, self_.device)) return;
+        normalize(snap);
+        join_.reset();
+        timers_.clear();
+        epoch_ = snap.at.epoch;
+        becomeMember(snap, now);
+        emitEvent(event::Admitted{snap});
+        emitEvent(event::RosterCommitted{snap, {}});
+        return;
+    }
+    if (phase_ != Phase::Member) return;
+    if (r.full) {
+        RosterSnapshot snap{r.at, r.sm, r.members};
+        normalize(snap);
+        acceptRoster(snap, r.committed, now);
+        if (!r.committed && accepted_.at == r.at) send(r.sm, RosterAck{r.at});
+        return;
+    }
+    if (r.base == accepted_.at) {
+        acceptRoster(applyChange(accepted_, r.change, r.at, r.sm), false, now);
+        send(from, RosterAck{r.at});
+    } else if (r.at == accepted_.at) {
+        send(from, RosterAck{r.at}); // a re-sent proposal we already have
+    } else if (r.at > accepted_.at) {
+        requestSnapshot(from); // a gap is crossed only by a full snapshot (DESIGN §4)
+    }
+}
+
+void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis now)
+{
+    if (roster.at > accepted_.at) {
+        accepted_ = roster;
+        if (roster.at.epoch >= epoch_ && !isSm_) {
+            epoch_ = roster.at.epoch;
+            if (roster.sm != self_.device && (roster.sm != sm_ || lostSm_)) {
+                election_.close();
+                timers_.disarm(TimerKind::BidWindow);
+                timers_.disarm(TimerKind::ElectionRetry);
+                regainSm(roster.sm, roster.at.epoch, now);
+            }
+        }
+        persist();
+    }
+    if (committed && roster.at > committed_.at && roster.at <= accepted_.at) {
+        if (roster.at == accepted_.at || roster.at > committed_.at)
+            markCommitted(roster, committed_.at, now);
+    }
+}
+
+void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now)
+{
+    const RosterSnapshot before = committed_;
+    committed_ = roster;
+    persist();
+    emitEvent(event::RosterCommitted{roster, base});
+    applyCommittedEffects(before, now);
+    if (!contains(roster, self_.device) && !isSm_) {
+        beRemoved(roster.sm, Header{sid_, roster.at.epoch, roster.at.version, roster.sm}, now);
+    }
+}
+
+void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
+{
+    const QSet<DeviceId> was = deviceSet(before);
+    const QSet<DeviceId> is = deviceSet(committed_);
+    for (const DeviceId& gone : was - is) {
+        if (gone == self_.device) continue;
+        // §5.1 rule 7: a member that applies a removal tells the removed device.
+        if (!departed_.contains(gone)) send(gone, Bye{Bye::Reason::Removed});
+        deps_.out.closeLink(sid_, gone);
+        links_.remove(gone);
+        timers_.disarm(TimerKind::Relink, gone);
+        timers_.disarm(TimerKind::Suspect, gone);
+        relinkAttempts_.remove(gone);
+        downReports_.remove(gone);
+        smLinkDownSince_.remove(gone);
+        unreachableSince_.remove(gone);
+        departed_.remove(gone);
+    }
+    for (const DeviceId& added : is - was) {
+        if (added == self_.device) continue;
+        pendingJoiners_.remove(added);
+        timers_.disarm(TimerKind::Flicker, added);
+        if (!links_.contains(added)) {
+            deps_.out.openLink(sid_, added);
+            scheduleRelink(added, now);
+        }
+    }
+    for (auto it = downReports_.begin(); it != downReports_.end(); ++it)
+        it.value().intersect(is);
+}
+
+void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
+{
+    if (phase_ != Phase::Member || isSm_) return;
+    if (c.at == accepted_.at && c.at > committed_.at)
+        markCommitted(accepted_, committed_.at, now);
+    else if (c.at > accepted_.at)
+        requestSnapshot(from);
+}
+
+void Session::onSnapshotRequest(const DeviceId& from, Millis now)
+{
+    if (phase_ != Phase::Member) {
+        if (phase_ == Phase::Gone || phase_ == Phase::Removed)
+            send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session")});
+        return;
+    }
+    Roster r;
+    r.full = true;
+    r.committed = true;
+    r.at = committed_.at;
+    r.sm = committed_.sm;
+    r.members = committed_.members;
+    send(from, r);
+    // An SM with an unacknowledged proposal re-sends it, so a lagging member can ack it.
+    if (isSm_ && proposal_ && proposal_->voters.contains(from)) sendProposal(from);
+}
+
+// ------------------------------------------------------------------------- leaving
+
+void Session::leave(Millis now)
+{
+    if (phase_ == Phase::Member) {
+        QSet<DeviceId> told;
+        for (const MemberInfo& m : accepted_.members) {
+            if (m.device == self_.device) continue;
+            send(m.device, Bye{Bye::Reason::Leave});
+            told.insert(m.device);
+        }
+        for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
+            if (!told.contains(it.key())) send(it.key(), Bye{Bye::Reason::Leave});
+    } else if (phase_ == Phase::Joining && join_) {
+        failJoin(Code::Declined, QStringLiteral("you left"), now);
+        return;
+    } else if (phase_ == Phase::Invited) {
+        decline(now);
+        return;
+    }
+    finish(Phase::Gone);
+    emitEvent(event::Left{});
+    reschedule();
+}
+
+void Session::onBye(const DeviceId& from, const Message& m, Millis now)
+{
+    const auto& bye = std::get<Bye>(m.body);
+    if (bye.reason == Bye::Reason::Removed) {
+        if (phase_ != Phase::Member) return;
+        // Only a member at least as new as us may tell us we are out.
+        const RosterStamp theirs{m.header.epoch, m.header.version};
+        if (theirs >= committed_.at) beRemoved(from, m.header, now);
+        return;
+    }
+    if (bye.reason == Bye::Reason::JoinFailed) {
+        pendingJoiners_.remove(from);
+        timers_.disarm(TimerKind::Flicker, from);
+        if (!contains(accepted_, from)) deps_.out.closeLink(sid_, from);
+        if (isSm_ && admission_ && admission_->invitee && admission_->invitee->device == from)
+            finishAdmission(Code::Timeout, from, now);
+        return;
+    }
+    // A leave.
+    if (phase_ == Phase::Joining && join_ && join_->endpoints.contains(from)) {
+        // Seed 004: an endpoint that leaves mid-join is reported like a 610.
+        join_->unknown.insert(from);
+        join_->answered.insert(from);
+        timers_.disarm(TimerKind::JoinAttempt, from);
+        if (from == join_->sm)
+            failJoin(Code::NotFound, QStringLiteral("the group ended"), now);
+        else
+            maybeSendJoined(now);
+        return;
+    }
+    if (phase_ != Phase::Member) return;
+    if (pendingJoiners_.remove(from)) {
+        timers_.disarm(TimerKind::Flicker, from);
+        deps_.out.closeLink(sid_, from);
+        if (isSm_ && admission_ && admission_->invitee && admission_->invitee->device == from)
+            finishAdmission(Code::Timeout, from, now);
+        return;
+    }
+    if (!contains(accepted_, from)) return;
+    departed_.insert(from);
+    timers_.disarm(TimerKind::Relink, from);
+    deps_.out.closeLink(sid_, from);
+    links_.remove(from);
+    if (from == sm_ && !isSm_) {
+        loseSm(now);
+    } else if (isSm_) {
+        enqueue(RemoveRequest{from, RosterChange::Reason::Left}, now);
+    }
+}
+
+void Session::beRemoved(const DeviceId& from, const Header& h, Millis now)
+{
+    const DeviceId via = !h.sm.isNull() && h.sm != self_.device ? h.sm : from;
+    finish(Phase::Removed);
+    emitEvent(event::Removed{config_.autoRejoin});
+    if (!config_.autoRejoin) {
+        finish(Phase::Gone);
+        return;
+    }
+    rejoinVia_ = via;
+    rejoinAttempts_ = 0;
+    epoch_ = h.epoch;
+    sendRejoin(now);
+}
+
+void Session::sendRejoin(Millis now)
+{
+    if (++rejoinAttempts_ > 5) {
+        finish(Phase::Gone);
+        emitEvent(event::JoinFailed{Code::Timeout, QStringLiteral("could not rejoin the group")});
+        return;
+    }
+    deps_.out.openLink(sid_, rejoinVia_);
+    deps_.out.send(rejoinVia_, Message{Header{sid_, epoch_, 0, rejoinVia_}, Rejoin{self_}});
+    timers_.arm(TimerKind::RejoinRetry, now + config_.detection * 2);
+}
+
+} // namespace plenum::session

@@ -1,0 +1,260 @@
+#pragma once
+// One device's view of one session: roster sync, admission (at the SM), the invitee's join
+// procedure, removal, and the session-manager election. A pure state machine (STYLE §1):
+// messages, link events and ticks go in; everything else goes out through the Outbox.
+//
+// DESIGN §4 (protocol), §5 (election) and every rule of §5.1 are implemented here; the
+// comments cite the rule or the seed 004 step they implement.
+
+#include "protocol/messages.h"
+#include "session/election.h"
+#include "session/outbox.h"
+#include "session/sessionconfig.h"
+#include "session/ticketauthority.h"
+#include "session/timers.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace plenum::session {
+
+using protocol::Code;
+using protocol::MemberInfo;
+using protocol::Message;
+using protocol::RosterSnapshot;
+using protocol::RosterStamp;
+
+struct SessionDeps {
+    Outbox& out;
+    TicketAuthority& tickets;
+    std::function<std::uint64_t()> random;
+};
+
+class Session {
+public:
+    enum class Phase { Invited, Joining, Member, Removed, Gone };
+
+    // A new session with this device as SM, epoch 1, version 1.
+    static std::unique_ptr<Session> create(const SessionConfig& config, const MemberInfo& self,
+                                           const SessionId& sid, SessionDeps deps, Millis now);
+    // A session this device belonged to before a restart.
+    static std::unique_ptr<Session> restore(const SessionConfig& config, const MemberInfo& self,
+                                            const SessionRecord& record, SessionDeps deps,
+                                            Millis now);
+    // An incoming INVITE; the app answers with accept() or decline().
+    static std::unique_ptr<Session> invited(const SessionConfig& config, const MemberInfo& self,
+                                            const DeviceId& from, const Message& invite,
+                                            SessionDeps deps, Millis now);
+
+    // ---- commands from the app ----
+    // Invite an account's devices (the first to accept joins). The SM queues it; any other
+    // member sends a REFER and reports the NOTIFY (seed 004: only the SM invites).
+    void invite(const AccountId& account, const QList<DeviceId>& devices, Millis now);
+    void accept(Millis now);
+    void decline(Millis now);
+    void leave(Millis now);
+
+    // ---- inputs ----
+    void onMessage(const DeviceId& from, const Message& message, Millis now);
+    void onLinkUp(const DeviceId& peer, Millis now);
+    void onLinkDown(const DeviceId& peer, Millis now);
+    void onTick(Millis now);
+
+    // ---- getters ----
+    const SessionId& sid() const { return sid_; }
+    Phase phase() const { return phase_; }
+    bool isSm() const { return isSm_; }
+    bool smReady() const { return isSm_ && smReady_; }
+    // The SM this device follows; null while it has lost it.
+    DeviceId sm() const { return lostSm_ ? DeviceId{} : sm_; }
+    std::uint64_t epoch() const { return epoch_; }
+    const RosterSnapshot& committed() const { return committed_; }
+    const RosterSnapshot& accepted() const { return accepted_; }
+    const protocol::SessionRules& rules() const { return rules_; }
+    bool hasLease(Millis now) const;
+    bool linkedTo(const DeviceId& peer) const { return links_.contains(peer); }
+    const QSet<DeviceId>& links() const { return links_; }
+    const Timers& timers() const { return timers_; }
+    SessionRecord record() const;
+    bool admissionInProgress() const { return admission_.has_value() || proposal_.has_value(); }
+    std::size_t queuedChanges() const { return queue_.size(); }
+    const MemberInfo& self() const { return self_; }
+
+private:
+    struct AdmitRequest {
+        AccountId account;
+        QList<DeviceId> devices;
+        std::optional<DeviceId> referrer; // null: asked by this device's own user
+        std::uint32_t referId = 0;
+        bool rejoin = false;
+    };
+    struct RemoveRequest {
+        DeviceId device;
+        protocol::RosterChange::Reason reason;
+    };
+    using Request = std::variant<AdmitRequest, RemoveRequest>;
+
+    struct Admission {
+        AdmitRequest request;
+        QSet<DeviceId> refused;
+        Code refusal = Code::Offline;
+        std::optional<MemberInfo> invitee; // the device that accepted first
+        std::optional<protocol::Joined> joined;
+    };
+    struct Proposal {
+        RosterSnapshot next;
+        RosterStamp base;
+        std::optional<protocol::RosterChange> change; // null: republish after an election
+        QSet<DeviceId> voters;                        // the base roster's voters
+        QSet<DeviceId> acks;
+    };
+    struct JoinState {
+        protocol::Invite invite;
+        DeviceId sm;
+        std::uint64_t epoch = 0;
+        QHash<DeviceId, MemberInfo> endpoints;
+        QHash<DeviceId, int> attempts;
+        QSet<DeviceId> answered;
+        QSet<DeviceId> unknown;
+        bool joinedSent = false;
+    };
+    struct OutstandingRefer {
+        AccountId account;
+        QList<DeviceId> devices;
+    };
+
+    Session(const SessionConfig& config, const MemberInfo& self, const SessionId& sid,
+            SessionDeps deps);
+
+    // -- plumbing
+    protocol::Header header() const;
+    void send(const DeviceId& to, protocol::Body body);
+    void sendToMembers(const protocol::Body& body, const QSet<DeviceId>& except = {});
+    void persist();
+    void reschedule();
+    void emitEvent(const SessionEvent& event) { deps_.out.notify(sid_, event); }
+    QSet<DeviceId> voters(const RosterSnapshot& roster) const;
+    void becomeMember(const RosterSnapshot& roster, Millis now);
+    void finish(Phase phase);
+
+    // -- header checks (§5.1 rules 1, 2)
+    bool checkHeader(const DeviceId& from, const Message& message, Millis now);
+    void learnHigherEpoch(const DeviceId& from, const protocol::Header& h, Millis now);
+    void stepDown(Millis now);
+
+    // -- handlers, one per message
+    void onHello(const DeviceId& from, const Message& m, Millis now);
+    void onPingHeader(const DeviceId& from, const protocol::Header& h, Millis now);
+    void onInvite(const DeviceId& from, const Message& m, Millis now);
+    void onInviteAnswer(const DeviceId& from, const protocol::InviteAnswer& a, Millis now);
+    void onCancel(const DeviceId& from, const protocol::Cancel& c, Millis now);
+    void onRefer(const DeviceId& from, const protocol::Refer& r, Millis now);
+    void onNotify(const DeviceId& from, const protocol::Notify& n, Millis now);
+    void onJoin(const DeviceId& from, const protocol::Join& j, Millis now);
+    void onJoinAnswer(const DeviceId& from, const protocol::JoinAnswer& a, Millis now);
+    void onJoined(const DeviceId& from, const protocol::Joined& j, Millis now);
+    void onEndpoints(const DeviceId& from, const protocol::Endpoints& e, Millis now);
+    void onRoster(const DeviceId& from, const protocol::Roster& r, Millis now);
+    void onRosterAck(const DeviceId& from, const protocol::RosterAck& a, Millis now);
+    void onCommit(const DeviceId& from, const protocol::Commit& c, Millis now);
+    void onSnapshotRequest(const DeviceId& from, Millis now);
+    void onBye(const DeviceId& from, const Message& m, Millis now);
+    void onRejoin(const DeviceId& from, const protocol::Rejoin& r, Millis now);
+    void onLinkReport(const DeviceId& from, const protocol::LinkReport& r, Millis now);
+    void onRequestSm(const DeviceId& from, const protocol::RequestSm& r, Millis now);
+    void onVote(const DeviceId& from, const protocol::Vote& v, Millis now);
+    void onSetSm(const DeviceId& from, const protocol::SetSm& s, Millis now);
+
+    // -- roster replication (DESIGN §4 "Roster sync", §5.1 rule 4)
+    void acceptRoster(const RosterSnapshot& roster, bool committed, Millis now);
+    void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now);
+    void applyCommittedEffects(const RosterSnapshot& before, Millis now);
+    void requestSnapshot(const DeviceId& from);
+
+    // -- SM duties: one queue for every roster change (§5.1 rule 5)
+    void enqueue(Request request, Millis now);
+    void pump(Millis now);
+    void startAdmission(AdmitRequest request, Millis now);
+    void finishAdmission(Code code, const DeviceId& device, Millis now);
+    void checkJoined(Millis now);
+    void propose(const RosterSnapshot& next, std::optional<protocol::RosterChange> change,
+                 Millis now);
+    void sendProposal(const DeviceId& to);
+    void maybeCommit(Millis now);
+    std::optional<Code> admissionRefusal(const AdmitRequest& request, Millis now) const;
+    void evaluateSuspect(const DeviceId& peer, Millis now);
+    bool removalStillWanted(const RemoveRequest& request, Millis now) const;
+
+    // -- invitee (seed 004 JOIN procedure)
+    void startJoining(Millis now);
+    void sendJoin(const DeviceId& endpoint, Millis now);
+    void maybeSendJoined(Millis now);
+    void failJoin(Code code, const QString& reason, Millis now);
+
+    // -- election (DESIGN §5)
+    void loseSm(Millis now);
+    void regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now);
+    void openRound(std::uint64_t epoch, Millis now);
+    void castVote(Millis now);
+    void checkWin(Millis now);
+    void becomeSm(std::uint64_t epoch, Millis now);
+    void resendRefers();
+    void reportLinks();
+
+    // -- removal and rejoin (§5.1 rule 7)
+    void beRemoved(const DeviceId& from, const protocol::Header& h, Millis now);
+    void sendRejoin(Millis now);
+
+    // -- timers
+    void onTimer(TimerKind kind, const DeviceId& peer, Millis now);
+    void onPingTimer(Millis now);
+    void scheduleRelink(const DeviceId& peer, Millis now);
+
+    SessionConfig config_;
+    MemberInfo self_;
+    SessionId sid_;
+    SessionDeps deps_;
+    Phase phase_ = Phase::Invited;
+
+    RosterSnapshot accepted_;
+    RosterSnapshot committed_;
+    protocol::SessionRules rules_;
+    std::uint64_t epoch_ = 0;
+    DeviceId sm_;
+    bool lostSm_ = false;
+    bool isSm_ = false;
+    bool smReady_ = false;
+
+    QSet<DeviceId> links_;
+    QHash<DeviceId, Millis> lastHeard_;
+    QHash<DeviceId, int> relinkAttempts_;
+    QSet<DeviceId> departed_; // left with BYE: not counted in majorities (DESIGN §5)
+    QHash<DeviceId, Millis> pendingJoiners_;
+
+    Election election_;
+    Timers timers_;
+    std::optional<Millis> scheduled_;
+
+    // SM state
+    std::deque<Request> queue_;
+    std::optional<Admission> admission_;
+    std::optional<Proposal> proposal_;
+    QHash<DeviceId, QSet<DeviceId>> downReports_;
+    QHash<DeviceId, Millis> smLinkDownSince_;
+    QHash<DeviceId, Millis> unreachableSince_;
+
+    // member state
+    std::uint32_t nextReferId_ = 1;
+    std::map<std::uint32_t, OutstandingRefer> refers_;
+    // invitee state
+    std::optional<JoinState> join_;
+    int rejoinAttempts_ = 0;
+    DeviceId rejoinVia_;
+};
+
+} // namespace plenum::session

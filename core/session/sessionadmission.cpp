@@ -1,0 +1,404 @@
+// Session, SM side: one queue for every roster change (§5.1 rule 5), admission with
+// tickets (rule 6), REFER/NOTIFY (seed 004), majority commit (rule 4), removals (DESIGN §4
+// "A member that crashes", rule 9) and REJOIN.
+#include "session/roster.h"
+#include "session/session.h"
+
+#include <algorithm>
+
+namespace plenum::session {
+
+using namespace protocol;
+
+// ---------------------------------------------------------------------- commands
+
+void Session::invite(const AccountId& account, const QList<DeviceId>& devices, Millis now)
+{
+    if (phase_ != Phase::Member || devices.isEmpty()) return;
+    if (isSm_) {
+        if (!hasLease(now)) {
+            // §5.1 rule 3: no lease, no admission; the user hears why at once.
+            emitEvent(event::InviteResult{account, devices.front(), Code::Full});
+        } else {
+            enqueue(AdmitRequest{account, devices, std::nullopt, 0, false}, now);
+        }
+    } else {
+        const std::uint32_t id = nextReferId_++;
+        refers_[id] = OutstandingRefer{account, devices};
+        if (!sm().isNull()) send(sm_, Refer{id, account, devices});
+    }
+    reschedule();
+}
+
+void Session::resendRefers()
+{
+    for (const auto& [id, r] : refers_)
+        send(sm_, Refer{id, r.account, r.devices});
+}
+
+void Session::onRefer(const DeviceId& from, const Refer& r, Millis now)
+{
+    if (phase_ != Phase::Member) return;
+    if (!isSm_) {
+        send(from, Stale{}); // our header names the SM we follow
+        return;
+    }
+    if (!contains(committed_, from)) return;
+    const auto referrer = member(committed_, from);
+    if (rules_.inviteOnly && referrer && referrer->account != rules_.owner) {
+        send(from, Notify{r.referId, Code::Forbidden, r.devices.value(0)});
+        return;
+    }
+    if (!hasLease(now)) {
+        send(from, Notify{r.referId, Code::Full, r.devices.value(0)});
+        return;
+    }
+    for (const Request& q : queue_) {
+        const auto* a = std::get_if<AdmitRequest>(&q);
+        if (a && a->referrer == from && a->referId == r.referId) return; // a re-sent REFER
+    }
+    if (admission_ && admission_->request.referrer == from &&
+        admission_->request.referId == r.referId)
+        return;
+    send(from, ReferAccepted{r.referId});
+    enqueue(AdmitRequest{r.account, r.devices, from, r.referId, false}, now);
+}
+
+void Session::onNotify(const DeviceId& from, const Notify& n, Millis now)
+{
+    auto it = refers_.find(n.referId);
+    if (it == refers_.end()) return;
+    emitEvent(event::InviteResult{it->second.account, n.device, n.code});
+    refers_.erase(it);
+}
+
+void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
+{
+    if (phase_ != Phase::Member) return;
+    if (!isSm_) {
+        send(from, Stale{});
+        return;
+    }
+    if (r.self.device != from) return;
+    if (contains(committed_, from)) {
+        // Still a member: it only lost its links. Tell it where the roster is.
+        sendProposal(from);
+        return;
+    }
+    if (admission_ && admission_->request.devices.contains(from)) return;
+    for (const Request& q : queue_) {
+        const auto* a = std::get_if<AdmitRequest>(&q);
+        if (a && a->devices.contains(from)) return;
+    }
+    enqueue(AdmitRequest{r.self.account, {from}, std::nullopt, 0, true}, now);
+}
+
+// ---------------------------------------------------------------------- the queue
+
+void Session::enqueue(Request request, Millis now)
+{
+    if (const auto* rm = std::get_if<RemoveRequest>(&request)) {
+        for (const Request& q : queue_) {
+            const auto* other = std::get_if<RemoveRequest>(&q);
+            if (other && other->device == rm->device) return;
+        }
+        if (proposal_ && proposal_->change && proposal_->change->member.device == rm->device)
+            return;
+    }
+    queue_.push_back(std::move(request));
+    pump(now);
+}
+
+void Session::pump(Millis now)
+{
+    while (isSm_ && smReady_ && !proposal_ && !queue_.empty()) {
+        // A waiting admission lets removals pass (a 610 first removes that member, rule 5).
+        auto it = queue_.begin();
+        if (admission_) {
+            it = std::find_if(queue_.begin(), queue_.end(), [](const Request& r) {
+                return std::holds_alternative<RemoveRequest>(r);
+            });
+            if (it == queue_.end()) return;
+        }
+        Request request = std::move(*it);
+        queue_.erase(it);
+        if (auto* rm = std::get_if<RemoveRequest>(&request)) {
+            if (!removalStillWanted(*rm, now)) continue;
+            const auto who = member(committed_, rm->device);
+            RosterChange change{RosterChange::Kind::Remove, rm->reason, *who};
+            RosterStamp at{epoch_, committed_.at.version + 1};
+            propose(applyChange(committed_, change, at, self_.device), change, now);
+        } else {
+            startAdmission(std::get<AdmitRequest>(std::move(request)), now);
+        }
+    }
+}
+
+bool Session::removalStillWanted(const RemoveRequest& r, Millis now) const
+{
+    if (!contains(committed_, r.device) || r.device == self_.device) return false;
+    if (r.reason == RosterChange::Reason::Left) return true;
+    // A crashed member that came back before its removal started stays.
+    return !links_.contains(r.device) || !downReports_.value(r.device).isEmpty();
+}
+
+std::optional<Code> Session::admissionRefusal(const AdmitRequest& r, Millis now) const
+{
+    if (!hasLease(now)) return Code::Full;
+    for (const DeviceId& d : r.devices)
+        if (contains(committed_, d)) return Code::AlreadyHere;
+    if (!r.rejoin) {
+        for (const MemberInfo& m : committed_.members)
+            if (m.account == r.account && !r.account.isNull()) return Code::AlreadyHere;
+    }
+    if (rules_.block.contains(r.account)) return Code::Forbidden;
+    if (!rules_.allow.isEmpty() && !rules_.allow.contains(r.account) && r.account != rules_.owner)
+        return Code::Forbidden;
+    if (rules_.endsAtMs != 0 && now >= static_cast<Millis>(rules_.endsAtMs)) return Code::Forbidden;
+    if (committed_.members.size() >= static_cast<qsizetype>(rules_.capacity)) return Code::Full;
+    // DESIGN §4 "Downlevel peer": one-to-one only while a member lacks `multiparty`.
+    for (const MemberInfo& m : committed_.members)
+        if (!m.multiparty) return Code::OneToOneOnly;
+    return std::nullopt;
+}
+
+void Session::startAdmission(AdmitRequest request, Millis now)
+{
+    if (auto refusal = admissionRefusal(request, now)) {
+        admission_ = Admission{request, {}, *refusal, std::nullopt, std::nullopt};
+        finishAdmission(*refusal, request.devices.value(0), now);
+        return;
+    }
+    admission_ = Admission{request, {}, Code::Offline, std::nullopt, std::nullopt};
+    QString inviterName = self_.name;
+    if (request.referrer) {
+        if (auto m = member(committed_, *request.referrer)) inviterName = m->name;
+    }
+    for (const DeviceId& d : request.devices) {
+        Ticket t{sid_, committed_.at, d, self_.device, {}};
+        t.signature = deps_.tickets.sign(ticketSigningBytes(t));
+        // The EndPoints are the exact committed roster: nothing else is in flight (rule 5).
+        send(d, Invite{committed_.members, t, request.referrer, inviterName, rules_});
+    }
+    timers_.arm(TimerKind::InviteTimeout, now + config_.inviteTimeout);
+}
+
+void Session::onInviteAnswer(const DeviceId& from, const InviteAnswer& a, Millis now)
+{
+    if (!isSm_ || !admission_ || !admission_->request.devices.contains(from)) {
+        if (a.code == Code::Ok) send(from, Cancel{Code::Timeout}); // a late yes to a dead invite
+        return;
+    }
+    if (a.code == Code::Ok) {
+        if (admission_->invitee && admission_->invitee->device != from) {
+            send(from, Cancel{Code::AlreadyHere}); // another device of the account was first
+            return;
+        }
+        MemberInfo invitee = a.invitee;
+        invitee.device = from;
+        admission_->invitee = invitee;
+        // DESIGN §2: the first device to accept joins, the others get CANCEL.
+        for (const DeviceId& d : admission_->request.devices)
+            if (d != from) send(d, Cancel{Code::AlreadyHere});
+        return;
+    }
+    admission_->refused.insert(from);
+    if (a.code == Code::Declined || admission_->refusal != Code::Declined)
+        admission_->refusal = a.code;
+    if (!admission_->invitee && admission_->refused.size() == admission_->request.devices.size())
+        finishAdmission(admission_->refusal, from, now);
+}
+
+void Session::onJoined(const DeviceId& from, const Joined& j, Millis now)
+{
+    if (!isSm_ || !admission_ || !admission_->invitee || admission_->invitee->device != from)
+        return;
+    admission_->joined = j;
+    // A 610 from a roster member first triggers that member's removal (rule 5).
+    for (const DeviceId& u : j.unknown)
+        if (contains(committed_, u) && u != self_.device)
+            enqueue(RemoveRequest{u, RosterChange::Reason::Left}, now);
+    checkJoined(now);
+}
+
+void Session::checkJoined(Millis now)
+{
+    if (!admission_ || !admission_->joined || proposal_ || !smReady_) return;
+    const Joined& j = *admission_->joined;
+    QSet<DeviceId> linked(j.linked.begin(), j.linked.end());
+    QSet<DeviceId> missing = deviceSet(committed_) - linked;
+    missing.remove(admission_->invitee->device);
+    if (!missing.isEmpty()) {
+        // Rule 5: commit only if the joiner linked to the whole current roster.
+        QSet<DeviceId> unknown(j.unknown.begin(), j.unknown.end());
+        Endpoints delta;
+        delta.at = committed_.at;
+        for (const MemberInfo& m : committed_.members)
+            if (missing.contains(m.device) && !unknown.contains(m.device)) delta.add.append(m);
+        for (const DeviceId& d : linked - deviceSet(committed_))
+            delta.remove.append(d);
+        if (!delta.add.isEmpty() || !delta.remove.isEmpty()) {
+            send(admission_->invitee->device, delta);
+            admission_->joined.reset();
+        }
+        return; // waits for the removal of the unknown ones or a new JOINED
+    }
+    RosterChange change{RosterChange::Kind::Add, RosterChange::Reason::Joined,
+                        *admission_->invitee};
+    RosterStamp at{epoch_, committed_.at.version + 1};
+    propose(applyChange(committed_, change, at, self_.device), change, now);
+}
+
+void Session::finishAdmission(Code code, const DeviceId& device, Millis now)
+{
+    if (!admission_) return;
+    const AdmitRequest request = admission_->request;
+    if (code != Code::Ok) {
+        for (const DeviceId& d : request.devices)
+            if (!admission_->refused.contains(d)) send(d, Cancel{code});
+    }
+    admission_.reset();
+    timers_.disarm(TimerKind::InviteTimeout);
+    if (request.referrer)
+        send(*request.referrer, Notify{request.referId, code, device});
+    else if (!request.rejoin)
+        emitEvent(event::InviteResult{request.account, device, code});
+    pump(now);
+}
+
+// --------------------------------------------------------------- proposal and commit
+
+void Session::propose(const RosterSnapshot& next, std::optional<RosterChange> change, Millis now)
+{
+    Proposal p;
+    p.next = next;
+    p.base = change ? committed_.at : accepted_.at;
+    p.change = change;
+    p.voters = voters(committed_);
+    if (!change) p.voters = voters(accepted_);
+    p.acks.insert(self_.device);
+    proposal_ = p;
+    accepted_ = next; // the SM's own acknowledgement, on disk before anyone else's
+    persist();
+    for (const DeviceId& d : p.voters)
+        sendProposal(d);
+    if (change && change->kind == RosterChange::Kind::Add) sendProposal(change->member.device);
+    timers_.arm(TimerKind::Resend, now + config_.resendInterval);
+    maybeCommit(now);
+}
+
+void Session::sendProposal(const DeviceId& to)
+{
+    if (!proposal_ || to == self_.device) return;
+    Roster r;
+    r.at = proposal_->next.at;
+    r.sm = self_.device;
+    if (proposal_->change && proposal_->change->kind == RosterChange::Kind::Add &&
+        proposal_->change->member.device == to)
+        return; // the joiner learns it is in only from the committed roster
+    if (proposal_->change && contains(committed_, to)) {
+        r.base = proposal_->base;
+        r.change = *proposal_->change;
+    } else {
+        r.full = true;
+        r.members = proposal_->next.members;
+    }
+    send(to, r);
+}
+
+void Session::onRosterAck(const DeviceId& from, const RosterAck& a, Millis now)
+{
+    if (!isSm_ || !proposal_ || a.at != proposal_->next.at) return;
+    proposal_->acks.insert(from);
+    maybeCommit(now);
+}
+
+void Session::maybeCommit(Millis now)
+{
+    if (!proposal_) return;
+    const int needed = majorityOf(static_cast<int>(proposal_->voters.size()));
+    if (static_cast<int>((proposal_->acks & proposal_->voters).size()) < needed) return;
+    // §5.1 rule 4: committed once a majority acknowledged it; only now is anyone told.
+    Proposal p = std::move(*proposal_);
+    proposal_.reset();
+    timers_.disarm(TimerKind::Resend);
+    smReady_ = true;
+    for (const MemberInfo& m : p.next.members)
+        if (m.device != self_.device && (!p.change || m.device != p.change->member.device ||
+                                         p.change->kind != RosterChange::Kind::Add))
+            send(m.device, Commit{p.next.at});
+    markCommitted(p.next, p.base, now);
+    if (p.change && p.change->kind == RosterChange::Kind::Add) {
+        Roster r;
+        r.full = true;
+        r.committed = true;
+        r.at = p.next.at;
+        r.sm = self_.device;
+        r.members = p.next.members;
+        send(p.change->member.device, r);
+        if (admission_ && admission_->invitee &&
+            admission_->invitee->device == p.change->member.device)
+            finishAdmission(Code::Ok, p.change->member.device, now);
+    }
+    if (p.change && p.change->kind == RosterChange::Kind::Remove && admission_ &&
+        admission_->invitee) {
+        // The joiner need not link to a member that is gone.
+        Endpoints delta;
+        delta.at = committed_.at;
+        delta.remove.append(p.change->member.device);
+        send(admission_->invitee->device, delta);
+    }
+    checkJoined(now);
+    pump(now);
+}
+
+// --------------------------------------------------------------- failure suspicion
+
+void Session::onLinkReport(const DeviceId& from, const LinkReport& r, Millis now)
+{
+    if (!isSm_ || !contains(committed_, from) || !contains(committed_, r.peer)) return;
+    if (r.down) {
+        downReports_[r.peer].insert(from);
+        if (!unreachableSince_.contains(r.peer)) unreachableSince_.insert(r.peer, now);
+    } else {
+        downReports_[r.peer].remove(from);
+        if (downReports_[r.peer].isEmpty()) unreachableSince_.remove(r.peer);
+    }
+    evaluateSuspect(r.peer, now);
+}
+
+void Session::evaluateSuspect(const DeviceId& peer, Millis now)
+{
+    if (!isSm_ || !contains(committed_, peer) || peer == self_.device) return;
+    timers_.disarm(TimerKind::Suspect, peer);
+    const bool smDown = !links_.contains(peer);
+    const int reporters = static_cast<int>(downReports_.value(peer).size());
+    if (smDown && reporters >= 1) {
+        // DESIGN §4: the SM and one other member lost their links to it.
+        enqueue(RemoveRequest{peer, RosterChange::Reason::Crashed}, now);
+        return;
+    }
+    if (smDown) {
+        const Millis since = smLinkDownSince_.value(peer, now);
+        if (now - since >= 2 * config_.detection) {
+            enqueue(RemoveRequest{peer, RosterChange::Reason::Crashed}, now);
+            return;
+        }
+        timers_.arm(TimerKind::Suspect, since + 2 * config_.detection, peer);
+        return;
+    }
+    if (reporters == 0) return;
+    // Rule 9: keep a member a majority can still reach; remove it once a majority cannot.
+    const int cannotReach = reporters;
+    const int n = static_cast<int>(voters(committed_).size());
+    const Millis since = unreachableSince_.value(peer, now);
+    if (cannotReach >= majorityOf(n)) {
+        if (now - since >= config_.unreachableGrace) {
+            enqueue(RemoveRequest{peer, RosterChange::Reason::Unreachable}, now);
+            return;
+        }
+        timers_.arm(TimerKind::Suspect, since + config_.unreachableGrace, peer);
+    }
+}
+
+} // namespace plenum::session

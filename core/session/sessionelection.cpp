@@ -1,0 +1,180 @@
+// Session, election (DESIGN §5; seed 004 REQUESTRM/SETRM, with a majority quorum): only a
+// member that lost the SM votes; one final vote per epoch, on disk before it is sent; the
+// up-to-date check; the winner republishes its newest roster at the new epoch before it
+// changes anything (so two quorums of one epoch always overlap).
+#include "session/roster.h"
+#include "session/session.h"
+
+namespace plenum::session {
+
+using namespace protocol;
+
+void Session::loseSm(Millis now)
+{
+    if (phase_ != Phase::Member || isSm_ || lostSm_) return;
+    lostSm_ = true;
+    timers_.disarm(TimerKind::SmLink);
+    openRound(election_.nextEpoch(epoch_), now);
+}
+
+void Session::regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now)
+{
+    const bool changed = sm != sm_;
+    sm_ = sm;
+    epoch_ = std::max(epoch_, epoch);
+    lostSm_ = false;
+    election_.close();
+    timers_.disarm(TimerKind::BidWindow);
+    timers_.disarm(TimerKind::ElectionRetry);
+    if (!links_.contains(sm)) {
+        deps_.out.openLink(sid_, sm);
+        timers_.arm(TimerKind::SmLink, now + config_.detection);
+    } else {
+        timers_.disarm(TimerKind::SmLink);
+        if (changed) {
+            resendRefers();
+            reportLinks();
+        }
+    }
+}
+
+void Session::reportLinks()
+{
+    // A new SM learns at once which members we cannot reach (failure suspicion is shared).
+    for (const MemberInfo& m : committed_.members)
+        if (m.device != self_.device && m.device != sm_ && !links_.contains(m.device))
+            send(sm_, LinkReport{m.device, true});
+}
+
+void Session::openRound(std::uint64_t epoch, Millis now)
+{
+    election_.open(epoch, now + config_.bidWindow);
+    Candidate me{Election::makeBid(self_.deviceClass, deps_.random()), accepted_.at};
+    election_.record(self_.device, epoch, me);
+    const RequestSm request{epoch, me.bid, accepted_.at};
+    for (const DeviceId& d : voters(accepted_))
+        if (d != self_.device && d != sm_) send(d, request);
+    // The old SM may be alive but cut off from us; it refuses, and still counts.
+    if (!sm_.isNull() && sm_ != self_.device && !departed_.contains(sm_)) send(sm_, request);
+    timers_.disarm(TimerKind::ElectionRetry);
+    timers_.arm(TimerKind::BidWindow, now + config_.bidWindow);
+}
+
+void Session::castVote(Millis now)
+{
+    Election::Round* round = election_.round();
+    if (!round || round->voted || !lostSm_ || isSm_) return;
+    round->voted = true;
+    const std::uint64_t epoch = round->epoch;
+    std::optional<DeviceId> choice;
+    if (election_.canVote(epoch)) choice = election_.best(accepted_.at, voters(accepted_));
+    if (choice) {
+        election_.recordVote(epoch, *choice);
+        persist(); // the vote is on disk before anyone hears it (DESIGN §5)
+        if (*choice == self_.device)
+            round->allows.insert(self_.device);
+        else
+            send(*choice, Vote{epoch, true, Vote::Refusal::None});
+    }
+    for (const auto& [id, c] : round->seen)
+        if (id != self_.device && (!choice || id != *choice))
+            send(id, Vote{epoch, false, Vote::Refusal::AlreadyVoted});
+    const Millis backoff =
+        config_.electionBackoff > 0
+            ? static_cast<Millis>(deps_.random() %
+                                  static_cast<std::uint64_t>(config_.electionBackoff + 1))
+            : 0;
+    const Millis growth = config_.electionTimeout * std::min(election_.failedRounds(), 4);
+    timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout + growth + backoff);
+    checkWin(now);
+}
+
+void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
+{
+    auto refuse = [&](Vote::Refusal why) { send(from, Vote{r.epoch, false, why}); };
+    if (phase_ != Phase::Member || !contains(accepted_, from))
+        return refuse(Vote::Refusal::NotMember);
+    if (r.epoch <= epoch_) return refuse(Vote::Refusal::StaleEpoch);
+    const bool current = election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
+    // A member whose SM is healthy refuses: one bad link cannot depose a healthy SM.
+    if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
+    if (!election_.canVote(r.epoch)) {
+        if (election_.votedFor(r.epoch, from))
+            send(from, Vote{r.epoch, true, Vote::Refusal::None});
+        else
+            refuse(Vote::Refusal::AlreadyVoted);
+        return;
+    }
+    if (r.accepted < accepted_.at) return refuse(Vote::Refusal::OutOfDate);
+    Election::Round* round = election_.round();
+    if (!current) {
+        if (round && r.epoch < round->epoch) return refuse(Vote::Refusal::StaleEpoch);
+        // Someone is ahead of us: join its epoch, bid there too, and vote after the window.
+        openRound(r.epoch, now);
+        election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
+        return;
+    }
+    if (round && round->voted) {
+        round->voted = false; // we had no one to vote for at the window's end
+        castVote(now);
+    }
+}
+
+void Session::onVote(const DeviceId& from, const Vote& v, Millis now)
+{
+    Election::Round* round = election_.round();
+    if (!round || round->epoch != v.epoch || isSm_) return;
+    if (v.allow)
+        round->allows.insert(from);
+    else
+        round->refusals.insert(from);
+    checkWin(now);
+}
+
+void Session::checkWin(Millis now)
+{
+    Election::Round* round = election_.round();
+    if (!round || !round->allows.contains(self_.device)) return;
+    const QSet<DeviceId> v = voters(accepted_);
+    // A majority of the latest roster, counting the old SM unless it left with BYE (§5).
+    if (static_cast<int>((round->allows & v).size()) >= majorityOf(static_cast<int>(v.size())))
+        becomeSm(round->epoch, now);
+}
+
+void Session::becomeSm(std::uint64_t epoch, Millis now)
+{
+    election_.close();
+    timers_.disarm(TimerKind::BidWindow);
+    timers_.disarm(TimerKind::ElectionRetry);
+    timers_.disarm(TimerKind::SmLink);
+    isSm_ = true;
+    smReady_ = false;
+    lostSm_ = false;
+    sm_ = self_.device;
+    epoch_ = epoch;
+    // Flicker: a pending joiner of the old SM will never be committed by it.
+    sendToMembers(SetSm{epoch});
+    emitEvent(event::BecameSm{epoch});
+    // Republish the newest roster we have at the new epoch before any change (DESIGN §5).
+    RosterSnapshot next = accepted_;
+    next.at = RosterStamp{epoch, accepted_.at.version + 1};
+    next.sm = self_.device;
+    for (const DeviceId& d : departed_)
+        if (contains(next, d)) enqueue(RemoveRequest{d, RosterChange::Reason::Left}, now);
+    propose(next, std::nullopt, now);
+    for (const MemberInfo& m : committed_.members)
+        if (m.device != self_.device && !links_.contains(m.device))
+            smLinkDownSince_.insert(m.device, now);
+    for (const MemberInfo& m : committed_.members)
+        if (m.device != self_.device && !links_.contains(m.device)) evaluateSuspect(m.device, now);
+}
+
+void Session::onSetSm(const DeviceId& from, const SetSm& s, Millis now)
+{
+    if (phase_ != Phase::Member) return;
+    if (s.epoch < epoch_ || (s.epoch == epoch_ && !sm_.isNull() && sm_ != from && !lostSm_)) return;
+    if (isSm_ && s.epoch > epoch_) stepDown(now);
+    regainSm(from, s.epoch, now);
+}
+
+} // namespace plenum::session

@@ -1,0 +1,185 @@
+#include "session/sessionhost.h"
+
+#include "session/roster.h"
+
+namespace plenum::session {
+
+using namespace protocol;
+
+SessionHost::SessionHost(const SessionConfig& config, const MemberInfo& self, Outbox& io,
+                         TicketAuthority& tickets, std::function<std::uint64_t()> random)
+    : config_(config), self_(self), io_(io), tickets_(tickets), random_(std::move(random))
+{
+}
+
+SessionHost::~SessionHost() = default;
+
+SessionDeps SessionHost::deps()
+{
+    return SessionDeps{*this, tickets_, random_};
+}
+
+SessionId SessionHost::create(Millis now)
+{
+    QByteArray raw(SessionId::size, '\0');
+    for (int i = 0; i < raw.size(); i += 8) {
+        const std::uint64_t r = random_();
+        for (int b = 0; b < 8 && i + b < raw.size(); ++b)
+            raw[i + b] = static_cast<char>(r >> (8 * b));
+    }
+    const SessionId sid = *SessionId::fromBytes(raw);
+    sessions_[sid] = Session::create(config_, self_, sid, deps(), now);
+    return sid;
+}
+
+void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
+{
+    for (const SessionRecord& r : records) {
+        if (!contains(r.accepted, self_.device)) continue;
+        sessions_[r.sid] = Session::restore(config_, self_, r, deps(), now);
+        for (const DeviceId& peer : links_)
+            sessions_[r.sid]->onLinkUp(peer, now);
+    }
+}
+
+Session* SessionHost::session(const SessionId& sid)
+{
+    auto it = sessions_.find(sid);
+    return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+QList<SessionId> SessionHost::sessionIds() const
+{
+    QList<SessionId> out;
+    for (const auto& [sid, s] : sessions_)
+        out.append(sid);
+    return out;
+}
+
+void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
+{
+    Session* s = session(m.header.sid);
+    if (!s) {
+        answerUnknown(from, m);
+    } else if (const auto* inv = std::get_if<Invite>(&m.body);
+               inv && s->phase() == Session::Phase::Member) {
+        send(from, Message{Header{m.header.sid, 0, 0, {}}, InviteAnswer{Code::AlreadyHere, self_}});
+    } else {
+        s->onMessage(from, m, now);
+    }
+    reap();
+}
+
+void SessionHost::answerUnknown(const DeviceId& from, const Message& m)
+{
+    const Header reply{m.header.sid, 0, 0, {}};
+    if (const auto* inv = std::get_if<Invite>(&m.body)) {
+        AccountId inviter;
+        const DeviceId asker = inv->referredBy.value_or(from);
+        for (const MemberInfo& e : inv->endpoints)
+            if (e.device == asker) inviter = e.account;
+        if (blocked_.contains(inviter)) {
+            send(from, Message{reply, InviteAnswer{Code::Offline, self_}});
+            return;
+        }
+        sessions_[m.header.sid] = Session::invited(config_, self_, from, m, deps(), 0);
+        return;
+    }
+    // A device that does not know the session says so (seed 004: 610 Session Not Known).
+    if (std::holds_alternative<Join>(m.body))
+        send(from, Message{reply, JoinAnswer{Code::SessionNotKnown}});
+    else if (std::holds_alternative<Refer>(m.body) || std::holds_alternative<Rejoin>(m.body) ||
+             std::holds_alternative<SnapshotRequest>(m.body))
+        send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session")}});
+    else if (const auto* r = std::get_if<RequestSm>(&m.body))
+        send(from, Message{reply, Vote{r->epoch, false, Vote::Refusal::NotMember}});
+}
+
+void SessionHost::onLinkUp(const DeviceId& peer, Millis now)
+{
+    links_.insert(peer);
+    for (auto& [sid, s] : sessions_)
+        s->onLinkUp(peer, now);
+    reap();
+}
+
+void SessionHost::onLinkDown(const DeviceId& peer, Millis now)
+{
+    links_.remove(peer);
+    for (auto& [sid, s] : sessions_)
+        s->onLinkDown(peer, now);
+    reap();
+}
+
+void SessionHost::onTick(const SessionId& sid, Millis now)
+{
+    if (Session* s = session(sid)) s->onTick(now);
+    reap();
+}
+
+void SessionHost::reap()
+{
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (it->second->phase() == Session::Phase::Gone) {
+            io_.cancelTimer(it->first);
+            it = sessions_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// ----------------------------------------------------------------------- Outbox
+
+void SessionHost::send(const DeviceId& to, const Message& message)
+{
+    io_.send(to, message);
+}
+
+void SessionHost::openLink(const SessionId& sid, const DeviceId& to)
+{
+    wanted_[to].insert(sid);
+    io_.openLink(sid, to);
+}
+
+void SessionHost::closeLink(const SessionId& sid, const DeviceId& to)
+{
+    auto it = wanted_.find(to);
+    if (it != wanted_.end()) {
+        it->remove(sid);
+        if (!it->isEmpty()) return;
+        wanted_.erase(it);
+    }
+    // Another session may use the link without having asked for it (the peer opened it).
+    for (const auto& [other, s] : sessions_)
+        if (other != sid && s->phase() == Session::Phase::Member && contains(s->accepted(), to))
+            return;
+    io_.closeLink(sid, to);
+}
+
+void SessionHost::setTimer(const SessionId& sid, Millis at)
+{
+    io_.setTimer(sid, at);
+}
+
+void SessionHost::cancelTimer(const SessionId& sid)
+{
+    io_.cancelTimer(sid);
+}
+
+void SessionHost::persist(const SessionRecord& record)
+{
+    io_.persist(record);
+}
+
+void SessionHost::forget(const SessionId& sid)
+{
+    io_.forget(sid);
+}
+
+void SessionHost::notify(const SessionId& sid, const SessionEvent& event)
+{
+    io_.notify(sid, event);
+}
+
+} // namespace plenum::session

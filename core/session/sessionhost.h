@@ -1,0 +1,68 @@
+#pragma once
+// All sessions of one device: routes messages by sid, answers for sessions it does not know
+// (610 to a JOIN, 480 to an INVITE from a blocked account), and shares links between
+// sessions (a link closes when no session needs it). The Node and the simulator both use it.
+
+#include "session/session.h"
+
+#include <QHash>
+
+#include <map>
+#include <memory>
+
+namespace plenum::session {
+
+class SessionHost : private Outbox {
+public:
+    SessionHost(const SessionConfig& config, const MemberInfo& self, Outbox& io,
+                TicketAuthority& tickets, std::function<std::uint64_t()> random);
+    ~SessionHost() override;
+
+    // Creates a session with this device as SM; returns its id.
+    SessionId create(Millis now);
+    // Sessions from records kept on disk (after a restart).
+    void restore(const QList<SessionRecord>& records, Millis now);
+
+    Session* session(const SessionId& sid);
+    QList<SessionId> sessionIds() const;
+    const MemberInfo& self() const { return self_; }
+    SessionConfig& config() { return config_; }
+
+    // Blocking looks like being offline: their invitations get 480 (DESIGN §4).
+    void setBlocked(const QSet<AccountId>& accounts) { blocked_ = accounts; }
+    bool isLinked(const DeviceId& peer) const { return links_.contains(peer); }
+    const QSet<DeviceId>& links() const { return links_; }
+
+    void onMessage(const DeviceId& from, const protocol::Message& message, Millis now);
+    void onLinkUp(const DeviceId& peer, Millis now);
+    void onLinkDown(const DeviceId& peer, Millis now);
+    void onTick(const SessionId& sid, Millis now);
+
+private:
+    // Outbox, as the sessions see it.
+    void send(const DeviceId& to, const protocol::Message& message) override;
+    void openLink(const SessionId& sid, const DeviceId& to) override;
+    void closeLink(const SessionId& sid, const DeviceId& to) override;
+    void setTimer(const SessionId& sid, Millis at) override;
+    void cancelTimer(const SessionId& sid) override;
+    void persist(const SessionRecord& record) override;
+    void forget(const SessionId& sid) override;
+    void notify(const SessionId& sid, const SessionEvent& event) override;
+
+    void answerUnknown(const DeviceId& from, const protocol::Message& message);
+    void reap();
+    SessionDeps deps();
+
+    SessionConfig config_;
+    MemberInfo self_;
+    Outbox& io_;
+    TicketAuthority& tickets_;
+    std::function<std::uint64_t()> random_;
+    std::map<SessionId, std::unique_ptr<Session>> sessions_;
+    QHash<DeviceId, QSet<SessionId>> wanted_;
+    QSet<DeviceId> links_;
+    QSet<AccountId> blocked_;
+    bool dispatching_ = false;
+};
+
+} // namespace plenum::session

@@ -1,0 +1,189 @@
+// Session, invitee side: the JOIN procedure of seed 004 (JOIN to every endpoint, up to three
+// attempts, BYE to partial links on failure, JOINED to the SM), and members answering JOIN
+// with the ticket check of §5.1 rule 6.
+#include "session/roster.h"
+#include "session/session.h"
+
+namespace plenum::session {
+
+using namespace protocol;
+
+void Session::onInvite(const DeviceId& from, const Message& m, Millis now)
+{
+    const auto& inv = std::get<Invite>(m.body);
+    if (phase_ == Phase::Member) return; // the host answers 486 for members
+    if (inv.ticket.joiner != self_.device || inv.ticket.sm != from || inv.ticket.sid != sid_)
+        return;
+    const bool wasJoining = phase_ == Phase::Joining || phase_ == Phase::Removed;
+    if (join_) {
+        for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)
+            if (!inv.endpoints.contains(it.value())) deps_.out.closeLink(sid_, it.key());
+    }
+    join_ = JoinState{};
+    join_->invite = inv;
+    join_->sm = from;
+    join_->epoch = m.header.epoch;
+    for (const MemberInfo& e : inv.endpoints)
+        if (e.device != self_.device) join_->endpoints.insert(e.device, e);
+    rules_ = inv.rules;
+    epoch_ = m.header.epoch;
+    timers_.clear();
+    timers_.arm(TimerKind::InviteTimeout, now + config_.inviteTimeout);
+    // DESIGN §4 "Downlevel peer": without `multiparty` only a one-to-one session is possible.
+    if (!self_.multiparty && inv.endpoints.size() > 1) {
+        send(from, InviteAnswer{Code::OneToOneOnly, self_});
+        finish(Phase::Gone);
+        emitEvent(event::JoinFailed{Code::OneToOneOnly,
+                                    QStringLiteral("this device supports one-to-one only")});
+        return;
+    }
+    if (wasJoining) {
+        // A re-invitation (a new SM re-admitting, or our own REJOIN): the user already said yes.
+        phase_ = Phase::Joining;
+        startJoining(now);
+        return;
+    }
+    phase_ = Phase::Invited;
+    emitEvent(event::Invited{inv.referredBy.value_or(from), inv.inviterName,
+                             static_cast<int>(inv.endpoints.size())});
+    reschedule();
+}
+
+void Session::accept(Millis now)
+{
+    if (phase_ != Phase::Invited || !join_) return;
+    phase_ = Phase::Joining;
+    startJoining(now);
+    reschedule();
+}
+
+void Session::decline(Millis now)
+{
+    if (phase_ != Phase::Invited || !join_) return;
+    send(join_->sm, InviteAnswer{Code::Declined, self_});
+    finish(Phase::Gone);
+    emitEvent(event::JoinFailed{Code::Declined, QStringLiteral("you declined")});
+    reschedule();
+}
+
+void Session::startJoining(Millis now)
+{
+    send(join_->sm, InviteAnswer{Code::Ok, self_});
+    for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it) {
+        deps_.out.openLink(sid_, it.key());
+        if (links_.contains(it.key()))
+            sendJoin(it.key(), now);
+        else
+            timers_.arm(TimerKind::JoinAttempt, now + config_.joinAttemptTimeout, it.key());
+    }
+    maybeSendJoined(now);
+}
+
+void Session::sendJoin(const DeviceId& endpoint, Millis now)
+{
+    if (!join_ || join_->answered.contains(endpoint)) return;
+    join_->attempts[endpoint] += 1;
+    if (links_.contains(endpoint))
+        send(endpoint, Join{join_->invite.ticket, self_});
+    else
+        deps_.out.openLink(sid_, endpoint);
+    timers_.arm(TimerKind::JoinAttempt, now + config_.joinAttemptTimeout, endpoint);
+}
+
+void Session::onJoinAnswer(const DeviceId& from, const JoinAnswer& a, Millis now)
+{
+    if (phase_ != Phase::Joining || !join_ || !join_->endpoints.contains(from)) return;
+    if (join_->answered.contains(from)) return;
+    if (a.code == Code::Forbidden) {
+        failJoin(Code::Forbidden, QStringLiteral("the admission ticket was refused"), now);
+        return;
+    }
+    join_->answered.insert(from);
+    if (a.code == Code::SessionNotKnown) join_->unknown.insert(from);
+    timers_.disarm(TimerKind::JoinAttempt, from);
+    maybeSendJoined(now);
+}
+
+void Session::maybeSendJoined(Millis now)
+{
+    if (!join_ || join_->answered.size() < join_->endpoints.size()) return;
+    if (join_->unknown.contains(join_->sm)) {
+        failJoin(Code::NotFound, QStringLiteral("the group no longer exists"), now);
+        return;
+    }
+    Joined j;
+    j.endpointsAt = join_->invite.ticket.at;
+    for (const DeviceId& d : join_->answered)
+        if (!join_->unknown.contains(d)) j.linked.append(d);
+    for (const DeviceId& d : join_->unknown)
+        j.unknown.append(d);
+    std::sort(j.linked.begin(), j.linked.end());
+    std::sort(j.unknown.begin(), j.unknown.end());
+    send(join_->sm, j);
+    join_->joinedSent = true;
+}
+
+void Session::onEndpoints(const DeviceId& from, const Endpoints& e, Millis now)
+{
+    if (phase_ != Phase::Joining || !join_ || from != join_->sm) return;
+    for (const DeviceId& d : e.remove) {
+        join_->endpoints.remove(d);
+        join_->answered.remove(d);
+        join_->unknown.remove(d);
+        timers_.disarm(TimerKind::JoinAttempt, d);
+        deps_.out.closeLink(sid_, d);
+    }
+    for (const MemberInfo& m : e.add) {
+        if (m.device == self_.device || join_->endpoints.contains(m.device)) continue;
+        join_->endpoints.insert(m.device, m);
+        deps_.out.openLink(sid_, m.device);
+        sendJoin(m.device, now);
+    }
+    maybeSendJoined(now);
+}
+
+void Session::onCancel(const DeviceId& from, const Cancel& c, Millis now)
+{
+    if ((phase_ != Phase::Joining && phase_ != Phase::Invited) || !join_ || from != join_->sm)
+        return;
+    failJoin(c.code, QStringLiteral("the invitation was withdrawn"), now);
+}
+
+void Session::failJoin(Code code, const QString& reason, Millis now)
+{
+    if (join_) {
+        // Seed 004: cancel partial links with BYE, and tell the SM.
+        for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)
+            if (it.key() != join_->sm &&
+                (links_.contains(it.key()) || join_->answered.contains(it.key())))
+                send(it.key(), Bye{Bye::Reason::JoinFailed});
+        if (phase_ == Phase::Joining) send(join_->sm, Bye{Bye::Reason::JoinFailed});
+    }
+    finish(Phase::Gone);
+    emitEvent(event::JoinFailed{code, reason});
+}
+
+// Member side: answer a JOIN only with a valid ticket from our SM (§5.1 rule 6).
+void Session::onJoin(const DeviceId& from, const Join& j, Millis now)
+{
+    if (phase_ != Phase::Member) {
+        send(from, JoinAnswer{Code::SessionNotKnown});
+        return;
+    }
+    const Ticket& t = j.ticket;
+    const bool valid = t.sid == sid_ && t.joiner == from && j.joiner.device == from &&
+                       t.at.epoch == epoch_ && !sm_.isNull() && t.sm == sm_ &&
+                       deps_.tickets.verify(t.sm, ticketSigningBytes(t), t.signature);
+    if (!valid) {
+        send(from, JoinAnswer{Code::Forbidden});
+        return;
+    }
+    if (!contains(accepted_, from) && !pendingJoiners_.contains(from)) {
+        // Seed 004 "flicker": seen joining, but shown only once committed.
+        pendingJoiners_.insert(from, now);
+        timers_.arm(TimerKind::Flicker, now + config_.flickerTimeout, from);
+    }
+    send(from, JoinAnswer{Code::Ok});
+}
+
+} // namespace plenum::session

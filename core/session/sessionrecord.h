@@ -1,0 +1,19 @@
+#pragma once
+// What a device keeps on disk for a session it belongs to. A restarted device keeps its
+// DeviceId and this record, nothing else (DESIGN §4 "A member that crashes").
+
+#include "protocol/messages.h"
+
+namespace plenum::session {
+
+struct SessionRecord {
+    SessionId sid;
+    protocol::RosterSnapshot accepted;  // newest roster acknowledged (on disk before the ack)
+    protocol::RosterSnapshot committed; // newest roster known to be committed
+    std::uint64_t votedEpoch = 0;       // one final vote per epoch (DESIGN §5)
+    DeviceId votedFor;
+    protocol::SessionRules rules;
+    friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
+};
+
+} // namespace plenum::session
