@@ -55,7 +55,7 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         // Others that elected a newer SM meanwhile make it step down (§5.1 rule 2).
         s->isSm_ = true;
         s->smReady_ = record.committed.at == record.accepted.at;
-        if (!s->smReady_) s->propose(record.accepted, std::nullopt, now);
+        if (!s->smReady_) s->propose(record.accepted, record.committed.at, std::nullopt, now);
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
@@ -173,11 +173,12 @@ void Session::finish(Phase phase)
     for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
         peers.insert(it.key());
     peers.remove(self_.device);
+    const bool hadRecord = phase_ == Phase::Member;
+    phase_ = phase; // first: closing links must not look like losing the SM
+    links_.clear();
     for (const DeviceId& d : peers)
         deps_.out.closeLink(sid_, d);
-    links_.clear();
-    if (phase_ == Phase::Member || phase == Phase::Gone) deps_.out.forget(sid_);
-    phase_ = phase;
+    if (hadRecord || phase == Phase::Gone) deps_.out.forget(sid_);
     isSm_ = false;
     smReady_ = false;
     queue_.clear();
@@ -330,8 +331,7 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                 else if constexpr (std::is_same_v<T, Stale>) {
                     // The header check above did the work (snapshot request, step down).
                 } else if constexpr (std::is_same_v<T, ErrorReply>) {
-                    if (phase_ == Phase::Removed && body.code == Code::NotFound)
-                        finish(Phase::Gone);
+                    onErrorReply(from, body, now);
                 }
             },
             m.body);
@@ -709,6 +709,24 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         return;
     }
     if (!contains(accepted_, from)) return;
+    markDeparted(from, now);
+}
+
+void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, Millis now)
+{
+    if (phase_ == Phase::Removed && e.code == Code::NotFound && from == rejoinVia_) {
+        finish(Phase::Gone);
+        emitEvent(event::JoinFailed{Code::NotFound, QStringLiteral("the group no longer exists")});
+        return;
+    }
+    // A member that does not know the session has left it (seed 004: 610): its BYE was lost.
+    if (phase_ == Phase::Member && e.code == Code::SessionNotKnown && contains(accepted_, from))
+        markDeparted(from, now);
+}
+
+void Session::markDeparted(const DeviceId& from, Millis now)
+{
+    if (departed_.contains(from)) return;
     departed_.insert(from);
     timers_.disarm(TimerKind::Relink, from);
     deps_.out.closeLink(sid_, from);
@@ -718,6 +736,7 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     } else if (isSm_) {
         enqueue(RemoveRequest{from, RosterChange::Reason::Left}, now);
     }
+    checkWin(now); // a candidate's majority no longer counts it
 }
 
 void Session::beRemoved(const DeviceId& from, const Header& h, Millis now)

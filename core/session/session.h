@@ -182,8 +182,8 @@ private:
     void startAdmission(AdmitRequest request, Millis now);
     void finishAdmission(Code code, const DeviceId& device, Millis now);
     void checkJoined(Millis now);
-    void propose(const RosterSnapshot& next, std::optional<protocol::RosterChange> change,
-                 Millis now);
+    void propose(const RosterSnapshot& next, const RosterStamp& base,
+                 std::optional<protocol::RosterChange> change, Millis now);
     void sendProposal(const DeviceId& to);
     void maybeCommit(Millis now);
     std::optional<Code> admissionRefusal(const AdmitRequest& request, Millis now) const;
@@ -207,6 +207,8 @@ private:
     void reportLinks();
 
     // -- removal and rejoin (§5.1 rule 7)
+    void onErrorReply(const DeviceId& from, const protocol::ErrorReply& e, Millis now);
+    void markDeparted(const DeviceId& from, Millis now);
     void beRemoved(const DeviceId& from, const protocol::Header& h, Millis now);
     void sendRejoin(Millis now);
 

@@ -127,7 +127,7 @@ void Session::pump(Millis now)
             const auto who = member(committed_, rm->device);
             RosterChange change{RosterChange::Kind::Remove, rm->reason, *who};
             RosterStamp at{epoch_, committed_.at.version + 1};
-            propose(applyChange(committed_, change, at, self_.device), change, now);
+            propose(applyChange(committed_, change, at, self_.device), committed_.at, change, now);
         } else {
             startAdmission(std::get<AdmitRequest>(std::move(request)), now);
         }
@@ -246,7 +246,7 @@ void Session::checkJoined(Millis now)
     RosterChange change{RosterChange::Kind::Add, RosterChange::Reason::Joined,
                         *admission_->invitee};
     RosterStamp at{epoch_, committed_.at.version + 1};
-    propose(applyChange(committed_, change, at, self_.device), change, now);
+    propose(applyChange(committed_, change, at, self_.device), committed_.at, change, now);
 }
 
 void Session::finishAdmission(Code code, const DeviceId& device, Millis now)
@@ -268,11 +268,12 @@ void Session::finishAdmission(Code code, const DeviceId& device, Millis now)
 
 // --------------------------------------------------------------- proposal and commit
 
-void Session::propose(const RosterSnapshot& next, std::optional<RosterChange> change, Millis now)
+void Session::propose(const RosterSnapshot& next, const RosterStamp& base,
+                      std::optional<RosterChange> change, Millis now)
 {
     Proposal p;
     p.next = next;
-    p.base = change ? committed_.at : accepted_.at;
+    p.base = base;
     p.change = change;
     p.voters = voters(committed_);
     if (!change) p.voters = voters(accepted_);
@@ -301,6 +302,7 @@ void Session::sendProposal(const DeviceId& to)
         r.change = *proposal_->change;
     } else {
         r.full = true;
+        r.base = proposal_->base; // what it was built on, for the record
         r.members = proposal_->next.members;
     }
     send(to, r);

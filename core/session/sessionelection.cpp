@@ -161,7 +161,7 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     next.sm = self_.device;
     for (const DeviceId& d : departed_)
         if (contains(next, d)) enqueue(RemoveRequest{d, RosterChange::Reason::Left}, now);
-    propose(next, std::nullopt, now);
+    propose(next, accepted_.at, std::nullopt, now);
     for (const MemberInfo& m : committed_.members)
         if (m.device != self_.device && !links_.contains(m.device))
             smLinkDownSince_.insert(m.device, now);

@@ -56,11 +56,36 @@ QList<SessionId> SessionHost::sessionIds() const
     return out;
 }
 
+void SessionHost::invite(const SessionId& sid, const AccountId& account,
+                         const QList<DeviceId>& devices, Millis now)
+{
+    if (Session* s = session(sid)) s->invite(account, devices, now);
+    reap();
+}
+
+void SessionHost::accept(const SessionId& sid, Millis now)
+{
+    if (Session* s = session(sid)) s->accept(now);
+    reap();
+}
+
+void SessionHost::decline(const SessionId& sid, Millis now)
+{
+    if (Session* s = session(sid)) s->decline(now);
+    reap();
+}
+
+void SessionHost::leave(const SessionId& sid, Millis now)
+{
+    if (Session* s = session(sid)) s->leave(now);
+    reap();
+}
+
 void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
 {
     Session* s = session(m.header.sid);
     if (!s) {
-        answerUnknown(from, m);
+        answerUnknown(from, m, now);
     } else if (const auto* inv = std::get_if<Invite>(&m.body);
                inv && s->phase() == Session::Phase::Member) {
         send(from, Message{Header{m.header.sid, 0, 0, {}}, InviteAnswer{Code::AlreadyHere, self_}});
@@ -70,7 +95,7 @@ void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
     reap();
 }
 
-void SessionHost::answerUnknown(const DeviceId& from, const Message& m)
+void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis now)
 {
     const Header reply{m.header.sid, 0, 0, {}};
     if (const auto* inv = std::get_if<Invite>(&m.body)) {
@@ -82,7 +107,7 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m)
             send(from, Message{reply, InviteAnswer{Code::Offline, self_}});
             return;
         }
-        sessions_[m.header.sid] = Session::invited(config_, self_, from, m, deps(), 0);
+        sessions_[m.header.sid] = Session::invited(config_, self_, from, m, deps(), now);
         return;
     }
     // A device that does not know the session says so (seed 004: 610 Session Not Known).
@@ -91,6 +116,9 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m)
     else if (std::holds_alternative<Refer>(m.body) || std::holds_alternative<Rejoin>(m.body) ||
              std::holds_alternative<SnapshotRequest>(m.body))
         send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session")}});
+    else if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body))
+        // It still counts us as a member: we left and our BYE was lost, or we were removed.
+        send(from, Message{reply, ErrorReply{Code::SessionNotKnown, QStringLiteral("not in this session")}});
     else if (const auto* r = std::get_if<RequestSm>(&m.body))
         send(from, Message{reply, Vote{r->epoch, false, Vote::Refusal::NotMember}});
 }

@@ -33,6 +33,13 @@ public:
     bool isLinked(const DeviceId& peer) const { return links_.contains(peer); }
     const QSet<DeviceId>& links() const { return links_; }
 
+    // Commands from the app, routed to one session (Session's methods of the same name).
+    void invite(const SessionId& sid, const AccountId& account, const QList<DeviceId>& devices,
+                Millis now);
+    void accept(const SessionId& sid, Millis now);
+    void decline(const SessionId& sid, Millis now);
+    void leave(const SessionId& sid, Millis now);
+
     void onMessage(const DeviceId& from, const protocol::Message& message, Millis now);
     void onLinkUp(const DeviceId& peer, Millis now);
     void onLinkDown(const DeviceId& peer, Millis now);
@@ -49,7 +56,7 @@ private:
     void forget(const SessionId& sid) override;
     void notify(const SessionId& sid, const SessionEvent& event) override;
 
-    void answerUnknown(const DeviceId& from, const protocol::Message& message);
+    void answerUnknown(const DeviceId& from, const protocol::Message& message, Millis now);
     void reap();
     SessionDeps deps();
 

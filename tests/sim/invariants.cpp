@@ -1,0 +1,264 @@
+#include "invariants.h"
+
+#include "session/roster.h"
+
+#include <sstream>
+
+namespace plenum::sim {
+
+using namespace protocol;
+using session::Session;
+
+std::string describe(const RosterSnapshot& r)
+{
+    std::ostringstream out;
+    out << "(" << r.at.epoch << "," << r.at.version << ") sm=" << r.sm.shortHex().toStdString()
+        << " [";
+    for (const MemberInfo& m : r.members)
+        out << " " << m.name.toStdString();
+    out << " ]";
+    return out.str();
+}
+
+void InvariantChecker::fail(const std::string& what)
+{
+    if (!failure_.empty()) return;
+    failure_ = what;
+    failedAt_ = net_.now();
+}
+
+// ------------------------------------------------------------------- observations
+
+void InvariantChecker::onSend(int from, int, const Message& m, bool)
+{
+    const SessionId& sid = m.header.sid;
+    if (const auto* inv = std::get_if<Invite>(&m.body)) {
+        // 5: admissions are sequential; no joiner is handed EndPoints missing a committed member.
+        auto it = sids_.find(sid);
+        if (it != sids_.end() && inv->endpoints != it->second.latest.members)
+            fail("admissionsAreSequential: peer" + std::to_string(from) +
+                 " sent INVITE with endpoints " +
+                 describe(RosterSnapshot{inv->ticket.at, inv->ticket.sm, inv->endpoints}) +
+                 " but the committed roster is " + describe(it->second.latest));
+    } else if (const auto* r = std::get_if<Roster>(&m.body); r && !r->committed) {
+        Proposal p;
+        p.base = r->base;
+        if (r->full) {
+            p.roster = RosterSnapshot{r->at, r->sm, r->members};
+        } else {
+            const auto& log = sids_[sid];
+            auto c = log.committed.find(r->base);
+            if (c == log.committed.end()) return;
+            p.roster = session::applyChange(c->second, r->change, r->at, r->sm);
+        }
+        session::normalize(p.roster);
+        proposals_[sid].emplace(r->at, p); // the first send of a stamp names its real base
+    }
+}
+
+void InvariantChecker::onDelivered(int, int to, const Message& m, const Session* before,
+                                   const RosterStamp& prev)
+{
+    // 3: a gap is crossed only by a full snapshot: a delta moves a roster only from its base.
+    const auto* r = std::get_if<Roster>(&m.body);
+    if (!r || r->full || !before) return;
+    Session* now = net_.peer(to).session(m.header.sid);
+    if (now != before || now->phase() != Session::Phase::Member) return;
+    if (now->accepted().at != prev && prev != r->base)
+        fail("gapsAreCrossedOnlyBySnapshots: peer" + std::to_string(to) + " applied a delta on (" +
+             std::to_string(r->base.epoch) + "," + std::to_string(r->base.version) + ") to (" +
+             std::to_string(prev.epoch) + "," + std::to_string(prev.version) + ")");
+}
+
+void InvariantChecker::onEvent(int peer, const SessionId& sid, const session::SessionEvent& e,
+                               bool fromSm)
+{
+    if (const auto* b = std::get_if<session::event::BecameSm>(&e)) {
+        atMostOneManagerPerEpoch(peer, sid, b->epoch);
+    } else if (const auto* c = std::get_if<session::event::RosterCommitted>(&e)) {
+        if (fromSm) committedChangesAreNeverLost(sid, c->roster, c->base);
+        else membersOnlyApplyCommittedRosters(peer, sid, c->roster);
+    } else if (const auto* a = std::get_if<session::event::Admitted>(&e)) {
+        sids_[sid].toldIn.insert(net_.peer(peer).info().device);
+        membersOnlyApplyCommittedRosters(peer, sid, a->roster);
+    }
+}
+
+void InvariantChecker::onStep(Millis)
+{
+    rosterVersionsNeverGoBack();
+}
+
+// -------------------------------------------------------------------- invariants
+
+void InvariantChecker::atMostOneManagerPerEpoch(int peer, const SessionId& sid,
+                                                std::uint64_t epoch)
+{
+    auto& log = sids_[sid];
+    const DeviceId me = net_.peer(peer).info().device;
+    auto [it, fresh] = log.smOfEpoch.emplace(epoch, me);
+    if (!fresh && it->second != me)
+        fail("atMostOneManagerPerEpoch: peer" + std::to_string(peer) + " became SM of epoch " +
+             std::to_string(epoch) + " which already had SM peer" +
+             std::to_string(net_.indexOf(it->second)));
+}
+
+void InvariantChecker::committedChangesAreNeverLost(const SessionId& sid,
+                                                    const RosterSnapshot& roster,
+                                                    const RosterStamp& base)
+{
+    auto& log = sids_[sid];
+    if (!log.any) {
+        log.any = true;
+        log.latest = roster;
+        log.committed[roster.at] = roster;
+        log.toldIn.insert(roster.sm);
+        return;
+    }
+    if (auto it = log.committed.find(roster.at); it != log.committed.end()) {
+        if (it->second.members != roster.members)
+            fail("committedChangesAreNeverLost: two different rosters committed at " +
+                 describe(roster) + " and " + describe(it->second));
+        return;
+    }
+    if (roster.at <= log.latest.at) {
+        fail("committedChangesAreNeverLost: commit " + describe(roster) +
+             " is not newer than the committed " + describe(log.latest));
+        return;
+    }
+    // Its lineage must pass through the newest committed roster.
+    RosterStamp b = base;
+    const auto& props = proposals_[sid];
+    int guard = 0;
+    while (b > log.latest.at && guard++ < 1000) {
+        auto p = props.find(b);
+        if (p == props.end()) break;
+        b = p->second.base;
+    }
+    if (b != log.latest.at)
+        fail("committedChangesAreNeverLost: commit " + describe(roster) +
+             " does not descend from the committed " + describe(log.latest));
+    // 7b: a joiner told it is in stays in until it leaves or is removed (one change a commit).
+    const QSet<DeviceId> before = session::deviceSet(log.latest);
+    const QSet<DeviceId> after = session::deviceSet(roster);
+    for (const DeviceId& d : std::set<DeviceId>(log.toldIn)) {
+        if (after.contains(d)) continue;
+        if (before.contains(d) && (before - after).size() == 1) log.toldIn.erase(d);
+        else fail("joinersStayIn: " + d.shortHex().toStdString() + " vanished in " + describe(roster));
+    }
+    log.baseOf[roster.at] = base;
+    log.committed[roster.at] = roster;
+    log.latest = roster;
+}
+
+void InvariantChecker::membersOnlyApplyCommittedRosters(int peer, const SessionId& sid,
+                                                        const RosterSnapshot& roster)
+{
+    const auto& log = sids_[sid];
+    auto it = log.committed.find(roster.at);
+    if (it == log.committed.end() || it->second.members != roster.members || it->second.sm != roster.sm)
+        fail("membersShowOnlyCommittedRosters: peer" + std::to_string(peer) + " shows " +
+             describe(roster) + " which no SM committed");
+}
+
+void InvariantChecker::rosterVersionsNeverGoBack()
+{
+    for (int i = 0; i < net_.size(); ++i) {
+        SimPeer& p = net_.peer(i);
+        if (!p.alive()) continue;
+        for (const SessionId& sid : p.host()->sessionIds()) {
+            Session* s = p.session(sid);
+            auto key = std::make_pair(i, sid);
+            if (!s || s->phase() != Session::Phase::Member) {
+                lastAccepted_.erase(key);
+                continue;
+            }
+            auto it = lastAccepted_.find(key);
+            const RosterStamp at = s->accepted().at;
+            if (it != lastAccepted_.end() && it->second.first == s &&
+                (at < it->second.second || at.version < it->second.second.version))
+                fail("rosterVersionsNeverGoBack: peer" + std::to_string(i) + " went from (" +
+                     std::to_string(it->second.second.epoch) + "," +
+                     std::to_string(it->second.second.version) + ") to (" +
+                     std::to_string(at.epoch) + "," + std::to_string(at.version) + ")");
+            lastAccepted_[key] = {s, at};
+        }
+    }
+}
+
+void InvariantChecker::checkQuiescent()
+{
+    for (const auto& [sid, log] : sids_) {
+        if (!log.any) continue;
+        agreementAtQuiescence(sid, log);
+        fullMesh(log);
+    }
+    noTimerLeak();
+}
+
+void InvariantChecker::agreementAtQuiescence(const SessionId& sid, const SessionLog& log)
+{
+    const RosterSnapshot& L = log.latest;
+    int sms = 0;
+    for (int i = 0; i < net_.size(); ++i) {
+        SimPeer& p = net_.peer(i);
+        const bool listed = session::contains(L, p.info().device);
+        Session* s = p.session(sid);
+        const bool member = s && s->phase() == Session::Phase::Member;
+        const std::string who = "peer" + std::to_string(i);
+        if (listed && !member) {
+            fail("oneManagerAndAgreementAtQuiescence: " + who + " is in the committed roster " +
+                 describe(L) + " but is not a member (" + (p.alive() ? "alive" : "dead") + ")");
+            continue;
+        }
+        if (!member) continue;
+        if (!listed) {
+            fail("oneManagerAndAgreementAtQuiescence: " + who +
+                 " still thinks it is a member; committed roster is " + describe(L));
+            continue;
+        }
+        if (s->committed() != L || s->sm() != L.sm || s->accepted().at != L.at)
+            fail("oneManagerAndAgreementAtQuiescence: " + who + " shows " + describe(s->committed()) +
+                 " (follows " + s->sm().shortHex().toStdString() + ") but the committed roster is " +
+                 describe(L));
+        if (s->isSm()) {
+            ++sms;
+            if (!s->smReady()) fail("oneManagerAndAgreementAtQuiescence: SM " + who + " is not ready");
+        }
+    }
+    if (!L.members.isEmpty() && sms != 1)
+        fail("oneManagerAndAgreementAtQuiescence: " + std::to_string(sms) + " SMs for " + describe(L));
+}
+
+void InvariantChecker::fullMesh(const SessionLog& log)
+{
+    const auto& m = log.latest.members;
+    for (int a = 0; a < m.size(); ++a)
+        for (int b = a + 1; b < m.size(); ++b) {
+            const int i = net_.indexOf(m[a].device), j = net_.indexOf(m[b].device);
+            if (!net_.linkUp(i, j))
+                fail("fullMesh: no link between peer" + std::to_string(i) + " and peer" +
+                     std::to_string(j) + " in " + describe(log.latest));
+        }
+}
+
+void InvariantChecker::noTimerLeak()
+{
+    for (int i = 0; i < net_.size(); ++i) {
+        SimPeer& p = net_.peer(i);
+        if (!p.alive()) continue;
+        for (const SessionId& sid : p.host()->sessionIds()) {
+            Session* s = p.session(sid);
+            if (s->phase() != Session::Phase::Member) {
+                fail("noTimerLeak: peer" + std::to_string(i) + " has a session stuck outside membership");
+                continue;
+            }
+            for (const auto& [key, at] : s->timers().all())
+                if (key.first != session::TimerKind::Ping)
+                    fail("noTimerLeak: peer" + std::to_string(i) + " still has a " +
+                         session::timerName(key.first) + " timer at quiescence");
+        }
+    }
+}
+
+} // namespace plenum::sim

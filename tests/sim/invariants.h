@@ -1,0 +1,70 @@
+#pragma once
+// The simulator's invariants (issue "Session core"), as plain checks named for the property.
+// Step invariants are checked as the run goes; the others at quiescence.
+
+#include "simnetwork.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace plenum::sim {
+
+class InvariantChecker final : public SimObserver {
+public:
+    explicit InvariantChecker(SimNetwork& net) : net_(net) {}
+
+    bool failed() const { return !failure_.empty(); }
+    const std::string& failure() const { return failure_; }
+    Millis failedAt() const { return failedAt_; }
+
+    // At quiescence: one SM per connected majority and agreement (2), full mesh (4),
+    // no timer leak (6).
+    void checkQuiescent();
+
+    // Committed rosters per session, in order (for benchmarks and scenario tests).
+    struct SessionLog {
+        std::map<std::uint64_t, DeviceId> smOfEpoch;
+        std::map<protocol::RosterStamp, protocol::RosterSnapshot> committed;
+        std::map<protocol::RosterStamp, protocol::RosterStamp> baseOf;
+        protocol::RosterSnapshot latest;
+        bool any = false;
+        std::set<DeviceId> toldIn;
+    };
+    const std::map<SessionId, SessionLog>& sessions() const { return sids_; }
+
+    void onSend(int from, int to, const protocol::Message& m, bool overLink) override;
+    void onDelivered(int from, int to, const protocol::Message& m, const session::Session* before,
+                     const protocol::RosterStamp& prev) override;
+    void onEvent(int peer, const SessionId& sid, const session::SessionEvent& e,
+                 bool fromSm) override;
+    void onStep(Millis now) override;
+
+private:
+    void fail(const std::string& what);
+    void atMostOneManagerPerEpoch(int peer, const SessionId& sid, std::uint64_t epoch);
+    void committedChangesAreNeverLost(const SessionId& sid, const protocol::RosterSnapshot& roster,
+                                      const protocol::RosterStamp& base);
+    void membersOnlyApplyCommittedRosters(int peer, const SessionId& sid,
+                                          const protocol::RosterSnapshot& roster);
+    void rosterVersionsNeverGoBack();
+    void agreementAtQuiescence(const SessionId& sid, const SessionLog& log);
+    void fullMesh(const SessionLog& log);
+    void noTimerLeak();
+
+    SimNetwork& net_;
+    std::string failure_;
+    Millis failedAt_ = 0;
+    std::map<SessionId, SessionLog> sids_;
+    struct Proposal {
+        protocol::RosterStamp base;
+        protocol::RosterSnapshot roster;
+    };
+    std::map<SessionId, std::map<protocol::RosterStamp, Proposal>> proposals_;
+    std::map<std::pair<int, SessionId>, std::pair<const session::Session*, protocol::RosterStamp>>
+        lastAccepted_;
+};
+
+std::string describe(const protocol::RosterSnapshot& r);
+
+} // namespace plenum::sim

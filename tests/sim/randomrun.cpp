@@ -1,0 +1,169 @@
+#include "randomrun.h"
+
+#include "session/roster.h"
+
+#include <sstream>
+
+namespace plenum::sim {
+
+using session::Session;
+
+namespace {
+
+bool quiet(SimNetwork& net)
+{
+    for (int i = 0; i < net.size(); ++i) {
+        SimPeer& p = net.peer(i);
+        if (!p.alive()) continue;
+        for (const SessionId& sid : p.host()->sessionIds()) {
+            Session* s = p.session(sid);
+            if (s->phase() != Session::Phase::Member) return false;
+            for (const auto& [key, at] : s->timers().all())
+                if (key.first != session::TimerKind::Ping) return false;
+        }
+    }
+    return true;
+}
+
+std::vector<int> membersOf(SimNetwork& net, const SessionId& sid)
+{
+    std::vector<int> out;
+    for (int i = 0; i < net.size(); ++i) {
+        Session* s = net.peer(i).session(sid);
+        if (s && s->phase() == Session::Phase::Member) out.push_back(i);
+    }
+    return out;
+}
+
+} // namespace
+
+bool runToQuiescence(SimNetwork& net, Millis limit)
+{
+    const Millis deadline = net.now() + limit;
+    while (net.now() < deadline) {
+        const std::uint64_t before = net.controlMessagesSent();
+        net.runFor(500);
+        if (net.controlMessagesSent() == before && quiet(net)) return true;
+    }
+    return false;
+}
+
+RunResult runRandom(std::uint64_t seed, int peers)
+{
+    std::mt19937_64 plan(seed ^ 0x5eed5eed5eedull);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(plan); };
+    auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(plan) < p; };
+
+    SimConfig cfg;
+    cfg.peers = peers > 0 ? peers : pick(2, 8);
+    cfg.latencyMin = pick(1, 3);
+    cfg.latencyMax = cfg.latencyMin + pick(2, 40);
+    cfg.dhtLoss = chance(0.3) ? 0.05 : 0.0;
+    cfg.dhtDuplicate = chance(0.3) ? 0.05 : 0.0;
+    cfg.session.inviteTimeout = 4000;
+    SimNetwork net(seed, cfg);
+    InvariantChecker check(net);
+    net.setObserver(&check);
+    net.setAutoAnswer(0.9);
+
+    const int n = cfg.peers;
+    std::vector<SessionId> sids{net.peer(0).host()->create(0)};
+    int crashed = 0;
+    const int maxCrashed = (n - 1) / 2; // a majority stays up, so the group can decide
+    const int ops = pick(8, 28);
+    Millis t = 0;
+    for (int k = 0; k < ops; ++k) {
+        t += pick(20, 600);
+        net.runUntil(t);
+        if (check.failed()) break;
+        const int roll = pick(0, 99);
+        const SessionId sid = sids[static_cast<std::size_t>(pick(0, static_cast<int>(sids.size()) - 1))];
+        const std::vector<int> members = membersOf(net, sid);
+        if (roll < 45) { // invite (by the SM) or refer (by anyone else)
+            if (members.empty()) continue;
+            const int who = members[static_cast<std::size_t>(pick(0, static_cast<int>(members.size()) - 1))];
+            const int target = pick(0, n - 1);
+            if (target == who) continue;
+            const auto& info = net.peer(target).info();
+            net.peer(who).host()->invite(sid, info.account, {info.device}, net.now());
+        } else if (roll < 52) { // leave
+            if (members.size() < 2) continue;
+            const int who = members[static_cast<std::size_t>(pick(0, static_cast<int>(members.size()) - 1))];
+            net.peer(who).host()->leave(sid, net.now());
+        } else if (roll < 64) { // crash, restart later
+            if (crashed >= maxCrashed) continue;
+            const int who = pick(0, n - 1);
+            if (!net.peer(who).alive()) continue;
+            net.crash(who);
+            ++crashed;
+            if (chance(0.7)) {
+                net.at(net.now() + pick(200, 4000), [&net, &crashed, who] {
+                    if (!net.peer(who).alive()) {
+                        net.restart(who);
+                        --crashed;
+                    }
+                });
+            }
+        } else if (roll < 74) { // partition, healed later
+            std::vector<int> side;
+            for (int i = 0; i < n; ++i)
+                if (chance(0.5)) side.push_back(i);
+            net.partition(side);
+            net.at(net.now() + pick(300, 3000), [&net] { net.healAll(); });
+        } else if (roll < 82) { // a link that fails one way only
+            const int a = pick(0, n - 1), b = pick(0, n - 1);
+            if (a == b) continue;
+            net.blockOneWay(a, b);
+            net.at(net.now() + pick(300, 3000), [&net] { net.healAll(); });
+        } else if (roll < 92) { // a link breaks (loss on a reliable link kills it)
+            const int a = pick(0, n - 1), b = pick(0, n - 1);
+            if (a != b) net.breakLink(a, b);
+        } else if (roll < 95 && sids.size() < 2) { // a second group
+            const int who = pick(0, n - 1);
+            if (net.peer(who).alive()) sids.push_back(net.peer(who).host()->create(net.now()));
+        }
+    }
+    // Heal every fault; restarted peers keep only their disk.
+    net.runUntil(t + 100);
+    net.healAll();
+    for (int i = 0; i < n; ++i)
+        net.restart(i);
+    const bool quiescent = runToQuiescence(net, 60000);
+
+    RunResult result;
+    result.peers = n;
+    result.messages = net.messagesSent();
+    result.quiescentAt = net.now();
+    if (!check.failed() && !quiescent)
+        result.failure = "did not reach quiescence within 60 s of healing";
+    if (!check.failed() && quiescent) check.checkQuiescent();
+    if (check.failed()) result.failure = check.failure();
+    for (const auto& [sid, log] : check.sessions()) {
+        result.commits += static_cast<int>(log.committed.size());
+        result.elections += static_cast<int>(log.smOfEpoch.size()) - 1;
+    }
+    if (!result.failure.empty()) {
+        result.ok = false;
+        std::ostringstream d;
+        d << "  step time: " << (check.failed() ? check.failedAt() : net.now()) << " ms\n";
+        for (int i = 0; i < n; ++i) {
+            SimPeer& p = net.peer(i);
+            d << "  peer" << i << " (" << p.info().device.shortHex().toStdString()
+              << (p.alive() ? "" : ", dead") << ")";
+            for (const SessionId& sid : sids) {
+                Session* s = p.session(sid);
+                if (s)
+                    d << " phase=" << static_cast<int>(s->phase()) << " sm=" << s->isSm()
+                      << " epoch=" << s->epoch() << " " << describe(s->committed());
+            }
+            d << " links:";
+            for (int j = 0; j < n; ++j)
+                if (j != i && net.linkUp(i, j)) d << " " << j;
+            d << "\n" << p.formatLog();
+        }
+        result.detail = d.str();
+    }
+    return result;
+}
+
+} // namespace plenum::sim

@@ -1,0 +1,30 @@
+#pragma once
+// One seeded random run for the property test: random creates, invites, refers, joins,
+// leaves, crashes, partitions and one-way failures; then every fault heals and the run must
+// reach quiescence with every invariant intact.
+
+#include "invariants.h"
+
+#include <cstdint>
+#include <string>
+
+namespace plenum::sim {
+
+struct RunResult {
+    bool ok = true;
+    std::string failure;
+    std::string detail; // the last events of every peer, on failure
+    int peers = 0;
+    Millis quiescentAt = 0;
+    std::uint64_t messages = 0;
+    int commits = 0;
+    int elections = 0;
+};
+
+// peers = 0: chosen by the seed (2..8).
+RunResult runRandom(std::uint64_t seed, int peers = 0);
+
+// Runs until nothing but pings moves and only ping timers are armed (or `limit` passes).
+bool runToQuiescence(SimNetwork& net, Millis limit);
+
+} // namespace plenum::sim

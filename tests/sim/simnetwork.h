@@ -1,0 +1,192 @@
+#pragma once
+// A deterministic, seeded network of N devices running the real session core (STYLE §2:
+// FoundationDB-style simulation). One std::mt19937_64 owns every random choice; the same
+// seed replays the same run exactly.
+
+#include "session/sessionhost.h"
+
+#include <QHash>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <queue>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace plenum::sim {
+
+using session::Millis;
+
+struct SimConfig {
+    int peers = 3;
+    Millis latencyMin = 1;      // one-way delay of a link message
+    Millis latencyMax = 20;
+    double dhtLoss = 0.0;       // first-contact (DHT) messages lost
+    double dhtDuplicate = 0.0;  // first-contact messages delivered twice
+    Millis linkSetup = 0;       // extra time for ICE+TLS (0: two one-way delays)
+    session::SessionConfig session;
+};
+
+class SimNetwork;
+
+// One device: its session host, its "disk" and its event log.
+class SimPeer final : public session::Outbox {
+public:
+    SimPeer(SimNetwork& net, int index, const protocol::MemberInfo& info);
+    ~SimPeer() override;
+
+    int index() const { return index_; }
+    const protocol::MemberInfo& info() const { return info_; }
+    bool alive() const { return host_ != nullptr; }
+    std::uint64_t incarnation() const { return incarnation_; }
+    session::SessionHost* host() { return host_.get(); }
+    session::Session* session(const SessionId& sid) { return host_ ? host_->session(sid) : nullptr; }
+    const std::map<SessionId, session::SessionRecord>& disk() const { return disk_; }
+    const std::map<SessionId, Millis>& timers() const { return timers_; }
+    struct LogEntry {
+        Millis at;
+        const char* what; // static text: "send", "recv", "link-up", an event name...
+        const char* type; // message or event name
+        int other;        // the other peer, or -1
+    };
+    const std::deque<LogEntry>& log() const { return log_; }
+    void note(const char* what, const char* type, int other);
+    std::string formatLog() const;
+
+    void start();   // (re)starts: a new host restored from disk
+    void crash();   // kill -9: memory, timers and links are gone; the disk stays
+
+    // Outbox
+    void send(const DeviceId& to, const protocol::Message& message) override;
+    void openLink(const SessionId& sid, const DeviceId& to) override;
+    void closeLink(const SessionId& sid, const DeviceId& to) override;
+    void setTimer(const SessionId& sid, Millis at) override;
+    void cancelTimer(const SessionId& sid) override;
+    void persist(const session::SessionRecord& record) override;
+    void forget(const SessionId& sid) override;
+    void notify(const SessionId& sid, const session::SessionEvent& event) override;
+
+    std::uint64_t timerGeneration(const SessionId& sid) const;
+
+private:
+    friend class SimNetwork;
+    SimNetwork& net_;
+    int index_;
+    protocol::MemberInfo info_;
+    std::unique_ptr<session::SessionHost> host_;
+    std::map<SessionId, session::SessionRecord> disk_;
+    std::map<SessionId, Millis> timers_;
+    std::map<SessionId, std::uint64_t> timerGen_;
+    std::deque<LogEntry> log_;
+    class PeerTickets;
+    std::unique_ptr<PeerTickets> tickets_;
+    std::mt19937_64 rng_;
+    std::uint64_t incarnation_ = 0;
+};
+
+// Observes everything the network carries and every event peers emit (for invariants).
+class SimObserver {
+public:
+    virtual ~SimObserver() = default;
+    virtual void onSend(int from, int to, const protocol::Message& m, bool overLink) {}
+    virtual void onDelivered(int from, int to, const protocol::Message& m,
+                             const session::Session* before, const protocol::RosterStamp& prev) {}
+    virtual void onEvent(int peer, const SessionId& sid, const session::SessionEvent& e,
+                         bool fromSm) {}
+    virtual void onStep(Millis now) {}
+};
+
+class SimNetwork {
+public:
+    SimNetwork(std::uint64_t seed, const SimConfig& config);
+    ~SimNetwork();
+
+    Millis now() const { return now_; }
+    std::mt19937_64& rng() { return rng_; }
+    const SimConfig& config() const { return config_; }
+    int size() const { return static_cast<int>(peers_.size()); }
+    SimPeer& peer(int i) { return *peers_[i]; }
+    int indexOf(const DeviceId& d) const;
+    void setObserver(SimObserver* o) { observer_ = o; }
+    SimObserver* observer() { return observer_; }
+    // Answer invitations automatically (accept with this probability, after a short delay).
+    void setAutoAnswer(double acceptProbability) { acceptProbability_ = acceptProbability; }
+
+    // Runs events until `until` (inclusive).
+    void runUntil(Millis until);
+    void runFor(Millis span) { runUntil(now_ + span); }
+    // Schedules an action at an absolute time.
+    void at(Millis when, std::function<void()> action);
+
+    // ---- faults
+    void partition(const std::vector<int>& sideA); // everyone else is side B
+    void blockOneWay(int from, int to);
+    void breakLink(int a, int b);
+    void healAll();
+    void crash(int i);
+    void restart(int i);
+
+    // ---- links
+    bool linkUp(int a, int b) const;
+    bool reachable(int from, int to) const;
+
+    // counters
+    std::uint64_t messagesSent() const { return messagesSent_; }
+    std::uint64_t controlMessagesSent() const { return controlSent_; } // not pings
+    Millis lastControlMessageAt() const { return lastControlAt_; }
+    std::map<std::string, std::uint64_t>& countsByType() { return countsByType_; }
+
+private:
+    friend class SimPeer;
+    struct Event {
+        Millis at;
+        std::uint64_t seq;
+        std::function<void()> action;
+        bool operator>(const Event& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+    };
+    struct Link {
+        bool up = false;
+        bool connecting = false;
+        bool broken = false;
+        bool closing = false; // closed cleanly: what was sent still arrives
+        std::uint64_t generation = 0;
+        Millis lastDelivery[2] = {0, 0}; // FIFO per direction: [a->b], [b->a]
+        std::uint64_t incarnation[2] = {0, 0}; // which run of each end saw it come up
+    };
+    using Key = std::pair<int, int>;
+    static Key key(int a, int b) { return a < b ? Key{a, b} : Key{b, a}; }
+
+    Millis latency();
+    void transmit(int from, int to, const protocol::Message& m);
+    void requestLink(int from, int to);
+    void tryConnect(int a, int b);
+    void markBroken(int a, int b);
+    void linkDown(int a, int b, std::uint64_t generation);
+    void dropLinksOf(int i);
+    void scheduleTimer(int peer, const SessionId& sid, Millis at, std::uint64_t generation);
+    void deliver(int from, int to, const protocol::Message& m, std::uint64_t generation,
+                 bool overLink);
+
+    SimConfig config_;
+    std::mt19937_64 rng_;
+    std::uint64_t incarnation_ = 0;
+    Millis now_ = 0;
+    std::uint64_t seq_ = 0;
+    std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+    std::vector<std::unique_ptr<SimPeer>> peers_;
+    std::map<Key, Link> links_;
+    std::vector<int> side_; // partition side per peer (0 = none)
+    std::set<std::pair<int, int>> oneWay_;
+    SimObserver* observer_ = nullptr;
+    double acceptProbability_ = -1;
+    std::uint64_t messagesSent_ = 0;
+    std::uint64_t controlSent_ = 0;
+    Millis lastControlAt_ = 0;
+    std::map<std::string, std::uint64_t> countsByType_;
+};
+
+} // namespace plenum::sim
