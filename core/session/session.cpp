@@ -59,8 +59,11 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
-    for (const MemberInfo& m : s->accepted_.members)
-        if (m.device != self.device) s->deps_.out.openLink(s->sid_, m.device);
+    for (const MemberInfo& m : s->accepted_.members) {
+        if (m.device == self.device) continue;
+        s->deps_.out.openLink(s->sid_, m.device);
+        s->scheduleRelink(m.device, now); // retried until the link is up
+    }
     s->timers_.arm(TimerKind::Ping, now + config.pingInterval);
     s->reschedule();
     return s;
@@ -156,8 +159,11 @@ void Session::becomeMember(const RosterSnapshot& roster, Millis now)
         if (lostSm_) timers_.arm(TimerKind::SmLink, now + config_.detection);
     }
     persist();
-    for (const MemberInfo& m : roster.members)
-        if (m.device != self_.device) deps_.out.openLink(sid_, m.device);
+    for (const MemberInfo& m : roster.members) {
+        if (m.device == self_.device || links_.contains(m.device)) continue;
+        deps_.out.openLink(sid_, m.device);
+        scheduleRelink(m.device, now);
+    }
     timers_.arm(TimerKind::Ping, now + config_.pingInterval);
 }
 
@@ -178,7 +184,11 @@ void Session::finish(Phase phase)
     links_.clear();
     for (const DeviceId& d : peers)
         deps_.out.closeLink(sid_, d);
-    if (hadRecord || phase == Phase::Gone) deps_.out.forget(sid_);
+    if (hadRecord) {
+        SessionRecord tomb = record();
+        tomb.ended = true;
+        deps_.out.persist(tomb);
+    }
     isSm_ = false;
     smReady_ = false;
     queue_.clear();
@@ -325,13 +335,13 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                 else if constexpr (std::is_same_v<T, RequestSm>)
                     onRequestSm(from, body, now);
                 else if constexpr (std::is_same_v<T, Vote>)
-                    onVote(from, body, now);
+                    onVote(from, body, m.header, now);
                 else if constexpr (std::is_same_v<T, SetSm>)
                     onSetSm(from, body, now);
                 else if constexpr (std::is_same_v<T, Stale>) {
                     // The header check above did the work (snapshot request, step down).
                 } else if constexpr (std::is_same_v<T, ErrorReply>) {
-                    onErrorReply(from, body, now);
+                    onErrorReply(from, body, m.header, now);
                 }
             },
             m.body);
@@ -494,8 +504,9 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
         }
         break;
     case TimerKind::Relink:
-        if (phase_ == Phase::Member && contains(accepted_, peer) && !links_.contains(peer) &&
-            !departed_.contains(peer)) {
+        // Committed members too: an SM must reach a member it is removing to learn it left.
+        if (phase_ == Phase::Member && (contains(accepted_, peer) || contains(committed_, peer)) &&
+            !links_.contains(peer) && !departed_.contains(peer)) {
             relinkAttempts_[peer] += 1;
             deps_.out.openLink(sid_, peer);
             scheduleRelink(peer, now);
@@ -708,11 +719,18 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
             finishAdmission(Code::Timeout, from, now);
         return;
     }
-    if (!contains(accepted_, from)) return;
+    if (!contains(accepted_, from) && !contains(committed_, from)) return;
+    const RosterStamp theirs{m.header.epoch, m.header.version};
+    if (theirs > accepted_.at) {
+        // It left from a roster we have not seen: we are behind. Lose it like a broken link.
+        deps_.out.closeLink(sid_, from);
+        onLinkDown(from, now);
+        return;
+    }
     markDeparted(from, now);
 }
 
-void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, Millis now)
+void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Header& h, Millis now)
 {
     if (phase_ == Phase::Removed && e.code == Code::NotFound && from == rejoinVia_) {
         finish(Phase::Gone);
@@ -720,8 +738,22 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, Millis now
         return;
     }
     // A member that does not know the session has left it (seed 004: 610): its BYE was lost.
-    if (phase_ == Phase::Member && e.code == Code::SessionNotKnown && contains(accepted_, from))
-        markDeparted(from, now);
+    if (phase_ == Phase::Member && e.code == Code::SessionNotKnown &&
+        (contains(accepted_, from) || contains(committed_, from)))
+        departedFrom(from, h, now);
+}
+
+void Session::departedFrom(const DeviceId& from, const Header& h, Millis now)
+{
+    // Its header names the roster it left from. If that is newer than ours, the others went
+    // on without us: we are the stale one (most likely removed), and its departure must not
+    // shrink our majority (that would let a stale device lead an old roster).
+    const RosterStamp theirs{h.epoch, h.version};
+    if (theirs > accepted_.at) {
+        beRemoved(from, h, now);
+        return;
+    }
+    markDeparted(from, now);
 }
 
 void Session::markDeparted(const DeviceId& from, Millis now)
@@ -736,6 +768,7 @@ void Session::markDeparted(const DeviceId& from, Millis now)
     } else if (isSm_) {
         enqueue(RemoveRequest{from, RosterChange::Reason::Left}, now);
     }
+    if (proposal_ && proposal_->voters.remove(from)) maybeCommit(now);
     checkWin(now); // a candidate's majority no longer counts it
 }
 

@@ -167,7 +167,8 @@ private:
     void onRejoin(const DeviceId& from, const protocol::Rejoin& r, Millis now);
     void onLinkReport(const DeviceId& from, const protocol::LinkReport& r, Millis now);
     void onRequestSm(const DeviceId& from, const protocol::RequestSm& r, Millis now);
-    void onVote(const DeviceId& from, const protocol::Vote& v, Millis now);
+    void onVote(const DeviceId& from, const protocol::Vote& v, const protocol::Header& header,
+                Millis now);
     void onSetSm(const DeviceId& from, const protocol::SetSm& s, Millis now);
 
     // -- roster replication (DESIGN §4 "Roster sync", §5.1 rule 4)
@@ -207,7 +208,9 @@ private:
     void reportLinks();
 
     // -- removal and rejoin (§5.1 rule 7)
-    void onErrorReply(const DeviceId& from, const protocol::ErrorReply& e, Millis now);
+    void onErrorReply(const DeviceId& from, const protocol::ErrorReply& e,
+                      const protocol::Header& h, Millis now);
+    void departedFrom(const DeviceId& from, const protocol::Header& h, Millis now);
     void markDeparted(const DeviceId& from, Millis now);
     void beRemoved(const DeviceId& from, const protocol::Header& h, Millis now);
     void sendRejoin(Millis now);

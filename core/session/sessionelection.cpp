@@ -120,8 +120,13 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     }
 }
 
-void Session::onVote(const DeviceId& from, const Vote& v, Millis now)
+void Session::onVote(const DeviceId& from, const Vote& v, const Header& header, Millis now)
 {
+    if (!v.allow && v.refusal == Vote::Refusal::NotMember && phase_ == Phase::Member &&
+        contains(accepted_, from)) {
+        departedFrom(from, header, now); // it does not know the session: it left
+        return;
+    }
     Election::Round* round = election_.round();
     if (!round || round->epoch != v.epoch || isSm_) return;
     if (v.allow)

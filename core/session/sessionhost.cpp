@@ -35,6 +35,10 @@ SessionId SessionHost::create(Millis now)
 void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
 {
     for (const SessionRecord& r : records) {
+        if (r.ended) {
+            tombstones_[r.sid] = r.committed.at;
+            continue;
+        }
         if (!contains(r.accepted, self_.device)) continue;
         sessions_[r.sid] = Session::restore(config_, self_, r, deps(), now);
         for (const DeviceId& peer : links_)
@@ -97,7 +101,12 @@ void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
 
 void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis now)
 {
-    const Header reply{m.header.sid, 0, 0, {}};
+    // A session we left answers with the roster we left from (see Session::departedFrom).
+    Header reply{m.header.sid, 0, 0, {}};
+    if (auto t = tombstones_.find(m.header.sid); t != tombstones_.end()) {
+        reply.epoch = t->second.epoch;
+        reply.version = t->second.version;
+    }
     if (const auto* inv = std::get_if<Invite>(&m.body)) {
         AccountId inviter;
         const DeviceId asker = inv->referredBy.value_or(from);
@@ -197,6 +206,14 @@ void SessionHost::cancelTimer(const SessionId& sid)
 
 void SessionHost::persist(const SessionRecord& record)
 {
+    if (record.ended) {
+        tombstones_[record.sid] = record.committed.at;
+        // Bounded: the oldest tombstones go (a session id is random; order is arbitrary).
+        while (tombstones_.size() > kMaxTombstones) {
+            io_.forget(tombstones_.begin()->first);
+            tombstones_.erase(tombstones_.begin());
+        }
+    }
     io_.persist(record);
 }
 

@@ -14,6 +14,8 @@ namespace plenum::session {
 
 class SessionHost : private Outbox {
 public:
+    static constexpr std::size_t kMaxTombstones = 256;
+
     SessionHost(const SessionConfig& config, const MemberInfo& self, Outbox& io,
                 TicketAuthority& tickets, std::function<std::uint64_t()> random);
     ~SessionHost() override;
@@ -69,6 +71,7 @@ private:
     QHash<DeviceId, QSet<SessionId>> wanted_;
     QSet<DeviceId> links_;
     QSet<AccountId> blocked_;
+    std::map<SessionId, protocol::RosterStamp> tombstones_; // sessions this device left
     bool dispatching_ = false;
 };
 

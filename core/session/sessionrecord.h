@@ -13,6 +13,9 @@ struct SessionRecord {
     std::uint64_t votedEpoch = 0;       // one final vote per epoch (DESIGN §5)
     DeviceId votedFor;
     protocol::SessionRules rules;
+    // The device left or was removed: kept as a tombstone so it can tell others from which
+    // roster it went (a member with an older roster then knows it is the stale one).
+    bool ended = false;
     friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 

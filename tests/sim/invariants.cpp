@@ -189,11 +189,21 @@ void InvariantChecker::rosterVersionsNeverGoBack()
 void InvariantChecker::checkQuiescent()
 {
     for (const auto& [sid, log] : sids_) {
-        if (!log.any) continue;
+        if (!log.any || everyoneLeft(sid, log)) continue; // the group is over
         agreementAtQuiescence(sid, log);
         fullMesh(log);
     }
     noTimerLeak();
+}
+
+bool InvariantChecker::everyoneLeft(const SessionId& sid, const SessionLog& log)
+{
+    for (const MemberInfo& m : log.latest.members) {
+        SimPeer& p = net_.peer(net_.indexOf(m.device));
+        auto r = p.disk().find(sid);
+        if (r == p.disk().end() || !r->second.ended) return false;
+    }
+    return true;
 }
 
 void InvariantChecker::agreementAtQuiescence(const SessionId& sid, const SessionLog& log)

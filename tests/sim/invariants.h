@@ -50,6 +50,7 @@ private:
     void rosterVersionsNeverGoBack();
     void agreementAtQuiescence(const SessionId& sid, const SessionLog& log);
     void fullMesh(const SessionLog& log);
+    bool everyoneLeft(const SessionId& sid, const SessionLog& log);
     void noTimerLeak();
 
     SimNetwork& net_;

@@ -147,7 +147,9 @@ void SimPeer::send(const DeviceId& to, const Message& message)
 void SimPeer::openLink(const SessionId&, const DeviceId& to)
 {
     const int j = net_.indexOf(to);
-    if (j >= 0) net_.requestLink(index_, j);
+    if (j < 0) return;
+    note("open-link", "", j);
+    net_.requestLink(index_, j);
 }
 
 void SimPeer::closeLink(const SessionId&, const DeviceId& to)
