@@ -203,11 +203,12 @@ struct RequestSm {
 struct Vote {
     enum class Refusal : std::uint8_t {
         None = 0,
-        SmAlive,
-        AlreadyVoted,
-        OutOfDate,
-        NotMember,
-        StaleEpoch
+        SmAlive,          // the voter still hears the SM
+        AlreadyVoted,     // its one vote for this epoch went elsewhere
+        OutOfDate,        // the candidate's roster is older than the voter's
+        NotMember,        // the voter does not know the session (it left): see the header
+        StaleEpoch,       // the epoch asked for is not above the voter's
+        UnknownCandidate, // the candidate is not in the voter's roster
     };
     std::uint64_t epoch = 0;
     bool allow = false;

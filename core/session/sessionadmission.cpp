@@ -102,7 +102,8 @@ void Session::enqueue(Request request, Millis now)
             const auto* other = std::get_if<RemoveRequest>(&q);
             if (other && other->device == rm->device) return;
         }
-        if (proposal_ && proposal_->change && proposal_->change->member.device == rm->device)
+        if (proposal_ && proposal_->change && proposal_->change->member.device == rm->device &&
+            proposal_->change->kind == RosterChange::Kind::Remove)
             return;
     }
     queue_.push_back(std::move(request));

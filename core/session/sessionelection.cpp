@@ -92,8 +92,8 @@ void Session::castVote(Millis now)
 void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
 {
     auto refuse = [&](Vote::Refusal why) { send(from, Vote{r.epoch, false, why}); };
-    if (phase_ != Phase::Member || !contains(accepted_, from))
-        return refuse(Vote::Refusal::NotMember);
+    if (phase_ != Phase::Member) return refuse(Vote::Refusal::NotMember);
+    if (!contains(accepted_, from)) return refuse(Vote::Refusal::UnknownCandidate);
     if (r.epoch <= epoch_) return refuse(Vote::Refusal::StaleEpoch);
     const bool current = election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
     // A member whose SM is healthy refuses: one bad link cannot depose a healthy SM.
