@@ -207,6 +207,8 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
 {
     const Header& h = m.header;
     if (phase_ != Phase::Member) return true;
+    // An error from a device that left carries its tombstone, not a live epoch.
+    if (std::holds_alternative<ErrorReply>(m.body)) return true;
     if (h.epoch > epoch_) {
         learnHigherEpoch(from, h, now);
         // Messages that carry the new state themselves are still handled.
@@ -398,6 +400,10 @@ void Session::onLinkUp(const DeviceId& peer, Millis now)
         }
     } else if (phase_ == Phase::Joining && join_ && join_->endpoints.contains(peer)) {
         sendJoin(peer, now);
+        if (peer == join_->sm && join_->joinedSent) {
+            join_->joinedSent = false; // the answer may have been lost with the old link
+            maybeSendJoined(now);
+        }
     } else if (phase_ == Phase::Removed && peer == rejoinVia_) {
         sendRejoin(now);
     }

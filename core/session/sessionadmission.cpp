@@ -212,6 +212,17 @@ void Session::onInviteAnswer(const DeviceId& from, const InviteAnswer& a, Millis
 
 void Session::onJoined(const DeviceId& from, const Joined& j, Millis now)
 {
+    if (isSm_ && contains(committed_, from)) {
+        // Already in: the committed roster that told it so was lost with a link. Again.
+        Roster r;
+        r.full = true;
+        r.committed = true;
+        r.at = committed_.at;
+        r.sm = self_.device;
+        r.members = committed_.members;
+        send(from, r);
+        return;
+    }
     if (!isSm_ || !admission_ || !admission_->invitee || admission_->invitee->device != from)
         return;
     admission_->joined = j;
