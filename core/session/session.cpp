@@ -292,7 +292,8 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
 {
     if (m.header.sid != sid_ || from == self_.device) return;
     if (phase_ == Phase::Gone) return;
-    lastHeard_[from] = now;
+    // The lease counts only members that still follow us in this epoch (§5.1 rule 3).
+    if (m.header.sm == self_.device && m.header.epoch == epoch_) lastHeard_[from] = now;
     if (checkHeader(from, m, now)) {
         std::visit(
             [&](const auto& body) {
@@ -381,7 +382,6 @@ void Session::onLinkUp(const DeviceId& peer, Millis now)
 {
     if (phase_ == Phase::Gone) return;
     links_.insert(peer);
-    lastHeard_[peer] = now;
     relinkAttempts_.remove(peer);
     timers_.disarm(TimerKind::Relink, peer);
     if (phase_ == Phase::Member) {

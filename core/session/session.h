@@ -236,7 +236,7 @@ private:
     bool smReady_ = false;
 
     QSet<DeviceId> links_;
-    QHash<DeviceId, Millis> lastHeard_;
+    QHash<DeviceId, Millis> lastHeard_; // last message from a member following us as SM
     QHash<DeviceId, int> relinkAttempts_;
     QSet<DeviceId> departed_; // left with BYE: not counted in majorities (DESIGN §5)
     QHash<DeviceId, Millis> pendingJoiners_;

@@ -27,6 +27,7 @@ void Session::onInvite(const DeviceId& from, const Message& m, Millis now)
         if (e.device != self_.device) join_->endpoints.insert(e.device, e);
     rules_ = inv.rules;
     epoch_ = m.header.epoch;
+    sm_ = from; // our headers name the SM that invited us (it counts them for its lease)
     timers_.clear();
     timers_.arm(TimerKind::InviteTimeout, now + config_.inviteTimeout);
     // DESIGN §4 "Downlevel peer": without `multiparty` only a one-to-one session is possible.

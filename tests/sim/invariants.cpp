@@ -79,7 +79,14 @@ void InvariantChecker::onEvent(int peer, const SessionId& sid, const session::Se
         if (fromSm) committedChangesAreNeverLost(sid, c->roster, c->base);
         else membersOnlyApplyCommittedRosters(peer, sid, c->roster);
     } else if (const auto* a = std::get_if<session::event::Admitted>(&e)) {
-        sids_[sid].toldIn.insert(net_.peer(peer).info().device);
+        auto& log = sids_[sid];
+        const DeviceId d = net_.peer(peer).info().device;
+        // Told it is in by roster R: it stays in every later commit unless one removes it.
+        // A removal may already have been committed after R while the news travelled.
+        if (session::contains(log.latest, d)) log.toldIn.insert(d);
+        else if (log.latest.at <= a->roster.at)
+            fail("joinersStayIn: peer" + std::to_string(peer) + " was told it is in by " +
+                 describe(a->roster) + " but the committed roster is " + describe(log.latest));
         membersOnlyApplyCommittedRosters(peer, sid, a->roster);
     }
 }
