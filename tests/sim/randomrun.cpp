@@ -12,6 +12,7 @@ namespace {
 
 bool quiet(SimNetwork& net)
 {
+    if (!net.linksSettled()) return false;
     for (int i = 0; i < net.size(); ++i) {
         SimPeer& p = net.peer(i);
         if (!p.alive()) continue;

@@ -162,6 +162,7 @@ void SimPeer::closeLink(const SessionId&, const DeviceId& to)
     // end sees the link go down. We see it at once.
     l.up = false;
     l.closing = true;
+    l.broken = false; // a pending silence is moot: the link is going away cleanly
     const std::uint64_t gen = l.generation;
     const Millis drained = std::max({l.lastDelivery[0], l.lastDelivery[1], net_.now()}) + 1;
     const int a = std::min(index_, j), b = std::max(index_, j);
@@ -295,6 +296,13 @@ bool SimNetwork::linkUp(int a, int b) const
     return it != links_.end() && it->second.up;
 }
 
+bool SimNetwork::linksSettled() const
+{
+    for (const auto& [k, l] : links_)
+        if (l.connecting || l.closing || l.broken) return false;
+    return true;
+}
+
 void SimNetwork::transmit(int from, int to, const Message& m)
 {
     ++messagesSent_;
@@ -389,6 +397,7 @@ void SimNetwork::linkDown(int a, int b, std::uint64_t gen)
 {
     if (a > b) std::swap(a, b); // incarnation[] is indexed by the smaller peer first
     Link& l = links_[key(a, b)];
+    if (l.generation == gen) l.broken = false;
     if (!l.up || l.generation != gen) return;
     l.up = false;
     l.broken = false;

@@ -133,6 +133,8 @@ public:
     // ---- links
     bool linkUp(int a, int b) const;
     bool reachable(int from, int to) const;
+    // No link is being set up, closed, or is broken and waiting to be noticed.
+    bool linksSettled() const;
 
     // counters
     std::uint64_t messagesSent() const { return messagesSent_; }
