@@ -24,7 +24,11 @@ std::optional<DeviceId> Election::best(const protocol::RosterStamp& mine,
     const Candidate* bestC = nullptr;
     for (const auto& [id, c] : round_->seen) {
         if (c.accepted < mine || !voters.contains(id)) continue;
-        if (!bestC || beats(c, id, *bestC, *bestId)) {
+        // The newest roster first: others refuse an out-of-date candidate, however high its
+        // bid, and voting for it anyway would stall every round. Then the bid.
+        const bool better = !bestC || c.accepted > bestC->accepted ||
+                            (c.accepted == bestC->accepted && beats(c, id, *bestC, *bestId));
+        if (better) {
             bestId = id;
             bestC = &c;
         }

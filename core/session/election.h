@@ -8,6 +8,7 @@
 
 #include <QSet>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -36,7 +37,8 @@ public:
                       const DeviceId& bId);
 
     // The best candidate of the round that passes the up-to-date check against `mine`
-    // and is in `voters` (Raft's rule: never vote for an older roster).
+    // and is in `voters` (Raft's rule: never vote for an older roster): the newest roster
+    // first, then the highest bid.
     std::optional<DeviceId> best(const protocol::RosterStamp& mine,
                                  const QSet<DeviceId>& voters) const;
 
@@ -53,20 +55,26 @@ public:
     std::uint64_t nextEpoch(std::uint64_t currentEpoch) const;
 
     bool canVote(std::uint64_t epoch) const { return epoch > votedEpoch_; }
-    void recordVote(std::uint64_t epoch, const DeviceId& candidate)
+    void recordVote(std::uint64_t epoch, const DeviceId& candidate, const DeviceId& self = {})
     {
         votedEpoch_ = epoch;
         votedFor_ = candidate;
+        if (candidate != self) grantedEpoch_ = std::max(grantedEpoch_, epoch);
     }
+    // The newest epoch in which this device's vote went to another device: proposals of older
+    // epochs must not get its ack (Raft's term rule). A self-vote that did not win helped no one.
+    std::uint64_t grantedEpoch() const { return grantedEpoch_; }
     bool votedFor(std::uint64_t epoch, const DeviceId& candidate) const
     {
         return votedEpoch_ == epoch && votedFor_ == candidate;
     }
     std::uint64_t votedEpoch() const { return votedEpoch_; }
     const DeviceId& votedFor() const { return votedFor_; }
-    void restoreVote(std::uint64_t epoch, const DeviceId& candidate)
+    void restoreVote(std::uint64_t epoch, const DeviceId& candidate, std::uint64_t granted)
     {
-        recordVote(epoch, candidate);
+        votedEpoch_ = epoch;
+        votedFor_ = candidate;
+        grantedEpoch_ = granted;
     }
 
     Round* round() { return round_ ? &*round_ : nullptr; }
@@ -79,6 +87,7 @@ private:
     std::map<std::uint64_t, std::map<DeviceId, Candidate>> pending_;
     std::uint64_t highestSeen_ = 0;
     std::uint64_t votedEpoch_ = 0;
+    std::uint64_t grantedEpoch_ = 0;
     DeviceId votedFor_;
     int failedRounds_ = 0;
 };

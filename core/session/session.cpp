@@ -46,7 +46,7 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
     s->rules_ = record.rules;
     s->accepted_ = record.accepted;
     s->committed_ = record.committed;
-    s->election_.restoreVote(record.votedEpoch, record.votedFor);
+    s->election_.restoreVote(record.votedEpoch, record.votedFor, record.grantedEpoch);
     s->epoch_ = record.accepted.at.epoch;
     s->sm_ = record.accepted.sm;
     s->phase_ = Phase::Member;
@@ -106,6 +106,7 @@ SessionRecord Session::record() const
     r.committed = committed_;
     r.votedEpoch = election_.votedEpoch();
     r.votedFor = election_.votedFor();
+    r.grantedEpoch = election_.grantedEpoch();
     r.rules = rules_;
     return r;
 }
@@ -239,6 +240,7 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
 void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now)
 {
     // §5.1 rule 2: whoever sees a higher epoch steps down if it was SM and fetches a snapshot.
+    const bool wasSm = isSm_;
     if (isSm_) stepDown(now);
     epoch_ = h.epoch;
     if (!h.sm.isNull() && h.sm != self_.device) {
@@ -246,6 +248,10 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
         timers_.disarm(TimerKind::BidWindow);
         timers_.disarm(TimerKind::ElectionRetry);
         regainSm(h.sm, h.epoch, now);
+    } else if (wasSm) {
+        // Someone voted in a newer epoch that has no SM: call the election ourselves, above it.
+        lostSm_ = false;
+        loseSm(now);
     }
     requestSnapshot(from);
 }
@@ -322,7 +328,7 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                 else if constexpr (std::is_same_v<T, Endpoints>)
                     onEndpoints(from, body, now);
                 else if constexpr (std::is_same_v<T, Roster>)
-                    onRoster(from, body, now);
+                    onRoster(from, body, m.header, now);
                 else if constexpr (std::is_same_v<T, RosterAck>)
                     onRosterAck(from, body, now);
                 else if constexpr (std::is_same_v<T, Commit>)
@@ -537,7 +543,7 @@ void Session::onPingTimer(Millis now)
 
 // -------------------------------------------------------------- roster replication
 
-void Session::onRoster(const DeviceId& from, const Roster& r, Millis now)
+void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, Millis now)
 {
     if (phase_ == Phase::Joining || phase_ == Phase::Invited || phase_ == Phase::Removed) {
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
@@ -554,6 +560,14 @@ void Session::onRoster(const DeviceId& from, const Roster& r, Millis now)
         return;
     }
     if (phase_ != Phase::Member) return;
+    if (!r.committed && h.epoch < election_.grantedEpoch()) {
+        // We voted for someone in a newer epoch: a proposal of an older SM must not gather
+        // our ack (Raft's term rule), or two SMs could commit conflicting rosters.
+        Header newer = header();
+        newer.epoch = election_.grantedEpoch();
+        deps_.out.send(from, Message{newer, Stale{}});
+        return;
+    }
     if (r.full) {
         RosterSnapshot snap{r.at, r.sm, r.members};
         normalize(snap);

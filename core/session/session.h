@@ -159,7 +159,8 @@ private:
     void onJoinAnswer(const DeviceId& from, const protocol::JoinAnswer& a, Millis now);
     void onJoined(const DeviceId& from, const protocol::Joined& j, Millis now);
     void onEndpoints(const DeviceId& from, const protocol::Endpoints& e, Millis now);
-    void onRoster(const DeviceId& from, const protocol::Roster& r, Millis now);
+    void onRoster(const DeviceId& from, const protocol::Roster& r, const protocol::Header& h,
+                  Millis now);
     void onRosterAck(const DeviceId& from, const protocol::RosterAck& a, Millis now);
     void onCommit(const DeviceId& from, const protocol::Commit& c, Millis now);
     void onSnapshotRequest(const DeviceId& from, Millis now);

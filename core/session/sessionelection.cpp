@@ -69,7 +69,7 @@ void Session::castVote(Millis now)
     std::optional<DeviceId> choice;
     if (election_.canVote(epoch)) choice = election_.best(accepted_.at, voters(accepted_));
     if (choice) {
-        election_.recordVote(epoch, *choice);
+        election_.recordVote(epoch, *choice, self_.device);
         persist(); // the vote is on disk before anyone hears it (DESIGN §5)
         if (*choice == self_.device)
             round->allows.insert(self_.device);
@@ -97,6 +97,8 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     if (r.epoch <= epoch_) return refuse(Vote::Refusal::StaleEpoch);
     const bool current = election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
     // A member whose SM is healthy refuses: one bad link cannot depose a healthy SM.
+    // The SM itself asking means it stepped down (it saw a newer epoch): it is lost to us too.
+    if (!isSm_ && !lostSm_ && from == sm_) lostSm_ = true;
     if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
     if (!election_.canVote(r.epoch)) {
         if (election_.votedFor(r.epoch, from))
@@ -148,7 +150,6 @@ void Session::checkWin(Millis now)
 
 void Session::becomeSm(std::uint64_t epoch, Millis now)
 {
-    election_.close();
     timers_.disarm(TimerKind::BidWindow);
     timers_.disarm(TimerKind::ElectionRetry);
     timers_.disarm(TimerKind::SmLink);
@@ -161,8 +162,15 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     sendToMembers(SetSm{epoch});
     emitEvent(event::BecameSm{epoch});
     // Republish the newest roster we have at the new epoch before any change (DESIGN §5).
+    // Versions keep counting up across epochs: above every version the bidders reported, so
+    // no member ever sees its version number go back.
+    std::uint64_t version = accepted_.at.version;
+    if (Election::Round* round = election_.round())
+        for (const auto& [id, c] : round->seen)
+            version = std::max(version, c.accepted.version);
     RosterSnapshot next = accepted_;
-    next.at = RosterStamp{epoch, accepted_.at.version + 1};
+    next.at = RosterStamp{epoch, version + 1};
+    election_.close();
     next.sm = self_.device;
     for (const DeviceId& d : departed_)
         if (contains(next, d)) enqueue(RemoveRequest{d, RosterChange::Reason::Left}, now);

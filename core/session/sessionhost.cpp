@@ -127,7 +127,8 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
         send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session")}});
     else if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body))
         // It still counts us as a member: we left and our BYE was lost, or we were removed.
-        send(from, Message{reply, ErrorReply{Code::SessionNotKnown, QStringLiteral("not in this session")}});
+        send(from, Message{reply, ErrorReply{Code::SessionNotKnown,
+                                             QStringLiteral("not in this session")}});
     else if (const auto* r = std::get_if<RequestSm>(&m.body))
         send(from, Message{reply, Vote{r->epoch, false, Vote::Refusal::NotMember}});
 }

@@ -12,6 +12,7 @@ struct SessionRecord {
     protocol::RosterSnapshot committed; // newest roster known to be committed
     std::uint64_t votedEpoch = 0;       // one final vote per epoch (DESIGN §5)
     DeviceId votedFor;
+    std::uint64_t grantedEpoch = 0; // newest epoch whose vote went to another device
     protocol::SessionRules rules;
     // The device left or was removed: kept as a tombstone so it can tell others from which
     // roster it went (a member with an older roster then knows it is the stale one).

@@ -21,10 +21,12 @@ public:
         else if (std::holds_alternative<session::event::Admitted>(e))
             say(who + " is in");
         else if (const auto* r = std::get_if<session::event::InviteResult>(&e))
-            say(who + " hears: invite " +
-                protocol::codeText(r->code).toStdString());
+            say(who + " hears: invite " + protocol::codeText(r->code).toStdString());
     }
-    void say(const std::string& s) { std::printf("[%6lld ms] %s\n", (long long)net_.now(), s.c_str()); }
+    void say(const std::string& s)
+    {
+        std::printf("[%6lld ms] %s\n", (long long)net_.now(), s.c_str());
+    }
 
 private:
     SimNetwork& net_;

@@ -76,14 +76,17 @@ void InvariantChecker::onEvent(int peer, const SessionId& sid, const session::Se
     if (const auto* b = std::get_if<session::event::BecameSm>(&e)) {
         atMostOneManagerPerEpoch(peer, sid, b->epoch);
     } else if (const auto* c = std::get_if<session::event::RosterCommitted>(&e)) {
-        if (fromSm) committedChangesAreNeverLost(sid, c->roster, c->base);
-        else membersOnlyApplyCommittedRosters(peer, sid, c->roster);
+        if (fromSm)
+            committedChangesAreNeverLost(sid, c->roster, c->base);
+        else
+            membersOnlyApplyCommittedRosters(peer, sid, c->roster);
     } else if (const auto* a = std::get_if<session::event::Admitted>(&e)) {
         auto& log = sids_[sid];
         const DeviceId d = net_.peer(peer).info().device;
         // Told it is in by roster R: it stays in every later commit unless one removes it.
         // A removal may already have been committed after R while the news travelled.
-        if (session::contains(log.latest, d)) log.toldIn.insert(d);
+        if (session::contains(log.latest, d))
+            log.toldIn.insert(d);
         else if (log.latest.at <= a->roster.at)
             fail("joinersStayIn: peer" + std::to_string(peer) + " was told it is in by " +
                  describe(a->roster) + " but the committed roster is " + describe(log.latest));
@@ -98,8 +101,7 @@ void InvariantChecker::onStep(Millis)
 
 // -------------------------------------------------------------------- invariants
 
-void InvariantChecker::atMostOneManagerPerEpoch(int peer, const SessionId& sid,
-                                                std::uint64_t epoch)
+void InvariantChecker::atMostOneManagerPerEpoch(int peer, const SessionId& sid, std::uint64_t epoch)
 {
     auto& log = sids_[sid];
     const DeviceId me = net_.peer(peer).info().device;
@@ -150,8 +152,11 @@ void InvariantChecker::committedChangesAreNeverLost(const SessionId& sid,
     const QSet<DeviceId> after = session::deviceSet(roster);
     for (const DeviceId& d : std::set<DeviceId>(log.toldIn)) {
         if (after.contains(d)) continue;
-        if (before.contains(d) && (before - after).size() == 1) log.toldIn.erase(d);
-        else fail("joinersStayIn: " + d.shortHex().toStdString() + " vanished in " + describe(roster));
+        if (before.contains(d) && (before - after).size() == 1)
+            log.toldIn.erase(d);
+        else
+            fail("joinersStayIn: " + d.shortHex().toStdString() + " vanished in " +
+                 describe(roster));
     }
     log.baseOf[roster.at] = base;
     log.committed[roster.at] = roster;
@@ -163,13 +168,17 @@ void InvariantChecker::membersOnlyApplyCommittedRosters(int peer, const SessionI
 {
     const auto& log = sids_[sid];
     auto it = log.committed.find(roster.at);
-    if (it == log.committed.end() || it->second.members != roster.members || it->second.sm != roster.sm)
+    if (it == log.committed.end() || it->second.members != roster.members ||
+        it->second.sm != roster.sm)
         fail("membersShowOnlyCommittedRosters: peer" + std::to_string(peer) + " shows " +
              describe(roster) + " which no SM committed");
 }
 
 void InvariantChecker::rosterVersionsNeverGoBack()
 {
+    // The newest roster on disk only moves forward ((epoch, version) order); the committed
+    // roster a peer shows also never shows a smaller version number. (A deposed SM's
+    // uncommitted proposal may carry a larger number than the republish that replaces it.)
     for (int i = 0; i < net_.size(); ++i) {
         SimPeer& p = net_.peer(i);
         if (!p.alive()) continue;
@@ -181,14 +190,20 @@ void InvariantChecker::rosterVersionsNeverGoBack()
                 continue;
             }
             auto it = lastAccepted_.find(key);
-            const RosterStamp at = s->accepted().at;
-            if (it != lastAccepted_.end() && it->second.first == s &&
-                (at < it->second.second || at.version < it->second.second.version))
-                fail("rosterVersionsNeverGoBack: peer" + std::to_string(i) + " went from (" +
-                     std::to_string(it->second.second.epoch) + "," +
-                     std::to_string(it->second.second.version) + ") to (" +
-                     std::to_string(at.epoch) + "," + std::to_string(at.version) + ")");
-            lastAccepted_[key] = {s, at};
+            const Seen now{s, s->accepted().at, s->committed().at};
+            if (it != lastAccepted_.end() && it->second.session == s) {
+                const Seen& was = it->second;
+                if (now.accepted < was.accepted || now.committed < was.committed ||
+                    now.committed.version < was.committed.version)
+                    fail("rosterVersionsNeverGoBack: peer" + std::to_string(i) + " went from (" +
+                         std::to_string(was.accepted.epoch) + "," +
+                         std::to_string(was.accepted.version) + ") committed " +
+                         std::to_string(was.committed.version) + " to (" +
+                         std::to_string(now.accepted.epoch) + "," +
+                         std::to_string(now.accepted.version) + ") committed " +
+                         std::to_string(now.committed.version));
+            }
+            lastAccepted_[key] = now;
         }
     }
 }
@@ -235,16 +250,18 @@ void InvariantChecker::agreementAtQuiescence(const SessionId& sid, const Session
             continue;
         }
         if (s->committed() != L || s->sm() != L.sm || s->accepted().at != L.at)
-            fail("oneManagerAndAgreementAtQuiescence: " + who + " shows " + describe(s->committed()) +
-                 " (follows " + s->sm().shortHex().toStdString() + ") but the committed roster is " +
-                 describe(L));
+            fail("oneManagerAndAgreementAtQuiescence: " + who + " shows " +
+                 describe(s->committed()) + " (follows " + s->sm().shortHex().toStdString() +
+                 ") but the committed roster is " + describe(L));
         if (s->isSm()) {
             ++sms;
-            if (!s->smReady()) fail("oneManagerAndAgreementAtQuiescence: SM " + who + " is not ready");
+            if (!s->smReady())
+                fail("oneManagerAndAgreementAtQuiescence: SM " + who + " is not ready");
         }
     }
     if (!L.members.isEmpty() && sms != 1)
-        fail("oneManagerAndAgreementAtQuiescence: " + std::to_string(sms) + " SMs for " + describe(L));
+        fail("oneManagerAndAgreementAtQuiescence: " + std::to_string(sms) + " SMs for " +
+             describe(L));
 }
 
 void InvariantChecker::fullMesh(const SessionLog& log)
@@ -267,7 +284,8 @@ void InvariantChecker::noTimerLeak()
         for (const SessionId& sid : p.host()->sessionIds()) {
             Session* s = p.session(sid);
             if (s->phase() != Session::Phase::Member) {
-                fail("noTimerLeak: peer" + std::to_string(i) + " has a session stuck outside membership");
+                fail("noTimerLeak: peer" + std::to_string(i) +
+                     " has a session stuck outside membership");
                 continue;
             }
             for (const auto& [key, at] : s->timers().all())

@@ -62,8 +62,12 @@ private:
         protocol::RosterSnapshot roster;
     };
     std::map<SessionId, std::map<protocol::RosterStamp, Proposal>> proposals_;
-    std::map<std::pair<int, SessionId>, std::pair<const session::Session*, protocol::RosterStamp>>
-        lastAccepted_;
+    struct Seen {
+        const session::Session* session = nullptr;
+        protocol::RosterStamp accepted;
+        protocol::RosterStamp committed;
+    };
+    std::map<std::pair<int, SessionId>, Seen> lastAccepted_;
 };
 
 std::string describe(const protocol::RosterSnapshot& r);

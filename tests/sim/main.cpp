@@ -24,13 +24,23 @@ int main(int argc, char** argv)
         const std::string a = argv[i];
         auto next = [&] { return i + 1 < argc ? std::strtoull(argv[++i], nullptr, 10) : 0ull; };
         if (a == "--demo") return runDemo();
-        if (a == "--seeds") count = next();
-        else if (a == "--start") start = next();
-        else if (a == "--seed") { start = next(); count = 1; single = true; }
-        else if (a == "--peers") peers = static_cast<int>(next());
-        else if (a == "--verbose") verbose = true;
+        if (a == "--seeds")
+            count = next();
+        else if (a == "--start")
+            start = next();
+        else if (a == "--seed") {
+            start = next();
+            count = 1;
+            single = true;
+        } else if (a == "--peers")
+            peers = static_cast<int>(next());
+        else if (a == "--verbose")
+            verbose = true;
         else {
-            std::fprintf(stderr, "usage: %s [--seeds N] [--start S] [--seed S] [--peers N] [--verbose] [--demo]\n", argv[0]);
+            std::fprintf(
+                stderr,
+                "usage: %s [--seeds N] [--start S] [--seed S] [--peers N] [--verbose] [--demo]\n",
+                argv[0]);
             return 2;
         }
     }
@@ -41,11 +51,14 @@ int main(int argc, char** argv)
         elections += r.elections;
         if (r.ok) {
             ++passed;
-            if (single && verbose) std::printf("seed %llu: ok (%d peers, %llu messages)\n", (unsigned long long)seed, r.peers, (unsigned long long)r.messages);
+            if (single && verbose)
+                std::printf("seed %llu: ok (%d peers, %llu messages)\n", (unsigned long long)seed,
+                            r.peers, (unsigned long long)r.messages);
             continue;
         }
         ++failed;
-        std::printf("FAILED seed %llu (%d peers): %s\n", (unsigned long long)seed, r.peers, r.failure.c_str());
+        std::printf("FAILED seed %llu (%d peers): %s\n", (unsigned long long)seed, r.peers,
+                    r.failure.c_str());
         std::printf("  replay: %s --seed %llu%s --verbose\n", argv[0], (unsigned long long)seed,
                     peers ? (" --peers " + std::to_string(peers)).c_str() : "");
         if (verbose || failed <= 3) std::printf("%s", r.detail.c_str());

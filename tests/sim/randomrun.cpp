@@ -78,18 +78,21 @@ RunResult runRandom(std::uint64_t seed, int peers)
         net.runUntil(t);
         if (check.failed()) break;
         const int roll = pick(0, 99);
-        const SessionId sid = sids[static_cast<std::size_t>(pick(0, static_cast<int>(sids.size()) - 1))];
+        const SessionId sid =
+            sids[static_cast<std::size_t>(pick(0, static_cast<int>(sids.size()) - 1))];
         const std::vector<int> members = membersOf(net, sid);
         if (roll < 45) { // invite (by the SM) or refer (by anyone else)
             if (members.empty()) continue;
-            const int who = members[static_cast<std::size_t>(pick(0, static_cast<int>(members.size()) - 1))];
+            const int who =
+                members[static_cast<std::size_t>(pick(0, static_cast<int>(members.size()) - 1))];
             const int target = pick(0, n - 1);
             if (target == who) continue;
             const auto& info = net.peer(target).info();
             net.peer(who).host()->invite(sid, info.account, {info.device}, net.now());
         } else if (roll < 52) { // leave
             if (members.size() < 2) continue;
-            const int who = members[static_cast<std::size_t>(pick(0, static_cast<int>(members.size()) - 1))];
+            const int who =
+                members[static_cast<std::size_t>(pick(0, static_cast<int>(members.size()) - 1))];
             net.peer(who).host()->leave(sid, net.now());
         } else if (roll < 64) { // crash, restart later
             if (crashed >= maxCrashed) continue;

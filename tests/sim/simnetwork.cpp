@@ -47,15 +47,24 @@ const char* eventName(const session::SessionEvent& e)
     return std::visit(
         [](const auto& v) -> const char* {
             using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, Invited>) return "invited";
-            else if constexpr (std::is_same_v<T, RosterCommitted>) return "roster-committed";
-            else if constexpr (std::is_same_v<T, BecameSm>) return "became-sm";
-            else if constexpr (std::is_same_v<T, Admitted>) return "admitted";
-            else if constexpr (std::is_same_v<T, InviteResult>) return "invite-result";
-            else if constexpr (std::is_same_v<T, JoinFailed>) return "join-failed";
-            else if constexpr (std::is_same_v<T, Left>) return "left";
-            else if constexpr (std::is_same_v<T, Removed>) return "removed";
-            else return "notice";
+            if constexpr (std::is_same_v<T, Invited>)
+                return "invited";
+            else if constexpr (std::is_same_v<T, RosterCommitted>)
+                return "roster-committed";
+            else if constexpr (std::is_same_v<T, BecameSm>)
+                return "became-sm";
+            else if constexpr (std::is_same_v<T, Admitted>)
+                return "admitted";
+            else if constexpr (std::is_same_v<T, InviteResult>)
+                return "invite-result";
+            else if constexpr (std::is_same_v<T, JoinFailed>)
+                return "join-failed";
+            else if constexpr (std::is_same_v<T, Left>)
+                return "left";
+            else if constexpr (std::is_same_v<T, Removed>)
+                return "removed";
+            else
+                return "notice";
         },
         e);
 }
@@ -65,7 +74,10 @@ const char* eventName(const session::SessionEvent& e)
 class SimPeer::PeerTickets final : public session::TicketAuthority {
 public:
     explicit PeerTickets(const DeviceId& self) : self_(self) {}
-    static std::uint64_t secretOf(const DeviceId& d) { return fnv(d.toBytes(), 14695981039346656037ull); }
+    static std::uint64_t secretOf(const DeviceId& d)
+    {
+        return fnv(d.toBytes(), 14695981039346656037ull);
+    }
     QByteArray sign(const QByteArray& data) override { return digest(self_, data); }
     bool verify(const DeviceId& signer, const QByteArray& data, const QByteArray& sig) override
     {
@@ -84,8 +96,7 @@ private:
 // ------------------------------------------------------------------------- SimPeer
 
 SimPeer::SimPeer(SimNetwork& net, int index, const MemberInfo& info)
-    : net_(net), index_(index), info_(info),
-      tickets_(std::make_unique<PeerTickets>(info.device))
+    : net_(net), index_(index), info_(info), tickets_(std::make_unique<PeerTickets>(info.device))
 {
 }
 
@@ -220,13 +231,15 @@ void SimPeer::notify(const SessionId& sid, const session::SessionEvent& event)
     if (net_.observer()) net_.observer()->onEvent(index_, sid, event, fromSm);
     if (std::holds_alternative<session::event::Invited>(event) && net_.acceptProbability_ >= 0) {
         std::uniform_int_distribution<Millis> delay(5, 100);
-        const bool yes = std::uniform_real_distribution<double>(0, 1)(net_.rng()) <
-                         net_.acceptProbability_;
+        const bool yes =
+            std::uniform_real_distribution<double>(0, 1)(net_.rng()) < net_.acceptProbability_;
         net_.at(net_.now() + delay(net_.rng()), [this, sid, yes] {
             session::Session* s = session(sid);
             if (!s || s->phase() != session::Session::Phase::Invited) return;
-            if (yes) host_->accept(sid, net_.now());
-            else host_->decline(sid, net_.now());
+            if (yes)
+                host_->accept(sid, net_.now());
+            else
+                host_->decline(sid, net_.now());
         });
     }
 }
@@ -368,7 +381,8 @@ void SimNetwork::tryConnect(int a, int b)
 {
     Link& l = links_[key(a, b)];
     l.connecting = false;
-    if (l.up || l.closing || !peers_[a]->alive() || !peers_[b]->alive() || !reachable(a, b) || !reachable(b, a))
+    if (l.up || l.closing || !peers_[a]->alive() || !peers_[b]->alive() || !reachable(a, b) ||
+        !reachable(b, a))
         return;
     l.up = true;
     l.broken = false;

@@ -23,11 +23,11 @@ using session::Millis;
 
 struct SimConfig {
     int peers = 3;
-    Millis latencyMin = 1;      // one-way delay of a link message
+    Millis latencyMin = 1; // one-way delay of a link message
     Millis latencyMax = 20;
-    double dhtLoss = 0.0;       // first-contact (DHT) messages lost
-    double dhtDuplicate = 0.0;  // first-contact messages delivered twice
-    Millis linkSetup = 0;       // extra time for ICE+TLS (0: two one-way delays)
+    double dhtLoss = 0.0;      // first-contact (DHT) messages lost
+    double dhtDuplicate = 0.0; // first-contact messages delivered twice
+    Millis linkSetup = 0;      // extra time for ICE+TLS (0: two one-way delays)
     session::SessionConfig session;
 };
 
@@ -44,7 +44,10 @@ public:
     bool alive() const { return host_ != nullptr; }
     std::uint64_t incarnation() const { return incarnation_; }
     session::SessionHost* host() { return host_.get(); }
-    session::Session* session(const SessionId& sid) { return host_ ? host_->session(sid) : nullptr; }
+    session::Session* session(const SessionId& sid)
+    {
+        return host_ ? host_->session(sid) : nullptr;
+    }
     const std::map<SessionId, session::SessionRecord>& disk() const { return disk_; }
     const std::map<SessionId, Millis>& timers() const { return timers_; }
     struct LogEntry {
@@ -57,8 +60,8 @@ public:
     void note(const char* what, const char* type, int other);
     std::string formatLog() const;
 
-    void start();   // (re)starts: a new host restored from disk
-    void crash();   // kill -9: memory, timers and links are gone; the disk stays
+    void start(); // (re)starts: a new host restored from disk
+    void crash(); // kill -9: memory, timers and links are gone; the disk stays
 
     // Outbox
     void send(const DeviceId& to, const protocol::Message& message) override;
@@ -94,9 +97,13 @@ public:
     virtual ~SimObserver() = default;
     virtual void onSend(int from, int to, const protocol::Message& m, bool overLink) {}
     virtual void onDelivered(int from, int to, const protocol::Message& m,
-                             const session::Session* before, const protocol::RosterStamp& prev) {}
+                             const session::Session* before, const protocol::RosterStamp& prev)
+    {
+    }
     virtual void onEvent(int peer, const SessionId& sid, const session::SessionEvent& e,
-                         bool fromSm) {}
+                         bool fromSm)
+    {
+    }
     virtual void onStep(Millis now) {}
 };
 
@@ -156,7 +163,7 @@ private:
         bool broken = false;
         bool closing = false; // closed cleanly: what was sent still arrives
         std::uint64_t generation = 0;
-        Millis lastDelivery[2] = {0, 0}; // FIFO per direction: [a->b], [b->a]
+        Millis lastDelivery[2] = {0, 0};       // FIFO per direction: [a->b], [b->a]
         std::uint64_t incarnation[2] = {0, 0}; // which run of each end saw it come up
     };
     using Key = std::pair<int, int>;
