@@ -175,6 +175,10 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     for (const DeviceId& d : departed_)
         if (contains(next, d)) enqueue(RemoveRequest{d, RosterChange::Reason::Left}, now);
     propose(next, accepted_.at, std::nullopt, now);
+    // Our own REFERs that the old SM never answered are now ours to carry out.
+    for (const auto& [id, r] : refers_)
+        enqueue(AdmitRequest{r.account, r.devices, std::nullopt, 0, false}, now);
+    refers_.clear();
     for (const MemberInfo& m : committed_.members)
         if (m.device != self_.device && !links_.contains(m.device))
             smLinkDownSince_.insert(m.device, now);

@@ -10,7 +10,7 @@
 
 namespace plenum::sim {
 
-class InvariantChecker final : public SimObserver {
+class InvariantChecker : public SimObserver {
 public:
     explicit InvariantChecker(SimNetwork& net) : net_(net) {}
 

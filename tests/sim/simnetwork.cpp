@@ -229,10 +229,14 @@ void SimPeer::notify(const SessionId& sid, const session::SessionEvent& event)
         fromSm = rc->roster.sm == info_.device && (!s || s->isSm());
     }
     if (net_.observer()) net_.observer()->onEvent(index_, sid, event, fromSm);
-    if (std::holds_alternative<session::event::Invited>(event) && net_.acceptProbability_ >= 0) {
+    const auto fixed = net_.answers_.find(index_);
+    if (std::holds_alternative<session::event::Invited>(event) &&
+        (net_.acceptProbability_ >= 0 || fixed != net_.answers_.end())) {
         std::uniform_int_distribution<Millis> delay(5, 100);
-        const bool yes =
-            std::uniform_real_distribution<double>(0, 1)(net_.rng()) < net_.acceptProbability_;
+        const bool yes = fixed != net_.answers_.end()
+                             ? fixed->second
+                             : std::uniform_real_distribution<double>(0, 1)(net_.rng()) <
+                                   net_.acceptProbability_;
         net_.at(net_.now() + delay(net_.rng()), [this, sid, yes] {
             session::Session* s = session(sid);
             if (!s || s->phase() != session::Session::Phase::Invited) return;
@@ -330,7 +334,9 @@ void SimNetwork::transmit(int from, int to, const Message& m)
     if (overLink) {
         Link& l = it->second;
         const int dir = from < to ? 0 : 1;
-        const Millis t = std::max(now_ + latency(), l.lastDelivery[dir]);
+        const auto extra = extraDelay_.find({from, to});
+        const Millis slow = extra == extraDelay_.end() ? 0 : extra->second;
+        const Millis t = std::max(now_ + latency() + slow, l.lastDelivery[dir]);
         l.lastDelivery[dir] = t;
         const std::uint64_t gen = l.generation;
         at(t, [this, from, to, m, gen] { deliver(from, to, m, gen, true); });

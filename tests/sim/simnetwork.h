@@ -122,6 +122,10 @@ public:
     SimObserver* observer() { return observer_; }
     // Answer invitations automatically (accept with this probability, after a short delay).
     void setAutoAnswer(double acceptProbability) { acceptProbability_ = acceptProbability; }
+    // This peer always answers invitations this way (overrides the probability).
+    void setAnswer(int peer, bool accept) { answers_[peer] = accept; }
+    // Extra one-way delay on messages from `from` to `to` (a slow path, for late votes).
+    void setExtraDelay(int from, int to, Millis extra) { extraDelay_[{from, to}] = extra; }
 
     // Runs events until `until` (inclusive).
     void runUntil(Millis until);
@@ -192,6 +196,8 @@ private:
     std::set<std::pair<int, int>> oneWay_;
     SimObserver* observer_ = nullptr;
     double acceptProbability_ = -1;
+    std::map<int, bool> answers_;
+    std::map<std::pair<int, int>, Millis> extraDelay_;
     std::uint64_t messagesSent_ = 0;
     std::uint64_t controlSent_ = 0;
     Millis lastControlAt_ = 0;
