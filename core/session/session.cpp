@@ -627,7 +627,6 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         // §5.1 rule 7: a member that applies a removal tells the removed device.
         if (!departed_.contains(gone)) send(gone, Bye{Bye::Reason::Removed});
         deps_.out.closeLink(sid_, gone);
-        links_.remove(gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);
         relinkAttempts_.remove(gone);
@@ -782,7 +781,6 @@ void Session::markDeparted(const DeviceId& from, Millis now)
     departed_.insert(from);
     timers_.disarm(TimerKind::Relink, from);
     deps_.out.closeLink(sid_, from);
-    links_.remove(from);
     if (from == sm_ && !isSm_) {
         loseSm(now);
     } else if (isSm_) {

@@ -236,7 +236,7 @@ private:
     bool isSm_ = false;
     bool smReady_ = false;
 
-    QSet<DeviceId> links_;
+    QSet<DeviceId> links_; // links that are up (the host's view; closing one is only a wish)
     QHash<DeviceId, Millis> lastHeard_; // last message from a member following us as SM
     QHash<DeviceId, int> relinkAttempts_;
     QSet<DeviceId> departed_; // left with BYE: not counted in majorities (DESIGN §5)

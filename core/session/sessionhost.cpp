@@ -28,7 +28,10 @@ SessionId SessionHost::create(Millis now)
             raw[i + b] = static_cast<char>(r >> (8 * b));
     }
     const SessionId sid = *SessionId::fromBytes(raw);
-    sessions_[sid] = Session::create(config_, self_, sid, deps(), now);
+    auto& created = sessions_[sid];
+    created = Session::create(config_, self_, sid, deps(), now);
+    for (const DeviceId& peer : links_) // links are shared: tell it which are already up
+        created->onLinkUp(peer, now);
     return sid;
 }
 
@@ -116,7 +119,10 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
             send(from, Message{reply, InviteAnswer{Code::Offline, self_}});
             return;
         }
-        sessions_[m.header.sid] = Session::invited(config_, self_, from, m, deps(), now);
+        auto& created = sessions_[m.header.sid];
+        created = Session::invited(config_, self_, from, m, deps(), now);
+        for (const DeviceId& peer : links_) // links are shared: tell it which are already up
+            created->onLinkUp(peer, now);
         return;
     }
     // A device that does not know the session says so (seed 004: 610 Session Not Known).
