@@ -650,6 +650,9 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
 
 void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
 {
+    // A joiner that hears of a commit may be in it and have missed the roster saying so
+    // (an SM restarted mid-admission forgets whom to tell): ask.
+    if (phase_ == Phase::Joining && join_ && from == join_->sm) return requestSnapshot(from);
     if (phase_ != Phase::Member || isSm_) return;
     if (c.at == accepted_.at && c.at > committed_.at)
         markCommitted(accepted_, committed_.at, now);

@@ -138,7 +138,7 @@ void Session::pump(Millis now)
 bool Session::removalStillWanted(const RemoveRequest& r, Millis now) const
 {
     if (!contains(committed_, r.device) || r.device == self_.device) return false;
-    if (r.reason == RosterChange::Reason::Left) return true;
+    if (r.reason == RosterChange::Reason::Left || departed_.contains(r.device)) return true;
     // A crashed member that came back before its removal started stays.
     return !links_.contains(r.device) || !downReports_.value(r.device).isEmpty();
 }
