@@ -182,7 +182,6 @@ void Session::finish(Phase phase)
     peers.remove(self_.device);
     const bool hadRecord = phase_ == Phase::Member;
     phase_ = phase; // first: closing links must not look like losing the SM
-    links_.clear();
     for (const DeviceId& d : peers)
         deps_.out.closeLink(sid_, d);
     if (hadRecord) {

@@ -21,6 +21,7 @@ SessionDeps SessionHost::deps()
 
 SessionId SessionHost::create(Millis now)
 {
+    nowHint_ = now;
     QByteArray raw(SessionId::size, '\0');
     for (int i = 0; i < raw.size(); i += 8) {
         const std::uint64_t r = random_();
@@ -37,6 +38,7 @@ SessionId SessionHost::create(Millis now)
 
 void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
 {
+    nowHint_ = now;
     for (const SessionRecord& r : records) {
         if (r.ended) {
             tombstones_[r.sid] = r.committed.at;
@@ -66,30 +68,35 @@ QList<SessionId> SessionHost::sessionIds() const
 void SessionHost::invite(const SessionId& sid, const AccountId& account,
                          const QList<DeviceId>& devices, Millis now)
 {
+    nowHint_ = now;
     if (Session* s = session(sid)) s->invite(account, devices, now);
     reap();
 }
 
 void SessionHost::accept(const SessionId& sid, Millis now)
 {
+    nowHint_ = now;
     if (Session* s = session(sid)) s->accept(now);
     reap();
 }
 
 void SessionHost::decline(const SessionId& sid, Millis now)
 {
+    nowHint_ = now;
     if (Session* s = session(sid)) s->decline(now);
     reap();
 }
 
 void SessionHost::leave(const SessionId& sid, Millis now)
 {
+    nowHint_ = now;
     if (Session* s = session(sid)) s->leave(now);
     reap();
 }
 
 void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
 {
+    nowHint_ = now;
     Session* s = session(m.header.sid);
     if (!s) {
         answerUnknown(from, m, now);
@@ -141,6 +148,7 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
 
 void SessionHost::onLinkUp(const DeviceId& peer, Millis now)
 {
+    nowHint_ = now;
     links_.insert(peer);
     for (auto& [sid, s] : sessions_)
         s->onLinkUp(peer, now);
@@ -149,6 +157,7 @@ void SessionHost::onLinkUp(const DeviceId& peer, Millis now)
 
 void SessionHost::onLinkDown(const DeviceId& peer, Millis now)
 {
+    nowHint_ = now;
     links_.remove(peer);
     for (auto& [sid, s] : sessions_)
         s->onLinkDown(peer, now);
@@ -157,6 +166,7 @@ void SessionHost::onLinkDown(const DeviceId& peer, Millis now)
 
 void SessionHost::onTick(const SessionId& sid, Millis now)
 {
+    nowHint_ = now;
     if (Session* s = session(sid)) s->onTick(now);
     reap();
 }
@@ -183,6 +193,12 @@ void SessionHost::send(const DeviceId& to, const Message& message)
 void SessionHost::openLink(const SessionId& sid, const DeviceId& to)
 {
     wanted_[to].insert(sid);
+    if (links_.contains(to)) {
+        // Already up (another session, or the peer, opened it): answer at once, since the
+        // transport will not report it again.
+        if (Session* s = session(sid); s && !s->linkedTo(to)) s->onLinkUp(to, nowHint_);
+        return;
+    }
     io_.openLink(sid, to);
 }
 

@@ -149,16 +149,20 @@ RunResult runRandom(std::uint64_t seed, int peers)
     if (!result.failure.empty()) {
         result.ok = false;
         std::ostringstream d;
-        d << "  step time: " << (check.failed() ? check.failedAt() : net.now()) << " ms\n";
+        d << "  step time: " << (check.failed() ? check.failedAt() : net.now()) << " ms"
+          << (net.linksSettled() ? "" : ", links not settled") << "\n";
         for (int i = 0; i < n; ++i) {
             SimPeer& p = net.peer(i);
             d << "  peer" << i << " (" << p.info().device.shortHex().toStdString()
               << (p.alive() ? "" : ", dead") << ")";
             for (const SessionId& sid : sids) {
                 Session* s = p.session(sid);
-                if (s)
-                    d << " phase=" << static_cast<int>(s->phase()) << " sm=" << s->isSm()
-                      << " epoch=" << s->epoch() << " " << describe(s->committed());
+                if (!s) continue;
+                d << " phase=" << static_cast<int>(s->phase()) << " sm=" << s->isSm()
+                  << " epoch=" << s->epoch() << " " << describe(s->committed()) << " timers:";
+                for (const auto& [key, at] : s->timers().all())
+                    if (key.first != session::TimerKind::Ping)
+                        d << " " << session::timerName(key.first) << "@" << at;
             }
             d << " links:";
             for (int j = 0; j < n; ++j)
