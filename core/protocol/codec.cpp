@@ -24,7 +24,9 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<13, Roster>() && typeIs<14, RosterAck>() && typeIs<15, Commit>() &&
               typeIs<16, SnapshotRequest>() && typeIs<17, Bye>() && typeIs<18, Rejoin>() &&
               typeIs<19, LinkReport>() && typeIs<20, RequestSm>() && typeIs<21, Vote>() &&
-              typeIs<22, SetSm>() && typeIs<23, Stale>() && typeIs<24, ErrorReply>());
+              typeIs<22, SetSm>() && typeIs<23, Stale>() && typeIs<24, ErrorReply>() &&
+              typeIs<25, ChatMessage>() && typeIs<26, ChatAck>() && typeIs<27, Typing>() &&
+              typeIs<28, HighWater>() && typeIs<29, ChatPull>());
 
 namespace {
 
@@ -181,6 +183,93 @@ template <typename V> void describe(V& v, ErrorReply& m)
 {
     v.field(10, m.code, "code");
     v.field(11, m.reason, "reason", kMaxReasonBytes);
+}
+
+template <typename V> void describe(V& v, SenderMark& m)
+{
+    v.field(0, m.sender, "sender");
+    v.field(1, m.seq, "seq");
+}
+template <typename V> void describe(V& v, ChatMessage& m)
+{
+    v.field(10, m.sender, "sender");
+    v.field(11, m.seq, "seq");
+    v.field(12, m.lamport, "lamport clock");
+    v.field(13, m.author, "author");
+    v.field(14, m.text, "text", kMaxChatTextBytes);
+    v.field(15, m.recipients, "recipient list", kMaxRecipients);
+}
+template <typename V> void describe(V& v, ChatAck& m)
+{
+    v.field(10, m.sender, "sender");
+    v.field(11, m.seq, "seq");
+}
+template <typename V> void describe(V& v, Typing& m)
+{
+    v.field(10, m.text, "text", kMaxChatTextBytes);
+    v.field(11, m.plain, "plain flag");
+}
+template <typename V> void describe(V& v, HighWater& m)
+{
+    v.field(10, m.marks, "mark list", kMaxHighWaterSenders);
+    v.field(11, m.floors, "floor list", kMaxHighWaterSenders);
+}
+template <typename V> void describe(V& v, ChatPull& m)
+{
+    v.field(10, m.sender, "sender");
+    v.field(11, m.fromSeq, "first seq");
+    v.field(12, m.toSeq, "last seq");
+}
+
+// ---- rules across fields ----------------------------------------------------------------
+// Checked after the fields decoded; an empty string means the body is fine.
+
+template <typename T> QString crossCheck(const T&)
+{
+    return {};
+}
+template <typename T> bool hasDuplicates(const QList<T>& xs)
+{
+    for (qsizetype i = 0; i < xs.size(); ++i)
+        for (qsizetype j = i + 1; j < xs.size(); ++j)
+            if (xs[i] == xs[j]) return true;
+    return false;
+}
+QString crossCheck(const ChatMessage& m)
+{
+    if (m.seq == 0 || m.lamport == 0)
+        return QStringLiteral("seq and lamport clock start at 1, but one of them is 0.");
+    if (hasDuplicates(m.recipients)) return QStringLiteral("the recipient list repeats a device.");
+    return {};
+}
+QString crossCheck(const ChatAck& m)
+{
+    return m.seq == 0 ? QStringLiteral("seq starts at 1, but it is 0.") : QString();
+}
+QString crossCheck(const HighWater& m)
+{
+    auto repeats = [](const QList<SenderMark>& list) {
+        for (qsizetype i = 0; i < list.size(); ++i)
+            for (qsizetype j = i + 1; j < list.size(); ++j)
+                if (list[i].sender == list[j].sender) return true;
+        return false;
+    };
+    if (repeats(m.marks) || repeats(m.floors))
+        return QStringLiteral("a sender appears twice in one list.");
+    return {};
+}
+QString crossCheck(const ChatPull& m)
+{
+    if (m.fromSeq == 0 || m.fromSeq > m.toSeq)
+        return QStringLiteral("the range %1..%2 is empty or starts at 0.")
+            .arg(m.fromSeq)
+            .arg(m.toSeq);
+    if (m.toSeq - m.fromSeq >= kMaxPullSpan)
+        return QStringLiteral("the range %1..%2 spans more than %3 messages.")
+            .arg(m.fromSeq)
+            .arg(m.toSeq)
+            .arg(kMaxPullSpan);
+    return {};
 }
 
 // ---- enum checks ------------------------------------------------------------------------
@@ -533,6 +622,9 @@ Result<Message> decode(const QByteArray& bytes)
     describe(d, message.header);
     std::visit([&d](auto& b) { describe(d, b); }, message.body);
     if (!d.finish()) return fail(error);
+    const QString broken = std::visit([](const auto& b) { return crossCheck(b); }, message.body);
+    if (!broken.isEmpty())
+        return fail(QLatin1String(messageName(message.body)) + QLatin1String(": ") + broken);
     return message;
 }
 

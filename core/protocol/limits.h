@@ -33,4 +33,7 @@ inline constexpr std::size_t kMaxReasonBytes = 512;
 inline constexpr std::size_t kMaxSignatureBytes = 512;
 inline constexpr std::size_t kMaxChatTextBytes = 16 * 1024;
 
+// CHAT_PULL asks for at most this many sequence numbers at once.
+inline constexpr std::uint64_t kMaxPullSpan = 1024;
+
 } // namespace plenum::protocol::limits

@@ -24,7 +24,8 @@ Message sample(std::size_t typeNumber)
         if (messageType(m.body) == typeNumber) return m;
     return {};
 }
-constexpr std::size_t kHello = 1, kInvite = 3, kRoster = 13, kBye = 17, kError = 24;
+constexpr std::size_t kHello = 1, kInvite = 3, kRoster = 13, kBye = 17, kError = 24, kChat = 25,
+                      kHighWater = 28, kPull = 29;
 
 // Tests build malformed maps with QCborMap: trusted input, so fromCbor is fine here.
 QCborMap asMap(const Message& m)
@@ -267,4 +268,45 @@ TEST(CodecReject, EveryTruncationFailsCleanly)
         for (qsizetype n = 0; n < bytes.size(); ++n)
             EXPECT_FALSE(decode(bytes.left(n)).ok()) << messageName(m.body) << " cut at " << n;
     }
+}
+
+TEST(CodecReject, ChatTextTooLong)
+{
+    Message chat = sample(kChat);
+    std::get<ChatMessage>(chat.body).text = QString(16 * 1024 + 1, QLatin1Char('a'));
+    expectRejected(encode(chat), "CHAT: text has 16385 UTF-8 bytes, the limit is 16384.");
+    std::get<ChatMessage>(chat.body).text = QString(16 * 1024, QLatin1Char('a'));
+    EXPECT_TRUE(decode(encode(chat)).ok());
+}
+
+TEST(CodecReject, ChatRulesAcrossFields)
+{
+    Message chat = sample(kChat);
+    std::get<ChatMessage>(chat.body).seq = 0;
+    expectRejected(encode(chat), "CHAT: seq and lamport clock start at 1");
+    chat = sample(kChat);
+    auto& recipients = std::get<ChatMessage>(chat.body).recipients;
+    recipients.append(recipients.front());
+    expectRejected(encode(chat), "CHAT: the recipient list repeats a device.");
+
+    Message pull = sample(kPull);
+    std::get<ChatPull>(pull.body).fromSeq = 40;
+    expectRejected(encode(pull), "CHAT_PULL: the range 40..30 is empty");
+    std::get<ChatPull>(pull.body) = {DeviceId::fromNumber(1), 1, 5000};
+    expectRejected(encode(pull), "spans more than 1024 messages");
+
+    Message hw = sample(kHighWater);
+    auto& marks = std::get<HighWater>(hw.body).marks;
+    marks.append(marks.front());
+    expectRejected(encode(hw), "HIGH_WATER: a sender appears twice in one list.");
+}
+
+TEST(CodecReject, TooManyRecipients)
+{
+    Message chat = sample(kChat);
+    auto& recipients = std::get<ChatMessage>(chat.body).recipients;
+    recipients.clear();
+    for (int i = 0; i < 65; ++i)
+        recipients.append(DeviceId::fromNumber(1000 + i));
+    expectRejected(encode(chat), "CHAT: recipient list has 65 entries, the limit is 64.");
 }

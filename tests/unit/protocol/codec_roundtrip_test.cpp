@@ -77,6 +77,8 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(Hello{}), 1u);
     EXPECT_EQ(messageType(Roster{}), 13u);
     EXPECT_EQ(messageType(ErrorReply{}), 24u);
+    EXPECT_EQ(messageType(ChatMessage{}), 25u);
+    EXPECT_EQ(messageType(ChatPull{}), 29u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.

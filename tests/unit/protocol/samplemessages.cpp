@@ -82,6 +82,18 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(SetSm{6}));
     out.push_back(withHeader(Stale{}));
     out.push_back(withHeader(ErrorReply{Code::Full, QStringLiteral("the group is full")}));
+    out.push_back(withHeader(ChatMessage{DeviceId::fromNumber(16),
+                                         17,
+                                         18,
+                                         AccountId::fromNumber(19),
+                                         QStringLiteral("Hello 👋, world"),
+                                         {DeviceId::fromNumber(20), DeviceId::fromNumber(21)}}));
+    out.push_back(withHeader(ChatAck{DeviceId::fromNumber(22), 23}));
+    out.push_back(withHeader(Typing{QStringLiteral("I was just about to s"), true}));
+    out.push_back(
+        withHeader(HighWater{{{DeviceId::fromNumber(24), 25}, {DeviceId::fromNumber(26), 27}},
+                             {{DeviceId::fromNumber(24), 3}}}));
+    out.push_back(withHeader(ChatPull{DeviceId::fromNumber(28), 29, 30}));
     return out;
 }
 
