@@ -239,6 +239,8 @@ QString crossCheck(const ChatMessage& m)
 {
     if (m.seq == 0 || m.lamport == 0)
         return QStringLiteral("seq and lamport clock start at 1, but one of them is 0.");
+    if (m.seq >= kMaxChatCounter || m.lamport >= kMaxChatCounter)
+        return QStringLiteral("seq or lamport clock is 2^62 or more.");
     if (hasDuplicates(m.recipients)) return QStringLiteral("the recipient list repeats a device.");
     return {};
 }
@@ -256,6 +258,9 @@ QString crossCheck(const HighWater& m)
     };
     if (repeats(m.marks) || repeats(m.floors))
         return QStringLiteral("a sender appears twice in one list.");
+    for (const auto* list : {&m.marks, &m.floors})
+        for (const auto& mark : *list)
+            if (mark.seq >= kMaxChatCounter) return QStringLiteral("a seq is 2^62 or more.");
     return {};
 }
 QString crossCheck(const ChatPull& m)
@@ -264,6 +269,7 @@ QString crossCheck(const ChatPull& m)
         return QStringLiteral("the range %1..%2 is empty or starts at 0.")
             .arg(m.fromSeq)
             .arg(m.toSeq);
+    if (m.toSeq >= kMaxChatCounter) return QStringLiteral("the last seq is 2^62 or more.");
     if (m.toSeq - m.fromSeq >= kMaxPullSpan)
         return QStringLiteral("the range %1..%2 spans more than %3 messages.")
             .arg(m.fromSeq)

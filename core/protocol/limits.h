@@ -33,6 +33,10 @@ inline constexpr std::size_t kMaxReasonBytes = 512;
 inline constexpr std::size_t kMaxSignatureBytes = 512;
 inline constexpr std::size_t kMaxChatTextBytes = 16 * 1024;
 
+// Chat seq and Lamport values stay below this, so SQLite's signed 64-bit integers hold them
+// and a hostile peer cannot push everyone's Lamport clock to overflow.
+inline constexpr std::uint64_t kMaxChatCounter = std::uint64_t(1) << 62;
+
 // CHAT_PULL asks for at most this many sequence numbers at once.
 inline constexpr std::uint64_t kMaxPullSpan = 1024;
 
