@@ -76,20 +76,17 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path)
         q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
         return fail(
             QStringLiteral("The chat history %1 cannot use write-ahead logging.").arg(path));
-    const char* setup[] = {
-        "PRAGMA synchronous=FULL",
-        "CREATE TABLE IF NOT EXISTS messages ("
-        " account BLOB NOT NULL, session BLOB NOT NULL, sender BLOB NOT NULL,"
-        " seq INTEGER NOT NULL, lamport INTEGER NOT NULL, author BLOB NOT NULL,"
-        // Qt binds an empty QString/QByteArray as NULL: body and recipients may be NULL.
-        " body TEXT, recipients BLOB, stub INTEGER NOT NULL,"
-        " received_at INTEGER NOT NULL,"
-        " PRIMARY KEY (account, session, sender, seq)) WITHOUT ROWID",
-        "CREATE INDEX IF NOT EXISTS messages_order"
-        " ON messages (account, session, lamport, sender, seq)",
-    };
-    for (const char* sql : setup)
-        if (!q.exec(QLatin1String(sql)))
+    // Qt binds an empty QString/QByteArray as NULL, so body and recipients may be NULL.
+    const QLatin1String schema(
+        "CREATE TABLE IF NOT EXISTS messages (account BLOB NOT NULL, session BLOB NOT NULL,"
+        " sender BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+        " author BLOB NOT NULL, body TEXT, recipients BLOB, stub INTEGER NOT NULL,"
+        " received_at INTEGER NOT NULL, PRIMARY KEY (account, session, sender, seq))"
+        " WITHOUT ROWID");
+    const QLatin1String index("CREATE INDEX IF NOT EXISTS messages_order"
+                              " ON messages (account, session, lamport, sender, seq)");
+    for (const QLatin1String sql : {QLatin1String("PRAGMA synchronous=FULL"), schema, index})
+        if (!q.exec(sql))
             return fail(QStringLiteral("Cannot prepare the chat history %1: %2.")
                             .arg(path, describe(q.lastError())));
     return store;

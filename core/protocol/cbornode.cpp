@@ -3,7 +3,6 @@
 #include "protocol/limits.h"
 
 #include <QCborStreamReader>
-#include <QStringDecoder>
 
 #include <algorithm>
 
@@ -125,12 +124,40 @@ private:
 
     bool checkUtf8(const CborNode& node)
     {
-        // Keep a leading BOM as a character so that text survives a round trip unchanged.
-        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
-                                                         QStringDecoder::Flag::ConvertInitialBom);
-        const QString text = decoder.decode(node.bytes_);
-        if (decoder.hasError())
+        if (!isValidUtf8(node.bytes_))
             return setError(QStringLiteral("A text string is not valid UTF-8."));
+        return true;
+    }
+
+    // RFC 3629: shortest forms only, no surrogates, nothing above U+10FFFF.
+    static bool isValidUtf8(const QByteArray& bytes)
+    {
+        const auto* p = reinterpret_cast<const unsigned char*>(bytes.constData());
+        const auto* end = p + bytes.size();
+        while (p < end) {
+            const unsigned char c = *p;
+            if (c < 0x80) {
+                ++p;
+                continue;
+            }
+            int extra = 0;
+            char32_t min = 0, cp = 0;
+            if ((c & 0xe0) == 0xc0)
+                extra = 1, min = 0x80, cp = c & 0x1f;
+            else if ((c & 0xf0) == 0xe0)
+                extra = 2, min = 0x800, cp = c & 0x0f;
+            else if ((c & 0xf8) == 0xf0)
+                extra = 3, min = 0x10000, cp = c & 0x07;
+            else
+                return false;
+            if (end - p <= extra) return false;
+            for (int i = 1; i <= extra; ++i) {
+                if ((p[i] & 0xc0) != 0x80) return false;
+                cp = (cp << 6) | (p[i] & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+            p += extra + 1;
+        }
         return true;
     }
 

@@ -407,12 +407,28 @@ private:
 
 // ---- decoder ----------------------------------------------------------------------------
 
-// Reads one CBOR map into a struct through its field table. `context` prefixes errors
-// ("ROSTER: change: member: ") so that they read as sentences about the message.
+// A field's name for error sentences; turned into text only when an error happens, so
+// that decoding a valid message allocates no strings for it.
+struct Name {
+    const char* what;
+    qsizetype index = -1; // entry of a list
+    QString text() const
+    {
+        if (index < 0) return QLatin1String(what);
+        return QStringLiteral("%1 entry %2").arg(QLatin1String(what)).arg(index);
+    }
+};
+
+// Reads one CBOR map into a struct through its field table. Errors are prefixed with the
+// path to the map ("ROSTER: change: member: ") so that they read as sentences.
 class Decoder {
 public:
     Decoder(const CborNode& map, QString context, QString& error)
         : map_(map), used_(map.entries().size(), false), context_(std::move(context)), error_(error)
+    {
+    }
+    Decoder(const CborNode& map, const Decoder* parent, Name name, QString& error)
+        : map_(map), used_(map.entries().size(), false), parent_(parent), name_(name), error_(error)
     {
     }
 
@@ -428,7 +444,7 @@ public:
             x.reset();
             if (!node) return;
             typename T::value_type inner{};
-            if (read(*node, inner, what, limit)) x = std::move(inner);
+            if (read(*node, inner, Name{what}, limit)) x = std::move(inner);
         } else {
             if (!node) {
                 fail(QStringLiteral("the required field \"%1\" (key %2) is missing")
@@ -436,7 +452,7 @@ public:
                          .arg(key));
                 return;
             }
-            read(*node, x, what, limit);
+            read(*node, x, Name{what}, limit);
         }
     }
 
@@ -457,11 +473,16 @@ public:
 
     bool fail(const QString& what)
     {
-        if (error_.isEmpty()) error_ = context_ + what + QLatin1Char('.');
+        if (error_.isEmpty()) error_ = prefix() + what + QLatin1Char('.');
         return false;
     }
 
 private:
+    QString prefix() const
+    {
+        return parent_ ? parent_->prefix() + name_.text() + QLatin1String(": ") : context_;
+    }
+
     const CborNode* take(std::uint64_t key)
     {
         const auto& entries = map_.entries();
@@ -473,23 +494,23 @@ private:
         return nullptr;
     }
 
-    bool expect(const CborNode& n, CborNode::Kind kind, const char* what)
+    bool expect(const CborNode& n, CborNode::Kind kind, const Name& what)
     {
         if (n.kind() == kind) return true;
         return fail(QStringLiteral("%1 should be %2, not %3")
-                        .arg(QLatin1String(what), QLatin1String(CborNode::kindName(kind)),
+                        .arg(what.text(), QLatin1String(CborNode::kindName(kind)),
                              QLatin1String(CborNode::kindName(n.kind()))));
     }
-    bool tooLong(const char* what, qsizetype size, std::size_t limit, const char* unit)
+    bool tooLong(const Name& what, qsizetype size, std::size_t limit, const char* unit)
     {
         return fail(QStringLiteral("%1 has %2 %3, the limit is %4")
-                        .arg(QLatin1String(what))
+                        .arg(what.text())
                         .arg(size)
                         .arg(QLatin1String(unit))
                         .arg(limit));
     }
 
-    template <typename T> bool read(const CborNode& n, T& x, const char* what, std::size_t limit)
+    template <typename T> bool read(const CborNode& n, T& x, const Name& what, std::size_t limit)
     {
         if constexpr (std::is_same_v<T, bool>) {
             if (!expect(n, CborNode::Kind::Bool, what)) return false;
@@ -499,16 +520,15 @@ private:
             if (!expect(n, CborNode::Kind::Unsigned, what)) return false;
             using U = std::underlying_type_t<T>;
             if (n.number() > std::numeric_limits<U>::max() || !isValid(T(U(n.number()))))
-                return fail(QStringLiteral("%1 has the invalid value %2")
-                                .arg(QLatin1String(what))
-                                .arg(n.number()));
+                return fail(
+                    QStringLiteral("%1 has the invalid value %2").arg(what.text()).arg(n.number()));
             x = T(U(n.number()));
             return true;
         } else if constexpr (std::is_integral_v<T>) {
             if (!expect(n, CborNode::Kind::Unsigned, what)) return false;
             if (n.number() > std::numeric_limits<T>::max())
                 return fail(QStringLiteral("%1 is %2, more than the largest allowed value %3")
-                                .arg(QLatin1String(what))
+                                .arg(what.text())
                                 .arg(n.number())
                                 .arg(std::numeric_limits<T>::max()));
             x = T(n.number());
@@ -518,7 +538,7 @@ private:
             auto id = T::fromBytes(n.bytes());
             if (!id)
                 return fail(QStringLiteral("%1 must be exactly %2 bytes, not %3")
-                                .arg(QLatin1String(what))
+                                .arg(what.text())
                                 .arg(T::size)
                                 .arg(n.bytes().size()));
             x = *id;
@@ -537,24 +557,22 @@ private:
             return true;
         } else {
             if (!expect(n, CborNode::Kind::Map, what)) return false;
-            Decoder inner(n, context_ + QLatin1String(what) + QLatin1String(": "), error_);
+            Decoder inner(n, this, what, error_);
             describe(inner, x);
             return inner.finish();
         }
     }
 
     template <typename T>
-    bool read(const CborNode& n, QList<T>& xs, const char* what, std::size_t limit)
+    bool read(const CborNode& n, QList<T>& xs, const Name& what, std::size_t limit)
     {
         if (!expect(n, CborNode::Kind::Array, what)) return false;
         if (n.items().size() > limit) return tooLong(what, n.items().size(), limit, "entries");
         xs.clear();
         xs.reserve(qsizetype(n.items().size()));
-        const QString outer = context_;
         for (std::size_t i = 0; i < n.items().size(); ++i) {
-            const QByteArray entry = QByteArray(what) + " entry " + QByteArray::number(i);
             T x{};
-            if (!read(n.items()[i], x, entry.constData(), 0)) return false;
+            if (!read(n.items()[i], x, Name{what.what, qsizetype(i)}, 0)) return false;
             xs.append(std::move(x));
         }
         return true;
@@ -562,7 +580,9 @@ private:
 
     const CborNode& map_;
     std::vector<bool> used_;
-    QString context_;
+    QString context_;                 // the prefix of a top-level decoder
+    const Decoder* parent_ = nullptr; // else: the decoder of the enclosing map
+    Name name_{""};
     QString& error_;
 };
 

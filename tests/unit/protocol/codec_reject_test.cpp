@@ -310,3 +310,20 @@ TEST(CodecReject, TooManyRecipients)
         recipients.append(DeviceId::fromNumber(1000 + i));
     expectRejected(encode(chat), "CHAT: recipient list has 65 entries, the limit is 64.");
 }
+
+TEST(CodecReject, Utf8SurrogatesOverlongsAndOutOfRange)
+{
+    const QByteArray good = encode(sample(kError));
+    const QByteArray text = "the group is full";
+    const qsizetype at = good.indexOf(text);
+    ASSERT_GT(at, 0);
+    for (const char* hex : {"eda080", "e08080", "f4908080", "c0af", "80", "f0"}) {
+        QByteArray bad = good;
+        const QByteArray seq = QByteArray::fromHex(hex);
+        bad.replace(at, seq.size(), seq); // same length: the string header stays right
+        expectRejected(bad, "not valid UTF-8");
+    }
+    QByteArray ok = good;
+    ok.replace(at, 4, QByteArray::fromHex("f09f918b")); // U+1F44B, four bytes
+    EXPECT_TRUE(decode(ok).ok());
+}
