@@ -64,7 +64,9 @@ int main(int argc, char** argv)
     std::printf("{\"bench\":\"codec\",\"repeats\":%d,\"iterations\":%d,\"results\":[", repeats,
                 iterations);
     const char* sep = "";
-    for (const auto& [name, message] : {std::pair{"roster64", fullRoster()}, {"chat200", chat()}}) {
+    for (const auto& entry : {std::pair{"roster64", fullRoster()}, {"chat200", chat()}}) {
+        const char* name = entry.first;
+        const Message& message = entry.second; // a plain reference: lambdas capture it
         const QByteArray bytes = encode(message);
         volatile qsizetype sink = 0;
         const double enc =
