@@ -2,6 +2,8 @@
 
 #include <QtEndian>
 
+#include <iterator>
+
 namespace plenum::protocol {
 
 namespace {
@@ -12,7 +14,6 @@ void appendU64(QByteArray& out, std::uint64_t v)
     out.append(buf, 8);
 }
 
-template <typename> inline constexpr bool kAlwaysFalse = false;
 } // namespace
 
 QByteArray ticketSigningBytes(const Ticket& t)
@@ -28,61 +29,16 @@ QByteArray ticketSigningBytes(const Ticket& t)
 
 const char* messageName(const Body& body)
 {
-    return std::visit(
-        [](const auto& m) -> const char* {
-            using T = std::decay_t<decltype(m)>;
-            if constexpr (std::is_same_v<T, Hello>)
-                return "HELLO";
-            else if constexpr (std::is_same_v<T, Ping>)
-                return "PING";
-            else if constexpr (std::is_same_v<T, Invite>)
-                return "INVITE";
-            else if constexpr (std::is_same_v<T, InviteAnswer>)
-                return "INVITE_ANSWER";
-            else if constexpr (std::is_same_v<T, Cancel>)
-                return "CANCEL";
-            else if constexpr (std::is_same_v<T, Refer>)
-                return "REFER";
-            else if constexpr (std::is_same_v<T, ReferAccepted>)
-                return "202";
-            else if constexpr (std::is_same_v<T, Notify>)
-                return "NOTIFY";
-            else if constexpr (std::is_same_v<T, Join>)
-                return "JOIN";
-            else if constexpr (std::is_same_v<T, JoinAnswer>)
-                return "JOIN_ANSWER";
-            else if constexpr (std::is_same_v<T, Joined>)
-                return "JOINED";
-            else if constexpr (std::is_same_v<T, Endpoints>)
-                return "ENDPOINTS";
-            else if constexpr (std::is_same_v<T, Roster>)
-                return "ROSTER";
-            else if constexpr (std::is_same_v<T, RosterAck>)
-                return "ROSTER_ACK";
-            else if constexpr (std::is_same_v<T, Commit>)
-                return "COMMIT";
-            else if constexpr (std::is_same_v<T, SnapshotRequest>)
-                return "SNAPSHOT_REQUEST";
-            else if constexpr (std::is_same_v<T, Bye>)
-                return "BYE";
-            else if constexpr (std::is_same_v<T, Rejoin>)
-                return "REJOIN";
-            else if constexpr (std::is_same_v<T, LinkReport>)
-                return "LINK_REPORT";
-            else if constexpr (std::is_same_v<T, RequestSm>)
-                return "REQUEST_SM";
-            else if constexpr (std::is_same_v<T, Vote>)
-                return "VOTE";
-            else if constexpr (std::is_same_v<T, SetSm>)
-                return "SET_SM";
-            else if constexpr (std::is_same_v<T, Stale>)
-                return "STALE";
-            else if constexpr (std::is_same_v<T, ErrorReply>)
-                return "ERROR";
-            else
-                static_assert(kAlwaysFalse<T>, "every message needs a wire name");
-        },
-        body);
+    // In the order of Body's alternatives (the wire type is the index + 1).
+    static constexpr const char* kNames[] = {
+        "HELLO",       "PING",       "INVITE", "INVITE_ANSWER",    "CANCEL",   "REFER",
+        "202",         "NOTIFY",     "JOIN",   "JOIN_ANSWER",      "JOINED",   "ENDPOINTS",
+        "ROSTER",      "ROSTER_ACK", "COMMIT", "SNAPSHOT_REQUEST", "BYE",      "REJOIN",
+        "LINK_REPORT", "REQUEST_SM", "VOTE",   "SET_SM",           "STALE",    "ERROR",
+        "CHAT",        "CHAT_ACK",   "TYPING", "HIGH_WATER",       "CHAT_PULL"};
+    static_assert(std::size(kNames) == std::variant_size_v<Body>,
+                  "every message needs a wire name");
+    return kNames[body.index()];
 }
 
 QString codeText(Code code)
