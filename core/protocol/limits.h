@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxTotalItems = 8192;
 inline constexpr std::uint64_t kFirstExtensionKey = 1000;
 
 // Lists.
-inline constexpr std::size_t kMaxMembers = 64;           // roster, endpoints, linked, removed
+inline constexpr std::size_t kMaxMembers = 64; // roster, endpoints, linked, removed
 // Accounts in an allow or block list of the session rules.
 inline constexpr std::size_t kMaxRuleAccounts = 256;
 inline constexpr std::size_t kMaxDevicesPerAccount = 16; // REFER rings these devices

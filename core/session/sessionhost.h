@@ -72,7 +72,7 @@ private:
     QSet<DeviceId> links_;
     QSet<AccountId> blocked_;
     std::map<SessionId, protocol::RosterStamp> tombstones_; // sessions this device left
-    Millis nowHint_ = 0; // the time of the input being handled
+    Millis nowHint_ = 0;                                    // the time of the input being handled
 };
 
 } // namespace plenum::session

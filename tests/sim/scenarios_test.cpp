@@ -75,7 +75,7 @@ protected:
     // Records invite results and the codes that travelled, beside the invariants.
     struct Recorder : InvariantChecker {
         using InvariantChecker::InvariantChecker;
-        std::vector<std::pair<int, Code>> results;  // (peer that asked, code)
+        std::vector<std::pair<int, Code>> results;           // (peer that asked, code)
         std::vector<std::tuple<int, int, Code>> joinAnswers; // (from, to, code)
         void onEvent(int peer, const SessionId& sid, const session::SessionEvent& e,
                      bool fromSm) override
