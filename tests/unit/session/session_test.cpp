@@ -1,0 +1,135 @@
+// One Session driven by hand through a recording Outbox: the rules that are easiest to see
+// message by message (§5.1 rules 1 and 6).
+#include "session/session.h"
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::session;
+using namespace plenum::protocol;
+
+namespace {
+
+struct Recorder : Outbox {
+    std::vector<std::pair<DeviceId, Message>> sent;
+    std::optional<Millis> timer;
+    std::vector<SessionRecord> persisted;
+    std::vector<SessionEvent> events;
+    void send(const DeviceId& to, const Message& m) override { sent.push_back({to, m}); }
+    void openLink(const SessionId&, const DeviceId&) override {}
+    void closeLink(const SessionId&, const DeviceId&) override {}
+    void setTimer(const SessionId&, Millis at) override { timer = at; }
+    void cancelTimer(const SessionId&) override { timer.reset(); }
+    void persist(const SessionRecord& r) override { persisted.push_back(r); }
+    void forget(const SessionId&) override {}
+    void notify(const SessionId&, const SessionEvent& e) override { events.push_back(e); }
+    template <typename T> const T* last(const DeviceId& to) const
+    {
+        for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+            if (it->first == to)
+                if (const auto* b = std::get_if<T>(&it->second.body)) return b;
+        return nullptr;
+    }
+};
+
+// Signatures are "signed-by-<device>" so a forged ticket is easy to make.
+struct PlainTickets : TicketAuthority {
+    DeviceId self;
+    QByteArray sign(const QByteArray& data) override { return self.toBytes() + data; }
+    bool verify(const DeviceId& signer, const QByteArray& data, const QByteArray& sig) override
+    {
+        return sig == signer.toBytes() + data;
+    }
+};
+
+MemberInfo info(std::uint64_t n)
+{
+    MemberInfo m;
+    m.device = DeviceId::fromNumber(n);
+    m.account = AccountId::fromNumber(100 + n);
+    m.name = QStringLiteral("d%1").arg(n);
+    return m;
+}
+
+class OneSession : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        tickets.self = info(1).device;
+        sid = *SessionId::fromBytes(QByteArray(16, 'S'));
+        s = Session::create({}, info(1), sid, SessionDeps{out, tickets, [] { return 42ull; }}, 0);
+    }
+    Message msg(Body body, std::uint64_t epoch = 1, std::uint64_t version = 1)
+    {
+        return Message{Header{sid, epoch, version, info(1).device}, std::move(body)};
+    }
+    Recorder out;
+    PlainTickets tickets;
+    SessionId sid;
+    std::unique_ptr<Session> s;
+};
+
+} // namespace
+
+TEST_F(OneSession, CreatorIsSmAtEpochOneVersionOne)
+{
+    EXPECT_TRUE(s->isSm());
+    EXPECT_EQ(s->committed().at, (RosterStamp{1, 1}));
+    ASSERT_FALSE(out.persisted.empty());
+    EXPECT_EQ(out.persisted.back().accepted.members.size(), 1);
+}
+
+TEST_F(OneSession, InviteCarriesTheExactRosterAndASignedTicket)
+{
+    s->invite(info(2).account, {info(2).device}, 10);
+    const auto* inv = out.last<Invite>(info(2).device);
+    ASSERT_NE(inv, nullptr);
+    EXPECT_EQ(inv->endpoints, s->committed().members);
+    EXPECT_EQ(inv->ticket.joiner, info(2).device);
+    EXPECT_TRUE(
+        tickets.verify(info(1).device, ticketSigningBytes(inv->ticket), inv->ticket.signature));
+}
+
+TEST_F(OneSession, JoinWithAForgedTicketIsRefused)
+{
+    Ticket forged{sid, {1, 1}, info(3).device, info(1).device, QByteArray("nope")};
+    s->onLinkUp(info(3).device, 5);
+    s->onMessage(info(3).device, msg(Join{forged, info(3)}), 6);
+    const auto* answer = out.last<JoinAnswer>(info(3).device);
+    ASSERT_NE(answer, nullptr);
+    EXPECT_EQ(answer->code, Code::Forbidden);
+}
+
+TEST_F(OneSession, JoinWithTheSmsTicketIsAnswered200)
+{
+    Ticket t{sid, {1, 1}, info(3).device, info(1).device, {}};
+    t.signature = tickets.sign(ticketSigningBytes(t));
+    s->onLinkUp(info(3).device, 5);
+    s->onMessage(info(3).device, msg(Join{t, info(3)}), 6);
+    const auto* answer = out.last<JoinAnswer>(info(3).device);
+    ASSERT_NE(answer, nullptr);
+    EXPECT_EQ(answer->code, Code::Ok);
+    EXPECT_EQ(s->committed().members.size(), 1) << "seen joining is not committed (flicker)";
+}
+
+TEST_F(OneSession, SecondAdmissionWaitsForTheFirst)
+{
+    s->invite(info(2).account, {info(2).device}, 10);
+    s->invite(info(3).account, {info(3).device}, 11);
+    EXPECT_NE(out.last<Invite>(info(2).device), nullptr);
+    EXPECT_EQ(out.last<Invite>(info(3).device), nullptr) << "one admission at a time (rule 5)";
+    EXPECT_EQ(s->queuedChanges(), 1u);
+}
+
+TEST_F(OneSession, AnInviteNoOneAnswersEndsAs480)
+{
+    s->invite(info(2).account, {info(2).device}, 10);
+    ASSERT_TRUE(out.timer.has_value());
+    s->onTick(10 + SessionConfig{}.inviteTimeout);
+    bool offline = false;
+    for (const auto& e : out.events)
+        if (const auto* r = std::get_if<event::InviteResult>(&e))
+            offline |= r->code == Code::Offline;
+    EXPECT_TRUE(offline);
+    EXPECT_NE(out.last<Cancel>(info(2).device), nullptr);
+}
