@@ -713,6 +713,11 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         return;
     }
     if (bye.reason == Bye::Reason::JoinFailed) {
+        if (phase_ == Phase::Member && (contains(accepted_, from) || contains(committed_, from))) {
+            // Committed while it gave up (the roster telling it was lost): it is not here.
+            markDeparted(from, now);
+            return;
+        }
         pendingJoiners_.remove(from);
         timers_.disarm(TimerKind::Flicker, from);
         if (!contains(accepted_, from)) deps_.out.closeLink(sid_, from);

@@ -167,6 +167,7 @@ void Session::failJoin(Code code, const QString& reason, Millis now)
 // Member side: answer a JOIN only with a valid ticket from our SM (§5.1 rule 6).
 void Session::onJoin(const DeviceId& from, const Join& j, Millis now)
 {
+    if (phase_ == Phase::Joining || phase_ == Phase::Invited) return; // not yet: ask again
     if (phase_ != Phase::Member) {
         send(from, JoinAnswer{Code::SessionNotKnown});
         return;
