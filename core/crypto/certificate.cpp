@@ -233,12 +233,12 @@ gnutls_x509_crt_t Certificate::native() const
     return crt_ ? crt_->crt : nullptr;
 }
 
-Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& commonName,
-                                     CertRole role, const Certificate* issuer,
-                                     const PrivateKey& issuerKey, std::chrono::days validity)
+namespace {
+
+Result<Certificate> issue(gnutls_pubkey_t subject, const QByteArray& subjectDer,
+                          const QString& commonName, CertRole role, const Certificate* issuer,
+                          const PrivateKey& issuerKey, std::chrono::days validity)
 {
-    if (subject.isNull() || issuerKey.isNull())
-        return fail(QStringLiteral("cannot issue a certificate without both keys"));
     auto handle = std::make_shared<CertificateHandle>();
     gnutls_x509_crt_t crt = nullptr;
     if (gnutls_x509_crt_init(&crt) < 0) return fail(QStringLiteral("out of memory"));
@@ -264,7 +264,7 @@ Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& c
     if (rc >= 0) rc = gnutls_x509_crt_set_serial(crt, serial.constData(), serial.size());
     if (rc >= 0) rc = gnutls_x509_crt_set_activation_time(crt, now - kBackdateSeconds);
     if (rc >= 0) rc = gnutls_x509_crt_set_expiration_time(crt, expires);
-    if (rc >= 0) rc = gnutls_x509_crt_set_key(crt, subject.native());
+    if (rc >= 0) rc = gnutls_x509_crt_set_pubkey(crt, subject);
     if (rc >= 0)
         rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn.constData(),
                                            static_cast<unsigned>(cn.size()));
@@ -274,7 +274,7 @@ Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& c
     if (rc >= 0) rc = gnutls_x509_crt_set_basic_constraints(crt, ca ? 1 : 0, ca ? pathLen : -1);
     if (rc >= 0) rc = gnutls_x509_crt_set_key_usage(crt, usage);
     if (rc >= 0) {
-        const QByteArray kid = sha256(subject.publicKeyDer()).left(20);
+        const QByteArray kid = sha256(subjectDer).left(20);
         rc = gnutls_x509_crt_set_subject_key_id(crt, kid.constData(), kid.size());
     }
     if (rc < 0)
@@ -296,7 +296,50 @@ Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& c
     rc = gnutls_x509_crt_sign2(crt, issuerCrt, issuerKey.native(), digest, 0);
     if (rc < 0)
         return fail(QStringLiteral("cannot sign the certificate: %1").arg(gnutls_strerror(rc)));
-    return CertificateAccess::wrap(std::move(handle));
+    // Re-import from DER: GnuTLS compares issuer and subject names by their raw encoding, which
+    // a freshly built certificate lacks, so a fresh and a parsed certificate would not chain.
+    return Certificate::fromDer(CertificateAccess::wrap(std::move(handle)).toDer());
+}
+
+struct PubkeyHolder {
+    gnutls_pubkey_t key = nullptr;
+    ~PubkeyHolder()
+    {
+        if (key) gnutls_pubkey_deinit(key);
+    }
+};
+
+} // namespace
+
+Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& commonName,
+                                     CertRole role, const Certificate* issuer,
+                                     const PrivateKey& issuerKey, std::chrono::days validity)
+{
+    if (subject.isNull() || issuerKey.isNull())
+        return fail(QStringLiteral("cannot issue a certificate without both keys"));
+    const QByteArray der = subject.publicKeyDer();
+    PubkeyHolder pub;
+    const gnutls_datum_t d = datumOf(der);
+    if (gnutls_pubkey_init(&pub.key) < 0 ||
+        gnutls_pubkey_import(pub.key, &d, GNUTLS_X509_FMT_DER) < 0)
+        return fail(QStringLiteral("the subject key cannot be exported"));
+    return issue(pub.key, der, commonName, role, issuer, issuerKey, validity);
+}
+
+Result<Certificate> issueCertificateForKey(const QByteArray& subjectPublicKeyDer,
+                                           const QString& commonName, CertRole role,
+                                           const Certificate& issuer, const PrivateKey& issuerKey,
+                                           std::chrono::days validity)
+{
+    if (subjectPublicKeyDer.isEmpty() || subjectPublicKeyDer.size() > 4096)
+        return fail(QStringLiteral("the public key to certify is empty or too large"));
+    if (issuerKey.isNull()) return fail(QStringLiteral("cannot issue a certificate without a key"));
+    PubkeyHolder pub;
+    const gnutls_datum_t d = datumOf(subjectPublicKeyDer);
+    if (gnutls_pubkey_init(&pub.key) < 0 ||
+        gnutls_pubkey_import(pub.key, &d, GNUTLS_X509_FMT_DER) < 0)
+        return fail(QStringLiteral("the public key to certify cannot be read"));
+    return issue(pub.key, subjectPublicKeyDer, commonName, role, &issuer, issuerKey, validity);
 }
 
 DeviceId deviceIdOf(const Certificate& deviceCert)

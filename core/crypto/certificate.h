@@ -55,6 +55,13 @@ Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& c
                                      const PrivateKey& issuerKey,
                                      std::chrono::days validity = std::chrono::days(3650));
 
+// The same for a subject known only by its DER public key (pairing: the new device sends its
+// public key, proven by a signature over the request, and never its private key).
+Result<Certificate> issueCertificateForKey(const QByteArray& subjectPublicKeyDer,
+                                           const QString& commonName, CertRole role,
+                                           const Certificate& issuer, const PrivateKey& issuerKey,
+                                           std::chrono::days validity = std::chrono::days(3650));
+
 DeviceId deviceIdOf(const Certificate& deviceCert);
 AccountId accountIdOf(const Certificate& accountCert);
 

@@ -168,3 +168,16 @@ TEST_F(Chain, CertificateVerifiesSignaturesOfItsKey)
     EXPECT_TRUE(linkCert.verifySignature("payload", sig));
     EXPECT_FALSE(deviceCert.verifySignature("payload", sig));
 }
+
+TEST_F(Chain, ParsedAndFreshCertificatesChainTogether)
+{
+    auto parsedDevice = Certificate::fromDer(deviceCert.toDer()).value();
+    auto parsedAccount = Certificate::fromPem(accountCert_->toPem()).value();
+    EXPECT_TRUE(verifyChain({linkCert, parsedDevice, *accountCert_}).ok());
+    EXPECT_TRUE(verifyChain({linkCert, deviceCert, parsedAccount}).ok());
+    auto forKey = issueCertificateForKey(deviceKey.publicKeyDer(), "laptop", CertRole::Device,
+                                         parsedAccount, *accountKey_);
+    ASSERT_TRUE(forKey.ok()) << forKey.error().toStdString();
+    EXPECT_EQ(deviceIdOf(forKey.value()), deviceIdOf(deviceCert));
+    EXPECT_TRUE(verifyChain({linkCert, forKey.value(), *accountCert_}).ok());
+}
