@@ -27,12 +27,15 @@ ControlLink::ControlLink(const LinkCredentials& credentials, ChainVerifier verif
     connect(&tick_, &QTimer::timeout, this, &ControlLink::onTick);
     connectTimer_.setSingleShot(true);
     connect(&connectTimer_, &QTimer::timeout, this, [this] {
-        goDown(established_ ? QStringLiteral("the peer did not answer after the TLS handshake "
-                                             "within %1 ms")
-                                  .arg(config_.connectTimeoutMs)
-                            : QStringLiteral("no link to the peer within %1 ms (ICE or TLS did "
-                                             "not complete)")
-                                  .arg(config_.connectTimeoutMs));
+        QString reason =
+            established_
+                ? QStringLiteral("the peer did not answer after the TLS handshake within %1 ms")
+                      .arg(config_.connectTimeoutMs)
+                : QStringLiteral("no link to the peer within %1 ms (ICE or TLS did not complete)")
+                      .arg(config_.connectTimeoutMs);
+        if (const QString why = ice_ ? ice_->diagnosis() : QString(); !why.isEmpty())
+            reason += QStringLiteral("; ") + why;
+        goDown(reason);
     });
 }
 

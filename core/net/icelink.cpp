@@ -170,17 +170,21 @@ QString IceLink::selectedPairType() const
                                        QLatin1String(typeName(remote->type)));
 }
 
+QString IceLink::diagnosis() const
+{
+    if (config_.turn.isEmpty() || !gatheringDone_ || relayCandidates_ > 0) return {};
+    const TurnServer& turn = config_.turn.first();
+    return QStringLiteral("the TURN server %1:%2 gave no relay address (wrong credentials, or "
+                          "the server is unreachable)")
+        .arg(turn.ip)
+        .arg(turn.port);
+}
+
 QString IceLink::failureReason() const
 {
-    QString reason = QStringLiteral("ICE found no working path to the peer");
-    if (!config_.turn.isEmpty() && relayCandidates_ == 0) {
-        const TurnServer& turn = config_.turn.first();
-        reason += QStringLiteral("; the TURN server %1:%2 gave no relay address (wrong "
-                                 "credentials, or the server is unreachable)")
-                      .arg(turn.ip)
-                      .arg(turn.port);
-    }
-    return reason;
+    const QString why = diagnosis();
+    return why.isEmpty() ? QStringLiteral("ICE found no working path to the peer")
+                         : QStringLiteral("ICE found no working path to the peer; %1").arg(why);
 }
 
 void IceLink::onCandidate(NiceAgent* agent, void* candidatePtr, void* selfPtr)

@@ -39,6 +39,9 @@ public:
     // "local/remote" candidate types of the selected pair, e.g. "srflx/relay".
     QString selectedPairType() const;
     int relayCandidateCount() const { return relayCandidates_; }
+    // What went wrong while gathering, for the user ("the TURN server ... gave no relay
+    // address"); empty when nothing is known to be wrong.
+    QString diagnosis() const;
 
 Q_SIGNALS:
     void localCandidate(QByteArray sdpLine);
