@@ -3,12 +3,15 @@
 #include "net/icelink.h"
 #include "net/tlschannel.h"
 
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QtEndian>
 
 namespace plenum::net {
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcNet, "plenum.net", QtWarningMsg)
 
 const QByteArray kSrtpLabel = QByteArrayLiteral("EXTRACTOR-plenum-srtp");
 constexpr int kCloseGraceMs = 300; // lets PseudoTCP deliver the Close frame and close_notify
@@ -67,6 +70,17 @@ Status ControlLink::startIce(quint64 attempt)
     });
     connect(ice_, &IceLink::failed, this, &ControlLink::goDown);
     connect(tls_, &TlsChannel::established, this, &ControlLink::onEstablished);
+    // Timeline for measurements: QT_LOGGING_RULES="plenum.net.debug=true".
+    if (lcNet().isDebugEnabled()) {
+        connect(ice_, &IceLink::localCandidatesDone, this,
+                [this] { qCDebug(lcNet, "%lld ms: gathered", now()); });
+        connect(ice_, &IceLink::connected, this,
+                [this] { qCDebug(lcNet, "%lld ms: ICE connected", now()); });
+        connect(tls_, &TlsChannel::established, this,
+                [this] { qCDebug(lcNet, "%lld ms: TLS established", now()); });
+        connect(this, &ControlLink::linkUp, this,
+                [this] { qCDebug(lcNet, "%lld ms: link up", now()); });
+    }
     connect(tls_, &TlsChannel::plaintext, this, &ControlLink::onPlaintext);
     connect(tls_, &TlsChannel::failed, this, &ControlLink::goDown);
     connect(tls_, &TlsChannel::drained, this, &ControlLink::writable);
@@ -79,9 +93,10 @@ Status ControlLink::startIce(quint64 attempt)
 Status ControlLink::connectToPeer(quint64 attempt)
 {
     if (auto started = startIce(attempt); !started) return started;
+    // The offer goes before the candidates, so the peer can use them as they trickle in.
     sendSignal(
         {SignalMessage::Type::Offer, attempt_, ice_->localUfrag(), ice_->localPassword(), {}});
-    return Ok{};
+    return ice_->gather();
 }
 
 Status ControlLink::acceptOffer(const SignalMessage& offer)
@@ -91,7 +106,8 @@ Status ControlLink::acceptOffer(const SignalMessage& offer)
     if (auto started = startIce(offer.attempt); !started) return started;
     sendSignal(
         {SignalMessage::Type::Answer, attempt_, ice_->localUfrag(), ice_->localPassword(), {}});
-    return ice_->setRemoteCredentials(offer.ufrag, offer.password);
+    if (auto ok = ice_->setRemoteCredentials(offer.ufrag, offer.password); !ok) return ok;
+    return ice_->gather();
 }
 
 void ControlLink::handleSignal(const SignalMessage& message)
@@ -354,7 +370,7 @@ Status ControlLink::createMedia(quint64 attempt)
         Q_EMIT mediaDown(reason);
     });
     connect(media_, &IceLink::received, this, &ControlLink::mediaDatagram);
-    return media_->start();
+    return media_->start(); // gather() after the offer/answer left
 }
 
 Status ControlLink::startMedia()
@@ -369,7 +385,7 @@ Status ControlLink::startMedia()
                                                       media_->localPassword(),
                                                       {}}
                                             .encode());
-    return Ok{};
+    return media_->gather();
 }
 
 void ControlLink::onMediaSignal(const QByteArray& payload)
@@ -395,6 +411,10 @@ void ControlLink::onMediaSignal(const QByteArray& payload)
                                                           {}}
                                                 .encode());
         (void)media_->setRemoteCredentials(m.ufrag, m.password);
+        if (auto ok = media_->gather(); !ok) {
+            dropMedia();
+            Q_EMIT mediaDown(ok.error());
+        }
         return;
     }
     if (!media_ || m.attempt != mediaAttempt_) return;

@@ -107,6 +107,12 @@ Status IceLink::start()
                            g_main_context_get_thread_default() ? g_main_context_get_thread_default()
                                                                : g_main_context_default(),
                            reinterpret_cast<NiceAgentRecvFunc>(&IceLink::onReceive), this);
+    return Ok{};
+}
+
+Status IceLink::gather()
+{
+    if (!stream_) return fail(QStringLiteral("the ICE stream is not started"));
     // candidate-gathering-done can fire inside this call: signals are connected already.
     if (!nice_agent_gather_candidates(agent_, stream_))
         return fail(QStringLiteral("libnice could not gather candidates (no usable address)"));

@@ -22,8 +22,10 @@ public:
     IceLink(const IceConfig& config, Mode mode, bool controlling, QObject* parent = nullptr);
     ~IceLink() override;
 
-    // Creates the stream and starts gathering; candidates arrive as localCandidate().
+    // Creates the stream and its credentials (send them in the offer/answer first).
     Status start();
+    // Gathers candidates; they arrive as localCandidate(), possibly inside this call.
+    Status gather();
     QByteArray localUfrag() const { return ufrag_; }
     QByteArray localPassword() const { return password_; }
 

@@ -80,10 +80,10 @@ void LinkPair::start(std::optional<DeviceId> aExpects)
     QElapsedTimer clock;
     clock.start();
     QObject::connect(a.get(), &ControlLink::linkUp, a.get(), [this, clock] {
-        if (eb.up) connectMs = clock.elapsed();
+        if (eb.up) connectUs = clock.nsecsElapsed() / 1000, connectMs = connectUs / 1000;
     });
     QObject::connect(b.get(), &ControlLink::linkUp, b.get(), [this, clock] {
-        if (ea.up) connectMs = clock.elapsed();
+        if (ea.up) connectUs = clock.nsecsElapsed() / 1000, connectMs = connectUs / 1000;
     });
     (void)a->connectToPeer(QRandomGenerator::global()->generate64());
 }

@@ -44,6 +44,7 @@ public:
     LinkEvents ea;
     LinkEvents eb;
     qint64 connectMs = -1; // start() until both ends are up
+    qint64 connectUs = -1;
 };
 
 } // namespace plenum::net::test

@@ -59,6 +59,7 @@ public:
                 ->acceptOffer(
                     {SignalMessage::Type::Offer, 7, ice->localUfrag(), ice->localPassword(), {}})
                 .ok());
+        EXPECT_TRUE(ice->gather().ok());
     }
     ~RawPeer()
     {
