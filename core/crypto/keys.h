@@ -24,7 +24,7 @@ public:
 
     static Result<PrivateKey> generate(KeyKind kind);
     static Result<PrivateKey> fromPem(const QByteArray& pem); // unencrypted PKCS#8 PEM
-    QByteArray toPem() const;                                  // unencrypted PKCS#8 PEM
+    QByteArray toPem() const;                                 // unencrypted PKCS#8 PEM
 
     bool isNull() const { return key_ == nullptr; }
     KeyKind kind() const { return kind_; }
