@@ -4,6 +4,7 @@
 
 #include <QCborArray>
 #include <QDateTime>
+#include <QTimer>
 
 namespace plenum::identity {
 
@@ -67,10 +68,24 @@ void DeviceMailbox::lookUp(const DeviceId& to, std::function<void(Result<QByteAr
         then(it.value());
         return;
     }
+    auto& waiting = pendingLookUps_[to];
+    waiting.append(std::move(then));
+    if (waiting.size() == 1) fetchCertificate(to, 1);
+}
+
+void DeviceMailbox::finishLookUp(const DeviceId& to, const Result<QByteArray>& key)
+{
+    const auto waiting = pendingLookUps_.take(to);
+    for (const auto& then : waiting)
+        then(key);
+}
+
+void DeviceMailbox::fetchCertificate(const DeviceId& to, int attempt)
+{
     auto found = std::make_shared<bool>(false);
     node_->get(
         certificateKey(to),
-        [this, to, then, found](const QList<DhtValue>& values) {
+        [this, to, found](const QList<DhtValue>& values) {
             for (const DhtValue& v : values) {
                 if (*found) return;
                 QCborParserError err;
@@ -84,12 +99,19 @@ void DeviceMailbox::lookUp(const DeviceId& to, std::function<void(Result<QByteAr
                 if (!chain || chain->device != to) continue;
                 *found = true;
                 knownKeys_.insert(to, dc->publicKeyDer());
-                then(dc->publicKeyDer());
+                finishLookUp(to, dc->publicKeyDer());
             }
         },
-        [to, then, found](bool) {
-            if (!*found)
-                then(fail(
+        [this, to, found, attempt](bool) {
+            if (*found) return;
+            if (attempt < kLookUpAttempts) {
+                QTimer::singleShot(kLookUpRetryMs, this,
+                                   [this, to, attempt] { fetchCertificate(to, attempt + 1); });
+                return;
+            }
+            finishLookUp(
+                to,
+                fail(
                     QStringLiteral("the device %1 cannot be found on the DHT").arg(to.shortHex())));
         });
 }

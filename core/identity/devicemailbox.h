@@ -22,6 +22,9 @@ public:
     static constexpr qint64 kMaxAgeMs = 10 * 60 * 1000; // OpenDHT keeps values 10 min
     static constexpr qint64 kMaxSkewMs = 2 * 60 * 1000;
     static constexpr int kRememberedNonces = 4096;
+    // A device that just came online may not have its certificates stored yet: retry.
+    static constexpr int kLookUpAttempts = 5;
+    static constexpr int kLookUpRetryMs = 300;
 
     // A full device: its chain goes with every request, and its certificates are published.
     static Result<DeviceMailbox*> create(DhtNode* node, const DeviceIdentity& device,
@@ -59,6 +62,8 @@ Q_SIGNALS:
 private:
     DeviceMailbox(DhtNode* node, EnvelopeOpener opener, QObject* parent);
     void lookUp(const DeviceId& to, std::function<void(Result<QByteArray>)> then);
+    void fetchCertificate(const DeviceId& to, int attempt);
+    void finishLookUp(const DeviceId& to, const Result<QByteArray>& key);
     void onValues(const QList<DhtValue>& values);
     bool remember(const QByteArray& nonce);
 
@@ -67,6 +72,8 @@ private:
     const crypto::PrivateKey* key_ = nullptr;
     QList<crypto::Certificate> chain_;
     QHash<DeviceId, QByteArray> knownKeys_; // DeviceId -> DER public key
+    // Sends waiting for one look-up, in order (so requests to a device keep their order).
+    QHash<DeviceId, QList<std::function<void(Result<QByteArray>)>>> pendingLookUps_;
     std::function<bool(const AccountId&)> refuse_;
     QSet<DeviceId> revoked_;
     QSet<QByteArray> nonces_;
