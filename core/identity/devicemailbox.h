@@ -27,6 +27,7 @@ public:
     static constexpr int kLookUpRetryMs = 300;
 
     // A full device: its chain goes with every request, and its certificates are published.
+    // `device` (and, below, `key`) must outlive the mailbox.
     static Result<DeviceMailbox*> create(DhtNode* node, const DeviceIdentity& device,
                                          QObject* parent = nullptr);
     // A device being paired: no chain yet; may send PairingRequest only.
