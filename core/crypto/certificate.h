@@ -1,6 +1,9 @@
 #pragma once
 // X.509 certificates and the chain link <- device <- account (DESIGN §2).
 
+// ids.h uses qHashBits without including <QHash>.
+#include <QHash>
+
 #include "crypto/keys.h"
 #include "protocol/ids.h"
 
@@ -41,6 +44,7 @@ public:
     }
 
 private:
+    friend struct CertificateAccess; // certificate.cpp builds certificates from handles
     std::shared_ptr<struct CertificateHandle> crt_;
 };
 
@@ -50,6 +54,13 @@ Result<Certificate> issueCertificate(const PrivateKey& subject, const QString& c
                                      CertRole role, const Certificate* issuer,
                                      const PrivateKey& issuerKey,
                                      std::chrono::days validity = std::chrono::days(3650));
+
+// The same for a subject known only by its DER public key (pairing: the new device sends its
+// public key, proven by a signature over the request, and never its private key).
+Result<Certificate> issueCertificateForKey(const QByteArray& subjectPublicKeyDer,
+                                           const QString& commonName, CertRole role,
+                                           const Certificate& issuer, const PrivateKey& issuerKey,
+                                           std::chrono::days validity = std::chrono::days(3650));
 
 DeviceId deviceIdOf(const Certificate& deviceCert);
 AccountId accountIdOf(const Certificate& accountCert);
@@ -67,5 +78,10 @@ struct VerifiedChain {
 // ("the device certificate is not signed by the account it names").
 Result<VerifiedChain> verifyChain(const QList<Certificate>& chain,
                                   const QSet<DeviceId>& revoked = {});
+
+// The same checks for [device, account] only (DHT requests are signed by the device key and
+// carry no link certificate). `link` of the result is null.
+Result<VerifiedChain> verifyDeviceChain(const QList<Certificate>& chain,
+                                        const QSet<DeviceId>& revoked = {});
 
 } // namespace plenum::crypto

@@ -1,0 +1,182 @@
+#include "identity/devicemailbox.h"
+
+#include "identity/deviceidentity.h"
+
+#include <QCborArray>
+#include <QDateTime>
+#include <QTimer>
+
+namespace plenum::identity {
+
+DeviceMailbox::DeviceMailbox(DhtNode* node, EnvelopeOpener opener, QObject* parent)
+    : QObject(parent), node_(node), opener_(std::move(opener))
+{
+}
+
+Result<DeviceMailbox*> DeviceMailbox::create(DhtNode* node, const DeviceIdentity& device,
+                                             QObject* parent)
+{
+    auto opener = EnvelopeOpener::create(device.deviceKey());
+    if (!opener) return Error{opener.error()};
+    auto* box = new DeviceMailbox(node, std::move(opener).value(), parent);
+    box->key_ = &device.deviceKey();
+    box->chain_ = device.deviceChain();
+    return box;
+}
+
+Result<DeviceMailbox*>
+DeviceMailbox::createUncertified(DhtNode* node, const crypto::PrivateKey& key, QObject* parent)
+{
+    auto opener = EnvelopeOpener::create(key);
+    if (!opener) return Error{opener.error()};
+    auto* box = new DeviceMailbox(node, std::move(opener).value(), parent);
+    box->key_ = &key;
+    return box;
+}
+
+QByteArray DeviceMailbox::inboxKey(const DeviceId& device)
+{
+    return QByteArrayLiteral("plenum:inbox:") + device.toHex().toLatin1();
+}
+
+QByteArray DeviceMailbox::certificateKey(const DeviceId& device)
+{
+    return QByteArrayLiteral("plenum:device:") + device.toHex().toLatin1();
+}
+
+void DeviceMailbox::start()
+{
+    if (listenToken_ != 0) return;
+    listenToken_ =
+        node_->listen(inboxKey(self()), [this](const QList<DhtValue>& v) { onValues(v); });
+    if (!chain_.isEmpty()) {
+        QCborArray certs;
+        for (const crypto::Certificate& c : chain_)
+            certs.append(c.toDer());
+        node_->put(certificateKey(self()), QCborValue(certs).toCbor(), 1, true, true);
+    }
+}
+
+void DeviceMailbox::addKnownDevice(const crypto::Certificate& deviceCert)
+{
+    knownKeys_.insert(crypto::deviceIdOf(deviceCert), deviceCert.publicKeyDer());
+}
+
+void DeviceMailbox::lookUp(const DeviceId& to, std::function<void(Result<QByteArray>)> then)
+{
+    if (auto it = knownKeys_.constFind(to); it != knownKeys_.constEnd()) {
+        then(it.value());
+        return;
+    }
+    auto& waiting = pendingLookUps_[to];
+    waiting.append(std::move(then));
+    if (waiting.size() == 1) fetchCertificate(to, 1);
+}
+
+void DeviceMailbox::finishLookUp(const DeviceId& to, const Result<QByteArray>& key)
+{
+    const auto waiting = pendingLookUps_.take(to);
+    for (const auto& then : waiting)
+        then(key);
+}
+
+void DeviceMailbox::fetchCertificate(const DeviceId& to, int attempt)
+{
+    auto found = std::make_shared<bool>(false);
+    node_->get(
+        certificateKey(to),
+        [this, to, found](const QList<DhtValue>& values) {
+            for (const DhtValue& v : values) {
+                if (*found) return;
+                QCborParserError err;
+                const QCborArray certs = QCborValue::fromCbor(v.data, &err).toArray();
+                if (err.error != QCborError::NoError || certs.size() != 2) continue;
+                auto dc = crypto::Certificate::fromDer(certs[0].toByteArray());
+                auto ac = crypto::Certificate::fromDer(certs[1].toByteArray());
+                if (!dc || !ac) continue;
+                auto chain = crypto::verifyDeviceChain({dc.value(), ac.value()}, revoked_);
+                // Self-certifying: whatever the DHT returns must hash to the id we asked for.
+                if (!chain || chain->device != to) continue;
+                *found = true;
+                knownKeys_.insert(to, dc->publicKeyDer());
+                finishLookUp(to, dc->publicKeyDer());
+            }
+        },
+        [this, to, found, attempt](bool) {
+            if (*found) return;
+            if (attempt < kLookUpAttempts) {
+                QTimer::singleShot(kLookUpRetryMs, this,
+                                   [this, to, attempt] { fetchCertificate(to, attempt + 1); });
+                return;
+            }
+            finishLookUp(
+                to,
+                fail(
+                    QStringLiteral("the device %1 cannot be found on the DHT").arg(to.shortHex())));
+        });
+}
+
+void DeviceMailbox::send(const DeviceId& to, RequestKind kind, const QByteArray& body,
+                         std::function<void(Status)> done)
+{
+    lookUp(to, [this, to, kind, body, done](Result<QByteArray> key) {
+        if (!key) {
+            if (done) done(Error{key.error()});
+            return;
+        }
+        sendToKey(to, key.value(), kind, body, done);
+    });
+}
+
+void DeviceMailbox::sendToKey(const DeviceId& to, const QByteArray& publicKeyDer, RequestKind kind,
+                              const QByteArray& body, std::function<void(Status)> done)
+{
+    auto sealed = SealedEnvelope::seal(*key_, chain_, to, publicKeyDer, kind, body,
+                                       QDateTime::currentMSecsSinceEpoch());
+    if (!sealed) {
+        if (done) done(Error{sealed.error()});
+        return;
+    }
+    node_->put(inboxKey(to), sealed.value(), 0, false, false, [done, to](bool ok) {
+        if (!done) return;
+        if (ok)
+            done(Ok{});
+        else
+            done(fail(QStringLiteral("the request to %1 could not be stored on the DHT")
+                          .arg(to.shortHex())));
+    });
+}
+
+bool DeviceMailbox::remember(const QByteArray& nonce)
+{
+    if (nonces_.contains(nonce)) return false;
+    nonces_.insert(nonce);
+    nonceOrder_.push_back(nonce);
+    if (nonceOrder_.size() > kRememberedNonces) {
+        nonces_.remove(nonceOrder_.front());
+        nonceOrder_.pop_front();
+    }
+    return true;
+}
+
+void DeviceMailbox::onValues(const QList<DhtValue>& values)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const DhtValue& v : values) {
+        if (v.expired) continue;
+        auto env = opener_.open(v.data, revoked_);
+        if (!env) {
+            Q_EMIT requestRejected(env.error());
+            continue;
+        }
+        if (env->sentMs < now - kMaxAgeMs || env->sentMs > now + kMaxSkewMs) {
+            Q_EMIT requestRejected(QStringLiteral("the request is too old or from the future"));
+            continue;
+        }
+        if (!remember(env->nonce)) continue; // the DHT may deliver a value more than once
+        if (env->chain && refuse_ && refuse_(env->chain->account)) continue; // as if offline
+        Q_EMIT requestReceived(env.value());
+    }
+}
+
+} // namespace plenum::identity

@@ -1,0 +1,87 @@
+#pragma once
+// Requests to one device over the DHT (DESIGN §2): invitations, ICE offers/answers, hand-off
+// notices and pairing messages, as SealedEnvelopes under the hash of the recipient's
+// DeviceId. The mailbox also publishes this device's certificates so a sender that knows only
+// the DeviceId can encrypt to it (the id is the hash of the key, so the lookup is checked).
+
+#include "identity/deviceidentity.h"
+#include "identity/dhtnode.h"
+#include "identity/envelopeopener.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <deque>
+#include <functional>
+
+namespace plenum::identity {
+
+class DeviceMailbox : public QObject {
+    Q_OBJECT
+public:
+    static constexpr qint64 kMaxAgeMs = 10 * 60 * 1000; // OpenDHT keeps values 10 min
+    static constexpr qint64 kMaxSkewMs = 2 * 60 * 1000;
+    static constexpr int kRememberedNonces = 4096;
+    // A device that just came online may not have its certificates stored yet: retry.
+    static constexpr int kLookUpAttempts = 5;
+    static constexpr int kLookUpRetryMs = 300;
+
+    // A full device: its chain goes with every request, and its certificates are published.
+    // `device` (and, below, `key`) must outlive the mailbox.
+    static Result<DeviceMailbox*> create(DhtNode* node, const DeviceIdentity& device,
+                                         QObject* parent = nullptr);
+    // A device being paired: no chain yet; may send PairingRequest only.
+    static Result<DeviceMailbox*> createUncertified(DhtNode* node, const crypto::PrivateKey& key,
+                                                    QObject* parent = nullptr);
+
+    static QByteArray inboxKey(const DeviceId& device);
+    static QByteArray certificateKey(const DeviceId& device);
+
+    DeviceId self() const { return opener_.self(); }
+
+    // Starts listening (and publishing certificates, if certified).
+    void start();
+
+    // Sends to a device; its certificate is looked up on the DHT unless already known.
+    void send(const DeviceId& to, RequestKind kind, const QByteArray& body,
+              std::function<void(Status)> done = {});
+    // Sends to a key given directly (the pairing grant goes to the new device's key).
+    void sendToKey(const DeviceId& to, const QByteArray& publicKeyDer, RequestKind kind,
+                   const QByteArray& body, std::function<void(Status)> done = {});
+    // Learns a device's certificate from elsewhere (presence, a roster), saving a lookup.
+    void addKnownDevice(const crypto::Certificate& deviceCert);
+
+    // Requests from accounts for which this returns true are dropped, as if we were offline.
+    void setRefusal(std::function<bool(const AccountId&)> refuse) { refuse_ = std::move(refuse); }
+    void setRevoked(const QSet<DeviceId>& revoked) { revoked_ = revoked; }
+
+Q_SIGNALS:
+    void requestReceived(plenum::identity::OpenedEnvelope request);
+    // A value arrived but was refused (tampered, not for us, untrusted): for logs and tests.
+    void requestRejected(QString reason);
+
+private:
+    DeviceMailbox(DhtNode* node, EnvelopeOpener opener, QObject* parent);
+    void lookUp(const DeviceId& to, std::function<void(Result<QByteArray>)> then);
+    void fetchCertificate(const DeviceId& to, int attempt);
+    void finishLookUp(const DeviceId& to, const Result<QByteArray>& key);
+    void onValues(const QList<DhtValue>& values);
+    bool remember(const QByteArray& nonce);
+
+    DhtNode* node_;
+    EnvelopeOpener opener_;
+    const crypto::PrivateKey* key_ = nullptr;
+    QList<crypto::Certificate> chain_;
+    QHash<DeviceId, QByteArray> knownKeys_; // DeviceId -> DER public key
+    // Sends waiting for one look-up, in order (so requests to a device keep their order).
+    QHash<DeviceId, QList<std::function<void(Result<QByteArray>)>>> pendingLookUps_;
+    std::function<bool(const AccountId&)> refuse_;
+    QSet<DeviceId> revoked_;
+    QSet<QByteArray> nonces_;
+    std::deque<QByteArray> nonceOrder_;
+    quint64 listenToken_ = 0;
+};
+
+} // namespace plenum::identity
+
+Q_DECLARE_METATYPE(plenum::identity::OpenedEnvelope)

@@ -1,0 +1,144 @@
+#pragma once
+// One control link to one remote device (DESIGN §3): ICE (reliable) -> TLS 1.3 -> frames,
+// plus liveness pings and, while a call runs, a datagram media stream whose SRTP keys come
+// from the TLS exporter. Control messages are opaque bytes: core/net knows no sessions.
+//
+// A ControlLink is one attempt: once linkDown() fired it stays down; the owner (LinkManager)
+// creates a new one to re-link.
+
+#include "net/framing.h"
+#include "net/iceconfig.h"
+#include "net/linkcredentials.h"
+#include "net/liveness.h"
+#include "net/signalmessage.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+
+namespace plenum::net {
+
+class IceLink;
+class TlsChannel;
+
+struct ControlLinkConfig {
+    IceConfig ice;
+    int activePingMs = 250; // while a session is active (DESIGN §3)
+    int idlePingMs = 5000;  // when idle
+    int missedPings = 4;    // link down after this many of the peer's intervals of silence
+    int connectTimeoutMs = 10000;
+    qsizetype maxFrame = Framing::kDefaultMaxPayload;
+    qsizetype maxQueued = 8 * 1024 * 1024; // send() refuses beyond this (back-pressure)
+    qsizetype maxPingHeader = 1024;
+};
+
+// SRTP master key + salt per direction (RFC 5764 §4.2 layout: one export, split in two).
+struct SrtpKeys {
+    QByteArray local;  // protects what we send
+    QByteArray remote; // unprotects what the peer sends
+};
+
+class ControlLink : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Connecting, Up, Down };
+
+    ControlLink(const LinkCredentials& credentials, ChainVerifier verifier, const DeviceId& peer,
+                const ControlLinkConfig& config, QObject* parent = nullptr);
+    ~ControlLink() override;
+
+    // Where this link's signaling messages go (encoded SignalMessage bytes).
+    void setSignalSender(std::function<void(QByteArray)> sender) { signalOut_ = std::move(sender); }
+    // Initiator: gathers and sends an Offer.
+    Status connectToPeer(quint64 attempt);
+    // Responder: answers the peer's Offer.
+    Status acceptOffer(const SignalMessage& offer);
+    // Answer, candidates and end-of-candidates of this attempt; others are ignored.
+    void handleSignal(const SignalMessage& message);
+
+    // Queues one control message. Fails when it exceeds maxFrame or the queue is full.
+    Status send(const QByteArray& message);
+    // Clean close: the peer gets a Close frame with `reason`, then close_notify.
+    void close(const QString& reason);
+
+    // Ping interval we announce; 250 ms active / 5 s idle by default.
+    void setSessionActive(bool active);
+    void setPingInterval(int ms);
+    // Bytes piggy-backed on every ping (the session's (sid, epoch, version); opaque here).
+    void setPingHeaderProvider(std::function<QByteArray()> provider);
+
+    State state() const { return state_; }
+    DeviceId peer() const { return peer_; }
+    DeviceId self() const { return credentials_.self(); }
+    quint64 attempt() const { return attempt_; }
+    bool isControlling() const { return self() < peer_; }
+    PeerIdentity peerIdentity() const;
+    QString selectedPairType() const;
+    qsizetype queuedBytes() const;
+    qint64 peerPingInterval() const { return liveness_.peerInterval(); }
+    // keySaltLength: 30 for AES_CM_128_HMAC_SHA1_80, 28 for AEAD_AES_128_GCM.
+    Result<SrtpKeys> srtpKeys(int keySaltLength = 30) const;
+
+    // Media stream (datagrams), opened while a call runs. Either end may start it; the other
+    // answers by itself. Glare: the controlling side's offer wins.
+    Status startMedia();
+    void stopMedia();
+    bool isMediaUp() const;
+    // Sends one datagram; false when the media stream is not up or the send failed.
+    bool sendMedia(const QByteArray& datagram);
+
+Q_SIGNALS:
+    void linkUp();
+    void linkDown(QString reason);
+    void message(QByteArray message);
+    void pingReceived(QByteArray header);
+    void writable(); // the send queue drained
+    void mediaUp();
+    void mediaDown(QString reason);
+    void mediaDatagram(QByteArray datagram);
+
+private:
+    Status startIce(quint64 attempt);
+    void sendSignal(const SignalMessage& message);
+    void onEstablished();
+    void onPlaintext(const QByteArray& bytes);
+    void onFrame(const Frame& frame);
+    void onPing(const QByteArray& payload);
+    void sendPing();
+    void onTick();
+    void armTick();
+    void goDown(const QString& reason);
+    void releaseTransport();
+    void sendFrame(Frame::Kind kind, const QByteArray& payload);
+    void onMediaSignal(const QByteArray& payload);
+    Status createMedia(quint64 attempt);
+    void dropMedia();
+    qint64 now() const { return clock_.elapsed(); }
+
+    LinkCredentials credentials_;
+    ChainVerifier verifier_;
+    DeviceId peer_;
+    ControlLinkConfig config_;
+    std::function<void(QByteArray)> signalOut_;
+    std::function<QByteArray()> pingHeader_;
+    State state_ = State::Idle;
+    quint64 attempt_ = 0;
+    IceLink* ice_ = nullptr;
+    TlsChannel* tls_ = nullptr;
+    Framing framing_;
+    QElapsedTimer clock_;
+    Liveness liveness_;
+    QTimer tick_;
+    QTimer connectTimer_;
+    bool established_ = false;
+
+    IceLink* media_ = nullptr;
+    quint64 mediaAttempt_ = 0;
+    bool mediaOffered_ = false;
+    bool mediaUp_ = false;
+};
+
+} // namespace plenum::net

@@ -1,0 +1,81 @@
+#pragma once
+// One ICE stream (one component) to one remote device, on libnice and Qt's own GLib main
+// context (DESIGN §1: no second loop, no thread). Reliable mode gives the PseudoTCP byte
+// stream that carries TLS; datagram mode carries SRTP. libnice's reliability is per agent,
+// so each stream has its own agent.
+
+#include "net/iceconfig.h"
+#include "protocol/result.h"
+
+#include <QList>
+#include <QObject>
+
+typedef struct _NiceAgent NiceAgent;
+
+namespace plenum::net {
+
+class IceLink : public QObject {
+    Q_OBJECT
+public:
+    enum class Mode { Reliable, Datagram };
+
+    IceLink(const IceConfig& config, Mode mode, bool controlling, QObject* parent = nullptr);
+    ~IceLink() override;
+
+    // Creates the stream and its credentials (send them in the offer/answer first).
+    Status start();
+    // Gathers candidates; they arrive as localCandidate(), possibly inside this call.
+    Status gather();
+    QByteArray localUfrag() const { return ufrag_; }
+    QByteArray localPassword() const { return password_; }
+
+    // Trickle ICE: credentials and candidates may arrive in any order.
+    Status setRemoteCredentials(const QByteArray& ufrag, const QByteArray& password);
+    Status addRemoteCandidate(const QByteArray& sdpLine);
+    void remoteCandidatesDone();
+
+    // Bytes accepted (may be fewer than size in reliable mode); 0 when the transport would
+    // block (wait for writable()); -1 when not connected.
+    qint64 send(const char* data, qint64 size);
+    bool isConnected() const { return connected_; }
+    // "local/remote" candidate types of the selected pair, e.g. "srflx/relay".
+    QString selectedPairType() const;
+    int relayCandidateCount() const { return relayCandidates_; }
+    // What went wrong while gathering, for the user ("the TURN server ... gave no relay
+    // address"); empty when nothing is known to be wrong.
+    QString diagnosis() const;
+
+Q_SIGNALS:
+    void localCandidate(QByteArray sdpLine);
+    void localCandidatesDone();
+    void connected();
+    void failed(QString reason);
+    void received(QByteArray data);
+    void writable();
+
+private:
+    static void onCandidate(NiceAgent*, void* candidate, void* self);
+    static void onGatheringDone(NiceAgent*, unsigned stream, void* self);
+    static void onStateChanged(NiceAgent*, unsigned stream, unsigned comp, unsigned state,
+                               void* self);
+    static void onWritable(NiceAgent*, unsigned stream, unsigned comp, void* self);
+    static void onReceive(NiceAgent*, unsigned stream, unsigned comp, unsigned len, char* buf,
+                          void* self);
+    void applyRemoteCandidates();
+    QString failureReason() const;
+
+    IceConfig config_;
+    Mode mode_;
+    NiceAgent* agent_ = nullptr;
+    unsigned stream_ = 0;
+    QByteArray ufrag_;
+    QByteArray password_;
+    bool haveRemoteCredentials_ = false;
+    QList<QByteArray> pendingRemote_;
+    bool connected_ = false;
+    bool failed_ = false;
+    bool gatheringDone_ = false;
+    int relayCandidates_ = 0;
+};
+
+} // namespace plenum::net

@@ -1,0 +1,30 @@
+#include "net/liveness.h"
+
+#include <algorithm>
+
+namespace plenum::net {
+
+Liveness::Liveness(qint64 localIntervalMs, int missedLimit, qint64 nowMs)
+    : local_(std::clamp(localIntervalMs, kMinInterval, kMaxInterval)), peer_(local_),
+      missedLimit_(std::max(1, missedLimit)), lastHeard_(nowMs), lastPing_(nowMs)
+{
+}
+
+void Liveness::setLocalInterval(qint64 ms)
+{
+    local_ = std::clamp(ms, kMinInterval, kMaxInterval);
+}
+
+void Liveness::setPeerInterval(qint64 ms)
+{
+    peer_ = std::clamp(ms, kMinInterval, kMaxInterval);
+}
+
+qint64 Liveness::msUntilNextEvent(qint64 nowMs) const
+{
+    const qint64 ping = lastPing_ + local_ - nowMs;
+    const qint64 dead = lastHeard_ + deadAfter() + 1 - nowMs;
+    return std::max<qint64>(0, std::min(ping, dead));
+}
+
+} // namespace plenum::net

@@ -1,0 +1,127 @@
+// LinkManager over LoopSignaling and RelaySignaling: links identified by DeviceId, glare
+// resolved toward the lower DeviceId, signaling relayed through an existing control link.
+#include "linkpair.h"
+
+#include "net/linkmanager.h"
+#include "net/loopsignaling.h"
+#include "net/relaysignaling.h"
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::net;
+using namespace plenum::net::test;
+
+namespace {
+
+struct Device {
+    explicit Device(const TestIdentity& id)
+        : signaling(id.device),
+          manager(id.credentials, testChainVerifier(), &signaling, loopbackConfig())
+    {
+        QObject::connect(&manager, &LinkManager::linkUp, [this](DeviceId p) { up.append(p); });
+        QObject::connect(&manager, &LinkManager::linkDown,
+                         [this](DeviceId p, const QString&) { down.append(p); });
+        QObject::connect(&manager, &LinkManager::message,
+                         [this](DeviceId, const QByteArray& m) { messages.append(m); });
+    }
+    LoopSignaling signaling;
+    LinkManager manager;
+    QList<DeviceId> up;
+    QList<DeviceId> down;
+    QList<QByteArray> messages;
+};
+
+} // namespace
+
+TEST(LinkManager, ConnectToBringsUpOneLinkPerDevice)
+{
+    ensureApp();
+    Device a(LinkPair::identityA()), b(LinkPair::identityB());
+    LoopSignaling::connectPair(&a.signaling, &b.signaling);
+    ControlLink* link = a.manager.connectTo(b.signaling.self());
+    EXPECT_EQ(a.manager.connectTo(b.signaling.self()), link); // same link, not a second one
+    ASSERT_TRUE(waitFor([&] { return a.up.size() == 1 && b.up.size() == 1; }, 5000));
+    EXPECT_EQ(b.manager.peers(), QList<DeviceId>{a.signaling.self()});
+    ASSERT_TRUE(a.manager.link(b.signaling.self())->send("hi").ok());
+    ASSERT_TRUE(waitFor([&] { return b.messages.contains("hi"); }, 2000));
+}
+
+TEST(LinkManager, GlareKeepsTheLowerDeviceIdsAttempt)
+{
+    ensureApp();
+    Device a(LinkPair::identityA()), b(LinkPair::identityB());
+    LoopSignaling::connectPair(&a.signaling, &b.signaling);
+    // Both dial at once: one offer crosses the other.
+    ControlLink* fromA = a.manager.connectTo(b.signaling.self());
+    ControlLink* fromB = b.manager.connectTo(a.signaling.self());
+    const quint64 lowerAttempt =
+        a.signaling.self() < b.signaling.self() ? fromA->attempt() : fromB->attempt();
+    ASSERT_TRUE(waitFor([&] { return !a.up.isEmpty() && !b.up.isEmpty(); }, 5000));
+    ControlLink* la = a.manager.link(b.signaling.self());
+    ControlLink* lb = b.manager.link(a.signaling.self());
+    ASSERT_TRUE(la && lb);
+    EXPECT_EQ(la->attempt(), lowerAttempt);
+    EXPECT_EQ(lb->attempt(), lowerAttempt);
+    EXPECT_EQ(a.up.size(), 1);
+    EXPECT_EQ(b.up.size(), 1);
+    EXPECT_TRUE(a.down.isEmpty() && b.down.isEmpty());
+}
+
+TEST(LinkManager, SevenLinksAtOnceAllComeUp)
+{
+    ensureApp();
+    QList<TestIdentity> ids;
+    for (int i = 0; i < 8; ++i)
+        ids.append(makeTestIdentity(QStringLiteral("D%1").arg(i)));
+    std::vector<std::unique_ptr<Device>> devices;
+    for (const auto& id : ids)
+        devices.push_back(std::make_unique<Device>(id));
+    for (std::size_t i = 1; i < devices.size(); ++i)
+        LoopSignaling::connectPair(&devices[0]->signaling, &devices[i]->signaling);
+    QElapsedTimer clock;
+    clock.start();
+    for (std::size_t i = 1; i < devices.size(); ++i)
+        devices[0]->manager.connectTo(ids[int(i)].device);
+    ASSERT_TRUE(waitFor([&] { return devices[0]->up.size() == 7; }, 10000));
+    std::printf("{\"seven_links_all_up_ms\": %lld}\n", qlonglong(clock.elapsed()));
+}
+
+TEST(LinkManager, SignalingRelayedThroughAnExistingControlLink)
+{
+    // A and B already share a link (as a joiner shares one with the SM); a second pair of
+    // managers signals through it with RelaySignaling.
+    LinkPair carrier;
+    carrier.start();
+    ASSERT_TRUE(carrier.waitUp());
+    const DeviceId idA = LinkPair::identityA().device;
+    const DeviceId idB = LinkPair::identityB().device;
+    RelaySignaling relayA([&](DeviceId, QByteArray bytes) { (void)carrier.a->send(bytes); });
+    RelaySignaling relayB([&](DeviceId, QByteArray bytes) { (void)carrier.b->send(bytes); });
+    QObject::connect(carrier.b.get(), &ControlLink::message,
+                     [&](const QByteArray& m) { relayB.deliver(idA, m); });
+    QObject::connect(carrier.a.get(), &ControlLink::message,
+                     [&](const QByteArray& m) { relayA.deliver(idB, m); });
+    LinkManager ma(LinkPair::identityA().credentials, testChainVerifier(), &relayA,
+                   loopbackConfig());
+    LinkManager mb(LinkPair::identityB().credentials, testChainVerifier(), &relayB,
+                   loopbackConfig());
+    int upA = 0, upB = 0;
+    QObject::connect(&ma, &LinkManager::linkUp, [&] { ++upA; });
+    QObject::connect(&mb, &LinkManager::linkUp, [&] { ++upB; });
+    ma.connectTo(idB);
+    ASSERT_TRUE(waitFor([&] { return upA == 1 && upB == 1; }, 5000));
+}
+
+TEST(LinkManager, AcceptFilterRefusesUnwantedDevices)
+{
+    ensureApp();
+    Device a(LinkPair::identityA()), b(LinkPair::identityB());
+    LoopSignaling::connectPair(&a.signaling, &b.signaling);
+    b.manager.setAcceptFilter([](const DeviceId&) { return false; });
+    a.manager.config().connectTimeoutMs = 500; // B stays silent: A gives up after this
+    ControlLink* link = a.manager.connectTo(b.signaling.self());
+    ASSERT_TRUE(waitFor([&] { return !a.down.isEmpty(); }, 3000));
+    EXPECT_TRUE(b.manager.peers().isEmpty());
+    Q_UNUSED(link);
+}
