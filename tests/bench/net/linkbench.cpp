@@ -93,7 +93,7 @@ std::vector<double> sevenLinks(int runs)
         std::vector<std::unique_ptr<LinkManager>> mgr;
         for (const auto& id : ids) {
             sig.push_back(std::make_unique<LoopSignaling>(id.device));
-            mgr.push_back(std::make_unique<LinkManager>(id.credentials, testChainVerifier(),
+            mgr.push_back(std::make_unique<LinkManager>(id.credentials, chainVerifier(),
                                                         sig.back().get(), loopbackConfig()));
         }
         for (std::size_t i = 1; i < sig.size(); ++i)

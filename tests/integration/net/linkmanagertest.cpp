@@ -17,7 +17,7 @@ namespace {
 struct Device {
     explicit Device(const TestIdentity& id)
         : signaling(id.device),
-          manager(id.credentials, testChainVerifier(), &signaling, loopbackConfig())
+          manager(id.credentials, chainVerifier(), &signaling, loopbackConfig())
     {
         QObject::connect(&manager, &LinkManager::linkUp, [this](DeviceId p) { up.append(p); });
         QObject::connect(&manager, &LinkManager::linkDown,
@@ -102,10 +102,8 @@ TEST(LinkManager, SignalingRelayedThroughAnExistingControlLink)
                      [&](const QByteArray& m) { relayB.deliver(idA, m); });
     QObject::connect(carrier.a.get(), &ControlLink::message,
                      [&](const QByteArray& m) { relayA.deliver(idB, m); });
-    LinkManager ma(LinkPair::identityA().credentials, testChainVerifier(), &relayA,
-                   loopbackConfig());
-    LinkManager mb(LinkPair::identityB().credentials, testChainVerifier(), &relayB,
-                   loopbackConfig());
+    LinkManager ma(LinkPair::identityA().credentials, chainVerifier(), &relayA, loopbackConfig());
+    LinkManager mb(LinkPair::identityB().credentials, chainVerifier(), &relayB, loopbackConfig());
     int upA = 0, upB = 0;
     QObject::connect(&ma, &LinkManager::linkUp, [&] { ++upA; });
     QObject::connect(&mb, &LinkManager::linkUp, [&] { ++upB; });
