@@ -55,6 +55,11 @@ const char* messageName(const Body& body)
             else if constexpr (std::is_same_v<T, SetSm>) return "SET_SM";
             else if constexpr (std::is_same_v<T, Stale>) return "STALE";
             else if constexpr (std::is_same_v<T, ErrorReply>) return "ERROR";
+            else if constexpr (std::is_same_v<T, ChatMessage>) return "CHAT";
+            else if constexpr (std::is_same_v<T, ChatAck>) return "CHAT_ACK";
+            else if constexpr (std::is_same_v<T, Typing>) return "TYPING";
+            else if constexpr (std::is_same_v<T, HighWater>) return "HIGH_WATER";
+            else if constexpr (std::is_same_v<T, ChatPull>) return "CHAT_PULL";
             else static_assert(kAlwaysFalse<T>, "every message needs a wire name");
         },
         body);

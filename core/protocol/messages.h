@@ -206,10 +206,57 @@ struct ErrorReply {
     QString reason;
 };
 
+// ---- chat (DESIGN §6, §5.1 rule 8): not gated by epoch --------------------------------
+
+// CHAT: one chat message. (sender, seq) identifies it (dedup); every peer orders by
+// (lamport, sender). A side-chat (recipients non-empty) travels in full only to its
+// recipients; other members get a stub (same ids, empty text) so that their per-sender
+// sequence has no hole (docs/chat.md).
+struct ChatMessage {
+    DeviceId sender;
+    std::uint64_t seq = 0;      // the sender's counter, from 1, no gaps
+    std::uint64_t lamport = 0;  // Lamport clock; strictly increases with seq
+    AccountId author;           // the account the sender device speaks for
+    QString text;               // empty only in a side-chat stub
+    QList<DeviceId> recipients; // empty = everyone; else the side-chat's other devices
+    friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
+};
+// CHAT_ACK: the recipient has (sender, seq) on disk (DESIGN §6 receipts).
+struct ChatAck {
+    DeviceId sender;
+    std::uint64_t seq = 0;
+};
+// TYPING: live text as it is typed, or plain "typing…" (plain=true, text empty).
+// Empty text with plain=false means "stopped typing".
+struct Typing {
+    QString text;
+    bool plain = false;
+};
+// One sender's sequence number in HIGH_WATER.
+struct SenderMark {
+    DeviceId sender;
+    std::uint64_t seq = 0;
+    friend bool operator==(const SenderMark&, const SenderMark&) = default;
+};
+// HIGH_WATER: per sender, the highest seq up to which this peer holds every message
+// (§5.1 rule 8). `floors` goes to a joiner: seqs <= floor are before its Lamport cut.
+struct HighWater {
+    QList<SenderMark> marks;
+    QList<SenderMark> floors;
+};
+// CHAT_PULL: send me sender's messages fromSeq..toSeq (inclusive) that I may see.
+struct ChatPull {
+    DeviceId sender;
+    std::uint64_t fromSeq = 0;
+    std::uint64_t toSeq = 0;
+};
+
 using Body = std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify,
                           Join, JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit,
                           SnapshotRequest, Bye, Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale,
-                          ErrorReply>;
+                          ErrorReply,
+                          // chat, appended (wire types 25-29)
+                          ChatMessage, ChatAck, Typing, HighWater, ChatPull>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

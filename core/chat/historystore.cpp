@@ -1,0 +1,267 @@
+#include "chat/historystore.h"
+
+#include "chat/visibility.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <algorithm>
+#include <atomic>
+
+namespace plenum::chat {
+
+using protocol::ChatMessage;
+
+namespace {
+
+QString describe(const QSqlError& e)
+{
+    return e.text().isEmpty() ? QStringLiteral("unknown database error") : e.text();
+}
+
+QByteArray packIds(const QList<DeviceId>& ids)
+{
+    QByteArray out;
+    for (const DeviceId& id : ids)
+        out += id.toBytes();
+    return out;
+}
+
+QList<DeviceId> unpackIds(const QByteArray& raw)
+{
+    QList<DeviceId> out;
+    for (qsizetype at = 0; at + qsizetype(DeviceId::size) <= raw.size(); at += DeviceId::size)
+        out.append(*DeviceId::fromBytes(raw.mid(at, DeviceId::size)));
+    return out;
+}
+
+// SQLite integers are signed 64-bit; the codec keeps seq and Lamport values below 2^62.
+QVariant u64(std::uint64_t v)
+{
+    return QVariant::fromValue(qint64(v));
+}
+
+const char* kColumns = "sender, seq, lamport, author, body, recipients, received_at";
+
+ChatMessage readMessage(const QSqlQuery& q, std::int64_t* receivedAt = nullptr)
+{
+    ChatMessage m;
+    m.sender = DeviceId::fromBytes(q.value(0).toByteArray()).value_or(DeviceId{});
+    m.seq = std::uint64_t(q.value(1).toLongLong());
+    m.lamport = std::uint64_t(q.value(2).toLongLong());
+    m.author = AccountId::fromBytes(q.value(3).toByteArray()).value_or(AccountId{});
+    m.text = q.value(4).toString();
+    m.recipients = unpackIds(q.value(5).toByteArray());
+    if (receivedAt) *receivedAt = q.value(6).toLongLong();
+    return m;
+}
+
+} // namespace
+
+Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path)
+{
+    static std::atomic<int> counter{0};
+    const QString name = QStringLiteral("plenum-history-%1").arg(counter++);
+    std::unique_ptr<HistoryStore> store(new HistoryStore(name));
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    db.setDatabaseName(path);
+    if (!db.open())
+        return fail(QStringLiteral("Cannot open the chat history %1: %2.")
+                        .arg(path, describe(db.lastError())));
+    QSqlQuery q(db);
+    // WAL + FULL: a commit is on disk when it returns, and survives a crash or power cut.
+    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next() ||
+        q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
+        return fail(
+            QStringLiteral("The chat history %1 cannot use write-ahead logging.").arg(path));
+    // Qt binds an empty QString/QByteArray as NULL, so body and recipients may be NULL.
+    const QLatin1String schema(
+        "CREATE TABLE IF NOT EXISTS messages (account BLOB NOT NULL, session BLOB NOT NULL,"
+        " sender BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+        " author BLOB NOT NULL, body TEXT, recipients BLOB, stub INTEGER NOT NULL,"
+        " received_at INTEGER NOT NULL, PRIMARY KEY (account, session, sender, seq))"
+        " WITHOUT ROWID");
+    const QLatin1String index("CREATE INDEX IF NOT EXISTS messages_order"
+                              " ON messages (account, session, lamport, sender, seq)");
+    for (const QLatin1String sql : {QLatin1String("PRAGMA synchronous=FULL"), schema, index})
+        if (!q.exec(sql))
+            return fail(QStringLiteral("Cannot prepare the chat history %1: %2.")
+                            .arg(path, describe(q.lastError())));
+    return store;
+}
+
+HistoryStore::~HistoryStore()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(connection_, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection_);
+}
+
+void HistoryStore::add(const AccountId& account, const SessionId& session,
+                       const ChatMessage& message, std::int64_t receivedAtMs)
+{
+    queue_.append(Row{account, session, message, receivedAtMs});
+}
+
+Result<QList<protocol::ChatAck>> HistoryStore::flush()
+{
+    QList<protocol::ChatAck> written;
+    if (queue_.isEmpty()) return written;
+    QSqlDatabase db = QSqlDatabase::database(connection_, false);
+    if (!db.transaction())
+        return fail(
+            QStringLiteral("Cannot start writing chat history: %1.").arg(describe(db.lastError())));
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO messages (account, session, sender, seq, lamport, author, body, recipients,"
+        " stub, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        // Only a duplicate id is skipped; any other constraint failure is an error.
+        " ON CONFLICT (account, session, sender, seq) DO NOTHING"));
+    for (const Row& r : queue_) {
+        const ChatMessage& m = r.message;
+        q.addBindValue(r.account.toBytes());
+        q.addBindValue(r.session.toBytes());
+        q.addBindValue(m.sender.toBytes());
+        q.addBindValue(u64(m.seq));
+        q.addBindValue(u64(m.lamport));
+        q.addBindValue(m.author.toBytes());
+        q.addBindValue(m.text);
+        q.addBindValue(packIds(m.recipients));
+        q.addBindValue(isStub(m) ? 1 : 0);
+        q.addBindValue(qint64(r.receivedAtMs));
+        if (!q.exec()) {
+            const QString why = describe(q.lastError());
+            db.rollback();
+            return fail(QStringLiteral("Cannot write chat history: %1.").arg(why));
+        }
+        written.append({m.sender, m.seq});
+    }
+    if (!db.commit()) {
+        const QString why = describe(db.lastError());
+        db.rollback();
+        return fail(QStringLiteral("Cannot commit chat history: %1.").arg(why));
+    }
+    queue_.clear();
+    return written;
+}
+
+Result<QList<StoredMessage>> HistoryStore::lastMessages(const AccountId& account,
+                                                        const SessionId& session, int count) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE account = ? AND session = ? AND "
+                             "stub = 0 ORDER BY lamport DESC, sender DESC, seq DESC LIMIT ?")
+                  .arg(QLatin1String(kColumns)));
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    q.addBindValue(std::max(count, 0));
+    if (!q.exec())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    QList<StoredMessage> out;
+    while (q.next()) {
+        StoredMessage s;
+        s.message = readMessage(q, &s.receivedAtMs);
+        out.append(s);
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+Result<QList<ChatMessage>> HistoryStore::messagesAfter(const AccountId& account,
+                                                       const SessionId& session,
+                                                       const QList<protocol::SenderMark>& after,
+                                                       int limit) const
+{
+    QString where;
+    for (qsizetype i = 0; i < after.size(); ++i)
+        where += QLatin1String(" OR (sender = ? AND seq > ?)");
+    QString notListed = QStringLiteral("1");
+    if (!after.isEmpty()) {
+        QStringList marks;
+        for (qsizetype i = 0; i < after.size(); ++i)
+            marks << QStringLiteral("?");
+        notListed = QStringLiteral("sender NOT IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE account = ? AND session = ? AND (%2%3)"
+                             " ORDER BY lamport, sender, seq LIMIT ?")
+                  .arg(QLatin1String(kColumns), notListed, where));
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    for (const auto& m : after)
+        q.addBindValue(m.sender.toBytes());
+    for (const auto& m : after) {
+        q.addBindValue(m.sender.toBytes());
+        q.addBindValue(u64(m.seq));
+    }
+    q.addBindValue(std::max(limit, 0));
+    if (!q.exec())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    QList<ChatMessage> out;
+    while (q.next())
+        out.append(readMessage(q));
+    return out;
+}
+
+Result<QList<ChatMessage>> HistoryStore::range(const AccountId& account, const SessionId& session,
+                                               const DeviceId& sender, std::uint64_t fromSeq,
+                                               std::uint64_t toSeq) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE account = ? AND session = ? AND "
+                             "sender = ? AND seq BETWEEN ? AND ? ORDER BY seq")
+                  .arg(QLatin1String(kColumns)));
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    q.addBindValue(sender.toBytes());
+    q.addBindValue(u64(fromSeq));
+    q.addBindValue(u64(toSeq));
+    if (!q.exec())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    QList<ChatMessage> out;
+    while (q.next())
+        out.append(readMessage(q));
+    return out;
+}
+
+Result<QList<protocol::SenderMark>> HistoryStore::maxima(const AccountId& account,
+                                                         const SessionId& session) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT sender, MAX(seq) FROM messages WHERE account = ? AND "
+                             "session = ? GROUP BY sender ORDER BY sender"));
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    if (!q.exec())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    QList<protocol::SenderMark> out;
+    while (q.next())
+        out.append({DeviceId::fromBytes(q.value(0).toByteArray()).value_or(DeviceId{}),
+                    std::uint64_t(q.value(1).toLongLong())});
+    return out;
+}
+
+Result<HistoryStore::OwnMaxima> HistoryStore::ownMaxima(const AccountId& account,
+                                                        const SessionId& session,
+                                                        const DeviceId& self) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral(
+        "SELECT (SELECT MAX(seq) FROM messages WHERE account = ? AND session = ? AND sender = ?),"
+        " (SELECT MAX(lamport) FROM messages WHERE account = ? AND session = ?)"));
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    q.addBindValue(self.toBytes());
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    if (!q.exec() || !q.next())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    return OwnMaxima{std::uint64_t(q.value(0).toLongLong()),
+                     std::uint64_t(q.value(1).toLongLong())};
+}
+
+} // namespace plenum::chat

@@ -1,0 +1,82 @@
+// Writes the seed corpus for fuzz_decode: one file per message type (from the round-trip
+// samples) plus malformed seeds that reach each rejection path. With --check it compares
+// instead of writing, so a test can notice a corpus that is out of date.
+//
+//   protocol_make_corpus [--check] <dir>
+
+#include "samplemessages.h"
+
+#include "protocol/codec.h"
+
+#include <QCborStreamWriter>
+#include <QDir>
+#include <QFile>
+
+#include <cstdio>
+#include <map>
+
+using namespace plenum::protocol;
+
+namespace {
+
+std::map<QString, QByteArray> corpus()
+{
+    std::map<QString, QByteArray> files;
+    for (const auto& m : plenum::testing::sampleMessages()) {
+        const QString name = QStringLiteral("%1-%2.cbor")
+                                 .arg(messageType(m.body), 2, 10, QLatin1Char('0'))
+                                 .arg(QString::fromLatin1(messageName(m.body)).toLower());
+        files[name] = encode(m);
+    }
+    const QByteArray hello = encode(plenum::testing::sampleMessages().front());
+    files[QStringLiteral("bad-truncated.cbor")] = hello.left(hello.size() / 2);
+    files[QStringLiteral("bad-trailing.cbor")] = hello + QByteArray(1, '\0');
+    QByteArray wrongVersion = hello;
+    wrongVersion[2] = 2; // a6 00 01 -> protocol version 2
+    files[QStringLiteral("bad-version.cbor")] = wrongVersion;
+
+    QByteArray dup;
+    QCborStreamWriter w(&dup);
+    w.startMap(3);
+    w.append(quint64(0));
+    w.append(quint64(1));
+    w.append(quint64(0));
+    w.append(quint64(1));
+    w.append(quint64(1000));
+    w.append(QByteArray("ext"));
+    w.endMap();
+    files[QStringLiteral("bad-duplicate-key.cbor")] = dup;
+    files[QStringLiteral("bad-indefinite.cbor")] = QByteArray::fromHex("bf0001ff");
+    files[QStringLiteral("bad-huge-length.cbor")] =
+        QByteArray::fromHex("a1190fa05b0000010000000000");
+    return files;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const bool check = argc == 3 && QByteArray(argv[1]) == "--check";
+    if (argc != (check ? 3 : 2)) {
+        std::fprintf(stderr, "usage: %s [--check] <dir>\n", argv[0]);
+        return 2;
+    }
+    const QDir dir(QString::fromLocal8Bit(argv[argc - 1]));
+    if (!check && !dir.mkpath(QStringLiteral("."))) return 2;
+    int problems = 0;
+    for (const auto& [name, bytes] : corpus()) {
+        QFile f(dir.filePath(name));
+        if (check) {
+            if (!f.open(QIODevice::ReadOnly) || f.readAll() != bytes) {
+                std::fprintf(stderr, "%s is missing or out of date; regenerate the corpus\n",
+                             qPrintable(name));
+                ++problems;
+            }
+        } else if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+                   f.write(bytes) != bytes.size()) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(f.fileName()));
+            ++problems;
+        }
+    }
+    return problems == 0 ? 0 : 1;
+}

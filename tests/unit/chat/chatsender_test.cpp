@@ -1,0 +1,136 @@
+#include "chat/chatsender.h"
+#include "chat/visibility.h"
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::chat;
+
+namespace {
+
+const DeviceId kSelf = DeviceId::fromNumber(1);
+const DeviceId kB = DeviceId::fromNumber(2);
+const DeviceId kC = DeviceId::fromNumber(3);
+const DeviceId kD = DeviceId::fromNumber(4);
+
+ChatSender makeSender()
+{
+    ChatSender s(kSelf, AccountId::fromNumber(11), ChatSender::Options{1000});
+    (void)s.setMembers({kB, kC, kD});
+    for (const auto& p : {kB, kC, kD})
+        (void)s.onLinkUp(p, 0);
+    return s;
+}
+
+QList<DeviceId> targets(const ChatSender::Output& out)
+{
+    QList<DeviceId> to;
+    for (const auto& o : out.sends)
+        to.append(o.to);
+    return to;
+}
+
+} // namespace
+
+TEST(ChatSender, CountersIncreaseAndFollowObservedClock)
+{
+    ChatSender s = makeSender();
+    const auto a = s.compose(QStringLiteral("a"));
+    s.observe(40);
+    const auto b = s.compose(QStringLiteral("b"));
+    EXPECT_EQ(a.seq, 1u);
+    EXPECT_EQ(a.lamport, 1u);
+    EXPECT_EQ(b.seq, 2u);
+    EXPECT_EQ(b.lamport, 41u);
+    EXPECT_EQ(b.author, AccountId::fromNumber(11));
+}
+
+TEST(ChatSender, ResumesFromStoredMaxima)
+{
+    ChatSender s(kSelf, AccountId::fromNumber(11));
+    s.resume(17, 230);
+    const auto m = s.compose(QStringLiteral("after restart"));
+    EXPECT_EQ(m.seq, 18u);
+    EXPECT_EQ(m.lamport, 231u);
+}
+
+TEST(ChatSender, DeliveredToAllOnlyAfterEveryAck)
+{
+    ChatSender s = makeSender();
+    const auto m = s.compose(QStringLiteral("hi"));
+    const auto out = s.send(m, 0);
+    EXPECT_EQ(targets(out), (QList<DeviceId>{kB, kC, kD}));
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Pending);
+    (void)s.onAck(kB, {kSelf, m.seq});
+    (void)s.onAck(kC, {kSelf, m.seq});
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Pending);
+    EXPECT_EQ(s.receipt(m.seq)->pending, QList<DeviceId>{kD});
+    const auto last = s.onAck(kD, {kSelf, m.seq});
+    EXPECT_EQ(last.changed, QList<std::uint64_t>{m.seq});
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Delivered);
+}
+
+TEST(ChatSender, NotDeliveredToXAfterTimeoutThenRetriedWhenXComesBack)
+{
+    ChatSender s = makeSender();
+    s.onLinkDown(kD);
+    const auto m = s.compose(QStringLiteral("hi"));
+    EXPECT_EQ(targets(s.send(m, 0)), (QList<DeviceId>{kB, kC}));
+    (void)s.onAck(kB, {kSelf, m.seq});
+    (void)s.onAck(kC, {kSelf, m.seq});
+    EXPECT_EQ(s.nextDeadline(), 1000);
+    EXPECT_TRUE(s.onTick(999).changed.isEmpty());
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Pending);
+    EXPECT_EQ(s.onTick(1000).changed, QList<std::uint64_t>{m.seq});
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::NotDelivered);
+    EXPECT_EQ(s.receipt(m.seq)->notDelivered, QList<DeviceId>{kD});
+
+    const auto retry = s.onLinkUp(kD, 5000);
+    ASSERT_EQ(retry.sends.size(), 1);
+    EXPECT_EQ(retry.sends[0].to, kD);
+    EXPECT_EQ(retry.sends[0].message, m);
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Pending);
+    (void)s.onAck(kD, {kSelf, m.seq});
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Delivered);
+    EXPECT_TRUE(s.onLinkUp(kD, 6000).sends.isEmpty()) << "acknowledged messages are not resent";
+}
+
+TEST(ChatSender, SideChatGoesInFullOnlyToRecipientsOthersGetAStub)
+{
+    ChatSender s = makeSender();
+    const auto m = s.compose(QStringLiteral("just us"), {kC});
+    const auto out = s.send(m, 0);
+    ASSERT_EQ(out.sends.size(), 3);
+    for (const auto& o : out.sends) {
+        if (o.to == kC) {
+            EXPECT_EQ(o.message.text, QStringLiteral("just us"));
+        } else {
+            EXPECT_TRUE(isStub(o.message));
+            EXPECT_TRUE(o.message.text.isEmpty());
+            EXPECT_FALSE(o.message.recipients.contains(kC)) << "a stub hides the recipients";
+        }
+    }
+    EXPECT_EQ(s.receipt(m.seq)->pending, QList<DeviceId>{kC});
+}
+
+TEST(ChatSender, AMemberWhoLeftIsNoLongerWaitedFor)
+{
+    ChatSender s = makeSender();
+    const auto m = s.compose(QStringLiteral("hi"));
+    (void)s.send(m, 0);
+    (void)s.onAck(kB, {kSelf, m.seq});
+    (void)s.onAck(kC, {kSelf, m.seq});
+    EXPECT_EQ(s.setMembers({kB, kC}).changed, QList<std::uint64_t>{m.seq});
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Delivered);
+}
+
+TEST(ChatSender, AcksFromStrangersOrForOthersAreIgnored)
+{
+    ChatSender s = makeSender();
+    const auto m = s.compose(QStringLiteral("side"), {kB});
+    (void)s.send(m, 0);
+    EXPECT_TRUE(s.onAck(kC, {kSelf, m.seq}).changed.isEmpty());
+    EXPECT_TRUE(s.onAck(kB, {kC, m.seq}).changed.isEmpty());
+    EXPECT_TRUE(s.onAck(kB, {kSelf, 99}).changed.isEmpty());
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Pending);
+}

@@ -1,0 +1,100 @@
+#include "samplemessages.h"
+
+namespace plenum::testing {
+
+using namespace protocol;
+
+MemberInfo sampleMember(std::uint64_t n)
+{
+    MemberInfo m;
+    m.device = DeviceId::fromNumber(100 + n);
+    m.account = AccountId::fromNumber(200 + n);
+    m.name = QStringLiteral("Zoë %1 — 東京").arg(n);
+    m.deviceClass = DeviceClass::Laptop;
+    m.multiparty = false;
+    return m;
+}
+
+namespace {
+
+Ticket sampleTicket()
+{
+    Ticket t;
+    t.sid = SessionId::fromNumber(77);
+    t.at = {3, 9};
+    t.joiner = DeviceId::fromNumber(5);
+    t.sm = DeviceId::fromNumber(6);
+    t.signature = QByteArray(64, '\x5a');
+    return t;
+}
+
+template <typename B> Message withHeader(B body)
+{
+    Message m;
+    m.header.sid = SessionId::fromNumber(0xabcdef);
+    m.header.epoch = 4;
+    m.header.version = 0x1'0000'0001ULL;
+    m.header.sm = DeviceId::fromNumber(42);
+    m.body = std::move(body);
+    return m;
+}
+
+} // namespace
+
+std::vector<Message> sampleMessages()
+{
+    std::vector<Message> out;
+    out.push_back(withHeader(Hello{sampleMember(1), 5000}));
+    out.push_back(withHeader(Ping{}));
+    out.push_back(withHeader(Invite{{sampleMember(1), sampleMember(2)},
+                                    sampleTicket(),
+                                    DeviceId::fromNumber(9),
+                                    QStringLiteral("Ada")}));
+    out.push_back(withHeader(InviteAnswer{Code::Declined, sampleMember(3)}));
+    out.push_back(withHeader(Cancel{Code::AlreadyHere}));
+    out.push_back(withHeader(
+        Refer{7, AccountId::fromNumber(8), {DeviceId::fromNumber(10), DeviceId::fromNumber(11)}}));
+    out.push_back(withHeader(ReferAccepted{0xfffffffe}));
+    out.push_back(withHeader(Notify{12, Code::SessionNotKnown, DeviceId::fromNumber(13)}));
+    out.push_back(withHeader(Join{sampleTicket(), sampleMember(4)}));
+    out.push_back(withHeader(JoinAnswer{Code::Forbidden}));
+    out.push_back(withHeader(Joined{
+        {2, 5}, {DeviceId::fromNumber(1), DeviceId::fromNumber(2)}, {DeviceId::fromNumber(3)}}));
+    out.push_back(withHeader(Endpoints{{2, 6}, {sampleMember(5)}, {DeviceId::fromNumber(4)}}));
+    Roster roster;
+    roster.base = {2, 6};
+    roster.at = {2, 7};
+    roster.sm = DeviceId::fromNumber(14);
+    roster.full = true;
+    roster.committed = true;
+    roster.change = {RosterChange::Kind::Remove, RosterChange::Reason::Unreachable,
+                     sampleMember(6)};
+    roster.members = {sampleMember(7), sampleMember(8), sampleMember(9)};
+    out.push_back(withHeader(roster));
+    out.push_back(withHeader(RosterAck{{5, 50}}));
+    out.push_back(withHeader(Commit{{5, 51}}));
+    out.push_back(withHeader(SnapshotRequest{}));
+    out.push_back(withHeader(Bye{Bye::Reason::JoinFailed}));
+    out.push_back(withHeader(Rejoin{sampleMember(10)}));
+    out.push_back(withHeader(LinkReport{DeviceId::fromNumber(15), false}));
+    out.push_back(withHeader(RequestSm{6, 0xc000'0000'1234'5678ULL, {5, 52}}));
+    out.push_back(withHeader(Vote{6, true, Vote::Refusal::StaleEpoch}));
+    out.push_back(withHeader(SetSm{6}));
+    out.push_back(withHeader(Stale{}));
+    out.push_back(withHeader(ErrorReply{Code::Full, QStringLiteral("the group is full")}));
+    out.push_back(withHeader(ChatMessage{DeviceId::fromNumber(16),
+                                         17,
+                                         18,
+                                         AccountId::fromNumber(19),
+                                         QStringLiteral("Hello 👋, world"),
+                                         {DeviceId::fromNumber(20), DeviceId::fromNumber(21)}}));
+    out.push_back(withHeader(ChatAck{DeviceId::fromNumber(22), 23}));
+    out.push_back(withHeader(Typing{QStringLiteral("I was just about to s"), true}));
+    out.push_back(
+        withHeader(HighWater{{{DeviceId::fromNumber(24), 25}, {DeviceId::fromNumber(26), 27}},
+                             {{DeviceId::fromNumber(24), 3}}}));
+    out.push_back(withHeader(ChatPull{DeviceId::fromNumber(28), 29, 30}));
+    return out;
+}
+
+} // namespace plenum::testing
