@@ -53,6 +53,22 @@ Result<LinkCredentials> LinkCredentials::fromNative(const DeviceId& self,
     return out;
 }
 
+Result<LinkCredentials> LinkCredentials::fromIdentity(const crypto::PrivateKey& linkKey,
+                                                      const QList<crypto::Certificate>& chain)
+{
+    if (chain.size() != 3)
+        return fail(QStringLiteral("link credentials need the chain [link, device, account]"));
+    // Refuse to present a chain the peer would refuse anyway; the reason is clearer here.
+    auto verified = crypto::verifyChain(chain);
+    if (!verified) return Error{verified.error()};
+    if (linkKey.publicKeyDer() != chain.first().publicKeyDer())
+        return fail(QStringLiteral("the link key does not belong to the link certificate"));
+    std::vector<gnutls_x509_crt_t> natives;
+    for (const crypto::Certificate& cert : chain)
+        natives.push_back(cert.native());
+    return fromNative(verified->device, linkKey.native(), natives);
+}
+
 gnutls_certificate_credentials_t LinkCredentials::native() const
 {
     return creds_ ? creds_->creds : nullptr;

@@ -6,6 +6,7 @@
 // ids.h uses qHashBits without including <QHash> (reported to the lead).
 #include <QHash>
 
+#include "crypto/certificate.h"
 #include "protocol/ids.h"
 #include "protocol/result.h"
 
@@ -34,6 +35,9 @@ using ChainVerifier = std::function<Result<PeerIdentity>(const QList<QByteArray>
 class LinkCredentials {
 public:
     LinkCredentials() = default;
+    // The device's Ed25519 link key and its chain [link, device, account] (DESIGN §2).
+    static Result<LinkCredentials> fromIdentity(const crypto::PrivateKey& linkKey,
+                                                const QList<crypto::Certificate>& chain);
     // `chain` is leaf first: [link, device, account]. GnuTLS copies key and certificates.
     static Result<LinkCredentials> fromNative(const DeviceId& self, gnutls_x509_privkey_t linkKey,
                                               const std::vector<gnutls_x509_crt_t>& chain);

@@ -21,25 +21,53 @@ void LinkManager::setAcceptFilter(std::function<bool(const DeviceId&)> filter)
     acceptFilter_ = std::move(filter);
 }
 
-ControlLink* LinkManager::createLink(const DeviceId& peer)
+ControlLink* LinkManager::createLink(const DeviceId& peer, bool replacement)
 {
     auto* link = new ControlLink(credentials_, verifier_, peer, config_, this);
     link->setSignalSender([this, peer](const QByteArray& bytes) { signaling_->send(peer, bytes); });
-    connect(link, &ControlLink::linkUp, this, [this, peer] { Q_EMIT linkUp(peer); });
+    connect(link, &ControlLink::linkUp, this, [this, link, peer] {
+        if (replacing_.value(peer) == link) promote(link);
+        Q_EMIT linkUp(peer);
+    });
     connect(link, &ControlLink::message, this,
             [this, peer](const QByteArray& m) { Q_EMIT message(peer, m); });
     connect(link, &ControlLink::linkDown, this, [this, link, peer](const QString& reason) {
+        const bool current = links_.value(peer) == link;
         forget(link);
-        Q_EMIT linkDown(peer, reason);
+        if (current) Q_EMIT linkDown(peer, reason); // a failed replacement leaves the old link
     });
-    links_.insert(peer, link);
+    if (replacement) {
+        if (ControlLink* previous = replacing_.take(peer)) {
+            disconnect(previous, nullptr, this, nullptr);
+            previous->close(QStringLiteral("superseded by a newer link attempt"));
+            previous->deleteLater();
+        }
+        replacing_.insert(peer, link);
+    } else {
+        links_.insert(peer, link);
+    }
     Q_EMIT linkCreated(link);
     return link;
+}
+
+void LinkManager::promote(ControlLink* link)
+{
+    const DeviceId peer = link->peer();
+    replacing_.remove(peer);
+    if (ControlLink* old = links_.value(peer)) {
+        // The session layer sees linkUp for the new link and can send HELLO on it; the old
+        // link goes without a linkDown (DESIGN §5.1 rule 2: replaced, not lost).
+        disconnect(old, nullptr, this, nullptr);
+        old->close(QStringLiteral("replaced by a newer link to the same device"));
+        old->deleteLater();
+    }
+    links_.insert(peer, link);
 }
 
 void LinkManager::forget(ControlLink* link)
 {
     if (links_.value(link->peer()) == link) links_.remove(link->peer());
+    if (replacing_.value(link->peer()) == link) replacing_.remove(link->peer());
     link->deleteLater();
 }
 
@@ -75,10 +103,11 @@ void LinkManager::onSignal(const DeviceId& from, const QByteArray& bytes)
         onOffer(from, m);
         return;
     }
-    ControlLink* link = links_.value(from);
-    if (link && link->attempt() == m.attempt) {
-        link->handleSignal(m);
-        return;
+    for (ControlLink* link : {links_.value(from), replacing_.value(from)}) {
+        if (link && link->attempt() == m.attempt) {
+            link->handleSignal(m);
+            return;
+        }
     }
     QList<SignalMessage>& early = early_[from];
     if (early.size() < kMaxEarlySignals) early.append(m);
@@ -87,16 +116,26 @@ void LinkManager::onSignal(const DeviceId& from, const QByteArray& bytes)
 void LinkManager::onOffer(const DeviceId& from, const SignalMessage& offer)
 {
     if (acceptFilter_ && !acceptFilter_(from)) return;
+    bool replacement = false;
     if (ControlLink* existing = links_.value(from)) {
         if (existing->attempt() == offer.attempt) return; // duplicate delivery
-        // Glare: both sides offered. The lower DeviceId's attempt wins.
-        if (existing->state() == ControlLink::State::Connecting && self() < from) return;
-        // Otherwise the peer's new attempt replaces ours (it lost the old link, or won glare).
-        forget(existing);
-        disconnect(existing, nullptr, this, nullptr);
-        existing->close(QStringLiteral("replaced by a new link attempt from the peer"));
+        if (existing->state() == ControlLink::State::Up) {
+            // The peer lost this link (restart, network change) and dials again. Keep ours
+            // until the new one is up: a failed attempt must not cost a working link.
+            replacement = true;
+        } else if (self() < from) {
+            return; // glare: both offered; the lower DeviceId's attempt wins
+        } else {
+            // Glare that we lose: drop our attempt and answer theirs.
+            forget(existing);
+            disconnect(existing, nullptr, this, nullptr);
+            existing->close(QStringLiteral("replaced by the peer's link attempt"));
+        }
     }
-    ControlLink* link = createLink(from);
+    if (ControlLink* pending = replacing_.value(from);
+        pending && pending->attempt() == offer.attempt)
+        return;
+    ControlLink* link = createLink(from, replacement);
     const QList<SignalMessage> early = early_.take(from);
     if (auto ok = link->acceptOffer(offer); !ok) {
         link->close(ok.error());

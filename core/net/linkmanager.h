@@ -2,7 +2,8 @@
 // All control links of one device, identified by the remote DeviceId (DESIGN §3). Routes
 // signaling to links, creates a link for each acceptable incoming offer, and resolves glare:
 // when two devices link to each other at once, the lower DeviceId's attempt wins
-// (DESIGN §5.1 rule 2).
+// (DESIGN §5.1 rule 2). A new offer from a peer whose link is up builds a second link that
+// replaces the first only once it is up.
 
 #include "net/controllink.h"
 #include "net/signaling.h"
@@ -38,7 +39,8 @@ Q_SIGNALS:
 private:
     void onSignal(const DeviceId& from, const QByteArray& bytes);
     void onOffer(const DeviceId& from, const SignalMessage& offer);
-    ControlLink* createLink(const DeviceId& peer);
+    ControlLink* createLink(const DeviceId& peer, bool replacement = false);
+    void promote(ControlLink* replacement);
     void forget(ControlLink* link);
 
     LinkCredentials credentials_;
@@ -47,6 +49,8 @@ private:
     ControlLinkConfig config_;
     std::function<bool(const DeviceId&)> acceptFilter_;
     QHash<DeviceId, ControlLink*> links_;
+    // A new link from a peer whose link is up; it replaces links_[peer] once it is up.
+    QHash<DeviceId, ControlLink*> replacing_;
     // Candidates that overtook their offer (the DHT does not keep order), bounded.
     QHash<DeviceId, QList<SignalMessage>> early_;
 };

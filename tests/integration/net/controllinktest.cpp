@@ -176,3 +176,48 @@ TEST(LinkPair, OversizedMessageIsRefusedBeforeSending)
     EXPECT_TRUE(status.error().contains(QStringLiteral("limit")));
     EXPECT_TRUE(pair.a->send(QByteArray(1000, 'x')).ok());
 }
+
+TEST(LinkPair, ForgedChainIsRefusedWithTheVerifiersReason)
+{
+    using namespace plenum::crypto;
+    // B's link certificate is signed by some other device's key, but B presents its own
+    // device and account certificates: the chain does not hold together.
+    auto accountKey = PrivateKey::generate(KeyKind::Ed25519).value();
+    auto deviceKey = PrivateKey::generate(KeyKind::Ed25519).value();
+    auto otherKey = PrivateKey::generate(KeyKind::Ed25519).value();
+    auto linkKey = PrivateKey::generate(KeyKind::Ed25519).value();
+    auto account =
+        issueCertificate(accountKey, "F account", CertRole::Account, nullptr, accountKey).value();
+    auto device =
+        issueCertificate(deviceKey, "F device", CertRole::Device, &account, accountKey).value();
+    auto other =
+        issueCertificate(otherKey, "F device", CertRole::Device, &account, accountKey).value();
+    auto link = issueCertificate(linkKey, "F link", CertRole::Link, &other, otherKey).value();
+    TestIdentity forged;
+    forged.device = deviceIdOf(device);
+    // fromNative skips the local sanity check that fromIdentity does.
+    forged.credentials =
+        LinkCredentials::fromNative(forged.device, linkKey.native(),
+                                    {link.native(), device.native(), account.native()})
+            .value();
+    LinkPair pair;
+    pair.startWithB(forged, forged.device);
+    ASSERT_TRUE(pair.waitDown());
+    EXPECT_TRUE(pair.ea.reason.contains(QStringLiteral("chain is invalid")))
+        << pair.ea.reason.toStdString();
+    EXPECT_TRUE(pair.eb.reason.contains(QStringLiteral("refused"))) << pair.eb.reason.toStdString();
+    std::printf("refusing side: %s\n", qPrintable(pair.ea.reason));
+    // And the local check would not even have let B present it.
+    EXPECT_FALSE(LinkCredentials::fromIdentity(linkKey, {link, device, account}).ok());
+}
+
+TEST(LinkPair, RevokedDeviceIsRefused)
+{
+    LinkPair pair;
+    pair.verifierA = chainVerifier({LinkPair::identityB().device});
+    pair.start();
+    ASSERT_TRUE(pair.waitDown());
+    EXPECT_FALSE(pair.ea.up || pair.eb.up);
+    EXPECT_TRUE(pair.ea.reason.contains(QStringLiteral("invalid"))) << pair.ea.reason.toStdString();
+    std::printf("refusing side: %s\n", qPrintable(pair.ea.reason));
+}

@@ -26,7 +26,7 @@ TEST(KilledPeer, LinkGoesDownWithinTheLivenessTimeout)
     child.onSignal([&](const QByteArray& bytes) { relay.deliver(childId, bytes); });
     child.command("peer " + me.device.toHex().toLatin1());
 
-    LinkManager manager(me.credentials, testChainVerifier(), &relay, loopbackConfig());
+    LinkManager manager(me.credentials, chainVerifier(), &relay, loopbackConfig());
     bool up = false, down = false;
     QString reason;
     QObject::connect(&manager, &LinkManager::linkUp, [&] { up = true; });

@@ -17,7 +17,7 @@ namespace {
 struct Device {
     explicit Device(const TestIdentity& id)
         : signaling(id.device),
-          manager(id.credentials, testChainVerifier(), &signaling, loopbackConfig())
+          manager(id.credentials, chainVerifier(), &signaling, loopbackConfig())
     {
         QObject::connect(&manager, &LinkManager::linkUp, [this](DeviceId p) { up.append(p); });
         QObject::connect(&manager, &LinkManager::linkDown,
@@ -102,10 +102,8 @@ TEST(LinkManager, SignalingRelayedThroughAnExistingControlLink)
                      [&](const QByteArray& m) { relayB.deliver(idA, m); });
     QObject::connect(carrier.a.get(), &ControlLink::message,
                      [&](const QByteArray& m) { relayA.deliver(idB, m); });
-    LinkManager ma(LinkPair::identityA().credentials, testChainVerifier(), &relayA,
-                   loopbackConfig());
-    LinkManager mb(LinkPair::identityB().credentials, testChainVerifier(), &relayB,
-                   loopbackConfig());
+    LinkManager ma(LinkPair::identityA().credentials, chainVerifier(), &relayA, loopbackConfig());
+    LinkManager mb(LinkPair::identityB().credentials, chainVerifier(), &relayB, loopbackConfig());
     int upA = 0, upB = 0;
     QObject::connect(&ma, &LinkManager::linkUp, [&] { ++upA; });
     QObject::connect(&mb, &LinkManager::linkUp, [&] { ++upB; });
@@ -124,4 +122,27 @@ TEST(LinkManager, AcceptFilterRefusesUnwantedDevices)
     ASSERT_TRUE(waitFor([&] { return !a.down.isEmpty(); }, 3000));
     EXPECT_TRUE(b.manager.peers().isEmpty());
     Q_UNUSED(link);
+}
+
+TEST(LinkManager, NewOfferFromALinkedPeerReplacesTheLinkOnlyOnceUp)
+{
+    ensureApp();
+    Device a(LinkPair::identityA()), b(LinkPair::identityB());
+    LoopSignaling::connectPair(&a.signaling, &b.signaling);
+    a.manager.connectTo(b.signaling.self());
+    ASSERT_TRUE(waitFor([&] { return a.up.size() == 1 && b.up.size() == 1; }, 5000));
+    ControlLink* old = a.manager.link(b.signaling.self());
+    bool oldDown = false;
+    QObject::connect(old, &ControlLink::linkDown, [&] { oldDown = true; });
+
+    // B restarts: a fresh manager with the same identity dials A again.
+    Device b2(LinkPair::identityB());
+    LoopSignaling::connectPair(&a.signaling, &b2.signaling);
+    b2.manager.connectTo(a.signaling.self());
+    ASSERT_TRUE(waitFor([&] { return a.up.size() == 2 && b2.up.size() == 1; }, 5000));
+    EXPECT_NE(a.manager.link(b.signaling.self()), old);
+    EXPECT_TRUE(oldDown);          // the old link was closed...
+    EXPECT_TRUE(a.down.isEmpty()); // ...but A's owner never saw the peer go away
+    ASSERT_TRUE(a.manager.link(b.signaling.self())->send("on the new link").ok());
+    ASSERT_TRUE(waitFor([&] { return b2.messages.contains("on the new link"); }, 2000));
 }

@@ -51,11 +51,14 @@ LinkPair::LinkPair(ControlLinkConfig c) : config(std::move(c))
 
 void LinkPair::start(std::optional<DeviceId> aExpects)
 {
+    startWithB(identityB(), aExpects.value_or(identityB().device));
+}
+
+void LinkPair::startWithB(const TestIdentity& ib, const DeviceId& aExpects)
+{
     const TestIdentity& ia = identityA();
-    const TestIdentity& ib = identityB();
-    a = std::make_unique<ControlLink>(ia.credentials, testChainVerifier(),
-                                      aExpects.value_or(ib.device), config);
-    b = std::make_unique<ControlLink>(ib.credentials, testChainVerifier(), ia.device, config);
+    a = std::make_unique<ControlLink>(ia.credentials, verifierA, aExpects, config);
+    b = std::make_unique<ControlLink>(ib.credentials, chainVerifier(), ia.device, config);
     ea.watch(a.get());
     eb.watch(b.get());
     QPointer<ControlLink> pa = a.get();

@@ -32,6 +32,8 @@ public:
     explicit LinkPair(ControlLinkConfig config = loopbackConfig());
     // Starts both ends; A offers. A expects `aExpects` (default: B's real device).
     void start(std::optional<DeviceId> aExpects = std::nullopt);
+    // B presents `identity` instead of identityB() (forged or odd chains).
+    void startWithB(const TestIdentity& identity, const DeviceId& aExpects);
     bool waitUp(int timeoutMs = 5000);
     bool waitDown(int timeoutMs = 5000);
 
@@ -39,6 +41,7 @@ public:
     static const TestIdentity& identityB();
 
     ControlLinkConfig config;
+    ChainVerifier verifierA = chainVerifier(); // how A checks B's chain
     std::unique_ptr<ControlLink> a;
     std::unique_ptr<ControlLink> b;
     LinkEvents ea;

@@ -31,7 +31,7 @@ public:
         ice = std::make_unique<IceLink>(loopbackConfig().ice, IceLink::Mode::Reliable, controlling);
         tls = std::make_unique<TlsChannel>(
             ice.get(), controlling ? TlsChannel::Role::Client : TlsChannel::Role::Server,
-            identityC().credentials, testChainVerifier(), victimId);
+            identityC().credentials, chainVerifier(), victimId);
         QObject::connect(tls.get(), &TlsChannel::established, [this] { established = true; });
         QObject::connect(tls.get(), &TlsChannel::failed, [this](const QString& r) {
             failed = true;
@@ -84,9 +84,8 @@ struct Attack {
     {
         healthy.start();
         ASSERT_TRUE(healthy.waitUp());
-        victim =
-            std::make_unique<ControlLink>(LinkPair::identityA().credentials, testChainVerifier(),
-                                          identityC().device, loopbackConfig());
+        victim = std::make_unique<ControlLink>(LinkPair::identityA().credentials, chainVerifier(),
+                                               identityC().device, loopbackConfig());
         ev.watch(victim.get());
         raw = std::make_unique<RawPeer>(victim.get());
         ASSERT_TRUE(waitFor([&] { return raw->established; }, 5000));

@@ -1,8 +1,9 @@
 #pragma once
-// Throwaway identities for link tests: an Ed25519 chain [link, device, account] made with
-// GnuTLS directly, and a verifier for such chains (signatures + ids). Product code verifies
-// with crypto::verifyChain; these tests exercise core/net, not core/crypto.
+// Identities for link tests, made with core/crypto: [link Ed25519, device, account]. Tests
+// default to Ed25519 everywhere (fast keygen); benchmarks ask for the product's sizes
+// (device RSA-2048, account RSA-4096, DESIGN §2).
 
+#include "net/chainverifier.h"
 #include "net/linkcredentials.h"
 
 namespace plenum::net::test {
@@ -13,7 +14,8 @@ struct TestIdentity {
     LinkCredentials credentials;
 };
 
-TestIdentity makeTestIdentity(const QString& name);
-ChainVerifier testChainVerifier();
+TestIdentity makeTestIdentity(const QString& name,
+                              crypto::KeyKind deviceKind = crypto::KeyKind::Ed25519,
+                              crypto::KeyKind accountKind = crypto::KeyKind::Ed25519);
 
 } // namespace plenum::net::test

@@ -55,7 +55,7 @@ public:
         : identity_(test::makeTestIdentity(name)), relay_([](DeviceId, QByteArray bytes) {
               emitEvent({{"event", "signal"}, {"data", QString::fromLatin1(bytes.toBase64())}});
           }),
-          manager_(identity_.credentials, test::testChainVerifier(), &relay_, config),
+          manager_(identity_.credentials, chainVerifier(), &relay_, config),
           stdin_(STDIN_FILENO, QSocketNotifier::Read)
     {
         clock_.start();
