@@ -659,6 +659,17 @@ void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
         requestSnapshot(from);
 }
 
+void Session::sendCommittedRoster(const DeviceId& to)
+{
+    Roster r;
+    r.full = true;
+    r.committed = true;
+    r.at = committed_.at;
+    r.sm = committed_.sm;
+    r.members = committed_.members;
+    send(to, r);
+}
+
 void Session::onSnapshotRequest(const DeviceId& from, Millis now)
 {
     if (phase_ != Phase::Member) {
@@ -666,13 +677,7 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session")});
         return;
     }
-    Roster r;
-    r.full = true;
-    r.committed = true;
-    r.at = committed_.at;
-    r.sm = committed_.sm;
-    r.members = committed_.members;
-    send(from, r);
+    sendCommittedRoster(from);
     // An SM with an unacknowledged proposal re-sends it, so a lagging member can ack it.
     if (isSm_ && proposal_ && proposal_->voters.contains(from)) sendProposal(from);
 }

@@ -177,6 +177,8 @@ private:
     void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now);
     void applyCommittedEffects(const RosterSnapshot& before, Millis now);
     void requestSnapshot(const DeviceId& from);
+    // A joiner is in when it receives this (§5.1 rule 4); laggards cross gaps with it.
+    void sendCommittedRoster(const DeviceId& to);
 
     // -- SM duties: one queue for every roster change (§5.1 rule 5)
     void enqueue(Request request, Millis now);

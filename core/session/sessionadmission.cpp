@@ -214,13 +214,7 @@ void Session::onJoined(const DeviceId& from, const Joined& j, Millis now)
 {
     if (isSm_ && contains(committed_, from)) {
         // Already in: the committed roster that told it so was lost with a link. Again.
-        Roster r;
-        r.full = true;
-        r.committed = true;
-        r.at = committed_.at;
-        r.sm = self_.device;
-        r.members = committed_.members;
-        send(from, r);
+        sendCommittedRoster(from);
         return;
     }
     if (!isSm_ || !admission_ || !admission_->invitee || admission_->invitee->device != from)
@@ -343,13 +337,7 @@ void Session::maybeCommit(Millis now)
             send(m.device, Commit{p.next.at});
     markCommitted(p.next, p.base, now);
     if (p.change && p.change->kind == RosterChange::Kind::Add) {
-        Roster r;
-        r.full = true;
-        r.committed = true;
-        r.at = p.next.at;
-        r.sm = self_.device;
-        r.members = p.next.members;
-        send(p.change->member.device, r);
+        sendCommittedRoster(p.change->member.device); // the joiner learns it is in
         if (admission_ && admission_->invitee &&
             admission_->invitee->device == p.change->member.device)
             finishAdmission(Code::Ok, p.change->member.device, now);

@@ -91,6 +91,16 @@ protected:
                 joinAnswers.push_back({from, to, a->code});
         }
     };
+    // Runs `hook` once, when the first message of type T is sent.
+    template <typename T> struct OnFirstSend : Recorder {
+        using Recorder::Recorder;
+        std::function<void()> hook;
+        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
+        {
+            Recorder::onSend(from, to, m, overLink);
+            if (std::holds_alternative<T>(m.body) && hook) std::exchange(hook, nullptr)();
+        }
+    };
     std::unique_ptr<SimNetwork> net;
     std::unique_ptr<Recorder> check;
     SessionId sid;
@@ -132,20 +142,7 @@ TEST_F(Group, JoinerGets610FromAMemberThatLeftMidJoinAndStillJoins)
     admit(0, 2);
     // C (peer 2) leaves right after the SM sends D its INVITE with C among the EndPoints.
     net->setObserver(nullptr);
-    struct LeaveOnInvite : Recorder {
-        using Recorder::Recorder;
-        std::function<void()> hook;
-        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
-        {
-            Recorder::onSend(from, to, m, overLink);
-            if (std::holds_alternative<protocol::Invite>(m.body) && hook) {
-                auto h = std::move(hook);
-                hook = nullptr;
-                h();
-            }
-        }
-    };
-    auto observer = std::make_unique<LeaveOnInvite>(*net);
+    auto observer = std::make_unique<OnFirstSend<protocol::Invite>>(*net);
     observer->hook = [this] {
         net->at(net->now() + 1, [this] { net->peer(2).host()->leave(sid, net->now()); });
     };
@@ -249,20 +246,7 @@ TEST_F(Group, SmCrashDuringAdmissionThenTheReferIsRetried)
     admit(0, 1);
     admit(0, 2);
     net->setObserver(nullptr);
-    struct CrashOnJoined : Recorder {
-        using Recorder::Recorder;
-        std::function<void()> hook;
-        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
-        {
-            Recorder::onSend(from, to, m, overLink);
-            if (std::holds_alternative<protocol::Joined>(m.body) && hook) {
-                auto h = std::move(hook);
-                hook = nullptr;
-                h();
-            }
-        }
-    };
-    auto observer = std::make_unique<CrashOnJoined>(*net);
+    auto observer = std::make_unique<OnFirstSend<protocol::Joined>>(*net);
     observer->hook = [this] { net->at(net->now(), [this] { net->crash(0); }); };
     net->setObserver(observer.get());
     invite(1, 3); // B refers D; the SM dies as D reports JOINED
