@@ -28,6 +28,10 @@ public:
         std::map<DeviceId, Candidate> seen;
         QSet<DeviceId> allows;
         QSet<DeviceId> refusals;
+        // A better candidate showed up after we had voted for ourselves: let it open the next
+        // round (we join it) instead of racing it with another self-vote.
+        bool outbid = false;
+        bool deferred = false;
     };
 
     // Capability class in the high byte, random low bits (DESIGN §5 "Bid").

@@ -466,6 +466,12 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
         castVote(now);
         break;
     case TimerKind::ElectionRetry:
+        if (Election::Round* round = election_.round();
+            round && round->outbid && !round->deferred) {
+            round->deferred = true; // let the better bidder open the next round; we join it
+            timers_.arm(TimerKind::ElectionRetry, now + 2 * config_.electionTimeout);
+            break;
+        }
         if (phase_ == Phase::Member && !isSm_ && lostSm_) {
             election_.roundFailed();
             openRound(election_.nextEpoch(epoch_), now);

@@ -101,10 +101,17 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     if (!isSm_ && !lostSm_ && from == sm_) lostSm_ = true;
     if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
     if (!election_.canVote(r.epoch)) {
-        if (election_.votedFor(r.epoch, from))
+        if (election_.votedFor(r.epoch, from)) {
             send(from, Vote{r.epoch, true, Vote::Refusal::None});
-        else
-            refuse(Vote::Refusal::AlreadyVoted);
+            return;
+        }
+        refuse(Vote::Refusal::AlreadyVoted);
+        Election::Round* round = election_.round();
+        const Candidate them{r.bid, r.accepted};
+        if (round && round->epoch == r.epoch && round->seen.count(self_.device) &&
+            r.accepted >= accepted_.at &&
+            Election::beats(them, from, round->seen[self_.device], self_.device))
+            round->outbid = true;
         return;
     }
     if (r.accepted < accepted_.at) return refuse(Vote::Refusal::OutOfDate);

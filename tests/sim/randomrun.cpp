@@ -159,7 +159,9 @@ RunResult runRandom(std::uint64_t seed, int peers)
                 Session* s = p.session(sid);
                 if (!s) continue;
                 d << " phase=" << static_cast<int>(s->phase()) << " sm=" << s->isSm()
-                  << " epoch=" << s->epoch() << " " << describe(s->committed()) << " timers:";
+                  << " follows=" << s->sm().shortHex().toStdString() << " epoch=" << s->epoch()
+                  << " voted=" << s->record().votedEpoch << " " << describe(s->committed())
+                  << " timers:";
                 for (const auto& [key, at] : s->timers().all())
                     if (key.first != session::TimerKind::Ping)
                         d << " " << session::timerName(key.first) << "@" << at;
