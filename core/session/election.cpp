@@ -43,7 +43,12 @@ bool Election::record(const DeviceId& from, std::uint64_t epoch, const Candidate
         round_->seen[from] = candidate;
         return true;
     }
-    if (!round_ || epoch > round_->epoch) pending_[epoch][from] = candidate;
+    if (!round_ || epoch > round_->epoch) {
+        pending_[epoch][from] = candidate;
+        // Bounded: a peer sending requests for ever higher epochs cannot grow this.
+        while (pending_.size() > kMaxPendingEpochs)
+            pending_.erase(pending_.begin());
+    }
     return false;
 }
 

@@ -21,6 +21,8 @@ struct Candidate {
 
 class Election {
 public:
+    static constexpr std::size_t kMaxPendingEpochs = 16;
+
     struct Round {
         std::uint64_t epoch = 0;
         Millis windowEnd = 0;
