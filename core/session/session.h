@@ -37,6 +37,10 @@ struct SessionDeps {
 
 class Session {
 public:
+    // Admissions waiting at the SM; more are refused with 503 (a member spamming REFERs
+    // cannot grow the queue).
+    static constexpr std::size_t kMaxQueuedChanges = 64;
+
     enum class Phase { Invited, Joining, Member, Removed, Gone };
 
     // A new session with this device as SM, epoch 1, version 1.

@@ -97,6 +97,14 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
 
 void Session::enqueue(Request request, Millis now)
 {
+    if (const auto* a = std::get_if<AdmitRequest>(&request);
+        a && queue_.size() >= kMaxQueuedChanges) {
+        if (a->referrer)
+            send(*a->referrer, Notify{a->referId, Code::Full, a->devices.value(0)});
+        else if (!a->rejoin)
+            emitEvent(event::InviteResult{a->account, a->devices.value(0), Code::Full});
+        return;
+    }
     if (const auto* rm = std::get_if<RemoveRequest>(&request)) {
         for (const Request& q : queue_) {
             const auto* other = std::get_if<RemoveRequest>(&q);
