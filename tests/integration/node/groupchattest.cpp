@@ -1,0 +1,112 @@
+#include "peergroup.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+
+#include <gtest/gtest.h>
+
+using namespace plenum::testsupport;
+
+namespace {
+
+bool isChat(const QJsonObject& e, const QString& text)
+{
+    return e.value("event").toString() == "chat" && e.value("text").toString() == text;
+}
+
+bool historyHas(PeerProcess* p, const QString& text)
+{
+    auto h = p->ask({{"cmd", "history"}, {"limit", 1000}}, "history");
+    if (!h) return false;
+    for (const auto& m : h->value("messages").toArray())
+        if (m.toObject().value("text").toString() == text) return true;
+    return false;
+}
+
+} // namespace
+
+// Issue 6, priority 1: create, invite (SM) and refer (non-SM); every roster equal; chat
+// reaches everyone and the sender sees it delivered to all.
+TEST(NodeGroup, FourPeersCreateInviteReferAndChat)
+{
+    PeerGroup group;
+    auto* a = group.add("alice");
+    auto* b = group.add("bob");
+    auto* c = group.add("carol");
+    auto* d = group.add("dave");
+    // dave is invited by bob, who is not the SM: a REFER.
+    const QString sid = group.buildSession({a, b, c, d}, {0, 0, 0, 1});
+    ASSERT_FALSE(sid.isEmpty());
+    ASSERT_TRUE(group.rostersEqual({a, b, c, d}, 4, 10000));
+    EXPECT_EQ(a->lastRoster().value("sm").toString(), a->device);
+
+    auto sent = a->ask({{"cmd", "say"}, {"text", "hello all"}}, "sent");
+    ASSERT_TRUE(sent.has_value());
+    for (auto* p : {b, c, d})
+        EXPECT_TRUE(p->waitEvent([](auto& e) { return isChat(e, "hello all"); }, 5000))
+            << p->name.toStdString() << " did not get the message";
+    auto delivered = a->waitEvent("delivered", 5000);
+    ASSERT_TRUE(delivered.has_value());
+    EXPECT_EQ(delivered->value("id"), sent->value("id"));
+    EXPECT_TRUE(delivered->value("failed").toArray().isEmpty());
+
+    auto fromDave = d->ask({{"cmd", "say"}, {"text", "dave here"}}, "sent");
+    ASSERT_TRUE(fromDave.has_value());
+    for (auto* p : {a, b, c})
+        EXPECT_TRUE(p->waitEvent([](auto& e) { return isChat(e, "dave here"); }, 5000));
+    EXPECT_TRUE(d->waitEvent("delivered", 5000).has_value());
+}
+
+// Issue 6, priority 2: kill -9 of the SM; a new SM and equal rosters within 1.5 s (default
+// liveness: link down after 1 s of silence); chat continues.
+TEST(NodeGroup, KilledSmIsReplacedAndChatContinues)
+{
+    PeerGroup group;
+    auto* a = group.add("alice");
+    auto* b = group.add("bob");
+    auto* c = group.add("carol");
+    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
+    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+
+    QElapsedTimer t;
+    t.start();
+    a->kill();
+    QString detail;
+    ASSERT_TRUE(group.rostersEqual({b, c}, 2, 5000, &detail));
+    const qint64 failoverMs = t.elapsed();
+    std::printf("{\"failover_ms\": %lld}\n", static_cast<long long>(failoverMs));
+    EXPECT_NE(b->lastRoster().value("sm").toString(), a->device);
+    EXPECT_LE(failoverMs, 1500) << detail.toStdString();
+
+    ASSERT_TRUE(b->ask({{"cmd", "say"}, {"text", "after failover"}}, "sent").has_value());
+    EXPECT_TRUE(c->waitEvent([](auto& e) { return isChat(e, "after failover"); }, 5000));
+    EXPECT_TRUE(b->waitEvent("delivered", 5000).has_value());
+}
+
+// Issue 6, priority 4: a side-chat reaches only its recipients.
+TEST(NodeGroup, SideChatReachesOnlyItsRecipients)
+{
+    PeerGroup group;
+    auto* a = group.add("alice");
+    auto* b = group.add("bob");
+    auto* c = group.add("carol");
+    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
+    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+
+    ASSERT_TRUE(
+        a->ask({{"cmd", "say"}, {"text", "just for bob"}, {"to", QJsonArray{b->account}}}, "sent")
+            .has_value());
+    auto got = b->waitEvent([](auto& e) { return isChat(e, "just for bob"); }, 5000);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_TRUE(got->value("private").toBool());
+    // A public message after it: once carol has that, the private one would have arrived too.
+    ASSERT_TRUE(a->ask({{"cmd", "say"}, {"text", "for everyone"}}, "sent").has_value());
+    EXPECT_TRUE(c->waitEvent([](auto& e) { return isChat(e, "for everyone"); }, 5000));
+    EXPECT_TRUE(b->waitEvent([](auto& e) { return isChat(e, "for everyone"); }, 5000));
+    for (const auto& e : c->events())
+        EXPECT_FALSE(isChat(e, "just for bob")) << "carol saw bob's side-chat";
+    EXPECT_FALSE(historyHas(c, "just for bob"));
+    EXPECT_TRUE(historyHas(c, "for everyone"));
+    EXPECT_TRUE(historyHas(b, "just for bob"));
+    EXPECT_TRUE(historyHas(a, "just for bob"));
+}
