@@ -74,6 +74,7 @@ Node::Node(NodeOptions options, identity::Profile profile,
       records_(options_.profileDir + QStringLiteral("/sessions")),
       tickets_(&profile_.device.deviceKey())
 {
+    tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
     self.account = profile_.account.id();
@@ -137,10 +138,14 @@ Status Node::start()
         config, this);
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
-    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp);
-    connect(links_, &net::LinkManager::linkDown, this,
-            [this](const DeviceId& peer, const QString&) { onLinkDown(peer); });
-    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage);
+    // Queued: a link may report synchronously from inside connectTo()/send(), which the
+    // session core calls from its own handlers; it must not be re-entered there.
+    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp, Qt::QueuedConnection);
+    connect(
+        links_, &net::LinkManager::linkDown, this,
+        [this](const DeviceId& peer, const QString&) { onLinkDown(peer); }, Qt::QueuedConnection);
+    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage,
+            Qt::QueuedConnection);
 
     QStringList errors;
     const auto records = records_.readAll(&errors);
