@@ -12,7 +12,8 @@ TEST(NodeRestart, RestartedPeerKeepsIdentityAndHistory)
     PeerGroup group;
     auto* a = group.add("alice");
     auto* b = group.add("bob");
-    ASSERT_FALSE(group.buildSession({a, b}).isEmpty());
+    const QString sid = group.buildSession({a, b});
+    ASSERT_FALSE(sid.isEmpty());
     ASSERT_TRUE(group.rostersEqual({a, b}, 2, 10000));
     for (const char* text : {"one", "two", "three"}) {
         ASSERT_TRUE(a->ask({{"cmd", "say"}, {"text", text}}, "sent").has_value());
@@ -32,10 +33,40 @@ TEST(NodeRestart, RestartedPeerKeepsIdentityAndHistory)
     EXPECT_EQ(who->value("device").toString(), device);
     EXPECT_EQ(who->value("name").toString(), "bob");
 
-    auto h = b->ask({{"cmd", "history"}, {"limit", 10}}, "history");
+    // b left with BYE on quit: it is no longer in the session, its history still is on disk.
+    auto h = b->ask({{"cmd", "history"}, {"sid", sid}, {"limit", 10}}, "history");
     ASSERT_TRUE(h.has_value()) << "no history event (no session restored?)";
     QStringList texts;
     for (const auto& m : h->value("messages").toArray())
         texts.append(m.toObject().value("text").toString());
     EXPECT_EQ(texts, QStringList({"one", "two", "three", "four"}));
+}
+
+// A crashed member (kill -9) comes back with its identity and history, rejoins the session
+// from its record on disk, and receives what is said afterwards.
+TEST(NodeRestart, KilledMemberRestartsIntoTheSessionWithItsHistory)
+{
+    PeerGroup group;
+    auto* a = group.add("alice");
+    auto* b = group.add("bob");
+    auto* c = group.add("carol");
+    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
+    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    ASSERT_TRUE(a->ask({{"cmd", "say"}, {"text", "before the crash"}}, "sent").has_value());
+    ASSERT_TRUE(a->waitEvent("delivered", 5000).has_value());
+
+    const QString device = b->device;
+    b->kill();
+    ASSERT_TRUE(group.restart(b));
+    EXPECT_EQ(b->device, device);
+    auto h = b->ask({{"cmd", "history"}, {"limit", 10}}, "history");
+    ASSERT_TRUE(h.has_value()) << "the session was not restored";
+    ASSERT_EQ(h->value("messages").toArray().size(), 1);
+    EXPECT_EQ(h->value("messages").toArray().at(0).toObject().value("text").toString(),
+              "before the crash");
+    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    ASSERT_TRUE(a->ask({{"cmd", "say"}, {"text", "after the crash"}}, "sent").has_value());
+    EXPECT_TRUE(b->waitEvent(
+        [](auto& e) { return e.value("event") == "chat" && e.value("text") == "after the crash"; },
+        5000));
 }
