@@ -27,23 +27,24 @@ bool historyHas(PeerProcess* p, const QString& text)
 
 // Issue 6, priority 1: create, invite (SM) and refer (non-SM); every roster equal; chat
 // reaches everyone and the sender sees it delivered to all.
-TEST(NodeGroup, FourPeersCreateInviteReferAndChat)
+TEST(NodeGroup, FivePeersCreateInviteReferAndChat)
 {
     PeerGroup group;
     auto* a = group.add("alice");
     auto* b = group.add("bob");
     auto* c = group.add("carol");
     auto* d = group.add("dave");
-    // dave is invited by bob, who is not the SM: a REFER.
-    const QString sid = group.buildSession({a, b, c, d}, {0, 0, 0, 1});
+    auto* e = group.add("erin");
+    // dave is invited by bob and erin by carol, who are not the SM: REFERs.
+    const QString sid = group.buildSession({a, b, c, d, e}, {0, 0, 0, 1, 2});
     ASSERT_FALSE(sid.isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c, d}, 4, 10000));
+    ASSERT_TRUE(group.rostersEqual({a, b, c, d, e}, 5, 10000));
     EXPECT_EQ(a->lastRoster().value("sm").toString(), a->device);
 
     auto sent = a->ask({{"cmd", "say"}, {"text", "hello all"}}, "sent");
     ASSERT_TRUE(sent.has_value());
-    for (auto* p : {b, c, d})
-        EXPECT_TRUE(p->waitEvent([](auto& e) { return isChat(e, "hello all"); }, 5000))
+    for (auto* p : {b, c, d, e})
+        EXPECT_TRUE(p->waitEvent([](auto& ev) { return isChat(ev, "hello all"); }, 5000))
             << p->name.toStdString() << " did not get the message";
     auto delivered = a->waitEvent("delivered", 5000);
     ASSERT_TRUE(delivered.has_value());
@@ -52,8 +53,8 @@ TEST(NodeGroup, FourPeersCreateInviteReferAndChat)
 
     auto fromDave = d->ask({{"cmd", "say"}, {"text", "dave here"}}, "sent");
     ASSERT_TRUE(fromDave.has_value());
-    for (auto* p : {a, b, c})
-        EXPECT_TRUE(p->waitEvent([](auto& e) { return isChat(e, "dave here"); }, 5000));
+    for (auto* p : {a, b, c, e})
+        EXPECT_TRUE(p->waitEvent([](auto& ev) { return isChat(ev, "dave here"); }, 5000));
     EXPECT_TRUE(d->waitEvent("delivered", 5000).has_value());
 }
 
@@ -109,4 +110,25 @@ TEST(NodeGroup, SideChatReachesOnlyItsRecipients)
     EXPECT_TRUE(historyHas(c, "for everyone"));
     EXPECT_TRUE(historyHas(b, "just for bob"));
     EXPECT_TRUE(historyHas(a, "just for bob"));
+}
+
+// The SM's graceful leave hands over at once (BYE, no failure detection needed).
+TEST(NodeGroup, LeavingSmHandsOverQuickly)
+{
+    PeerGroup group;
+    auto* a = group.add("alice");
+    auto* b = group.add("bob");
+    auto* c = group.add("carol");
+    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
+    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    QElapsedTimer t;
+    t.start();
+    a->send({{"cmd", "leave"}});
+    QString detail;
+    ASSERT_TRUE(group.rostersEqual({b, c}, 2, 3000, &detail));
+    const qint64 handoverMs = t.elapsed();
+    std::printf("{\"handover_ms\": %lld}\n", static_cast<long long>(handoverMs));
+    EXPECT_TRUE(a->waitEvent("left", 2000).has_value());
+    EXPECT_NE(b->lastRoster().value("sm").toString(), a->device);
+    EXPECT_LE(handoverMs, 100) << detail.toStdString();
 }
