@@ -39,6 +39,7 @@ public:
     QList<QJsonObject> events() const { return all_; }
     void kill(); // SIGKILL, waits for the process to end
     bool quit(int timeoutMs = 5000);
+    qint64 pid() const { return process_.processId(); }
     bool running() const { return process_.state() != QProcess::NotRunning; }
 
     QString account, device, name;
