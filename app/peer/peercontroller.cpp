@@ -239,8 +239,9 @@ void PeerController::handleLine(const QByteArray& line)
         }
         auto seq = node_->say(*sid, c.value("text").toString(), to);
         if (!seq) return error(cmd, seq.error());
-        emitEvent(
-            {{"event", "sent"}, {"sid", sid->toHex()}, {"id", messageId(node_->device(), seq.value())}});
+        emitEvent({{"event", "sent"},
+                   {"sid", sid->toHex()},
+                   {"id", messageId(node_->device(), seq.value())}});
     } else if (cmd == "type") {
         auto sid = sessionFor(c);
         if (!sid) return error(cmd, "no session");
@@ -264,6 +265,13 @@ void PeerController::handleLine(const QByteArray& line)
         contactsEvent();
     } else if (cmd == "pair_code" || cmd == "pair") {
         error(cmd, "pairing is not available in this version of plenum-peer");
+    } else if (cmd == "stats") {
+        // Full chat messages (not side-chat stubs) this device sent, per destination device.
+        QJsonObject sent;
+        const auto counts = node_->chatSentTo();
+        for (auto it = counts.begin(); it != counts.end(); ++it)
+            sent.insert(it.key().toHex(), it.value());
+        emitEvent({{"event", "stats"}, {"chat_sent_to", sent}});
     } else if (cmd == "quit") {
         Q_EMIT quitRequested();
     } else {

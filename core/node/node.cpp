@@ -144,8 +144,7 @@ Status Node::start()
     connect(
         links_, &net::LinkManager::linkDown, this,
         [this](const DeviceId& peer, const QString&) { onLinkDown(peer); }, Qt::QueuedConnection);
-    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage,
-            Qt::QueuedConnection);
+    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage, Qt::QueuedConnection);
 
     QStringList errors;
     const auto records = records_.readAll(&errors);
@@ -244,6 +243,7 @@ Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
     auto flushed = history_->flush();
     if (!flushed) return fail("the message could not be saved: " + flushed.error());
     applyChat(sid, c.sender->send(m, now()));
+    sendTyping(sid, c.typing.onSend(now()));
     return m.seq;
 }
 
@@ -252,9 +252,21 @@ Status Node::type(const SessionId& sid, const QString& text)
     const session::Session* s = host_->session(sid);
     if (!s || s->phase() != session::Session::Phase::Member)
         return fail("this device is not a member of that session");
-    for (const DeviceId& peer : othersIn(s->committed(), device()))
-        sendOnLink(peer, Message{headerFor(sid), protocol::Typing{text, false}});
+    sendTyping(sid, chatOf(sid).typing.onEdit(text, now()));
     return Ok{};
+}
+
+void Node::sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update)
+{
+    Chat& c = chatOf(sid);
+    const session::Session* s = host_->session(sid);
+    if (update && s)
+        for (const DeviceId& peer : othersIn(s->committed(), device()))
+            sendOnLink(peer, Message{headerFor(sid), *update});
+    if (auto at = c.typing.nextWake())
+        c.typingTimer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
+    else
+        c.typingTimer.stop();
 }
 
 Result<QList<chat::StoredMessage>> Node::history(const SessionId& sid, int limit) const
@@ -514,6 +526,9 @@ Node::Chat& Node::chatOf(const SessionId& sid)
         c->timer.setSingleShot(true);
         connect(&c->timer, &QTimer::timeout, this,
                 [this, sid] { applyChat(sid, chatOf(sid).sender->onTick(now())); });
+        c->typingTimer.setSingleShot(true);
+        connect(&c->typingTimer, &QTimer::timeout, this,
+                [this, sid] { sendTyping(sid, chatOf(sid).typing.onTick(now())); });
     }
     return *c;
 }

@@ -6,6 +6,7 @@
 
 #include "chat/chatsender.h"
 #include "chat/historystore.h"
+#include "chat/typingthrottle.h"
 #include "identity/profile.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeoptions.h"
@@ -92,6 +93,8 @@ private:
     struct Chat {
         std::unique_ptr<chat::ChatSender> sender;
         QTimer timer;
+        chat::TypingThrottle typing; // <= 10 updates/s, cleared on send or when idle
+        QTimer typingTimer;
         bool resumed = false;
     };
 
@@ -118,6 +121,7 @@ private:
     Chat& chatOf(const SessionId& sid);
     void applyChat(const SessionId& sid, const chat::ChatSender::Output& out);
     void armChatTimer(const SessionId& sid);
+    void sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update);
     protocol::Header headerFor(const SessionId& sid) const;
     void sendOnLink(const DeviceId& to, const protocol::Message& message);
 

@@ -110,6 +110,21 @@ TEST(NodeGroup, SideChatReachesOnlyItsRecipients)
     EXPECT_TRUE(historyHas(c, "for everyone"));
     EXPECT_TRUE(historyHas(b, "just for bob"));
     EXPECT_TRUE(historyHas(a, "just for bob"));
+    // alice's link traffic: the side-chat's text went to bob's link only (carol got a stub).
+    auto stats = a->ask({{"cmd", "stats"}}, "stats");
+    ASSERT_TRUE(stats.has_value());
+    const QJsonObject sentTo = stats->value("chat_sent_to").toObject();
+    EXPECT_EQ(sentTo.value(b->device).toInt(), 2);
+    EXPECT_EQ(sentTo.value(c->device).toInt(), 1);
+
+    // Typing reaches the others, rate-limited, and is cleared by sending.
+    a->send({{"cmd", "type"}, {"text", "dra"}});
+    a->send({{"cmd", "type"}, {"text", "draft"}});
+    EXPECT_TRUE(c->waitEvent(
+        [](auto& e) { return e.value("event") == "typing" && e.value("text") == "draft"; }, 3000));
+    ASSERT_TRUE(a->ask({{"cmd", "say"}, {"text", "draft"}}, "sent").has_value());
+    EXPECT_TRUE(c->waitEvent(
+        [](auto& e) { return e.value("event") == "typing" && e.value("text") == ""; }, 3000));
 }
 
 // The SM's graceful leave hands over at once (BYE, no failure detection needed).
