@@ -15,8 +15,8 @@ bool same(const Typing& a, const Typing& b)
 
 std::optional<Typing> TypingThrottle::emit(const Typing& update, std::int64_t nowMs)
 {
+    last_ = update; // before reset: `update` may refer to *held_ (onTick)
     held_.reset();
-    last_ = update;
     lastSentAt_ = nowMs;
     return update;
 }

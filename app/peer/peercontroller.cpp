@@ -1,0 +1,282 @@
+#include "peercontroller.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace plenum::peer {
+
+namespace {
+
+QString className(protocol::DeviceClass c)
+{
+    switch (c) {
+    case protocol::DeviceClass::Phone:
+        return QStringLiteral("phone");
+    case protocol::DeviceClass::Laptop:
+        return QStringLiteral("laptop");
+    case protocol::DeviceClass::Desktop:
+        return QStringLiteral("desktop");
+    case protocol::DeviceClass::Wired:
+        return QStringLiteral("wired");
+    }
+    return QStringLiteral("desktop");
+}
+
+QString messageId(const DeviceId& sender, std::uint64_t seq)
+{
+    return sender.toHex() + QLatin1Char(':') + QString::number(seq);
+}
+
+template <typename Id> std::optional<Id> idFrom(const QJsonValue& v)
+{
+    if (!v.isString()) return std::nullopt;
+    return Id::fromHex(v.toString());
+}
+
+QJsonArray idArray(const QList<DeviceId>& ids)
+{
+    QJsonArray a;
+    for (const auto& d : ids)
+        a.append(d.toHex());
+    return a;
+}
+
+} // namespace
+
+PeerController::PeerController(node::Node* node, QObject* parent) : QObject(parent), node_(node)
+{
+    using node::Node;
+    connect(node_, &Node::invited, this,
+            [this](const SessionId& sid, const DeviceId& from, const QString& name) {
+                emitEvent({{"event", "invited"},
+                           {"sid", sid.toHex()},
+                           {"from", from.toHex()},
+                           {"name", name}});
+            });
+    connect(node_, &Node::rosterChanged, this,
+            [this](const SessionId& sid, const protocol::RosterSnapshot& r) {
+                rosters_[sid] = r;
+                emitEvent(rosterEvent(sid, r));
+            });
+    connect(node_, &Node::becameSm, this, [this](const SessionId& sid, quint64 epoch) {
+        emitEvent({{"event", "sm"}, {"sid", sid.toHex()}, {"epoch", qint64(epoch)}});
+    });
+    connect(node_, &Node::inviteResult, this,
+            [this](const SessionId& sid, const AccountId& account, const DeviceId& device, int code,
+                   const QString& reason) {
+                emitEvent({{"event", "invite_result"},
+                           {"sid", sid.toHex()},
+                           {"target", account.isNull() ? device.toHex() : account.toHex()},
+                           {"device", device.toHex()},
+                           {"code", code},
+                           {"reason", reason}});
+            });
+    connect(node_, &Node::joinFailed, this,
+            [this](const SessionId& sid, int code, const QString& reason) {
+                emitEvent({{"event", "join_failed"},
+                           {"sid", sid.toHex()},
+                           {"code", code},
+                           {"reason", reason}});
+            });
+    connect(node_, &Node::left, this, [this](const SessionId& sid) {
+        emitEvent({{"event", "left"}, {"sid", sid.toHex()}});
+    });
+    connect(node_, &Node::removed, this, [this](const SessionId& sid, bool rejoining) {
+        emitEvent({{"event", "removed"}, {"sid", sid.toHex()}, {"rejoining", rejoining}});
+    });
+    connect(node_, &Node::notice, this, [this](const SessionId& sid, const QString& text) {
+        emitEvent({{"event", "notice"}, {"sid", sid.toHex()}, {"text", text}});
+    });
+    connect(node_, &Node::warning, this, [this](const QString& text) {
+        emitEvent({{"event", "warning"}, {"text", text}});
+    });
+    connect(node_, &Node::chatReceived, this,
+            [this](const SessionId& sid, const protocol::ChatMessage& m) {
+                QJsonObject e = messageJson(m);
+                e.insert("event", "chat");
+                e.insert("sid", sid.toHex());
+                emitEvent(e);
+            });
+    connect(node_, &Node::receiptChanged, this,
+            [this](const SessionId& sid, quint64 seq, const chat::Receipt& r) {
+                if (r.state == chat::Delivery::Pending) return; // only final states are events
+                emitEvent({{"event", "delivered"},
+                           {"sid", sid.toHex()},
+                           {"id", messageId(node_->device(), seq)},
+                           {"pending", idArray(r.pending)},
+                           {"failed", idArray(r.notDelivered)}});
+            });
+    connect(node_, &Node::typing, this,
+            [this](const SessionId& sid, const AccountId& from, const QString& text) {
+                emitEvent({{"event", "typing"},
+                           {"sid", sid.toHex()},
+                           {"from", from.toHex()},
+                           {"text", text}});
+            });
+}
+
+void PeerController::emitEvent(const QJsonObject& event)
+{
+    const QByteArray line = QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fflush(stdout);
+}
+
+void PeerController::error(const QString& cmd, const QString& message)
+{
+    emitEvent({{"event", "error"}, {"cmd", cmd}, {"message", message}});
+}
+
+std::optional<SessionId> PeerController::sessionFor(const QJsonObject& cmd)
+{
+    if (cmd.contains("sid")) return idFrom<SessionId>(cmd.value("sid"));
+    return node_->currentSession();
+}
+
+QJsonObject PeerController::rosterEvent(const SessionId& sid,
+                                        const protocol::RosterSnapshot& r) const
+{
+    QJsonArray members;
+    for (const auto& m : r.members)
+        members.append(QJsonObject{{"account", m.account.toHex()},
+                                   {"device", m.device.toHex()},
+                                   {"name", m.name},
+                                   {"class", className(m.deviceClass)}});
+    return {{"event", "roster"},
+            {"sid", sid.toHex()},
+            {"sm", r.sm.toHex()},
+            {"epoch", qint64(r.at.epoch)},
+            {"version", qint64(r.at.version)},
+            {"members", members}};
+}
+
+QJsonObject PeerController::messageJson(const protocol::ChatMessage& m) const
+{
+    return {{"id", messageId(m.sender, m.seq)}, {"from", m.author.toHex()},
+            {"device", m.sender.toHex()},       {"text", m.text},
+            {"lamport", qint64(m.lamport)},     {"private", !m.recipients.isEmpty()}};
+}
+
+void PeerController::contactsEvent()
+{
+    QJsonArray list;
+    for (const auto& c : node_->contacts().all())
+        list.append(QJsonObject{{"account", c.account.toHex()},
+                                {"name", c.displayName},
+                                {"presence", node_->presenceOf(c.account)}});
+    emitEvent({{"event", "contacts"}, {"contacts", list}});
+}
+
+void PeerController::handleLine(const QByteArray& line)
+{
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(line, &perr);
+    if (perr.error != QJsonParseError::NoError || !doc.isObject())
+        return error(QString(), QStringLiteral("the line is not a JSON object"));
+    const QJsonObject c = doc.object();
+    const QString cmd = c.value("cmd").toString();
+    if (cmd.isEmpty()) return error(QString(), QStringLiteral("the object has no \"cmd\""));
+
+    if (cmd == "whoami") {
+        emitEvent({{"event", "whoami"},
+                   {"account", node_->account().toHex()},
+                   {"device", node_->device().toHex()},
+                   {"name", node_->name()},
+                   {"class", className(node_->deviceClass())}});
+    } else if (cmd == "create") {
+        const int capacity = c.value("capacity").toInt(8);
+        if (capacity < 2 || capacity > 64) return error(cmd, "capacity must be 2..64");
+        const SessionId sid =
+            node_->create(std::uint32_t(capacity), c.value("invite_only").toBool());
+        const auto r = node_->roster(sid);
+        emitEvent({{"event", "session"},
+                   {"sid", sid.toHex()},
+                   {"sm", node_->device().toHex()},
+                   {"epoch", qint64(r ? r->at.epoch : 1)}});
+    } else if (cmd == "invite") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        std::optional<AccountId> account;
+        QList<DeviceId> devices;
+        if (c.contains("account")) {
+            account = idFrom<AccountId>(c.value("account"));
+            if (!account) return error(cmd, "\"account\" must be 64 hex digits");
+        }
+        if (c.contains("device")) {
+            auto d = idFrom<DeviceId>(c.value("device"));
+            if (!d) return error(cmd, "\"device\" must be 64 hex digits");
+            devices.append(*d);
+        }
+        if (!account && devices.isEmpty()) return error(cmd, "give \"account\" or \"device\"");
+        if (auto s = node_->invite(*sid, account.value_or(AccountId{}), devices); !s)
+            emitEvent({{"event", "invite_result"},
+                       {"target", c.value(c.contains("account") ? "account" : "device")},
+                       {"code", 480},
+                       {"reason", s.error()}});
+    } else if (cmd == "accept" || cmd == "decline" || cmd == "leave") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        const Status s = cmd == "accept"    ? node_->accept(*sid)
+                         : cmd == "decline" ? node_->decline(*sid)
+                                            : node_->leave(*sid);
+        if (!s) error(cmd, s.error());
+    } else if (cmd == "roster") {
+        auto sid = sessionFor(c);
+        auto r = sid ? node_->roster(*sid) : std::nullopt;
+        if (!r) return error(cmd, "no session");
+        emitEvent(rosterEvent(*sid, *r));
+    } else if (cmd == "say") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        if (!c.value("text").isString()) return error(cmd, "\"text\" must be a string");
+        QList<AccountId> to;
+        for (const auto& v : c.value("to").toArray()) {
+            auto a = idFrom<AccountId>(v);
+            if (!a) return error(cmd, "\"to\" must list account ids");
+            to.append(*a);
+        }
+        auto seq = node_->say(*sid, c.value("text").toString(), to);
+        if (!seq) return error(cmd, seq.error());
+        emitEvent({{"event", "sent"},
+                   {"sid", sid->toHex()},
+                   {"id", messageId(node_->device(), seq.value())}});
+    } else if (cmd == "type") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        if (auto s = node_->type(*sid, c.value("text").toString()); !s) error(cmd, s.error());
+    } else if (cmd == "history") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        const int limit = std::clamp(c.value("limit").toInt(100), 1, 100000);
+        auto h = node_->history(*sid, limit);
+        if (!h) return error(cmd, h.error());
+        QJsonArray list;
+        for (const auto& m : h.value())
+            list.append(messageJson(m.message));
+        emitEvent({{"event", "history"}, {"sid", sid->toHex()}, {"messages", list}});
+    } else if (cmd == "contacts") {
+        contactsEvent();
+    } else if (cmd == "add_contact") {
+        auto a = idFrom<AccountId>(c.value("account"));
+        if (!a) return error(cmd, "\"account\" must be 64 hex digits");
+        if (auto s = node_->addContact(*a); !s) return error(cmd, s.error());
+        contactsEvent();
+    } else if (cmd == "pair_code" || cmd == "pair") {
+        error(cmd, "pairing is not available in this version of plenum-peer");
+    } else if (cmd == "stats") {
+        // Full chat messages (not side-chat stubs) this device sent, per destination device.
+        QJsonObject sent;
+        const auto counts = node_->chatSentTo();
+        for (auto it = counts.begin(); it != counts.end(); ++it)
+            sent.insert(it.key().toHex(), it.value());
+        emitEvent({{"event", "stats"}, {"chat_sent_to", sent}});
+    } else if (cmd == "quit") {
+        Q_EMIT quitRequested();
+    } else {
+        error(cmd, "unknown command");
+    }
+}
+
+} // namespace plenum::peer

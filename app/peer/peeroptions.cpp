@@ -1,0 +1,111 @@
+#include "peeroptions.h"
+
+#include <QHostAddress>
+
+namespace plenum::peer {
+
+namespace {
+
+bool parseHostPort(const QString& s, QString& host, quint16& port)
+{
+    const int colon = s.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0) return false;
+    bool ok = false;
+    const uint p = s.mid(colon + 1).toUInt(&ok);
+    if (!ok || p == 0 || p > 65535) return false;
+    host = s.left(colon);
+    port = quint16(p);
+    // Literal addresses only: the peer never resolves names (tests must not cause DNS look-ups).
+    return !QHostAddress(host).isNull();
+}
+
+} // namespace
+
+Result<node::NodeOptions> parseOptions(const QStringList& args)
+{
+    node::NodeOptions o;
+    QStringList bootstrap;
+    quint16 dhtPort = 0;
+    bool lan = true;
+    quint32 networkId = 0x706c6e6d; // "plnm": a private network unless --network-id says otherwise
+    QString dhtBind;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString& a = args.at(i);
+        auto next = [&](QString& into) {
+            if (i + 1 >= args.size()) return false;
+            into = args.at(++i);
+            return true;
+        };
+        QString v;
+        if (a == QLatin1String("--allow-loopback"))
+            o.ice.allowLoopback = true;
+        else if (a == QLatin1String("--auto-accept"))
+            o.autoAccept = true;
+        else if (a == QLatin1String("--no-lan-discovery"))
+            lan = false;
+        else if (!next(v))
+            return fail("unknown option or missing value: " + a);
+        else if (a == QLatin1String("--profile"))
+            o.profileDir = v;
+        else if (a == QLatin1String("--name"))
+            o.name = v;
+        else if (a == QLatin1String("--device-class")) {
+            if (v == QLatin1String("desktop"))
+                o.deviceClass = protocol::DeviceClass::Desktop;
+            else if (v == QLatin1String("laptop"))
+                o.deviceClass = protocol::DeviceClass::Laptop;
+            else if (v == QLatin1String("phone"))
+                o.deviceClass = protocol::DeviceClass::Phone;
+            else
+                return fail("--device-class must be desktop, laptop or phone");
+        } else if (a == QLatin1String("--bootstrap")) {
+            QString host;
+            quint16 port = 0;
+            if (!parseHostPort(v, host, port))
+                return fail("--bootstrap needs a literal IP address and a port: " + v);
+            bootstrap.append(v);
+        } else if (a == QLatin1String("--dht-port")) {
+            bool ok = false;
+            dhtPort = quint16(v.toUInt(&ok));
+            if (!ok) return fail("--dht-port needs a port number");
+        } else if (a == QLatin1String("--network-id")) {
+            bool ok = false;
+            networkId = v.toUInt(&ok);
+            if (!ok) return fail("--network-id needs a number");
+        } else if (a == QLatin1String("--dht-bind")) {
+            if (QHostAddress(v).isNull()) return fail("--dht-bind needs a literal IP address");
+            dhtBind = v;
+        } else if (a == QLatin1String("--local-address")) {
+            if (QHostAddress(v).isNull()) return fail("--local-address needs a literal IP address");
+            o.ice.localAddresses.append(v);
+        } else if (a == QLatin1String("--stun")) {
+            net::StunServer s;
+            if (!parseHostPort(v, s.ip, s.port)) return fail("--stun needs IP:PORT");
+            o.ice.stun.append(s);
+        } else if (a == QLatin1String("--turn")) {
+            // USER:PASS@HOST:PORT
+            const int at = v.lastIndexOf(QLatin1Char('@'));
+            const int colon = v.indexOf(QLatin1Char(':'));
+            net::TurnServer t;
+            if (at < 0 || colon < 0 || colon > at || !parseHostPort(v.mid(at + 1), t.ip, t.port))
+                return fail("--turn needs USER:PASS@IP:PORT");
+            t.username = v.left(colon);
+            t.password = v.mid(colon + 1, at - colon - 1);
+            o.ice.turn.append(t);
+        } else
+            return fail("unknown option: " + a);
+    }
+    if (o.profileDir.isEmpty()) return fail("--profile DIR is required");
+    if (lan) {
+        o.dht = identity::DhtConfig::forUser();
+        o.dht.bootstrap.append(bootstrap);
+    } else {
+        o.dht = identity::DhtConfig::isolated(
+            bootstrap, networkId,
+            dhtBind.isEmpty() && o.ice.allowLoopback ? QStringLiteral("127.0.0.1") : dhtBind);
+    }
+    o.dht.port = dhtPort;
+    return o;
+}
+
+} // namespace plenum::peer

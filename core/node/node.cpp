@@ -1,0 +1,557 @@
+#include "node/node.h"
+
+#include "identity/devicemailbox.h"
+#include "identity/dhtnode.h"
+#include "identity/dhtsignaling.h"
+#include "identity/linktrust.h"
+#include "identity/presence.h"
+#include "identity/profilestore.h"
+#include "net/linkmanager.h"
+#include "protocol/codec.h"
+#include "session/roster.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QRandomGenerator>
+
+namespace plenum::node {
+
+using protocol::ChatMessage;
+using protocol::Message;
+
+namespace {
+
+// First contact (no link yet) goes through the DHT mailbox, and only these (issue 6).
+bool travelsByDht(const protocol::Body& body)
+{
+    return std::holds_alternative<protocol::Invite>(body) ||
+           std::holds_alternative<protocol::InviteAnswer>(body) ||
+           std::holds_alternative<protocol::Cancel>(body) ||
+           std::holds_alternative<protocol::Rejoin>(body) ||
+           std::holds_alternative<protocol::ErrorReply>(body);
+}
+
+bool isChat(const protocol::Body& body)
+{
+    return std::holds_alternative<protocol::ChatMessage>(body) ||
+           std::holds_alternative<protocol::ChatAck>(body) ||
+           std::holds_alternative<protocol::Typing>(body) ||
+           std::holds_alternative<protocol::HighWater>(body) ||
+           std::holds_alternative<protocol::ChatPull>(body);
+}
+
+QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId& self)
+{
+    QList<DeviceId> out;
+    for (const auto& m : roster.members)
+        if (m.device != self) out.append(m.device);
+    return out;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
+{
+    if (options.profileDir.isEmpty()) return fail("no profile directory was given");
+    if (!QDir().mkpath(options.profileDir))
+        return fail("cannot create the profile directory " + options.profileDir);
+    identity::ProfileStore store(options.profileDir);
+    auto profile =
+        store.hasIdentity()
+            ? store.load()
+            : store.create(options.name.isEmpty() ? QStringLiteral("Plenum user") : options.name,
+                           options.name.isEmpty() ? QStringLiteral("device") : options.name);
+    if (!profile) return fail("cannot open the profile: " + profile.error());
+    auto history = chat::HistoryStore::open(options.profileDir + QStringLiteral("/history.sqlite"));
+    if (!history) return fail("cannot open the chat history: " + history.error());
+    return std::unique_ptr<Node>(
+        new Node(options, std::move(profile.value()), std::move(history.value())));
+}
+
+Node::Node(NodeOptions options, identity::Profile profile,
+           std::unique_ptr<chat::HistoryStore> history)
+    : options_(std::move(options)), profile_(std::move(profile)), history_(std::move(history)),
+      records_(options_.profileDir + QStringLiteral("/sessions")),
+      tickets_(&profile_.device.deviceKey())
+{
+    tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
+    protocol::MemberInfo self;
+    self.device = profile_.device.id();
+    self.account = profile_.account.id();
+    self.name = profile_.account.displayName();
+    self.deviceClass = options_.deviceClass;
+    host_ = std::make_unique<session::SessionHost>(
+        session::SessionConfig{}, self, static_cast<session::Outbox&>(*this), tickets_,
+        [] { return QRandomGenerator::global()->generate64(); });
+}
+
+Node::~Node()
+{
+    // Links and the DHT are children; stop them before the host they call into goes away.
+    delete links_;
+    links_ = nullptr;
+    if (dht_) dht_->stop();
+}
+
+session::Millis Node::now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+quint16 Node::dhtPort() const
+{
+    return dht_ ? dht_->port() : 0;
+}
+
+Status Node::start()
+{
+    dht_ = new identity::DhtNode(this);
+    if (auto s = dht_->start(options_.dht, profile_.device.deviceKey(),
+                             profile_.device.deviceCertificate());
+        !s)
+        return fail("cannot start the DHT node: " + s.error());
+    auto mailbox = identity::DeviceMailbox::create(dht_, profile_.device, this);
+    if (!mailbox) return fail("cannot open the DHT mailbox: " + mailbox.error());
+    mailbox_ = mailbox.value();
+    mailbox_->setRevoked(profile_.account.revoked());
+    connect(mailbox_, &identity::DeviceMailbox::requestReceived, this, &Node::onRequest);
+    signaling_ = new identity::DhtSignaling(mailbox_, this);
+    mailbox_->start();
+
+    presence_ = new identity::Presence(dht_, &profile_.device, this);
+    QList<DeviceId> devices;
+    for (const auto& d : profile_.account.devices())
+        devices.append(d.id);
+    for (const auto& c : profile_.contacts.all())
+        presence_->watch(c.account);
+    presence_->publish(identity::PresenceState::Online,
+                       identity::DeviceClass(quint8(options_.deviceClass)),
+                       profile_.account.displayName(), devices);
+
+    auto credentials = identity::LinkTrust::credentialsOf(profile_.device);
+    if (!credentials) return fail("cannot build the link credentials: " + credentials.error());
+    net::ControlLinkConfig config;
+    config.ice = options_.ice;
+    links_ = new net::LinkManager(
+        credentials.value(),
+        tickets_.recording(identity::LinkTrust::verifier(profile_.account.revoked())), signaling_,
+        config, this);
+    connect(links_, &net::LinkManager::linkCreated, this,
+            [](net::ControlLink* link) { link->setSessionActive(true); });
+    // Queued: a link may report synchronously from inside connectTo()/send(), which the
+    // session core calls from its own handlers; it must not be re-entered there.
+    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp, Qt::QueuedConnection);
+    connect(
+        links_, &net::LinkManager::linkDown, this,
+        [this](const DeviceId& peer, const QString&) { onLinkDown(peer); }, Qt::QueuedConnection);
+    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage, Qt::QueuedConnection);
+
+    QStringList errors;
+    const auto records = records_.readAll(&errors);
+    for (const QString& e : errors)
+        Q_EMIT warning("a session record was skipped: " + e);
+    host_->restore(records, now());
+    for (const auto& r : records)
+        if (!r.ended) {
+            current_ = r.sid;
+            if (const session::Session* s = host_->session(r.sid);
+                s && !s->committed().members.isEmpty())
+                applyChat(r.sid,
+                          chatOf(r.sid).sender->setMembers(othersIn(s->committed(), device())));
+        }
+    return Ok{};
+}
+
+void Node::shutdown()
+{
+    for (const SessionId& sid : host_->sessionIds())
+        if (const auto* s = host_->session(sid); s && s->phase() == session::Session::Phase::Member)
+            host_->leave(sid, now());
+    flushHistory();
+}
+
+// ---- commands ----
+
+SessionId Node::create(std::uint32_t capacity, bool inviteOnly)
+{
+    host_->config().rules.capacity = capacity;
+    host_->config().rules.inviteOnly = inviteOnly;
+    host_->config().rules.owner = account();
+    const SessionId sid = host_->create(now());
+    current_ = sid;
+    chatOf(sid);
+    return sid;
+}
+
+Status Node::invite(const SessionId& sid, const AccountId& account, QList<DeviceId> devices)
+{
+    if (!host_->session(sid)) return fail("there is no such session");
+    if (devices.isEmpty()) {
+        presence_->watch(account);
+        for (const auto& r : presence_->devicesOf(account))
+            if (r.state != identity::PresenceState::Offline) devices.append(r.device);
+        if (devices.isEmpty()) return fail("no device of that account is online");
+    }
+    host_->invite(sid, account, devices, now());
+    return Ok{};
+}
+
+Status Node::accept(const SessionId& sid)
+{
+    if (!host_->session(sid)) return fail("there is no such invitation");
+    current_ = sid;
+    host_->accept(sid, now());
+    return Ok{};
+}
+
+Status Node::decline(const SessionId& sid)
+{
+    if (!host_->session(sid)) return fail("there is no such invitation");
+    host_->decline(sid, now());
+    return Ok{};
+}
+
+Status Node::leave(const SessionId& sid)
+{
+    if (!host_->session(sid)) return fail("there is no such session");
+    host_->leave(sid, now());
+    return Ok{};
+}
+
+Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
+                                const QList<AccountId>& to)
+{
+    const session::Session* s = host_->session(sid);
+    if (!s || s->phase() != session::Session::Phase::Member)
+        return fail("this device is not a member of that session");
+    if (text.isEmpty()) return fail("an empty message cannot be sent");
+    QList<DeviceId> recipients;
+    for (const AccountId& a : to) {
+        bool found = false;
+        for (const auto& m : s->committed().members)
+            if (m.account == a && m.device != device()) {
+                recipients.append(m.device);
+                found = true;
+            }
+        if (!found && a != account()) return fail("a side-chat recipient is not in the session");
+    }
+    if (!to.isEmpty() && recipients.isEmpty()) return fail("the side-chat has no recipient");
+    Chat& c = chatOf(sid);
+    const ChatMessage m = c.sender->compose(text, recipients);
+    // §5.1 rule 8: on disk before it leaves.
+    history_->add(account(), sid, m, now());
+    auto flushed = history_->flush();
+    if (!flushed) return fail("the message could not be saved: " + flushed.error());
+    applyChat(sid, c.sender->send(m, now()));
+    sendTyping(sid, c.typing.onSend(now()));
+    return m.seq;
+}
+
+Status Node::type(const SessionId& sid, const QString& text)
+{
+    const session::Session* s = host_->session(sid);
+    if (!s || s->phase() != session::Session::Phase::Member)
+        return fail("this device is not a member of that session");
+    sendTyping(sid, chatOf(sid).typing.onEdit(text, now()));
+    return Ok{};
+}
+
+void Node::sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update)
+{
+    Chat& c = chatOf(sid);
+    const session::Session* s = host_->session(sid);
+    if (update && s)
+        for (const DeviceId& peer : othersIn(s->committed(), device()))
+            sendOnLink(peer, Message{headerFor(sid), *update});
+    if (auto at = c.typing.nextWake())
+        c.typingTimer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
+    else
+        c.typingTimer.stop();
+}
+
+Result<QList<chat::StoredMessage>> Node::history(const SessionId& sid, int limit) const
+{
+    return history_->lastMessages(account(), sid, limit);
+}
+
+std::optional<protocol::RosterSnapshot> Node::roster(const SessionId& sid) const
+{
+    const session::Session* s = host_->session(sid);
+    if (!s) return std::nullopt;
+    return s->committed();
+}
+
+std::optional<chat::Receipt> Node::receipt(const SessionId& sid, std::uint64_t seq) const
+{
+    auto it = chats_.find(sid);
+    if (it == chats_.end()) return std::nullopt;
+    return it->second->sender->receipt(seq);
+}
+
+Status Node::addContact(const AccountId& account)
+{
+    if (account == this->account()) return fail("an account cannot be its own contact");
+    if (!profile_.contacts.contains(account)) {
+        if (auto s = profile_.contacts.add(account, QString()); !s) return s;
+        if (auto s = identity::ProfileStore(options_.profileDir).saveState(profile_); !s)
+            return fail("the contact list could not be saved: " + s.error());
+    }
+    if (presence_) presence_->watch(account);
+    return Ok{};
+}
+
+QString Node::presenceOf(const AccountId& account) const
+{
+    if (!presence_) return QStringLiteral("offline");
+    switch (presence_->stateOf(account)) {
+    case identity::PresenceState::Online:
+        return QStringLiteral("online");
+    case identity::PresenceState::Away:
+        return QStringLiteral("away");
+    case identity::PresenceState::Busy:
+        return QStringLiteral("busy");
+    case identity::PresenceState::Offline:
+        break;
+    }
+    return QStringLiteral("offline");
+}
+
+// ---- Outbox ----
+
+protocol::Header Node::headerFor(const SessionId& sid) const
+{
+    protocol::Header h;
+    h.sid = sid;
+    if (const session::Session* s = host_->session(sid)) {
+        h.epoch = s->epoch();
+        h.version = s->committed().at.version;
+        h.sm = s->sm();
+    }
+    return h;
+}
+
+void Node::sendOnLink(const DeviceId& to, const Message& message)
+{
+    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
+    if (link && link->state() == net::ControlLink::State::Up) {
+        if (auto s = link->send(protocol::encode(message)); !s)
+            Q_EMIT warning("a message to " + to.shortHex() + " was not sent: " + s.error());
+    }
+}
+
+void Node::send(const DeviceId& to, const Message& message)
+{
+    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
+    if (link && link->state() == net::ControlLink::State::Up) {
+        sendOnLink(to, message);
+    } else if (mailbox_ && travelsByDht(message.body)) {
+        mailbox_->send(to, identity::RequestKind::Invitation, protocol::encode(message));
+    }
+    // Anything else needs a link; the session core re-sends once the link is up.
+}
+
+void Node::openLink(const SessionId&, const DeviceId& to)
+{
+    if (links_ && to != device()) links_->connectTo(to);
+}
+
+void Node::closeLink(const SessionId&, const DeviceId& to)
+{
+    if (links_) links_->disconnectFrom(to, QStringLiteral("no session needs this link"));
+}
+
+void Node::setTimer(const SessionId& sid, session::Millis at)
+{
+    auto& timer = timers_[sid];
+    if (!timer) {
+        timer = std::make_unique<QTimer>();
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer);
+        connect(timer.get(), &QTimer::timeout, this, [this, sid] {
+            host_->onTick(sid, now());
+            flushHistory();
+        });
+    }
+    timer->start(int(std::clamp<session::Millis>(at - now(), 0, 24 * 3600 * 1000)));
+}
+
+void Node::cancelTimer(const SessionId& sid)
+{
+    if (auto it = timers_.find(sid); it != timers_.end()) it->second->stop();
+}
+
+void Node::persist(const session::SessionRecord& record)
+{
+    if (auto s = records_.write(record); !s) Q_EMIT warning(s.error());
+}
+
+void Node::forget(const SessionId& sid)
+{
+    if (auto s = records_.remove(sid); !s) Q_EMIT warning(s.error());
+    if (auto it = timers_.find(sid); it != timers_.end()) {
+        it->second->stop();
+        it->second.release()->deleteLater();
+        timers_.erase(it);
+    }
+}
+
+void Node::notify(const SessionId& sid, const session::SessionEvent& event)
+{
+    namespace ev = session::event;
+    if (const auto* e = std::get_if<ev::Invited>(&event)) {
+        Q_EMIT invited(sid, e->from, e->inviterName);
+        if (options_.autoAccept)
+            QTimer::singleShot(0, this, [this, sid] {
+                if (host_->session(sid)) (void)accept(sid);
+            });
+    } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
+        applyChat(sid, chatOf(sid).sender->setMembers(othersIn(e->roster, device())));
+        Q_EMIT rosterChanged(sid, e->roster);
+    } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
+        current_ = sid;
+        applyChat(sid, chatOf(sid).sender->setMembers(othersIn(e->roster, device())));
+        Q_EMIT rosterChanged(sid, e->roster);
+    } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
+        Q_EMIT becameSm(sid, e->epoch);
+    } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
+        Q_EMIT inviteResult(sid, e->account, e->device, int(e->code), protocol::codeText(e->code));
+    } else if (const auto* e = std::get_if<ev::JoinFailed>(&event)) {
+        Q_EMIT joinFailed(sid, int(e->code), e->reason);
+    } else if (std::holds_alternative<ev::Left>(event)) {
+        Q_EMIT left(sid);
+    } else if (const auto* e = std::get_if<ev::Removed>(&event)) {
+        Q_EMIT removed(sid, e->rejoining);
+    } else if (const auto* e = std::get_if<ev::Notice>(&event)) {
+        Q_EMIT notice(sid, e->text);
+    }
+}
+
+// ---- inputs ----
+
+void Node::onRequest(const identity::OpenedEnvelope& request)
+{
+    if (request.kind != identity::RequestKind::Invitation || !request.chain) return;
+    tickets_.learn(request.sender, request.senderKeyDer);
+    auto message = protocol::decode(request.body);
+    if (!message) {
+        Q_EMIT warning("an invalid request from " + request.sender.shortHex() + ": " +
+                       message.error());
+        return;
+    }
+    host_->onMessage(request.sender, message.value(), now());
+}
+
+void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
+{
+    auto message = protocol::decode(bytes);
+    if (!message) {
+        Q_EMIT warning("an invalid message from " + from.shortHex() + ": " + message.error());
+        return;
+    }
+    if (isChat(message->body))
+        onChat(from, message.value());
+    else
+        host_->onMessage(from, message.value(), now());
+}
+
+void Node::onLinkUp(const DeviceId& peer)
+{
+    host_->onLinkUp(peer, now());
+    for (auto& [sid, c] : chats_)
+        applyChat(sid, c->sender->onLinkUp(peer, now()));
+}
+
+void Node::onLinkDown(const DeviceId& peer)
+{
+    host_->onLinkDown(peer, now());
+    for (auto& [sid, c] : chats_)
+        c->sender->onLinkDown(peer);
+}
+
+void Node::onChat(const DeviceId& from, const Message& message)
+{
+    const SessionId sid = message.header.sid;
+    const session::Session* s = host_->session(sid);
+    if (!s || s->phase() != session::Session::Phase::Member) return;
+    const auto* author = session::member(s->accepted(), from) ? &s->accepted() : &s->committed();
+    const auto who = session::member(*author, from);
+    if (!who) return; // chat only from members (§5.1 rule 8 still applies per link)
+    Chat& c = chatOf(sid);
+    if (const auto* m = std::get_if<ChatMessage>(&message.body)) {
+        if (m->sender != from || m->author != who->account || m->seq == 0) return;
+        c.sender->observe(m->lamport);
+        auto existing = history_->range(account(), sid, m->sender, m->seq, m->seq);
+        const bool known = existing && !existing->isEmpty();
+        history_->add(account(), sid, *m, now());
+        pendingAcks_.append({sid, protocol::ChatAck{m->sender, m->seq}});
+        const bool forMe = m->recipients.isEmpty() || m->recipients.contains(device());
+        if (!known && forMe && !m->text.isEmpty()) Q_EMIT chatReceived(sid, *m);
+        if (!flushQueued_) {
+            flushQueued_ = true;
+            QTimer::singleShot(0, this, &Node::flushHistory);
+        }
+    } else if (const auto* a = std::get_if<protocol::ChatAck>(&message.body)) {
+        applyChat(sid, c.sender->onAck(from, *a));
+    } else if (const auto* t = std::get_if<protocol::Typing>(&message.body)) {
+        Q_EMIT typing(sid, who->account, t->text);
+    }
+}
+
+// Once per event-loop turn: one transaction for everything received, then the acks (DESIGN
+// §6: a recipient acknowledges only what is on disk).
+void Node::flushHistory()
+{
+    flushQueued_ = false;
+    if (history_->queued() == 0 && pendingAcks_.isEmpty()) return;
+    auto flushed = history_->flush();
+    if (!flushed) {
+        Q_EMIT warning("the chat history could not be written: " + flushed.error());
+        return; // no acks: the senders retry
+    }
+    const auto acks = std::exchange(pendingAcks_, {});
+    for (const auto& [sid, ack] : acks)
+        sendOnLink(ack.sender, Message{headerFor(sid), ack});
+}
+
+Node::Chat& Node::chatOf(const SessionId& sid)
+{
+    auto& c = chats_[sid];
+    if (!c) {
+        c = std::make_unique<Chat>();
+        c->sender = std::make_unique<chat::ChatSender>(device(), account());
+        if (auto m = history_->ownMaxima(account(), sid, device()))
+            c->sender->resume(m->lastSeq, m->maxLamport);
+        for (const DeviceId& peer : host_->links())
+            (void)c->sender->onLinkUp(peer, now());
+        c->timer.setSingleShot(true);
+        connect(&c->timer, &QTimer::timeout, this,
+                [this, sid] { applyChat(sid, chatOf(sid).sender->onTick(now())); });
+        c->typingTimer.setSingleShot(true);
+        connect(&c->typingTimer, &QTimer::timeout, this,
+                [this, sid] { sendTyping(sid, chatOf(sid).typing.onTick(now())); });
+    }
+    return *c;
+}
+
+void Node::applyChat(const SessionId& sid, const chat::ChatSender::Output& out)
+{
+    for (const auto& o : out.sends) {
+        if (!o.message.text.isEmpty()) ++chatSentTo_[o.to];
+        sendOnLink(o.to, Message{headerFor(sid), o.message});
+    }
+    Chat& c = chatOf(sid);
+    for (std::uint64_t seq : out.changed)
+        if (auto r = c.sender->receipt(seq)) Q_EMIT receiptChanged(sid, seq, *r);
+    armChatTimer(sid);
+}
+
+void Node::armChatTimer(const SessionId& sid)
+{
+    Chat& c = chatOf(sid);
+    if (auto at = c.sender->nextDeadline())
+        c.timer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
+    else
+        c.timer.stop();
+}
+
+} // namespace plenum::node

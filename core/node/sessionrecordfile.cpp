@@ -1,0 +1,196 @@
+#include "node/sessionrecordfile.h"
+
+#include <QDataStream>
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+
+namespace plenum::node {
+
+namespace {
+
+constexpr quint32 kMagic = 0x504c5352; // "PLSR"
+constexpr quint32 kFormat = 1;
+constexpr quint32 kMaxMembers = 1024;
+constexpr quint32 kMaxAccounts = 4096;
+
+template <typename Id> void putId(QDataStream& out, const Id& id)
+{
+    out << id.toBytes();
+}
+
+template <typename Id> bool getId(QDataStream& in, Id& id)
+{
+    QByteArray bytes;
+    in >> bytes;
+    if (in.status() != QDataStream::Ok) return false;
+    if (bytes.isEmpty()) {
+        id = Id{};
+        return true;
+    }
+    auto parsed = Id::fromBytes(bytes);
+    if (!parsed) return false;
+    id = parsed.value();
+    return true;
+}
+
+void putSnapshot(QDataStream& out, const protocol::RosterSnapshot& r)
+{
+    out << quint64(r.at.epoch) << quint64(r.at.version);
+    putId(out, r.sm);
+    out << quint32(r.members.size());
+    for (const auto& m : r.members) {
+        putId(out, m.device);
+        putId(out, m.account);
+        out << m.name << quint8(m.deviceClass) << m.multiparty;
+    }
+}
+
+bool getSnapshot(QDataStream& in, protocol::RosterSnapshot& r)
+{
+    quint64 epoch = 0, version = 0;
+    in >> epoch >> version;
+    r.at = {epoch, version};
+    if (!getId(in, r.sm)) return false;
+    quint32 n = 0;
+    in >> n;
+    if (in.status() != QDataStream::Ok || n > kMaxMembers) return false;
+    r.members.clear();
+    for (quint32 i = 0; i < n; ++i) {
+        protocol::MemberInfo m;
+        quint8 cls = 0;
+        if (!getId(in, m.device) || !getId(in, m.account)) return false;
+        in >> m.name >> cls >> m.multiparty;
+        if (in.status() != QDataStream::Ok || cls > 3) return false;
+        m.deviceClass = protocol::DeviceClass(cls);
+        r.members.append(m);
+    }
+    return true;
+}
+
+void putAccounts(QDataStream& out, const QList<AccountId>& list)
+{
+    out << quint32(list.size());
+    for (const auto& a : list)
+        putId(out, a);
+}
+
+bool getAccounts(QDataStream& in, QList<AccountId>& list)
+{
+    quint32 n = 0;
+    in >> n;
+    if (in.status() != QDataStream::Ok || n > kMaxAccounts) return false;
+    list.clear();
+    for (quint32 i = 0; i < n; ++i) {
+        AccountId a;
+        if (!getId(in, a)) return false;
+        list.append(a);
+    }
+    return true;
+}
+
+} // namespace
+
+SessionRecordFile::SessionRecordFile(QString directory) : dir_(std::move(directory)) {}
+
+QString SessionRecordFile::path(const SessionId& sid) const
+{
+    return dir_ + QStringLiteral("/") + sid.toHex() + QStringLiteral(".rec");
+}
+
+QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
+{
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_4);
+    out << kMagic << kFormat;
+    putId(out, r.sid);
+    putSnapshot(out, r.accepted);
+    putSnapshot(out, r.committed);
+    out << quint64(r.votedEpoch);
+    putId(out, r.votedFor);
+    out << quint64(r.grantedEpoch);
+    out << quint32(r.rules.capacity) << r.rules.inviteOnly;
+    putAccounts(out, r.rules.allow);
+    putAccounts(out, r.rules.block);
+    out << quint64(r.rules.endsAtMs);
+    putId(out, r.rules.owner);
+    out << r.ended;
+    return bytes;
+}
+
+Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes)
+{
+    if (bytes.size() > kMaxFileBytes) return fail("the session record is too large");
+    QDataStream in(bytes);
+    in.setVersion(QDataStream::Qt_6_4);
+    quint32 magic = 0, format = 0;
+    in >> magic >> format;
+    if (magic != kMagic) return fail("the file is not a Plenum session record");
+    if (format != kFormat) return fail("the session record has an unknown format version");
+    session::SessionRecord r;
+    quint64 voted = 0, granted = 0, ends = 0;
+    quint32 capacity = 0;
+    bool ok = getId(in, r.sid) && getSnapshot(in, r.accepted) && getSnapshot(in, r.committed);
+    if (ok) {
+        in >> voted;
+        ok = getId(in, r.votedFor);
+    }
+    if (ok) {
+        in >> granted >> capacity >> r.rules.inviteOnly;
+        ok = getAccounts(in, r.rules.allow) && getAccounts(in, r.rules.block);
+    }
+    if (ok) {
+        in >> ends;
+        ok = getId(in, r.rules.owner);
+    }
+    if (ok) in >> r.ended;
+    if (!ok || in.status() != QDataStream::Ok)
+        return fail("the session record is truncated or corrupt");
+    r.votedEpoch = voted;
+    r.grantedEpoch = granted;
+    r.rules.capacity = capacity;
+    r.rules.endsAtMs = ends;
+    return r;
+}
+
+Status SessionRecordFile::write(const session::SessionRecord& record) const
+{
+    if (!QDir().mkpath(dir_)) return fail("cannot create the session directory " + dir_);
+    QSaveFile file(path(record.sid));
+    if (!file.open(QIODevice::WriteOnly))
+        return fail("cannot write the session record: " + file.errorString());
+    file.write(encode(record));
+    // QSaveFile::commit flushes, fsyncs and renames over the old file.
+    if (!file.commit()) return fail("cannot save the session record: " + file.errorString());
+    return Ok{};
+}
+
+Status SessionRecordFile::remove(const SessionId& sid) const
+{
+    QFile f(path(sid));
+    if (f.exists() && !f.remove())
+        return fail("cannot remove the session record: " + f.errorString());
+    return Ok{};
+}
+
+QList<session::SessionRecord> SessionRecordFile::readAll(QStringList* errors) const
+{
+    QList<session::SessionRecord> out;
+    QDir dir(dir_);
+    for (const QString& name : dir.entryList({QStringLiteral("*.rec")}, QDir::Files)) {
+        QFile f(dir.filePath(name));
+        if (f.size() > kMaxFileBytes || !f.open(QIODevice::ReadOnly)) {
+            if (errors) errors->append(name + ": unreadable");
+            continue;
+        }
+        auto r = decode(f.readAll());
+        if (r)
+            out.append(r.value());
+        else if (errors)
+            errors->append(name + ": " + r.error());
+    }
+    return out;
+}
+
+} // namespace plenum::node

@@ -1,0 +1,108 @@
+// plenum-peer processes on loopback (a private DHT): join time of the k-th joiner, failover
+// time after kill -9 of the SM, chat fan-out latency and memory per peer (issue 6).
+// Times are measured in this process from the command to the event (pipe latency included).
+// Usage: node_bench [runs] [maxPeers]
+
+#include "peergroup.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace plenum::testsupport;
+
+namespace {
+
+double percentile(QList<double> v, double p)
+{
+    if (v.isEmpty()) return -1;
+    std::sort(v.begin(), v.end());
+    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5))];
+}
+
+double rssKb(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').value(0).toDouble();
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const int runs = argc > 1 ? std::max(1, atoi(argv[1])) : 3;
+    const int maxPeers = argc > 2 ? std::clamp(atoi(argv[2]), 2, 8) : 8;
+
+    QMap<int, QList<double>> joinMs;   // k -> per run
+    QMap<int, QList<double>> fanoutMs; // N -> every recipient's latency, all runs
+    QList<double> failoverMs, memoryKb;
+    for (int run = 0; run < runs; ++run) {
+        PeerGroup group;
+        std::vector<PeerProcess*> peers{group.add(QStringLiteral("p0"))};
+        auto session = peers[0]->ask({{"cmd", "create"}, {"capacity", 8}}, "session");
+        if (!session) return 1;
+        for (int k = 1; k < maxPeers; ++k) {
+            peers.push_back(group.add(QStringLiteral("p%1").arg(k)));
+            QElapsedTimer t;
+            t.start();
+            peers[0]->send(
+                {{"cmd", "invite"}, {"account", peers[k]->account}, {"device", peers[k]->device}});
+            auto r = peers[0]->waitEvent("invite_result", 15000);
+            if (!r || r->value("code").toInt() != 200) return 1;
+            if (!group.rostersEqual(peers, k + 1, 10000)) return 1;
+            joinMs[k].append(t.elapsed());
+            // Fan-out at this size: one message from the SM, time until every member has it.
+            for (int m = 0; m < 10; ++m) {
+                const QString text = QStringLiteral("fanout %1 %2 %3").arg(run).arg(k).arg(m);
+                QElapsedTimer f;
+                f.start();
+                peers[0]->send({{"cmd", "say"}, {"text", text}});
+                for (int i = 1; i <= k; ++i) {
+                    auto got = peers[i]->waitEvent(
+                        [&](const QJsonObject& e) {
+                            return e.value("event") == "chat" && e.value("text") == text;
+                        },
+                        5000);
+                    if (got) fanoutMs[k + 1].append(f.nsecsElapsed() / 1e6);
+                }
+            }
+        }
+        for (PeerProcess* p : peers)
+            memoryKb.append(rssKb(p->pid()));
+        QElapsedTimer t;
+        t.start();
+        peers[0]->kill();
+        std::vector<PeerProcess*> rest(peers.begin() + 1, peers.end());
+        if (group.rostersEqual(rest, int(rest.size()), 5000)) failoverMs.append(t.elapsed());
+    }
+
+    QJsonObject join, fanout;
+    for (auto it = joinMs.begin(); it != joinMs.end(); ++it)
+        join.insert(QString::number(it.key() + 1), percentile(it.value(), 0.5));
+    for (auto it = fanoutMs.begin(); it != fanoutMs.end(); ++it)
+        fanout.insert(QString::number(it.key()), QJsonObject{{"p50", percentile(it.value(), 0.5)},
+                                                             {"p99", percentile(it.value(), 0.99)},
+                                                             {"samples", it.value().size()}});
+    const QJsonObject out{{"runs", runs},
+                          {"join_ms_median_by_group_size", join},
+                          {"failover_ms_median", percentile(failoverMs, 0.5)},
+                          {"failover_ms_all", QJsonArray::fromVariantList([&] {
+                               QVariantList l;
+                               for (double v : failoverMs)
+                                   l.append(v);
+                               return l;
+                           }())},
+                          {"fanout_ms_by_group_size", fanout},
+                          {"rss_kb_median_per_peer", percentile(memoryKb, 0.5)}};
+    std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Indented).constData());
+    return 0;
+}

@@ -1,0 +1,68 @@
+#include "peergroup.h"
+
+#include <gtest/gtest.h>
+
+namespace plenum::testsupport {
+
+PeerGroup::PeerGroup() = default;
+
+PeerProcess* PeerGroup::add(const QString& name)
+{
+    const QString dir = root_.filePath(name);
+    peers_.push_back(std::make_unique<PeerProcess>(dir, name, net_.config().bootstrap.value(0),
+                                                   net_.networkId()));
+    PeerProcess* p = peers_.back().get();
+    EXPECT_TRUE(p->start()) << "peer " << name.toStdString() << " did not start";
+    return p;
+}
+
+bool PeerGroup::restart(PeerProcess* peer)
+{
+    return peer->start();
+}
+
+QString PeerGroup::buildSession(const std::vector<PeerProcess*>& peers,
+                                const std::vector<int>& inviterOf)
+{
+    auto session = peers[0]->ask({{"cmd", "create"}, {"capacity", 8}}, "session");
+    EXPECT_TRUE(session.has_value()) << "no session event";
+    if (!session) return {};
+    const QString sid = session->value("sid").toString();
+    for (size_t i = 1; i < peers.size(); ++i) {
+        PeerProcess* inviter = peers[i < inviterOf.size() ? size_t(inviterOf[i]) : 0];
+        inviter->send({{"cmd", "invite"},
+                       {"sid", sid},
+                       {"account", peers[i]->account},
+                       {"device", peers[i]->device}});
+        auto result = inviter->waitEvent("invite_result", 15000);
+        EXPECT_TRUE(result.has_value()) << "no invite_result for " << peers[i]->name.toStdString();
+        if (!result) return sid;
+        EXPECT_EQ(result->value("code").toInt(), 200)
+            << result->value("reason").toString().toStdString();
+        EXPECT_TRUE(
+            rostersEqual({peers.begin(), peers.begin() + qsizetype(i) + 1}, int(i) + 1, 10000));
+    }
+    return sid;
+}
+
+bool PeerGroup::rostersEqual(const std::vector<PeerProcess*>& peers, int members, int timeoutMs,
+                             QString* detail)
+{
+    QString last;
+    const bool ok = waitFor(
+        [&] {
+            QStringList keys;
+            for (PeerProcess* p : peers)
+                keys.append(rosterKey(p->lastRoster()));
+            last = keys.join(" | ");
+            for (PeerProcess* p : peers)
+                if (p->lastRoster().value("members").toArray().size() != members) return false;
+            return std::all_of(keys.begin(), keys.end(), [&](auto& k) { return k == keys[0]; });
+        },
+        timeoutMs);
+    if (detail) *detail = last;
+    EXPECT_TRUE(ok) << "rosters differ: " << last.toStdString();
+    return ok;
+}
+
+} // namespace plenum::testsupport

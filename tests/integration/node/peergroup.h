@@ -1,0 +1,37 @@
+#pragma once
+// A private DHT on loopback plus any number of plenum-peer processes, each with its own
+// profile in a temporary directory, and the steps most tests share (create, invite, wait for
+// equal rosters).
+
+#include "dhttestnet.h"
+#include "peerprocess.h"
+
+#include <QTemporaryDir>
+
+#include <memory>
+#include <vector>
+
+namespace plenum::testsupport {
+
+class PeerGroup {
+public:
+    PeerGroup();
+    // Starts a new peer (a new profile) and waits for "ready".
+    PeerProcess* add(const QString& name);
+    // Starts `peer` again with the same profile.
+    bool restart(PeerProcess* peer);
+    // peers[0] creates a session and invites the others; members listed in `referrers` invite
+    // through a REFER instead (invitee i is invited by peers[referrer[i]]). Returns the sid.
+    QString buildSession(const std::vector<PeerProcess*>& peers,
+                         const std::vector<int>& inviterOf = {});
+    // Waits until every peer's newest roster has `members` members and all are equal.
+    bool rostersEqual(const std::vector<PeerProcess*>& peers, int members, int timeoutMs,
+                      QString* detail = nullptr);
+
+private:
+    DhtTestNet net_;
+    QTemporaryDir root_;
+    std::vector<std::unique_ptr<PeerProcess>> peers_;
+};
+
+} // namespace plenum::testsupport

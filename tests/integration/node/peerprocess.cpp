@@ -1,0 +1,121 @@
+#include "peerprocess.h"
+
+#include "dhttestnet.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace plenum::testsupport {
+
+PeerProcess::PeerProcess(QString dir, QString peerName, QString bootstrap, quint32 networkId,
+                         QStringList extraArgs)
+    : name(std::move(peerName)), profileDir(std::move(dir)), bootstrap_(std::move(bootstrap)),
+      networkId_(networkId), extra_(std::move(extraArgs))
+{
+    QObject::connect(&process_, &QProcess::readyReadStandardOutput, [this] { onOutput(); });
+    process_.setReadChannel(QProcess::StandardOutput);
+    // stderr goes to the test's stderr: a failing run shows the peer's complaints.
+    process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+}
+
+PeerProcess::~PeerProcess()
+{
+    if (running()) kill();
+}
+
+bool PeerProcess::start(int timeoutMs)
+{
+    queue_.clear();
+    buffer_.clear();
+    QStringList args{
+        "--profile",          profileDir,         "--name",          name,
+        "--bootstrap",        bootstrap_,         "--network-id",    QString::number(networkId_),
+        "--no-lan-discovery", "--allow-loopback", "--local-address", "127.0.0.1",
+        "--dht-bind",         "127.0.0.1",        "--auto-accept"};
+    args += extra_;
+    process_.start(QStringLiteral(PLENUM_PEER_PATH), args);
+    if (!process_.waitForStarted(5000)) return false;
+    auto ready = waitEvent(QStringLiteral("ready"), timeoutMs);
+    if (!ready) return false;
+    account = ready->value("account").toString();
+    device = ready->value("device").toString();
+    return true;
+}
+
+void PeerProcess::send(const QJsonObject& command)
+{
+    process_.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
+}
+
+void PeerProcess::onOutput()
+{
+    buffer_.append(process_.readAllStandardOutput());
+    qsizetype nl;
+    while ((nl = buffer_.indexOf('\n')) >= 0) {
+        const QByteArray line = buffer_.left(nl);
+        buffer_.remove(0, nl + 1);
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        if (e.isEmpty()) continue;
+        if (e.value("event").toString() == QLatin1String("roster")) lastRoster_ = e;
+        queue_.append(e);
+        all_.append(e);
+    }
+}
+
+std::optional<QJsonObject>
+PeerProcess::waitEvent(const std::function<bool(const QJsonObject&)>& match, int timeoutMs)
+{
+    std::optional<QJsonObject> found;
+    waitFor(
+        [&] {
+            for (qsizetype i = 0; i < queue_.size(); ++i)
+                if (match(queue_.at(i))) {
+                    found = queue_.takeAt(i);
+                    return true;
+                }
+            return false;
+        },
+        timeoutMs);
+    return found;
+}
+
+std::optional<QJsonObject> PeerProcess::waitEvent(const QString& eventName, int timeoutMs)
+{
+    return waitEvent([&](const QJsonObject& e) { return e.value("event").toString() == eventName; },
+                     timeoutMs);
+}
+
+std::optional<QJsonObject> PeerProcess::ask(const QJsonObject& command, const QString& eventName,
+                                            int timeoutMs)
+{
+    send(command);
+    return waitEvent(eventName, timeoutMs);
+}
+
+void PeerProcess::kill()
+{
+    process_.kill();
+    process_.waitForFinished(5000);
+}
+
+bool PeerProcess::quit(int timeoutMs)
+{
+    send({{"cmd", "quit"}});
+    const bool ok = process_.waitForFinished(timeoutMs);
+    return ok && process_.exitStatus() == QProcess::NormalExit && process_.exitCode() == 0;
+}
+
+QString rosterKey(const QJsonObject& roster)
+{
+    QStringList devices;
+    for (const auto& m : roster.value("members").toArray())
+        devices.append(m.toObject().value("device").toString().left(8));
+    std::sort(devices.begin(), devices.end());
+    return roster.value("sm").toString().left(8) + "@" +
+           QString::number(roster.value("epoch").toInteger()) + "." +
+           QString::number(roster.value("version").toInteger()) + ":" + devices.join(',');
+}
+
+} // namespace plenum::testsupport

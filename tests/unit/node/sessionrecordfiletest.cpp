@@ -1,0 +1,92 @@
+#include "node/sessionrecordfile.h"
+
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::node;
+
+namespace {
+
+session::SessionRecord sampleRecord(std::uint64_t n)
+{
+    session::SessionRecord r;
+    r.sid = SessionId::fromNumber(n);
+    r.committed.at = {3, 7};
+    r.committed.sm = DeviceId::fromNumber(1);
+    for (int i = 1; i <= 3; ++i)
+        r.committed.members.append(protocol::MemberInfo{
+            DeviceId::fromNumber(i), AccountId::fromNumber(100 + i),
+            QStringLiteral("member %1 é").arg(i), protocol::DeviceClass(i % 4), i != 2});
+    r.accepted = r.committed;
+    r.accepted.at = {3, 8};
+    r.votedEpoch = 3;
+    r.votedFor = DeviceId::fromNumber(1);
+    r.grantedEpoch = 2;
+    r.rules.capacity = 5;
+    r.rules.inviteOnly = true;
+    r.rules.allow = {AccountId::fromNumber(101)};
+    r.rules.block = {AccountId::fromNumber(999), AccountId::fromNumber(998)};
+    r.rules.endsAtMs = 1234567;
+    r.rules.owner = AccountId::fromNumber(101);
+    r.ended = n % 2 == 0;
+    return r;
+}
+
+} // namespace
+
+TEST(SessionRecordFile, EncodeDecodeRoundTrips)
+{
+    const auto r = sampleRecord(5);
+    auto back = SessionRecordFile::decode(SessionRecordFile::encode(r));
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back.value(), r);
+}
+
+TEST(SessionRecordFile, WriteReplaceReadAllAndRemove)
+{
+    QTemporaryDir dir;
+    SessionRecordFile file(dir.filePath("sessions"));
+    auto r1 = sampleRecord(1), r2 = sampleRecord(2);
+    ASSERT_TRUE(file.write(r1).ok());
+    ASSERT_TRUE(file.write(r2).ok());
+    r1.votedEpoch = 9; // a rewrite replaces the old record
+    ASSERT_TRUE(file.write(r1).ok());
+    QStringList errors;
+    auto all = file.readAll(&errors);
+    EXPECT_TRUE(errors.isEmpty());
+    ASSERT_EQ(all.size(), 2);
+    EXPECT_TRUE(all.contains(r1));
+    EXPECT_TRUE(all.contains(r2));
+    ASSERT_TRUE(file.remove(r2.sid).ok());
+    EXPECT_EQ(file.readAll(), QList<session::SessionRecord>{r1});
+}
+
+// Every truncation and some bit flips: an error or a record, never a crash.
+TEST(SessionRecordFile, CorruptBytesAreErrorsNotCrashes)
+{
+    const QByteArray good = SessionRecordFile::encode(sampleRecord(3));
+    for (qsizetype n = 0; n < good.size(); ++n)
+        EXPECT_FALSE(SessionRecordFile::decode(good.left(n)).ok()) << "truncated at " << n;
+    for (qsizetype i = 0; i < good.size(); ++i) {
+        QByteArray bad = good;
+        bad[i] = char(bad[i] ^ 0xff);
+        (void)SessionRecordFile::decode(bad);
+    }
+    EXPECT_FALSE(SessionRecordFile::decode(QByteArray(64, '\xff')).ok());
+}
+
+TEST(SessionRecordFile, AnUnreadableFileIsReportedAndSkipped)
+{
+    QTemporaryDir dir;
+    SessionRecordFile file(dir.path());
+    ASSERT_TRUE(file.write(sampleRecord(1)).ok());
+    QFile junk(dir.filePath("0000.rec"));
+    ASSERT_TRUE(junk.open(QIODevice::WriteOnly));
+    junk.write("not a record");
+    junk.close();
+    QStringList errors;
+    EXPECT_EQ(file.readAll(&errors).size(), 1);
+    EXPECT_EQ(errors.size(), 1);
+}
