@@ -1,5 +1,7 @@
 #include "crypto/certificate.h"
 
+#include "crypto/datum.h"
+
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 
@@ -55,19 +57,8 @@ QString roleWords(CertRole role)
     return {};
 }
 
-QByteArray takeDatum(gnutls_datum_t& d)
-{
-    QByteArray out(reinterpret_cast<const char*>(d.data), static_cast<qsizetype>(d.size));
-    gnutls_free(d.data);
-    d.data = nullptr;
-    return out;
-}
-
-gnutls_datum_t datumOf(const QByteArray& b)
-{
-    return gnutls_datum_t{reinterpret_cast<unsigned char*>(const_cast<char*>(b.constData())),
-                          static_cast<unsigned int>(b.size())};
-}
+using detail::datumOf;
+using detail::takeDatum;
 
 QByteArray dnField(gnutls_x509_crt_t crt, const char* oid)
 {

@@ -85,7 +85,6 @@ public:
     const QSet<DeviceId>& links() const { return links_; }
     const Timers& timers() const { return timers_; }
     SessionRecord record() const;
-    bool admissionInProgress() const { return admission_.has_value() || proposal_.has_value(); }
     std::size_t queuedChanges() const { return queue_.size(); }
     const MemberInfo& self() const { return self_; }
 
@@ -120,7 +119,6 @@ private:
     struct JoinState {
         protocol::Invite invite;
         DeviceId sm;
-        std::uint64_t epoch = 0;
         QHash<DeviceId, MemberInfo> endpoints;
         QHash<DeviceId, int> attempts;
         QSet<DeviceId> answered;

@@ -22,7 +22,6 @@ void Session::onInvite(const DeviceId& from, const Message& m, Millis now)
     join_ = JoinState{};
     join_->invite = inv;
     join_->sm = from;
-    join_->epoch = m.header.epoch;
     for (const MemberInfo& e : inv.endpoints)
         if (e.device != self_.device) join_->endpoints.insert(e.device, e);
     rules_ = inv.rules;

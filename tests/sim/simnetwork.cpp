@@ -323,7 +323,6 @@ bool SimNetwork::linksSettled() const
 void SimNetwork::transmit(int from, int to, const Message& m)
 {
     ++messagesSent_;
-    ++countsByType_[messageName(m.body)];
     if (!isLiveness(m)) {
         ++controlSent_;
         lastControlAt_ = now_;

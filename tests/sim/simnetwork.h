@@ -151,7 +151,6 @@ public:
     std::uint64_t messagesSent() const { return messagesSent_; }
     std::uint64_t controlMessagesSent() const { return controlSent_; } // not pings
     Millis lastControlMessageAt() const { return lastControlAt_; }
-    std::map<std::string, std::uint64_t>& countsByType() { return countsByType_; }
 
 private:
     friend class SimPeer;
@@ -201,7 +200,6 @@ private:
     std::uint64_t messagesSent_ = 0;
     std::uint64_t controlSent_ = 0;
     Millis lastControlAt_ = 0;
-    std::map<std::string, std::uint64_t> countsByType_;
 };
 
 } // namespace plenum::sim
