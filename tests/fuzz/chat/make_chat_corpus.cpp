@@ -4,14 +4,11 @@
 //   chat_make_corpus [--check] <dir>
 
 #include "chatframes.h"
+#include "corpuswriter.h"
 
 #include "chat/visibility.h"
 #include "protocol/codec.h"
 
-#include <QDir>
-#include <QFile>
-
-#include <cstdio>
 #include <map>
 
 using namespace plenum;
@@ -74,27 +71,5 @@ std::map<QString, QByteArray> corpus()
 
 int main(int argc, char** argv)
 {
-    const bool check = argc == 3 && QByteArray(argv[1]) == "--check";
-    if (argc != (check ? 3 : 2)) {
-        std::fprintf(stderr, "usage: %s [--check] <dir>\n", argv[0]);
-        return 2;
-    }
-    const QDir dir(QString::fromLocal8Bit(argv[argc - 1]));
-    if (!check && !dir.mkpath(QStringLiteral("."))) return 2;
-    int problems = 0;
-    for (const auto& [name, bytes] : corpus()) {
-        QFile f(dir.filePath(name));
-        if (check) {
-            if (!f.open(QIODevice::ReadOnly) || f.readAll() != bytes) {
-                std::fprintf(stderr, "%s is missing or out of date; regenerate the corpus\n",
-                             qPrintable(name));
-                ++problems;
-            }
-        } else if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-                   f.write(bytes) != bytes.size()) {
-            std::fprintf(stderr, "cannot write %s\n", qPrintable(f.fileName()));
-            ++problems;
-        }
-    }
-    return problems == 0 ? 0 : 1;
+    return plenum::testing::writeCorpusMain(argc, argv, corpus());
 }
