@@ -421,7 +421,10 @@ void Session::onLinkDown(const DeviceId& peer, Millis now)
     links_.remove(peer);
     if (phase_ == Phase::Member) {
         if (peer == sm_ && !isSm_) loseSm(now);
-        if (contains(accepted_, peer) && !departed_.contains(peer)) {
+        // Committed members too: an SM whose proposal removes it must still reach it (a 610
+        // from a device that left is what lets that proposal commit without its ack).
+        const bool member = contains(accepted_, peer) || contains(committed_, peer);
+        if (member && !departed_.contains(peer)) {
             scheduleRelink(peer, now);
             if (isSm_) {
                 smLinkDownSince_.insert(peer, now);
@@ -593,6 +596,13 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
 void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis now)
 {
     if (roster.at > accepted_.at) {
+        // A member we must count on (its vote, if the SM goes before the commit) needs a link
+        // now, not at commit: one that gave up joining is found only by reaching it (610).
+        for (const DeviceId& added : deviceSet(roster) - deviceSet(accepted_)) {
+            if (added == self_.device || links_.contains(added)) continue;
+            deps_.out.openLink(sid_, added);
+            scheduleRelink(added, now);
+        }
         accepted_ = roster;
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
