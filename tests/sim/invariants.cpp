@@ -9,6 +9,11 @@ namespace plenum::sim {
 using namespace protocol;
 using session::Session;
 
+std::string describe(const RosterStamp& at)
+{
+    return "(" + std::to_string(at.epoch) + "," + std::to_string(at.version) + ")";
+}
+
 std::string describe(const RosterSnapshot& r)
 {
     std::ostringstream out;
@@ -145,8 +150,9 @@ void InvariantChecker::committedChangesAreNeverLost(const SessionId& sid,
         b = p->second.base;
     }
     if (b != log.latest.at)
-        fail("committedChangesAreNeverLost: commit " + describe(roster) +
-             " does not descend from the committed " + describe(log.latest));
+        fail("committedChangesAreNeverLost: commit " + describe(roster) + " (base " +
+             describe(base) + ", traced back to " + describe(b) +
+             ") does not descend from the committed " + describe(log.latest));
     // 7b: a joiner told it is in stays in until it leaves or is removed (one change a commit).
     const QSet<DeviceId> before = session::deviceSet(log.latest);
     const QSet<DeviceId> after = session::deviceSet(roster);
