@@ -10,7 +10,8 @@ namespace plenum::node {
 namespace {
 
 constexpr quint32 kMagic = 0x504c5352; // "PLSR"
-constexpr quint32 kFormat = 1;
+constexpr quint32 kFormat = 2;         // 2: with the proposal base
+constexpr quint32 kFormatWithoutProposalBase = 1;
 constexpr quint32 kMaxMembers = 1024;
 constexpr quint32 kMaxAccounts = 4096;
 
@@ -116,6 +117,8 @@ QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
     out << quint64(r.rules.endsAtMs);
     putId(out, r.rules.owner);
     out << r.ended;
+    // Format 2 added it; a format-1 record ends before it (read as "no proposal").
+    out << quint64(r.proposalBase.epoch) << quint64(r.proposalBase.version);
     return bytes;
 }
 
@@ -127,7 +130,8 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
     quint32 magic = 0, format = 0;
     in >> magic >> format;
     if (magic != kMagic) return fail("the file is not a Plenum session record");
-    if (format != kFormat) return fail("the session record has an unknown format version");
+    if (format != kFormat && format != kFormatWithoutProposalBase)
+        return fail("the session record has an unknown format version");
     session::SessionRecord r;
     quint64 voted = 0, granted = 0, ends = 0;
     quint32 capacity = 0;
@@ -145,6 +149,11 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
         ok = getId(in, r.rules.owner);
     }
     if (ok) in >> r.ended;
+    if (ok && format == kFormat) {
+        quint64 baseEpoch = 0, baseVersion = 0;
+        in >> baseEpoch >> baseVersion;
+        r.proposalBase = {baseEpoch, baseVersion};
+    }
     if (!ok || in.status() != QDataStream::Ok)
         return fail("the session record is truncated or corrupt");
     r.votedEpoch = voted;

@@ -55,7 +55,9 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         // Others that elected a newer SM meanwhile make it step down (§5.1 rule 2).
         s->isSm_ = true;
         s->smReady_ = record.committed.at == record.accepted.at;
-        if (!s->smReady_) s->propose(record.accepted, record.committed.at, std::nullopt, now);
+        const RosterStamp base =
+            record.proposalBase > RosterStamp{} ? record.proposalBase : record.committed.at;
+        if (!s->smReady_) s->propose(record.accepted, base, std::nullopt, now);
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
@@ -108,6 +110,7 @@ SessionRecord Session::record() const
     r.votedFor = election_.votedFor();
     r.grantedEpoch = election_.grantedEpoch();
     r.rules = rules_;
+    if (proposal_) r.proposalBase = proposal_->base;
     return r;
 }
 

@@ -14,6 +14,9 @@ struct SessionRecord {
     DeviceId votedFor;
     std::uint64_t grantedEpoch = 0; // newest epoch whose vote went to another device
     protocol::SessionRules rules;
+    // Base of the SM's unacknowledged proposal (accepted != committed): a restarted SM
+    // re-proposes with it, so the lineage of its roster stays traceable. {0,0}: the committed.
+    protocol::RosterStamp proposalBase;
     // The device left or was removed: kept as a tombstone so it can tell others from which
     // roster it went (a member with an older roster then knows it is the stale one).
     bool ended = false;

@@ -31,6 +31,7 @@ session::SessionRecord sampleRecord(std::uint64_t n)
     r.rules.endsAtMs = 1234567;
     r.rules.owner = AccountId::fromNumber(101);
     r.ended = n % 2 == 0;
+    r.proposalBase = {2, 7};
     return r;
 }
 
@@ -41,6 +42,18 @@ TEST(SessionRecordFile, EncodeDecodeRoundTrips)
     const auto r = sampleRecord(5);
     auto back = SessionRecordFile::decode(SessionRecordFile::encode(r));
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back.value(), r);
+}
+
+TEST(SessionRecordFile, ARecordWrittenBeforeTheProposalBaseReadsAsNoProposal)
+{
+    auto r = sampleRecord(6);
+    QByteArray bytes = SessionRecordFile::encode(r);
+    bytes.chop(16); // the two quint64 that format 2 appends
+    bytes[7] = 1;   // the format field (big-endian quint32 after the magic)
+    auto back = SessionRecordFile::decode(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    r.proposalBase = {};
     EXPECT_EQ(back.value(), r);
 }
 
