@@ -788,7 +788,9 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
         return;
     }
     // A member that does not know the session has left it (seed 004: 610): its BYE was lost.
-    if (phase_ == Phase::Member && e.code == Code::SessionNotKnown &&
+    // A device that left answers a snapshot request with 404 ("not a member"): the same news.
+    const bool notThere = e.code == Code::SessionNotKnown || e.code == Code::NotFound;
+    if (phase_ == Phase::Member && notThere &&
         (contains(accepted_, from) || contains(committed_, from)))
         departedFrom(from, h, now);
 }

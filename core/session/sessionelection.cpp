@@ -48,6 +48,13 @@ void Session::reportLinks()
 
 void Session::openRound(std::uint64_t epoch, Millis now)
 {
+    if (!contains(accepted_, self_.device)) {
+        // We acknowledged a roster that removes us and its SM is gone before telling us it
+        // committed: we cannot lead a group we are not in, so we are out (and may rejoin).
+        beRemoved(accepted_.sm,
+                  Header{sid_, accepted_.at.epoch, accepted_.at.version, accepted_.sm}, now);
+        return;
+    }
     election_.open(epoch, now + config_.bidWindow);
     Candidate me{Election::makeBid(self_.deviceClass, deps_.random()), accepted_.at};
     election_.record(self_.device, epoch, me);

@@ -138,8 +138,10 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
     else if (std::holds_alternative<Refer>(m.body) || std::holds_alternative<Rejoin>(m.body) ||
              std::holds_alternative<SnapshotRequest>(m.body))
         send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session")}});
-    else if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body))
-        // It still counts us as a member: we left and our BYE was lost, or we were removed.
+    else if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body) ||
+             std::holds_alternative<Roster>(m.body))
+        // It still counts us as a member (an SM's proposal, too): we left and our BYE was lost,
+        // or we were removed.
         send(from, Message{reply, ErrorReply{Code::SessionNotKnown,
                                              QStringLiteral("not in this session")}});
     else if (const auto* r = std::get_if<RequestSm>(&m.body))
