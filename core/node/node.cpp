@@ -12,7 +12,11 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSaveFile>
 
 namespace plenum::node {
 
@@ -40,6 +44,67 @@ bool isChat(const protocol::Body& body)
            std::holds_alternative<protocol::ChatPull>(body);
 }
 
+const QString kDeviceFile = QStringLiteral("device.json");
+
+QString classText(protocol::DeviceClass c)
+{
+    switch (c) {
+    case protocol::DeviceClass::Phone:
+        return QStringLiteral("phone");
+    case protocol::DeviceClass::Laptop:
+        return QStringLiteral("laptop");
+    case protocol::DeviceClass::Desktop:
+        return QStringLiteral("desktop");
+    case protocol::DeviceClass::Wired:
+        return QStringLiteral("wired");
+    }
+    return QStringLiteral("desktop");
+}
+
+// The device class kept beside the keys (device-local: it is not synced by pairing).
+std::optional<protocol::DeviceClass> storedClass(const QString& dir)
+{
+    QFile f(QDir(dir).filePath(kDeviceFile));
+    if (!f.open(QIODevice::ReadOnly) || f.size() > 4096) return std::nullopt;
+    const QString c = QJsonDocument::fromJson(f.readAll()).object().value("class").toString();
+    for (auto k : {protocol::DeviceClass::Phone, protocol::DeviceClass::Laptop,
+                   protocol::DeviceClass::Desktop, protocol::DeviceClass::Wired})
+        if (classText(k) == c) return k;
+    return std::nullopt;
+}
+
+Status storeClass(const QString& dir, protocol::DeviceClass c)
+{
+    QSaveFile f(QDir(dir).filePath(kDeviceFile));
+    const QByteArray bytes = QJsonDocument(QJsonObject{{"class", classText(c)}}).toJson();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return fail(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
+    return Ok{};
+}
+
+std::optional<identity::PresenceState> presenceFromText(const QString& s)
+{
+    if (s == QLatin1String("online")) return identity::PresenceState::Online;
+    if (s == QLatin1String("away")) return identity::PresenceState::Away;
+    if (s == QLatin1String("busy")) return identity::PresenceState::Busy;
+    return std::nullopt;
+}
+
+QString presenceText(identity::PresenceState state)
+{
+    switch (state) {
+    case identity::PresenceState::Online:
+        return QStringLiteral("online");
+    case identity::PresenceState::Away:
+        return QStringLiteral("away");
+    case identity::PresenceState::Busy:
+        return QStringLiteral("busy");
+    case identity::PresenceState::Offline:
+        break;
+    }
+    return QStringLiteral("offline");
+}
+
 QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId& self)
 {
     QList<DeviceId> out;
@@ -49,6 +114,18 @@ QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId&
 }
 
 } // namespace
+
+Result<identity::Profile> Node::createProfile(const QString& dir, const QString& name,
+                                              protocol::DeviceClass deviceClass)
+{
+    if (dir.isEmpty()) return fail("no profile directory was given");
+    if (!QDir().mkpath(dir)) return fail("cannot create the profile directory " + dir);
+    const QString display = name.trimmed().isEmpty() ? QStringLiteral("Plenum user") : name;
+    auto profile = identity::ProfileStore(dir).create(display, display);
+    if (!profile) return profile;
+    if (auto s = storeClass(dir, deviceClass); !s) return Error{s.error()};
+    return profile;
+}
 
 Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
 {
@@ -64,8 +141,10 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
     if (!profile) return fail("cannot open the profile: " + profile.error());
     auto history = chat::HistoryStore::open(options.profileDir + QStringLiteral("/history.sqlite"));
     if (!history) return fail("cannot open the chat history: " + history.error());
+    NodeOptions resolved = options;
+    if (!resolved.deviceClass) resolved.deviceClass = storedClass(options.profileDir);
     return std::unique_ptr<Node>(
-        new Node(options, std::move(profile.value()), std::move(history.value())));
+        new Node(resolved, std::move(profile.value()), std::move(history.value())));
 }
 
 Node::Node(NodeOptions options, identity::Profile profile,
@@ -74,15 +153,17 @@ Node::Node(NodeOptions options, identity::Profile profile,
       records_(options_.profileDir + QStringLiteral("/sessions")),
       tickets_(&profile_.device.deviceKey())
 {
+    deviceClass_ = options_.deviceClass.value_or(protocol::DeviceClass::Desktop);
     tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
     self.account = profile_.account.id();
     self.name = profile_.account.displayName();
-    self.deviceClass = options_.deviceClass;
+    self.deviceClass = deviceClass_;
     host_ = std::make_unique<session::SessionHost>(
         session::SessionConfig{}, self, static_cast<session::Outbox&>(*this), tickets_,
         [] { return QRandomGenerator::global()->generate64(); });
+    applyBlocks();
 }
 
 Node::~Node()
@@ -105,6 +186,8 @@ quint16 Node::dhtPort() const
 
 Status Node::start()
 {
+    if (!options_.pairCode.isEmpty())
+        return fail("pairing is not available yet in this version of the Node");
     dht_ = new identity::DhtNode(this);
     if (auto s = dht_->start(options_.dht, profile_.device.deviceKey(),
                              profile_.device.deviceCertificate());
@@ -119,23 +202,29 @@ Status Node::start()
     mailbox_->start();
 
     presence_ = new identity::Presence(dht_, &profile_.device, this);
-    QList<DeviceId> devices;
-    for (const auto& d : profile_.account.devices())
-        devices.append(d.id);
+    connect(presence_, &identity::Presence::presenceChanged, this,
+            [this](const AccountId& a, const DeviceId&, identity::PresenceState) {
+                Q_EMIT presenceChanged(a, presenceOf(a));
+            });
     for (const auto& c : profile_.contacts.all())
         presence_->watch(c.account);
-    presence_->publish(identity::PresenceState::Online,
-                       identity::DeviceClass(quint8(options_.deviceClass)),
-                       profile_.account.displayName(), devices);
+    publishPresence();
 
     auto credentials = identity::LinkTrust::credentialsOf(profile_.device);
     if (!credentials) return fail("cannot build the link credentials: " + credentials.error());
     net::ControlLinkConfig config;
     config.ice = options_.ice;
-    links_ = new net::LinkManager(
-        credentials.value(),
-        tickets_.recording(identity::LinkTrust::verifier(profile_.account.revoked())), signaling_,
-        config, this);
+    // Devices revoked while running are refused too: the set is read at each handshake.
+    auto inner = identity::LinkTrust::verifier(profile_.account.revoked());
+    net::ChainVerifier verifier =
+        [this, inner](const QList<QByteArray>& der) -> Result<net::PeerIdentity> {
+        auto peer = inner(der);
+        if (peer && profile_.account.revoked().contains(peer->device))
+            return fail("the device was revoked by its account");
+        return peer;
+    };
+    links_ = new net::LinkManager(credentials.value(), tickets_.recording(verifier), signaling_,
+                                  config, this);
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
     // Queued: a link may report synchronously from inside connectTo()/send(), which the
@@ -293,27 +382,147 @@ Status Node::addContact(const AccountId& account)
     if (account == this->account()) return fail("an account cannot be its own contact");
     if (!profile_.contacts.contains(account)) {
         if (auto s = profile_.contacts.add(account, QString()); !s) return s;
-        if (auto s = identity::ProfileStore(options_.profileDir).saveState(profile_); !s)
-            return fail("the contact list could not be saved: " + s.error());
+        if (auto s = saveProfile(); !s) return s;
+        Q_EMIT contactsChanged();
     }
     if (presence_) presence_->watch(account);
     return Ok{};
 }
 
+Status Node::saveProfile()
+{
+    if (auto s = identity::ProfileStore(options_.profileDir).saveState(profile_); !s)
+        return fail("the profile could not be saved: " + s.error());
+    return Ok{};
+}
+
+void Node::applyBlocks()
+{
+    QSet<AccountId> blocked;
+    for (const auto& c : profile_.contacts.all())
+        if (c.blocked) blocked.insert(c.account);
+    host_->setBlocked(blocked);
+}
+
+Status Node::setBlocked(const AccountId& account, bool blocked)
+{
+    if (account == this->account()) return fail("an account cannot block itself");
+    if (profile_.contacts.isBlocked(account) == blocked) return Ok{};
+    if (auto s = profile_.contacts.setBlocked(account, blocked); !s) return s;
+    applyBlocks();
+    if (auto s = saveProfile(); !s) return s;
+    Q_EMIT contactsChanged();
+    return Ok{};
+}
+
+QList<DeviceId> Node::devicesOf(const AccountId& account) const
+{
+    QList<DeviceId> live, rest;
+    if (!presence_) return live;
+    for (const auto& r : presence_->devicesOf(account))
+        (r.state != identity::PresenceState::Offline ? live : rest).append(r.device);
+    return live + rest;
+}
+
+QString Node::nameOf(const AccountId& account) const
+{
+    if (account == this->account()) return name();
+    for (const SessionId& sid : host_->sessionIds())
+        if (const session::Session* s = host_->session(sid))
+            for (const auto& m : s->committed().members)
+                if (m.account == account && !m.name.isEmpty()) return m.name;
+    if (const auto* c = profile_.contacts.find(account); c && !c->displayName.isEmpty())
+        return c->displayName;
+    if (presence_)
+        for (const auto& r : presence_->devicesOf(account))
+            if (!r.displayName.isEmpty()) return r.displayName;
+    return account.shortHex();
+}
+
+Status Node::revokeDevice(const DeviceId& device)
+{
+    if (device == this->device()) return fail("this device cannot revoke itself");
+    if (!profile_.account.revoke(device)) return fail("that device is not one of this account's");
+    if (auto s = saveProfile(); !s) return s;
+    if (mailbox_) mailbox_->setRevoked(profile_.account.revoked());
+    if (links_) links_->disconnectFrom(device, QStringLiteral("the device was revoked"));
+    publishPresence();
+    Q_EMIT devicesChanged();
+    return Ok{};
+}
+
+void Node::publishPresence()
+{
+    if (!presence_) return;
+    QList<DeviceId> devices;
+    for (const auto& d : profile_.account.devices())
+        devices.append(d.id);
+    presence_->publish(presenceState_, identity::DeviceClass(quint8(deviceClass_)),
+                       profile_.account.displayName(), devices);
+}
+
+Status Node::setPresence(const QString& status)
+{
+    const auto state = presenceFromText(status);
+    if (!state) return fail("presence must be online, away or busy");
+    presenceState_ = *state;
+    publishPresence();
+    return Ok{};
+}
+
+QString Node::myPresence() const
+{
+    return presenceText(presenceState_);
+}
+
+Status Node::setDisplayName(const QString& name)
+{
+    const QString old = profile_.account.displayName();
+    if (auto s = profile_.account.setDisplayName(name.trimmed()); !s) return s;
+    if (auto s = saveProfile(); !s) {
+        (void)profile_.account.setDisplayName(old);
+        return s;
+    }
+    publishPresence();
+    return Ok{};
+}
+
+Status Node::retry(const SessionId& sid, std::uint64_t seq)
+{
+    auto it = chats_.find(sid);
+    if (it == chats_.end() || !it->second->sender->receipt(seq))
+        return fail("there is no message of this device to retry");
+    applyChat(sid, it->second->sender->retry(seq, now()));
+    return Ok{};
+}
+
+Result<QList<chat::StoredMessage>> Node::historyBefore(const SessionId& sid, std::uint64_t lamport,
+                                                       const DeviceId& sender, int limit) const
+{
+    return history_->messagesBefore(account(), sid, lamport, sender, limit);
+}
+
+void Node::setLiveTyping(bool live)
+{
+    liveTyping_ = live;
+    for (auto& [sid, c] : chats_)
+        c->typing.setPlain(!live);
+}
+
+Result<QString> Node::newPairingCode()
+{
+    return fail("pairing is not available yet in this version of the Node");
+}
+
+Status Node::pair(const QString&)
+{
+    return fail("pairing is not available yet in this version of the Node");
+}
+
 QString Node::presenceOf(const AccountId& account) const
 {
     if (!presence_) return QStringLiteral("offline");
-    switch (presence_->stateOf(account)) {
-    case identity::PresenceState::Online:
-        return QStringLiteral("online");
-    case identity::PresenceState::Away:
-        return QStringLiteral("away");
-    case identity::PresenceState::Busy:
-        return QStringLiteral("busy");
-    case identity::PresenceState::Offline:
-        break;
-    }
-    return QStringLiteral("offline");
+    return presenceText(presence_->stateOf(account));
 }
 
 // ---- Outbox ----
@@ -476,6 +685,7 @@ void Node::onChat(const DeviceId& from, const Message& message)
     const auto* author = session::member(s->accepted(), from) ? &s->accepted() : &s->committed();
     const auto who = session::member(*author, from);
     if (!who) return; // chat only from members (§5.1 rule 8 still applies per link)
+    if (profile_.contacts.isBlocked(who->account)) return; // as if we were offline
     Chat& c = chatOf(sid);
     if (const auto* m = std::get_if<ChatMessage>(&message.body)) {
         if (m->sender != from || m->author != who->account || m->seq == 0) return;
@@ -494,6 +704,7 @@ void Node::onChat(const DeviceId& from, const Message& message)
         applyChat(sid, c.sender->onAck(from, *a));
     } else if (const auto* t = std::get_if<protocol::Typing>(&message.body)) {
         Q_EMIT typing(sid, who->account, t->text);
+        Q_EMIT typingState(sid, who->account, t->text, t->plain);
     }
 }
 
@@ -519,6 +730,7 @@ Node::Chat& Node::chatOf(const SessionId& sid)
     if (!c) {
         c = std::make_unique<Chat>();
         c->sender = std::make_unique<chat::ChatSender>(device(), account());
+        c->typing.setPlain(!liveTyping_);
         if (auto m = history_->ownMaxima(account(), sid, device()))
             c->sender->resume(m->lastSeq, m->maxLamport);
         for (const DeviceId& peer : host_->links())
