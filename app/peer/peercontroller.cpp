@@ -108,6 +108,18 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"pending", idArray(r.pending)},
                            {"failed", idArray(r.notDelivered)}});
             });
+    connect(node_, &Node::paired, this, [this](const AccountId& account) {
+        emitEvent({{"event", "paired"}, {"account", account.toHex()}});
+    });
+    connect(node_, &Node::pairingFailed, this, [this](const QString& reason) {
+        emitEvent({{"event", "pairing_failed"}, {"reason", reason}});
+    });
+    connect(node_, &Node::devicePaired, this, [this](const DeviceId& device, const QString& name) {
+        emitEvent({{"event", "device_paired"}, {"device", device.toHex()}, {"name", name}});
+    });
+    connect(node_, &Node::pairingRefused, this, [this](const QString& reason) {
+        emitEvent({{"event", "pairing_refused"}, {"reason", reason}});
+    });
     connect(node_, &Node::typingState, this,
             [this](const SessionId& sid, const AccountId& from, const QString& text, bool plain) {
                 emitEvent({{"event", "typing"},

@@ -257,6 +257,16 @@ Result<QList<ChatMessage>> HistoryStore::range(const AccountId& account, const S
     return readMessages(q);
 }
 
+Result<bool> HistoryStore::hasMessages(const AccountId& account) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT EXISTS (SELECT 1 FROM messages WHERE account = ?)"));
+    q.addBindValue(account.toBytes());
+    if (!q.exec() || !q.next())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    return q.value(0).toBool();
+}
+
 Result<QList<protocol::SenderMark>> HistoryStore::maxima(const AccountId& account,
                                                          const SessionId& session) const
 {

@@ -58,6 +58,8 @@ public:
     Result<QList<protocol::ChatMessage>> range(const AccountId& account, const SessionId& session,
                                                const DeviceId& sender, std::uint64_t fromSeq,
                                                std::uint64_t toSeq) const;
+    // True if any message (of any session) is stored for this account.
+    Result<bool> hasMessages(const AccountId& account) const;
     // Highest stored seq per sender.
     Result<QList<protocol::SenderMark>> maxima(const AccountId& account,
                                                const SessionId& session) const;

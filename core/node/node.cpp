@@ -4,6 +4,7 @@
 #include "identity/dhtnode.h"
 #include "identity/dhtsignaling.h"
 #include "identity/linktrust.h"
+#include "identity/pairingresponder.h"
 #include "identity/presence.h"
 #include "identity/profilestore.h"
 #include "net/linkmanager.h"
@@ -154,6 +155,12 @@ Node::Node(NodeOptions options, identity::Profile profile,
       tickets_(&profile_.device.deviceKey())
 {
     deviceClass_ = options_.deviceClass.value_or(protocol::DeviceClass::Desktop);
+    makeHost();
+}
+
+// The session core speaks for this profile's account and device: made again after pairing.
+void Node::makeHost()
+{
     tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
@@ -169,9 +176,9 @@ Node::Node(NodeOptions options, identity::Profile profile,
 Node::~Node()
 {
     // Links and the DHT are children; stop them before the host they call into goes away.
-    delete links_;
-    links_ = nullptr;
-    if (dht_) dht_->stop();
+    delete guest_;
+    guest_ = nullptr;
+    stopNetwork();
 }
 
 session::Millis Node::now()
@@ -186,13 +193,42 @@ quint16 Node::dhtPort() const
 
 Status Node::start()
 {
-    if (!options_.pairCode.isEmpty())
-        return fail("pairing is not available yet in this version of the Node");
+    if (auto s = startDht(); !s) return s;
+    // A fresh profile pairs first; the services start with the paired identity (or, if
+    // pairing fails, with the fresh one).
+    if (!options_.pairCode.isEmpty()) return pair(options_.pairCode);
+    return startServices();
+}
+
+Status Node::startDht()
+{
     dht_ = new identity::DhtNode(this);
     if (auto s = dht_->start(options_.dht, profile_.device.deviceKey(),
                              profile_.device.deviceCertificate());
         !s)
         return fail("cannot start the DHT node: " + s.error());
+    return Ok{};
+}
+
+void Node::stopNetwork()
+{
+    delete links_;
+    links_ = nullptr;
+    delete responder_;
+    responder_ = nullptr;
+    delete presence_;
+    presence_ = nullptr;
+    delete signaling_;
+    signaling_ = nullptr;
+    delete mailbox_;
+    mailbox_ = nullptr;
+    if (dht_) dht_->stop();
+    delete dht_;
+    dht_ = nullptr;
+}
+
+Status Node::startServices()
+{
     auto mailbox = identity::DeviceMailbox::create(dht_, profile_.device, this);
     if (!mailbox) return fail("cannot open the DHT mailbox: " + mailbox.error());
     mailbox_ = mailbox.value();
@@ -511,12 +547,94 @@ void Node::setLiveTyping(bool live)
 
 Result<QString> Node::newPairingCode()
 {
-    return fail("pairing is not available yet in this version of the Node");
+    if (!mailbox_) return fail("the node is not connected yet");
+    if (!responder_) {
+        responder_ = new identity::PairingResponder(mailbox_, &profile_, this);
+        connect(responder_, &identity::PairingResponder::devicePaired, this,
+                [this](const DeviceId& id, const QString& deviceName) {
+                    // certifyDevice() listed it in the account: keep and announce the list.
+                    if (auto s = saveProfile(); !s) Q_EMIT warning(s.error());
+                    publishPresence();
+                    Q_EMIT devicesChanged();
+                    Q_EMIT devicePaired(id, deviceName);
+                });
+        connect(responder_, &identity::PairingResponder::pairingRefused, this,
+                &Node::pairingRefused);
+    }
+    return responder_->createCode().toText();
 }
 
-Status Node::pair(const QString&)
+Status Node::checkFreshForPairing() const
 {
-    return fail("pairing is not available yet in this version of the Node");
+    if (!profile_.contacts.all().isEmpty())
+        return fail("this profile already has contacts; pairing would replace its account");
+    if (!host_->sessionIds().isEmpty() || !QDir(options_.profileDir + "/sessions").isEmpty())
+        return fail("this profile is in a session; pairing would replace its account");
+    if (auto h = history_->hasMessages(account()); !h || h.value())
+        return fail("this profile has chat history; pairing would replace its account");
+    if (profile_.account.devices().size() > 1)
+        return fail("this account already has other devices; pairing would replace it");
+    return Ok{};
+}
+
+Status Node::pair(const QString& code)
+{
+    if (guest_) return fail("pairing is already under way");
+    if (!dht_) return fail("the node is not started");
+    if (auto s = checkFreshForPairing(); !s) return s;
+    guest_ = new GuestPairing(dht_, &profile_.device.deviceKey(), this);
+    // Deferred: the grant arrives inside a DHT callback, and adopting it restarts the DHT.
+    connect(guest_, &GuestPairing::succeeded, this,
+            [this] { QTimer::singleShot(0, this, &Node::adoptPairing); });
+    connect(guest_, &GuestPairing::failed, this, &Node::onPairingFailed);
+    QString deviceName = profile_.account.displayName();
+    for (const auto& d : profile_.account.devices())
+        if (d.id == device()) deviceName = d.name;
+    if (auto s = guest_->start(code, deviceName); !s) {
+        delete guest_;
+        guest_ = nullptr;
+        return s;
+    }
+    return Ok{};
+}
+
+void Node::onPairingFailed(const QString& reason)
+{
+    guest_->deleteLater(); // we may be inside its signal
+    guest_ = nullptr;
+    if (!mailbox_)
+        if (auto s = startServices(); !s) Q_EMIT warning(s.error());
+    Q_EMIT pairingFailed(reason);
+}
+
+void Node::adoptPairing()
+{
+    auto profile = guest_->takeProfile();
+    if (profile) {
+        if (auto s = GuestPairing::replaceOnDisk(options_.profileDir, profile.value()); !s)
+            profile = Error{s.error()};
+    }
+    if (!profile)
+        return onPairingFailed("the paired profile could not be kept: " + profile.error());
+    delete guest_;
+    guest_ = nullptr;
+    // Everything that speaks for the old (fresh, unused) account starts again.
+    stopNetwork();
+    chats_.clear();
+    timers_.clear();
+    current_.reset();
+    host_.reset();
+    profile_ = std::move(profile).value();
+    makeHost();
+    Status started = startDht();
+    if (started) started = startServices();
+    if (!started) {
+        Q_EMIT pairingFailed("paired, but the network did not start again: " + started.error());
+        return;
+    }
+    Q_EMIT paired(account());
+    Q_EMIT devicesChanged();
+    Q_EMIT contactsChanged();
 }
 
 QString Node::presenceOf(const AccountId& account) const

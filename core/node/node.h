@@ -9,6 +9,7 @@
 #include "chat/typingthrottle.h"
 #include "identity/presencerecord.h"
 #include "identity/profile.h"
+#include "node/guestpairing.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeoptions.h"
 #include "node/sessionrecordfile.h"
@@ -26,6 +27,7 @@ class DhtNode;
 class DeviceMailbox;
 class DhtSignaling;
 class Presence;
+class PairingResponder;
 struct OpenedEnvelope;
 } // namespace plenum::identity
 namespace plenum::net {
@@ -150,6 +152,13 @@ private:
     Node(NodeOptions options, identity::Profile profile,
          std::unique_ptr<chat::HistoryStore> history);
 
+    void makeHost();
+    Status startDht();
+    Status startServices();
+    void stopNetwork();
+    Status checkFreshForPairing() const;
+    void onPairingFailed(const QString& reason);
+    void adoptPairing();
     Status saveProfile();
     void publishPresence();
     void applyBlocks();
@@ -189,6 +198,8 @@ private:
     identity::DhtSignaling* signaling_ = nullptr;
     identity::Presence* presence_ = nullptr;
     net::LinkManager* links_ = nullptr;
+    identity::PairingResponder* responder_ = nullptr; // made on the first pairing code
+    GuestPairing* guest_ = nullptr;                   // while this device is being paired
     std::map<SessionId, std::unique_ptr<QTimer>> timers_;
     std::map<SessionId, std::unique_ptr<Chat>> chats_;
     QList<std::pair<SessionId, protocol::ChatAck>>
