@@ -312,13 +312,43 @@ Status Node::invite(const SessionId& sid, const AccountId& account, QList<Device
 {
     if (!host_->session(sid)) return fail("there is no such session");
     if (devices.isEmpty()) {
+        if (!presence_) return fail("the node is not connected yet");
         presence_->watch(account);
-        for (const auto& r : presence_->devicesOf(account))
-            if (r.state != identity::PresenceState::Offline) devices.append(r.device);
-        if (devices.isEmpty()) return fail("no device of that account is online");
+        devices = onlineDevicesOf(account);
+        if (devices.isEmpty()) {
+            // A presence not watched before needs a DHT round trip: look again for a while.
+            inviteWhenOnline(sid, account, kPresenceWaitMs);
+            return Ok{};
+        }
     }
     host_->invite(sid, account, devices, now());
     return Ok{};
+}
+
+QList<DeviceId> Node::onlineDevicesOf(const AccountId& account) const
+{
+    QList<DeviceId> out;
+    if (!presence_) return out;
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    for (const auto& r : presence_->devicesOf(account))
+        if (r.isLive(t) && !profile_.account.revoked().contains(r.device)) out.append(r.device);
+    return out;
+}
+
+void Node::inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs)
+{
+    QTimer::singleShot(kPresencePollMs, this, [this, sid, account, leftMs] {
+        if (!host_->session(sid)) return;
+        const QList<DeviceId> devices = onlineDevicesOf(account);
+        if (!devices.isEmpty()) {
+            host_->invite(sid, account, devices, now());
+        } else if (leftMs > kPresencePollMs) {
+            inviteWhenOnline(sid, account, leftMs - kPresencePollMs);
+        } else {
+            Q_EMIT inviteResult(sid, account, DeviceId{}, int(protocol::Code::Offline),
+                                QStringLiteral("no device of that account is online"));
+        }
+    });
 }
 
 Status Node::accept(const SessionId& sid)

@@ -39,6 +39,10 @@ namespace plenum::node {
 class Node : public QObject, private session::Outbox {
     Q_OBJECT
 public:
+    // Inviting an account whose presence is not known yet waits this long for it.
+    static constexpr int kPresenceWaitMs = 5000;
+    static constexpr int kPresencePollMs = 100;
+
     // Loads the profile in options.profileDir (or creates one named options.name there).
     static Result<std::unique_ptr<Node>> open(const NodeOptions& options);
     // Makes a new account and device in `dir` (RSA keys: seconds on a slow machine) and
@@ -152,6 +156,8 @@ private:
     Node(NodeOptions options, identity::Profile profile,
          std::unique_ptr<chat::HistoryStore> history);
 
+    QList<DeviceId> onlineDevicesOf(const AccountId& account) const;
+    void inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs);
     void makeHost();
     Status startDht();
     Status startServices();
