@@ -326,6 +326,11 @@ void PeerController::handleLine(const QByteArray& line)
         if (!d) return error(cmd, "\"device\" must be 64 hex digits");
         if (auto s = node_->revokeDevice(*d); !s) return error(cmd, s.error());
         devicesEvent();
+    } else if (cmd == "fault") {
+        // Tests only: lose this device's chat messages to one device (a lost write).
+        auto d = idFrom<DeviceId>(c.value("drop_chat_to"));
+        if (!d) return error(cmd, "\"drop_chat_to\" must be 64 hex digits");
+        node_->setDropChatTo(*d, c.value("on").toBool(true));
     } else if (cmd == "live_typing") {
         node_->setLiveTyping(c.value("on").toBool(true));
     } else if (cmd == "pair_code") {

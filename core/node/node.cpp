@@ -1,5 +1,6 @@
 #include "node/node.h"
 
+#include "chat/visibility.h"
 #include "identity/devicemailbox.h"
 #include "identity/dhtnode.h"
 #include "identity/dhtsignaling.h"
@@ -397,6 +398,7 @@ Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
     history_->add(account(), sid, m, now());
     auto flushed = history_->flush();
     if (!flushed) return fail("the message could not be saved: " + flushed.error());
+    c.sync->record(m);
     applyChat(sid, c.sender->send(m, now()));
     sendTyping(sid, c.typing.onSend(now()));
     return m.seq;
@@ -762,12 +764,21 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
                 if (host_->session(sid)) (void)accept(sid);
             });
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
-        applyChat(sid, chatOf(sid).sender->setMembers(othersIn(e->roster, device())));
+        Chat& c = chatOf(sid);
+        for (const DeviceId& d : othersIn(e->roster, device()))
+            if (!c.members.contains(d)) c.sync->sawJoin(d, c.sender->lamport(), now());
+        c.members = othersIn(e->roster, device());
+        applyChat(sid, c.sender->setMembers(c.members));
         Q_EMIT rosterChanged(sid, e->roster);
+        broadcastHighWater(sid); // §5.1 rule 8: after every roster change
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
-        applyChat(sid, chatOf(sid).sender->setMembers(othersIn(e->roster, device())));
+        Chat& c = chatOf(sid);
+        c.sync->joined(c.sender->lamport());
+        c.members = othersIn(e->roster, device());
+        applyChat(sid, c.sender->setMembers(c.members));
         Q_EMIT rosterChanged(sid, e->roster);
+        broadcastHighWater(sid); // members answer a joiner with floors
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
         Q_EMIT becameSm(sid, e->epoch);
     } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
@@ -814,15 +825,23 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
 void Node::onLinkUp(const DeviceId& peer)
 {
     host_->onLinkUp(peer, now());
-    for (auto& [sid, c] : chats_)
+    for (auto& [sid, c] : chats_) {
         applyChat(sid, c->sender->onLinkUp(peer, now()));
+        // §5.1 rule 8: after a re-link, exchange high-water marks.
+        const session::Session* s = host_->session(sid);
+        if (s && s->phase() == session::Session::Phase::Member &&
+            session::member(s->committed(), peer))
+            sendHighWater(sid, peer);
+    }
 }
 
 void Node::onLinkDown(const DeviceId& peer)
 {
     host_->onLinkDown(peer, now());
-    for (auto& [sid, c] : chats_)
+    for (auto& [sid, c] : chats_) {
         c->sender->onLinkDown(peer);
+        c->sync->onLinkDown(peer);
+    }
 }
 
 void Node::onChat(const DeviceId& from, const Message& message)
@@ -833,27 +852,116 @@ void Node::onChat(const DeviceId& from, const Message& message)
     const auto* author = session::member(s->accepted(), from) ? &s->accepted() : &s->committed();
     const auto who = session::member(*author, from);
     if (!who) return; // chat only from members (§5.1 rule 8 still applies per link)
-    if (profile_.contacts.isBlocked(who->account)) return; // as if we were offline
+    const bool blocked = profile_.contacts.isBlocked(who->account); // as if we were offline
     Chat& c = chatOf(sid);
     if (const auto* m = std::get_if<ChatMessage>(&message.body)) {
-        if (m->sender != from || m->author != who->account || m->seq == 0) return;
-        c.sender->observe(m->lamport);
-        auto existing = history_->range(account(), sid, m->sender, m->seq, m->seq);
-        const bool known = existing && !existing->isEmpty();
-        history_->add(account(), sid, *m, now());
-        pendingAcks_.append({sid, protocol::ChatAck{m->sender, m->seq}});
-        const bool forMe = m->recipients.isEmpty() || m->recipients.contains(device());
-        if (!known && forMe && !m->text.isEmpty()) Q_EMIT chatReceived(sid, *m);
-        if (!flushQueued_) {
-            flushQueued_ = true;
-            QTimer::singleShot(0, this, &Node::flushHistory);
-        }
+        if (!blocked) onChatMessage(sid, from, *m);
     } else if (const auto* a = std::get_if<protocol::ChatAck>(&message.body)) {
         applyChat(sid, c.sender->onAck(from, *a));
     } else if (const auto* t = std::get_if<protocol::Typing>(&message.body)) {
+        if (blocked) return;
         Q_EMIT typing(sid, who->account, t->text);
         Q_EMIT typingState(sid, who->account, t->text, t->plain);
+    } else if (const auto* hw = std::get_if<protocol::HighWater>(&message.body)) {
+        onHighWater(sid, from, *hw);
+    } else if (const auto* pull = std::get_if<protocol::ChatPull>(&message.body)) {
+        answerPull(sid, from, *pull);
     }
+}
+
+// A message straight from its sender, or relayed by a member (a pull answer, or the SM's
+// recent history for a joiner). Relayed ones must name the author the roster gives the
+// sender, when the sender is a member.
+void Node::onChatMessage(const SessionId& sid, const DeviceId& from, const ChatMessage& m)
+{
+    const session::Session* s = host_->session(sid);
+    if (m.seq == 0) return;
+    for (const auto* roster : {&s->accepted(), &s->committed()})
+        if (auto sender = session::member(*roster, m.sender); sender && sender->account != m.author)
+            return;
+    if (m.sender == from && !session::member(s->accepted(), from) &&
+        !session::member(s->committed(), from))
+        return;
+    Chat& c = chatOf(sid);
+    if (profile_.contacts.isBlocked(m.author)) {
+        c.sync->record(m); // not kept, and not pulled again either
+        return;
+    }
+    c.sender->observe(m.lamport);
+    // Known = on disk or waiting for this turn's flush (below a joiner's floor is not known:
+    // the SM's recent history for it lies there).
+    auto existing = history_->range(account(), sid, m.sender, m.seq, m.seq);
+    bool known = existing && !existing->isEmpty();
+    for (const Stored& st : pendingStored_)
+        known =
+            known || (st.sid == sid && st.message.sender == m.sender && st.message.seq == m.seq);
+    const bool gap = m.sender == from && m.seq > c.sync->highWater(m.sender) + 1;
+    history_->add(account(), sid, m, now());
+    pendingAcks_.append({sid, protocol::ChatAck{m.sender, m.seq}});
+    pendingStored_.append({sid, m, !known, m.sender != from});
+    if (!flushQueued_) {
+        flushQueued_ = true;
+        QTimer::singleShot(0, this, &Node::flushHistory);
+    }
+    // A hole in a sender's sequence: ask the others what they hold (§5.1 rule 8).
+    if (gap && !known) broadcastHighWater(sid);
+}
+
+void Node::onHighWater(const SessionId& sid, const DeviceId& from, const protocol::HighWater& hw)
+{
+    const session::Session* s = host_->session(sid);
+    Chat& c = chatOf(sid);
+    // A joiner whose commit we have not applied yet is a newcomer already.
+    if (!session::member(s->committed(), from)) c.sync->sawJoin(from, c.sender->lamport(), now());
+    if (c.sync->onHighWater(from, hw, now()))
+        sendOnLink(from, Message{headerFor(sid), c.sync->marksFor(from, now())});
+    if (auto cut = c.sync->cutOf(from, now());
+        cut && s->sm() == device() && options_.joinerHistory > 0 && c.sync->takeHistoryTurn(from))
+        sendRecentHistory(sid, from, *cut);
+    pull(sid);
+}
+
+// DESIGN §6: a joiner may receive recent history (the last N messages to everyone before it
+// joined; side-chats never).
+void Node::sendRecentHistory(const SessionId& sid, const DeviceId& to, std::uint64_t cut)
+{
+    const int n = std::clamp(options_.joinerHistory, 0, kMaxJoinerHistory);
+    auto recent = history_->messagesBefore(account(), sid, cut + 1, DeviceId{}, 2 * n);
+    if (!recent) return Q_EMIT warning("recent history for a joiner: " + recent.error());
+    QList<ChatMessage> out;
+    for (const auto& r : recent.value())
+        if (r.message.recipients.isEmpty()) out.append(r.message);
+    for (const ChatMessage& m : out.mid(std::max<qsizetype>(0, out.size() - n)))
+        sendOnLink(to, Message{headerFor(sid), m});
+}
+
+void Node::answerPull(const SessionId& sid, const DeviceId& from, const protocol::ChatPull& p)
+{
+    if (p.fromSeq == 0 || p.toSeq < p.fromSeq) return;
+    const std::uint64_t last = std::min(p.toSeq, p.fromSeq + kMaxPullAnswer - 1);
+    auto held = history_->range(account(), sid, p.sender, p.fromSeq, last);
+    if (!held) return;
+    for (const ChatMessage& m : held.value())
+        if (auto copy = chat::copyFor(m, from)) sendOnLink(from, Message{headerFor(sid), *copy});
+}
+
+void Node::pull(const SessionId& sid)
+{
+    for (const auto& p : chatOf(sid).sync->plan())
+        sendOnLink(p.from, Message{headerFor(sid), p.request});
+}
+
+void Node::sendHighWater(const SessionId& sid, const DeviceId& to)
+{
+    sendOnLink(to, Message{headerFor(sid), chatOf(sid).sync->marksFor(to, now())});
+}
+
+void Node::broadcastHighWater(const SessionId& sid)
+{
+    const session::Session* s = host_->session(sid);
+    if (!s) return;
+    for (const DeviceId& peer : othersIn(s->committed(), device()))
+        sendHighWater(sid, peer);
 }
 
 // Once per event-loop turn: one transaction for everything received, then the acks (DESIGN
@@ -870,6 +978,20 @@ void Node::flushHistory()
     const auto acks = std::exchange(pendingAcks_, {});
     for (const auto& [sid, ack] : acks)
         sendOnLink(ack.sender, Message{headerFor(sid), ack});
+    // On disk now: shown (a joiner's history too is stored before it is shown), and counted
+    // by anti-entropy; pulled messages may let the next pull go out.
+    QSet<SessionId> progressed;
+    for (const auto& st : std::exchange(pendingStored_, {})) {
+        if (!host_->session(st.sid)) continue;
+        chatOf(st.sid).sync->record(st.message);
+        const bool forMe =
+            st.message.recipients.isEmpty() || st.message.recipients.contains(device());
+        if (st.isNew && forMe && !st.message.text.isEmpty())
+            Q_EMIT chatReceived(st.sid, st.message);
+        if (st.relayed) progressed.insert(st.sid);
+    }
+    for (const SessionId& sid : progressed)
+        pull(sid);
 }
 
 Node::Chat& Node::chatOf(const SessionId& sid)
@@ -879,6 +1001,13 @@ Node::Chat& Node::chatOf(const SessionId& sid)
         c = std::make_unique<Chat>();
         c->sender = std::make_unique<chat::ChatSender>(device(), account());
         c->typing.setPlain(!liveTyping_);
+        c->sync = std::make_unique<ChatSync>(device());
+        // Who is already in (after a restart too): only later additions are newcomers.
+        if (const session::Session* s = host_->session(sid))
+            c->members = othersIn(s->committed(), device());
+        if (auto stored = history_->messagesAfter(account(), sid, {}, kMaxSeededMessages))
+            for (const ChatMessage& m : stored.value())
+                c->sync->record(m);
         if (auto m = history_->ownMaxima(account(), sid, device()))
             c->sender->resume(m->lastSeq, m->maxLamport);
         for (const DeviceId& peer : host_->links())
@@ -896,6 +1025,7 @@ Node::Chat& Node::chatOf(const SessionId& sid)
 void Node::applyChat(const SessionId& sid, const chat::ChatSender::Output& out)
 {
     for (const auto& o : out.sends) {
+        if (dropChatTo_.contains(o.to)) continue; // fault injection (tests)
         if (!o.message.text.isEmpty()) ++chatSentTo_[o.to];
         sendOnLink(o.to, Message{headerFor(sid), o.message});
     }

@@ -9,6 +9,7 @@
 #include "chat/typingthrottle.h"
 #include "identity/presencerecord.h"
 #include "identity/profile.h"
+#include "node/chatsync.h"
 #include "node/guestpairing.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeoptions.h"
@@ -16,6 +17,7 @@
 #include "session/sessionhost.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -42,6 +44,11 @@ public:
     // Inviting an account whose presence is not known yet waits this long for it.
     static constexpr int kPresenceWaitMs = 5000;
     static constexpr int kPresencePollMs = 100;
+    // Bounds: recent history a joiner may get, messages per pull answer, messages read from
+    // disk to seed anti-entropy for one session.
+    static constexpr int kMaxJoinerHistory = 200;
+    static constexpr std::uint64_t kMaxPullAnswer = 256;
+    static constexpr int kMaxSeededMessages = 100'000;
 
     // Loads the profile in options.profileDir (or creates one named options.name there).
     static Result<std::unique_ptr<Node>> open(const NodeOptions& options);
@@ -117,6 +124,12 @@ public:
 
     // Link traffic: control messages sent to each device (side-chat tests check these).
     QHash<DeviceId, int> chatSentTo() const { return chatSentTo_; }
+    // Fault injection for tests: this device's own chat messages to `peer` are lost on the
+    // way (not sent, as if the write never reached the wire); receipts and retries unchanged.
+    void setDropChatTo(const DeviceId& peer, bool drop)
+    {
+        drop ? (void)dropChatTo_.insert(peer) : (void)dropChatTo_.remove(peer);
+    }
 
 Q_SIGNALS:
     void invited(plenum::SessionId sid, plenum::DeviceId from, QString inviterName);
@@ -151,6 +164,14 @@ private:
         chat::TypingThrottle typing; // <= 10 updates/s, cleared on send or when idle
         QTimer typingTimer;
         bool resumed = false;
+        std::unique_ptr<ChatSync> sync; // anti-entropy and joiners' history
+        QList<DeviceId> members;        // the others in the last committed roster
+    };
+    struct Stored {
+        SessionId sid;
+        protocol::ChatMessage message;
+        bool isNew = false;   // not held before: shown once on disk
+        bool relayed = false; // pulled or sent as history, not from its sender
     };
 
     Node(NodeOptions options, identity::Profile profile,
@@ -185,6 +206,14 @@ private:
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
     void onChat(const DeviceId& from, const protocol::Message& message);
+    void onChatMessage(const SessionId& sid, const DeviceId& from,
+                       const protocol::ChatMessage& message);
+    void onHighWater(const SessionId& sid, const DeviceId& from, const protocol::HighWater& hw);
+    void sendRecentHistory(const SessionId& sid, const DeviceId& to, std::uint64_t cut);
+    void answerPull(const SessionId& sid, const DeviceId& from, const protocol::ChatPull& pull);
+    void pull(const SessionId& sid);
+    void sendHighWater(const SessionId& sid, const DeviceId& to);
+    void broadcastHighWater(const SessionId& sid);
     void flushHistory();
     Chat& chatOf(const SessionId& sid);
     void applyChat(const SessionId& sid, const chat::ChatSender::Output& out);
@@ -209,10 +238,12 @@ private:
     std::map<SessionId, std::unique_ptr<QTimer>> timers_;
     std::map<SessionId, std::unique_ptr<Chat>> chats_;
     QList<std::pair<SessionId, protocol::ChatAck>>
-        pendingAcks_; // written, flushed, then acknowledged
+        pendingAcks_;             // written, flushed, then acknowledged
+    QList<Stored> pendingStored_; // flushed with the acks, then shown and counted
     bool flushQueued_ = false;
     std::optional<SessionId> current_;
     QHash<DeviceId, int> chatSentTo_;
+    QSet<DeviceId> dropChatTo_;
     protocol::DeviceClass deviceClass_ = protocol::DeviceClass::Desktop;
     identity::PresenceState presenceState_ = identity::PresenceState::Online;
     bool liveTyping_ = true;

@@ -19,6 +19,8 @@ struct NodeOptions {
     identity::DhtConfig dht = identity::DhtConfig::isolated({}, 0);
     net::IceConfig ice;
     bool autoAccept = false;
+    // As SM: how many recent messages (to everyone, no side-chats) a joiner receives; 0 = none.
+    int joinerHistory = 50;
     // Set on a fresh profile: start() pairs with this code before anything else.
     QString pairCode;
 };
