@@ -17,8 +17,8 @@
 #include "session/sessionhost.h"
 
 #include <QHash>
-#include <QSet>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <map>
@@ -63,6 +63,9 @@ public:
     Status start();
     // Leaves nothing half-done: BYE to every session's peers (through leave()), then closes.
     void shutdown();
+
+    // "phone", "laptop", "desktop" or "wired": how the class is written in files and events.
+    static QString className(protocol::DeviceClass deviceClass);
 
     AccountId account() const { return profile_.account.id(); }
     DeviceId device() const { return profile_.device.id(); }
