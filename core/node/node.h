@@ -59,7 +59,9 @@ public:
                                                    protocol::DeviceClass deviceClass);
     ~Node() override;
 
-    // Starts the DHT, the mailbox and the links, and restores sessions kept on disk.
+    // Starts the DHT, the mailbox and the links, and restores sessions kept on disk. With
+    // options.pairCode set it starts only the DHT and pairs first (paired/pairingFailed);
+    // the rest starts with the paired identity, or with the fresh one if pairing failed.
     Status start();
     // Leaves nothing half-done: BYE to every session's peers (through leave()), then closes.
     void shutdown();
