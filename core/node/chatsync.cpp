@@ -38,6 +38,30 @@ bool ChatSync::onHighWater(const DeviceId& peer, const protocol::HighWater& mark
     return true;
 }
 
+QList<chat::Pull> ChatSync::plan(std::int64_t nowMs)
+{
+    QList<chat::Pull> out;
+    QHash<DeviceId, std::uint64_t> asked;
+    for (const chat::Pull& p : ae_.plan()) {
+        const DeviceId& sender = p.request.sender;
+        auto it = inFlight_.find(sender);
+        if (it != inFlight_.end() && nowMs < it->deadline && ae_.highWater(sender) < it->toSeq)
+            continue;
+        out.append(p);
+        asked[sender] = std::max(asked.value(sender, 0), p.request.toSeq);
+    }
+    for (auto it = asked.begin(); it != asked.end(); ++it)
+        inFlight_.insert(it.key(), InFlight{it.value(), nowMs + kPullTimeoutMs});
+    return out;
+}
+
+bool ChatSync::takeGapBroadcast(std::int64_t nowMs)
+{
+    if (nowMs - lastGapBroadcast_ < kGapHighWaterMs) return false;
+    lastGapBroadcast_ = nowMs;
+    return true;
+}
+
 bool ChatSync::takeHistoryTurn(const DeviceId& newcomer)
 {
     if (historySent_.contains(newcomer)) return false;

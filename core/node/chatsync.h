@@ -17,6 +17,8 @@ public:
     static constexpr std::int64_t kNewcomerMs = 10'000;
     // At most one unsolicited HIGH_WATER answer per peer in this interval (no ping-pong).
     static constexpr std::int64_t kReplyIntervalMs = 1'000;
+    static constexpr std::int64_t kPullTimeoutMs = 2'000;
+    static constexpr std::int64_t kGapHighWaterMs = 500;
 
     explicit ChatSync(DeviceId self) : self_(self), ae_(self) {}
 
@@ -38,7 +40,12 @@ public:
     // something we hold and we have not answered it lately).
     bool onHighWater(const DeviceId& peer, const protocol::HighWater& marks, std::int64_t nowMs);
     void onLinkDown(const DeviceId& peer) { ae_.onLinkDown(peer); }
-    QList<chat::Pull> plan() { return ae_.plan(); }
+    // The pulls to send now. A sender's range already asked for is not asked again until its
+    // answer arrived or kPullTimeoutMs passed: answers come one message per link frame, and
+    // re-planning after each would ask for the same messages over and over.
+    QList<chat::Pull> plan(std::int64_t nowMs);
+    // At most one gap-triggered HIGH_WATER broadcast per kGapHighWaterMs.
+    bool takeGapBroadcast(std::int64_t nowMs);
 
     // The SM sends a newcomer recent history once.
     bool takeHistoryTurn(const DeviceId& newcomer);
@@ -54,6 +61,12 @@ private:
     QHash<DeviceId, Newcomer> newcomers_;
     QHash<DeviceId, std::int64_t> lastReply_;
     QSet<DeviceId> historySent_;
+    struct InFlight {
+        std::uint64_t toSeq = 0;
+        std::int64_t deadline = 0;
+    };
+    QHash<DeviceId, InFlight> inFlight_; // sender -> the pull being answered
+    std::int64_t lastGapBroadcast_ = -kGapHighWaterMs;
 };
 
 } // namespace plenum::node

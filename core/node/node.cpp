@@ -280,6 +280,7 @@ Status Node::startServices()
     for (const auto& r : records)
         if (!r.ended) {
             current_ = r.sid;
+            chatOf(r.sid).wasMember = true;
             if (const session::Session* s = host_->session(r.sid);
                 s && !s->committed().members.isEmpty())
                 applyChat(r.sid,
@@ -774,7 +775,10 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
         Chat& c = chatOf(sid);
-        c.sync->joined(c.sender->lamport());
+        // A first join is owed only what follows its cut; a member coming back (REJOIN after
+        // a crash or a removal) is owed everything it missed, so it takes no floors.
+        if (!c.wasMember) c.sync->joined(c.sender->lamport());
+        c.wasMember = true;
         c.members = othersIn(e->roster, device());
         applyChat(sid, c.sender->setMembers(c.members));
         Q_EMIT rosterChanged(sid, e->roster);
@@ -904,7 +908,7 @@ void Node::onChatMessage(const SessionId& sid, const DeviceId& from, const ChatM
         QTimer::singleShot(0, this, &Node::flushHistory);
     }
     // A hole in a sender's sequence: ask the others what they hold (§5.1 rule 8).
-    if (gap && !known) broadcastHighWater(sid);
+    if (gap && !known && c.sync->takeGapBroadcast(now())) broadcastHighWater(sid);
 }
 
 void Node::onHighWater(const SessionId& sid, const DeviceId& from, const protocol::HighWater& hw)
@@ -947,7 +951,7 @@ void Node::answerPull(const SessionId& sid, const DeviceId& from, const protocol
 
 void Node::pull(const SessionId& sid)
 {
-    for (const auto& p : chatOf(sid).sync->plan())
+    for (const auto& p : chatOf(sid).sync->plan(now()))
         sendOnLink(p.from, Message{headerFor(sid), p.request});
 }
 

@@ -171,6 +171,7 @@ private:
         bool resumed = false;
         std::unique_ptr<ChatSync> sync; // anti-entropy and joiners' history
         QList<DeviceId> members;        // the others in the last committed roster
+        bool wasMember = false;         // admitted before (or restored): not a first join
     };
     struct Stored {
         SessionId sid;

@@ -57,11 +57,22 @@ TEST(ChatSync, PullsTheGapFromThePeerThatHasItAndTheSmSendsHistoryOnce)
     sync.record(msg(2, 2, 4));
     EXPECT_EQ(sync.highWater(DeviceId::fromNumber(2)), 0u);
     (void)sync.onHighWater(kPeer, protocol::HighWater{{{DeviceId::fromNumber(2), 2}}, {}}, 0);
-    const auto pulls = sync.plan();
+    const auto pulls = sync.plan(0);
     ASSERT_EQ(pulls.size(), 1);
     EXPECT_EQ(pulls[0].from, kPeer);
     EXPECT_EQ(pulls[0].request.fromSeq, 1u);
     EXPECT_EQ(pulls[0].request.toSeq, 1u);
+    (void)sync.onHighWater(DeviceId::fromNumber(4),
+                           protocol::HighWater{{{DeviceId::fromNumber(2), 2}}, {}}, 0);
+    EXPECT_TRUE(sync.plan(100).isEmpty()) << "the first pull is still being answered";
+    // After the timeout it asks again (AntiEntropy may first start a fresh round of peers).
+    auto again = sync.plan(ChatSync::kPullTimeoutMs + 1);
+    if (again.isEmpty()) again = sync.plan(ChatSync::kPullTimeoutMs + 1);
+    EXPECT_EQ(again.size(), 1) << "asked again after a while";
+    sync.record(msg(2, 1, 2));
+    EXPECT_TRUE(sync.plan(ChatSync::kPullTimeoutMs + 2).isEmpty()) << "nothing missing";
+    EXPECT_TRUE(sync.takeGapBroadcast(0));
+    EXPECT_FALSE(sync.takeGapBroadcast(ChatSync::kGapHighWaterMs - 1));
     EXPECT_TRUE(sync.takeHistoryTurn(kJoiner));
     EXPECT_FALSE(sync.takeHistoryTurn(kJoiner));
 }
