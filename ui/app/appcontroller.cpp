@@ -112,6 +112,10 @@ void AppController::startDemo()
     });
     connect(demo_, &DemoPeers::groupReady, this, [this](const QString& sid) {
         if (currentSession() != sid) openSession(sid);
+        // The demo peers become contacts, so the contacts pane shows presence and devices.
+        for (const QString& account : demo_->accounts())
+            if (auto id = idFrom<AccountId>(account); id && node_) (void)node_->addContact(*id);
+        contacts_.refresh();
         Q_EMIT demoReady(sid);
     });
     setPhase(QStringLiteral("starting"));

@@ -222,6 +222,14 @@ QList<qint64> DemoPeers::pids() const
     return out;
 }
 
+QStringList DemoPeers::accounts() const
+{
+    QStringList out;
+    for (const DemoPeer* p : peers_)
+        out.append(p->account());
+    return out;
+}
+
 QString DemoPeers::aliceDevice() const
 {
     return peers_.empty() ? QString() : peers_.front()->device();

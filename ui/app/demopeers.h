@@ -41,6 +41,7 @@ public:
     quint32 networkId() const { return networkId_; }
     QList<qint64> pids() const;
     QString aliceDevice() const;
+    QStringList accounts() const; // Alice, Bob, Carol
     bool isPeerDevice(const QString& deviceHex) const;
     QString sid() const { return sid_; }
 

@@ -3,9 +3,12 @@
 // with a pairing code from a running peer.
 
 #include "app/appcontroller.h"
+#include "app/demopeers.h"
 #include "app/recordingnotifier.h"
 #include "localnet.h"
 
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 
 #include <gtest/gtest.h>
@@ -106,4 +109,50 @@ TEST(AppController, AWrongPairingCodeReturnsToFirstStartWithAReason)
         << app.phase().toStdString();
     EXPECT_TRUE(app.errorText().startsWith("This device could not be linked"))
         << app.errorText().toStdString();
+}
+
+TEST(AppController, DemoOpensTheGroupChatsBackAndQuitStopsEveryPeer)
+{
+    AppSettings settings(nullptr, true);
+    ui::RecordingNotifier notifier;
+    AppController::Options o;
+    o.demo = true; // profile in the demo's temporary directory
+    AppController app(o, &settings, &notifier);
+    QSignalSpy ready(&app, &AppController::demoReady);
+    app.start();
+    ASSERT_TRUE(app.demoPeers()) << app.errorText().toStdString();
+    ASSERT_TRUE(waitFor([&] { return ready.size() == 1; }, 25000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    const QString sid = ready.at(0).at(0).toString();
+    EXPECT_EQ(app.currentSession(), sid) << "the GUI opens the demo group by itself";
+    EXPECT_EQ(app.roster()->rowCount(), 4);
+    EXPECT_EQ(app.myName(), QStringLiteral("You"));
+    EXPECT_EQ(app.contacts()->rowCount(), 3);
+    EXPECT_FALSE(settings.lanDiscovery());
+    // Alice, Bob and Carol say hello.
+    ASSERT_TRUE(waitFor([&] { return app.conversation()->rowCount() >= 3; }, 10000));
+
+    app.send(QStringLiteral("hi all"), {});
+    ASSERT_TRUE(waitFor(
+        [&] {
+            const auto* c = app.conversation();
+            for (int i = 0; i < c->rowCount(); ++i)
+                if (c->index(i).data(ui::ConversationModel::TextRole) ==
+                    QStringLiteral("got 'hi all'"))
+                    return true;
+            return false;
+        },
+        10000));
+
+    const QList<qint64> pids = app.demoPeers()->pids();
+    const QString dir = app.demoPeers()->directory();
+    ASSERT_EQ(pids.size(), 3);
+    QSignalSpy finished(&app, &AppController::finished);
+    app.quit();
+    ASSERT_TRUE(waitFor([&] { return finished.size() == 1; }, 10000));
+    for (qint64 pid : pids)
+        EXPECT_FALSE(QFile::exists(QStringLiteral("/proc/%1/cmdline").arg(pid)) &&
+                     QFile(QStringLiteral("/proc/%1/cmdline").arg(pid)).open(QIODevice::ReadOnly))
+            << "demo peer " << pid << " still running";
+    EXPECT_FALSE(QDir(dir).exists());
 }
