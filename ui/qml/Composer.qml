@@ -80,11 +80,12 @@ Pane {
             spacing: 6
             Layout.fillWidth: true
 
-            Button {
+            ToolButton {
                 id: privateToggle
                 objectName: "privateToggle"
                 checkable: true
                 icon.source: "icons/private.svg"
+                icon.color: checked ? palette.highlight : palette.buttonText
                 text: qsTr("Private")
                 display: AbstractButton.IconOnly
                 ToolTip.visible: hovered

@@ -53,7 +53,6 @@ Popup {
     focus: true
     closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
     width: Math.min(parent ? parent.width - 40 : 420, 440)
-    height: Math.min(parent ? parent.height - 80 : 380, 380)
     x: parent ? (parent.width - width) / 2 : 0
     y: 40
     padding: 8
@@ -108,7 +107,7 @@ Popup {
             clip: true
             currentIndex: root.currentIndex
             Layout.fillWidth: true
-            Layout.fillHeight: true
+            Layout.preferredHeight: Math.max(40, Math.min(contentHeight, 320))
             Accessible.role: Accessible.List
             Accessible.name: qsTr("Matches")
 

@@ -104,6 +104,7 @@ ApplicationWindow {
                     ToolButton {
                         objectName: "finderButton"
                         icon.source: "icons/search.svg"
+                        icon.color: palette.buttonText
                         text: qsTr("Find")
                         display: AbstractButton.IconOnly
                         ToolTip.visible: hovered
@@ -114,6 +115,7 @@ ApplicationWindow {
                     ToolButton {
                         objectName: "settingsButton"
                         icon.source: "icons/settings.svg"
+                        icon.color: palette.buttonText
                         text: qsTr("Settings")
                         display: AbstractButton.IconOnly
                         ToolTip.visible: hovered
@@ -182,8 +184,8 @@ ApplicationWindow {
             Repeater {
                 model: app.invitations
                 delegate: InvitationBanner {
-                    required property string sid
-                    required property string fromName
+                    sid: model.sid
+                    fromName: model.fromName
                     Layout.fillWidth: true
                     Layout.margins: 6
                     onAccepted: sid => app.acceptInvitation(sid)

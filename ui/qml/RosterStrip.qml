@@ -14,23 +14,18 @@ Pane {
     property string pendingText
 
     padding: 6
+    implicitHeight: flow.implicitHeight + topPadding + bottomPadding
     Accessible.role: Accessible.List
     Accessible.name: qsTr("Members")
 
-    RowLayout {
+    // A Flow wraps to a second line rather than hiding members of a large group.
+    Flow {
+        id: flow
         anchors.fill: parent
-        spacing: 12
+        spacing: 14
 
-        ListView {
+        Repeater {
             id: members
-            orientation: ListView.Horizontal
-            spacing: 14
-            clip: true
-            interactive: contentWidth > width
-            Layout.fillWidth: true
-            Layout.preferredWidth: contentWidth
-            Layout.maximumWidth: contentWidth
-            Layout.preferredHeight: 40
 
             delegate: Item {
                 id: member
@@ -43,7 +38,7 @@ Pane {
                 required property var avatar
 
                 width: row.implicitWidth
-                height: ListView.view.height
+                height: 32
                 Accessible.role: Accessible.ListItem
                 Accessible.name: (isSm ? qsTr("%1, session manager, on a %2") : qsTr("%1, on a %2"))
                                  .arg(isMe ? qsTr("%1 (you)").arg(name) : name).arg(deviceClass)
@@ -57,7 +52,7 @@ Pane {
                         name: member.name
                         initials: member.initials
                         source: member.avatar ? member.avatar : ""
-                        size: 30
+                        size: 28
                     }
                     Label {
                         text: member.isMe ? qsTr("%1 (you)").arg(member.name) : member.name
@@ -75,6 +70,7 @@ Pane {
                     Loader {
                         // Only the manager gets the mark, so findChild("smMark") finds theirs.
                         active: member.isSm
+                        visible: active
                         sourceComponent: IconImage {
                             objectName: "smMark"
                             source: "icons/manager.svg"
@@ -93,24 +89,28 @@ Pane {
             }
         }
 
-        BusyIndicator {
+        Row {
             visible: root.pendingText !== ""
-            running: visible
-            Layout.preferredWidth: 22
-            Layout.preferredHeight: 22
-            Accessible.name: root.pendingText
-        }
-        Label {
-            objectName: "pendingLabel"
-            visible: text !== ""
-            text: root.pendingText
-            opacity: 0.75
-            font.italic: true
-            Accessible.role: Accessible.StaticText
-            Accessible.name: text
-        }
-        Item {
-            Layout.fillWidth: true
+            height: 32
+            spacing: 6
+
+            BusyIndicator {
+                running: parent.visible
+                width: 22
+                height: 22
+                anchors.verticalCenter: parent.verticalCenter
+                Accessible.name: root.pendingText
+            }
+            Label {
+                objectName: "pendingLabel"
+                visible: text !== ""
+                text: root.pendingText
+                opacity: 0.75
+                font.italic: true
+                anchors.verticalCenter: parent.verticalCenter
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
+            }
         }
     }
 }

@@ -34,7 +34,9 @@ Item {
                 id: strip
                 model: root.roster
                 pendingText: root.pendingText
+                // Takes what the Leave button leaves; the members wrap inside.
                 Layout.fillWidth: true
+                Layout.preferredWidth: 100
             }
             Button {
                 objectName: "leaveButton"

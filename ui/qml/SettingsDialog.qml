@@ -146,8 +146,7 @@ Dialog {
                 model: root.devices
                 clip: true
                 Layout.fillWidth: true
-                Layout.fillHeight: true
-                Layout.minimumHeight: 80
+                Layout.preferredHeight: Math.min(contentHeight, 200)
                 Accessible.role: Accessible.List
                 Accessible.name: qsTr("My devices")
 
@@ -227,6 +226,9 @@ Dialog {
                         Accessible.name: qsTr("Pairing code")
                     }
                 }
+            }
+            Item {
+                Layout.fillHeight: true
             }
         }
 
