@@ -29,6 +29,10 @@ ApplicationWindow {
         onActivated: finder.open()
     }
     Shortcut {
+        sequence: StandardKey.Quit
+        onActivated: app.quit()
+    }
+    Shortcut {
         sequence: StandardKey.Preferences
         enabled: window.showMain
         onActivated: settingsDialog.open()
@@ -132,11 +136,8 @@ ApplicationWindow {
                 Layout.fillHeight: true
                 Layout.preferredHeight: 3
                 onOpenRequested: sid => app.openSession(sid)
-                onStartGroupRequested: {
-                    const sid = app.startGroup();
-                    if (sid === "")
-                        console.warn("startGroup failed");
-                }
+                // startGroup opens the new session itself; failures come back as a toast.
+                onStartGroupRequested: app.startGroup()
             }
 
             ContactsPane {
@@ -234,6 +235,7 @@ ApplicationWindow {
         onSetAvatarRequested: path => app.setMyAvatar(path)
         onPairRequested: pairingCode = app.newPairingCode()
         onRevokeRequested: device => app.revokeDevice(device)
+        onQuitRequested: app.quit()
         onClosed: pairingCode = ""
     }
 

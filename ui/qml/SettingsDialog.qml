@@ -23,6 +23,7 @@ Dialog {
     signal setAvatarRequested(string path)
     signal pairRequested
     signal revokeRequested(string device)
+    signal quitRequested
 
     readonly property alias tabs: tabBar
 
@@ -133,6 +134,13 @@ Dialog {
             }
             Item {
                 Layout.fillHeight: true
+            }
+            Button {
+                objectName: "quitButton"
+                // Closing the window only hides it in the tray; this really ends Plenum.
+                text: qsTr("Quit Plenum")
+                Accessible.name: qsTr("Quit Plenum: leave every group and stop")
+                onClicked: root.quitRequested()
             }
         }
 
