@@ -27,16 +27,28 @@ int main(int argc, char** argv)
         return 1;
     }
     peer::PeerController controller(node->get());
+    auto ready = [&] {
+        controller.emitEvent({{"event", "ready"},
+                              {"account", node.value()->account().toHex()},
+                              {"device", node.value()->device().toHex()},
+                              {"name", node.value()->name()},
+                              {"dht_port", node.value()->dhtPort()},
+                              {"version", peer::PeerController::kProtocolVersion}});
+    };
+    // With --pair, "ready" names the paired account; a failed pairing ends the process.
+    const bool pairing = !options->pairCode.isEmpty();
+    if (pairing) {
+        QObject::connect(node->get(), &node::Node::paired, &app, ready);
+        QObject::connect(node->get(), &node::Node::pairingFailed, &app, [](const QString& why) {
+            std::fprintf(stderr, "plenum-peer: pairing failed: %s\n", qPrintable(why));
+            QCoreApplication::exit(1);
+        });
+    }
     if (auto s = node.value()->start(); !s) {
         std::fprintf(stderr, "plenum-peer: %s\n", qPrintable(s.error()));
         return 1;
     }
-    controller.emitEvent({{"event", "ready"},
-                          {"account", node.value()->account().toHex()},
-                          {"device", node.value()->device().toHex()},
-                          {"name", node.value()->name()},
-                          {"dht_port", node.value()->dhtPort()},
-                          {"version", peer::PeerController::kProtocolVersion}});
+    if (!pairing) ready();
 
     bool quitting = false;
     auto quit = [&] {

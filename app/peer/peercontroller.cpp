@@ -108,12 +108,25 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"pending", idArray(r.pending)},
                            {"failed", idArray(r.notDelivered)}});
             });
-    connect(node_, &Node::typing, this,
-            [this](const SessionId& sid, const AccountId& from, const QString& text) {
+    connect(node_, &Node::paired, this, [this](const AccountId& account) {
+        emitEvent({{"event", "paired"}, {"account", account.toHex()}});
+    });
+    connect(node_, &Node::pairingFailed, this, [this](const QString& reason) {
+        emitEvent({{"event", "pairing_failed"}, {"reason", reason}});
+    });
+    connect(node_, &Node::devicePaired, this, [this](const DeviceId& device, const QString& name) {
+        emitEvent({{"event", "device_paired"}, {"device", device.toHex()}, {"name", name}});
+    });
+    connect(node_, &Node::pairingRefused, this, [this](const QString& reason) {
+        emitEvent({{"event", "pairing_refused"}, {"reason", reason}});
+    });
+    connect(node_, &Node::typingState, this,
+            [this](const SessionId& sid, const AccountId& from, const QString& text, bool plain) {
                 emitEvent({{"event", "typing"},
                            {"sid", sid.toHex()},
                            {"from", from.toHex()},
-                           {"text", text}});
+                           {"text", text},
+                           {"plain", plain}});
             });
 }
 
@@ -165,8 +178,18 @@ void PeerController::contactsEvent()
     for (const auto& c : node_->contacts().all())
         list.append(QJsonObject{{"account", c.account.toHex()},
                                 {"name", c.displayName},
-                                {"presence", node_->presenceOf(c.account)}});
+                                {"presence", node_->presenceOf(c.account)},
+                                {"blocked", c.blocked}});
     emitEvent({{"event", "contacts"}, {"contacts", list}});
+}
+
+void PeerController::devicesEvent()
+{
+    QJsonArray list;
+    for (const auto& d : node_->myDevices())
+        list.append(QJsonObject{
+            {"device", d.id.toHex()}, {"name", d.name}, {"this", d.id == node_->device()}});
+    emitEvent({{"event", "devices"}, {"devices", list}});
 }
 
 void PeerController::handleLine(const QByteArray& line)
@@ -250,7 +273,15 @@ void PeerController::handleLine(const QByteArray& line)
         auto sid = sessionFor(c);
         if (!sid) return error(cmd, "no session");
         const int limit = std::clamp(c.value("limit").toInt(100), 1, 100000);
-        auto h = node_->history(*sid, limit);
+        // Version 2: "before_lamport" + "before_device" = the messages just before that one.
+        const bool before = c.contains("before_lamport") || c.contains("before_device");
+        auto beforeDevice = idFrom<DeviceId>(c.value("before_device"));
+        if (before && (!beforeDevice || c.value("before_lamport").toInteger(-1) < 0))
+            return error(cmd, "\"before_lamport\" and \"before_device\" go together");
+        auto h = before ? node_->historyBefore(*sid,
+                                               std::uint64_t(c.value("before_lamport").toInteger()),
+                                               *beforeDevice, limit)
+                        : node_->history(*sid, limit);
         if (!h) return error(cmd, h.error());
         QJsonArray list;
         for (const auto& m : h.value())
@@ -263,8 +294,51 @@ void PeerController::handleLine(const QByteArray& line)
         if (!a) return error(cmd, "\"account\" must be 64 hex digits");
         if (auto s = node_->addContact(*a); !s) return error(cmd, s.error());
         contactsEvent();
-    } else if (cmd == "pair_code" || cmd == "pair") {
-        error(cmd, "pairing is not available in this version of plenum-peer");
+    } else if (cmd == "block" || cmd == "unblock") {
+        auto a = idFrom<AccountId>(c.value("account"));
+        if (!a) return error(cmd, "\"account\" must be 64 hex digits");
+        if (auto s = node_->setBlocked(*a, cmd == "block"); !s) return error(cmd, s.error());
+        contactsEvent();
+    } else if (cmd == "retry") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        const QStringList id = c.value("id").toString().split(QLatin1Char(':'));
+        bool ok = false;
+        const auto seq = id.size() == 2 ? id[1].toULongLong(&ok) : 0;
+        if (!ok || id[0] != node_->device().toHex())
+            return error(cmd, "\"id\" must be the id of a message this device sent");
+        if (auto s = node_->retry(*sid, seq); !s) return error(cmd, s.error());
+    } else if (cmd == "presence") {
+        if (auto s = node_->setPresence(c.value("status").toString()); !s)
+            return error(cmd, s.error());
+    } else if (cmd == "set_name") {
+        if (auto s = node_->setDisplayName(c.value("name").toString()); !s)
+            return error(cmd, s.error());
+        emitEvent({{"event", "whoami"},
+                   {"account", node_->account().toHex()},
+                   {"device", node_->device().toHex()},
+                   {"name", node_->name()},
+                   {"class", className(node_->deviceClass())}});
+    } else if (cmd == "devices") {
+        devicesEvent();
+    } else if (cmd == "revoke") {
+        auto d = idFrom<DeviceId>(c.value("device"));
+        if (!d) return error(cmd, "\"device\" must be 64 hex digits");
+        if (auto s = node_->revokeDevice(*d); !s) return error(cmd, s.error());
+        devicesEvent();
+    } else if (cmd == "fault") {
+        // Tests only: lose this device's chat messages to one device (a lost write).
+        auto d = idFrom<DeviceId>(c.value("drop_chat_to"));
+        if (!d) return error(cmd, "\"drop_chat_to\" must be 64 hex digits");
+        node_->setDropChatTo(*d, c.value("on").toBool(true));
+    } else if (cmd == "live_typing") {
+        node_->setLiveTyping(c.value("on").toBool(true));
+    } else if (cmd == "pair_code") {
+        auto code = node_->newPairingCode();
+        if (!code) return error(cmd, code.error());
+        emitEvent({{"event", "pair_code"}, {"code", code.value()}});
+    } else if (cmd == "pair") {
+        if (auto s = node_->pair(c.value("code").toString()); !s) return error(cmd, s.error());
     } else if (cmd == "stats") {
         // Full chat messages (not side-chat stubs) this device sent, per destination device.
         QJsonObject sent;

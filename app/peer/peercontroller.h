@@ -12,7 +12,7 @@ namespace plenum::peer {
 class PeerController : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kProtocolVersion = 1;
+    static constexpr int kProtocolVersion = 2;
     explicit PeerController(node::Node* node, QObject* parent = nullptr);
 
     void handleLine(const QByteArray& line);
@@ -27,6 +27,7 @@ private:
     QJsonObject rosterEvent(const SessionId& sid, const protocol::RosterSnapshot& roster) const;
     QJsonObject messageJson(const protocol::ChatMessage& m) const;
     void contactsEvent();
+    void devicesEvent();
 
     node::Node* node_;
     QHash<SessionId, protocol::RosterSnapshot> rosters_;

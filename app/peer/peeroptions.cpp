@@ -47,6 +47,8 @@ Result<node::NodeOptions> parseOptions(const QStringList& args)
             return fail("unknown option or missing value: " + a);
         else if (a == QLatin1String("--profile"))
             o.profileDir = v;
+        else if (a == QLatin1String("--pair"))
+            o.pairCode = v;
         else if (a == QLatin1String("--name"))
             o.name = v;
         else if (a == QLatin1String("--device-class")) {

@@ -75,7 +75,9 @@ void AntiEntropy::onHighWater(const DeviceId& peer, const protocol::HighWater& h
         marks[m.sender] = std::max(marks[m.sender], m.seq);
     // Members may know different amounts of history; each floor is at most the true one,
     // so the highest floor heard is the best estimate.
-    if (!joined_ || hw.floors.isEmpty()) return;
+    // A joiner's HIGH_WATER names a floor for every sender it marks; one with no marks at
+    // all comes from a member that holds nothing, so nothing before the cut is owed either.
+    if (!joined_ || (hw.floors.isEmpty() && !hw.marks.isEmpty())) return;
     awaitingFloors_ = false;
     for (const auto& f : hw.floors) {
         Sender& s = sender(f.sender);

@@ -126,6 +126,20 @@ ChatSender::Output ChatSender::onTick(std::int64_t nowMs)
     return out;
 }
 
+ChatSender::Output ChatSender::retry(std::uint64_t seq, std::int64_t nowMs)
+{
+    Output out;
+    auto t = tracked_.find(seq);
+    if (t == tracked_.end()) return out;
+    for (auto& [peer, w] : t->second.waits) {
+        if (w.acked) continue;
+        w = Wait{nowMs + options_.ackTimeoutMs, false, false};
+        if (linksUp_.contains(peer)) out.sends.append({peer, t->second.message});
+    }
+    out.changed.append(seq);
+    return out;
+}
+
 std::optional<Receipt> ChatSender::receipt(std::uint64_t seq) const
 {
     auto t = tracked_.find(seq);

@@ -65,6 +65,9 @@ public:
     Output onLinkUp(const DeviceId& peer, std::int64_t nowMs);
     void onLinkDown(const DeviceId& peer);
     Output onTick(std::int64_t nowMs);
+    // The user asked to retry: every recipient that did not acknowledge gets a fresh timeout
+    // and, if its link is up, the message again. Nothing if the message is not tracked.
+    Output retry(std::uint64_t seq, std::int64_t nowMs);
 
     std::optional<Receipt> receipt(std::uint64_t seq) const;
     // The earliest time onTick can change something, if any.

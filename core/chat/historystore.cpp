@@ -58,6 +58,31 @@ ChatMessage readMessage(const QSqlQuery& q, std::int64_t* receivedAt = nullptr)
     return m;
 }
 
+// One place turns a query's rows into messages (every reader below shares it).
+Result<QList<StoredMessage>> readAll(QSqlQuery& q)
+{
+    if (!q.exec())
+        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
+    QList<StoredMessage> out;
+    while (q.next()) {
+        StoredMessage s;
+        s.message = readMessage(q, &s.receivedAtMs);
+        out.append(s);
+    }
+    return out;
+}
+
+Result<QList<ChatMessage>> readMessages(QSqlQuery& q)
+{
+    auto rows = readAll(q);
+    if (!rows) return Error{rows.error()};
+    QList<ChatMessage> out;
+    out.reserve(rows->size());
+    for (const StoredMessage& s : rows.value())
+        out.append(s.message);
+    return out;
+}
+
 } // namespace
 
 Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path)
@@ -159,15 +184,29 @@ Result<QList<StoredMessage>> HistoryStore::lastMessages(const AccountId& account
     q.addBindValue(account.toBytes());
     q.addBindValue(session.toBytes());
     q.addBindValue(std::max(count, 0));
-    if (!q.exec())
-        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
-    QList<StoredMessage> out;
-    while (q.next()) {
-        StoredMessage s;
-        s.message = readMessage(q, &s.receivedAtMs);
-        out.append(s);
-    }
-    std::reverse(out.begin(), out.end());
+    auto out = readAll(q);
+    if (out) std::reverse(out->begin(), out->end());
+    return out;
+}
+
+Result<QList<StoredMessage>> HistoryStore::messagesBefore(const AccountId& account,
+                                                          const SessionId& session,
+                                                          std::uint64_t lamport,
+                                                          const DeviceId& sender, int count) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE account = ? AND session = ? AND "
+                             "stub = 0 AND (lamport < ? OR (lamport = ? AND sender < ?)) "
+                             "ORDER BY lamport DESC, sender DESC, seq DESC LIMIT ?")
+                  .arg(QLatin1String(kColumns)));
+    q.addBindValue(account.toBytes());
+    q.addBindValue(session.toBytes());
+    q.addBindValue(u64(lamport));
+    q.addBindValue(u64(lamport));
+    q.addBindValue(sender.toBytes());
+    q.addBindValue(std::max(count, 0));
+    auto out = readAll(q);
+    if (out) std::reverse(out->begin(), out->end());
     return out;
 }
 
@@ -199,12 +238,7 @@ Result<QList<ChatMessage>> HistoryStore::messagesAfter(const AccountId& account,
         q.addBindValue(u64(m.seq));
     }
     q.addBindValue(std::max(limit, 0));
-    if (!q.exec())
-        return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
-    QList<ChatMessage> out;
-    while (q.next())
-        out.append(readMessage(q));
-    return out;
+    return readMessages(q);
 }
 
 Result<QList<ChatMessage>> HistoryStore::range(const AccountId& account, const SessionId& session,
@@ -220,12 +254,17 @@ Result<QList<ChatMessage>> HistoryStore::range(const AccountId& account, const S
     q.addBindValue(sender.toBytes());
     q.addBindValue(u64(fromSeq));
     q.addBindValue(u64(toSeq));
-    if (!q.exec())
+    return readMessages(q);
+}
+
+Result<bool> HistoryStore::hasMessages(const AccountId& account) const
+{
+    QSqlQuery q(QSqlDatabase::database(connection_, false));
+    q.prepare(QStringLiteral("SELECT EXISTS (SELECT 1 FROM messages WHERE account = ?)"));
+    q.addBindValue(account.toBytes());
+    if (!q.exec() || !q.next())
         return fail(QStringLiteral("Cannot read chat history: %1.").arg(describe(q.lastError())));
-    QList<ChatMessage> out;
-    while (q.next())
-        out.append(readMessage(q));
-    return out;
+    return q.value(0).toBool();
 }
 
 Result<QList<protocol::SenderMark>> HistoryStore::maxima(const AccountId& account,

@@ -43,6 +43,11 @@ public:
     // The last `count` readable messages (stubs left out), in display order.
     Result<QList<StoredMessage>> lastMessages(const AccountId& account, const SessionId& session,
                                               int count) const;
+    // The last `count` readable messages strictly before (lamport, sender) in display order,
+    // oldest first (lazy loading of older history).
+    Result<QList<StoredMessage>> messagesBefore(const AccountId& account, const SessionId& session,
+                                                std::uint64_t lamport, const DeviceId& sender,
+                                                int count) const;
     // Every stored message (stubs included) of a sender with seq > its entry in `after`;
     // senders missing from `after` count from 0. In display order.
     Result<QList<protocol::ChatMessage>> messagesAfter(const AccountId& account,
@@ -53,6 +58,8 @@ public:
     Result<QList<protocol::ChatMessage>> range(const AccountId& account, const SessionId& session,
                                                const DeviceId& sender, std::uint64_t fromSeq,
                                                std::uint64_t toSeq) const;
+    // True if any message (of any session) is stored for this account.
+    Result<bool> hasMessages(const AccountId& account) const;
     // Highest stored seq per sender.
     Result<QList<protocol::SenderMark>> maxima(const AccountId& account,
                                                const SessionId& session) const;

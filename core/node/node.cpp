@@ -1,9 +1,11 @@
 #include "node/node.h"
 
+#include "chat/visibility.h"
 #include "identity/devicemailbox.h"
 #include "identity/dhtnode.h"
 #include "identity/dhtsignaling.h"
 #include "identity/linktrust.h"
+#include "identity/pairingresponder.h"
 #include "identity/presence.h"
 #include "identity/profilestore.h"
 #include "net/linkmanager.h"
@@ -12,7 +14,11 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSaveFile>
 
 namespace plenum::node {
 
@@ -40,6 +46,67 @@ bool isChat(const protocol::Body& body)
            std::holds_alternative<protocol::ChatPull>(body);
 }
 
+const QString kDeviceFile = QStringLiteral("device.json");
+
+QString classText(protocol::DeviceClass c)
+{
+    switch (c) {
+    case protocol::DeviceClass::Phone:
+        return QStringLiteral("phone");
+    case protocol::DeviceClass::Laptop:
+        return QStringLiteral("laptop");
+    case protocol::DeviceClass::Desktop:
+        return QStringLiteral("desktop");
+    case protocol::DeviceClass::Wired:
+        return QStringLiteral("wired");
+    }
+    return QStringLiteral("desktop");
+}
+
+// The device class kept beside the keys (device-local: it is not synced by pairing).
+std::optional<protocol::DeviceClass> storedClass(const QString& dir)
+{
+    QFile f(QDir(dir).filePath(kDeviceFile));
+    if (!f.open(QIODevice::ReadOnly) || f.size() > 4096) return std::nullopt;
+    const QString c = QJsonDocument::fromJson(f.readAll()).object().value("class").toString();
+    for (auto k : {protocol::DeviceClass::Phone, protocol::DeviceClass::Laptop,
+                   protocol::DeviceClass::Desktop, protocol::DeviceClass::Wired})
+        if (classText(k) == c) return k;
+    return std::nullopt;
+}
+
+Status storeClass(const QString& dir, protocol::DeviceClass c)
+{
+    QSaveFile f(QDir(dir).filePath(kDeviceFile));
+    const QByteArray bytes = QJsonDocument(QJsonObject{{"class", classText(c)}}).toJson();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return fail(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
+    return Ok{};
+}
+
+std::optional<identity::PresenceState> presenceFromText(const QString& s)
+{
+    if (s == QLatin1String("online")) return identity::PresenceState::Online;
+    if (s == QLatin1String("away")) return identity::PresenceState::Away;
+    if (s == QLatin1String("busy")) return identity::PresenceState::Busy;
+    return std::nullopt;
+}
+
+QString presenceText(identity::PresenceState state)
+{
+    switch (state) {
+    case identity::PresenceState::Online:
+        return QStringLiteral("online");
+    case identity::PresenceState::Away:
+        return QStringLiteral("away");
+    case identity::PresenceState::Busy:
+        return QStringLiteral("busy");
+    case identity::PresenceState::Offline:
+        break;
+    }
+    return QStringLiteral("offline");
+}
+
 QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId& self)
 {
     QList<DeviceId> out;
@@ -49,6 +116,18 @@ QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId&
 }
 
 } // namespace
+
+Result<identity::Profile> Node::createProfile(const QString& dir, const QString& name,
+                                              protocol::DeviceClass deviceClass)
+{
+    if (dir.isEmpty()) return fail("no profile directory was given");
+    if (!QDir().mkpath(dir)) return fail("cannot create the profile directory " + dir);
+    const QString display = name.trimmed().isEmpty() ? QStringLiteral("Plenum user") : name;
+    auto profile = identity::ProfileStore(dir).create(display, display);
+    if (!profile) return profile;
+    if (auto s = storeClass(dir, deviceClass); !s) return Error{s.error()};
+    return profile;
+}
 
 Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
 {
@@ -64,8 +143,10 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
     if (!profile) return fail("cannot open the profile: " + profile.error());
     auto history = chat::HistoryStore::open(options.profileDir + QStringLiteral("/history.sqlite"));
     if (!history) return fail("cannot open the chat history: " + history.error());
+    NodeOptions resolved = options;
+    if (!resolved.deviceClass) resolved.deviceClass = storedClass(options.profileDir);
     return std::unique_ptr<Node>(
-        new Node(options, std::move(profile.value()), std::move(history.value())));
+        new Node(resolved, std::move(profile.value()), std::move(history.value())));
 }
 
 Node::Node(NodeOptions options, identity::Profile profile,
@@ -74,23 +155,31 @@ Node::Node(NodeOptions options, identity::Profile profile,
       records_(options_.profileDir + QStringLiteral("/sessions")),
       tickets_(&profile_.device.deviceKey())
 {
+    deviceClass_ = options_.deviceClass.value_or(protocol::DeviceClass::Desktop);
+    makeHost();
+}
+
+// The session core speaks for this profile's account and device: made again after pairing.
+void Node::makeHost()
+{
     tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
     self.account = profile_.account.id();
     self.name = profile_.account.displayName();
-    self.deviceClass = options_.deviceClass;
+    self.deviceClass = deviceClass_;
     host_ = std::make_unique<session::SessionHost>(
         session::SessionConfig{}, self, static_cast<session::Outbox&>(*this), tickets_,
         [] { return QRandomGenerator::global()->generate64(); });
+    applyBlocks();
 }
 
 Node::~Node()
 {
     // Links and the DHT are children; stop them before the host they call into goes away.
-    delete links_;
-    links_ = nullptr;
-    if (dht_) dht_->stop();
+    delete guest_;
+    guest_ = nullptr;
+    stopNetwork();
 }
 
 session::Millis Node::now()
@@ -105,11 +194,42 @@ quint16 Node::dhtPort() const
 
 Status Node::start()
 {
+    if (auto s = startDht(); !s) return s;
+    // A fresh profile pairs first; the services start with the paired identity (or, if
+    // pairing fails, with the fresh one).
+    if (!options_.pairCode.isEmpty()) return pair(options_.pairCode);
+    return startServices();
+}
+
+Status Node::startDht()
+{
     dht_ = new identity::DhtNode(this);
     if (auto s = dht_->start(options_.dht, profile_.device.deviceKey(),
                              profile_.device.deviceCertificate());
         !s)
         return fail("cannot start the DHT node: " + s.error());
+    return Ok{};
+}
+
+void Node::stopNetwork()
+{
+    delete links_;
+    links_ = nullptr;
+    delete responder_;
+    responder_ = nullptr;
+    delete presence_;
+    presence_ = nullptr;
+    delete signaling_;
+    signaling_ = nullptr;
+    delete mailbox_;
+    mailbox_ = nullptr;
+    if (dht_) dht_->stop();
+    delete dht_;
+    dht_ = nullptr;
+}
+
+Status Node::startServices()
+{
     auto mailbox = identity::DeviceMailbox::create(dht_, profile_.device, this);
     if (!mailbox) return fail("cannot open the DHT mailbox: " + mailbox.error());
     mailbox_ = mailbox.value();
@@ -119,23 +239,29 @@ Status Node::start()
     mailbox_->start();
 
     presence_ = new identity::Presence(dht_, &profile_.device, this);
-    QList<DeviceId> devices;
-    for (const auto& d : profile_.account.devices())
-        devices.append(d.id);
+    connect(presence_, &identity::Presence::presenceChanged, this,
+            [this](const AccountId& a, const DeviceId&, identity::PresenceState) {
+                Q_EMIT presenceChanged(a, presenceOf(a));
+            });
     for (const auto& c : profile_.contacts.all())
         presence_->watch(c.account);
-    presence_->publish(identity::PresenceState::Online,
-                       identity::DeviceClass(quint8(options_.deviceClass)),
-                       profile_.account.displayName(), devices);
+    publishPresence();
 
     auto credentials = identity::LinkTrust::credentialsOf(profile_.device);
     if (!credentials) return fail("cannot build the link credentials: " + credentials.error());
     net::ControlLinkConfig config;
     config.ice = options_.ice;
-    links_ = new net::LinkManager(
-        credentials.value(),
-        tickets_.recording(identity::LinkTrust::verifier(profile_.account.revoked())), signaling_,
-        config, this);
+    // Devices revoked while running are refused too: the set is read at each handshake.
+    auto inner = identity::LinkTrust::verifier(profile_.account.revoked());
+    net::ChainVerifier verifier =
+        [this, inner](const QList<QByteArray>& der) -> Result<net::PeerIdentity> {
+        auto peer = inner(der);
+        if (peer && profile_.account.revoked().contains(peer->device))
+            return fail("the device was revoked by its account");
+        return peer;
+    };
+    links_ = new net::LinkManager(credentials.value(), tickets_.recording(verifier), signaling_,
+                                  config, this);
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
     // Queued: a link may report synchronously from inside connectTo()/send(), which the
@@ -187,13 +313,43 @@ Status Node::invite(const SessionId& sid, const AccountId& account, QList<Device
 {
     if (!host_->session(sid)) return fail("there is no such session");
     if (devices.isEmpty()) {
+        if (!presence_) return fail("the node is not connected yet");
         presence_->watch(account);
-        for (const auto& r : presence_->devicesOf(account))
-            if (r.state != identity::PresenceState::Offline) devices.append(r.device);
-        if (devices.isEmpty()) return fail("no device of that account is online");
+        devices = onlineDevicesOf(account);
+        if (devices.isEmpty()) {
+            // A presence not watched before needs a DHT round trip: look again for a while.
+            inviteWhenOnline(sid, account, kPresenceWaitMs);
+            return Ok{};
+        }
     }
     host_->invite(sid, account, devices, now());
     return Ok{};
+}
+
+QList<DeviceId> Node::onlineDevicesOf(const AccountId& account) const
+{
+    QList<DeviceId> out;
+    if (!presence_) return out;
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    for (const auto& r : presence_->devicesOf(account))
+        if (r.isLive(t) && !profile_.account.revoked().contains(r.device)) out.append(r.device);
+    return out;
+}
+
+void Node::inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs)
+{
+    QTimer::singleShot(kPresencePollMs, this, [this, sid, account, leftMs] {
+        if (!host_->session(sid)) return;
+        const QList<DeviceId> devices = onlineDevicesOf(account);
+        if (!devices.isEmpty()) {
+            host_->invite(sid, account, devices, now());
+        } else if (leftMs > kPresencePollMs) {
+            inviteWhenOnline(sid, account, leftMs - kPresencePollMs);
+        } else {
+            Q_EMIT inviteResult(sid, account, DeviceId{}, int(protocol::Code::Offline),
+                                QStringLiteral("no device of that account is online"));
+        }
+    });
 }
 
 Status Node::accept(const SessionId& sid)
@@ -242,6 +398,7 @@ Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
     history_->add(account(), sid, m, now());
     auto flushed = history_->flush();
     if (!flushed) return fail("the message could not be saved: " + flushed.error());
+    c.sync->record(m);
     applyChat(sid, c.sender->send(m, now()));
     sendTyping(sid, c.typing.onSend(now()));
     return m.seq;
@@ -293,27 +450,229 @@ Status Node::addContact(const AccountId& account)
     if (account == this->account()) return fail("an account cannot be its own contact");
     if (!profile_.contacts.contains(account)) {
         if (auto s = profile_.contacts.add(account, QString()); !s) return s;
-        if (auto s = identity::ProfileStore(options_.profileDir).saveState(profile_); !s)
-            return fail("the contact list could not be saved: " + s.error());
+        if (auto s = saveProfile(); !s) return s;
+        Q_EMIT contactsChanged();
     }
     if (presence_) presence_->watch(account);
     return Ok{};
 }
 
+Status Node::saveProfile()
+{
+    if (auto s = identity::ProfileStore(options_.profileDir).saveState(profile_); !s)
+        return fail("the profile could not be saved: " + s.error());
+    return Ok{};
+}
+
+void Node::applyBlocks()
+{
+    QSet<AccountId> blocked;
+    for (const auto& c : profile_.contacts.all())
+        if (c.blocked) blocked.insert(c.account);
+    host_->setBlocked(blocked);
+}
+
+Status Node::setBlocked(const AccountId& account, bool blocked)
+{
+    if (account == this->account()) return fail("an account cannot block itself");
+    if (profile_.contacts.isBlocked(account) == blocked) return Ok{};
+    if (auto s = profile_.contacts.setBlocked(account, blocked); !s) return s;
+    applyBlocks();
+    if (auto s = saveProfile(); !s) return s;
+    Q_EMIT contactsChanged();
+    return Ok{};
+}
+
+QList<DeviceId> Node::devicesOf(const AccountId& account) const
+{
+    QList<DeviceId> live, rest;
+    if (!presence_) return live;
+    for (const auto& r : presence_->devicesOf(account))
+        (r.state != identity::PresenceState::Offline ? live : rest).append(r.device);
+    return live + rest;
+}
+
+QString Node::nameOf(const AccountId& account) const
+{
+    if (account == this->account()) return name();
+    for (const SessionId& sid : host_->sessionIds())
+        if (const session::Session* s = host_->session(sid))
+            for (const auto& m : s->committed().members)
+                if (m.account == account && !m.name.isEmpty()) return m.name;
+    if (const auto* c = profile_.contacts.find(account); c && !c->displayName.isEmpty())
+        return c->displayName;
+    if (presence_)
+        for (const auto& r : presence_->devicesOf(account))
+            if (!r.displayName.isEmpty()) return r.displayName;
+    return account.shortHex();
+}
+
+Status Node::revokeDevice(const DeviceId& device)
+{
+    if (device == this->device()) return fail("this device cannot revoke itself");
+    if (!profile_.account.revoke(device)) return fail("that device is not one of this account's");
+    if (auto s = saveProfile(); !s) return s;
+    if (mailbox_) mailbox_->setRevoked(profile_.account.revoked());
+    if (links_) links_->disconnectFrom(device, QStringLiteral("the device was revoked"));
+    publishPresence();
+    Q_EMIT devicesChanged();
+    return Ok{};
+}
+
+void Node::publishPresence()
+{
+    if (!presence_) return;
+    QList<DeviceId> devices;
+    for (const auto& d : profile_.account.devices())
+        devices.append(d.id);
+    presence_->publish(presenceState_, identity::DeviceClass(quint8(deviceClass_)),
+                       profile_.account.displayName(), devices);
+}
+
+Status Node::setPresence(const QString& status)
+{
+    const auto state = presenceFromText(status);
+    if (!state) return fail("presence must be online, away or busy");
+    presenceState_ = *state;
+    publishPresence();
+    return Ok{};
+}
+
+QString Node::myPresence() const
+{
+    return presenceText(presenceState_);
+}
+
+Status Node::setDisplayName(const QString& name)
+{
+    const QString old = profile_.account.displayName();
+    if (auto s = profile_.account.setDisplayName(name.trimmed()); !s) return s;
+    if (auto s = saveProfile(); !s) {
+        (void)profile_.account.setDisplayName(old);
+        return s;
+    }
+    publishPresence();
+    return Ok{};
+}
+
+Status Node::retry(const SessionId& sid, std::uint64_t seq)
+{
+    auto it = chats_.find(sid);
+    if (it == chats_.end() || !it->second->sender->receipt(seq))
+        return fail("there is no message of this device to retry");
+    applyChat(sid, it->second->sender->retry(seq, now()));
+    return Ok{};
+}
+
+Result<QList<chat::StoredMessage>> Node::historyBefore(const SessionId& sid, std::uint64_t lamport,
+                                                       const DeviceId& sender, int limit) const
+{
+    return history_->messagesBefore(account(), sid, lamport, sender, limit);
+}
+
+void Node::setLiveTyping(bool live)
+{
+    liveTyping_ = live;
+    for (auto& [sid, c] : chats_)
+        c->typing.setPlain(!live);
+}
+
+Result<QString> Node::newPairingCode()
+{
+    if (!mailbox_) return fail("the node is not connected yet");
+    if (!responder_) {
+        responder_ = new identity::PairingResponder(mailbox_, &profile_, this);
+        connect(responder_, &identity::PairingResponder::devicePaired, this,
+                [this](const DeviceId& id, const QString& deviceName) {
+                    // certifyDevice() listed it in the account: keep and announce the list.
+                    if (auto s = saveProfile(); !s) Q_EMIT warning(s.error());
+                    publishPresence();
+                    Q_EMIT devicesChanged();
+                    Q_EMIT devicePaired(id, deviceName);
+                });
+        connect(responder_, &identity::PairingResponder::pairingRefused, this,
+                &Node::pairingRefused);
+    }
+    return responder_->createCode().toText();
+}
+
+Status Node::checkFreshForPairing() const
+{
+    if (!profile_.contacts.all().isEmpty())
+        return fail("this profile already has contacts; pairing would replace its account");
+    if (!host_->sessionIds().isEmpty() || !QDir(options_.profileDir + "/sessions").isEmpty())
+        return fail("this profile is in a session; pairing would replace its account");
+    if (auto h = history_->hasMessages(account()); !h || h.value())
+        return fail("this profile has chat history; pairing would replace its account");
+    if (profile_.account.devices().size() > 1)
+        return fail("this account already has other devices; pairing would replace it");
+    return Ok{};
+}
+
+Status Node::pair(const QString& code)
+{
+    if (guest_) return fail("pairing is already under way");
+    if (!dht_) return fail("the node is not started");
+    if (auto s = checkFreshForPairing(); !s) return s;
+    guest_ = new GuestPairing(dht_, &profile_.device.deviceKey(), this);
+    // Deferred: the grant arrives inside a DHT callback, and adopting it restarts the DHT.
+    connect(guest_, &GuestPairing::succeeded, this,
+            [this] { QTimer::singleShot(0, this, &Node::adoptPairing); });
+    connect(guest_, &GuestPairing::failed, this, &Node::onPairingFailed);
+    QString deviceName = profile_.account.displayName();
+    for (const auto& d : profile_.account.devices())
+        if (d.id == device()) deviceName = d.name;
+    if (auto s = guest_->start(code, deviceName); !s) {
+        delete guest_;
+        guest_ = nullptr;
+        return s;
+    }
+    return Ok{};
+}
+
+void Node::onPairingFailed(const QString& reason)
+{
+    guest_->deleteLater(); // we may be inside its signal
+    guest_ = nullptr;
+    if (!mailbox_)
+        if (auto s = startServices(); !s) Q_EMIT warning(s.error());
+    Q_EMIT pairingFailed(reason);
+}
+
+void Node::adoptPairing()
+{
+    auto profile = guest_->takeProfile();
+    if (profile) {
+        if (auto s = GuestPairing::replaceOnDisk(options_.profileDir, profile.value()); !s)
+            profile = Error{s.error()};
+    }
+    if (!profile)
+        return onPairingFailed("the paired profile could not be kept: " + profile.error());
+    delete guest_;
+    guest_ = nullptr;
+    // Everything that speaks for the old (fresh, unused) account starts again.
+    stopNetwork();
+    chats_.clear();
+    timers_.clear();
+    current_.reset();
+    host_.reset();
+    profile_ = std::move(profile).value();
+    makeHost();
+    Status started = startDht();
+    if (started) started = startServices();
+    if (!started) {
+        Q_EMIT pairingFailed("paired, but the network did not start again: " + started.error());
+        return;
+    }
+    Q_EMIT paired(account());
+    Q_EMIT devicesChanged();
+    Q_EMIT contactsChanged();
+}
+
 QString Node::presenceOf(const AccountId& account) const
 {
     if (!presence_) return QStringLiteral("offline");
-    switch (presence_->stateOf(account)) {
-    case identity::PresenceState::Online:
-        return QStringLiteral("online");
-    case identity::PresenceState::Away:
-        return QStringLiteral("away");
-    case identity::PresenceState::Busy:
-        return QStringLiteral("busy");
-    case identity::PresenceState::Offline:
-        break;
-    }
-    return QStringLiteral("offline");
+    return presenceText(presence_->stateOf(account));
 }
 
 // ---- Outbox ----
@@ -405,12 +764,21 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
                 if (host_->session(sid)) (void)accept(sid);
             });
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
-        applyChat(sid, chatOf(sid).sender->setMembers(othersIn(e->roster, device())));
+        Chat& c = chatOf(sid);
+        for (const DeviceId& d : othersIn(e->roster, device()))
+            if (!c.members.contains(d)) c.sync->sawJoin(d, c.sender->lamport(), now());
+        c.members = othersIn(e->roster, device());
+        applyChat(sid, c.sender->setMembers(c.members));
         Q_EMIT rosterChanged(sid, e->roster);
+        broadcastHighWater(sid); // §5.1 rule 8: after every roster change
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
-        applyChat(sid, chatOf(sid).sender->setMembers(othersIn(e->roster, device())));
+        Chat& c = chatOf(sid);
+        c.sync->joined(c.sender->lamport());
+        c.members = othersIn(e->roster, device());
+        applyChat(sid, c.sender->setMembers(c.members));
         Q_EMIT rosterChanged(sid, e->roster);
+        broadcastHighWater(sid); // members answer a joiner with floors
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
         Q_EMIT becameSm(sid, e->epoch);
     } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
@@ -457,15 +825,23 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
 void Node::onLinkUp(const DeviceId& peer)
 {
     host_->onLinkUp(peer, now());
-    for (auto& [sid, c] : chats_)
+    for (auto& [sid, c] : chats_) {
         applyChat(sid, c->sender->onLinkUp(peer, now()));
+        // §5.1 rule 8: after a re-link, exchange high-water marks.
+        const session::Session* s = host_->session(sid);
+        if (s && s->phase() == session::Session::Phase::Member &&
+            session::member(s->committed(), peer))
+            sendHighWater(sid, peer);
+    }
 }
 
 void Node::onLinkDown(const DeviceId& peer)
 {
     host_->onLinkDown(peer, now());
-    for (auto& [sid, c] : chats_)
+    for (auto& [sid, c] : chats_) {
         c->sender->onLinkDown(peer);
+        c->sync->onLinkDown(peer);
+    }
 }
 
 void Node::onChat(const DeviceId& from, const Message& message)
@@ -476,25 +852,116 @@ void Node::onChat(const DeviceId& from, const Message& message)
     const auto* author = session::member(s->accepted(), from) ? &s->accepted() : &s->committed();
     const auto who = session::member(*author, from);
     if (!who) return; // chat only from members (§5.1 rule 8 still applies per link)
+    const bool blocked = profile_.contacts.isBlocked(who->account); // as if we were offline
     Chat& c = chatOf(sid);
     if (const auto* m = std::get_if<ChatMessage>(&message.body)) {
-        if (m->sender != from || m->author != who->account || m->seq == 0) return;
-        c.sender->observe(m->lamport);
-        auto existing = history_->range(account(), sid, m->sender, m->seq, m->seq);
-        const bool known = existing && !existing->isEmpty();
-        history_->add(account(), sid, *m, now());
-        pendingAcks_.append({sid, protocol::ChatAck{m->sender, m->seq}});
-        const bool forMe = m->recipients.isEmpty() || m->recipients.contains(device());
-        if (!known && forMe && !m->text.isEmpty()) Q_EMIT chatReceived(sid, *m);
-        if (!flushQueued_) {
-            flushQueued_ = true;
-            QTimer::singleShot(0, this, &Node::flushHistory);
-        }
+        if (!blocked) onChatMessage(sid, from, *m);
     } else if (const auto* a = std::get_if<protocol::ChatAck>(&message.body)) {
         applyChat(sid, c.sender->onAck(from, *a));
     } else if (const auto* t = std::get_if<protocol::Typing>(&message.body)) {
+        if (blocked) return;
         Q_EMIT typing(sid, who->account, t->text);
+        Q_EMIT typingState(sid, who->account, t->text, t->plain);
+    } else if (const auto* hw = std::get_if<protocol::HighWater>(&message.body)) {
+        onHighWater(sid, from, *hw);
+    } else if (const auto* pull = std::get_if<protocol::ChatPull>(&message.body)) {
+        answerPull(sid, from, *pull);
     }
+}
+
+// A message straight from its sender, or relayed by a member (a pull answer, or the SM's
+// recent history for a joiner). Relayed ones must name the author the roster gives the
+// sender, when the sender is a member.
+void Node::onChatMessage(const SessionId& sid, const DeviceId& from, const ChatMessage& m)
+{
+    const session::Session* s = host_->session(sid);
+    if (m.seq == 0) return;
+    for (const auto* roster : {&s->accepted(), &s->committed()})
+        if (auto sender = session::member(*roster, m.sender); sender && sender->account != m.author)
+            return;
+    if (m.sender == from && !session::member(s->accepted(), from) &&
+        !session::member(s->committed(), from))
+        return;
+    Chat& c = chatOf(sid);
+    if (profile_.contacts.isBlocked(m.author)) {
+        c.sync->record(m); // not kept, and not pulled again either
+        return;
+    }
+    c.sender->observe(m.lamport);
+    // Known = on disk or waiting for this turn's flush (below a joiner's floor is not known:
+    // the SM's recent history for it lies there).
+    auto existing = history_->range(account(), sid, m.sender, m.seq, m.seq);
+    bool known = existing && !existing->isEmpty();
+    for (const Stored& st : pendingStored_)
+        known =
+            known || (st.sid == sid && st.message.sender == m.sender && st.message.seq == m.seq);
+    const bool gap = m.sender == from && m.seq > c.sync->highWater(m.sender) + 1;
+    history_->add(account(), sid, m, now());
+    pendingAcks_.append({sid, protocol::ChatAck{m.sender, m.seq}});
+    pendingStored_.append({sid, m, !known, m.sender != from});
+    if (!flushQueued_) {
+        flushQueued_ = true;
+        QTimer::singleShot(0, this, &Node::flushHistory);
+    }
+    // A hole in a sender's sequence: ask the others what they hold (§5.1 rule 8).
+    if (gap && !known) broadcastHighWater(sid);
+}
+
+void Node::onHighWater(const SessionId& sid, const DeviceId& from, const protocol::HighWater& hw)
+{
+    const session::Session* s = host_->session(sid);
+    Chat& c = chatOf(sid);
+    // A joiner whose commit we have not applied yet is a newcomer already.
+    if (!session::member(s->committed(), from)) c.sync->sawJoin(from, c.sender->lamport(), now());
+    if (c.sync->onHighWater(from, hw, now()))
+        sendOnLink(from, Message{headerFor(sid), c.sync->marksFor(from, now())});
+    if (auto cut = c.sync->cutOf(from, now());
+        cut && s->sm() == device() && options_.joinerHistory > 0 && c.sync->takeHistoryTurn(from))
+        sendRecentHistory(sid, from, *cut);
+    pull(sid);
+}
+
+// DESIGN §6: a joiner may receive recent history (the last N messages to everyone before it
+// joined; side-chats never).
+void Node::sendRecentHistory(const SessionId& sid, const DeviceId& to, std::uint64_t cut)
+{
+    const int n = std::clamp(options_.joinerHistory, 0, kMaxJoinerHistory);
+    auto recent = history_->messagesBefore(account(), sid, cut + 1, DeviceId{}, 2 * n);
+    if (!recent) return Q_EMIT warning("recent history for a joiner: " + recent.error());
+    QList<ChatMessage> out;
+    for (const auto& r : recent.value())
+        if (r.message.recipients.isEmpty()) out.append(r.message);
+    for (const ChatMessage& m : out.mid(std::max<qsizetype>(0, out.size() - n)))
+        sendOnLink(to, Message{headerFor(sid), m});
+}
+
+void Node::answerPull(const SessionId& sid, const DeviceId& from, const protocol::ChatPull& p)
+{
+    if (p.fromSeq == 0 || p.toSeq < p.fromSeq) return;
+    const std::uint64_t last = std::min(p.toSeq, p.fromSeq + kMaxPullAnswer - 1);
+    auto held = history_->range(account(), sid, p.sender, p.fromSeq, last);
+    if (!held) return;
+    for (const ChatMessage& m : held.value())
+        if (auto copy = chat::copyFor(m, from)) sendOnLink(from, Message{headerFor(sid), *copy});
+}
+
+void Node::pull(const SessionId& sid)
+{
+    for (const auto& p : chatOf(sid).sync->plan())
+        sendOnLink(p.from, Message{headerFor(sid), p.request});
+}
+
+void Node::sendHighWater(const SessionId& sid, const DeviceId& to)
+{
+    sendOnLink(to, Message{headerFor(sid), chatOf(sid).sync->marksFor(to, now())});
+}
+
+void Node::broadcastHighWater(const SessionId& sid)
+{
+    const session::Session* s = host_->session(sid);
+    if (!s) return;
+    for (const DeviceId& peer : othersIn(s->committed(), device()))
+        sendHighWater(sid, peer);
 }
 
 // Once per event-loop turn: one transaction for everything received, then the acks (DESIGN
@@ -511,6 +978,20 @@ void Node::flushHistory()
     const auto acks = std::exchange(pendingAcks_, {});
     for (const auto& [sid, ack] : acks)
         sendOnLink(ack.sender, Message{headerFor(sid), ack});
+    // On disk now: shown (a joiner's history too is stored before it is shown), and counted
+    // by anti-entropy; pulled messages may let the next pull go out.
+    QSet<SessionId> progressed;
+    for (const auto& st : std::exchange(pendingStored_, {})) {
+        if (!host_->session(st.sid)) continue;
+        chatOf(st.sid).sync->record(st.message);
+        const bool forMe =
+            st.message.recipients.isEmpty() || st.message.recipients.contains(device());
+        if (st.isNew && forMe && !st.message.text.isEmpty())
+            Q_EMIT chatReceived(st.sid, st.message);
+        if (st.relayed) progressed.insert(st.sid);
+    }
+    for (const SessionId& sid : progressed)
+        pull(sid);
 }
 
 Node::Chat& Node::chatOf(const SessionId& sid)
@@ -519,6 +1000,14 @@ Node::Chat& Node::chatOf(const SessionId& sid)
     if (!c) {
         c = std::make_unique<Chat>();
         c->sender = std::make_unique<chat::ChatSender>(device(), account());
+        c->typing.setPlain(!liveTyping_);
+        c->sync = std::make_unique<ChatSync>(device());
+        // Who is already in (after a restart too): only later additions are newcomers.
+        if (const session::Session* s = host_->session(sid))
+            c->members = othersIn(s->committed(), device());
+        if (auto stored = history_->messagesAfter(account(), sid, {}, kMaxSeededMessages))
+            for (const ChatMessage& m : stored.value())
+                c->sync->record(m);
         if (auto m = history_->ownMaxima(account(), sid, device()))
             c->sender->resume(m->lastSeq, m->maxLamport);
         for (const DeviceId& peer : host_->links())
@@ -536,6 +1025,7 @@ Node::Chat& Node::chatOf(const SessionId& sid)
 void Node::applyChat(const SessionId& sid, const chat::ChatSender::Output& out)
 {
     for (const auto& o : out.sends) {
+        if (dropChatTo_.contains(o.to)) continue; // fault injection (tests)
         if (!o.message.text.isEmpty()) ++chatSentTo_[o.to];
         sendOnLink(o.to, Message{headerFor(sid), o.message});
     }

@@ -7,13 +7,17 @@
 #include "chat/chatsender.h"
 #include "chat/historystore.h"
 #include "chat/typingthrottle.h"
+#include "identity/presencerecord.h"
 #include "identity/profile.h"
+#include "node/chatsync.h"
+#include "node/guestpairing.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeoptions.h"
 #include "node/sessionrecordfile.h"
 #include "session/sessionhost.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -25,6 +29,7 @@ class DhtNode;
 class DeviceMailbox;
 class DhtSignaling;
 class Presence;
+class PairingResponder;
 struct OpenedEnvelope;
 } // namespace plenum::identity
 namespace plenum::net {
@@ -36,8 +41,22 @@ namespace plenum::node {
 class Node : public QObject, private session::Outbox {
     Q_OBJECT
 public:
+    // Inviting an account whose presence is not known yet waits this long for it.
+    static constexpr int kPresenceWaitMs = 5000;
+    static constexpr int kPresencePollMs = 100;
+    // Bounds: recent history a joiner may get, messages per pull answer, messages read from
+    // disk to seed anti-entropy for one session.
+    static constexpr int kMaxJoinerHistory = 200;
+    static constexpr std::uint64_t kMaxPullAnswer = 256;
+    static constexpr int kMaxSeededMessages = 100'000;
+
     // Loads the profile in options.profileDir (or creates one named options.name there).
     static Result<std::unique_ptr<Node>> open(const NodeOptions& options);
+    // Makes a new account and device in `dir` (RSA keys: seconds on a slow machine) and
+    // remembers the device class there. Touches no QObject: safe on a worker thread, so a
+    // GUI can show progress; `open` then loads it. Refused if `dir` already holds a profile.
+    static Result<identity::Profile> createProfile(const QString& dir, const QString& name,
+                                                   protocol::DeviceClass deviceClass);
     ~Node() override;
 
     // Starts the DHT, the mailbox and the links, and restores sessions kept on disk.
@@ -48,7 +67,7 @@ public:
     AccountId account() const { return profile_.account.id(); }
     DeviceId device() const { return profile_.device.id(); }
     QString name() const { return profile_.account.displayName(); }
-    protocol::DeviceClass deviceClass() const { return options_.deviceClass; }
+    protocol::DeviceClass deviceClass() const { return deviceClass_; }
     quint16 dhtPort() const;
 
     SessionId create(std::uint32_t capacity, bool inviteOnly);
@@ -71,8 +90,46 @@ public:
     Status addContact(const AccountId& account);
     // Online/Away/Busy/Offline as the contact's presence on the DHT says ("offline" if unknown).
     QString presenceOf(const AccountId& account) const;
+    // Blocking looks like being offline (DESIGN §4): the account's invitations get 480 and its
+    // chat is dropped. Persisted in the contact list (a blocked non-contact is recorded).
+    Status setBlocked(const AccountId& account, bool blocked);
+    // The account's devices as its presence lists them (live ones first; empty if unknown).
+    QList<DeviceId> devicesOf(const AccountId& account) const;
+    // A roster member's name, else the contact's name, else the short hex of the id.
+    QString nameOf(const AccountId& account) const;
+
+    // This account's devices (this one included) and revocation of another one of them.
+    QList<identity::DeviceRecord> myDevices() const { return profile_.account.devices(); }
+    Status revokeDevice(const DeviceId& device);
+    // "online", "away" or "busy", published on the DHT at once.
+    Status setPresence(const QString& status);
+    QString myPresence() const;
+    Status setDisplayName(const QString& name);
+
+    // Re-sends a message that failed to the members that did not acknowledge it.
+    Status retry(const SessionId& sid, std::uint64_t seq);
+    // The `limit` readable messages just before (lamport, sender) in display order (oldest
+    // first): lazy loading when the user scrolls up.
+    Result<QList<chat::StoredMessage>> historyBefore(const SessionId& sid, std::uint64_t lamport,
+                                                     const DeviceId& sender, int limit) const;
+    // false: the others see a plain "typing…" instead of the draft.
+    void setLiveTyping(bool live);
+    bool liveTyping() const { return liveTyping_; }
+
+    // Pairing, existing device: a one-time code for a new device (text; its QR holds the same).
+    Result<QString> newPairingCode();
+    // Pairing, new device: joins the account named by the code. Only on a fresh profile (no
+    // contacts, no history, no session); its own account is then replaced by the paired one.
+    Status pair(const QString& code);
+
     // Link traffic: control messages sent to each device (side-chat tests check these).
     QHash<DeviceId, int> chatSentTo() const { return chatSentTo_; }
+    // Fault injection for tests: this device's own chat messages to `peer` are lost on the
+    // way (not sent, as if the write never reached the wire); receipts and retries unchanged.
+    void setDropChatTo(const DeviceId& peer, bool drop)
+    {
+        drop ? (void)dropChatTo_.insert(peer) : (void)dropChatTo_.remove(peer);
+    }
 
 Q_SIGNALS:
     void invited(plenum::SessionId sid, plenum::DeviceId from, QString inviterName);
@@ -87,7 +144,18 @@ Q_SIGNALS:
     void chatReceived(plenum::SessionId sid, plenum::protocol::ChatMessage message);
     void receiptChanged(plenum::SessionId sid, quint64 seq, plenum::chat::Receipt receipt);
     void typing(plenum::SessionId sid, plenum::AccountId from, QString text);
+    // The same update with its mode: plain = "typing…" without text (then `text` is empty).
+    void typingState(plenum::SessionId sid, plenum::AccountId from, QString text, bool plain);
     void warning(QString text);
+    void contactsChanged();
+    void presenceChanged(plenum::AccountId account, QString presence);
+    void devicesChanged();
+    // Existing device: a new device joined the account / a pairing attempt was refused.
+    void devicePaired(plenum::DeviceId device, QString name);
+    void pairingRefused(QString reason);
+    // New device: it is now a device of `account` / pairing did not happen.
+    void paired(plenum::AccountId account);
+    void pairingFailed(QString reason);
 
 private:
     struct Chat {
@@ -96,10 +164,31 @@ private:
         chat::TypingThrottle typing; // <= 10 updates/s, cleared on send or when idle
         QTimer typingTimer;
         bool resumed = false;
+        std::unique_ptr<ChatSync> sync; // anti-entropy and joiners' history
+        QList<DeviceId> members;        // the others in the last committed roster
+    };
+    struct Stored {
+        SessionId sid;
+        protocol::ChatMessage message;
+        bool isNew = false;   // not held before: shown once on disk
+        bool relayed = false; // pulled or sent as history, not from its sender
     };
 
     Node(NodeOptions options, identity::Profile profile,
          std::unique_ptr<chat::HistoryStore> history);
+
+    QList<DeviceId> onlineDevicesOf(const AccountId& account) const;
+    void inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs);
+    void makeHost();
+    Status startDht();
+    Status startServices();
+    void stopNetwork();
+    Status checkFreshForPairing() const;
+    void onPairingFailed(const QString& reason);
+    void adoptPairing();
+    Status saveProfile();
+    void publishPresence();
+    void applyBlocks();
 
     // Outbox
     void send(const DeviceId& to, const protocol::Message& message) override;
@@ -117,6 +206,14 @@ private:
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
     void onChat(const DeviceId& from, const protocol::Message& message);
+    void onChatMessage(const SessionId& sid, const DeviceId& from,
+                       const protocol::ChatMessage& message);
+    void onHighWater(const SessionId& sid, const DeviceId& from, const protocol::HighWater& hw);
+    void sendRecentHistory(const SessionId& sid, const DeviceId& to, std::uint64_t cut);
+    void answerPull(const SessionId& sid, const DeviceId& from, const protocol::ChatPull& pull);
+    void pull(const SessionId& sid);
+    void sendHighWater(const SessionId& sid, const DeviceId& to);
+    void broadcastHighWater(const SessionId& sid);
     void flushHistory();
     Chat& chatOf(const SessionId& sid);
     void applyChat(const SessionId& sid, const chat::ChatSender::Output& out);
@@ -136,13 +233,20 @@ private:
     identity::DhtSignaling* signaling_ = nullptr;
     identity::Presence* presence_ = nullptr;
     net::LinkManager* links_ = nullptr;
+    identity::PairingResponder* responder_ = nullptr; // made on the first pairing code
+    GuestPairing* guest_ = nullptr;                   // while this device is being paired
     std::map<SessionId, std::unique_ptr<QTimer>> timers_;
     std::map<SessionId, std::unique_ptr<Chat>> chats_;
     QList<std::pair<SessionId, protocol::ChatAck>>
-        pendingAcks_; // written, flushed, then acknowledged
+        pendingAcks_;             // written, flushed, then acknowledged
+    QList<Stored> pendingStored_; // flushed with the acks, then shown and counted
     bool flushQueued_ = false;
     std::optional<SessionId> current_;
     QHash<DeviceId, int> chatSentTo_;
+    QSet<DeviceId> dropChatTo_;
+    protocol::DeviceClass deviceClass_ = protocol::DeviceClass::Desktop;
+    identity::PresenceState presenceState_ = identity::PresenceState::Online;
+    bool liveTyping_ = true;
 };
 
 } // namespace plenum::node

@@ -6,11 +6,11 @@ namespace plenum::testsupport {
 
 PeerGroup::PeerGroup() = default;
 
-PeerProcess* PeerGroup::add(const QString& name)
+PeerProcess* PeerGroup::add(const QString& name, const QStringList& extraArgs)
 {
     const QString dir = root_.filePath(name);
     peers_.push_back(std::make_unique<PeerProcess>(dir, name, net_.config().bootstrap.value(0),
-                                                   net_.networkId()));
+                                                   net_.networkId(), extraArgs));
     PeerProcess* p = peers_.back().get();
     EXPECT_TRUE(p->start()) << "peer " << name.toStdString() << " did not start";
     return p;

@@ -17,7 +17,7 @@ class PeerGroup {
 public:
     PeerGroup();
     // Starts a new peer (a new profile) and waits for "ready".
-    PeerProcess* add(const QString& name);
+    PeerProcess* add(const QString& name, const QStringList& extraArgs = {});
     // Starts `peer` again with the same profile.
     bool restart(PeerProcess* peer);
     // peers[0] creates a session and invites the others; members listed in `referrers` invite

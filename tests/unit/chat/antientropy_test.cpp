@@ -181,6 +181,21 @@ TEST(AntiEntropy, JoinerIsOwedOnlyWhatComesAfterItsCut)
     EXPECT_EQ(pulls[0].request.toSeq, 11u);
 }
 
+// A session with no message yet: members' HIGH_WATER is empty, and the joiner must not wait
+// for floors forever (it would never pull a later gap).
+TEST(AntiEntropy, JoinerOfAnEmptySessionStopsWaitingForFloors)
+{
+    AntiEntropy joiner(dev(9));
+    joiner.joinedAt(0);
+    joiner.onHighWater(dev(1), AntiEntropy(dev(1)).marks(0));
+    joiner.record(dev(1), 2, 5); // seq 1 was lost on the way
+    joiner.onHighWater(dev(2), protocol::HighWater{{{dev(1), 2}}, {}});
+    const auto pulls = joiner.plan();
+    ASSERT_EQ(pulls.size(), 1);
+    EXPECT_EQ(pulls[0].from, dev(2));
+    EXPECT_EQ(pulls[0].request.fromSeq, 1u);
+}
+
 TEST(Visibility, PullAnswersFollowSideChatRules)
 {
     ChatMessage side{dev(1), 4, 9, AccountId{}, QStringLiteral("psst"), {dev(2)}};

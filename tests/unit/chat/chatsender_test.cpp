@@ -134,3 +134,28 @@ TEST(ChatSender, AcksFromStrangersOrForOthersAreIgnored)
     EXPECT_TRUE(s.onAck(kB, {kSelf, 99}).changed.isEmpty());
     EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Pending);
 }
+
+TEST(ChatSender, RetryResendsOnlyToThoseWhoDidNotAcknowledge)
+{
+    ChatSender s = makeSender();
+    const auto m = s.compose(QStringLiteral("retry me"));
+    (void)s.send(m, 0);
+    (void)s.onAck(kB, {kSelf, m.seq});
+    s.onLinkDown(kD);
+    (void)s.onTick(1000);
+    ASSERT_EQ(s.receipt(m.seq)->state, Delivery::NotDelivered);
+
+    const auto out = s.retry(m.seq, 1500);
+    EXPECT_EQ(targets(out), QList<DeviceId>{kC}) << "B acknowledged; D's link is down";
+    EXPECT_EQ(out.changed, QList<std::uint64_t>{m.seq});
+    const auto r = s.receipt(m.seq);
+    EXPECT_EQ(r->state, Delivery::Pending);
+    EXPECT_EQ(r->pending.size(), 2);
+    EXPECT_EQ(s.nextDeadline(), 2500) << "a fresh timeout";
+
+    (void)s.onAck(kC, {kSelf, m.seq});
+    (void)s.onAck(kD, {kSelf, m.seq});
+    EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Delivered);
+    EXPECT_TRUE(s.retry(m.seq, 3000).sends.isEmpty()) << "nothing left to retry";
+    EXPECT_TRUE(s.retry(999, 3000).changed.isEmpty()) << "unknown message";
+}

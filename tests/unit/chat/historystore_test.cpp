@@ -95,6 +95,40 @@ TEST(HistoryStore, LastMessagesInDisplayOrderWithoutStubsOrOtherSessions)
     EXPECT_EQ(last3.value()[2].message, msg(3, 2, 9));
 }
 
+TEST(HistoryStore, MessagesBeforeAPlaceInDisplayOrderForLazyLoading)
+{
+    QTemporaryDir dir;
+    auto store = openStore(dir.filePath(QStringLiteral("h.db")));
+    // Display order: (2,4) (7,3) (7,5) (8,stub) (9,3) (10,5)
+    store->add(kAccount, kSession, msg(4, 1, 2), 0);
+    store->add(kAccount, kSession, msg(3, 1, 7), 0);
+    store->add(kAccount, kSession, msg(5, 1, 7), 0);
+    ChatMessage side{DeviceId::fromNumber(4), 2, 8, AccountId{}, QStringLiteral("s"), {kSelf}};
+    store->add(kAccount, kSession, stubOf(side), 0);
+    store->add(kAccount, kSession, msg(3, 2, 9), 0);
+    store->add(kAccount, kSession, msg(5, 2, 10), 0);
+    store->add(kAccount, SessionId::fromNumber(99), msg(6, 1, 5), 0);
+    ASSERT_TRUE(store->flush().ok());
+
+    const auto two = store->messagesBefore(kAccount, kSession, 9, DeviceId::fromNumber(3), 2);
+    ASSERT_TRUE(two.ok());
+    ASSERT_EQ(two->size(), 2) << "the stub at 8 is not readable";
+    EXPECT_EQ(two.value()[0].message, msg(3, 1, 7)) << "oldest first";
+    EXPECT_EQ(two.value()[1].message, msg(5, 1, 7));
+
+    // Same Lamport value: only the smaller device comes before.
+    const auto tie = store->messagesBefore(kAccount, kSession, 7, DeviceId::fromNumber(5), 10);
+    ASSERT_EQ(tie->size(), 2);
+    EXPECT_EQ(tie.value()[0].message, msg(4, 1, 2));
+    EXPECT_EQ(tie.value()[1].message, msg(3, 1, 7));
+
+    EXPECT_TRUE(
+        store->messagesBefore(kAccount, kSession, 2, DeviceId::fromNumber(4), 10)->isEmpty())
+        << "nothing before the first message";
+    const auto all = store->messagesBefore(kAccount, kSession, 10, DeviceId::fromNumber(5), 50);
+    EXPECT_EQ(all->size(), 4) << "every readable message of this session before the last";
+}
+
 TEST(HistoryStore, MessagesAfterPerSenderMaximaAndRanges)
 {
     QTemporaryDir dir;

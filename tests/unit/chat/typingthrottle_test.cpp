@@ -74,3 +74,20 @@ TEST(TypingThrottle, ErasingTheDraftClears)
     EXPECT_TRUE(clear->text.isEmpty());
     EXPECT_FALSE(clear->plain);
 }
+
+// Regression (commit 7182a4d): onTick emits the held-back draft, and emit() used to free the
+// held copy before reading it. The draft here is the throttle's only reference to a buffer
+// larger than glibc's mmap threshold, so the old code read unmapped memory and crashed even
+// without ASan (with ASan: heap-use-after-free).
+TEST(TypingThrottle, HeldDraftSentByTickIsIntactAfterTheHeldCopyIsDropped)
+{
+    TypingThrottle t;
+    ASSERT_TRUE(t.onEdit(QStringLiteral("a"), 0).has_value());
+    const qsizetype size = 300 * 1024; // 600 KiB of UTF-16: its own mmap'ed block
+    EXPECT_FALSE(t.onEdit(QString(size, QLatin1Char('x')), 10).has_value()) << "held back";
+    auto sent = t.onTick(100); // the temporary above is gone: the held copy owns the text
+    ASSERT_TRUE(sent.has_value());
+    ASSERT_EQ(sent->text.size(), size);
+    EXPECT_EQ(sent->text.count(QLatin1Char('x')), size);
+    EXPECT_EQ(t.shown()->text.size(), size);
+}

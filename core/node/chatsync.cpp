@@ -1,0 +1,48 @@
+#include "node/chatsync.h"
+
+namespace plenum::node {
+
+void ChatSync::sawJoin(const DeviceId& device, std::uint64_t lamport, std::int64_t nowMs)
+{
+    if (device == self_ || newcomers_.contains(device)) return;
+    newcomers_.insert(device, Newcomer{lamport, nowMs});
+}
+
+std::optional<std::uint64_t> ChatSync::cutOf(const DeviceId& device, std::int64_t nowMs) const
+{
+    auto it = newcomers_.find(device);
+    if (it == newcomers_.end() || nowMs - it->since > kNewcomerMs) return std::nullopt;
+    return it->cut;
+}
+
+protocol::HighWater ChatSync::marksFor(const DeviceId& peer, std::int64_t nowMs) const
+{
+    return ae_.marks(cutOf(peer, nowMs));
+}
+
+bool ChatSync::onHighWater(const DeviceId& peer, const protocol::HighWater& marks,
+                           std::int64_t nowMs)
+{
+    ae_.onHighWater(peer, marks);
+    if (cutOf(peer, nowMs)) return true;
+    QHash<DeviceId, std::uint64_t> theirs;
+    for (const auto& m : marks.marks)
+        theirs.insert(m.sender, m.seq);
+    bool theyLack = false;
+    for (const auto& mine : ae_.marks().marks)
+        if (mine.seq > theirs.value(mine.sender, 0)) theyLack = true;
+    if (!theyLack) return false;
+    auto last = lastReply_.find(peer);
+    if (last != lastReply_.end() && nowMs - *last < kReplyIntervalMs) return false;
+    lastReply_.insert(peer, nowMs);
+    return true;
+}
+
+bool ChatSync::takeHistoryTurn(const DeviceId& newcomer)
+{
+    if (historySent_.contains(newcomer)) return false;
+    historySent_.insert(newcomer);
+    return true;
+}
+
+} // namespace plenum::node
