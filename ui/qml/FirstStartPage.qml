@@ -17,6 +17,8 @@ Page {
     property string errorText
     property alias name: nameField.text
     property string avatarPath
+    // False while the app starts by itself (an existing profile, --demo): only progress shows.
+    property bool formsVisible: true
 
     signal createRequested(string name, string avatarPath)
     signal linkRequested(string code)
@@ -58,6 +60,7 @@ Page {
 
             GroupBox {
                 title: qsTr("New account")
+                visible: root.formsVisible
                 enabled: !root.busy
                 Layout.fillWidth: true
 
@@ -113,6 +116,7 @@ Page {
 
             GroupBox {
                 title: qsTr("Already use Plenum on another device?")
+                visible: root.formsVisible
                 enabled: !root.busy
                 Layout.fillWidth: true
 

@@ -42,6 +42,7 @@ ApplicationWindow {
         anchors.fill: parent
         visible: !window.showMain
         busy: ["starting", "creatingAccount", "linking", "connecting"].indexOf(app.phase) >= 0
+        formsVisible: !app.demo && ["firstStart", "creatingAccount", "linking", "error"].indexOf(app.phase) >= 0
         progress: app.progress
         progressText: app.progressText
         errorText: app.errorText

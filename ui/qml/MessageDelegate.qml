@@ -88,6 +88,15 @@ Control {
                 visible: !root.isPrivate
                 Layout.fillWidth: true
             }
+            Label {
+                objectName: "failedLabel"
+                visible: root.isMine && root.delivery === "failed"
+                text: root.pendingNames !== "" ? qsTr("Not delivered to %1").arg(root.pendingNames)
+                                               : qsTr("Not delivered")
+                color: "#d1453b"
+                elide: Text.ElideRight
+                Layout.maximumWidth: root.width * 0.35
+            }
             DeliveryMark {
                 objectName: "deliveryMark"
                 delivery: root.isMine ? root.delivery : ""

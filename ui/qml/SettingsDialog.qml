@@ -224,11 +224,13 @@ Dialog {
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
                     }
-                    TextField {
+                    TextArea {
                         objectName: "pairingCodeField"
+                        // Long codes wrap rather than scroll out of sight.
                         text: root.pairingCode
                         readOnly: true
                         selectByMouse: true
+                        wrapMode: TextEdit.WrapAnywhere
                         font.family: "monospace"
                         Layout.fillWidth: true
                         Accessible.name: qsTr("Pairing code")

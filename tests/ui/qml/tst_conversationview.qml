@@ -78,6 +78,8 @@ Item {
                 const retry = findChild(delegateAt(i), "retryButton");
                 compare(retry.visible, i === 4, "retry button on row " + i);
             }
+            compare(findChild(delegateAt(4), "failedLabel").text, "Not delivered");
+            verify(!findChild(delegateAt(3), "failedLabel").visible);
             mouseClick(findChild(delegateAt(4), "retryButton"));
             compare(retries.count, 1);
             compare(retries.signalArguments[0][0], "5");

@@ -34,6 +34,7 @@ Item {
             page.name = "";
             page.errorText = "";
             page.progress = -1;
+            page.formsVisible = true;
             findChild(page, "pairCodeField").text = "";
             created.clear();
             linked.clear();
@@ -88,6 +89,14 @@ Item {
             compare(findChild(page, "progressText").text, "Making your keys…");
             page.progress = -1;
             verify(bar.indeterminate);
+        }
+
+        function test_startingByItselfShowsOnlyProgress() {
+            page.formsVisible = false;
+            page.busy = true;
+            verify(!findChild(page, "nameField").visible);
+            verify(!findChild(page, "pairCodeField").visible);
+            verify(findChild(page, "progressBar").visible);
         }
 
         function test_errorText() {
