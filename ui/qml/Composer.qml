@@ -41,6 +41,9 @@ Pane {
         input.forceActiveFocus();
     }
 
+    // Switching to a side-chat withdraws the draft others may be watching live.
+    onPrivateModeChanged: typing(privateMode ? "" : input.text)
+
     padding: 6
     Accessible.role: Accessible.Grouping
     Accessible.name: qsTr("Write a message")
@@ -114,7 +117,8 @@ Pane {
                         else
                             root.send();
                     }
-                    onTextChanged: root.typing(text)
+                    // A side-chat draft must not leak to everyone as live typing.
+                    onTextChanged: root.typing(root.privateMode ? "" : text)
                 }
             }
 

@@ -27,6 +27,12 @@ Item {
         signalName: "sendRequested"
     }
 
+    SignalSpy {
+        id: typed
+        target: composer
+        signalName: "typing"
+    }
+
     TestCase {
         name: "Composer"
         when: windowShown
@@ -104,6 +110,20 @@ Item {
             compare(sent.count, 1);
             compare(sent.signalArguments[0][0], "secret");
             compare(sent.signalArguments[0][1], ["cc"]);
+        }
+
+        function test_typingIsLiveButNotForSideChats() {
+            input().forceActiveFocus();
+            typed.clear();
+            keyClick("h");
+            compare(typed.signalArguments[typed.count - 1][0], "h");
+            composer.text = "";
+            mouseClick(findChild(composer, "privateToggle"));
+            input().forceActiveFocus();
+            typed.clear();
+            keyClick("s");
+            verify(typed.count > 0);
+            compare(typed.signalArguments[typed.count - 1][0], "", "a private draft is not shared");
         }
 
         function test_privateMemberBoxesSkipMe() {
