@@ -1,0 +1,134 @@
+// plenum: the desktop app (docs/ui.md). `--demo` starts three local peers on a private
+// loopback DHT and a group with them; `--profile DIR` picks the profile directory.
+
+#include "app/appcontroller.h"
+#include "app/appsettings.h"
+#include "app/demopeers.h"
+#include "app/qrimageprovider.h"
+#include "app/traynotifier.h"
+#include "app/unixsignalquit.h"
+#include "app/windowkeeper.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickWindow>
+#include <QStandardPaths>
+
+#include <csignal>
+#include <cstdio>
+
+#if defined(PLENUM_QML_STATIC_PLUGIN)
+#include <QtQml/qqmlextensionplugin.h>
+Q_IMPORT_QML_PLUGIN(Plenum_UiPlugin)
+#endif
+
+using namespace plenum;
+
+#if defined(PLENUM_HAVE_QML)
+namespace {
+
+// The module's Main.qml: Qt 6.4 puts it under /Plenum/Ui unless the module chose the
+// /qt/qml prefix that Qt 6.5 made the default.
+QUrl mainQml()
+{
+    for (const char* path : {":/qt/qml/Plenum/Ui/Main.qml", ":/Plenum/Ui/Main.qml"})
+        if (QFile::exists(QLatin1String(path)))
+            return QUrl(QStringLiteral("qrc") + QLatin1String(path));
+    return {};
+}
+
+} // namespace
+#endif
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Plenum"));
+    QApplication::setApplicationName(QStringLiteral("plenum"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Plenum"));
+    // The window may be hidden in the tray; only Quit ends the app.
+    QApplication::setQuitOnLastWindowClosed(false);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Plenum: peer-to-peer group chat"));
+    cli.addHelpOption();
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"),
+        QStringLiteral("Start three local demo peers on a private loopback network."));
+    const QCommandLineOption profileOption(
+        QStringLiteral("profile"), QStringLiteral("Profile directory."), QStringLiteral("DIR"));
+    cli.addOption(demoOption);
+    cli.addOption(profileOption);
+    cli.process(app);
+    const bool demo = cli.isSet(demoOption);
+
+    ui::AppController::Options options;
+    options.demo = demo;
+    options.profileDir = cli.isSet(profileOption)
+                             ? QDir(cli.value(profileOption)).absolutePath()
+                             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                   QStringLiteral("/profile");
+
+    // The demo keeps its settings in memory: it must not change the person's configuration.
+    ui::AppSettings settings(demo ? nullptr : std::make_unique<QSettings>(), demo);
+    ui::TrayNotifier tray;
+    tray.setVisible(settings.trayEnabled());
+    QObject::connect(&settings, &ui::AppSettings::changed, &tray,
+                     [&] { tray.setVisible(settings.trayEnabled()); });
+    ui::AppController controller(options, &settings, &tray);
+
+    QQmlApplicationEngine engine;
+    engine.addImageProvider(QStringLiteral("qr"), new ui::QrImageProvider);
+    engine.rootContext()->setContextProperty(QStringLiteral("app"), &controller);
+    QQuickWindow* window = nullptr;
+#if defined(PLENUM_HAVE_QML)
+    const QUrl url = mainQml();
+    if (!url.isEmpty()) engine.load(url);
+    if (engine.rootObjects().isEmpty()) {
+        std::fprintf(stderr, "plenum: the user interface (Main.qml) could not be loaded\n");
+        return 1;
+    }
+    window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+#else
+    std::fprintf(stderr,
+                 "plenum: built without the QML views (ui/qml); running without a window\n");
+#endif
+    ui::WindowKeeper keeper(window, &settings, &controller);
+
+    QObject::connect(&tray, &ui::TrayNotifier::showWindowRequested, &keeper,
+                     &ui::WindowKeeper::showAndRaise);
+    QObject::connect(&tray, &ui::TrayNotifier::quitRequested, &controller,
+                     &ui::AppController::quit);
+    ui::UnixSignalQuit signalQuit;
+    QObject::connect(&signalQuit, &ui::UnixSignalQuit::quitRequested, &controller,
+                     &ui::AppController::quit);
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &keeper,
+                     &ui::WindowKeeper::saveGeometry);
+    QObject::connect(&controller, &ui::AppController::finished, &app, [&] {
+        keeper.saveGeometry();
+        QCoreApplication::quit();
+    });
+    // One line for scripts and tests: the demo group is up (its peers' pids, for checking
+    // that none is left after quitting).
+    QObject::connect(&controller, &ui::AppController::demoReady, &app, [&](const QString& sid) {
+        QStringList pids;
+        for (qint64 pid : controller.demoPeers()->pids())
+            pids.append(QString::number(pid));
+        std::printf("plenum: demo ready sid=%s peers=%s dir=%s\n", qPrintable(sid),
+                    qPrintable(pids.join(QLatin1Char(','))),
+                    qPrintable(controller.demoPeers()->directory()));
+        std::fflush(stdout);
+    });
+    QObject::connect(&controller, &ui::AppController::phaseChanged, &app, [&] {
+        if (controller.phase() == QLatin1String("error"))
+            std::fprintf(stderr, "plenum: %s\n", qPrintable(controller.errorText()));
+    });
+
+    controller.start();
+    return app.exec();
+}

@@ -1,0 +1,158 @@
+// AppController over real Nodes on a private loopback DHT: first start → create account (keys
+// in a worker thread) → ready; a group started from the controller; linking a second device
+// with a pairing code from a running peer.
+
+#include "app/appcontroller.h"
+#include "app/demopeers.h"
+#include "app/recordingnotifier.h"
+#include "localnet.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::testsupport;
+using plenum::ui::AppController;
+using plenum::ui::AppSettings;
+
+namespace {
+
+AppController::Options optionsFor(const LocalNet& net, const QString& dir)
+{
+    AppController::Options o;
+    o.profileDir = dir;
+    o.dht = net.dhtConfig();
+    o.loopbackIce = true;
+    return o;
+}
+
+} // namespace
+
+TEST(AppController, FirstStartCreatesAnAccountOffTheGuiThreadThenStartsAGroup)
+{
+    LocalNet net;
+    AppSettings settings(nullptr, false);
+    ui::RecordingNotifier notifier;
+    AppController app(optionsFor(net, net.dir("zoe")), &settings, &notifier);
+    QStringList phases;
+    QObject::connect(&app, &AppController::phaseChanged, [&] { phases.append(app.phase()); });
+    app.start();
+    ASSERT_EQ(app.phase(), QStringLiteral("firstStart"));
+
+    app.createAccount(QStringLiteral("  "), QString());
+    EXPECT_FALSE(app.errorText().isEmpty()) << "an empty name is refused in words";
+    EXPECT_EQ(app.phase(), QStringLiteral("firstStart"));
+
+    app.createAccount(QStringLiteral("Zoe"), QString());
+    EXPECT_EQ(app.phase(), QStringLiteral("creatingAccount")) << "keygen runs in the background";
+    EXPECT_EQ(app.progressText(), QStringLiteral("Making your keys…"));
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 20000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    EXPECT_EQ(phases, (QStringList{"firstStart", "creatingAccount", "connecting", "ready"}));
+    EXPECT_EQ(app.myName(), QStringLiteral("Zoe"));
+    EXPECT_TRUE(app.myLink().startsWith("plenum:account/" + app.myAccount()));
+    EXPECT_EQ(app.errorText(), QString());
+    EXPECT_EQ(app.devices()->rowCount(), 1);
+
+    QSignalSpy opened(&app, &AppController::sessionOpened);
+    const QString sid = app.startGroup();
+    ASSERT_EQ(sid.size(), 32);
+    EXPECT_EQ(app.currentSession(), sid);
+    EXPECT_EQ(opened.size(), 1);
+    EXPECT_EQ(app.roster()->rowCount(), 1);
+    EXPECT_EQ(app.sessions()->rowCount(), 1);
+    app.send(QStringLiteral("note to self"), {});
+    EXPECT_EQ(app.conversation()->rowCount(), 1);
+    EXPECT_EQ(settings.lastSession(), sid);
+
+    EXPECT_FALSE(app.addContact(QStringLiteral("not an id")).isEmpty());
+    EXPECT_EQ(app.addContact(net.node()->account().toHex()), QString());
+    EXPECT_EQ(app.contacts()->rowCount(), 1);
+
+    QSignalSpy finished(&app, &AppController::finished);
+    app.quit();
+    ASSERT_TRUE(waitFor([&] { return finished.size() == 1; }, 5000));
+}
+
+TEST(AppController, LinksThisDeviceWithAPairingCodeFromAnotherDevice)
+{
+    LocalNet net;
+    PeerProcess* bob = net.addPeer(QStringLiteral("Bob"));
+    auto code = bob->ask({{"cmd", "pair_code"}}, "pair_code");
+    ASSERT_TRUE(code.has_value());
+
+    AppSettings settings(nullptr, false);
+    AppController app(optionsFor(net, net.dir("bob-laptop")), &settings, nullptr);
+    app.start();
+    ASSERT_EQ(app.phase(), QStringLiteral("firstStart"));
+    app.linkDevice(code->value("code").toString());
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 25000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    EXPECT_EQ(app.myAccount(), bob->account) << "this device now speaks for Bob's account";
+    EXPECT_NE(app.myDevice(), bob->device);
+    EXPECT_TRUE(bob->waitEvent("device_paired", 5000).has_value());
+}
+
+TEST(AppController, AWrongPairingCodeReturnsToFirstStartWithAReason)
+{
+    LocalNet net;
+    AppSettings settings(nullptr, false);
+    AppController app(optionsFor(net, net.dir("nobody")), &settings, nullptr);
+    app.start();
+    app.linkDevice(QStringLiteral("not a pairing code"));
+    ASSERT_TRUE(waitFor(
+        [&] { return app.phase() == QStringLiteral("firstStart") && !app.errorText().isEmpty(); },
+        20000))
+        << app.phase().toStdString();
+    EXPECT_TRUE(app.errorText().startsWith("This device could not be linked"))
+        << app.errorText().toStdString();
+}
+
+TEST(AppController, DemoOpensTheGroupChatsBackAndQuitStopsEveryPeer)
+{
+    AppSettings settings(nullptr, true);
+    ui::RecordingNotifier notifier;
+    AppController::Options o;
+    o.demo = true; // profile in the demo's temporary directory
+    AppController app(o, &settings, &notifier);
+    QSignalSpy ready(&app, &AppController::demoReady);
+    app.start();
+    ASSERT_TRUE(app.demoPeers()) << app.errorText().toStdString();
+    ASSERT_TRUE(waitFor([&] { return ready.size() == 1; }, 25000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    const QString sid = ready.at(0).at(0).toString();
+    EXPECT_EQ(app.currentSession(), sid) << "the GUI opens the demo group by itself";
+    EXPECT_EQ(app.roster()->rowCount(), 4);
+    EXPECT_EQ(app.myName(), QStringLiteral("You"));
+    EXPECT_EQ(app.contacts()->rowCount(), 3);
+    EXPECT_FALSE(settings.lanDiscovery());
+    // Alice, Bob and Carol say hello.
+    ASSERT_TRUE(waitFor([&] { return app.conversation()->rowCount() >= 3; }, 10000));
+
+    app.send(QStringLiteral("hi all"), {});
+    ASSERT_TRUE(waitFor(
+        [&] {
+            const auto* c = app.conversation();
+            for (int i = 0; i < c->rowCount(); ++i)
+                if (c->index(i).data(ui::ConversationModel::TextRole) ==
+                    QStringLiteral("got 'hi all'"))
+                    return true;
+            return false;
+        },
+        10000));
+
+    const QList<qint64> pids = app.demoPeers()->pids();
+    const QString dir = app.demoPeers()->directory();
+    ASSERT_EQ(pids.size(), 3);
+    QSignalSpy finished(&app, &AppController::finished);
+    app.quit();
+    ASSERT_TRUE(waitFor([&] { return finished.size() == 1; }, 10000));
+    for (qint64 pid : pids)
+        EXPECT_FALSE(QFile::exists(QStringLiteral("/proc/%1/cmdline").arg(pid)) &&
+                     QFile(QStringLiteral("/proc/%1/cmdline").arg(pid)).open(QIODevice::ReadOnly))
+            << "demo peer " << pid << " still running";
+    EXPECT_FALSE(QDir(dir).exists());
+}

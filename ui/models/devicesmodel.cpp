@@ -1,0 +1,75 @@
+#include "models/devicesmodel.h"
+
+#include "models/rostermodel.h"
+#include "models/rowsync.h"
+#include "node/node.h"
+
+namespace plenum::ui {
+
+DevicesModel::DevicesModel(QObject* parent) : QAbstractListModel(parent) {}
+
+void DevicesModel::setNode(node::Node* node)
+{
+    disconnect(connection_);
+    node_ = node;
+    if (node_)
+        connection_ = connect(node_, &node::Node::devicesChanged, this, &DevicesModel::refresh);
+    refresh();
+}
+
+void DevicesModel::refresh()
+{
+    QList<Row> next;
+    if (node_)
+        for (const auto& d : node_->myDevices()) {
+            Row r;
+            r.device = d.id;
+            r.name = d.name.isEmpty() ? d.id.shortHex() : d.name;
+            r.isThis = d.id == node_->device();
+            // The device record does not carry the class of other devices; only ours is known.
+            r.deviceClass = r.isThis ? RosterModel::deviceClassName(node_->deviceClass())
+                                     : QStringLiteral("desktop");
+            next.append(r);
+        }
+    const int before = count();
+    RowSync::apply(
+        rows_, next, [](const Row& r) { return r.device; },
+        {[this](int a, int b) { beginRemoveRows({}, a, b); }, [this] { endRemoveRows(); },
+         [this](int a, int b) { beginInsertRows({}, a, b); }, [this] { endInsertRows(); },
+         [this](int row) { Q_EMIT dataChanged(index(row), index(row)); }});
+    if (count() != before) Q_EMIT countChanged();
+}
+
+int DevicesModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(rows_.size());
+}
+
+QVariant DevicesModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row& r = rows_.at(index.row());
+    switch (role) {
+    case DeviceRole:
+        return r.device.toHex();
+    case Qt::DisplayRole:
+    case NameRole:
+        return r.name;
+    case DeviceClassRole:
+        return r.deviceClass;
+    case IsThisDeviceRole:
+        return r.isThis;
+    }
+    return {};
+}
+
+QHash<int, QByteArray> DevicesModel::roleNames() const
+{
+    return {{DeviceRole, "device"},
+            {NameRole, "name"},
+            {DeviceClassRole, "deviceClass"},
+            {IsThisDeviceRole, "isThisDevice"}};
+}
+
+} // namespace plenum::ui
