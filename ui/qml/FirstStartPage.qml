@@ -42,7 +42,8 @@ Page {
             spacing: 12
 
             Item {
-                Layout.preferredHeight: 24
+                // Without the forms, the progress sits in the upper middle of the window.
+                Layout.preferredHeight: root.formsVisible ? 24 : root.height * 0.25
             }
             Label {
                 text: qsTr("Welcome to Plenum")
