@@ -12,7 +12,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/qml/Composer.qml" line="+46"/>
+        <location filename="../../ui/qml/Composer.qml" line="+49"/>
         <source>Write a message</source>
         <translation type="unfinished"></translation>
     </message>
@@ -32,7 +32,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Private</source>
         <translation type="unfinished"></translation>
     </message>
@@ -67,7 +67,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <location line="+3"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
@@ -255,12 +255,12 @@
 <context>
     <name>FirstStartPage</name>
     <message>
-        <location filename="../../ui/qml/FirstStartPage.qml" line="+31"/>
+        <location filename="../../ui/qml/FirstStartPage.qml" line="+33"/>
         <source>Welcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Welcome to Plenum</source>
         <translation type="unfinished"></translation>
     </message>
@@ -275,7 +275,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Your name, as others will see it</source>
         <translation type="unfinished"></translation>
     </message>
@@ -311,7 +311,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>On that device open Settings → Devices → Pair a new device, then type its code here or pick a picture of its QR code.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -405,7 +405,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+73"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
@@ -425,7 +425,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
@@ -440,14 +440,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <location line="+3"/>
         <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+88"/>
         <source>Open a group on the left, or start a new one and invite your contacts.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -476,7 +476,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+14"/>
+        <source>Not delivered to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -616,7 +626,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/qml/SettingsDialog.qml" line="+29"/>
+        <location filename="../../ui/qml/SettingsDialog.qml" line="+30"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -637,12 +647,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+93"/>
+        <location line="+100"/>
         <source>My devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-97"/>
         <location line="+1"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
@@ -708,7 +718,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+14"/>
+        <source>Quit Plenum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit Plenum: leave every group and stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <location line="+12"/>
         <source>%1 (this device)</source>
         <translation type="unfinished"></translation>
@@ -740,7 +760,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Pairing code</source>
         <translation type="unfinished"></translation>
     </message>
