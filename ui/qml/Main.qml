@@ -1,0 +1,258 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.impl
+import QtQuick.Layouts
+
+// The window. The only file that reads `app` (the AppController, docs/ui.md); everything below
+// gets its data as properties. Before the account is ready it shows the first-start page.
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+
+    readonly property bool hasAccount: app.myAccount !== ""
+    readonly property bool showMain: app.phase === "ready"
+        || (hasAccount && (app.phase === "connecting" || app.phase === "error"))
+
+    readonly property alias settingsDialog: settingsDialog
+    readonly property alias finder: finder
+
+    width: 960
+    height: 640
+    minimumWidth: 640
+    minimumHeight: 440
+    visible: true
+    title: app.demo ? qsTr("Plenum (demo)") : qsTr("Plenum")
+
+    Shortcut {
+        sequence: "Ctrl+K"
+        enabled: window.showMain
+        onActivated: finder.open()
+    }
+    Shortcut {
+        sequence: StandardKey.Quit
+        onActivated: app.quit()
+    }
+    Shortcut {
+        sequence: StandardKey.Preferences
+        enabled: window.showMain
+        onActivated: settingsDialog.open()
+    }
+
+    FirstStartPage {
+        anchors.fill: parent
+        visible: !window.showMain
+        busy: ["starting", "creatingAccount", "linking", "connecting"].indexOf(app.phase) >= 0
+        formsVisible: !app.demo && ["firstStart", "creatingAccount", "linking", "error"].indexOf(app.phase) >= 0
+        progress: app.progress
+        progressText: app.progressText
+        errorText: app.errorText
+        onCreateRequested: (name, avatar) => app.createAccount(name, avatar)
+        onLinkRequested: code => app.linkDevice(code)
+        onLinkFromImageRequested: path => {
+            const error = app.linkDeviceFromImage(path);
+            if (error !== "")
+                errorText = error;
+        }
+    }
+
+    SplitView {
+        anchors.fill: parent
+        visible: window.showMain
+        orientation: Qt.Horizontal
+
+        ColumnLayout {
+            SplitView.preferredWidth: 300
+            SplitView.minimumWidth: 240
+            spacing: 0
+
+            // Me: picture, name, presence; search and settings.
+            Pane {
+                Layout.fillWidth: true
+                padding: 8
+
+                RowLayout {
+                    anchors.fill: parent
+                    spacing: 8
+
+                    Avatar {
+                        name: app.myName
+                        source: app.myAvatar
+                        size: 32
+                    }
+                    ColumnLayout {
+                        spacing: 0
+                        Layout.fillWidth: true
+
+                        Label {
+                            text: app.myName
+                            font.bold: true
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        ComboBox {
+                            id: presenceBox
+                            objectName: "presenceBox"
+                            flat: true
+                            model: [
+                                {value: "online", text: qsTr("Online")},
+                                {value: "away", text: qsTr("Away")},
+                                {value: "busy", text: qsTr("Busy")}
+                            ]
+                            textRole: "text"
+                            valueRole: "value"
+                            currentIndex: Math.max(0, indexOfValue(app.myPresence))
+                            implicitHeight: 28
+                            Accessible.name: qsTr("My presence")
+                            onActivated: app.setPresence(currentValue)
+                        }
+                    }
+                    ToolButton {
+                        objectName: "finderButton"
+                        icon.source: "icons/search.svg"
+                        icon.color: palette.buttonText
+                        text: qsTr("Find")
+                        display: AbstractButton.IconOnly
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Find a contact or group (Ctrl+K)")
+                        Accessible.name: qsTr("Find a contact or group")
+                        onClicked: finder.open()
+                    }
+                    ToolButton {
+                        objectName: "settingsButton"
+                        icon.source: "icons/settings.svg"
+                        icon.color: palette.buttonText
+                        text: qsTr("Settings")
+                        display: AbstractButton.IconOnly
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Settings")
+                        Accessible.name: qsTr("Settings")
+                        onClicked: settingsDialog.open()
+                    }
+                }
+            }
+
+            SessionList {
+                model: app.sessions
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.preferredHeight: 3
+                onOpenRequested: sid => app.openSession(sid)
+                // startGroup opens the new session itself; failures come back as a toast.
+                onStartGroupRequested: app.startGroup()
+            }
+
+            ContactsPane {
+                id: contactsPane
+                model: app.contacts
+                canInvite: app.currentSession !== ""
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.preferredHeight: 4
+                onAddRequested: link => addError = app.addContact(link)
+                onBlockRequested: (account, blocked) => app.setBlocked(account, blocked)
+                onInviteRequested: account => app.invite(account)
+            }
+        }
+
+        ColumnLayout {
+            SplitView.fillWidth: true
+            spacing: 0
+
+            // Connecting or failed after the account exists: say so above everything.
+            Pane {
+                visible: app.phase !== "ready"
+                Layout.fillWidth: true
+                padding: 6
+
+                ColumnLayout {
+                    anchors.fill: parent
+
+                    Label {
+                        text: app.phase === "error" ? app.errorText : app.progressText
+                        color: app.phase === "error" ? "#d1453b" : palette.windowText
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                    ProgressBar {
+                        visible: app.phase === "connecting"
+                        indeterminate: app.progress < 0
+                        value: Math.max(0, app.progress)
+                        Layout.fillWidth: true
+                        Accessible.name: app.progressText
+                    }
+                }
+            }
+
+            Repeater {
+                model: app.invitations
+                delegate: InvitationBanner {
+                    sid: model.sid
+                    fromName: model.fromName
+                    Layout.fillWidth: true
+                    Layout.margins: 6
+                    onAccepted: sid => app.acceptInvitation(sid)
+                    onDeclined: sid => app.declineInvitation(sid)
+                }
+            }
+
+            SessionView {
+                visible: app.currentSession !== ""
+                roster: app.roster
+                pendingText: app.roster.pendingText
+                conversation: app.conversation
+                typingText: app.conversation.typingText
+                canLoadOlder: app.conversation.canLoadOlder
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                onSendRequested: (text, to) => app.send(text, to)
+                onTyping: text => app.setTyping(text)
+                onRetryRequested: id => app.retry(id)
+                onLoadOlderRequested: app.loadOlder()
+                onLeaveRequested: app.leaveSession()
+            }
+
+            Label {
+                visible: app.currentSession === ""
+                text: qsTr("Open a group on the left, or start a new one and invite your contacts.")
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+                opacity: 0.6
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.margins: 20
+            }
+        }
+    }
+
+    SettingsDialog {
+        id: settingsDialog
+        settings: app.settings
+        devices: app.devices
+        myName: app.myName
+        myAvatar: app.myAvatar
+        myLink: app.myLink
+        onSetNameRequested: name => app.setMyName(name)
+        onSetAvatarRequested: path => app.setMyAvatar(path)
+        onPairRequested: pairingCode = app.newPairingCode()
+        onRevokeRequested: device => app.revokeDevice(device)
+        onQuitRequested: app.quit()
+        onClosed: pairingCode = ""
+    }
+
+    Finder {
+        id: finder
+        contacts: app.contacts
+        sessions: app.sessions
+        onSessionChosen: sid => app.openSession(sid)
+        onContactChosen: (account, row) => contactsPane.reveal(account, row)
+    }
+
+    Toast {
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 90
+        width: Math.min(implicitWidth, parent.width - 40)
+        text: app.toast
+    }
+}
