@@ -692,6 +692,10 @@ protocol::Header Node::headerFor(const SessionId& sid) const
 
 void Node::sendOnLink(const DeviceId& to, const Message& message)
 {
+    // Fault injection (tests): every chat message to that device is lost, also the copies
+    // anti-entropy sends in answer to a pull, or the message would arrive after all.
+    if (dropChatTo_.contains(to) && std::holds_alternative<protocol::ChatMessage>(message.body))
+        return;
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
     if (link && link->state() == net::ControlLink::State::Up) {
         if (auto s = link->send(protocol::encode(message)); !s)
@@ -1029,7 +1033,7 @@ Node::Chat& Node::chatOf(const SessionId& sid)
 void Node::applyChat(const SessionId& sid, const chat::ChatSender::Output& out)
 {
     for (const auto& o : out.sends) {
-        if (dropChatTo_.contains(o.to)) continue; // fault injection (tests)
+        if (dropChatTo_.contains(o.to)) continue; // fault injection (tests), see sendOnLink
         if (!o.message.text.isEmpty()) ++chatSentTo_[o.to];
         sendOnLink(o.to, Message{headerFor(sid), o.message});
     }

@@ -130,7 +130,8 @@ public:
     // Link traffic: control messages sent to each device (side-chat tests check these).
     QHash<DeviceId, int> chatSentTo() const { return chatSentTo_; }
     // Fault injection for tests: this device's own chat messages to `peer` are lost on the
-    // way (not sent, as if the write never reached the wire); receipts and retries unchanged.
+    // way (not sent, as if the write never reached the wire; anti-entropy copies too);
+    // receipts and retries unchanged.
     void setDropChatTo(const DeviceId& peer, bool drop)
     {
         drop ? (void)dropChatTo_.insert(peer) : (void)dropChatTo_.remove(peer);
