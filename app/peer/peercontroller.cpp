@@ -9,21 +9,6 @@ namespace plenum::peer {
 
 namespace {
 
-QString className(protocol::DeviceClass c)
-{
-    switch (c) {
-    case protocol::DeviceClass::Phone:
-        return QStringLiteral("phone");
-    case protocol::DeviceClass::Laptop:
-        return QStringLiteral("laptop");
-    case protocol::DeviceClass::Desktop:
-        return QStringLiteral("desktop");
-    case protocol::DeviceClass::Wired:
-        return QStringLiteral("wired");
-    }
-    return QStringLiteral("desktop");
-}
-
 QString messageId(const DeviceId& sender, std::uint64_t seq)
 {
     return sender.toHex() + QLatin1Char(':') + QString::number(seq);
@@ -156,7 +141,7 @@ QJsonObject PeerController::rosterEvent(const SessionId& sid,
         members.append(QJsonObject{{"account", m.account.toHex()},
                                    {"device", m.device.toHex()},
                                    {"name", m.name},
-                                   {"class", className(m.deviceClass)}});
+                                   {"class", node::Node::className(m.deviceClass)}});
     return {{"event", "roster"},
             {"sid", sid.toHex()},
             {"sm", r.sm.toHex()},
@@ -207,7 +192,7 @@ void PeerController::handleLine(const QByteArray& line)
                    {"account", node_->account().toHex()},
                    {"device", node_->device().toHex()},
                    {"name", node_->name()},
-                   {"class", className(node_->deviceClass())}});
+                   {"class", node::Node::className(node_->deviceClass())}});
     } else if (cmd == "create") {
         const int capacity = c.value("capacity").toInt(8);
         if (capacity < 2 || capacity > 64) return error(cmd, "capacity must be 2..64");
@@ -318,7 +303,7 @@ void PeerController::handleLine(const QByteArray& line)
                    {"account", node_->account().toHex()},
                    {"device", node_->device().toHex()},
                    {"name", node_->name()},
-                   {"class", className(node_->deviceClass())}});
+                   {"class", node::Node::className(node_->deviceClass())}});
     } else if (cmd == "devices") {
         devicesEvent();
     } else if (cmd == "revoke") {

@@ -48,21 +48,6 @@ bool isChat(const protocol::Body& body)
 
 const QString kDeviceFile = QStringLiteral("device.json");
 
-QString classText(protocol::DeviceClass c)
-{
-    switch (c) {
-    case protocol::DeviceClass::Phone:
-        return QStringLiteral("phone");
-    case protocol::DeviceClass::Laptop:
-        return QStringLiteral("laptop");
-    case protocol::DeviceClass::Desktop:
-        return QStringLiteral("desktop");
-    case protocol::DeviceClass::Wired:
-        return QStringLiteral("wired");
-    }
-    return QStringLiteral("desktop");
-}
-
 // The device class kept beside the keys (device-local: it is not synced by pairing).
 std::optional<protocol::DeviceClass> storedClass(const QString& dir)
 {
@@ -71,14 +56,14 @@ std::optional<protocol::DeviceClass> storedClass(const QString& dir)
     const QString c = QJsonDocument::fromJson(f.readAll()).object().value("class").toString();
     for (auto k : {protocol::DeviceClass::Phone, protocol::DeviceClass::Laptop,
                    protocol::DeviceClass::Desktop, protocol::DeviceClass::Wired})
-        if (classText(k) == c) return k;
+        if (Node::className(k) == c) return k;
     return std::nullopt;
 }
 
 Status storeClass(const QString& dir, protocol::DeviceClass c)
 {
     QSaveFile f(QDir(dir).filePath(kDeviceFile));
-    const QByteArray bytes = QJsonDocument(QJsonObject{{"class", classText(c)}}).toJson();
+    const QByteArray bytes = QJsonDocument(QJsonObject{{"class", Node::className(c)}}).toJson();
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
         return fail(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
     return Ok{};
@@ -116,6 +101,21 @@ QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId&
 }
 
 } // namespace
+
+QString Node::className(protocol::DeviceClass c)
+{
+    switch (c) {
+    case protocol::DeviceClass::Phone:
+        return QStringLiteral("phone");
+    case protocol::DeviceClass::Laptop:
+        return QStringLiteral("laptop");
+    case protocol::DeviceClass::Desktop:
+        return QStringLiteral("desktop");
+    case protocol::DeviceClass::Wired:
+        return QStringLiteral("wired");
+    }
+    return QStringLiteral("desktop");
+}
 
 Result<identity::Profile> Node::createProfile(const QString& dir, const QString& name,
                                               protocol::DeviceClass deviceClass)

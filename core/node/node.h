@@ -17,8 +17,8 @@
 #include "session/sessionhost.h"
 
 #include <QHash>
-#include <QSet>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <map>
@@ -59,10 +59,15 @@ public:
                                                    protocol::DeviceClass deviceClass);
     ~Node() override;
 
-    // Starts the DHT, the mailbox and the links, and restores sessions kept on disk.
+    // Starts the DHT, the mailbox and the links, and restores sessions kept on disk. With
+    // options.pairCode set it starts only the DHT and pairs first (paired/pairingFailed);
+    // the rest starts with the paired identity, or with the fresh one if pairing failed.
     Status start();
     // Leaves nothing half-done: BYE to every session's peers (through leave()), then closes.
     void shutdown();
+
+    // "phone", "laptop", "desktop" or "wired": how the class is written in files and events.
+    static QString className(protocol::DeviceClass deviceClass);
 
     AccountId account() const { return profile_.account.id(); }
     DeviceId device() const { return profile_.device.id(); }

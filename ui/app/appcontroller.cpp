@@ -111,12 +111,8 @@ void AppController::startDemo()
             makeProfile(tr("You"), [this] { openNode(); });
     });
     connect(demo_, &DemoPeers::groupReady, this, [this](const QString& sid) {
-        if (currentSession() != sid) openSession(sid);
-        // The demo peers become contacts, so the contacts pane shows presence and devices.
-        for (const QString& account : demo_->accounts())
-            if (auto id = idFrom<AccountId>(account); id && node_) (void)node_->addContact(*id);
-        contacts_.refresh();
-        Q_EMIT demoReady(sid);
+        demoSid_ = idFrom<SessionId>(sid);
+        checkDemoReady();
     });
     setPhase(QStringLiteral("starting"));
     if (auto s = demo_->start(); !s) {
@@ -473,8 +469,27 @@ void AppController::onInvited(const SessionId& sid, const DeviceId& from, const 
     notifyUser(tr("Invitation"), tr("%1 invites you to a group").arg(name));
 }
 
+// --demo is ready when the peers see the user in the group and this device has committed it.
+void AppController::checkDemoReady()
+{
+    if (!demoSid_ || !node_ || demoReadySent_) return;
+    const auto roster = node_->roster(*demoSid_);
+    const bool joined = roster && roster->members.size() >= 4 &&
+                        std::any_of(roster->members.begin(), roster->members.end(),
+                                    [&](const auto& m) { return m.device == node_->device(); });
+    if (!joined) return;
+    demoReadySent_ = true;
+    if (current_ != demoSid_) openSession(demoSid_->toHex());
+    // The demo peers become contacts, so the contacts pane shows presence and devices.
+    for (const QString& account : demo_->accounts())
+        if (auto id = idFrom<AccountId>(account)) (void)node_->addContact(*id);
+    contacts_.refresh();
+    Q_EMIT demoReady(demoSid_->toHex());
+}
+
 void AppController::onRoster(const SessionId& sid, const protocol::RosterSnapshot& roster)
 {
+    if (demoSid_ == sid) QTimer::singleShot(0, this, &AppController::checkDemoReady);
     if (openWhenJoined_ != sid) return;
     const bool joined = std::any_of(roster.members.begin(), roster.members.end(),
                                     [&](const auto& m) { return m.device == node_->device(); });

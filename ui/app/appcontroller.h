@@ -146,6 +146,7 @@ private:
     void openNode(const QString& pairCode = {});
     void wireNode();
     void onNodeReady();
+    void checkDemoReady();
     void abandonLinking(const QString& reason);
     void onInvited(const SessionId& sid, const DeviceId& from, const QString& name);
     void onChat(const SessionId& sid, const protocol::ChatMessage& m);
@@ -163,6 +164,8 @@ private:
     DemoPeers* demo_ = nullptr;
     QString demoBootstrap_;
     quint32 demoNetworkId_ = 0;
+    std::optional<SessionId> demoSid_;
+    bool demoReadySent_ = false;
     QFutureWatcher<QString>* keygen_ = nullptr; // "" or the reason key generation failed
 
     QString phase_ = QStringLiteral("starting");

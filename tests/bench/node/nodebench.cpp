@@ -43,6 +43,8 @@ int main(int argc, char** argv)
     const int maxPeers = argc > 2 ? std::clamp(atoi(argv[2]), 2, 8) : 8;
 
     QMap<int, QList<double>> joinMs;   // k -> per run
+    QMap<int, QList<double>> inviteMs; // k -> invite until the invitee shows "invited" (DHT)
+    QMap<int, QList<double>> commitMs; // k -> "invited" (auto-accept) until every roster equal
     QMap<int, QList<double>> fanoutMs; // N -> every recipient's latency, all runs
     QList<double> failoverMs, memoryKb;
     for (int run = 0; run < runs; ++run) {
@@ -56,10 +58,16 @@ int main(int argc, char** argv)
             t.start();
             peers[0]->send(
                 {{"cmd", "invite"}, {"account", peers[k]->account}, {"device", peers[k]->device}});
+            // Where the time goes: first contact over the DHT, then accept → committed (the
+            // DESIGN §3 measure: from the invitee's accept until every member committed).
+            if (!peers[k]->waitEvent("invited", 15000)) return 1;
+            const double invited = t.nsecsElapsed() / 1e6;
             auto r = peers[0]->waitEvent("invite_result", 15000);
             if (!r || r->value("code").toInt() != 200) return 1;
             if (!group.rostersEqual(peers, k + 1, 10000)) return 1;
             joinMs[k].append(t.elapsed());
+            inviteMs[k].append(invited);
+            commitMs[k].append(t.nsecsElapsed() / 1e6 - invited);
             // Fan-out at this size: one message from the SM, time until every member has it.
             for (int m = 0; m < 10; ++m) {
                 const QString text = QStringLiteral("fanout %1 %2 %3").arg(run).arg(k).arg(m);
@@ -85,15 +93,20 @@ int main(int argc, char** argv)
         if (group.rostersEqual(rest, int(rest.size()), 5000)) failoverMs.append(t.elapsed());
     }
 
-    QJsonObject join, fanout;
-    for (auto it = joinMs.begin(); it != joinMs.end(); ++it)
+    QJsonObject join, fanout, inviteDelivery, acceptToCommit;
+    for (auto it = joinMs.begin(); it != joinMs.end(); ++it) {
         join.insert(QString::number(it.key() + 1), percentile(it.value(), 0.5));
+        inviteDelivery.insert(QString::number(it.key() + 1), percentile(inviteMs[it.key()], 0.5));
+        acceptToCommit.insert(QString::number(it.key() + 1), percentile(commitMs[it.key()], 0.5));
+    }
     for (auto it = fanoutMs.begin(); it != fanoutMs.end(); ++it)
         fanout.insert(QString::number(it.key()), QJsonObject{{"p50", percentile(it.value(), 0.5)},
                                                              {"p99", percentile(it.value(), 0.99)},
                                                              {"samples", it.value().size()}});
     const QJsonObject out{{"runs", runs},
                           {"join_ms_median_by_group_size", join},
+                          {"invite_delivery_ms_median_by_group_size", inviteDelivery},
+                          {"accept_to_commit_ms_median_by_group_size", acceptToCommit},
                           {"failover_ms_median", percentile(failoverMs, 0.5)},
                           {"failover_ms_all", QJsonArray::fromVariantList([&] {
                                QVariantList l;

@@ -6,36 +6,14 @@
 
 using namespace plenum::testsupport;
 
-namespace {
-
-bool isChat(const QJsonObject& e, const QString& text)
-{
-    return e.value("event").toString() == "chat" && e.value("text").toString() == text;
-}
-
-QStringList historyTexts(PeerProcess* p)
-{
-    QStringList texts;
-    auto h = p->ask({{"cmd", "history"}, {"limit", 1000}}, "history");
-    if (h)
-        for (const auto& m : h->value("messages").toArray())
-            texts.append(m.toObject().value("text").toString());
-    return texts;
-}
-
-} // namespace
-
 // §5.1 rule 8: a sender that reached only one member before it was killed; after its removal
 // the members exchange high-water marks and the others pull the message from that member.
 TEST(NodeAntiEntropy, MessageOfAKilledSenderReachesEveryLiveMember)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    auto* s = group.add("sam");
-    ASSERT_FALSE(group.buildSession({a, b, c, s}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c, s}, 4, 10000));
+    const auto peers = group.session({"alice", "bob", "carol", "sam"});
+    ASSERT_EQ(peers.size(), 4u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2], *s = peers[3];
     for (auto* lost : {b, c})
         s->send({{"cmd", "fault"}, {"drop_chat_to", lost->device}});
     ASSERT_TRUE(s->ask({{"cmd", "say"}, {"text", "last words"}}, "sent").has_value());
@@ -57,11 +35,9 @@ TEST(NodeAntiEntropy, MessageOfAKilledSenderReachesEveryLiveMember)
 TEST(NodeAntiEntropy, AGapInASendersSequenceIsPulledFromAnotherMember)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
     b->send({{"cmd", "fault"}, {"drop_chat_to", c->device}});
     ASSERT_TRUE(b->ask({{"cmd", "say"}, {"text", "one"}}, "sent").has_value());
     ASSERT_TRUE(a->waitEvent([](auto& e) { return isChat(e, "one"); }, 5000));

@@ -7,15 +7,6 @@
 
 using namespace plenum::testsupport;
 
-namespace {
-
-bool isChat(const QJsonObject& e, const QString& text)
-{
-    return e.value("event").toString() == "chat" && e.value("text").toString() == text;
-}
-
-} // namespace
-
 // DESIGN §4: blocking looks like being offline. The blocked inviter gets 480 ("offline"),
 // and once unblocked the same invitation goes through.
 TEST(NodeBlock, BlockedInviterSeesOfflineUntilUnblocked)
@@ -51,11 +42,9 @@ TEST(NodeBlock, BlockedInviterSeesOfflineUntilUnblocked)
 TEST(NodeBlock, ChatFromABlockedMemberIsDroppedAndTheBlockIsKept)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
     ASSERT_TRUE(c->ask({{"cmd", "block"}, {"account", b->account}}, "contacts").has_value());
 
     ASSERT_TRUE(b->ask({{"cmd", "say"}, {"text", "from bob"}}, "sent").has_value());
@@ -79,10 +68,9 @@ TEST(NodeBlock, ChatFromABlockedMemberIsDroppedAndTheBlockIsKept)
 TEST(NodeHistory, HistoryBeforeAMessagePagesBackwards)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    ASSERT_FALSE(group.buildSession({a, b}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b}, 2, 10000));
+    const auto peers = group.session({"alice", "bob"});
+    ASSERT_EQ(peers.size(), 2u);
+    auto *a = peers[0], *b = peers[1];
     for (int i = 1; i <= 6; ++i) {
         auto* from = i % 2 ? a : b;
         const QString text = QString("m%1").arg(i);

@@ -7,24 +7,6 @@
 
 using namespace plenum::testsupport;
 
-namespace {
-
-bool isChat(const QJsonObject& e, const QString& text)
-{
-    return e.value("event").toString() == "chat" && e.value("text").toString() == text;
-}
-
-bool historyHas(PeerProcess* p, const QString& text)
-{
-    auto h = p->ask({{"cmd", "history"}, {"limit", 1000}}, "history");
-    if (!h) return false;
-    for (const auto& m : h->value("messages").toArray())
-        if (m.toObject().value("text").toString() == text) return true;
-    return false;
-}
-
-} // namespace
-
 // Issue 6, priority 1: create, invite (SM) and refer (non-SM); every roster equal; chat
 // reaches everyone and the sender sees it delivered to all.
 TEST(NodeGroup, FivePeersCreateInviteReferAndChat)
@@ -63,11 +45,9 @@ TEST(NodeGroup, FivePeersCreateInviteReferAndChat)
 TEST(NodeGroup, KilledSmIsReplacedAndChatContinues)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
 
     QElapsedTimer t;
     t.start();
@@ -88,11 +68,9 @@ TEST(NodeGroup, KilledSmIsReplacedAndChatContinues)
 TEST(NodeGroup, SideChatReachesOnlyItsRecipients)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
 
     ASSERT_TRUE(
         a->ask({{"cmd", "say"}, {"text", "just for bob"}, {"to", QJsonArray{b->account}}}, "sent")
@@ -131,11 +109,9 @@ TEST(NodeGroup, SideChatReachesOnlyItsRecipients)
 TEST(NodeGroup, LeavingSmHandsOverQuickly)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
     QElapsedTimer t;
     t.start();
     a->send({{"cmd", "leave"}});

@@ -1,6 +1,10 @@
 #include "peergroup.h"
 
+#include <QJsonArray>
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace plenum::testsupport {
 
@@ -14,6 +18,16 @@ PeerProcess* PeerGroup::add(const QString& name, const QStringList& extraArgs)
     PeerProcess* p = peers_.back().get();
     EXPECT_TRUE(p->start()) << "peer " << name.toStdString() << " did not start";
     return p;
+}
+
+std::vector<PeerProcess*> PeerGroup::session(const QStringList& names)
+{
+    std::vector<PeerProcess*> peers;
+    for (const QString& n : names)
+        peers.push_back(add(n));
+    if (std::any_of(peers.begin(), peers.end(), [](auto* p) { return !p->running(); })) return {};
+    if (buildSession(peers).isEmpty() || !rostersEqual(peers, int(peers.size()), 10000)) return {};
+    return peers;
 }
 
 bool PeerGroup::restart(PeerProcess* peer)
@@ -63,6 +77,25 @@ bool PeerGroup::rostersEqual(const std::vector<PeerProcess*>& peers, int members
     if (detail) *detail = last;
     EXPECT_TRUE(ok) << "rosters differ: " << last.toStdString();
     return ok;
+}
+
+bool isChat(const QJsonObject& e, const QString& text)
+{
+    return e.value("event").toString() == "chat" && e.value("text").toString() == text;
+}
+
+QStringList historyTexts(PeerProcess* p)
+{
+    QStringList texts;
+    if (auto h = p->ask({{"cmd", "history"}, {"limit", 1000}}, "history"))
+        for (const auto& m : h->value("messages").toArray())
+            texts.append(m.toObject().value("text").toString());
+    return texts;
+}
+
+bool historyHas(PeerProcess* p, const QString& text)
+{
+    return historyTexts(p).contains(text);
 }
 
 } // namespace plenum::testsupport

@@ -18,6 +18,9 @@ public:
     PeerGroup();
     // Starts a new peer (a new profile) and waits for "ready".
     PeerProcess* add(const QString& name, const QStringList& extraArgs = {});
+    // The set-up most tests share: one peer per name, names[0] creates a session and invites
+    // the others, every roster equal. Empty if any step failed (the failure is reported).
+    std::vector<PeerProcess*> session(const QStringList& names);
     // Starts `peer` again with the same profile.
     bool restart(PeerProcess* peer);
     // peers[0] creates a session and invites the others; members listed in `referrers` invite
@@ -33,5 +36,11 @@ private:
     QTemporaryDir root_;
     std::vector<std::unique_ptr<PeerProcess>> peers_;
 };
+
+// A "chat" event with this text.
+bool isChat(const QJsonObject& event, const QString& text);
+// The texts of a peer's history (newest session, up to 1,000 messages), in display order.
+QStringList historyTexts(PeerProcess* peer);
+bool historyHas(PeerProcess* peer, const QString& text);
 
 } // namespace plenum::testsupport

@@ -47,11 +47,9 @@ TEST(NodeRestart, RestartedPeerKeepsIdentityAndHistory)
 TEST(NodeRestart, KilledMemberRestartsIntoTheSessionWithItsHistory)
 {
     PeerGroup group;
-    auto* a = group.add("alice");
-    auto* b = group.add("bob");
-    auto* c = group.add("carol");
-    ASSERT_FALSE(group.buildSession({a, b, c}).isEmpty());
-    ASSERT_TRUE(group.rostersEqual({a, b, c}, 3, 10000));
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
     ASSERT_TRUE(a->ask({{"cmd", "say"}, {"text", "before the crash"}}, "sent").has_value());
     ASSERT_TRUE(a->waitEvent("delivered", 5000).has_value());
 

@@ -132,6 +132,9 @@ TEST(AppController, DemoOpensTheGroupChatsBackAndQuitStopsEveryPeer)
     // Alice, Bob and Carol say hello.
     ASSERT_TRUE(waitFor([&] { return app.conversation()->rowCount() >= 3; }, 10000));
 
+    // The window is in the background: Bob's answer also becomes a notification.
+    app.setWindowActive(false);
+    QSignalSpy notified(&app, &AppController::notify);
     app.send(QStringLiteral("hi all"), {});
     ASSERT_TRUE(waitFor(
         [&] {
@@ -143,6 +146,17 @@ TEST(AppController, DemoOpensTheGroupChatsBackAndQuitStopsEveryPeer)
             return false;
         },
         10000));
+
+    ASSERT_TRUE(waitFor([&] { return !notifier.shown.isEmpty(); }, 5000));
+    EXPECT_EQ(notifier.shown.last().first, QStringLiteral("Bob"));
+    EXPECT_EQ(notifier.shown.last().second, QStringLiteral("got 'hi all'"));
+    EXPECT_GE(notified.size(), 1);
+    // Do not disturb: the signal still tells the views, the notifier stays quiet.
+    settings.setDoNotDisturb(true);
+    const auto before = notifier.shown.size();
+    app.send(QStringLiteral("quiet please"), {});
+    ASSERT_TRUE(waitFor([&] { return notified.size() >= 2; }, 10000));
+    EXPECT_EQ(notifier.shown.size(), before);
 
     const QList<qint64> pids = app.demoPeers()->pids();
     const QString dir = app.demoPeers()->directory();
