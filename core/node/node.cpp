@@ -955,8 +955,16 @@ void Node::answerPull(const SessionId& sid, const DeviceId& from, const protocol
 
 void Node::pull(const SessionId& sid)
 {
-    for (const auto& p : chatOf(sid).sync->plan(now()))
+    const auto pulls = chatOf(sid).sync->plan(now());
+    for (const auto& p : pulls)
         sendOnLink(p.from, Message{headerFor(sid), p.request});
+    // A pull whose answer never completes (the peer left, its link dropped) is planned again
+    // once ChatSync lets it go, even if nothing else happens in the session meanwhile.
+    if (!pulls.isEmpty())
+        QTimer::singleShot(int(ChatSync::kPullTimeoutMs) + 50, this, [this, sid] {
+            const session::Session* s = host_->session(sid);
+            if (s && s->phase() == session::Session::Phase::Member) pull(sid);
+        });
 }
 
 void Node::sendHighWater(const SessionId& sid, const DeviceId& to)

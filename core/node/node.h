@@ -14,6 +14,7 @@
 #include "node/linkticketauthority.h"
 #include "node/nodeoptions.h"
 #include "node/sessionrecordfile.h"
+#include "protocol/limits.h"
 #include "session/sessionhost.h"
 
 #include <QHash>
@@ -47,7 +48,7 @@ public:
     // Bounds: recent history a joiner may get, messages per pull answer, messages read from
     // disk to seed anti-entropy for one session.
     static constexpr int kMaxJoinerHistory = 200;
-    static constexpr std::uint64_t kMaxPullAnswer = 256;
+    static constexpr std::uint64_t kMaxPullAnswer = protocol::limits::kMaxPullSpan;
     static constexpr int kMaxSeededMessages = 100'000;
 
     // Loads the profile in options.profileDir (or creates one named options.name there).
