@@ -151,16 +151,8 @@ QString RosterModel::initialsOf(const QString& name)
 
 QString RosterModel::deviceClassName(protocol::DeviceClass c)
 {
-    switch (c) {
-    case protocol::DeviceClass::Phone:
-        return QStringLiteral("phone");
-    case protocol::DeviceClass::Laptop:
-        return QStringLiteral("laptop");
-    case protocol::DeviceClass::Desktop:
-    case protocol::DeviceClass::Wired:
-        break;
-    }
-    return QStringLiteral("desktop");
+    // The views have icons for phone, laptop and desktop; a wired device looks like a desktop.
+    return c == protocol::DeviceClass::Wired ? QStringLiteral("desktop") : node::Node::className(c);
 }
 
 } // namespace plenum::ui
