@@ -105,7 +105,7 @@ void DeviceMailbox::fetchCertificate(const DeviceId& to, int attempt)
         [this, to, found, attempt](bool) {
             if (*found) return;
             if (attempt < kLookUpAttempts) {
-                QTimer::singleShot(kLookUpRetryMs, this,
+                QTimer::singleShot(kFirstLookUpRetryMs << (attempt - 1), this,
                                    [this, to, attempt] { fetchCertificate(to, attempt + 1); });
                 return;
             }

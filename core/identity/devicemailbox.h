@@ -22,9 +22,10 @@ public:
     static constexpr qint64 kMaxAgeMs = 10 * 60 * 1000; // OpenDHT keeps values 10 min
     static constexpr qint64 kMaxSkewMs = 2 * 60 * 1000;
     static constexpr int kRememberedNonces = 4096;
-    // A device that just came online may not have its certificates stored yet: retry.
-    static constexpr int kLookUpAttempts = 5;
-    static constexpr int kLookUpRetryMs = 300;
+    // A device that just came online may not have its certificates stored yet: retry soon
+    // (a first contact waits for this), then back off: 50, 100, 200, 400, 800 ms.
+    static constexpr int kLookUpAttempts = 6;
+    static constexpr int kFirstLookUpRetryMs = 50;
 
     // A full device: its chain goes with every request, and its certificates are published.
     // `device` (and, below, `key`) must outlive the mailbox.
