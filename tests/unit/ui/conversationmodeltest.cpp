@@ -16,16 +16,9 @@ using plenum::ui::ConversationModel;
 
 namespace {
 
-QVariant role(const ConversationModel& m, int row, ConversationModel::Role r)
-{
-    return m.data(m.index(row), r);
-}
-
 int rowOfText(const ConversationModel& m, const QString& text)
 {
-    for (int i = 0; i < m.rowCount(); ++i)
-        if (role(m, i, ConversationModel::TextRole).toString() == text) return i;
-    return -1;
+    return rowOf(m, ConversationModel::TextRole, text);
 }
 
 bool inSharedOrder(const ConversationModel& m)

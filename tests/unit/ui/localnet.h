@@ -14,6 +14,20 @@
 
 namespace plenum::testsupport {
 
+// One role of one row of a list model.
+template <typename Model> QVariant role(const Model& m, int row, typename Model::Role r)
+{
+    return m.data(m.index(row), r);
+}
+
+// The first row whose role `r` holds `text`, or -1.
+template <typename Model> int rowOf(const Model& m, typename Model::Role r, const QString& text)
+{
+    for (int i = 0; i < m.rowCount(); ++i)
+        if (role(m, i, r).toString() == text) return i;
+    return -1;
+}
+
 class LocalNet {
 public:
     LocalNet();

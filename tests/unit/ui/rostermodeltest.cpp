@@ -15,16 +15,9 @@ using plenum::ui::RosterModel;
 
 namespace {
 
-QVariant role(const RosterModel& m, int row, RosterModel::Role r)
-{
-    return m.data(m.index(row), r);
-}
-
 int rowOfName(const RosterModel& m, const QString& name)
 {
-    for (int i = 0; i < m.rowCount(); ++i)
-        if (role(m, i, RosterModel::NameRole).toString() == name) return i;
-    return -1;
+    return rowOf(m, RosterModel::NameRole, name);
 }
 
 } // namespace
