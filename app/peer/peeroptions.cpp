@@ -1,25 +1,10 @@
 #include "peeroptions.h"
 
+#include "net/iceservertext.h"
+
 #include <QHostAddress>
 
 namespace plenum::peer {
-
-namespace {
-
-bool parseHostPort(const QString& s, QString& host, quint16& port)
-{
-    const int colon = s.lastIndexOf(QLatin1Char(':'));
-    if (colon <= 0) return false;
-    bool ok = false;
-    const uint p = s.mid(colon + 1).toUInt(&ok);
-    if (!ok || p == 0 || p > 65535) return false;
-    host = s.left(colon);
-    port = quint16(p);
-    // Literal addresses only: the peer never resolves names (tests must not cause DNS look-ups).
-    return !QHostAddress(host).isNull();
-}
-
-} // namespace
 
 Result<node::NodeOptions> parseOptions(const QStringList& args)
 {
@@ -63,7 +48,7 @@ Result<node::NodeOptions> parseOptions(const QStringList& args)
         } else if (a == QLatin1String("--bootstrap")) {
             QString host;
             quint16 port = 0;
-            if (!parseHostPort(v, host, port))
+            if (!net::parseHostPort(v, host, port))
                 return fail("--bootstrap needs a literal IP address and a port: " + v);
             bootstrap.append(v);
         } else if (a == QLatin1String("--dht-port")) {
@@ -81,19 +66,13 @@ Result<node::NodeOptions> parseOptions(const QStringList& args)
             if (QHostAddress(v).isNull()) return fail("--local-address needs a literal IP address");
             o.ice.localAddresses.append(v);
         } else if (a == QLatin1String("--stun")) {
-            net::StunServer s;
-            if (!parseHostPort(v, s.ip, s.port)) return fail("--stun needs IP:PORT");
-            o.ice.stun.append(s);
+            auto s = net::parseStunServer(v);
+            if (!s) return fail("--stun needs IP:PORT");
+            o.ice.stun.append(*s);
         } else if (a == QLatin1String("--turn")) {
-            // USER:PASS@HOST:PORT
-            const int at = v.lastIndexOf(QLatin1Char('@'));
-            const int colon = v.indexOf(QLatin1Char(':'));
-            net::TurnServer t;
-            if (at < 0 || colon < 0 || colon > at || !parseHostPort(v.mid(at + 1), t.ip, t.port))
-                return fail("--turn needs USER:PASS@IP:PORT");
-            t.username = v.left(colon);
-            t.password = v.mid(colon + 1, at - colon - 1);
-            o.ice.turn.append(t);
+            auto t = net::parseTurnServer(v);
+            if (!t) return fail("--turn needs USER:PASS@IP:PORT");
+            o.ice.turn.append(*t);
         } else
             return fail("unknown option: " + a);
     }

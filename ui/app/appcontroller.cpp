@@ -5,11 +5,11 @@
 #include "app/qrimagereader.h"
 #include "identity/plenumlink.h"
 #include "identity/profilestore.h"
+#include "net/iceservertext.h"
 #include "node/node.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QHostAddress>
 #include <QImageReader>
 #include <QSysInfo>
 #include <QUrl>
@@ -22,19 +22,6 @@ namespace {
 template <typename Id> std::optional<Id> idFrom(const QString& hex)
 {
     return Id::fromHex(QStringView(hex).trimmed());
-}
-
-// "IP:PORT" with a literal address: the app never resolves names for STUN/TURN (core/net).
-bool parseHostPort(const QString& s, QString& host, quint16& port)
-{
-    const int colon = int(s.lastIndexOf(QLatin1Char(':')));
-    if (colon <= 0) return false;
-    bool ok = false;
-    const uint p = s.mid(colon + 1).toUInt(&ok);
-    if (!ok || p == 0 || p > 65535) return false;
-    host = s.left(colon);
-    port = quint16(p);
-    return !QHostAddress(host).isNull();
 }
 
 QString localPath(const QString& pathOrUrl)
@@ -171,18 +158,9 @@ node::NodeOptions AppController::nodeOptions() const
         o.ice.localAddresses = {QStringLiteral("127.0.0.1")};
         return o;
     }
-    net::StunServer stun;
-    if (parseHostPort(settings_->stunServer(), stun.ip, stun.port)) o.ice.stun.append(stun);
-    // USER:PASS@IP:PORT
-    const QString turn = settings_->turnServer();
-    const int at = int(turn.lastIndexOf(QLatin1Char('@')));
-    const int colon = int(turn.indexOf(QLatin1Char(':')));
-    net::TurnServer t;
-    if (at > 0 && colon > 0 && colon < at && parseHostPort(turn.mid(at + 1), t.ip, t.port)) {
-        t.username = turn.left(colon);
-        t.password = turn.mid(colon + 1, at - colon - 1);
-        o.ice.turn.append(t);
-    }
+    // Literal addresses only: the app never resolves names for STUN/TURN (core/net).
+    if (auto stun = net::parseStunServer(settings_->stunServer())) o.ice.stun.append(*stun);
+    if (auto turn = net::parseTurnServer(settings_->turnServer())) o.ice.turn.append(*turn);
     return o;
 }
 
