@@ -1,0 +1,191 @@
+// JitterBuffer as a specification: in-order play, reorder, loss (with FEC source), late
+// packets, duplicates, DTX talkspurts, jitter adaptation and ±200 ppm clock drift.
+#include "media/jitterbuffer.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace plenum::media;
+using Kind = JitterBuffer::Frame::Kind;
+
+namespace {
+// `tsFrames`: the RTP clock in 20 ms frames when it differs from the sequence (after DTX).
+RtpPacket packet(quint16 seq, bool marker = false, int tsFrames = -1)
+{
+    RtpPacket p;
+    p.sequence = seq;
+    p.timestamp = quint32(tsFrames < 0 ? seq : tsFrames) * 960u;
+    p.marker = marker;
+    p.payload = QByteArray::number(seq);
+    return p;
+}
+qint64 ms(double v)
+{
+    return qint64(v * 1000);
+}
+} // namespace
+
+TEST(JitterBuffer, PlaysInOrderPacketsInOrder)
+{
+    JitterBuffer jb;
+    for (quint16 s = 0; s < 10; ++s) {
+        jb.push(packet(s, s == 0), ms(s * 20));
+        auto f = jb.pull();
+        ASSERT_EQ(f.kind, Kind::Audio);
+        EXPECT_EQ(f.payload, QByteArray::number(s));
+    }
+    EXPECT_EQ(jb.stats().played, 10u);
+    EXPECT_EQ(jb.stats().lost, 0u);
+}
+
+TEST(JitterBuffer, ReorderedPacketsComeOutInSequence)
+{
+    JitterBuffer jb({.minTargetFrames = 3});
+    for (quint16 s : {0, 2, 1, 4, 3, 5})
+        jb.push(packet(s), ms(s * 20));
+    for (quint16 s = 0; s < 6; ++s) {
+        auto f = jb.pull();
+        ASSERT_EQ(f.kind, Kind::Audio) << s;
+        EXPECT_EQ(f.payload, QByteArray::number(s));
+    }
+    EXPECT_EQ(jb.stats().lost, 0u);
+    EXPECT_EQ(jb.stats().late, 0u);
+}
+
+TEST(JitterBuffer, LostPacketIsConcealedWithTheNextOneForFec)
+{
+    JitterBuffer jb({.minTargetFrames = 2});
+    for (quint16 s : {0, 1, 3, 4})
+        jb.push(packet(s), ms(s * 20));
+    EXPECT_EQ(jb.pull().payload, "0");
+    EXPECT_EQ(jb.pull().payload, "1");
+    auto lost = jb.pull();
+    EXPECT_EQ(lost.kind, Kind::Lost);
+    EXPECT_EQ(lost.next, "3"); // FEC source
+    EXPECT_EQ(jb.pull().payload, "3");
+    EXPECT_EQ(jb.stats().lost, 1u);
+    EXPECT_EQ(jb.stats().expected, 5u);
+    EXPECT_EQ(jb.stats().received, 4u);
+}
+
+TEST(JitterBuffer, LatePacketIsCountedAndDropped)
+{
+    JitterBuffer jb({.minTargetFrames = 1});
+    jb.push(packet(0), ms(0));
+    jb.push(packet(2), ms(40));
+    EXPECT_EQ(jb.pull().kind, Kind::Audio);
+    EXPECT_EQ(jb.pull().kind, Kind::Lost);
+    jb.push(packet(1), ms(60)); // after its turn
+    EXPECT_EQ(jb.stats().late, 1u);
+    auto f = jb.pull();
+    EXPECT_EQ(f.payload, "2");
+    jb.push(packet(2), ms(80)); // duplicate of an already played one is late too
+    EXPECT_EQ(jb.stats().late, 2u);
+}
+
+TEST(JitterBuffer, DuplicatesAreDroppedOnce)
+{
+    JitterBuffer jb({.minTargetFrames = 3});
+    jb.push(packet(0), 0);
+    jb.push(packet(0), 0);
+    EXPECT_EQ(jb.stats().duplicates, 1u);
+    EXPECT_EQ(jb.stats().received, 1u);
+}
+
+TEST(JitterBuffer, DtxSilenceIsNotAnUnderrun)
+{
+    JitterBuffer jb;
+    jb.push(packet(0, true), 0);
+    EXPECT_EQ(jb.pull().kind, Kind::Audio);
+    for (int i = 0; i < 10; ++i)
+        EXPECT_EQ(jb.pull().kind, Kind::Silence); // sender in DTX
+    jb.push(packet(1, true, 11), ms(220));        // new talkspurt; the RTP clock ran on
+    EXPECT_EQ(jb.pull().payload, "1");
+    EXPECT_EQ(jb.stats().underruns, 0u);
+    // Without the marker, running dry was an underrun.
+    EXPECT_EQ(jb.pull().kind, Kind::Silence);
+    jb.push(packet(2, false, 13), ms(260));
+    EXPECT_EQ(jb.stats().underruns, 1u);
+}
+
+TEST(JitterBuffer, SequenceWrapPlaysThrough)
+{
+    JitterBuffer jb;
+    for (int i = 0; i < 10; ++i) {
+        const quint16 s = quint16(65530 + i);
+        jb.push(packet(s), ms(i * 20));
+        auto f = jb.pull();
+        ASSERT_EQ(f.kind, Kind::Audio) << i;
+        EXPECT_EQ(f.payload, QByteArray::number(s));
+    }
+}
+
+TEST(JitterBuffer, TargetGrowsWithJitterAndShrinksWhenItCalms)
+{
+    JitterBuffer jb;
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<double> spread(0, 60); // up to 3 frames of jitter
+    for (quint16 s = 0; s < 500; ++s)
+        jb.push(packet(s), ms(s * 20 + spread(rng)));
+    const int jittery = jb.targetFrames();
+    EXPECT_GE(jittery, 3);
+    EXPECT_GT(jb.stats().jitterMs, 10);
+    for (quint16 s = 500; s < 1000; ++s)
+        jb.push(packet(s), ms(s * 20));
+    EXPECT_LT(jb.targetFrames(), jittery);
+    EXPECT_EQ(jb.targetFrames(), 1);
+}
+
+// Sender and receiver clocks differ by `ppm`; 10 minutes of 20 ms frames with ±5 ms of jitter.
+// The buffer must stay bounded (drop frames when fed faster) and play ≥ 99.5 % of frames.
+static JitterBuffer::Stats runDrift(double ppm)
+{
+    JitterBuffer jb;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> jitter(0, 5);
+    const double sendPeriod = 20.0 / (1.0 + ppm * 1e-6); // faster clock: shorter period
+    int maxLevel = 0;
+    quint16 seq = 0;
+    double nextSend = 0;
+    for (int tick = 0; tick < 30000; ++tick) {
+        const double now = tick * 20.0;
+        while (nextSend <= now) {
+            jb.push(packet(seq++), ms(nextSend + jitter(rng)));
+            nextSend += sendPeriod;
+        }
+        jb.pull();
+        if (tick > 100) maxLevel = std::max(maxLevel, jb.levelFrames());
+    }
+    auto s = jb.stats();
+    EXPECT_LE(maxLevel, s.targetFrames + 4) << ppm;
+    EXPECT_GE(double(s.played), 0.995 * 30000) << ppm;
+    return s;
+}
+
+TEST(JitterBuffer, FastSenderClockPlus200PpmStaysBounded)
+{
+    auto s = runDrift(200);
+    EXPECT_GE(s.dropped, 1u); // 6 frames of surplus over 10 minutes: some must go
+    EXPECT_LE(s.dropped, 10u);
+    EXPECT_LE(s.levelFrames, s.targetFrames + 3);
+    EXPECT_LE(s.underruns, 2u);
+}
+
+TEST(JitterBuffer, SlowSenderClockMinus200PpmRebuffersRarely)
+{
+    auto s = runDrift(-200);
+    EXPECT_LE(s.underruns, 10u); // about one re-prime per 100 s
+    EXPECT_EQ(s.dropped, 0u);
+    EXPECT_EQ(s.late, 0u);
+}
+
+TEST(JitterBuffer, HugeSequenceJumpStartsANewStream)
+{
+    JitterBuffer jb;
+    jb.push(packet(0), 0);
+    EXPECT_EQ(jb.pull().kind, Kind::Audio);
+    jb.push(packet(30000), ms(20));
+    EXPECT_EQ(jb.stats().resets, 1u);
+    EXPECT_EQ(jb.pull().payload, "30000");
+}
