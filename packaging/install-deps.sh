@@ -9,6 +9,8 @@ PACKAGES=(
   # core libraries
   qt6-base-dev libqt6sql6-sqlite libglib2.0-dev libnice-dev libopus-dev libsrtp2-dev
   libopendht-dev libgnutls28-dev libqrencode-dev
+  # calls: echo control (speexdsp, chosen over libwebrtc-audio-processing: docs/media.md), Qt audio
+  libspeexdsp-dev qt6-multimedia-dev
   # GUI (Qt Quick) and its runtime modules (qt6-declarative-dev does not bring them)
   qt6-declarative-dev qt6-svg-dev qt6-l10n-tools qt6-tools-dev-tools
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
@@ -17,6 +19,8 @@ PACKAGES=(
   libzbar-dev
   # tests
   libgtest-dev libgmock-dev dhtnode iproute2 iptables nftables coturn xvfb dbus
+  # media tests: spoken test speech, resampling, a private PulseAudio with virtual devices
+  espeak-ng sox pulseaudio pulseaudio-utils
 )
 
 missing=()

@@ -61,6 +61,7 @@ public:
     Frame pull();
 
     Stats stats() const;
+    const Config& config() const { return config_; }
     int targetFrames() const;
     // Frames between the next one to play and the newest held, inclusive.
     int levelFrames() const;

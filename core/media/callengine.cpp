@@ -1,0 +1,247 @@
+#include "media/callengine.h"
+
+#include "media/echocanceller.h"
+
+#include "net/controllink.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <chrono>
+
+namespace plenum::media {
+
+namespace {
+
+int validFrameMs(int ms)
+{
+    return ms == 10 ? 10 : 20; // VoiceEncoder offers these two
+}
+
+qint64 nowUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Re-evaluate the loss-driven bitrate once per second of audio.
+constexpr int kAdaptEveryMs = 1000;
+
+} // namespace
+
+CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* parent)
+    : QObject(parent),
+      device_(device), config_{validFrameMs(config.frameMs), config.bitrate, config.echoControl},
+      encoder_(
+          VoiceEncoder::create({.frameMs = config_.frameMs, .bitrate = config_.bitrate}).value()),
+      mixer_(frameSamples()), localMeter_({.frameMs = config_.frameMs}),
+      scratch_(size_t(frameSamples())), capture_(size_t(frameSamples()))
+{
+    if (config_.echoControl) echo_ = std::make_unique<EchoCanceller>(frameSamples());
+    connect(device_, &AudioDevice::failed, this, [this](const QString& reason) {
+        qWarning("plenum media: audio device failed: %s", qPrintable(reason));
+    });
+}
+
+CallEngine::~CallEngine()
+{
+    stop();
+}
+
+Status CallEngine::start()
+{
+    if (running_) return Ok{};
+    device_->setCaptureSink([this](std::span<const qint16> frame) { onCapture(frame); });
+    device_->setPlaybackSource([this](std::span<qint16> out) { onPlayback(out); });
+    if (auto ok = device_->start(frameSamples()); !ok) return ok;
+    running_ = true;
+    return Ok{};
+}
+
+void CallEngine::stop()
+{
+    if (!running_) return;
+    running_ = false;
+    device_->stop();
+    device_->setCaptureSink({});
+    device_->setPlaybackSource({});
+}
+
+Status CallEngine::addPeer(net::ControlLink* link)
+{
+    if (!link || link->state() != net::ControlLink::State::Up)
+        return fail(QStringLiteral("a call needs the peer's control link up"));
+    const DeviceId id = link->peer();
+    if (peers_.count(id)) return Ok{};
+    auto keys = link->srtpKeys(SrtpSession::kKeySaltLength);
+    if (!keys) return Error{keys.error()};
+    auto srtp = SrtpSession::create(keys->local, keys->remote);
+    if (!srtp) return Error{srtp.error()};
+    auto decoder = VoiceDecoder::create();
+    if (!decoder) return Error{decoder.error()};
+    auto peer = std::unique_ptr<Peer>(new Peer{
+        link,
+        std::move(srtp.value()),
+        JitterBuffer({.frameMs = config_.frameMs,
+                      .maxTargetFrames = 300 / config_.frameMs,
+                      .capacityFrames = 1000 / config_.frameMs,
+                      .highWaterPulls = 500 / config_.frameMs,
+                      .boostDecayPulls = 10000 / config_.frameMs}),
+        std::move(decoder.value()),
+        LevelMeter({.frameMs = config_.frameMs}),
+        std::nullopt,
+    });
+    connect(link, &net::ControlLink::mediaDatagram, this,
+            [this, id](const QByteArray& d) { receiveDatagram(id, d); });
+    connect(link, &net::ControlLink::mediaDown, this,
+            [this, id](const QString& reason) { Q_EMIT peerMediaDown(id, reason); });
+    peers_.emplace(id, std::move(peer));
+    if (!link->isMediaUp()) {
+        if (auto ok = link->startMedia(); !ok) {
+            removePeer(id);
+            return ok;
+        }
+    }
+    return Ok{};
+}
+
+void CallEngine::removePeer(const DeviceId& id)
+{
+    auto it = peers_.find(id);
+    if (it == peers_.end()) return;
+    if (auto* link = it->second->link.data()) {
+        disconnect(link, nullptr, this, nullptr);
+        link->stopMedia();
+    }
+    peers_.erase(it);
+}
+
+QList<DeviceId> CallEngine::peers() const
+{
+    QList<DeviceId> out;
+    for (const auto& [id, peer] : peers_)
+        out.append(id);
+    return out;
+}
+
+void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram)
+{
+    auto it = peers_.find(id);
+    if (it == peers_.end()) return;
+    Peer& peer = *it->second;
+    auto plain = peer.srtp.unprotect(datagram); // counts replayed / tampered itself
+    if (!plain) return;
+    auto packet = RtpPacket::decode(plain.value());
+    if (!packet || packet->payloadType != RtpPacket::kOpusPayloadType) {
+        ++peer.malformed;
+        return;
+    }
+    if (peer.ssrc && *peer.ssrc != packet->ssrc) {
+        // The peer restarted its stream (RFC 3550 §8.2): start its playout afresh.
+        peer.jitter = JitterBuffer(peer.jitter.config());
+        peer.decoder = VoiceDecoder::create().value();
+        peer.lastExpected = peer.lastReceived = 0;
+    }
+    peer.ssrc = packet->ssrc;
+    peer.jitter.push(packet.value(), nowUs());
+}
+
+void CallEngine::onCapture(std::span<const qint16> frame)
+{
+    if (int(frame.size()) != frameSamples()) return;
+    std::copy(frame.begin(), frame.end(), capture_.begin());
+    if (echo_) echo_->capture(capture_);
+    localMeter_.update(capture_);
+    if (muted_) std::fill(capture_.begin(), capture_.end(), qint16(0)); // DTX then sends nothing
+    ++framesCaptured_;
+    if (framesCaptured_ % quint64(kAdaptEveryMs / config_.frameMs) == 0) adaptBitrate();
+
+    auto opus = encoder_.encode(capture_.data());
+    if (!opus) return;
+    auto packet = packetizer_.next(opus.value(), frameSamples());
+    if (!packet) return;
+    auto rtp = packet->encode(); // encode once ...
+    if (!rtp) return;
+    ++framesSent_;
+    for (auto& [id, peer] : peers_) { // ... protect per link
+        if (!peer->link || !peer->link->isMediaUp()) continue;
+        auto srtp = peer->srtp.protect(rtp.value());
+        if (srtp && peer->link->sendMedia(srtp.value())) ++peer->sent;
+    }
+}
+
+void CallEngine::onPlayback(std::span<qint16> out)
+{
+    const int n = frameSamples();
+    if (int(out.size()) != n) {
+        std::fill(out.begin(), out.end(), qint16(0));
+        return;
+    }
+    mixer_.clear();
+    for (auto& [id, peer] : peers_) {
+        const auto frame = peer->jitter.pull();
+        switch (frame.kind) {
+        case JitterBuffer::Frame::Kind::Audio:
+            (void)peer->decoder.decode(frame.payload, scratch_.data(), n);
+            break;
+        case JitterBuffer::Frame::Kind::Lost:
+            (void)peer->decoder.conceal(frame.next, scratch_.data(), n);
+            break;
+        case JitterBuffer::Frame::Kind::Silence:
+            std::fill(scratch_.begin(), scratch_.end(), qint16(0));
+            break;
+        }
+        peer->meter.update(scratch_);
+        if (frame.kind != JitterBuffer::Frame::Kind::Silence) mixer_.add(scratch_);
+    }
+    mixer_.read(out);
+    if (echo_) echo_->playback(out);
+}
+
+void CallEngine::adaptBitrate()
+{
+    // Without RTCP receiver reports yet, the loss we see from each peer stands in for the loss
+    // our packets see on the same (symmetric, one-hop) path; the worst link sets the FEC level
+    // because one encoding serves all links.
+    int worst = 0;
+    for (auto& [id, peer] : peers_) {
+        const auto s = peer->jitter.stats();
+        const quint64 expected = s.expected - peer->lastExpected;
+        const quint64 received = s.received - peer->lastReceived;
+        peer->lastExpected = s.expected;
+        peer->lastReceived = s.received;
+        peer->lossPercent = expected > 0 && received < expected
+                                ? 100.0 * double(expected - received) / expected
+                                : 0.0;
+        worst = std::max(worst, int(std::lround(peer->lossPercent)));
+    }
+    if (worst != encoder_.lossPercent()) encoder_.adaptToLoss(worst);
+}
+
+CallEngine::PeerStats CallEngine::peerStats(const DeviceId& id) const
+{
+    PeerStats out;
+    auto it = peers_.find(id);
+    if (it == peers_.end()) return out;
+    const Peer& peer = *it->second;
+    const auto j = peer.jitter.stats();
+    const auto& c = peer.srtp.counters();
+    out.packetsSent = peer.sent;
+    out.packetsReceived = j.received;
+    out.lost = j.expected > j.received ? j.expected - j.received : 0;
+    out.late = j.late;
+    out.concealed = peer.decoder.fecRecovered() + peer.decoder.concealed();
+    out.underruns = j.underruns;
+    out.replayed = c.replayed;
+    out.tampered = c.tampered;
+    out.malformed = c.malformed + peer.malformed;
+    out.lossPercent = peer.lossPercent;
+    out.jitterMs = j.jitterMs;
+    out.bufferMs = j.targetFrames * config_.frameMs;
+    out.levelDb = peer.meter.levelDb();
+    out.speaking = peer.meter.speaking();
+    return out;
+}
+
+} // namespace plenum::media

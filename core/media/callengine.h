@@ -1,0 +1,133 @@
+#pragma once
+// The media side of one device in a call (DESIGN §7): one AudioDevice, a set of links.
+//
+//   capture -> [echo control] -> level -> Opus (once) -> RTP (once) -> SRTP per link -> link
+//   link -> SRTP -> RTP -> jitter buffer -> Opus (FEC/PLC) -> level -> mixer -> playback
+//
+// The device's clock paces both directions: each captured frame is sent at once, and each
+// playback frame pulls one frame from every participant's jitter buffer. Everything runs on
+// the thread of the event loop (STYLE: one core thread); per frame it costs about an Opus
+// encode plus N−1 decodes (FACTS.md).
+//
+// Who is in the call is decided elsewhere (call control, core/node): the owner adds a peer's
+// ControlLink when both ends are in the call and removes it when either leaves.
+
+#include "media/audiodevice.h"
+#include "media/jitterbuffer.h"
+#include "media/levelmeter.h"
+#include "media/mixer.h"
+#include "media/rtppacketizer.h"
+#include "media/srtpsession.h"
+#include "media/voicedecoder.h"
+#include "media/voiceencoder.h"
+
+#include "protocol/ids.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <map>
+#include <memory>
+
+namespace plenum::net {
+class ControlLink;
+}
+
+namespace plenum::media {
+
+class EchoCanceller;
+
+class CallEngine : public QObject {
+    Q_OBJECT
+public:
+    struct Config {
+        int frameMs = 20; // 10 for the low-latency setting; every member must use the same
+        int bitrate = 32000;
+        bool echoControl = true; // echo cancellation, noise suppression, gain control
+    };
+
+    struct PeerStats {
+        quint64 packetsSent = 0;
+        quint64 packetsReceived = 0; // unique, after SRTP and RTP checks
+        quint64 lost = 0;            // RFC 3550 A.3: expected - received
+        quint64 late = 0;
+        quint64 concealed = 0; // frames played by FEC or PLC
+        quint64 underruns = 0;
+        quint64 replayed = 0;
+        quint64 tampered = 0;
+        quint64 malformed = 0; // bad SRTP size or bad RTP after decryption
+        double lossPercent = 0;
+        double jitterMs = 0;
+        int bufferMs = 0; // jitter buffer target
+        double levelDb = -96;
+        bool speaking = false;
+    };
+
+    CallEngine(AudioDevice* device, const Config& config, QObject* parent = nullptr);
+    ~CallEngine() override;
+
+    // Opens the device; frames flow until stop().
+    Status start();
+    void stop();
+    bool isRunning() const { return running_; }
+
+    // The peer's link must be up (its TLS exporter gives the SRTP keys). Opens the link's media
+    // stream if it is not open yet; either end may do so (ControlLink resolves glare).
+    Status addPeer(net::ControlLink* link);
+    void removePeer(const DeviceId& peer);
+    QList<DeviceId> peers() const;
+
+    // Handles one datagram of `peer`'s media stream. addPeer() connects the link to this;
+    // tests that impair the network disconnect it and call this themselves.
+    void receiveDatagram(const DeviceId& peer, const QByteArray& datagram);
+
+    void setMuted(bool muted) { muted_ = muted; }
+    bool isMuted() const { return muted_; }
+
+    PeerStats peerStats(const DeviceId& peer) const;
+    double localLevelDb() const { return localMeter_.levelDb(); }
+    bool localSpeaking() const { return localMeter_.speaking() && !muted_; }
+    int encoderBitrate() const { return encoder_.bitrate(); }
+    quint64 framesSent() const { return framesSent_; }
+    const Config& config() const { return config_; }
+
+Q_SIGNALS:
+    void peerMediaDown(DeviceId peer, QString reason);
+
+private:
+    struct Peer {
+        QPointer<net::ControlLink> link;
+        SrtpSession srtp;
+        JitterBuffer jitter;
+        VoiceDecoder decoder;
+        LevelMeter meter;
+        std::optional<quint32> ssrc;
+        quint64 sent = 0;
+        quint64 malformed = 0;
+        quint64 lastExpected = 0;
+        quint64 lastReceived = 0;
+        double lossPercent = 0;
+    };
+
+    void onCapture(std::span<const qint16> frame);
+    void onPlayback(std::span<qint16> out);
+    void adaptBitrate();
+    int frameSamples() const { return config_.frameMs * AudioDevice::kSampleRate / 1000; }
+
+    AudioDevice* device_;
+    Config config_;
+    VoiceEncoder encoder_;
+    RtpPacketizer packetizer_;
+    Mixer mixer_;
+    LevelMeter localMeter_;
+    std::unique_ptr<EchoCanceller> echo_;
+    std::map<DeviceId, std::unique_ptr<Peer>> peers_;
+    std::vector<qint16> scratch_;
+    std::vector<qint16> capture_;
+    bool running_ = false;
+    bool muted_ = false;
+    quint64 framesSent_ = 0;
+    quint64 framesCaptured_ = 0;
+};
+
+} // namespace plenum::media

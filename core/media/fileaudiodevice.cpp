@@ -1,0 +1,117 @@
+#include "media/fileaudiodevice.h"
+
+#include "media/wavfile.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace plenum::media {
+
+FileAudioDevice::FileAudioDevice(QObject* parent) : AudioDevice(parent)
+{
+    timer_.setTimerType(Qt::PreciseTimer);
+    connect(&timer_, &QTimer::timeout, this, &FileAudioDevice::onTick);
+}
+
+FileAudioDevice::~FileAudioDevice()
+{
+    stop();
+}
+
+qint64 FileAudioDevice::steadyNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+void FileAudioDevice::setInput(std::vector<qint16> samples, bool loop)
+{
+    input_ = std::move(samples);
+    loop_ = loop;
+}
+
+Status FileAudioDevice::setInputFile(const QString& wavPath, bool loop)
+{
+    auto samples = WavFile::read(wavPath);
+    if (!samples) return Error{samples.error()};
+    setInput(std::move(samples.value()), loop);
+    return Ok{};
+}
+
+Status FileAudioDevice::start(int frameSamples)
+{
+    if (running_) return fail(QStringLiteral("the file audio device is already running"));
+    if (frameSamples <= 0 || frameSamples > kSampleRate)
+        return fail(QStringLiteral("a frame of %1 samples is not usable").arg(frameSamples));
+    begin(frameSamples);
+    running_ = true;
+    // Wake at half the frame period so a tick is never more than that late; onTick() works
+    // out from the clock how many frames are due.
+    timer_.start(std::max(1, frameSamples * 1000 / kSampleRate / 2));
+    return Ok{};
+}
+
+void FileAudioDevice::begin(int frameSamples)
+{
+    frameSamples_ = frameSamples;
+    frame_.assign(size_t(frameSamples), 0);
+    played_.clear();
+    frames_ = lateTicks_ = 0;
+    startNs_ = steadyNowNs();
+}
+
+Status FileAudioDevice::runUnpaced(int frameSamples, qint64 frames)
+{
+    if (running_) return fail(QStringLiteral("the file audio device is running in real time"));
+    if (frameSamples <= 0 || frameSamples > kSampleRate)
+        return fail(QStringLiteral("a frame of %1 samples is not usable").arg(frameSamples));
+    begin(frameSamples);
+    for (qint64 i = 0; i < frames; ++i)
+        processFrame();
+    if (!outputPath_.isEmpty()) return WavFile::write(outputPath_, played_);
+    return Ok{};
+}
+
+void FileAudioDevice::stop()
+{
+    if (!running_) return;
+    timer_.stop();
+    running_ = false;
+    if (!outputPath_.isEmpty()) {
+        if (auto ok = WavFile::write(outputPath_, played_); !ok) Q_EMIT failed(ok.error());
+    }
+}
+
+void FileAudioDevice::onTick()
+{
+    const qint64 frameNs = qint64(frameSamples_) * 1'000'000'000 / kSampleRate;
+    const qint64 due = (steadyNowNs() - startNs_) / frameNs; // frames completed by now
+    if (due - frames_ > 1) ++lateTicks_;
+    while (running_ && frames_ < due)
+        processFrame();
+}
+
+void FileAudioDevice::processFrame()
+{
+    // Capture frame k covers [k, k+1) frame periods and is complete at the end of it.
+    const size_t at = size_t(frames_) * size_t(frameSamples_);
+    for (size_t i = 0; i < frame_.size(); ++i) {
+        size_t pos = at + i;
+        if (loop_ && !input_.empty()) pos %= input_.size();
+        float v = pos < input_.size() ? input_[pos] : 0.f;
+        // Played sample m leaves the speaker one frame after it was pulled (see the header).
+        for (const auto& tap : echoPath_) {
+            const qint64 m = qint64(at + i) - frameSamples_ - tap.delaySamples;
+            if (m >= 0 && m < qint64(played_.size())) v += tap.gain * played_[size_t(m)];
+        }
+        frame_[i] = qint16(std::clamp(v, -32768.f, 32767.f));
+    }
+    deliverCapture(frame_);
+    // Playback frame k is pulled now and leaves the speaker over the next period.
+    pullPlayback(frame_);
+    played_.insert(played_.end(), frame_.begin(), frame_.end());
+    ++frames_;
+}
+
+} // namespace plenum::media

@@ -1,0 +1,72 @@
+#pragma once
+// The file/virtual audio backend: "captures" from a sample buffer (or a WAV file) and
+// "plays" into memory (and, on stop, a WAV file), frame by frame at real-time pace on the
+// event loop, like a sound card with one frame of buffering each way. Tests and benchmarks
+// measure latency and quality with it: capture sample i happens at startNs + i/48 kHz, and
+// played sample m leaves the speaker at startNs + frame + m/48 kHz.
+
+#include "media/audiodevice.h"
+
+#include <QTimer>
+
+#include <vector>
+
+namespace plenum::media {
+
+class FileAudioDevice : public AudioDevice {
+    Q_OBJECT
+public:
+    explicit FileAudioDevice(QObject* parent = nullptr);
+    ~FileAudioDevice() override;
+
+    // What the microphone hears; silence after its end unless `loop`.
+    void setInput(std::vector<qint16> samples, bool loop = false);
+    Status setInputFile(const QString& wavPath, bool loop = false);
+    // A virtual room: the microphone also hears the speaker through these reflections
+    // (delay in samples after the sample left the speaker, linear gain). Used to test echo
+    // cancellation.
+    struct EchoTap {
+        int delaySamples = 0;
+        float gain = 0;
+    };
+    void setEchoPath(std::vector<EchoTap> taps) { echoPath_ = std::move(taps); }
+    // Where the speaker's samples go when the device stops (empty: memory only).
+    void setOutputFile(const QString& wavPath) { outputPath_ = wavPath; }
+
+    Status start(int frameSamples) override;
+    // Runs `frames` frames at once, unpaced (virtual time): for offline quality tests and CPU
+    // benchmarks. The device must not be running.
+    Status runUnpaced(int frameSamples, qint64 frames);
+    void stop() override;
+    bool isRunning() const override { return running_; }
+
+    const std::vector<qint16>& played() const { return played_; }
+    qint64 startNs() const { return startNs_; } // steady clock
+    int frameSamples() const { return frameSamples_; }
+    qint64 framesProcessed() const { return frames_; }
+    // Ticks that found more than one frame due: the event loop was late (an underrun on a
+    // real card).
+    qint64 lateTicks() const { return lateTicks_; }
+
+    static qint64 steadyNowNs();
+
+private:
+    void onTick();
+    void begin(int frameSamples);
+    void processFrame();
+
+    std::vector<qint16> input_;
+    bool loop_ = false;
+    QString outputPath_;
+    std::vector<qint16> played_;
+    std::vector<qint16> frame_;
+    std::vector<EchoTap> echoPath_;
+    QTimer timer_;
+    bool running_ = false;
+    int frameSamples_ = 0;
+    qint64 startNs_ = 0;
+    qint64 frames_ = 0;
+    qint64 lateTicks_ = 0;
+};
+
+} // namespace plenum::media

@@ -1,0 +1,81 @@
+// WavFile round trip and strict parsing; FileAudioDevice pacing and its virtual echo path.
+#include "eventloop.h"
+
+#include "media/fileaudiodevice.h"
+#include "media/wavfile.h"
+
+#include <gtest/gtest.h>
+
+#include <QTemporaryDir>
+
+using namespace plenum::media;
+
+TEST(WavFile, RoundTripsAndRefusesWhatItCannotPlay)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a.wav");
+    std::vector<qint16> samples{0, 1, -1, 32767, -32768, 1234};
+    ASSERT_TRUE(WavFile::write(path, samples).ok());
+    auto back = WavFile::read(path);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back.value(), samples);
+
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QByteArray good = f.readAll();
+    QByteArray rate = good;
+    rate[24] = char(0x22); // 44.1/22.05 kHz-ish: not 48 kHz
+    EXPECT_FALSE(WavFile::parse(rate).ok());
+    QByteArray stereo = good;
+    stereo[22] = 2;
+    EXPECT_FALSE(WavFile::parse(stereo).ok());
+    QByteArray overrun = good;
+    overrun[40] = char(0xff); // data chunk longer than the file
+    EXPECT_FALSE(WavFile::parse(overrun).ok());
+    EXPECT_FALSE(WavFile::parse(good.left(30)).ok());
+    EXPECT_FALSE(WavFile::parse("RIFFxxxxWAVE").ok());
+}
+
+TEST(FileAudioDevice, RunsAtRealTimePaceAndLoopsInputToOutput)
+{
+    plenum::net::test::ensureApp();
+    FileAudioDevice device;
+    std::vector<qint16> input(4800);
+    for (size_t i = 0; i < input.size(); ++i)
+        input[i] = qint16(i);
+    device.setInput(input);
+    std::vector<qint16> captured;
+    device.setCaptureSink(
+        [&](std::span<const qint16> f) { captured.insert(captured.end(), f.begin(), f.end()); });
+    // The speaker plays what the microphone heard one frame earlier.
+    std::vector<qint16> last(960, 0);
+    device.setPlaybackSource([&](std::span<qint16> out) {
+        std::copy(last.begin(), last.end(), out.begin());
+        last.assign(captured.end() - 960, captured.end());
+    });
+    QElapsedTimer clock;
+    clock.start();
+    ASSERT_TRUE(device.start(960).ok());
+    plenum::net::test::waitFor([&] { return device.framesProcessed() >= 10; }, 5000);
+    const qint64 ms = clock.elapsed();
+    device.stop();
+    EXPECT_GE(ms, 190); // 10 frames of 20 ms cannot come sooner
+    ASSERT_GE(captured.size(), 4800u);
+    EXPECT_TRUE(std::equal(input.begin(), input.end(), captured.begin()));
+    EXPECT_TRUE(std::equal(input.begin(), input.begin() + 960, device.played().begin() + 960));
+}
+
+TEST(FileAudioDevice, EchoPathFeedsTheSpeakerBackIntoTheMicrophone)
+{
+    FileAudioDevice device;
+    device.setEchoPath({{100, 0.5f}});
+    std::vector<qint16> mic;
+    device.setCaptureSink(
+        [&](std::span<const qint16> f) { mic.insert(mic.end(), f.begin(), f.end()); });
+    device.setPlaybackSource(
+        [&](std::span<qint16> out) { std::fill(out.begin(), out.end(), 1000); });
+    ASSERT_TRUE(device.runUnpaced(480, 4).ok());
+    // Played sample 0 leaves the speaker at 480 (one frame of buffering) and is heard 100 later.
+    EXPECT_EQ(mic[579], 0);
+    EXPECT_EQ(mic[580], 500);
+}
