@@ -6,26 +6,31 @@
 namespace plenum::media {
 
 namespace {
-// A jump this far (about 60 s of 20 ms frames) is a restarted stream, not loss.
-constexpr qint64 kResetDistance = 3000;
+// A jump this far (60 s at 48 kHz) is a restarted stream, not loss or reordering.
+constexpr qint64 kResetTicks = 60 * 48000;
 } // namespace
 
 JitterBuffer::JitterBuffer() : JitterBuffer(Config{}) {}
 
 JitterBuffer::JitterBuffer(const Config& config) : config_(config) {}
 
-qint64 JitterBuffer::extend(quint16 sequence) const
+qint64 JitterBuffer::extendTimestamp(quint32 timestamp) const
 {
-    // RFC 3550 A.1: the extended sequence number nearest the highest seen.
-    return highest_ + qint16(quint16(sequence - quint16(highest_)));
+    // The extended value nearest the highest seen, as RFC 3550 A.1 does for sequence numbers.
+    return highestTs_ + qint32(quint32(timestamp - quint32(highestTs_)));
+}
+
+qint64 JitterBuffer::extendSequence(quint16 sequence) const
+{
+    return highestSeq_ + qint16(quint16(sequence - quint16(highestSeq_)));
 }
 
 void JitterBuffer::reset()
 {
     packets_.clear();
-    haveSequence_ = false;
+    started_ = false;
     playing_ = false;
-    drained_ = false;
+    stretch_ = false;
     haveTransit_ = false;
     ++stats_.resets;
 }
@@ -48,45 +53,49 @@ void JitterBuffer::updateJitter(const RtpPacket& packet, qint64 arrivalUs)
 
 void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
 {
-    if (haveSequence_) {
-        const qint64 ext = extend(packet.sequence);
-        if (std::abs(ext - (playing_ ? next_ : highest_)) > kResetDistance) reset();
+    if (started_ && std::abs(extendTimestamp(packet.timestamp) -
+                             (playing_ ? playTs_ : highestTs_)) > kResetTicks)
+        reset();
+    if (!started_) {
+        started_ = true;
+        // Room below the first value for packets reordered before it.
+        highestTs_ = (qint64(1) << 40) + packet.timestamp;
+        highestSeq_ = firstSeq_ = (qint64(1) << 32) + packet.sequence;
     }
-    if (!haveSequence_) {
-        haveSequence_ = true;
-        highest_ = first_ = (qint64(1) << 32) + packet.sequence; // room below for reordering
-        next_ = highest_;
-    }
-    const qint64 ext = extend(packet.sequence);
+    const qint64 ts = extendTimestamp(packet.timestamp);
+    const qint64 seq = extendSequence(packet.sequence);
     updateJitter(packet, arrivalUs);
-    if (playing_ && ext < next_) {
-        ++stats_.late;
-        return;
+    if (playing_ && ts < playTs_) {
+        // Ask for one more frame of depth.
+        boost_ = std::min(boost_ + 1, config_.maxTargetFrames);
+        pullsSinceLate_ = 0;
+        if (!packets_.empty()) {
+            // Its slot was concealed already; later audio is here. Drop it and grow the buffer
+            // by stretching the next frame.
+            ++stats_.late;
+            stretch_ = true;
+            return;
+        }
+        // The buffer ran dry mid-talkspurt: an underrun. Keep the packet and re-prime to the
+        // raised target; this shift is the delay the network just forced on us.
+        ++stats_.underruns;
+        playing_ = false;
     }
-    if (!packets_.emplace(ext, packet).second) {
+    const bool talkspurt = packet.marker && packets_.empty();
+    if (!packets_.emplace(ts, packet).second) {
         ++stats_.duplicates;
         return;
     }
     ++stats_.received;
-    highest_ = std::max(highest_, ext);
-    first_ = std::min(first_, ext);
-    if (!playing_) next_ = std::min(next_, ext);
-    if (drained_) {
-        drained_ = false;
-        // A packet after a dry spell either starts a talkspurt (the sender was in DTX) or is
-        // the stream resuming after an underrun; either way the depth is re-primed.
-        if (!packet.marker) {
-            ++stats_.underruns;
-            boost_ = std::min(boost_ + 1, config_.maxTargetFrames);
-            pullsSinceUnderrun_ = 0;
-        }
-        playing_ = false;
-        next_ = packets_.begin()->first;
-    }
+    highestTs_ = std::max(highestTs_, ts);
+    highestSeq_ = std::max(highestSeq_, seq);
+    firstSeq_ = std::min(firstSeq_, seq);
+    // A new talkspurt after DTX silence (RFC 7587 §4.1) is where the depth is re-primed to the
+    // current target: nobody hears a shift in silence.
+    if (talkspurt) playing_ = false;
     while (qsizetype(packets_.size()) > config_.capacityFrames) {
         packets_.erase(packets_.begin());
         ++stats_.dropped;
-        if (playing_) next_ = packets_.begin()->first;
     }
 }
 
@@ -102,56 +111,85 @@ int JitterBuffer::targetFrames() const
 int JitterBuffer::levelFrames() const
 {
     if (packets_.empty()) return 0;
-    return int(packets_.rbegin()->first - std::min(next_, packets_.begin()->first) + 1);
+    const qint64 from = playing_ ? playTs_ : packets_.begin()->first;
+    return int((packets_.rbegin()->first - from) / frameTicks() + 1);
 }
 
-JitterBuffer::Frame JitterBuffer::pull()
+void JitterBuffer::driftControl()
 {
-    if (++pullsSinceUnderrun_ >= config_.boostDecayPulls && boost_ > 0) {
-        --boost_;
-        pullsSinceUnderrun_ = 0;
-    }
-    Frame frame;
-    if (!playing_) {
-        if (packets_.empty() || levelFrames() < targetFrames()) return frame;
-        playing_ = true;
-        next_ = packets_.begin()->first;
-    }
-    if (packets_.empty()) {
-        drained_ = true; // DTX or underrun: push() decides when the next packet comes
-        return frame;
-    }
-    auto it = packets_.find(next_);
-    if (it != packets_.end()) {
-        frame.kind = Frame::Kind::Audio;
-        frame.payload = std::move(it->second.payload);
-        packets_.erase(it);
-        ++stats_.played;
-    } else {
-        frame.kind = Frame::Kind::Lost;
-        if (auto n = packets_.find(next_ + 1); n != packets_.end()) frame.next = n->second.payload;
-        ++stats_.lost;
-    }
-    ++next_;
-    // Drift (RFC 3550 §6.4.1 leaves it to us): a sender clock faster than ours fills the
-    // buffer slowly. Once it has sat above target + 2 for a while, skip one frame.
-    if (levelFrames() > targetFrames() + 2) {
+    const int level = levelFrames();
+    const int target = targetFrames();
+    // Faster sender clock: the buffer creeps up. Skip one frame once it sat high a while.
+    if (level > target + 2) {
         if (++highPulls_ >= config_.highWaterPulls) {
             highPulls_ = 0;
-            if (auto d = packets_.find(next_); d != packets_.end()) packets_.erase(d);
-            ++next_;
+            packets_.erase(playTs_);
+            playTs_ += frameTicks();
             ++stats_.dropped;
         }
     } else {
         highPulls_ = 0;
     }
+    // Slower sender clock (or a raised target): stretch one frame by concealment. An empty
+    // buffer is DTX or an underrun, not a low level.
+    if (level > 0 && level < target) {
+        if (++lowPulls_ >= config_.lowWaterPulls) {
+            lowPulls_ = 0;
+            stretch_ = true;
+        }
+    } else {
+        lowPulls_ = 0;
+    }
+}
+
+JitterBuffer::Frame JitterBuffer::pull()
+{
+    if (++pullsSinceLate_ >= config_.boostDecayPulls && boost_ > 0) {
+        --boost_;
+        pullsSinceLate_ = 0;
+    }
+    Frame frame;
+    if (!playing_) {
+        if (packets_.empty() || levelFrames() < targetFrames()) return frame;
+        playing_ = true;
+        stretch_ = false;
+        playTs_ = packets_.begin()->first;
+    }
+    if (stretch_ && !packets_.empty()) {
+        // Conceal one frame without advancing: the buffer grows by one frame.
+        stretch_ = false;
+        ++stats_.stretched;
+        frame.kind = Frame::Kind::Lost;
+        if (auto n = packets_.find(playTs_); n != packets_.end()) frame.next = n->second.payload;
+        return frame;
+    }
+    stretch_ = false;
+    if (auto it = packets_.find(playTs_); it != packets_.end()) {
+        frame.kind = Frame::Kind::Audio;
+        frame.payload = std::move(it->second.payload);
+        packets_.erase(it);
+        ++stats_.played;
+    } else if (!packets_.empty() && packets_.rbegin()->first > playTs_) {
+        frame.kind = Frame::Kind::Lost;
+        if (auto n = packets_.find(playTs_ + frameTicks()); n != packets_.end())
+            frame.next = n->second.payload;
+        ++stats_.lost;
+    }
+    // else: nothing held, DTX silence or an underrun; the playout clock runs on regardless.
+    playTs_ += frameTicks();
+    // Packets that slipped below the playout point (reordered into a concealed slot) are late.
+    while (!packets_.empty() && packets_.begin()->first < playTs_) {
+        packets_.erase(packets_.begin());
+        ++stats_.late;
+    }
+    driftControl();
     return frame;
 }
 
 JitterBuffer::Stats JitterBuffer::stats() const
 {
     Stats s = stats_;
-    s.expected = haveSequence_ ? quint64(highest_ - first_ + 1) : 0;
+    s.expected = started_ ? quint64(highestSeq_ - firstSeq_ + 1) : 0;
     s.jitterMs = jitterUs_ / 1000.0;
     s.targetFrames = targetFrames();
     s.levelFrames = levelFrames();

@@ -3,10 +3,14 @@
 // time, one frame comes out per playout tick; no clock, no I/O (STYLE §1), so tests replay
 // reorder, loss, late packets and ±200 ppm clock drift deterministically.
 //
-// Playout follows the RTP sequence number (DTX leaves no sequence gaps, RFC 7587 §3.1.3). The
-// target depth comes from the interarrival jitter of RFC 3550 §6.4.1/A.8 plus a boost after
-// each underrun that decays again; the depth is re-primed at talkspurt starts (marker bit),
-// and a buffer that stays above target (a sender clock faster than ours) drops one frame.
+// Playout follows the RTP timestamp (RFC 3550 §5.1): a gap in it with later packets held is
+// loss (concealed, with the next packet offered for FEC), a gap with nothing held is DTX
+// silence or an underrun, and either way the playout clock runs on so later audio keeps its
+// place. The target depth comes from the interarrival jitter of RFC 3550 §6.4.1/A.8 plus a
+// boost after each late packet that decays again. The depth is re-primed at talkspurt starts
+// (marker bit, RFC 7587 §4.1); in between, a buffer that stays above target (a sender clock
+// faster than ours) drops one frame and one that stays below target (slower) stretches one
+// frame by concealment.
 
 #include "media/rtppacket.h"
 
@@ -25,6 +29,7 @@ public:
         int capacityFrames = 50;   // packets held at most; the oldest go first
         int jitterFactor = 4;      // target covers this many mean deviations (RFC 3550 J)
         int highWaterPulls = 25;   // frames above target+2 this long -> drop one (drift)
+        int lowWaterPulls = 50;    // frames below target this long -> stretch one (drift)
         int boostDecayPulls = 500; // an underrun's extra frame is given back after this many
     };
 
@@ -45,8 +50,9 @@ public:
         quint64 lost = 0;       // frames concealed because their packet was missing at playout
         quint64 late = 0;       // packets that came after their playout time (dropped)
         quint64 duplicates = 0; // dropped
-        quint64 underruns = 0;  // the buffer ran dry mid-talkspurt
+        quint64 underruns = 0;  // late packets that found the buffer dry (it ran out mid-talkspurt)
         quint64 dropped = 0;    // frames dropped to shrink the buffer (overflow or drift)
+        quint64 stretched = 0;  // frames concealed to grow the buffer (drift or a new target)
         quint64 resets = 0;     // sequence jumps treated as a new stream
         quint64 expected = 0;   // RFC 3550 A.3: highest - first + 1
         double jitterMs = 0;    // RFC 3550 A.8 interarrival jitter
@@ -59,32 +65,37 @@ public:
 
     void push(const RtpPacket& packet, qint64 arrivalUs);
     Frame pull();
+    int frameTicks() const { return config_.frameMs * 48; } // RTP clock ticks per frame
 
     Stats stats() const;
     const Config& config() const { return config_; }
     int targetFrames() const;
-    // Frames between the next one to play and the newest held, inclusive.
+    // Frames from the next one to play to the newest held, inclusive (0 when empty).
     int levelFrames() const;
 
 private:
     void updateJitter(const RtpPacket& packet, qint64 arrivalUs);
     void reset();
-    qint64 extend(quint16 sequence) const;
+    qint64 extendTimestamp(quint32 timestamp) const;
+    qint64 extendSequence(quint16 sequence) const;
+    void driftControl();
 
     Config config_;
-    std::map<qint64, RtpPacket> packets_; // by extended sequence number
-    bool haveSequence_ = false;
-    qint64 highest_ = 0; // highest extended sequence received
-    qint64 first_ = 0;   // first extended sequence of this stream (for `expected`)
-    qint64 next_ = 0;    // next extended sequence to play
+    std::map<qint64, RtpPacket> packets_; // by extended timestamp
+    bool started_ = false;                // a first packet fixed the extension bases
+    qint64 highestTs_ = 0;
+    qint64 highestSeq_ = 0; // RFC 3550 A.1 extended sequence, for loss statistics
+    qint64 firstSeq_ = 0;
     bool playing_ = false;
-    bool drained_ = false; // ran dry; the next packet tells DTX (marker) from an underrun
+    qint64 playTs_ = 0; // timestamp of the next frame to play
+    bool stretch_ = false;
     bool haveTransit_ = false;
     double lastTransitUs_ = 0;
     double jitterUs_ = 0;
     int boost_ = 0;
-    int pullsSinceUnderrun_ = 0;
+    int pullsSinceLate_ = 0;
     int highPulls_ = 0;
+    int lowPulls_ = 0;
     Stats stats_;
 };
 

@@ -1,0 +1,104 @@
+#include "callmesh.h"
+
+#include "eventloop.h"
+#include "linkpair.h"
+
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QTimer>
+
+namespace plenum::media::test {
+
+using net::ControlLink;
+
+namespace {
+// Signaling delivered on the next loop turn, as LinkPair does.
+void wire(ControlLink* from, ControlLink* to, bool offers)
+{
+    QPointer<ControlLink> target = to;
+    from->setSignalSender([target](const QByteArray& bytes) {
+        QTimer::singleShot(0, target, [target, bytes] {
+            auto m = net::SignalMessage::decode(bytes);
+            if (!target || !m) return;
+            if (m->type == net::SignalMessage::Type::Offer)
+                (void)target->acceptOffer(m.value());
+            else
+                target->handleSignal(m.value());
+        });
+    });
+    (void)offers;
+}
+} // namespace
+
+bool CallMesh::connect(int count, int timeoutMs)
+{
+    net::test::ensureApp();
+    for (int i = 0; i < count; ++i) {
+        CallMember m;
+        m.identity = net::test::makeTestIdentity(QStringLiteral("member%1").arg(i));
+        members.push_back(std::move(m));
+    }
+    const auto config = net::test::loopbackConfig();
+    for (int i = 0; i < count; ++i)
+        for (int j = i + 1; j < count; ++j) {
+            auto a =
+                std::make_unique<ControlLink>(members[i].identity.credentials, net::chainVerifier(),
+                                              members[j].identity.device, config);
+            auto b =
+                std::make_unique<ControlLink>(members[j].identity.credentials, net::chainVerifier(),
+                                              members[i].identity.device, config);
+            wire(a.get(), b.get(), true);
+            wire(b.get(), a.get(), false);
+            members[i].links.push_back(a.get());
+            members[j].links.push_back(b.get());
+            (void)a->connectToPeer(QRandomGenerator::global()->generate64());
+            links.push_back(std::move(a));
+            links.push_back(std::move(b));
+        }
+    return net::test::waitFor(
+        [this] {
+            for (const auto& l : links)
+                if (l->state() != ControlLink::State::Up) return false;
+            return true;
+        },
+        timeoutMs);
+}
+
+bool CallMesh::joinCall(const CallEngine::Config& config, int timeoutMs)
+{
+    for (auto& m : members) {
+        m.device = std::make_unique<FileAudioDevice>();
+        m.engine = std::make_unique<CallEngine>(m.device.get(), config);
+        for (auto* link : m.links)
+            if (!m.engine->addPeer(link).ok()) return false;
+    }
+    return net::test::waitFor(
+        [this] {
+            for (const auto& l : links)
+                if (!l->isMediaUp()) return false;
+            return true;
+        },
+        timeoutMs);
+}
+
+bool CallMesh::startAudio()
+{
+    for (auto& m : members)
+        if (!m.engine->start().ok()) return false;
+    return true;
+}
+
+void CallMesh::stopAudio()
+{
+    for (auto& m : members)
+        m.engine->stop();
+}
+
+ControlLink* CallMesh::linkBetween(int from, int to) const
+{
+    for (auto* link : members[size_t(from)].links)
+        if (link->peer() == members[size_t(to)].identity.device) return link;
+    return nullptr;
+}
+
+} // namespace plenum::media::test
