@@ -2,6 +2,8 @@
 
 #include "chat/visibility.h"
 
+#include "protocol/limits.h"
+
 #include <algorithm>
 
 namespace plenum::chat {
@@ -13,15 +15,24 @@ ChatSender::ChatSender(DeviceId self, AccountId account, Options options)
 {
 }
 
+bool lamportAcceptable(std::uint64_t clock, std::uint64_t lamport)
+{
+    if (lamport >= protocol::limits::kMaxChatCounter - kMaxLamportLead) return false;
+    return lamport <= clock || lamport - clock <= kMaxLamportLead;
+}
+
 void ChatSender::resume(std::uint64_t lastSeq, std::uint64_t maxLamport)
 {
     seq_ = std::max(seq_, lastSeq);
-    lamport_ = std::max(lamport_, maxLamport);
+    if (maxLamport < protocol::limits::kMaxChatCounter - kMaxLamportLead)
+        lamport_ = std::max(lamport_, maxLamport);
 }
 
-void ChatSender::observe(std::uint64_t lamport)
+bool ChatSender::observe(std::uint64_t lamport)
 {
+    if (!lamportAcceptable(lamport_, lamport)) return false;
     lamport_ = std::max(lamport_, lamport);
+    return true;
 }
 
 ChatMessage ChatSender::compose(const QString& text, const QList<DeviceId>& recipients)

@@ -33,6 +33,13 @@ struct Outgoing {
     protocol::ChatMessage message; // a stub for members outside a side-chat
 };
 
+// DESIGN §6: a Lamport value far beyond the receiver's clock is refused, not adopted. A
+// session's Lamport values grow by one per message, so a lead of 2^24 is never legitimate,
+// and a hostile member needs 2^38 messages to push anyone's clock to the codec's 2^62 limit.
+inline constexpr std::uint64_t kMaxLamportLead = std::uint64_t(1) << 24;
+// True if a message stamped `lamport` may be accepted by a device whose clock is `clock`.
+bool lamportAcceptable(std::uint64_t clock, std::uint64_t lamport);
+
 class ChatSender {
 public:
     struct Options {
@@ -46,10 +53,12 @@ public:
     ChatSender(DeviceId self, AccountId account, Options options);
     ChatSender(DeviceId self, AccountId account) : ChatSender(self, account, Options{}) {}
 
-    // After a restart: the last own seq and the highest Lamport value on disk.
+    // After a restart: the last own seq and the highest Lamport value on disk (values that
+    // leave no room below the codec's limit are ignored: they can only come from a bomb).
     void resume(std::uint64_t lastSeq, std::uint64_t maxLamport);
-    // Every message received moves the Lamport clock past it.
-    void observe(std::uint64_t lamport);
+    // Every message received moves the Lamport clock past it, unless its value is far beyond
+    // the clock (lamportAcceptable): then it returns false and the caller drops the message.
+    bool observe(std::uint64_t lamport);
 
     // The next own message. Recipients empty = everyone; else a side-chat to those devices.
     protocol::ChatMessage compose(const QString& text, const QList<DeviceId>& recipients = {});

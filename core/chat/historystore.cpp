@@ -7,8 +7,15 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <QFile>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace plenum::chat {
 
@@ -43,7 +50,7 @@ QVariant u64(std::uint64_t v)
     return QVariant::fromValue(qint64(v));
 }
 
-const char* kColumns = "sender, seq, lamport, author, body, recipients, received_at";
+const char* kColumns = "sender, seq, lamport, author, body, recipients, received_at, signature";
 
 ChatMessage readMessage(const QSqlQuery& q, std::int64_t* receivedAt = nullptr)
 {
@@ -55,6 +62,7 @@ ChatMessage readMessage(const QSqlQuery& q, std::int64_t* receivedAt = nullptr)
     m.text = q.value(4).toString();
     m.recipients = unpackIds(q.value(5).toByteArray());
     if (receivedAt) *receivedAt = q.value(6).toLongLong();
+    m.signature = q.value(7).toByteArray();
     return m;
 }
 
@@ -83,10 +91,38 @@ Result<QList<ChatMessage>> readMessages(QSqlQuery& q)
     return out;
 }
 
+// The history is private: the database file is created 0600 before SQLite opens it (SQLite
+// gives its -wal and -shm files the database file's mode), and an existing one is made 0600.
+// A failure is an error, not a warning.
+Status makePrivate(const QString& path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return fail(QStringLiteral("Cannot open the chat history %1: %2.")
+                        .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    struct stat st {};
+    const bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                    ((st.st_mode & 0777) == 0600 || ::fchmod(fd, 0600) == 0);
+    ::close(fd);
+    if (!ok)
+        return fail(QStringLiteral("Cannot make the chat history %1 private (0600).").arg(path));
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const QByteArray side = native + suffix;
+        if (::lstat(side.constData(), &st) == 0 && (st.st_mode & 0777) != 0600 &&
+            ::chmod(side.constData(), 0600) != 0)
+            return fail(QStringLiteral("Cannot make the chat history %1%2 private (0600).")
+                            .arg(path, QLatin1String(suffix)));
+    }
+    return Ok{};
+}
+
 } // namespace
 
 Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path)
 {
+    if (path != QLatin1String(":memory:"))
+        if (auto s = makePrivate(path); !s) return Error{s.error()};
     static std::atomic<int> counter{0};
     const QString name = QStringLiteral("plenum-history-%1").arg(counter++);
     std::unique_ptr<HistoryStore> store(new HistoryStore(name));
@@ -106,14 +142,24 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path)
         "CREATE TABLE IF NOT EXISTS messages (account BLOB NOT NULL, session BLOB NOT NULL,"
         " sender BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
         " author BLOB NOT NULL, body TEXT, recipients BLOB, stub INTEGER NOT NULL,"
-        " received_at INTEGER NOT NULL, PRIMARY KEY (account, session, sender, seq))"
-        " WITHOUT ROWID");
+        " received_at INTEGER NOT NULL, signature BLOB,"
+        " PRIMARY KEY (account, session, sender, seq)) WITHOUT ROWID");
     const QLatin1String index("CREATE INDEX IF NOT EXISTS messages_order"
                               " ON messages (account, session, lamport, sender, seq)");
     for (const QLatin1String sql : {QLatin1String("PRAGMA synchronous=FULL"), schema, index})
         if (!q.exec(sql))
             return fail(QStringLiteral("Cannot prepare the chat history %1: %2.")
                             .arg(path, describe(q.lastError())));
+    // Histories written before chat was signed (DESIGN §6) lack the signature column.
+    bool hasSignature = false;
+    if (!q.exec(QStringLiteral("PRAGMA table_info(messages)")))
+        return fail(QStringLiteral("Cannot read the chat history %1: %2.")
+                        .arg(path, describe(q.lastError())));
+    while (q.next())
+        hasSignature = hasSignature || q.value(1).toString() == QLatin1String("signature");
+    if (!hasSignature && !q.exec(QStringLiteral("ALTER TABLE messages ADD COLUMN signature BLOB")))
+        return fail(QStringLiteral("Cannot upgrade the chat history %1: %2.")
+                        .arg(path, describe(q.lastError())));
     return store;
 }
 
@@ -143,9 +189,14 @@ Result<QList<protocol::ChatAck>> HistoryStore::flush()
     QSqlQuery q(db);
     q.prepare(QStringLiteral(
         "INSERT INTO messages (account, session, sender, seq, lamport, author, body, recipients,"
-        " stub, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        // Only a duplicate id is skipped; any other constraint failure is an error.
-        " ON CONFLICT (account, session, sender, seq) DO NOTHING"));
+        " stub, received_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        // Only a duplicate id is skipped; any other constraint failure is an error. A full
+        // copy replaces a stub (a forged stub cannot hide the real message from a recipient);
+        // otherwise the first copy stays (callers store only copies whose signature verified).
+        " ON CONFLICT (account, session, sender, seq) DO UPDATE SET lamport = excluded.lamport,"
+        " author = excluded.author, body = excluded.body, recipients = excluded.recipients,"
+        " stub = 0, signature = excluded.signature"
+        " WHERE messages.stub = 1 AND excluded.stub = 0"));
     for (const Row& r : queue_) {
         const ChatMessage& m = r.message;
         q.addBindValue(r.account.toBytes());
@@ -158,6 +209,7 @@ Result<QList<protocol::ChatAck>> HistoryStore::flush()
         q.addBindValue(packIds(m.recipients));
         q.addBindValue(isStub(m) ? 1 : 0);
         q.addBindValue(qint64(r.receivedAtMs));
+        q.addBindValue(m.signature);
         if (!q.exec()) {
             const QString why = describe(q.lastError());
             db.rollback();

@@ -12,6 +12,7 @@ protocol::ChatMessage stubOf(const protocol::ChatMessage& message)
 {
     protocol::ChatMessage stub = message;
     stub.text.clear();
+    stub.signature.clear(); // signs the text, which the stub does not carry
     // A stub keeps one recipient (the sender) only so that it stays recognisable as a
     // side-chat copy; the real recipient list is not revealed to non-recipients.
     stub.recipients = {message.sender};

@@ -147,16 +147,9 @@ void DeviceMailbox::sendToKey(const DeviceId& to, const QByteArray& publicKeyDer
     });
 }
 
-bool DeviceMailbox::remember(const QByteArray& nonce)
+Status DeviceMailbox::setReplayRecord(const QString& path)
 {
-    if (nonces_.contains(nonce)) return false;
-    nonces_.insert(nonce);
-    nonceOrder_.push_back(nonce);
-    if (nonceOrder_.size() > kRememberedNonces) {
-        nonces_.remove(nonceOrder_.front());
-        nonceOrder_.pop_front();
-    }
-    return true;
+    return replays_.open(path, QDateTime::currentMSecsSinceEpoch());
 }
 
 void DeviceMailbox::onValues(const QList<DhtValue>& values)
@@ -173,8 +166,10 @@ void DeviceMailbox::onValues(const QList<DhtValue>& values)
             Q_EMIT requestRejected(QStringLiteral("the request is too old or from the future"));
             continue;
         }
-        if (!remember(env->nonce)) continue; // the DHT may deliver a value more than once
+        // Blocked accounts first, so their spam cannot fill the replay memory.
         if (env->chain && refuse_ && refuse_(env->chain->account)) continue; // as if offline
+        // The DHT may deliver a value more than once; an attacker may store a captured one.
+        if (!replays_.admit(env->nonce, env->sentMs, now)) continue;
         Q_EMIT requestReceived(env.value());
     }
 }

@@ -7,6 +7,7 @@
 #include "identity/deviceidentity.h"
 #include "identity/dhtnode.h"
 #include "identity/envelopeopener.h"
+#include "identity/replayguard.h"
 
 #include <QHash>
 #include <QObject>
@@ -21,7 +22,7 @@ class DeviceMailbox : public QObject {
 public:
     static constexpr qint64 kMaxAgeMs = 10 * 60 * 1000; // OpenDHT keeps values 10 min
     static constexpr qint64 kMaxSkewMs = 2 * 60 * 1000;
-    static constexpr int kRememberedNonces = 4096;
+    // Nonces are remembered for the whole acceptance window (ReplayGuard), not a fixed count.
     // A device that just came online may not have its certificates stored yet: retry soon
     // (a first contact waits for this), then back off: 50, 100, 200, 400, 800 ms.
     static constexpr int kLookUpAttempts = 6;
@@ -52,8 +53,13 @@ public:
     // Learns a device's certificate from elsewhere (presence, a roster), saving a lookup.
     void addKnownDevice(const crypto::Certificate& deviceCert);
 
-    // Requests from accounts for which this returns true are dropped, as if we were offline.
+    // Requests signed by a device of an account for which this returns true (a blocked
+    // account) are dropped, as if we were offline. The account is the one of the signer's
+    // verified chain, never a claim inside the request.
     void setRefusal(std::function<bool(const AccountId&)> refuse) { refuse_ = std::move(refuse); }
+    // Keeps the replay memory in `path` (in the profile), so that a restart does not let a
+    // captured request (an ICE offer) be replayed. Without it, the memory lives in RAM only.
+    Status setReplayRecord(const QString& path);
     void setRevoked(const QSet<DeviceId>& revoked) { revoked_ = revoked; }
 
 Q_SIGNALS:
@@ -67,7 +73,6 @@ private:
     void fetchCertificate(const DeviceId& to, int attempt);
     void finishLookUp(const DeviceId& to, const Result<QByteArray>& key);
     void onValues(const QList<DhtValue>& values);
-    bool remember(const QByteArray& nonce);
 
     DhtNode* node_;
     EnvelopeOpener opener_;
@@ -78,8 +83,7 @@ private:
     QHash<DeviceId, QList<std::function<void(Result<QByteArray>)>>> pendingLookUps_;
     std::function<bool(const AccountId&)> refuse_;
     QSet<DeviceId> revoked_;
-    QSet<QByteArray> nonces_;
-    std::deque<QByteArray> nonceOrder_;
+    ReplayGuard replays_{kMaxAgeMs + kMaxSkewMs};
     quint64 listenToken_ = 0;
 };
 

@@ -8,8 +8,7 @@ PairingCode PairingHost::createCode(const QDateTime& now)
 {
     code_ = PairingCode{self_, crypto::randomBytes(PairingCode::kSecretBytes),
                         now.addSecs(kCodeLifetimeSecs)};
-    failures_ = 0;
-    lastAttempt_ = {};
+    senders_.clear();
     return *code_;
 }
 
@@ -25,23 +24,29 @@ Status PairingHost::check(const PairingRequest& request, const QDateTime& now)
         code_.reset();
         return fail(QStringLiteral("the pairing code has expired; create a new one"));
     }
-    if (lastAttempt_.isValid() && lastAttempt_.msecsTo(now) < kMinIntervalMs)
+    const DeviceId sender =
+        DeviceId::fromBytes(crypto::sha256(request.devicePublicKeyDer)).value_or(DeviceId{});
+    if (!senders_.contains(sender) && senders_.size() >= kMaxSenders)
+        return fail(QStringLiteral("too many devices tried this pairing code; create a new one"));
+    Sender& from = senders_[sender];
+    if (from.failures >= kMaxFailures)
+        return fail(QStringLiteral("too many wrong attempts from this device; create a new code"));
+    if (from.lastAttempt.isValid() && from.lastAttempt.msecsTo(now) < kMinIntervalMs)
         return fail(QStringLiteral("too many pairing attempts; wait a moment and try again"));
-    lastAttempt_ = now;
+    from.lastAttempt = now;
     const QByteArray expected = code_->proofFor(request.devicePublicKeyDer);
     // Constant-time comparison: the proof is a MAC.
     unsigned char diff = expected.size() == request.proof.size() ? 0 : 1;
     for (qsizetype i = 0; i < expected.size() && i < request.proof.size(); ++i)
         diff |= static_cast<unsigned char>(expected[i] ^ request.proof[i]);
     if (diff != 0) {
-        if (++failures_ >= kMaxFailures) {
-            code_.reset();
+        if (++from.failures >= kMaxFailures)
             return fail(QStringLiteral("the pairing code is wrong; too many wrong attempts, so "
-                                       "this code no longer works"));
-        }
+                                       "this device may not try this code again"));
         return fail(QStringLiteral("the pairing code is wrong"));
     }
     code_.reset(); // single use
+    senders_.clear();
     return Ok{};
 }
 

@@ -7,6 +7,12 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace plenum::identity {
 
 namespace {
@@ -17,6 +23,30 @@ const QStringList kIdentityFiles = {
 };
 
 constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+
+QString errnoText()
+{
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+
+// A profile folder that another user can write lets that user swap our key files: refused.
+Status checkFolderIsOurs(const QString& dir)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(dir).constData(), &st) != 0)
+        return fail(
+            QStringLiteral("cannot inspect the profile folder %1: %2").arg(dir, errnoText()));
+    if (!S_ISDIR(st.st_mode))
+        return fail(QStringLiteral("the profile path %1 is not a folder").arg(dir));
+    if (st.st_uid != ::geteuid())
+        return fail(QStringLiteral("the profile folder %1 belongs to another user").arg(dir));
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return fail(
+            QStringLiteral("the profile folder %1 can be written by other users; refusing it "
+                           "(run chmod 700 on it)")
+                .arg(dir));
+    return Ok{};
+}
 
 QJsonObject accountJson(const Account& a)
 {
@@ -80,8 +110,12 @@ Status ProfileStore::writeFile(const QString& name, const QByteArray& bytes) con
     QSaveFile f(path(name));
     if (!f.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("cannot write %1: %2").arg(path(name), f.errorString()));
-    // Set on the temporary file before anything secret is written to it.
-    f.setPermissions(kOwnerOnly);
+    // Set on the temporary file before anything secret is written to it; a failure is an error.
+    if (!f.setPermissions(kOwnerOnly)) {
+        f.cancelWriting();
+        return fail(
+            QStringLiteral("cannot make %1 private (0600): %2").arg(path(name), f.errorString()));
+    }
     if (f.write(bytes) != bytes.size() || !f.commit())
         return fail(QStringLiteral("cannot write %1: %2").arg(path(name), f.errorString()));
     return Ok{};
@@ -89,13 +123,38 @@ Status ProfileStore::writeFile(const QString& name, const QByteArray& bytes) con
 
 Result<QByteArray> ProfileStore::readFile(const QString& name) const
 {
-    QFile f(path(name));
-    if (!f.exists()) return fail(QStringLiteral("the profile file %1 is missing").arg(path(name)));
-    if (f.size() > kMaxFileBytes)
-        return fail(QStringLiteral("the profile file %1 is too large").arg(path(name)));
-    if (!f.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read %1: %2").arg(path(name), f.errorString()));
-    return f.readAll();
+    // Regular files only, and a bounded read: a key file that is a symlink to /dev/zero or a
+    // FIFO must give an error, not exhaust memory or block start-up. O_NONBLOCK keeps open()
+    // of a FIFO from waiting for a writer; fstat on the opened descriptor leaves no gap.
+    const QString full = path(name);
+    const int fd = ::open(QFile::encodeName(full).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return fail(QStringLiteral("the profile file %1 is missing").arg(full));
+        return fail(QStringLiteral("cannot read %1: %2").arg(full, errnoText()));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return fail(QStringLiteral("cannot read %1: %2").arg(full, errnoText()));
+    if (!S_ISREG(st.st_mode))
+        return fail(QStringLiteral("the profile file %1 is not a regular file").arg(full));
+    if (st.st_size > kMaxFileBytes)
+        return fail(QStringLiteral("the profile file %1 is too large").arg(full));
+    QByteArray bytes(static_cast<qsizetype>(st.st_size), Qt::Uninitialized);
+    qsizetype got = 0;
+    while (got < bytes.size()) {
+        const ssize_t n = ::read(fd, bytes.data() + got, static_cast<size_t>(bytes.size() - got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail(QStringLiteral("cannot read %1: %2").arg(full, errnoText()));
+        if (n == 0) break; // shrank while we read: take what is there
+        got += n;
+    }
+    bytes.truncate(got);
+    return bytes;
 }
 
 Result<Profile> ProfileStore::create(const QString& displayName, const QString& deviceName) const
@@ -116,7 +175,9 @@ Status ProfileStore::adopt(const Profile& p) const
             QStringLiteral("a profile already exists in %1; it is never overwritten").arg(dir_));
     if (!QDir().mkpath(dir_))
         return fail(QStringLiteral("cannot create the directory %1").arg(dir_));
-    QFile::setPermissions(dir_, kOwnerOnly | QFileDevice::ExeOwner);
+    if (!QFile::setPermissions(dir_, kOwnerOnly | QFileDevice::ExeOwner))
+        return fail(QStringLiteral("cannot make the profile folder %1 private (0700)").arg(dir_));
+    if (auto s = checkFolderIsOurs(dir_); !s) return s;
     const std::pair<QString, QByteArray> files[] = {
         {QStringLiteral("account.crt"), p.account.certificate().toPem()},
         {QStringLiteral("device.crt"), p.device.deviceCertificate().toPem()},
@@ -132,6 +193,7 @@ Status ProfileStore::adopt(const Profile& p) const
 
 Status ProfileStore::saveState(const Profile& p) const
 {
+    if (auto s = checkFolderIsOurs(dir_); !s) return s;
     if (auto s = writeFile(QStringLiteral("account.json"),
                            QJsonDocument(accountJson(p.account)).toJson());
         !s)
@@ -144,6 +206,7 @@ Status ProfileStore::saveState(const Profile& p) const
 Result<Profile> ProfileStore::load() const
 {
     if (!hasIdentity()) return fail(QStringLiteral("there is no profile in %1").arg(dir_));
+    if (auto s = checkFolderIsOurs(dir_); !s) return Error{s.error()};
     std::map<QString, QByteArray> raw;
     for (const QString& f : kIdentityFiles) {
         auto bytes = readFile(f);

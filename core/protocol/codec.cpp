@@ -208,6 +208,7 @@ template <typename V> void describe(V& v, ChatMessage& m)
     v.field(13, m.author, "author");
     v.field(14, m.text, "text", kMaxChatTextBytes);
     v.field(15, m.recipients, "recipient list", kMaxRecipients);
+    v.field(16, m.signature, "signature", kMaxSignatureBytes);
 }
 template <typename V> void describe(V& v, ChatAck& m)
 {
@@ -252,6 +253,8 @@ QString crossCheck(const ChatMessage& m)
     if (m.seq >= kMaxChatCounter || m.lamport >= kMaxChatCounter)
         return QStringLiteral("seq or lamport clock is 2^62 or more.");
     if (hasDuplicates(m.recipients)) return QStringLiteral("the recipient list repeats a device.");
+    if (m.text.isEmpty() && !m.signature.isEmpty())
+        return QStringLiteral("a stub (no text) carries a signature.");
     return {};
 }
 QString crossCheck(const ChatAck& m)

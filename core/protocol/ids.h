@@ -27,11 +27,19 @@ public:
         std::copy(raw.begin(), raw.end(), id.bytes_.begin());
         return id;
     }
+    // Strict: exactly 2N hex digits, nothing else. (QByteArray::fromHex skips anything that is
+    // not a digit, so " " + 63 digits would parse as a different id.)
     static std::optional<FixedId> fromHex(QStringView hex)
     {
         if (hex.size() != static_cast<qsizetype>(2 * N)) return std::nullopt;
-        const QByteArray raw = QByteArray::fromHex(hex.toLatin1());
-        return fromBytes(raw);
+        FixedId id;
+        for (std::size_t i = 0; i < N; ++i) {
+            const int hi = hexDigit(hex[static_cast<qsizetype>(2 * i)]);
+            const int lo = hexDigit(hex[static_cast<qsizetype>(2 * i + 1)]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            id.bytes_[i] = static_cast<std::uint8_t>((hi << 4) | lo);
+        }
+        return id;
     }
     // Deterministic ids for tests and the simulator: the value in the last 8 bytes.
     static constexpr FixedId fromNumber(std::uint64_t n)
@@ -59,6 +67,15 @@ public:
     friend constexpr bool operator==(const FixedId&, const FixedId&) = default;
 
 private:
+    static constexpr int hexDigit(QChar c)
+    {
+        const char16_t u = c.unicode();
+        if (u >= u'0' && u <= u'9') return u - u'0';
+        if (u >= u'a' && u <= u'f') return u - u'a' + 10;
+        if (u >= u'A' && u <= u'F') return u - u'A' + 10;
+        return -1;
+    }
+
     std::array<std::uint8_t, N> bytes_{};
 };
 

@@ -27,6 +27,24 @@ QByteArray ticketSigningBytes(const Ticket& t)
     return out;
 }
 
+QByteArray chatSigningBytes(const SessionId& sid, const ChatMessage& m)
+{
+    const QByteArray text = m.text.toUtf8();
+    QByteArray out("plenum-chat-v1");
+    out.reserve(out.size() + 16 + 32 + 8 + 8 + 32 + 8 + 32 * m.recipients.size() + 8 + text.size());
+    out += sid.toBytes();
+    out += m.sender.toBytes();
+    appendU64(out, m.seq);
+    appendU64(out, m.lamport);
+    out += m.author.toBytes();
+    appendU64(out, std::uint64_t(m.recipients.size()));
+    for (const DeviceId& r : m.recipients)
+        out += r.toBytes();
+    appendU64(out, std::uint64_t(text.size()));
+    out += text;
+    return out;
+}
+
 const char* messageName(const Body& body)
 {
     // In the order of Body's alternatives (the wire type is the index + 1).

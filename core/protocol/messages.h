@@ -239,8 +239,14 @@ struct ChatMessage {
     AccountId author;           // the account the sender device speaks for
     QString text;               // empty only in a side-chat stub
     QList<DeviceId> recipients; // empty = everyone; else the side-chat's other devices
+    // DESIGN §6: the author device's Ed25519 link-key signature over chatSigningBytes(), so
+    // any copy (relayed, pulled, joiner history) is checked against its author. Empty in a
+    // side-chat stub, which carries no text to sign and is never shown.
+    QByteArray signature = {};
     friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
 };
+// The bytes a chat author signs: a fixed layout, independent of CBOR, bound to the session.
+QByteArray chatSigningBytes(const SessionId& sid, const ChatMessage& message);
 // CHAT_ACK: the recipient has (sender, seq) on disk (DESIGN §6 receipts).
 struct ChatAck {
     DeviceId sender;

@@ -1,5 +1,6 @@
 #include "chat/chatsender.h"
 #include "chat/visibility.h"
+#include "protocol/codec.h"
 
 #include <gtest/gtest.h>
 
@@ -158,4 +159,36 @@ TEST(ChatSender, RetryResendsOnlyToThoseWhoDidNotAcknowledge)
     EXPECT_EQ(s.receipt(m.seq)->state, Delivery::Delivered);
     EXPECT_TRUE(s.retry(m.seq, 3000).sends.isEmpty()) << "nothing left to retry";
     EXPECT_TRUE(s.retry(999, 3000).changed.isEmpty()) << "unknown message";
+}
+
+// Attack: one CHAT with Lamport 2^62-1 pushed every receiver's clock to the codec's limit, so
+// every later message of the session failed to decode at everyone ("the chat dies"). Now the
+// value is refused, the clock stays, and the next own message still encodes and decodes.
+TEST(ChatSenderAttack, LamportBombIsRefusedAndChatKeepsWorking)
+{
+    ChatSender s = makeSender();
+    s.observe(40);
+    const std::uint64_t bomb = (std::uint64_t(1) << 62) - 1;
+    s.observe(bomb);
+    EXPECT_LT(s.lamport(), std::uint64_t(1) << 32);
+    protocol::Message m{protocol::Header{SessionId::fromNumber(5), 1, 1, kSelf},
+                        s.compose(QStringLiteral("still here"))};
+    auto decoded = protocol::decode(protocol::encode(m));
+    ASSERT_TRUE(decoded.ok()) << decoded.error().toStdString();
+    EXPECT_EQ(std::get<protocol::ChatMessage>(decoded->body).lamport, 41u);
+}
+
+TEST(ChatSenderAttack, LamportFarBeyondTheClockIsRefusedNearIsAdopted)
+{
+    ChatSender s = makeSender();
+    EXPECT_TRUE(s.observe(1000));
+    EXPECT_FALSE(s.observe(1000 + kMaxLamportLead + 1));
+    EXPECT_EQ(s.lamport(), 1000u);
+    EXPECT_TRUE(s.observe(1000 + kMaxLamportLead)); // a joiner with clock 0 still catches up
+    EXPECT_FALSE(lamportAcceptable(0, kMaxLamportLead + 1));
+    EXPECT_TRUE(lamportAcceptable(5, 3));
+    // After a restart over a history that holds a bomb, the clock is not poisoned either.
+    ChatSender r(kSelf, AccountId::fromNumber(11));
+    r.resume(3, (std::uint64_t(1) << 62) - 1);
+    EXPECT_EQ(r.compose(QStringLiteral("x")).lamport, 1u);
 }

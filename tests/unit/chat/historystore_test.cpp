@@ -28,6 +28,7 @@ ChatMessage msg(std::uint64_t sender, std::uint64_t seq, std::uint64_t lamport)
                        lamport,
                        AccountId::fromNumber(sender),
                        QStringLiteral("m %1/%2 ✓").arg(sender).arg(seq),
+                       {},
                        {}};
 }
 
@@ -207,4 +208,50 @@ TEST(HistoryStore, KillNineWhileWritingKeepsEverythingFlushed)
     EXPECT_EQ(own->lastSeq % 5, 0u) << "a batch was half written";
     const auto all = store->messagesAfter(kAccount, kSession, {}, 100000);
     EXPECT_EQ(std::uint64_t(all->size()), own->lastSeq) << "no holes";
+}
+
+// Attack: another local user read everyone's chat: history.sqlite (and its -wal) were 0644.
+TEST(HistoryStoreAttack, HistoryFilesAreNotReadableByOtherUsers)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("history.sqlite"));
+    {
+        auto store = openStore(path);
+        store->add(kAccount, kSession, msg(3, 1, 1), 100);
+        ASSERT_TRUE(store->flush().ok());
+        for (const QString& f : {path, path + QStringLiteral("-wal")}) {
+            ASSERT_TRUE(QFile::exists(f)) << f.toStdString();
+            EXPECT_FALSE(QFile::permissions(f) &
+                         (QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                          QFileDevice::WriteGroup | QFileDevice::WriteOther))
+                << f.toStdString();
+        }
+    }
+    // An older, world-readable history is made private when opened.
+    ASSERT_TRUE(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                QFileDevice::ReadOther));
+    auto again = openStore(path);
+    EXPECT_FALSE(QFile::permissions(path) & QFileDevice::ReadOther);
+}
+
+// Signatures are stored, so relayed copies (pull answers, joiner history) carry them; a
+// full copy replaces a stub that came first, and otherwise the first copy stays.
+TEST(HistoryStore, SignaturesAreKeptAndAFullCopyReplacesAStub)
+{
+    QTemporaryDir dir;
+    auto store = openStore(dir.filePath(QStringLiteral("h.db")));
+    ChatMessage side = msg(3, 1, 1);
+    side.recipients = {kSelf};
+    side.signature = QByteArray(64, '\x11');
+    store->add(kAccount, kSession, stubOf(side), 100);
+    ASSERT_TRUE(store->flush().ok());
+    store->add(kAccount, kSession, side, 101);
+    ChatMessage other = side;
+    other.text = QStringLiteral("a later, different copy");
+    store->add(kAccount, kSession, other, 102);
+    ASSERT_TRUE(store->flush().ok());
+    auto held = store->range(kAccount, kSession, side.sender, 1, 1);
+    ASSERT_TRUE(held.ok());
+    ASSERT_EQ(held->size(), 1);
+    EXPECT_EQ(held->front(), side);
 }

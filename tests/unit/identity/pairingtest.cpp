@@ -75,7 +75,7 @@ TEST(PairingHost, ExpiredCodeIsRefused)
     EXPECT_TRUE(r.error().contains("expired")) << r.error().toStdString();
 }
 
-TEST(PairingHost, AttemptsAreRateLimitedAndTheCodeBurnsAfterFiveFailures)
+TEST(PairingHost, AttemptsAreRateLimitedAndASenderIsRefusedAfterFiveFailures)
 {
     auto key = crypto::PrivateKey::generate(crypto::KeyKind::Rsa2048).value();
     PairingHost host(DeviceId::fromNumber(5));
@@ -89,9 +89,29 @@ TEST(PairingHost, AttemptsAreRateLimitedAndTheCodeBurnsAfterFiveFailures)
     EXPECT_TRUE(fast.error().contains("wait")) << fast.error().toStdString();
     for (int i = 2; i <= 5; ++i)
         EXPECT_FALSE(host.check(requestFor(wrong, key), t0.addSecs(2 * i)).ok());
-    auto burned = host.check(requestFor(code, key), t0.addSecs(30));
-    ASSERT_FALSE(burned.ok());
-    EXPECT_TRUE(burned.error().contains("no pairing code")) << burned.error().toStdString();
+    auto refused = host.check(requestFor(code, key), t0.addSecs(30));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(refused.error().contains("too many wrong attempts"))
+        << refused.error().toStdString();
+}
+
+// Attack: anyone who knows the host sent five wrong proofs and burned the code, or kept trying
+// once a second so the rightful device always hit the (global) one-second limit. Now the
+// limits are per sender: the stranger locks out only itself.
+TEST(PairingHostAttack, StrangerCannotBurnOrHoldTheCodeWithBadProofs)
+{
+    auto mallory = crypto::PrivateKey::generate(crypto::KeyKind::Rsa2048).value();
+    auto phone = crypto::PrivateKey::generate(crypto::KeyKind::Rsa2048).value();
+    PairingHost host(DeviceId::fromNumber(5));
+    const PairingCode code = host.createCode(t0);
+    PairingCode guess = code;
+    guess.secret[0] = static_cast<char>(guess.secret[0] ^ 0x10);
+    for (int i = 0; i < 6; ++i)
+        EXPECT_FALSE(host.check(requestFor(guess, mallory), t0.addSecs(1 + i)).ok());
+    // Mallory's seventh attempt lands 1 ms before the phone's: the phone is not held up.
+    EXPECT_FALSE(host.check(requestFor(guess, mallory), t0.addSecs(20)).ok());
+    auto ok = host.check(requestFor(code, phone), t0.addSecs(20).addMSecs(1));
+    EXPECT_TRUE(ok.ok()) << ok.error().toStdString();
 }
 
 TEST(PairingGrant, GrantGivesTheNewDeviceACertifiedIdentityAndTheAccountData)

@@ -1,8 +1,15 @@
 #include "identity/profilestore.h"
 #include "testaccounts.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
+
+#include <chrono>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -151,6 +158,83 @@ TEST(ProfileStore, SaveStateKeepsRevocationsAndContacts)
     EXPECT_FALSE(
         loaded->account.addDevice({phone->id(), "phone", phone->deviceCertificate()}).ok());
     EXPECT_FALSE(crypto::verifyChain(phone->chain(), loaded->account.revoked()).ok());
+}
+
+// Attack: a key file replaced by a symlink to /dev/zero made start-up read until memory ran out
+// (bad_alloc, abort). Now: regular files only, and a clear error that names the file.
+TEST(ProfileStoreAttack, KeyFileSymlinkedToDevZeroIsAClearErrorNotAnAbort)
+{
+    QTemporaryDir dir;
+    ProfileStore store(dir.path());
+    storedProfile(store);
+    const QString key = dir.filePath(QStringLiteral("link.key"));
+    ASSERT_TRUE(QFile::remove(key));
+    ASSERT_TRUE(QFile::link(QStringLiteral("/dev/zero"), key));
+    auto r = store.load();
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.error().contains("link.key")) << r.error().toStdString();
+    EXPECT_TRUE(r.error().contains("not a regular file")) << r.error().toStdString();
+}
+
+// Attack: a key file replaced by a FIFO made start-up wait forever for a writer. A helper
+// thread opens the FIFO after 5 s so that a failing (old) build still ends.
+TEST(ProfileStoreAttack, KeyFileThatIsAFifoIsAClearErrorNotAHang)
+{
+    QTemporaryDir dir;
+    ProfileStore store(dir.path());
+    storedProfile(store);
+    const QString key = dir.filePath(QStringLiteral("device.key"));
+    ASSERT_TRUE(QFile::remove(key));
+    const QByteArray native = QFile::encodeName(key);
+    ASSERT_EQ(::mkfifo(native.constData(), 0600), 0);
+    std::thread rescuer([native] {
+        std::this_thread::sleep_for(std::chrono::seconds(5));
+        const int fd = ::open(native.constData(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0) ::close(fd);
+    });
+    QElapsedTimer t;
+    t.start();
+    auto r = store.load();
+    const qint64 ms = t.elapsed();
+    rescuer.join();
+    ASSERT_FALSE(r.ok());
+    EXPECT_LT(ms, 4000) << "load() waited on the FIFO";
+    EXPECT_TRUE(r.error().contains("device.key")) << r.error().toStdString();
+    EXPECT_TRUE(r.error().contains("not a regular file")) << r.error().toStdString();
+}
+
+// Attack: another local user who can write the profile folder swaps our keys. Refused.
+TEST(ProfileStoreAttack, ProfileFolderWritableByOthersIsRefused)
+{
+    QTemporaryDir dir;
+    ProfileStore store(dir.path());
+    storedProfile(store);
+    ASSERT_TRUE(QFile::setPermissions(
+        dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                        QFileDevice::WriteOther | QFileDevice::ExeOther));
+    auto r = store.load();
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.error().contains("written by other users")) << r.error().toStdString();
+    ASSERT_TRUE(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                      QFileDevice::ExeOwner));
+    EXPECT_TRUE(store.load().ok());
+}
+
+TEST(ProfileStore, FolderIsPrivateAfterCreation)
+{
+    QTemporaryDir dir;
+    const QString folder = dir.path() + QStringLiteral("/profile");
+    ProfileStore store(folder);
+    storedProfile(store);
+    struct stat st {};
+    ASSERT_EQ(::stat(QFile::encodeName(folder).constData(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    for (const char* name : {"account.key", "preferences.json", "account.crt"}) {
+        ASSERT_EQ(
+            ::stat(QFile::encodeName(folder + u'/' + QString::fromLatin1(name)).constData(), &st),
+            0);
+        EXPECT_EQ(st.st_mode & 0777, 0600u) << name;
+    }
 }
 
 TEST(Account, DisplayNameAndAvatarHaveLimits)

@@ -327,3 +327,20 @@ TEST(CodecReject, Utf8SurrogatesOverlongsAndOutOfRange)
     ok.replace(at, 4, QByteArray::fromHex("f09f918b")); // U+1F44B, four bytes
     EXPECT_TRUE(decode(ok).ok());
 }
+
+// Attack: QByteArray::fromHex skips non-digits, so " " + 63 digits parsed as a different id
+// (a user pasting or a peer sending a crafted hex id got another device's id).
+TEST(IdParsingAttack, HexIdWithASpaceAnd63DigitsIsRejected)
+{
+    const DeviceId id = DeviceId::fromNumber(0x1234567890abcdefULL);
+    const QString hex = id.toHex();
+    ASSERT_EQ(DeviceId::fromHex(hex), id);
+    EXPECT_EQ(DeviceId::fromHex(hex.toUpper()), id);
+    EXPECT_FALSE(DeviceId::fromHex(u' ' + hex.mid(1)));
+    EXPECT_FALSE(DeviceId::fromHex(hex.left(63) + u'g'));
+    EXPECT_FALSE(DeviceId::fromHex(hex.left(62) + QStringLiteral("\n1")));
+    EXPECT_FALSE(DeviceId::fromHex(hex.left(63)));
+    EXPECT_FALSE(DeviceId::fromHex(hex + u'0'));
+    EXPECT_FALSE(DeviceId::fromHex(QString(64, QChar(0x0660)))); // Arabic-Indic zero
+    EXPECT_FALSE(SessionId::fromHex(u'-' + SessionId::fromNumber(7).toHex().mid(1)));
+}

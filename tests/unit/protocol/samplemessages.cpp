@@ -95,7 +95,8 @@ std::vector<Message> sampleMessages()
                                          18,
                                          AccountId::fromNumber(19),
                                          QStringLiteral("Hello 👋, world"),
-                                         {DeviceId::fromNumber(20), DeviceId::fromNumber(21)}}));
+                                         {DeviceId::fromNumber(20), DeviceId::fromNumber(21)},
+                                         QByteArray(64, '\x5a')}));
     out.push_back(withHeader(ChatAck{DeviceId::fromNumber(22), 23}));
     out.push_back(withHeader(Typing{QStringLiteral("I was just about to s"), true}));
     out.push_back(
