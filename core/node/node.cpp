@@ -169,7 +169,7 @@ void Node::makeHost()
     self.name = profile_.account.displayName();
     self.deviceClass = deviceClass_;
     host_ = std::make_unique<session::SessionHost>(
-        session::SessionConfig{}, self, static_cast<session::Outbox&>(*this), tickets_,
+        session::SessionConfig{}, self, effects_, tickets_,
         [] { return QRandomGenerator::global()->generate64(); });
     applyBlocks();
 }
@@ -264,19 +264,19 @@ Status Node::startServices()
                                   config, this);
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
-    // Queued: a link may report synchronously from inside connectTo()/send(), which the
-    // session core calls from its own handlers; it must not be re-entered there.
-    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp, Qt::QueuedConnection);
-    connect(
-        links_, &net::LinkManager::linkDown, this,
-        [this](const DeviceId& peer, const QString&) { onLinkDown(peer); }, Qt::QueuedConnection);
-    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage, Qt::QueuedConnection);
+    // Direct: a link that reports from inside connectTo() or send() reaches the Node while it
+    // carries out effects, after the session core returned (runEffects).
+    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp);
+    connect(links_, &net::LinkManager::linkDown, this,
+            [this](const DeviceId& peer, const QString&) { onLinkDown(peer); });
+    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage);
 
     QStringList errors;
     const auto records = records_.readAll(&errors);
     for (const QString& e : errors)
         Q_EMIT warning("a session record was skipped: " + e);
     host_->restore(records, now());
+    runEffects();
     for (const auto& r : records)
         if (!r.ended) {
             current_ = r.sid;
@@ -294,6 +294,7 @@ void Node::shutdown()
     for (const SessionId& sid : host_->sessionIds())
         if (const auto* s = host_->session(sid); s && s->phase() == session::Session::Phase::Member)
             host_->leave(sid, now());
+    runEffects();
     flushHistory();
 }
 
@@ -305,6 +306,7 @@ SessionId Node::create(std::uint32_t capacity, bool inviteOnly)
     host_->config().rules.inviteOnly = inviteOnly;
     host_->config().rules.owner = account();
     const SessionId sid = host_->create(now());
+    runEffects();
     current_ = sid;
     chatOf(sid);
     return sid;
@@ -324,6 +326,7 @@ Status Node::invite(const SessionId& sid, const AccountId& account, QList<Device
         }
     }
     host_->invite(sid, account, devices, now());
+    runEffects();
     return Ok{};
 }
 
@@ -344,6 +347,7 @@ void Node::inviteWhenOnline(const SessionId& sid, const AccountId& account, int 
         const QList<DeviceId> devices = onlineDevicesOf(account);
         if (!devices.isEmpty()) {
             host_->invite(sid, account, devices, now());
+            runEffects();
         } else if (leftMs > kPresencePollMs) {
             inviteWhenOnline(sid, account, leftMs - kPresencePollMs);
         } else {
@@ -358,6 +362,7 @@ Status Node::accept(const SessionId& sid)
     if (!host_->session(sid)) return fail("there is no such invitation");
     current_ = sid;
     host_->accept(sid, now());
+    runEffects();
     return Ok{};
 }
 
@@ -365,6 +370,7 @@ Status Node::decline(const SessionId& sid)
 {
     if (!host_->session(sid)) return fail("there is no such invitation");
     host_->decline(sid, now());
+    runEffects();
     return Ok{};
 }
 
@@ -372,6 +378,7 @@ Status Node::leave(const SessionId& sid)
 {
     if (!host_->session(sid)) return fail("there is no such session");
     host_->leave(sid, now());
+    runEffects();
     return Ok{};
 }
 
@@ -657,6 +664,7 @@ void Node::adoptPairing()
     timers_.clear();
     current_.reset();
     host_.reset();
+    effects_.clear();
     profile_ = std::move(profile).value();
     makeHost();
     Status started = startDht();
@@ -677,6 +685,12 @@ QString Node::presenceOf(const AccountId& account) const
 }
 
 // ---- Outbox ----
+
+void Node::runEffects()
+{
+    while (!effects_.empty())
+        effects_.applyFirst(static_cast<session::Outbox&>(*this));
+}
 
 protocol::Header Node::headerFor(const SessionId& sid) const
 {
@@ -733,6 +747,7 @@ void Node::setTimer(const SessionId& sid, session::Millis at)
         timer->setTimerType(Qt::PreciseTimer);
         connect(timer.get(), &QTimer::timeout, this, [this, sid] {
             host_->onTick(sid, now());
+            runEffects();
             flushHistory();
         });
     }
@@ -764,10 +779,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     namespace ev = session::event;
     if (const auto* e = std::get_if<ev::Invited>(&event)) {
         Q_EMIT invited(sid, e->from, e->inviterName);
-        if (options_.autoAccept)
-            QTimer::singleShot(0, this, [this, sid] {
-                if (host_->session(sid)) (void)accept(sid);
-            });
+        if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
         Chat& c = chatOf(sid);
         for (const DeviceId& d : othersIn(e->roster, device()))
@@ -815,6 +827,7 @@ void Node::onRequest(const identity::OpenedEnvelope& request)
         return;
     }
     host_->onMessage(request.sender, message.value(), now());
+    runEffects();
 }
 
 void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
@@ -824,15 +837,18 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
         Q_EMIT warning("an invalid message from " + from.shortHex() + ": " + message.error());
         return;
     }
-    if (isChat(message->body))
+    if (isChat(message->body)) {
         onChat(from, message.value());
-    else
+    } else {
         host_->onMessage(from, message.value(), now());
+        runEffects();
+    }
 }
 
 void Node::onLinkUp(const DeviceId& peer)
 {
     host_->onLinkUp(peer, now());
+    runEffects();
     for (auto& [sid, c] : chats_) {
         applyChat(sid, c->sender->onLinkUp(peer, now()));
         // §5.1 rule 8: after a re-link, exchange high-water marks.
@@ -846,6 +862,7 @@ void Node::onLinkUp(const DeviceId& peer)
 void Node::onLinkDown(const DeviceId& peer)
 {
     host_->onLinkDown(peer, now());
+    runEffects();
     for (auto& [sid, c] : chats_) {
         c->sender->onLinkDown(peer);
         c->sync->onLinkDown(peer);

@@ -2,7 +2,8 @@
 // One device (DESIGN §6, §10): the session core (SessionHost) over real control links, the
 // DHT for first contact (DeviceMailbox) and ICE signaling (DhtSignaling), and chat with
 // durable history (ChatSender + HistoryStore: a message is acknowledged only once flushed).
-// Everything runs on the Qt thread that owns the Node; results are Qt signals.
+// Everything runs on the Qt thread that owns the Node; results are Qt signals, emitted after
+// the session core returned (SessionEffects): a handler may call the Node again.
 
 #include "chat/chatsender.h"
 #include "chat/historystore.h"
@@ -13,6 +14,7 @@
 #include "node/guestpairing.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeoptions.h"
+#include "node/sessioneffects.h"
 #include "node/sessionrecordfile.h"
 #include "protocol/limits.h"
 #include "session/sessionhost.h"
@@ -198,7 +200,9 @@ private:
     void publishPresence();
     void applyBlocks();
 
-    // Outbox
+    // Carries out the session core's queued effects, in order (see SessionEffects).
+    void runEffects();
+    // Outbox: what each effect does in the world.
     void send(const DeviceId& to, const protocol::Message& message) override;
     void openLink(const SessionId& sid, const DeviceId& to) override;
     void closeLink(const SessionId& sid, const DeviceId& to) override;
@@ -235,6 +239,7 @@ private:
     std::unique_ptr<chat::HistoryStore> history_;
     SessionRecordFile records_;
     LinkTicketAuthority tickets_;
+    SessionEffects effects_; // what host_ asked for, not done yet
     std::unique_ptr<session::SessionHost> host_;
     identity::DhtNode* dht_ = nullptr;
     identity::DeviceMailbox* mailbox_ = nullptr;
