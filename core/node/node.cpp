@@ -8,6 +8,7 @@
 #include "net/linkmanager.h"
 #include "node/guestpairing.h"
 #include "protocol/codec.h"
+#include "protocol/deviceclass.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -40,38 +41,21 @@ std::optional<protocol::DeviceClass> storedClass(const QString& dir)
 {
     QFile f(QDir(dir).filePath(kDeviceFile));
     if (!f.open(QIODevice::ReadOnly) || f.size() > 4096) return std::nullopt;
-    const QString c = QJsonDocument::fromJson(f.readAll()).object().value("class").toString();
-    for (auto k : {protocol::DeviceClass::Phone, protocol::DeviceClass::Laptop,
-                   protocol::DeviceClass::Desktop, protocol::DeviceClass::Wired})
-        if (Node::className(k) == c) return k;
-    return std::nullopt;
+    return protocol::deviceClassFromName(
+        QJsonDocument::fromJson(f.readAll()).object().value("class").toString());
 }
 
 Status storeClass(const QString& dir, protocol::DeviceClass c)
 {
     QSaveFile f(QDir(dir).filePath(kDeviceFile));
-    const QByteArray bytes = QJsonDocument(QJsonObject{{"class", Node::className(c)}}).toJson();
+    const QByteArray bytes =
+        QJsonDocument(QJsonObject{{"class", protocol::deviceClassName(c)}}).toJson();
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
         return fail(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
     return Ok{};
 }
 
 } // namespace
-
-QString Node::className(protocol::DeviceClass c)
-{
-    switch (c) {
-    case protocol::DeviceClass::Phone:
-        return QStringLiteral("phone");
-    case protocol::DeviceClass::Laptop:
-        return QStringLiteral("laptop");
-    case protocol::DeviceClass::Desktop:
-        return QStringLiteral("desktop");
-    case protocol::DeviceClass::Wired:
-        return QStringLiteral("wired");
-    }
-    return QStringLiteral("desktop");
-}
 
 Result<identity::Profile> Node::createProfile(const QString& dir, const QString& name,
                                               protocol::DeviceClass deviceClass)

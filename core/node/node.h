@@ -63,8 +63,6 @@ public:
     void shutdown();
 
     // ---- this device ----
-    // "phone", "laptop", "desktop" or "wired": how the class is written in files and events.
-    static QString className(protocol::DeviceClass deviceClass);
     AccountId account() const { return profile_.account.id(); }
     DeviceId device() const { return profile_.device.id(); }
     QString name() const { return profile_.account.displayName(); }

@@ -164,8 +164,7 @@ void NodeAccount::publishPresence()
     QList<DeviceId> devices;
     for (const auto& d : profile_.account.devices())
         devices.append(d.id);
-    presence_->publish(presenceState_, identity::DeviceClass(quint8(deviceClass_)),
-                       profile_.account.displayName(), devices);
+    presence_->publish(presenceState_, deviceClass_, profile_.account.displayName(), devices);
 }
 
 Status NodeAccount::setPresence(const QString& status)
