@@ -1,5 +1,7 @@
 #include "peercontroller.h"
 
+#include "protocol/deviceclass.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -141,7 +143,7 @@ QJsonObject PeerController::rosterEvent(const SessionId& sid,
         members.append(QJsonObject{{"account", m.account.toHex()},
                                    {"device", m.device.toHex()},
                                    {"name", m.name},
-                                   {"class", node::Node::className(m.deviceClass)}});
+                                   {"class", protocol::deviceClassName(m.deviceClass)}});
     return {{"event", "roster"},
             {"sid", sid.toHex()},
             {"sm", r.sm.toHex()},
@@ -192,7 +194,7 @@ void PeerController::handleLine(const QByteArray& line)
                    {"account", node_->account().toHex()},
                    {"device", node_->device().toHex()},
                    {"name", node_->name()},
-                   {"class", node::Node::className(node_->deviceClass())}});
+                   {"class", protocol::deviceClassName(node_->deviceClass())}});
     } else if (cmd == "create") {
         const int capacity = c.value("capacity").toInt(8);
         if (capacity < 2 || capacity > 64) return error(cmd, "capacity must be 2..64");
@@ -303,7 +305,7 @@ void PeerController::handleLine(const QByteArray& line)
                    {"account", node_->account().toHex()},
                    {"device", node_->device().toHex()},
                    {"name", node_->name()},
-                   {"class", node::Node::className(node_->deviceClass())}});
+                   {"class", protocol::deviceClassName(node_->deviceClass())}});
     } else if (cmd == "devices") {
         devicesEvent();
     } else if (cmd == "revoke") {

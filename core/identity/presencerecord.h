@@ -5,14 +5,15 @@
 // watcher who knows only the AccountId can check it.
 
 #include "identity/deviceidentity.h"
+#include "protocol/deviceclass.h"
 
 #include <QDateTime>
 
 namespace plenum::identity {
 
 enum class PresenceState : quint8 { Offline = 0, Online = 1, Away = 2, Busy = 3 };
-// Highest first in the election bid (DESIGN §5): stable devices win.
-enum class DeviceClass : quint8 { Phone = 0, Laptop = 1, Desktop = 2, Server = 3 };
+// The device class of rosters (one enum; a record holds the same numbers on the DHT).
+using DeviceClass = protocol::DeviceClass;
 
 struct PresenceRecord {
     static constexpr qsizetype kMaxEncoded = 24 * 1024;

@@ -1,16 +1,14 @@
 #include "node/node.h"
 
-#include "chat/visibility.h"
 #include "identity/devicemailbox.h"
 #include "identity/dhtnode.h"
 #include "identity/dhtsignaling.h"
 #include "identity/linktrust.h"
-#include "identity/pairingresponder.h"
-#include "identity/presence.h"
 #include "identity/profilestore.h"
 #include "net/linkmanager.h"
+#include "node/guestpairing.h"
 #include "protocol/codec.h"
-#include "session/roster.h"
+#include "protocol/deviceclass.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -22,7 +20,6 @@
 
 namespace plenum::node {
 
-using protocol::ChatMessage;
 using protocol::Message;
 
 namespace {
@@ -37,15 +34,6 @@ bool travelsByDht(const protocol::Body& body)
            std::holds_alternative<protocol::ErrorReply>(body);
 }
 
-bool isChat(const protocol::Body& body)
-{
-    return std::holds_alternative<protocol::ChatMessage>(body) ||
-           std::holds_alternative<protocol::ChatAck>(body) ||
-           std::holds_alternative<protocol::Typing>(body) ||
-           std::holds_alternative<protocol::HighWater>(body) ||
-           std::holds_alternative<protocol::ChatPull>(body);
-}
-
 const QString kDeviceFile = QStringLiteral("device.json");
 
 // The device class kept beside the keys (device-local: it is not synced by pairing).
@@ -53,69 +41,21 @@ std::optional<protocol::DeviceClass> storedClass(const QString& dir)
 {
     QFile f(QDir(dir).filePath(kDeviceFile));
     if (!f.open(QIODevice::ReadOnly) || f.size() > 4096) return std::nullopt;
-    const QString c = QJsonDocument::fromJson(f.readAll()).object().value("class").toString();
-    for (auto k : {protocol::DeviceClass::Phone, protocol::DeviceClass::Laptop,
-                   protocol::DeviceClass::Desktop, protocol::DeviceClass::Wired})
-        if (Node::className(k) == c) return k;
-    return std::nullopt;
+    return protocol::deviceClassFromName(
+        QJsonDocument::fromJson(f.readAll()).object().value("class").toString());
 }
 
 Status storeClass(const QString& dir, protocol::DeviceClass c)
 {
     QSaveFile f(QDir(dir).filePath(kDeviceFile));
-    const QByteArray bytes = QJsonDocument(QJsonObject{{"class", Node::className(c)}}).toJson();
+    const QByteArray bytes =
+        QJsonDocument(QJsonObject{{"class", protocol::deviceClassName(c)}}).toJson();
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
         return fail(QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
     return Ok{};
 }
 
-std::optional<identity::PresenceState> presenceFromText(const QString& s)
-{
-    if (s == QLatin1String("online")) return identity::PresenceState::Online;
-    if (s == QLatin1String("away")) return identity::PresenceState::Away;
-    if (s == QLatin1String("busy")) return identity::PresenceState::Busy;
-    return std::nullopt;
-}
-
-QString presenceText(identity::PresenceState state)
-{
-    switch (state) {
-    case identity::PresenceState::Online:
-        return QStringLiteral("online");
-    case identity::PresenceState::Away:
-        return QStringLiteral("away");
-    case identity::PresenceState::Busy:
-        return QStringLiteral("busy");
-    case identity::PresenceState::Offline:
-        break;
-    }
-    return QStringLiteral("offline");
-}
-
-QList<DeviceId> othersIn(const protocol::RosterSnapshot& roster, const DeviceId& self)
-{
-    QList<DeviceId> out;
-    for (const auto& m : roster.members)
-        if (m.device != self) out.append(m.device);
-    return out;
-}
-
 } // namespace
-
-QString Node::className(protocol::DeviceClass c)
-{
-    switch (c) {
-    case protocol::DeviceClass::Phone:
-        return QStringLiteral("phone");
-    case protocol::DeviceClass::Laptop:
-        return QStringLiteral("laptop");
-    case protocol::DeviceClass::Desktop:
-        return QStringLiteral("desktop");
-    case protocol::DeviceClass::Wired:
-        return QStringLiteral("wired");
-    }
-    return QStringLiteral("desktop");
-}
 
 Result<identity::Profile> Node::createProfile(const QString& dir, const QString& name,
                                               protocol::DeviceClass deviceClass)
@@ -156,6 +96,14 @@ Node::Node(NodeOptions options, identity::Profile profile,
       tickets_(&profile_.device.deviceKey())
 {
     deviceClass_ = options_.deviceClass.value_or(protocol::DeviceClass::Desktop);
+    account_ = std::make_unique<NodeAccount>(profile_, options_.profileDir, deviceClass_);
+    connect(account_.get(), &NodeAccount::blockedChanged, this, &Node::applyBlocks);
+    connect(account_.get(), &NodeAccount::contactsChanged, this, &Node::contactsChanged);
+    connect(account_.get(), &NodeAccount::presenceChanged, this, &Node::presenceChanged);
+    connect(account_.get(), &NodeAccount::devicesChanged, this, &Node::devicesChanged);
+    connect(account_.get(), &NodeAccount::devicePaired, this, &Node::devicePaired);
+    connect(account_.get(), &NodeAccount::pairingRefused, this, &Node::pairingRefused);
+    connect(account_.get(), &NodeAccount::warning, this, &Node::warning);
     makeHost();
 }
 
@@ -169,9 +117,24 @@ void Node::makeHost()
     self.name = profile_.account.displayName();
     self.deviceClass = deviceClass_;
     host_ = std::make_unique<session::SessionHost>(
-        session::SessionConfig{}, self, static_cast<session::Outbox&>(*this), tickets_,
+        session::SessionConfig{}, self, effects_, tickets_,
         [] { return QRandomGenerator::global()->generate64(); });
     applyBlocks();
+    const bool liveTyping = !chat_ || chat_->liveTyping(); // kept across pairing
+    chat_ = std::make_unique<NodeChat>(
+        *host_, *history_, profile_.contacts, options_.joinerHistory,
+        [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); });
+    chat_->setLiveTyping(liveTyping);
+    connect(chat_.get(), &NodeChat::chatReceived, this, &Node::chatReceived);
+    connect(chat_.get(), &NodeChat::receiptChanged, this, &Node::receiptChanged);
+    connect(chat_.get(), &NodeChat::typing, this, &Node::typing);
+    connect(chat_.get(), &NodeChat::typingState, this, &Node::typingState);
+    connect(chat_.get(), &NodeChat::warning, this, &Node::warning);
+}
+
+void Node::applyBlocks()
+{
+    host_->setBlocked(account_->blocked());
 }
 
 Node::~Node()
@@ -215,10 +178,7 @@ void Node::stopNetwork()
 {
     delete links_;
     links_ = nullptr;
-    delete responder_;
-    responder_ = nullptr;
-    delete presence_;
-    presence_ = nullptr;
+    if (account_) account_->detach();
     delete signaling_;
     signaling_ = nullptr;
     delete mailbox_;
@@ -238,15 +198,6 @@ Status Node::startServices()
     signaling_ = new identity::DhtSignaling(mailbox_, this);
     mailbox_->start();
 
-    presence_ = new identity::Presence(dht_, &profile_.device, this);
-    connect(presence_, &identity::Presence::presenceChanged, this,
-            [this](const AccountId& a, const DeviceId&, identity::PresenceState) {
-                Q_EMIT presenceChanged(a, presenceOf(a));
-            });
-    for (const auto& c : profile_.contacts.all())
-        presence_->watch(c.account);
-    publishPresence();
-
     auto credentials = identity::LinkTrust::credentialsOf(profile_.device);
     if (!credentials) return fail("cannot build the link credentials: " + credentials.error());
     net::ControlLinkConfig config;
@@ -264,27 +215,24 @@ Status Node::startServices()
                                   config, this);
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
-    // Queued: a link may report synchronously from inside connectTo()/send(), which the
-    // session core calls from its own handlers; it must not be re-entered there.
-    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp, Qt::QueuedConnection);
-    connect(
-        links_, &net::LinkManager::linkDown, this,
-        [this](const DeviceId& peer, const QString&) { onLinkDown(peer); }, Qt::QueuedConnection);
-    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage, Qt::QueuedConnection);
+    // Direct: a link that reports from inside connectTo() or send() reaches the Node while it
+    // carries out effects, after the session core returned (runEffects).
+    connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp);
+    connect(links_, &net::LinkManager::linkDown, this,
+            [this](const DeviceId& peer, const QString&) { onLinkDown(peer); });
+    connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage);
+    account_->attach(dht_, mailbox_, links_);
 
     QStringList errors;
     const auto records = records_.readAll(&errors);
     for (const QString& e : errors)
         Q_EMIT warning("a session record was skipped: " + e);
     host_->restore(records, now());
+    runEffects();
     for (const auto& r : records)
         if (!r.ended) {
             current_ = r.sid;
-            chatOf(r.sid).wasMember = true;
-            if (const session::Session* s = host_->session(r.sid);
-                s && !s->committed().members.isEmpty())
-                applyChat(r.sid,
-                          chatOf(r.sid).sender->setMembers(othersIn(s->committed(), device())));
+            chat_->restored(r.sid);
         }
     return Ok{};
 }
@@ -294,7 +242,8 @@ void Node::shutdown()
     for (const SessionId& sid : host_->sessionIds())
         if (const auto* s = host_->session(sid); s && s->phase() == session::Session::Phase::Member)
             host_->leave(sid, now());
-    flushHistory();
+    runEffects();
+    chat_->flush();
 }
 
 // ---- commands ----
@@ -305,8 +254,9 @@ SessionId Node::create(std::uint32_t capacity, bool inviteOnly)
     host_->config().rules.inviteOnly = inviteOnly;
     host_->config().rules.owner = account();
     const SessionId sid = host_->create(now());
+    runEffects();
     current_ = sid;
-    chatOf(sid);
+    chat_->open(sid);
     return sid;
 }
 
@@ -314,9 +264,8 @@ Status Node::invite(const SessionId& sid, const AccountId& account, QList<Device
 {
     if (!host_->session(sid)) return fail("there is no such session");
     if (devices.isEmpty()) {
-        if (!presence_) return fail("the node is not connected yet");
-        presence_->watch(account);
-        devices = onlineDevicesOf(account);
+        if (!account_->watch(account)) return fail("the node is not connected yet");
+        devices = account_->onlineDevicesOf(account);
         if (devices.isEmpty()) {
             // A presence not watched before needs a DHT round trip: look again for a while.
             inviteWhenOnline(sid, account, kPresenceWaitMs);
@@ -324,26 +273,18 @@ Status Node::invite(const SessionId& sid, const AccountId& account, QList<Device
         }
     }
     host_->invite(sid, account, devices, now());
+    runEffects();
     return Ok{};
-}
-
-QList<DeviceId> Node::onlineDevicesOf(const AccountId& account) const
-{
-    QList<DeviceId> out;
-    if (!presence_) return out;
-    const QDateTime t = QDateTime::currentDateTimeUtc();
-    for (const auto& r : presence_->devicesOf(account))
-        if (r.isLive(t) && !profile_.account.revoked().contains(r.device)) out.append(r.device);
-    return out;
 }
 
 void Node::inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs)
 {
     QTimer::singleShot(kPresencePollMs, this, [this, sid, account, leftMs] {
         if (!host_->session(sid)) return;
-        const QList<DeviceId> devices = onlineDevicesOf(account);
+        const QList<DeviceId> devices = account_->onlineDevicesOf(account);
         if (!devices.isEmpty()) {
             host_->invite(sid, account, devices, now());
+            runEffects();
         } else if (leftMs > kPresencePollMs) {
             inviteWhenOnline(sid, account, leftMs - kPresencePollMs);
         } else {
@@ -358,6 +299,7 @@ Status Node::accept(const SessionId& sid)
     if (!host_->session(sid)) return fail("there is no such invitation");
     current_ = sid;
     host_->accept(sid, now());
+    runEffects();
     return Ok{};
 }
 
@@ -365,6 +307,7 @@ Status Node::decline(const SessionId& sid)
 {
     if (!host_->session(sid)) return fail("there is no such invitation");
     host_->decline(sid, now());
+    runEffects();
     return Ok{};
 }
 
@@ -372,64 +315,8 @@ Status Node::leave(const SessionId& sid)
 {
     if (!host_->session(sid)) return fail("there is no such session");
     host_->leave(sid, now());
+    runEffects();
     return Ok{};
-}
-
-Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
-                                const QList<AccountId>& to)
-{
-    const session::Session* s = host_->session(sid);
-    if (!s || s->phase() != session::Session::Phase::Member)
-        return fail("this device is not a member of that session");
-    if (text.isEmpty()) return fail("an empty message cannot be sent");
-    QList<DeviceId> recipients;
-    for (const AccountId& a : to) {
-        bool found = false;
-        for (const auto& m : s->committed().members)
-            if (m.account == a && m.device != device()) {
-                recipients.append(m.device);
-                found = true;
-            }
-        if (!found && a != account()) return fail("a side-chat recipient is not in the session");
-    }
-    if (!to.isEmpty() && recipients.isEmpty()) return fail("the side-chat has no recipient");
-    Chat& c = chatOf(sid);
-    const ChatMessage m = c.sender->compose(text, recipients);
-    // §5.1 rule 8: on disk before it leaves.
-    history_->add(account(), sid, m, now());
-    auto flushed = history_->flush();
-    if (!flushed) return fail("the message could not be saved: " + flushed.error());
-    c.sync->record(m);
-    applyChat(sid, c.sender->send(m, now()));
-    sendTyping(sid, c.typing.onSend(now()));
-    return m.seq;
-}
-
-Status Node::type(const SessionId& sid, const QString& text)
-{
-    const session::Session* s = host_->session(sid);
-    if (!s || s->phase() != session::Session::Phase::Member)
-        return fail("this device is not a member of that session");
-    sendTyping(sid, chatOf(sid).typing.onEdit(text, now()));
-    return Ok{};
-}
-
-void Node::sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update)
-{
-    Chat& c = chatOf(sid);
-    const session::Session* s = host_->session(sid);
-    if (update && s)
-        for (const DeviceId& peer : othersIn(s->committed(), device()))
-            sendOnLink(peer, Message{headerFor(sid), *update});
-    if (auto at = c.typing.nextWake())
-        c.typingTimer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
-    else
-        c.typingTimer.stop();
-}
-
-Result<QList<chat::StoredMessage>> Node::history(const SessionId& sid, int limit) const
-{
-    return history_->lastMessages(account(), sid, limit);
 }
 
 std::optional<protocol::RosterSnapshot> Node::roster(const SessionId& sid) const
@@ -439,60 +326,6 @@ std::optional<protocol::RosterSnapshot> Node::roster(const SessionId& sid) const
     return s->committed();
 }
 
-std::optional<chat::Receipt> Node::receipt(const SessionId& sid, std::uint64_t seq) const
-{
-    auto it = chats_.find(sid);
-    if (it == chats_.end()) return std::nullopt;
-    return it->second->sender->receipt(seq);
-}
-
-Status Node::addContact(const AccountId& account)
-{
-    if (account == this->account()) return fail("an account cannot be its own contact");
-    if (!profile_.contacts.contains(account)) {
-        if (auto s = profile_.contacts.add(account, QString()); !s) return s;
-        if (auto s = saveProfile(); !s) return s;
-        Q_EMIT contactsChanged();
-    }
-    if (presence_) presence_->watch(account);
-    return Ok{};
-}
-
-Status Node::saveProfile()
-{
-    if (auto s = identity::ProfileStore(options_.profileDir).saveState(profile_); !s)
-        return fail("the profile could not be saved: " + s.error());
-    return Ok{};
-}
-
-void Node::applyBlocks()
-{
-    QSet<AccountId> blocked;
-    for (const auto& c : profile_.contacts.all())
-        if (c.blocked) blocked.insert(c.account);
-    host_->setBlocked(blocked);
-}
-
-Status Node::setBlocked(const AccountId& account, bool blocked)
-{
-    if (account == this->account()) return fail("an account cannot block itself");
-    if (profile_.contacts.isBlocked(account) == blocked) return Ok{};
-    if (auto s = profile_.contacts.setBlocked(account, blocked); !s) return s;
-    applyBlocks();
-    if (auto s = saveProfile(); !s) return s;
-    Q_EMIT contactsChanged();
-    return Ok{};
-}
-
-QList<DeviceId> Node::devicesOf(const AccountId& account) const
-{
-    QList<DeviceId> live, rest;
-    if (!presence_) return live;
-    for (const auto& r : presence_->devicesOf(account))
-        (r.state != identity::PresenceState::Offline ? live : rest).append(r.device);
-    return live + rest;
-}
-
 QString Node::nameOf(const AccountId& account) const
 {
     if (account == this->account()) return name();
@@ -500,101 +333,8 @@ QString Node::nameOf(const AccountId& account) const
         if (const session::Session* s = host_->session(sid))
             for (const auto& m : s->committed().members)
                 if (m.account == account && !m.name.isEmpty()) return m.name;
-    if (const auto* c = profile_.contacts.find(account); c && !c->displayName.isEmpty())
-        return c->displayName;
-    if (presence_)
-        for (const auto& r : presence_->devicesOf(account))
-            if (!r.displayName.isEmpty()) return r.displayName;
+    if (const QString known = account_->knownName(account); !known.isEmpty()) return known;
     return account.shortHex();
-}
-
-Status Node::revokeDevice(const DeviceId& device)
-{
-    if (device == this->device()) return fail("this device cannot revoke itself");
-    if (!profile_.account.revoke(device)) return fail("that device is not one of this account's");
-    if (auto s = saveProfile(); !s) return s;
-    if (mailbox_) mailbox_->setRevoked(profile_.account.revoked());
-    if (links_) links_->disconnectFrom(device, QStringLiteral("the device was revoked"));
-    publishPresence();
-    Q_EMIT devicesChanged();
-    return Ok{};
-}
-
-void Node::publishPresence()
-{
-    if (!presence_) return;
-    QList<DeviceId> devices;
-    for (const auto& d : profile_.account.devices())
-        devices.append(d.id);
-    presence_->publish(presenceState_, identity::DeviceClass(quint8(deviceClass_)),
-                       profile_.account.displayName(), devices);
-}
-
-Status Node::setPresence(const QString& status)
-{
-    const auto state = presenceFromText(status);
-    if (!state) return fail("presence must be online, away or busy");
-    presenceState_ = *state;
-    publishPresence();
-    return Ok{};
-}
-
-QString Node::myPresence() const
-{
-    return presenceText(presenceState_);
-}
-
-Status Node::setDisplayName(const QString& name)
-{
-    const QString old = profile_.account.displayName();
-    if (auto s = profile_.account.setDisplayName(name.trimmed()); !s) return s;
-    if (auto s = saveProfile(); !s) {
-        (void)profile_.account.setDisplayName(old);
-        return s;
-    }
-    publishPresence();
-    return Ok{};
-}
-
-Status Node::retry(const SessionId& sid, std::uint64_t seq)
-{
-    auto it = chats_.find(sid);
-    if (it == chats_.end() || !it->second->sender->receipt(seq))
-        return fail("there is no message of this device to retry");
-    applyChat(sid, it->second->sender->retry(seq, now()));
-    return Ok{};
-}
-
-Result<QList<chat::StoredMessage>> Node::historyBefore(const SessionId& sid, std::uint64_t lamport,
-                                                       const DeviceId& sender, int limit) const
-{
-    return history_->messagesBefore(account(), sid, lamport, sender, limit);
-}
-
-void Node::setLiveTyping(bool live)
-{
-    liveTyping_ = live;
-    for (auto& [sid, c] : chats_)
-        c->typing.setPlain(!live);
-}
-
-Result<QString> Node::newPairingCode()
-{
-    if (!mailbox_) return fail("the node is not connected yet");
-    if (!responder_) {
-        responder_ = new identity::PairingResponder(mailbox_, &profile_, this);
-        connect(responder_, &identity::PairingResponder::devicePaired, this,
-                [this](const DeviceId& id, const QString& deviceName) {
-                    // certifyDevice() listed it in the account: keep and announce the list.
-                    if (auto s = saveProfile(); !s) Q_EMIT warning(s.error());
-                    publishPresence();
-                    Q_EMIT devicesChanged();
-                    Q_EMIT devicePaired(id, deviceName);
-                });
-        connect(responder_, &identity::PairingResponder::pairingRefused, this,
-                &Node::pairingRefused);
-    }
-    return responder_->createCode().toText();
 }
 
 Status Node::checkFreshForPairing() const
@@ -653,10 +393,11 @@ void Node::adoptPairing()
     guest_ = nullptr;
     // Everything that speaks for the old (fresh, unused) account starts again.
     stopNetwork();
-    chats_.clear();
+    chat_.reset();
     timers_.clear();
     current_.reset();
     host_.reset();
+    effects_.clear();
     profile_ = std::move(profile).value();
     makeHost();
     Status started = startDht();
@@ -670,32 +411,16 @@ void Node::adoptPairing()
     Q_EMIT contactsChanged();
 }
 
-QString Node::presenceOf(const AccountId& account) const
-{
-    if (!presence_) return QStringLiteral("offline");
-    return presenceText(presence_->stateOf(account));
-}
-
 // ---- Outbox ----
 
-protocol::Header Node::headerFor(const SessionId& sid) const
+void Node::runEffects()
 {
-    protocol::Header h;
-    h.sid = sid;
-    if (const session::Session* s = host_->session(sid)) {
-        h.epoch = s->epoch();
-        h.version = s->committed().at.version;
-        h.sm = s->sm();
-    }
-    return h;
+    while (!effects_.empty())
+        effects_.applyFirst(static_cast<session::Outbox&>(*this));
 }
 
 void Node::sendOnLink(const DeviceId& to, const Message& message)
 {
-    // Fault injection (tests): every chat message to that device is lost, also the copies
-    // anti-entropy sends in answer to a pull, or the message would arrive after all.
-    if (dropChatTo_.contains(to) && std::holds_alternative<protocol::ChatMessage>(message.body))
-        return;
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
     if (link && link->state() == net::ControlLink::State::Up) {
         if (auto s = link->send(protocol::encode(message)); !s)
@@ -733,7 +458,8 @@ void Node::setTimer(const SessionId& sid, session::Millis at)
         timer->setTimerType(Qt::PreciseTimer);
         connect(timer.get(), &QTimer::timeout, this, [this, sid] {
             host_->onTick(sid, now());
-            flushHistory();
+            runEffects();
+            chat_->flush();
         });
     }
     timer->start(int(std::clamp<session::Millis>(at - now(), 0, 24 * 3600 * 1000)));
@@ -764,29 +490,14 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     namespace ev = session::event;
     if (const auto* e = std::get_if<ev::Invited>(&event)) {
         Q_EMIT invited(sid, e->from, e->inviterName);
-        if (options_.autoAccept)
-            QTimer::singleShot(0, this, [this, sid] {
-                if (host_->session(sid)) (void)accept(sid);
-            });
+        if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
-        Chat& c = chatOf(sid);
-        for (const DeviceId& d : othersIn(e->roster, device()))
-            if (!c.members.contains(d)) c.sync->sawJoin(d, c.sender->lamport(), now());
-        c.members = othersIn(e->roster, device());
-        applyChat(sid, c.sender->setMembers(c.members));
+        chat_->onRosterCommitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
-        broadcastHighWater(sid); // §5.1 rule 8: after every roster change
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
-        Chat& c = chatOf(sid);
-        // A first join is owed only what follows its cut; a member coming back (REJOIN after
-        // a crash or a removal) is owed everything it missed, so it takes no floors.
-        if (!c.wasMember) c.sync->joined(c.sender->lamport());
-        c.wasMember = true;
-        c.members = othersIn(e->roster, device());
-        applyChat(sid, c.sender->setMembers(c.members));
+        chat_->onAdmitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
-        broadcastHighWater(sid); // members answer a joiner with floors
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
         Q_EMIT becameSm(sid, e->epoch);
     } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
@@ -815,6 +526,7 @@ void Node::onRequest(const identity::OpenedEnvelope& request)
         return;
     }
     host_->onMessage(request.sender, message.value(), now());
+    runEffects();
 }
 
 void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
@@ -824,240 +536,26 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
         Q_EMIT warning("an invalid message from " + from.shortHex() + ": " + message.error());
         return;
     }
-    if (isChat(message->body))
-        onChat(from, message.value());
-    else
+    if (NodeChat::isChat(message->body)) {
+        chat_->onMessage(from, message.value());
+    } else {
         host_->onMessage(from, message.value(), now());
+        runEffects();
+    }
 }
 
 void Node::onLinkUp(const DeviceId& peer)
 {
     host_->onLinkUp(peer, now());
-    for (auto& [sid, c] : chats_) {
-        applyChat(sid, c->sender->onLinkUp(peer, now()));
-        // §5.1 rule 8: after a re-link, exchange high-water marks.
-        const session::Session* s = host_->session(sid);
-        if (s && s->phase() == session::Session::Phase::Member &&
-            session::member(s->committed(), peer))
-            sendHighWater(sid, peer);
-    }
+    runEffects();
+    chat_->onLinkUp(peer);
 }
 
 void Node::onLinkDown(const DeviceId& peer)
 {
     host_->onLinkDown(peer, now());
-    for (auto& [sid, c] : chats_) {
-        c->sender->onLinkDown(peer);
-        c->sync->onLinkDown(peer);
-    }
-}
-
-void Node::onChat(const DeviceId& from, const Message& message)
-{
-    const SessionId sid = message.header.sid;
-    const session::Session* s = host_->session(sid);
-    if (!s || s->phase() != session::Session::Phase::Member) return;
-    const auto* author = session::member(s->accepted(), from) ? &s->accepted() : &s->committed();
-    const auto who = session::member(*author, from);
-    if (!who) return; // chat only from members (§5.1 rule 8 still applies per link)
-    const bool blocked = profile_.contacts.isBlocked(who->account); // as if we were offline
-    Chat& c = chatOf(sid);
-    if (const auto* m = std::get_if<ChatMessage>(&message.body)) {
-        if (!blocked) onChatMessage(sid, from, *m);
-    } else if (const auto* a = std::get_if<protocol::ChatAck>(&message.body)) {
-        applyChat(sid, c.sender->onAck(from, *a));
-    } else if (const auto* t = std::get_if<protocol::Typing>(&message.body)) {
-        if (blocked) return;
-        Q_EMIT typing(sid, who->account, t->text);
-        Q_EMIT typingState(sid, who->account, t->text, t->plain);
-    } else if (const auto* hw = std::get_if<protocol::HighWater>(&message.body)) {
-        onHighWater(sid, from, *hw);
-    } else if (const auto* pull = std::get_if<protocol::ChatPull>(&message.body)) {
-        answerPull(sid, from, *pull);
-    }
-}
-
-// A message straight from its sender, or relayed by a member (a pull answer, or the SM's
-// recent history for a joiner). Relayed ones must name the author the roster gives the
-// sender, when the sender is a member.
-void Node::onChatMessage(const SessionId& sid, const DeviceId& from, const ChatMessage& m)
-{
-    const session::Session* s = host_->session(sid);
-    if (m.seq == 0) return;
-    for (const auto* roster : {&s->accepted(), &s->committed()})
-        if (auto sender = session::member(*roster, m.sender); sender && sender->account != m.author)
-            return;
-    if (m.sender == from && !session::member(s->accepted(), from) &&
-        !session::member(s->committed(), from))
-        return;
-    Chat& c = chatOf(sid);
-    if (profile_.contacts.isBlocked(m.author)) {
-        c.sync->record(m); // not kept, and not pulled again either
-        return;
-    }
-    c.sender->observe(m.lamport);
-    // Known = on disk or waiting for this turn's flush (below a joiner's floor is not known:
-    // the SM's recent history for it lies there).
-    auto existing = history_->range(account(), sid, m.sender, m.seq, m.seq);
-    bool known = existing && !existing->isEmpty();
-    for (const Stored& st : pendingStored_)
-        known =
-            known || (st.sid == sid && st.message.sender == m.sender && st.message.seq == m.seq);
-    const bool gap = m.sender == from && m.seq > c.sync->highWater(m.sender) + 1;
-    history_->add(account(), sid, m, now());
-    pendingAcks_.append({sid, protocol::ChatAck{m.sender, m.seq}});
-    pendingStored_.append({sid, m, !known, m.sender != from});
-    if (!flushQueued_) {
-        flushQueued_ = true;
-        QTimer::singleShot(0, this, &Node::flushHistory);
-    }
-    // A hole in a sender's sequence: ask the others what they hold (§5.1 rule 8).
-    if (gap && !known && c.sync->takeGapBroadcast(now())) broadcastHighWater(sid);
-}
-
-void Node::onHighWater(const SessionId& sid, const DeviceId& from, const protocol::HighWater& hw)
-{
-    const session::Session* s = host_->session(sid);
-    Chat& c = chatOf(sid);
-    // A joiner whose commit we have not applied yet is a newcomer already.
-    if (!session::member(s->committed(), from)) c.sync->sawJoin(from, c.sender->lamport(), now());
-    if (c.sync->onHighWater(from, hw, now()))
-        sendOnLink(from, Message{headerFor(sid), c.sync->marksFor(from, now())});
-    if (auto cut = c.sync->cutOf(from, now());
-        cut && s->sm() == device() && options_.joinerHistory > 0 && c.sync->takeHistoryTurn(from))
-        sendRecentHistory(sid, from, *cut);
-    pull(sid);
-}
-
-// DESIGN §6: a joiner may receive recent history (the last N messages to everyone before it
-// joined; side-chats never).
-void Node::sendRecentHistory(const SessionId& sid, const DeviceId& to, std::uint64_t cut)
-{
-    const int n = std::clamp(options_.joinerHistory, 0, kMaxJoinerHistory);
-    auto recent = history_->messagesBefore(account(), sid, cut + 1, DeviceId{}, 2 * n);
-    if (!recent) return Q_EMIT warning("recent history for a joiner: " + recent.error());
-    QList<ChatMessage> out;
-    for (const auto& r : recent.value())
-        if (r.message.recipients.isEmpty()) out.append(r.message);
-    for (const ChatMessage& m : out.mid(std::max<qsizetype>(0, out.size() - n)))
-        sendOnLink(to, Message{headerFor(sid), m});
-}
-
-void Node::answerPull(const SessionId& sid, const DeviceId& from, const protocol::ChatPull& p)
-{
-    if (p.fromSeq == 0 || p.toSeq < p.fromSeq) return;
-    const std::uint64_t last = std::min(p.toSeq, p.fromSeq + kMaxPullAnswer - 1);
-    auto held = history_->range(account(), sid, p.sender, p.fromSeq, last);
-    if (!held) return;
-    for (const ChatMessage& m : held.value())
-        if (auto copy = chat::copyFor(m, from)) sendOnLink(from, Message{headerFor(sid), *copy});
-}
-
-void Node::pull(const SessionId& sid)
-{
-    const auto pulls = chatOf(sid).sync->plan(now());
-    for (const auto& p : pulls)
-        sendOnLink(p.from, Message{headerFor(sid), p.request});
-    // A pull whose answer never completes (the peer left, its link dropped) is planned again
-    // once ChatSync lets it go, even if nothing else happens in the session meanwhile.
-    if (!pulls.isEmpty())
-        QTimer::singleShot(int(ChatSync::kPullTimeoutMs) + 50, this, [this, sid] {
-            const session::Session* s = host_->session(sid);
-            if (s && s->phase() == session::Session::Phase::Member) pull(sid);
-        });
-}
-
-void Node::sendHighWater(const SessionId& sid, const DeviceId& to)
-{
-    sendOnLink(to, Message{headerFor(sid), chatOf(sid).sync->marksFor(to, now())});
-}
-
-void Node::broadcastHighWater(const SessionId& sid)
-{
-    const session::Session* s = host_->session(sid);
-    if (!s) return;
-    for (const DeviceId& peer : othersIn(s->committed(), device()))
-        sendHighWater(sid, peer);
-}
-
-// Once per event-loop turn: one transaction for everything received, then the acks (DESIGN
-// §6: a recipient acknowledges only what is on disk).
-void Node::flushHistory()
-{
-    flushQueued_ = false;
-    if (history_->queued() == 0 && pendingAcks_.isEmpty()) return;
-    auto flushed = history_->flush();
-    if (!flushed) {
-        Q_EMIT warning("the chat history could not be written: " + flushed.error());
-        return; // no acks: the senders retry
-    }
-    const auto acks = std::exchange(pendingAcks_, {});
-    for (const auto& [sid, ack] : acks)
-        sendOnLink(ack.sender, Message{headerFor(sid), ack});
-    // On disk now: shown (a joiner's history too is stored before it is shown), and counted
-    // by anti-entropy; pulled messages may let the next pull go out.
-    QSet<SessionId> progressed;
-    for (const auto& st : std::exchange(pendingStored_, {})) {
-        if (!host_->session(st.sid)) continue;
-        chatOf(st.sid).sync->record(st.message);
-        const bool forMe =
-            st.message.recipients.isEmpty() || st.message.recipients.contains(device());
-        if (st.isNew && forMe && !st.message.text.isEmpty())
-            Q_EMIT chatReceived(st.sid, st.message);
-        if (st.relayed) progressed.insert(st.sid);
-    }
-    for (const SessionId& sid : progressed)
-        pull(sid);
-}
-
-Node::Chat& Node::chatOf(const SessionId& sid)
-{
-    auto& c = chats_[sid];
-    if (!c) {
-        c = std::make_unique<Chat>();
-        c->sender = std::make_unique<chat::ChatSender>(device(), account());
-        c->typing.setPlain(!liveTyping_);
-        c->sync = std::make_unique<ChatSync>(device());
-        // Who is already in (after a restart too): only later additions are newcomers.
-        if (const session::Session* s = host_->session(sid))
-            c->members = othersIn(s->committed(), device());
-        if (auto stored = history_->messagesAfter(account(), sid, {}, kMaxSeededMessages))
-            for (const ChatMessage& m : stored.value())
-                c->sync->record(m);
-        if (auto m = history_->ownMaxima(account(), sid, device()))
-            c->sender->resume(m->lastSeq, m->maxLamport);
-        for (const DeviceId& peer : host_->links())
-            (void)c->sender->onLinkUp(peer, now());
-        c->timer.setSingleShot(true);
-        connect(&c->timer, &QTimer::timeout, this,
-                [this, sid] { applyChat(sid, chatOf(sid).sender->onTick(now())); });
-        c->typingTimer.setSingleShot(true);
-        connect(&c->typingTimer, &QTimer::timeout, this,
-                [this, sid] { sendTyping(sid, chatOf(sid).typing.onTick(now())); });
-    }
-    return *c;
-}
-
-void Node::applyChat(const SessionId& sid, const chat::ChatSender::Output& out)
-{
-    for (const auto& o : out.sends) {
-        if (dropChatTo_.contains(o.to)) continue; // fault injection (tests), see sendOnLink
-        if (!o.message.text.isEmpty()) ++chatSentTo_[o.to];
-        sendOnLink(o.to, Message{headerFor(sid), o.message});
-    }
-    Chat& c = chatOf(sid);
-    for (std::uint64_t seq : out.changed)
-        if (auto r = c.sender->receipt(seq)) Q_EMIT receiptChanged(sid, seq, *r);
-    armChatTimer(sid);
-}
-
-void Node::armChatTimer(const SessionId& sid)
-{
-    Chat& c = chatOf(sid);
-    if (auto at = c.sender->nextDeadline())
-        c.timer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
-    else
-        c.timer.stop();
+    runEffects();
+    chat_->onLinkDown(peer);
 }
 
 } // namespace plenum::node

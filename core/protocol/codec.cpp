@@ -1,3 +1,6 @@
+// The wire codec: one describe() per message body, and the bounded CBOR reader and writer
+// they share. Over 600 lines on purpose: every message's field list sits beside the others,
+// so a reader checks a field's number and bound against its neighbours in one place.
 #include "protocol/codec.h"
 
 #include "protocol/cbornode.h"

@@ -437,10 +437,7 @@ void AppController::onInvited(const SessionId& sid, const DeviceId& from, const 
 {
     // --demo: Alice's invitation is the demo itself; take it at once.
     if (demo_ && from.toHex() == demo_->aliceDevice()) {
-        // Queued: the Node reports the invitation from inside its session core, which must
-        // not be re-entered (the session does not exist there yet).
-        QMetaObject::invokeMethod(
-            this, [this, sid] { acceptInvitation(sid.toHex()); }, Qt::QueuedConnection);
+        acceptInvitation(sid.toHex());
         return;
     }
     invitations_.add(sid, from, name);
@@ -467,7 +464,7 @@ void AppController::checkDemoReady()
 
 void AppController::onRoster(const SessionId& sid, const protocol::RosterSnapshot& roster)
 {
-    if (demoSid_ == sid) QTimer::singleShot(0, this, &AppController::checkDemoReady);
+    if (demoSid_ == sid) checkDemoReady();
     if (openWhenJoined_ != sid) return;
     const bool joined = std::any_of(roster.members.begin(), roster.members.end(),
                                     [&](const auto& m) { return m.device == node_->device(); });

@@ -2,6 +2,7 @@
 
 #include "models/rowsync.h"
 #include "node/node.h"
+#include "protocol/deviceclass.h"
 
 namespace plenum::ui {
 
@@ -152,7 +153,8 @@ QString RosterModel::initialsOf(const QString& name)
 QString RosterModel::deviceClassName(protocol::DeviceClass c)
 {
     // The views have icons for phone, laptop and desktop; a wired device looks like a desktop.
-    return c == protocol::DeviceClass::Wired ? QStringLiteral("desktop") : node::Node::className(c);
+    return c == protocol::DeviceClass::Wired ? QStringLiteral("desktop")
+                                             : protocol::deviceClassName(c);
 }
 
 } // namespace plenum::ui

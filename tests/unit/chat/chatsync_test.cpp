@@ -1,9 +1,9 @@
-#include "node/chatsync.h"
+#include "chat/chatsync.h"
 
 #include <gtest/gtest.h>
 
 using namespace plenum;
-using namespace plenum::node;
+using namespace plenum::chat;
 using protocol::ChatMessage;
 
 namespace {

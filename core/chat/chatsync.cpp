@@ -1,6 +1,6 @@
-#include "node/chatsync.h"
+#include "chat/chatsync.h"
 
-namespace plenum::node {
+namespace plenum::chat {
 
 void ChatSync::sawJoin(const DeviceId& device, std::uint64_t lamport, std::int64_t nowMs)
 {
@@ -38,9 +38,9 @@ bool ChatSync::onHighWater(const DeviceId& peer, const protocol::HighWater& mark
     return true;
 }
 
-QList<chat::Pull> ChatSync::plan(std::int64_t nowMs)
+QList<Pull> ChatSync::plan(std::int64_t nowMs)
 {
-    QList<chat::Pull> out;
+    QList<Pull> out;
     QHash<DeviceId, std::uint64_t> asked;
     for (const chat::Pull& p : ae_.plan()) {
         const DeviceId& sender = p.request.sender;
@@ -69,4 +69,4 @@ bool ChatSync::takeHistoryTurn(const DeviceId& newcomer)
     return true;
 }
 
-} // namespace plenum::node
+} // namespace plenum::chat

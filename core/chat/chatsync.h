@@ -1,5 +1,5 @@
 #pragma once
-// One session's chat anti-entropy and history for joiners, as the Node runs them (§5.1
+// One session's chat anti-entropy and history for joiners, as a device runs them (§5.1
 // rule 8, DESIGN §6). Wraps chat::AntiEntropy with what it leaves to its user: which members
 // are newcomers (they get floors: only what follows their Lamport cut is owed to them), when
 // to answer a HIGH_WATER with our own, and whom the SM already sent recent history. No I/O.
@@ -9,7 +9,7 @@
 #include <QHash>
 #include <QSet>
 
-namespace plenum::node {
+namespace plenum::chat {
 
 class ChatSync {
 public:
@@ -43,7 +43,7 @@ public:
     // The pulls to send now. A sender's range already asked for is not asked again until its
     // answer arrived or kPullTimeoutMs passed: answers come one message per link frame, and
     // re-planning after each would ask for the same messages over and over.
-    QList<chat::Pull> plan(std::int64_t nowMs);
+    QList<Pull> plan(std::int64_t nowMs);
     // At most one gap-triggered HIGH_WATER broadcast per kGapHighWaterMs.
     bool takeGapBroadcast(std::int64_t nowMs);
 
@@ -69,4 +69,4 @@ private:
     std::int64_t lastGapBroadcast_ = -kGapHighWaterMs;
 };
 
-} // namespace plenum::node
+} // namespace plenum::chat

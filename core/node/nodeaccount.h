@@ -1,0 +1,91 @@
+#pragma once
+// What this device keeps and publishes for its account (DESIGN §2, §4): contacts and blocking
+// (in the profile), presence on the DHT (ours, and our contacts' as watched), the display
+// name, the account's devices and their revocation, and pairing codes for new devices. The
+// profile is the Node's; this writes it to disk after each change. The network parts it
+// speaks through are attached once the Node has started them, and detached when it stops.
+
+#include "identity/presencerecord.h"
+#include "identity/profile.h"
+#include "protocol/messages.h"
+#include "protocol/result.h"
+
+#include <QObject>
+#include <QSet>
+
+namespace plenum::identity {
+class DhtNode;
+class DeviceMailbox;
+class Presence;
+class PairingResponder;
+} // namespace plenum::identity
+namespace plenum::net {
+class LinkManager;
+}
+
+namespace plenum::node {
+
+class NodeAccount : public QObject {
+    Q_OBJECT
+public:
+    NodeAccount(identity::Profile& profile, QString profileDir, protocol::DeviceClass deviceClass,
+                QObject* parent = nullptr);
+    ~NodeAccount() override;
+
+    // Starts presence (publishes ours, watches the contacts') and keeps the mailbox and the
+    // links for revocation and pairing codes. detach() stops all that (before they go).
+    void attach(identity::DhtNode* dht, identity::DeviceMailbox* mailbox, net::LinkManager* links);
+    void detach();
+
+    // ---- contacts and blocking ----
+    const identity::ContactList& contacts() const { return profile_.contacts; }
+    Status addContact(const AccountId& account);
+    // Persisted in the contact list (a blocked non-contact is recorded); blockedChanged first.
+    Status setBlocked(const AccountId& account, bool blocked);
+    QSet<AccountId> blocked() const;
+
+    // ---- presence ----
+    // Online/Away/Busy/Offline as the contact's presence on the DHT says ("offline" if unknown).
+    QString presenceOf(const AccountId& account) const;
+    // The account's devices as its presence lists them (live ones first; empty if unknown).
+    QList<DeviceId> devicesOf(const AccountId& account) const;
+    // The ones live now and not revoked by this account (whom an invitation goes to).
+    QList<DeviceId> onlineDevicesOf(const AccountId& account) const;
+    // Starts watching the account's presence (false: not started yet).
+    bool watch(const AccountId& account);
+    // A name the account gave itself (contact entry, else presence), or empty.
+    QString knownName(const AccountId& account) const;
+    Status setPresence(const QString& status);
+    QString myPresence() const;
+    Status setDisplayName(const QString& name);
+
+    // ---- this account's devices ----
+    QList<identity::DeviceRecord> myDevices() const { return profile_.account.devices(); }
+    Status revokeDevice(const DeviceId& device);
+    Result<QString> newPairingCode();
+
+    Status save();
+
+Q_SIGNALS:
+    void contactsChanged();
+    void blockedChanged();
+    void presenceChanged(plenum::AccountId account, QString presence);
+    void devicesChanged();
+    void devicePaired(plenum::DeviceId device, QString name);
+    void pairingRefused(QString reason);
+    void warning(QString text);
+
+private:
+    void publishPresence();
+
+    identity::Profile& profile_;
+    QString profileDir_;
+    protocol::DeviceClass deviceClass_;
+    identity::PresenceState presenceState_ = identity::PresenceState::Online;
+    identity::Presence* presence_ = nullptr;
+    identity::DeviceMailbox* mailbox_ = nullptr;
+    net::LinkManager* links_ = nullptr;
+    identity::PairingResponder* responder_ = nullptr; // made on the first pairing code
+};
+
+} // namespace plenum::node
