@@ -43,8 +43,13 @@ double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo)
     const auto a = align(said, listener.device->played(), 48000);
     const double ms = a.lagSamples / 48.0 + frameMs +
                       (listener.device->startNs() - speaker.device->startNs()) / 1e6;
-    std::fprintf(stderr, "frame %d ms, echo control %d: correlation %.3f, delay %.1f ms\n", frameMs,
-                 int(echo), a.correlation, ms);
+    const auto& stats = listener.engine->peerStats(speaker.identity.device);
+    std::fprintf(stderr,
+                 "frame %d ms, echo control %d: correlation %.3f (windowed %.3f), delay %.1f ms, "
+                 "buffer %d ms, underruns %llu, late %llu\n",
+                 frameMs, int(echo), a.correlation,
+                 windowedCorrelation(said, listener.device->played(), a.lagSamples), ms,
+                 stats.bufferMs, qulonglong(stats.underruns), qulonglong(stats.late));
     if (a.correlation < 0.3) return -1; // no clear peak: the delay would be noise
     return ms;
 }
