@@ -109,11 +109,13 @@ TEST(CallEngine, FivePercentLossStaysIntelligibleThroughFecAndPlc)
     std::mt19937 rng(14);
     std::bernoulli_distribution drop(0.05);
     int dropped = 0;
+    QByteArray droppedDatagram;
     const DeviceId a = mesh.members[0].identity.device;
     QObject::connect(link, &net::ControlLink::mediaDatagram, engineB,
                      [&, engineB, a](const QByteArray& d) {
                          if (drop(rng)) {
                              ++dropped;
+                             droppedDatagram = d;
                              return;
                          }
                          engineB->receiveDatagram(a, d);
@@ -131,4 +133,16 @@ TEST(CallEngine, FivePercentLossStaysIntelligibleThroughFecAndPlc)
     EXPECT_GE(stats.lost, quint64(dropped) / 2); // DTX gaps and late arrivals blur the count
     EXPECT_GT(stats.concealed, 0u);
     EXPECT_GT(lossy.windowed, 0.5);
+
+    // A never-delivered packet with one bit flipped fails authentication; delivered intact it
+    // passes SRTP (and is late for the jitter buffer); delivered again it is a replay.
+    ASSERT_FALSE(droppedDatagram.isEmpty());
+    QByteArray tampered = droppedDatagram;
+    tampered[tampered.size() / 2] = char(tampered[tampered.size() / 2] ^ 0x10);
+    engineB->receiveDatagram(a, tampered);
+    EXPECT_EQ(engineB->peerStats(a).tampered, 1u);
+    engineB->receiveDatagram(a, droppedDatagram);
+    engineB->receiveDatagram(a, droppedDatagram);
+    EXPECT_EQ(engineB->peerStats(a).replayed, 1u);
+    EXPECT_EQ(engineB->peerStats(a).tampered, 1u);
 }
