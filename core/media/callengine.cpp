@@ -39,7 +39,7 @@ CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* paren
       scratch_(size_t(frameSamples())), capture_(size_t(frameSamples()))
 {
     if (config_.echoControl) echo_ = std::make_unique<EchoCanceller>(frameSamples());
-    connect(device_, &AudioDevice::failed, this, [this](const QString& reason) {
+    connect(device_, &AudioDevice::failed, this, [](const QString& reason) {
         qWarning("plenum media: audio device failed: %s", qPrintable(reason));
     });
 }
@@ -87,6 +87,7 @@ Status CallEngine::addPeer(net::ControlLink* link)
                       .maxTargetFrames = 300 / config_.frameMs,
                       .capacityFrames = 1000 / config_.frameMs,
                       .highWaterPulls = 500 / config_.frameMs,
+                      .lowWaterPulls = 1000 / config_.frameMs,
                       .boostDecayPulls = 10000 / config_.frameMs}),
         std::move(decoder.value()),
         LevelMeter({.frameMs = config_.frameMs}),

@@ -11,10 +11,15 @@
 // 200 ms filter covers the delays a laptop produces.
 //
 // Call playback() with every frame sent to the speaker and capture() with every frame from the
-// microphone, in the order the device produces them; speexdsp aligns the two internally.
+// microphone. Played blocks wait in a queue and each captured block is cancelled against the
+// oldest: a device plays a frame after it captured the one before, so the echo of a played
+// block can only be in later captures; the filter covers the rest of the path. (speexdsp's own
+// playback/capture buffering assumes strictly alternating calls of equal size and "auto-fills"
+// otherwise.)
 
 #include <QtGlobal>
 
+#include <deque>
 #include <span>
 #include <vector>
 
@@ -45,9 +50,11 @@ public:
 
 private:
     int frameSamples_;
+    int block_; // what speexdsp processes at a time
     SpeexEchoState_* echo_ = nullptr;
     SpeexPreprocessState_* pre_ = nullptr;
     std::vector<qint16> out_;
+    std::deque<std::vector<qint16>> far_;
 };
 
 } // namespace plenum::media

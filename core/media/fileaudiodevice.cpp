@@ -48,7 +48,7 @@ Status FileAudioDevice::start(int frameSamples)
     running_ = true;
     // Wake at half the frame period so a tick is never more than that late; onTick() works
     // out from the clock how many frames are due.
-    timer_.start(std::max(1, frameSamples * 1000 / kSampleRate / 2));
+    if (!manual_) timer_.start(std::max(1, frameSamples * 1000 / kSampleRate / 2));
     return Ok{};
 }
 
@@ -71,6 +71,11 @@ Status FileAudioDevice::runUnpaced(int frameSamples, qint64 frames)
         processFrame();
     if (!outputPath_.isEmpty()) return WavFile::write(outputPath_, played_);
     return Ok{};
+}
+
+void FileAudioDevice::step()
+{
+    if (running_ && manual_) processFrame();
 }
 
 void FileAudioDevice::stop()

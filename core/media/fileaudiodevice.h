@@ -34,6 +34,10 @@ public:
     void setOutputFile(const QString& wavPath) { outputPath_ = wavPath; }
 
     Status start(int frameSamples) override;
+    // Manual clock: start() arms no timer and the owner calls step() for each frame. Tests that
+    // must not depend on the machine's scheduling drive several devices in lockstep this way.
+    void setManualClock(bool manual) { manual_ = manual; }
+    void step();
     // Runs `frames` frames at once, unpaced (virtual time): for offline quality tests and CPU
     // benchmarks. The device must not be running.
     Status runUnpaced(int frameSamples, qint64 frames);
@@ -63,6 +67,7 @@ private:
     std::vector<EchoTap> echoPath_;
     QTimer timer_;
     bool running_ = false;
+    bool manual_ = false;
     int frameSamples_ = 0;
     qint64 startNs_ = 0;
     qint64 frames_ = 0;

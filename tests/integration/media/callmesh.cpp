@@ -81,11 +81,32 @@ bool CallMesh::joinCall(const CallEngine::Config& config, int timeoutMs)
         timeoutMs);
 }
 
-bool CallMesh::startAudio()
+bool CallMesh::startAudio(bool manualClock)
+{
+    for (auto& m : members) {
+        m.device->setManualClock(manualClock);
+        if (!m.engine->start().ok()) return false;
+    }
+    return true;
+}
+
+bool CallMesh::step(const std::function<qint64()>& missing, int timeoutMs)
 {
     for (auto& m : members)
-        if (!m.engine->start().ok()) return false;
-    return true;
+        m.device->step();
+    return net::test::waitFor([&] { return missing() <= 0; }, timeoutMs);
+}
+
+qint64 CallMesh::inFlight() const
+{
+    qint64 sum = 0;
+    for (const auto& from : members)
+        for (const auto& to : members) {
+            if (&from == &to) continue;
+            sum += qint64(from.engine->peerStats(to.identity.device).packetsSent) -
+                   qint64(to.engine->peerStats(from.identity.device).packetsReceived);
+        }
+    return sum;
 }
 
 void CallMesh::stopAudio()

@@ -8,6 +8,7 @@
 #include "media/fileaudiodevice.h"
 #include "net/controllink.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -26,8 +27,15 @@ public:
     bool connect(int count, int timeoutMs = 10000);
     // One engine per member, each added to all its links; waits for every media stream.
     bool joinCall(const CallEngine::Config& config, int timeoutMs = 10000);
-    // Starts every engine's device (real-time pace).
-    bool startAudio();
+    // Starts every engine's device: real-time pace, or a manual clock driven by step().
+    bool startAudio(bool manualClock = false);
+    // Manual clock: one frame on every device, then the event loop runs until every packet
+    // sent so far has reached its receiver (`inFlight` says how many are still missing, e.g.
+    // minus those a test dropped on purpose). Independent of how busy the machine is: each
+    // packet is there before the frame after it is played. False if the network stalled.
+    bool step(const std::function<qint64()>& inFlight, int timeoutMs = 10000);
+    // Packets sent minus packets received over every ordered pair of members.
+    qint64 inFlight() const;
     void stopAudio();
 
     net::ControlLink* linkBetween(int from, int to) const;

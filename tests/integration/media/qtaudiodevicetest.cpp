@@ -48,9 +48,13 @@ TEST(QtAudioDevice, OpensPlaysAndCapturesUnderAPrivatePulseAudio)
         [&](std::span<const qint16> in) { loudest = std::max(loudest, LevelMeter::rmsDb(in)); });
     ASSERT_TRUE(device.start(960).ok());
     EXPECT_EQ(device.currentOutput().id(), QByteArray("spk"));
+    QElapsedTimer clock;
+    clock.start();
     const bool flowed = plenum::net::test::waitFor(
-        [&] { return device.framesCaptured() >= 25 && device.framesPlayed() >= 25; }, 10000);
+        [&] { return device.framesCaptured() >= 100 && device.framesPlayed() >= 100; }, 15000);
+    const qint64 ms = clock.elapsed();
     device.stop();
+    std::printf("{\"elapsed_ms\": %lld}\n", ms);
     std::printf("{\"captured_frames\": %lld, \"played_frames\": %lld, \"input\": \"%s\", "
                 "\"loudest_capture_db\": %.1f}\n",
                 device.framesCaptured(), device.framesPlayed(),

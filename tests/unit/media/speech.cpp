@@ -83,6 +83,25 @@ Alignment align(std::span<const qint16> reference, std::span<const qint16> signa
     return out;
 }
 
+double windowedCorrelation(std::span<const qint16> reference, std::span<const qint16> signal,
+                           int lag, int window, int slack)
+{
+    const size_t w = size_t(window);
+    const double mean = energy(reference) / double(std::max<size_t>(1, reference.size() / w));
+    double sum = 0;
+    int count = 0;
+    for (size_t at = 0; at + w <= reference.size(); at += w) {
+        const auto piece = reference.subspan(at, w);
+        if (energy(piece) < 0.1 * mean) continue; // a pause: nothing to recognise
+        const qint64 from = std::max<qint64>(0, qint64(at) + lag - slack);
+        if (from >= qint64(signal.size())) break;
+        const size_t length = std::min(signal.size() - size_t(from), w + 2 * size_t(slack));
+        sum += align(piece, signal.subspan(size_t(from), length), 2 * slack).correlation;
+        ++count;
+    }
+    return count ? sum / count : 0.0;
+}
+
 double energy(std::span<const qint16> samples)
 {
     double e = 0;

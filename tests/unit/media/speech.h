@@ -21,6 +21,11 @@ struct Alignment {
 // Searches lags 0..maxLagSamples: coarse on 8× decimated signals, then refined at full rate.
 Alignment align(std::span<const qint16> reference, std::span<const qint16> signal,
                 int maxLagSamples);
+// Mean of the best correlations of `window`-sample pieces of the reference (those that carry
+// speech) with the signal around `lag` ± `slack`: robust to a jitter buffer that shifted the
+// timeline once mid-sentence, which a single global correlation punishes as if all were lost.
+double windowedCorrelation(std::span<const qint16> reference, std::span<const qint16> signal,
+                           int lag, int window = 24000, int slack = 4800);
 double correlationAt(std::span<const qint16> reference, std::span<const qint16> signal, int lag);
 double energy(std::span<const qint16> samples);
 
