@@ -1,5 +1,8 @@
 #include "node/node.h"
 
+#include "chat/chatsignature.h"
+#include "protocol/claims.h"
+
 #include "chat/visibility.h"
 #include "identity/devicemailbox.h"
 #include "identity/dhtnode.h"
@@ -163,6 +166,7 @@ Node::Node(NodeOptions options, identity::Profile profile,
 void Node::makeHost()
 {
     tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
+    if (auto own = crypto::verifyChain(profile_.device.chain())) linkKeys_.learn(own.value());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
     self.account = profile_.account.id();
@@ -234,6 +238,14 @@ Status Node::startServices()
     if (!mailbox) return fail("cannot open the DHT mailbox: " + mailbox.error());
     mailbox_ = mailbox.value();
     mailbox_->setRevoked(profile_.account.revoked());
+    // Blocking at the mailbox: requests signed by a blocked account's device are dropped.
+    mailbox_->setRefusal([this](const AccountId& a) { return profile_.contacts.isBlocked(a); });
+    // Replay protection that survives restarts (docs/security.md).
+    if (auto s = mailbox_->setReplayRecord(options_.profileDir + QStringLiteral("/mailbox.replay"));
+        !s)
+        Q_EMIT warning("the mailbox replay record cannot be kept (replays are refused until the "
+                       "next restart only): " +
+                       s.error());
     connect(mailbox_, &identity::DeviceMailbox::requestReceived, this, &Node::onRequest);
     signaling_ = new identity::DhtSignaling(mailbox_, this);
     mailbox_->start();
@@ -258,10 +270,20 @@ Status Node::startServices()
         auto peer = inner(der);
         if (peer && profile_.account.revoked().contains(peer->device))
             return fail("the device was revoked by its account");
+        // The chain verified: keep its link key for checking the peer's signatures.
+        if (peer && !der.isEmpty())
+            if (auto link = crypto::Certificate::fromDer(der.front()))
+                linkKeys_.learn(
+                    crypto::VerifiedChain{peer->device, peer->account, link.value(), {}, {}});
         return peer;
     };
     links_ = new net::LinkManager(credentials.value(), tickets_.recording(verifier), signaling_,
                                   config, this);
+    links_->setAcceptPolicy([this](const DeviceId& d) { return linkAdmission(d); });
+    connect(links_, &net::LinkManager::offerRefused, this,
+            [this](const DeviceId& d, const QString& why) {
+                Q_EMIT warning("a link attempt from " + d.shortHex() + " was refused: " + why);
+            });
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
     // Queued: a link may report synchronously from inside connectTo()/send(), which the
@@ -287,6 +309,36 @@ Status Node::startServices()
                           chatOf(r.sid).sender->setMembers(othersIn(s->committed(), device())));
         }
     return Ok{};
+}
+
+Status Node::injectChat(const SessionId& sid, const DeviceId& to, ChatMessage message, bool sign)
+{
+    if (!host_->session(sid)) return fail("no such session");
+    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
+    if (!link || link->state() != net::ControlLink::State::Up)
+        return fail("no link to that device");
+    if (sign) chat::signChat(message, sid, profile_.device.linkKey());
+    sendOnLink(to, Message{headerFor(sid), message});
+    return Ok{};
+}
+
+net::LinkAdmission Node::linkAdmission(const DeviceId& d) const
+{
+    using net::LinkAdmission;
+    for (const auto& own : profile_.account.devices())
+        if (own.id == d) return LinkAdmission::Trusted;
+    if (invitePeers_.contains(d)) return LinkAdmission::Trusted;
+    for (const SessionId& sid : host_->sessionIds())
+        if (const session::Session* s = host_->session(sid))
+            if (session::member(s->accepted(), d) || session::member(s->committed(), d))
+                return LinkAdmission::Trusted;
+    if (presence_)
+        for (const auto& c : profile_.contacts.all())
+            for (const auto& r : presence_->devicesOf(c.account))
+                if (r.device == d)
+                    return profile_.contacts.isBlocked(c.account) ? LinkAdmission::Refused
+                                                                  : LinkAdmission::Trusted;
+    return LinkAdmission::Stranger;
 }
 
 void Node::shutdown()
@@ -381,7 +433,7 @@ Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
     const session::Session* s = host_->session(sid);
     if (!s || s->phase() != session::Session::Phase::Member)
         return fail("this device is not a member of that session");
-    if (text.isEmpty()) return fail("an empty message cannot be sent");
+    if (auto ok = chat::checkOutgoingText(text); !ok) return Error{ok.error()};
     QList<DeviceId> recipients;
     for (const AccountId& a : to) {
         bool found = false;
@@ -394,7 +446,8 @@ Result<std::uint64_t> Node::say(const SessionId& sid, const QString& text,
     }
     if (!to.isEmpty() && recipients.isEmpty()) return fail("the side-chat has no recipient");
     Chat& c = chatOf(sid);
-    const ChatMessage m = c.sender->compose(text, recipients);
+    ChatMessage m = c.sender->compose(text, recipients);
+    chat::signChat(m, sid, profile_.device.linkKey()); // DESIGN §6
     // §5.1 rule 8: on disk before it leaves.
     history_->add(account(), sid, m, now());
     auto flushed = history_->flush();
@@ -705,6 +758,7 @@ void Node::sendOnLink(const DeviceId& to, const Message& message)
 
 void Node::send(const DeviceId& to, const Message& message)
 {
+    if (std::holds_alternative<protocol::Invite>(message.body)) invitePeers_.insert(to);
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
     if (link && link->state() == net::ControlLink::State::Up) {
         sendOnLink(to, message);
@@ -814,6 +868,14 @@ void Node::onRequest(const identity::OpenedEnvelope& request)
                        message.error());
         return;
     }
+    if (const QString why =
+            protocol::checkSelfClaim(message->body, request.sender, request.chain->account);
+        !why.isEmpty()) {
+        Q_EMIT warning("a request from " + request.sender.shortHex() + " was dropped: " + why);
+        return;
+    }
+    if (std::holds_alternative<protocol::Invite>(message->body) && invitePeers_.size() < 4096)
+        invitePeers_.insert(request.sender);
     host_->onMessage(request.sender, message.value(), now());
 }
 
@@ -823,6 +885,16 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
     if (!message) {
         Q_EMIT warning("an invalid message from " + from.shortHex() + ": " + message.error());
         return;
+    }
+    // Identity binding: what the sender says about itself must match its verified chain.
+    if (protocol::selfClaim(message->body)) {
+        const auto key = linkKeys_.entry(from);
+        const QString why = key ? protocol::checkSelfClaim(message->body, from, key->account)
+                                : QStringLiteral("the link's chain is not known");
+        if (!why.isEmpty()) {
+            Q_EMIT warning("a message from " + from.shortHex() + " was dropped: " + why);
+            return;
+        }
     }
     if (isChat(message->body))
         onChat(from, message.value());
@@ -890,12 +962,26 @@ void Node::onChatMessage(const SessionId& sid, const DeviceId& from, const ChatM
     if (m.sender == from && !session::member(s->accepted(), from) &&
         !session::member(s->committed(), from))
         return;
+    // DESIGN §6: every copy is checked against its author, whoever relayed it; only valid
+    // copies are stored, so the first copy wins only among valid ones.
+    if (const auto verdict = chat::verifyChat(m, sid, linkKeys_);
+        verdict != chat::ChatVerdict::Valid && verdict != chat::ChatVerdict::Stub) {
+        Q_EMIT warning("a chat message from " + from.shortHex() + " (sender " +
+                       m.sender.shortHex() + ") was dropped: " + chat::verdictText(verdict));
+        return;
+    }
     Chat& c = chatOf(sid);
     if (profile_.contacts.isBlocked(m.author)) {
         c.sync->record(m); // not kept, and not pulled again either
         return;
     }
-    c.sender->observe(m.lamport);
+    // A Lamport value far beyond our clock is refused, not adopted (nor stored: it would
+    // come back on resume).
+    if (!c.sender->observe(m.lamport)) {
+        Q_EMIT warning("a chat message from " + from.shortHex() +
+                       " was dropped: its Lamport clock is far beyond ours");
+        return;
+    }
     // Known = on disk or waiting for this turn's flush (below a joiner's floor is not known:
     // the SM's recent history for it lies there).
     auto existing = history_->range(account(), sid, m.sender, m.seq, m.seq);

@@ -7,6 +7,7 @@
 #include "chat/chatsender.h"
 #include "chat/historystore.h"
 #include "chat/typingthrottle.h"
+#include "crypto/linkkeyring.h"
 #include "identity/presencerecord.h"
 #include "identity/profile.h"
 #include "node/chatsync.h"
@@ -35,7 +36,8 @@ struct OpenedEnvelope;
 } // namespace plenum::identity
 namespace plenum::net {
 class LinkManager;
-}
+enum class LinkAdmission;
+} // namespace plenum::net
 
 namespace plenum::node {
 
@@ -137,6 +139,10 @@ public:
     {
         drop ? (void)dropChatTo_.insert(peer) : (void)dropChatTo_.remove(peer);
     }
+    // Tests only (a hostile peer): sends `message` as it is to `to` over the link, signed
+    // with this device's link key if `sign` (else unsigned). Nothing is stored here.
+    Status injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
+                      bool sign);
 
 Q_SIGNALS:
     void invited(plenum::SessionId sid, plenum::DeviceId from, QString inviterName);
@@ -197,6 +203,10 @@ private:
     Status saveProfile();
     void publishPresence();
     void applyBlocks();
+    // Who may open a link to us (issue 13): own devices, co-members, contacts' devices and
+    // devices we invited or that invited us are trusted; blocked contacts' devices refused;
+    // everyone else is a rate-limited stranger.
+    net::LinkAdmission linkAdmission(const DeviceId& device) const;
 
     // Outbox
     void send(const DeviceId& to, const protocol::Message& message) override;
@@ -235,6 +245,10 @@ private:
     std::unique_ptr<chat::HistoryStore> history_;
     SessionRecordFile records_;
     LinkTicketAuthority tickets_;
+    // Link keys and accounts of every chain that verified (own included): chat signatures
+    // are checked against them (DESIGN §6).
+    crypto::LinkKeyRing linkKeys_;
+    QSet<DeviceId> invitePeers_; // devices we sent INVITE to, or that sent us one
     std::unique_ptr<session::SessionHost> host_;
     identity::DhtNode* dht_ = nullptr;
     identity::DeviceMailbox* mailbox_ = nullptr;
