@@ -1,5 +1,6 @@
 #include "peercontroller.h"
 
+#include "chat/chatsender.h"
 #include "protocol/deviceclass.h"
 
 #include <QJsonArray>

@@ -15,6 +15,17 @@ ChatSender::ChatSender(DeviceId self, AccountId account, Options options)
 {
 }
 
+Status checkOutgoingText(const QString& text)
+{
+    if (text.isEmpty()) return fail(QStringLiteral("an empty message cannot be sent"));
+    const qsizetype bytes = text.toUtf8().size();
+    if (bytes > qsizetype(protocol::limits::kMaxChatTextBytes))
+        return fail(QStringLiteral("the message is too long (%1 bytes; at most %2 can be sent)")
+                        .arg(bytes)
+                        .arg(protocol::limits::kMaxChatTextBytes));
+    return Ok{};
+}
+
 bool lamportAcceptable(std::uint64_t clock, std::uint64_t lamport)
 {
     if (lamport >= protocol::limits::kMaxChatCounter - kMaxLamportLead) return false;

@@ -7,6 +7,7 @@
 // seqs whose receipt the UI should redraw.
 
 #include "protocol/messages.h"
+#include "protocol/result.h"
 
 #include <QList>
 
@@ -39,6 +40,11 @@ struct Outgoing {
 inline constexpr std::uint64_t kMaxLamportLead = std::uint64_t(1) << 24;
 // True if a message stamped `lamport` may be accepted by a device whose clock is `clock`.
 bool lamportAcceptable(std::uint64_t clock, std::uint64_t lamport);
+
+// Whether `text` may be sent as a chat message: not empty, and within the codec's limit of
+// kMaxChatTextBytes UTF-8 bytes (every peer refuses a longer one, so the sender refuses it
+// first, before it is stored or reported sent). The error is a sentence for the user.
+Status checkOutgoingText(const QString& text);
 
 class ChatSender {
 public:

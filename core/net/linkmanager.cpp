@@ -6,19 +6,56 @@ namespace plenum::net {
 
 namespace {
 constexpr qsizetype kMaxEarlySignals = 64;
-}
+constexpr qsizetype kMaxEarlySenders = 256; // devices with early candidates waiting
+} // namespace
 
 LinkManager::LinkManager(const LinkCredentials& credentials, ChainVerifier verifier,
                          Signaling* signaling, const ControlLinkConfig& config, QObject* parent)
     : QObject(parent), credentials_(credentials), verifier_(std::move(verifier)),
-      signaling_(signaling), config_(config)
+      signaling_(signaling), config_(config), trustedLimiter_(LinkAttemptLimits{}.trusted),
+      strangerLimiter_(LinkAttemptLimits{}.stranger),
+      strangersLimiter_(LinkAttemptLimits{}.strangers)
 {
+    clock_.start();
     connect(signaling_, &Signaling::received, this, &LinkManager::onSignal);
+}
+
+void LinkManager::setAcceptPolicy(std::function<LinkAdmission(const DeviceId&)> policy)
+{
+    acceptPolicy_ = std::move(policy);
 }
 
 void LinkManager::setAcceptFilter(std::function<bool(const DeviceId&)> filter)
 {
-    acceptFilter_ = std::move(filter);
+    if (!filter) return setAcceptPolicy({});
+    setAcceptPolicy([filter = std::move(filter)](const DeviceId& d) {
+        return filter(d) ? LinkAdmission::Trusted : LinkAdmission::Refused;
+    });
+}
+
+void LinkManager::setAttemptLimits(const LinkAttemptLimits& limits)
+{
+    trustedLimiter_ = RateLimiter(limits.trusted);
+    strangerLimiter_ = RateLimiter(limits.stranger);
+    strangersLimiter_ = RateLimiter(limits.strangers);
+}
+
+bool LinkManager::admitOffer(const DeviceId& from)
+{
+    const LinkAdmission who = acceptPolicy_ ? acceptPolicy_(from) : LinkAdmission::Trusted;
+    const qint64 now = clock_.elapsed();
+    QString refusal;
+    if (who == LinkAdmission::Refused)
+        refusal = QStringLiteral("not accepted from this device");
+    else if (who == LinkAdmission::Trusted && !trustedLimiter_.take(from, now))
+        refusal = QStringLiteral("too many link attempts from this device");
+    else if (who == LinkAdmission::Stranger &&
+             (!strangerLimiter_.take(from, now) || !strangersLimiter_.take(DeviceId{}, now)))
+        refusal = QStringLiteral("too many link attempts from unknown devices");
+    if (refusal.isEmpty()) return true;
+    ++refusedOffers_;
+    Q_EMIT offerRefused(from, refusal);
+    return false;
 }
 
 ControlLink* LinkManager::createLink(const DeviceId& peer, bool replacement)
@@ -109,16 +146,22 @@ void LinkManager::onSignal(const DeviceId& from, const QByteArray& bytes)
             return;
         }
     }
+    if (!early_.contains(from) && early_.size() >= kMaxEarlySenders) return;
     QList<SignalMessage>& early = early_[from];
     if (early.size() < kMaxEarlySignals) early.append(m);
 }
 
 void LinkManager::onOffer(const DeviceId& from, const SignalMessage& offer)
 {
-    if (acceptFilter_ && !acceptFilter_(from)) return;
     bool replacement = false;
-    if (ControlLink* existing = links_.value(from)) {
-        if (existing->attempt() == offer.attempt) return; // duplicate delivery
+    ControlLink* existing = links_.value(from);
+    // A duplicate delivery of an offer we are already answering costs nothing: not counted.
+    if (existing && existing->attempt() == offer.attempt) return;
+    if (ControlLink* pending = replacing_.value(from);
+        pending && pending->attempt() == offer.attempt)
+        return;
+    if (!admitOffer(from)) return;
+    if (existing) {
         if (existing->state() == ControlLink::State::Up) {
             // The peer lost this link (restart, network change) and dials again. Keep ours
             // until the new one is up: a failed attempt must not cost a working link.
@@ -132,9 +175,6 @@ void LinkManager::onOffer(const DeviceId& from, const SignalMessage& offer)
             existing->close(QStringLiteral("replaced by the peer's link attempt"));
         }
     }
-    if (ControlLink* pending = replacing_.value(from);
-        pending && pending->attempt() == offer.attempt)
-        return;
     ControlLink* link = createLink(from, replacement);
     const QList<SignalMessage> early = early_.take(from);
     if (auto ok = link->acceptOffer(offer); !ok) {

@@ -1,5 +1,8 @@
 #include "node/node.h"
 
+#include "chat/chatsignature.h"
+#include "protocol/claims.h"
+
 #include "identity/devicemailbox.h"
 #include "identity/dhtnode.h"
 #include "identity/dhtsignaling.h"
@@ -111,6 +114,7 @@ Node::Node(NodeOptions options, identity::Profile profile,
 void Node::makeHost()
 {
     tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
+    if (auto own = crypto::verifyChain(profile_.device.chain())) linkKeys_.learn(own.value());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
     self.account = profile_.account.id();
@@ -123,7 +127,11 @@ void Node::makeHost()
     const bool liveTyping = !chat_ || chat_->liveTyping(); // kept across pairing
     chat_ = std::make_unique<NodeChat>(
         *host_, *history_, profile_.contacts, options_.joinerHistory,
-        [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); });
+        [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); },
+        linkKeys_,
+        [this](ChatMessage& m, const SessionId& sid) {
+            chat::signChat(m, sid, profile_.device.linkKey()); // DESIGN §6
+        });
     chat_->setLiveTyping(liveTyping);
     connect(chat_.get(), &NodeChat::chatReceived, this, &Node::chatReceived);
     connect(chat_.get(), &NodeChat::receiptChanged, this, &Node::receiptChanged);
@@ -194,6 +202,14 @@ Status Node::startServices()
     if (!mailbox) return fail("cannot open the DHT mailbox: " + mailbox.error());
     mailbox_ = mailbox.value();
     mailbox_->setRevoked(profile_.account.revoked());
+    // Blocking at the mailbox: requests signed by a blocked account's device are dropped.
+    mailbox_->setRefusal([this](const AccountId& a) { return profile_.contacts.isBlocked(a); });
+    // Replay protection that survives restarts (docs/security.md).
+    if (auto s = mailbox_->setReplayRecord(options_.profileDir + QStringLiteral("/mailbox.replay"));
+        !s)
+        Q_EMIT warning("the mailbox replay record cannot be kept (replays are refused until the "
+                       "next restart only): " +
+                       s.error());
     connect(mailbox_, &identity::DeviceMailbox::requestReceived, this, &Node::onRequest);
     signaling_ = new identity::DhtSignaling(mailbox_, this);
     mailbox_->start();
@@ -209,10 +225,20 @@ Status Node::startServices()
         auto peer = inner(der);
         if (peer && profile_.account.revoked().contains(peer->device))
             return fail("the device was revoked by its account");
+        // The chain verified: keep its link key for checking the peer's signatures.
+        if (peer && !der.isEmpty())
+            if (auto link = crypto::Certificate::fromDer(der.front()))
+                linkKeys_.learn(
+                    crypto::VerifiedChain{peer->device, peer->account, link.value(), {}, {}});
         return peer;
     };
     links_ = new net::LinkManager(credentials.value(), tickets_.recording(verifier), signaling_,
                                   config, this);
+    links_->setAcceptPolicy([this](const DeviceId& d) { return linkAdmission(d); });
+    connect(links_, &net::LinkManager::offerRefused, this,
+            [this](const DeviceId& d, const QString& why) {
+                Q_EMIT warning("a link attempt from " + d.shortHex() + " was refused: " + why);
+            });
     connect(links_, &net::LinkManager::linkCreated, this,
             [](net::ControlLink* link) { link->setSessionActive(true); });
     // Direct: a link that reports from inside connectTo() or send() reaches the Node while it
@@ -235,6 +261,36 @@ Status Node::startServices()
             chat_->restored(r.sid);
         }
     return Ok{};
+}
+
+Status Node::injectChat(const SessionId& sid, const DeviceId& to, ChatMessage message, bool sign)
+{
+    if (!host_->session(sid)) return fail("no such session");
+    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
+    if (!link || link->state() != net::ControlLink::State::Up)
+        return fail("no link to that device");
+    if (sign) chat::signChat(message, sid, profile_.device.linkKey());
+    sendOnLink(to, Message{chat_->headerFor(sid), message});
+    return Ok{};
+}
+
+net::LinkAdmission Node::linkAdmission(const DeviceId& d) const
+{
+    using net::LinkAdmission;
+    for (const auto& own : profile_.account.devices())
+        if (own.id == d) return LinkAdmission::Trusted;
+    if (invitePeers_.contains(d)) return LinkAdmission::Trusted;
+    for (const SessionId& sid : host_->sessionIds())
+        if (const session::Session* s = host_->session(sid))
+            if (session::member(s->accepted(), d) || session::member(s->committed(), d))
+                return LinkAdmission::Trusted;
+    if (presence_)
+        for (const auto& c : profile_.contacts.all())
+            for (const auto& r : presence_->devicesOf(c.account))
+                if (r.device == d)
+                    return profile_.contacts.isBlocked(c.account) ? LinkAdmission::Refused
+                                                                  : LinkAdmission::Trusted;
+    return LinkAdmission::Stranger;
 }
 
 void Node::shutdown()
@@ -430,6 +486,7 @@ void Node::sendOnLink(const DeviceId& to, const Message& message)
 
 void Node::send(const DeviceId& to, const Message& message)
 {
+    if (std::holds_alternative<protocol::Invite>(message.body)) invitePeers_.insert(to);
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
     if (link && link->state() == net::ControlLink::State::Up) {
         sendOnLink(to, message);
@@ -525,6 +582,14 @@ void Node::onRequest(const identity::OpenedEnvelope& request)
                        message.error());
         return;
     }
+    if (const QString why =
+            protocol::checkSelfClaim(message->body, request.sender, request.chain->account);
+        !why.isEmpty()) {
+        Q_EMIT warning("a request from " + request.sender.shortHex() + " was dropped: " + why);
+        return;
+    }
+    if (std::holds_alternative<protocol::Invite>(message->body) && invitePeers_.size() < 4096)
+        invitePeers_.insert(request.sender);
     host_->onMessage(request.sender, message.value(), now());
     runEffects();
 }
@@ -535,6 +600,16 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
     if (!message) {
         Q_EMIT warning("an invalid message from " + from.shortHex() + ": " + message.error());
         return;
+    }
+    // Identity binding: what the sender says about itself must match its verified chain.
+    if (protocol::selfClaim(message->body)) {
+        const auto key = linkKeys_.entry(from);
+        const QString why = key ? protocol::checkSelfClaim(message->body, from, key->account)
+                                : QStringLiteral("the link's chain is not known");
+        if (!why.isEmpty()) {
+            Q_EMIT warning("a message from " + from.shortHex() + " was dropped: " + why);
+            return;
+        }
     }
     if (NodeChat::isChat(message->body)) {
         chat_->onMessage(from, message.value());

@@ -20,6 +20,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <map>
@@ -33,7 +34,8 @@ struct OpenedEnvelope;
 } // namespace plenum::identity
 namespace plenum::net {
 class LinkManager;
-}
+enum class LinkAdmission;
+} // namespace plenum::net
 
 namespace plenum::node {
 
@@ -150,6 +152,10 @@ public:
     // way (not sent, as if the write never reached the wire; anti-entropy copies too);
     // receipts and retries unchanged.
     void setDropChatTo(const DeviceId& peer, bool drop) { chat_->setDropChatTo(peer, drop); }
+    // Tests only (a hostile peer): sends `message` as it is to `to` over the link, signed
+    // with this device's link key if `sign` (else unsigned). Nothing is stored here.
+    Status injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
+                      bool sign);
 
 Q_SIGNALS:
     // sessions
@@ -194,6 +200,10 @@ private:
     void onPairingFailed(const QString& reason);
     void adoptPairing();
     void applyBlocks();
+    // Who may open a link to us (issue 13): own devices, co-members, contacts' devices and
+    // devices we invited or that invited us are trusted; blocked contacts' devices refused;
+    // everyone else is a rate-limited stranger.
+    net::LinkAdmission linkAdmission(const DeviceId& device) const;
 
     // Carries out the session core's queued effects, in order (see SessionEffects).
     void runEffects();
@@ -221,6 +231,10 @@ private:
     LinkTicketAuthority tickets_;
     protocol::DeviceClass deviceClass_ = protocol::DeviceClass::Desktop;
     SessionEffects effects_; // what host_ asked for, not done yet
+    // Link keys and accounts of every chain that verified (own included): chat signatures
+    // are checked against them (DESIGN §6). Declared before chat_, which reads it.
+    crypto::LinkKeyRing linkKeys_;
+    QSet<DeviceId> invitePeers_; // devices we sent INVITE to, or that sent us one
     std::unique_ptr<session::SessionHost> host_;
     std::unique_ptr<NodeChat> chat_;       // made with host_ (it reads host_'s sessions)
     std::unique_ptr<NodeAccount> account_; // speaks for profile_

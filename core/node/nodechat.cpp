@@ -1,5 +1,7 @@
 #include "node/nodechat.h"
 
+#include "chat/chatsignature.h"
+
 #include "chat/visibility.h"
 #include "identity/contactlist.h"
 #include "session/roster.h"
@@ -39,9 +41,10 @@ bool NodeChat::isChat(const protocol::Body& body)
 
 NodeChat::NodeChat(session::SessionHost& host, chat::HistoryStore& history,
                    const identity::ContactList& contacts, int joinerHistory, LinkSender send,
-                   QObject* parent)
+                   const crypto::LinkKeyRing& linkKeys, Signer sign, QObject* parent)
     : QObject(parent), host_(host), history_(history), contacts_(contacts),
-      joinerHistory_(joinerHistory), send_(std::move(send))
+      joinerHistory_(joinerHistory), send_(std::move(send)), linkKeys_(linkKeys),
+      sign_(std::move(sign))
 {
 }
 
@@ -55,7 +58,7 @@ Result<std::uint64_t> NodeChat::say(const SessionId& sid, const QString& text,
     const session::Session* s = host_.session(sid);
     if (!s || s->phase() != session::Session::Phase::Member)
         return fail("this device is not a member of that session");
-    if (text.isEmpty()) return fail("an empty message cannot be sent");
+    if (auto ok = chat::checkOutgoingText(text); !ok) return Error{ok.error()};
     QList<DeviceId> recipients;
     for (const AccountId& a : to) {
         bool found = false;
@@ -68,7 +71,8 @@ Result<std::uint64_t> NodeChat::say(const SessionId& sid, const QString& text,
     }
     if (!to.isEmpty() && recipients.isEmpty()) return fail("the side-chat has no recipient");
     Chat& c = chatOf(sid);
-    const ChatMessage m = c.sender->compose(text, recipients);
+    ChatMessage m = c.sender->compose(text, recipients);
+    sign_(m, sid); // DESIGN §6: every copy can be checked against its author
     // §5.1 rule 8: on disk before it leaves.
     history_.add(account(), sid, m, now());
     auto flushed = history_.flush();
@@ -231,12 +235,26 @@ void NodeChat::onChatMessage(const SessionId& sid, const DeviceId& from, const C
     if (m.sender == from && !session::member(s->accepted(), from) &&
         !session::member(s->committed(), from))
         return;
+    // DESIGN §6: every copy is checked against its author, whoever relayed it; only valid
+    // copies are stored, so the first copy wins only among valid ones.
+    if (const auto verdict = chat::verifyChat(m, sid, linkKeys_);
+        verdict != chat::ChatVerdict::Valid && verdict != chat::ChatVerdict::Stub) {
+        Q_EMIT warning("a chat message from " + from.shortHex() + " (sender " +
+                       m.sender.shortHex() + ") was dropped: " + chat::verdictText(verdict));
+        return;
+    }
     Chat& c = chatOf(sid);
     if (contacts_.isBlocked(m.author)) {
         c.sync->record(m); // not kept, and not pulled again either
         return;
     }
-    c.sender->observe(m.lamport);
+    // A Lamport value far beyond our clock is refused, not adopted (nor stored: it would
+    // come back on resume).
+    if (!c.sender->observe(m.lamport)) {
+        Q_EMIT warning("a chat message from " + from.shortHex() +
+                       " was dropped: its Lamport clock is far beyond ours");
+        return;
+    }
     // Known = on disk or waiting for this turn's flush (below a joiner's floor is not known:
     // the SM's recent history for it lies there).
     auto existing = history_.range(account(), sid, m.sender, m.seq, m.seq);

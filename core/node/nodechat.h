@@ -10,6 +10,7 @@
 #include "chat/chatsync.h"
 #include "chat/historystore.h"
 #include "chat/typingthrottle.h"
+#include "crypto/linkkeyring.h"
 #include "protocol/limits.h"
 #include "session/sessionhost.h"
 
@@ -39,12 +40,15 @@ public:
 
     // How a control message reaches a peer whose link is up (else it is dropped).
     using LinkSender = std::function<void(const DeviceId& to, const protocol::Message&)>;
+    // Signs this device's own message in place with its link key (DESIGN §6).
+    using Signer = std::function<void(protocol::ChatMessage&, const SessionId&)>;
 
     // `host` gives the rosters (chat only among members) and the links that are up;
-    // `contacts` who is blocked; `joinerHistory` as NodeOptions::joinerHistory.
+    // `contacts` who is blocked; `joinerHistory` as NodeOptions::joinerHistory; `linkKeys`
+    // the verified chains whose signatures received copies are checked against.
     NodeChat(session::SessionHost& host, chat::HistoryStore& history,
              const identity::ContactList& contacts, int joinerHistory, LinkSender send,
-             QObject* parent = nullptr);
+             const crypto::LinkKeyRing& linkKeys, Signer sign, QObject* parent = nullptr);
     ~NodeChat() override;
 
     // ---- commands (Node's methods of the same name) ----
@@ -80,6 +84,8 @@ public:
     void flush();
 
     static bool isChat(const protocol::Body& body);
+    // The header chat messages of `sid` carry now.
+    protocol::Header headerFor(const SessionId& sid) const;
 
 Q_SIGNALS:
     void chatReceived(plenum::SessionId sid, plenum::protocol::ChatMessage message);
@@ -119,7 +125,6 @@ private:
     void apply(const SessionId& sid, const chat::ChatSender::Output& out);
     void armTimer(const SessionId& sid);
     void sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update);
-    protocol::Header headerFor(const SessionId& sid) const;
     void sendOnLink(const DeviceId& to, const protocol::Message& message);
 
     session::SessionHost& host_;
@@ -127,6 +132,8 @@ private:
     const identity::ContactList& contacts_;
     int joinerHistory_;
     LinkSender send_;
+    const crypto::LinkKeyRing& linkKeys_;
+    Signer sign_;
     std::map<SessionId, std::unique_ptr<Chat>> chats_;
     QList<std::pair<SessionId, protocol::ChatAck>>
         pendingAcks_;             // written, flushed, then acknowledged

@@ -166,9 +166,17 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
 Status SessionRecordFile::write(const session::SessionRecord& record) const
 {
     if (!QDir().mkpath(dir_)) return fail("cannot create the session directory " + dir_);
+    // Private: sessions/ 0700 and every record 0600; a failed chmod is an error.
+    if (!QFile::setPermissions(dir_, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                         QFileDevice::ExeOwner))
+        return fail("cannot make the session directory private (0700): " + dir_);
     QSaveFile file(path(record.sid));
     if (!file.open(QIODevice::WriteOnly))
         return fail("cannot write the session record: " + file.errorString());
+    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        file.cancelWriting();
+        return fail("cannot make the session record private (0600): " + file.errorString());
+    }
     file.write(encode(record));
     // QSaveFile::commit flushes, fsyncs and renames over the old file.
     if (!file.commit()) return fail("cannot save the session record: " + file.errorString());

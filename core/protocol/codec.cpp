@@ -186,10 +186,17 @@ template <typename V> void describe(V& v, Vote& m)
     v.field(10, m.epoch, "epoch");
     v.field(11, m.allow, "allow flag");
     v.field(12, m.refusal, "refusal");
+    v.field(13, m.signature, "signature", kMaxSignatureBytes);
+}
+template <typename V> void describe(V& v, SignedVote& m)
+{
+    v.field(0, m.voter, "voter");
+    v.field(1, m.signature, "signature", kMaxSignatureBytes);
 }
 template <typename V> void describe(V& v, SetSm& m)
 {
     v.field(10, m.epoch, "epoch");
+    v.field(11, m.votes, "vote list", kMaxMembers);
 }
 template <typename V> void describe(V&, Stale&) {}
 template <typename V> void describe(V& v, ErrorReply& m)
@@ -258,6 +265,19 @@ QString crossCheck(const ChatMessage& m)
     if (hasDuplicates(m.recipients)) return QStringLiteral("the recipient list repeats a device.");
     if (m.text.isEmpty() && !m.signature.isEmpty())
         return QStringLiteral("a stub (no text) carries a signature.");
+    return {};
+}
+QString crossCheck(const Vote& m)
+{
+    if (!m.allow && !m.signature.isEmpty()) return QStringLiteral("a refusal carries a signature.");
+    return {};
+}
+QString crossCheck(const SetSm& m)
+{
+    for (qsizetype i = 0; i < m.votes.size(); ++i)
+        for (qsizetype j = i + 1; j < m.votes.size(); ++j)
+            if (m.votes[i].voter == m.votes[j].voter)
+                return QStringLiteral("the vote list repeats a voter.");
     return {};
 }
 QString crossCheck(const ChatAck& m)

@@ -27,6 +27,17 @@ QByteArray ticketSigningBytes(const Ticket& t)
     return out;
 }
 
+QByteArray voteSigningBytes(const SessionId& sid, std::uint64_t epoch, const DeviceId& candidate,
+                            const DeviceId& voter)
+{
+    QByteArray out("plenum-vote-v1");
+    out += sid.toBytes();
+    appendU64(out, epoch);
+    out += candidate.toBytes();
+    out += voter.toBytes();
+    return out;
+}
+
 QByteArray chatSigningBytes(const SessionId& sid, const ChatMessage& m)
 {
     const QByteArray text = m.text.toUtf8();

@@ -213,11 +213,27 @@ struct Vote {
     std::uint64_t epoch = 0;
     bool allow = false;
     Refusal refusal = Refusal::None;
+    // DESIGN §5: with allow=true, the voter's link-key signature over voteSigningBytes(sid,
+    // epoch, candidate = the device asked, voter = itself); empty for a refusal. The
+    // candidate forwards it in SET_SM so every member can check the quorum.
+    QByteArray signature = {};
 };
-// SET_SM: the winner announces itself for the epoch (seed 004 SETRM).
+// One allow=true vote as SET_SM carries it: who voted, and its signature (the epoch is
+// SET_SM's, the candidate is SET_SM's sender).
+struct SignedVote {
+    DeviceId voter;
+    QByteArray signature;
+    friend bool operator==(const SignedVote&, const SignedVote&) = default;
+};
+// SET_SM: the winner announces itself for the epoch (seed 004 SETRM), with the signed votes
+// that make its majority (DESIGN §5: a member that just applies a claimed SM can be hijacked).
 struct SetSm {
     std::uint64_t epoch = 0;
+    QList<SignedVote> votes = {};
 };
+// The bytes a voter signs when it allows `candidate` to lead `epoch` of session `sid`.
+QByteArray voteSigningBytes(const SessionId& sid, std::uint64_t epoch, const DeviceId& candidate,
+                            const DeviceId& voter);
 // STALE: the answer to a control message from an older epoch; the header names the SM (rule 1).
 struct Stale {};
 // A failure answer in words (404 no such session, 503 full or no lease, 403 forbidden).

@@ -124,6 +124,56 @@ TEST(LinkManager, AcceptFilterRefusesUnwantedDevices)
     Q_UNUSED(link);
 }
 
+// Attack: any device that knows our DeviceId sent offer after offer; each built a link (an ICE
+// agent and a TLS attempt) with no limit. Now a stranger gets a few attempts per sender and
+// strangers together a few per second; trusted devices still link at once.
+TEST(LinkManagerAttack, StrangerFloodingLinkOffersIsRateLimitedPerSender)
+{
+    ensureApp();
+    Device victim(LinkPair::identityA()), friendly(LinkPair::identityB());
+    const DeviceId friendId = friendly.signaling.self();
+    victim.manager.setAcceptPolicy([friendId](const DeviceId& d) {
+        return d == friendId ? LinkAdmission::Trusted : LinkAdmission::Stranger;
+    });
+    int created = 0;
+    QObject::connect(&victim.manager, &LinkManager::linkCreated, [&] { ++created; });
+    QStringList reasons;
+    QObject::connect(&victim.manager, &LinkManager::offerRefused,
+                     [&](DeviceId, const QString& why) { reasons.append(why); });
+    // Mallory needs no identity to send offers: signaling carries a claimed sender id.
+    LoopSignaling mallory(DeviceId::fromNumber(666));
+    LoopSignaling::connectPair(&mallory, &victim.signaling);
+    for (quint64 attempt = 1; attempt <= 50; ++attempt) {
+        SignalMessage offer;
+        offer.attempt = attempt;
+        offer.ufrag = "abcd";
+        offer.password = "0123456789abcdefghijklmn";
+        mallory.send(victim.signaling.self(), offer.encode());
+    }
+    ASSERT_TRUE(waitFor([&] { return created + victim.manager.refusedOffers() >= 50; }, 5000));
+    EXPECT_LE(created, LinkAttemptLimits{}.stranger.burst);
+    EXPECT_GE(victim.manager.refusedOffers(), 50 - LinkAttemptLimits{}.stranger.burst);
+    ASSERT_FALSE(reasons.isEmpty());
+    EXPECT_TRUE(reasons.back().contains("too many")) << reasons.back().toStdString();
+    // The rightful contact is not held up by the flood.
+    LoopSignaling::connectPair(&friendly.signaling, &victim.signaling);
+    friendly.manager.connectTo(victim.signaling.self());
+    ASSERT_TRUE(waitFor([&] { return friendly.up.size() == 1 && victim.up.size() == 1; }, 5000));
+}
+
+TEST(LinkManagerAttack, RefusedDevicesGetNoLinkAtAll)
+{
+    ensureApp();
+    Device victim(LinkPair::identityA()), blocked(LinkPair::identityB());
+    victim.manager.setAcceptPolicy([](const DeviceId&) { return LinkAdmission::Refused; });
+    LoopSignaling::connectPair(&victim.signaling, &blocked.signaling);
+    blocked.manager.config().connectTimeoutMs = 500;
+    blocked.manager.connectTo(victim.signaling.self());
+    ASSERT_TRUE(waitFor([&] { return !blocked.down.isEmpty(); }, 3000));
+    EXPECT_TRUE(victim.manager.peers().isEmpty());
+    EXPECT_EQ(victim.manager.refusedOffers(), 1);
+}
+
 TEST(LinkManager, NewOfferFromALinkedPeerReplacesTheLinkOnlyOnceUp)
 {
     ensureApp();

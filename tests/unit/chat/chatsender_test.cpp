@@ -192,3 +192,15 @@ TEST(ChatSenderAttack, LamportFarBeyondTheClockIsRefusedNearIsAdopted)
     r.resume(3, (std::uint64_t(1) << 62) - 1);
     EXPECT_EQ(r.compose(QStringLiteral("x")).lamport, 1u);
 }
+
+TEST(ChatSender, OutgoingTextLimitIsCountedInUtf8Bytes)
+{
+    EXPECT_FALSE(checkOutgoingText(QString()).ok());
+    EXPECT_TRUE(checkOutgoingText(QString(16 * 1024, QLatin1Char('a'))).ok());
+    EXPECT_FALSE(checkOutgoingText(QString(16 * 1024 + 1, QLatin1Char('a'))).ok());
+    // 6,000 'é' are 12,000 bytes: fine; 9,000 are 18,000 bytes: too long.
+    EXPECT_TRUE(checkOutgoingText(QString(6000, QChar(0xe9))).ok());
+    auto r = checkOutgoingText(QString(9000, QChar(0xe9)));
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.error().contains("too long")) << r.error().toStdString();
+}

@@ -1,5 +1,7 @@
 #include "node/sessionrecordfile.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -102,4 +104,20 @@ TEST(SessionRecordFile, AnUnreadableFileIsReportedAndSkipped)
     QStringList errors;
     EXPECT_EQ(file.readAll(&errors).size(), 1);
     EXPECT_EQ(errors.size(), 1);
+}
+
+// Attack: another local user read who we talk to: sessions/ was 0755 and *.rec 0644.
+TEST(SessionRecordFileAttack, RecordsAndTheirFolderAreNotReadableByOtherUsers)
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("sessions"));
+    SessionRecordFile files(folder);
+    ASSERT_TRUE(files.write(sampleRecord(1)).ok());
+    constexpr auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                            QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                            QFileDevice::WriteOther | QFileDevice::ExeOther;
+    EXPECT_FALSE(QFile::permissions(folder) & others);
+    const QStringList recs = QDir(folder).entryList({QStringLiteral("*.rec")}, QDir::Files);
+    ASSERT_EQ(recs.size(), 1);
+    EXPECT_FALSE(QFile::permissions(QDir(folder).filePath(recs.front())) & others);
 }

@@ -2,6 +2,7 @@
 
 #include "samplemessages.h"
 
+#include "protocol/claims.h"
 #include "protocol/codec.h"
 #include "protocol/limits.h"
 
@@ -343,4 +344,27 @@ TEST(IdParsingAttack, HexIdWithASpaceAnd63DigitsIsRejected)
     EXPECT_FALSE(DeviceId::fromHex(hex + u'0'));
     EXPECT_FALSE(DeviceId::fromHex(QString(64, QChar(0x0660)))); // Arabic-Indic zero
     EXPECT_FALSE(SessionId::fromHex(u'-' + SessionId::fromNumber(7).toHex().mid(1)));
+}
+
+// Attack: Mallory's device answered an invitation (or sent JOIN, REJOIN, HELLO) with a
+// MemberInfo naming Alice's account or device; the roster entry took the claim as it was.
+TEST(IdentityBindingAttack, SelfClaimsMustNameTheSendersDeviceAndChainAccount)
+{
+    const DeviceId mallory = DeviceId::fromNumber(66);
+    const AccountId malloryAccount = AccountId::fromNumber(67);
+    const AccountId alice = AccountId::fromNumber(1);
+    MemberInfo asAlice{mallory, alice, QStringLiteral("Alice"), DeviceClass::Desktop, true};
+    EXPECT_FALSE(
+        checkSelfClaim(InviteAnswer{Code::Ok, asAlice}, mallory, malloryAccount).isEmpty());
+    EXPECT_FALSE(checkSelfClaim(Join{{}, asAlice}, mallory, malloryAccount).isEmpty());
+    EXPECT_FALSE(checkSelfClaim(Rejoin{asAlice}, mallory, malloryAccount).isEmpty());
+    EXPECT_FALSE(checkSelfClaim(Hello{asAlice, 250}, mallory, malloryAccount).isEmpty());
+    MemberInfo otherDevice{DeviceId::fromNumber(2), malloryAccount, {}, DeviceClass::Desktop, true};
+    EXPECT_TRUE(checkSelfClaim(Join{{}, otherDevice}, mallory, malloryAccount).contains("device"));
+    MemberInfo honest{mallory, malloryAccount, QStringLiteral("Mallory"), DeviceClass::Laptop,
+                      true};
+    EXPECT_TRUE(checkSelfClaim(InviteAnswer{Code::Ok, honest}, mallory, malloryAccount).isEmpty());
+    EXPECT_TRUE(
+        checkSelfClaim(InviteAnswer{Code::Declined, {}}, mallory, malloryAccount).isEmpty());
+    EXPECT_TRUE(checkSelfClaim(Ping{}, mallory, malloryAccount).isEmpty());
 }

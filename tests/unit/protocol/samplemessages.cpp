@@ -86,8 +86,11 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(Rejoin{sampleMember(10)}));
     out.push_back(withHeader(LinkReport{DeviceId::fromNumber(15), false}));
     out.push_back(withHeader(RequestSm{6, 0xc000'0000'1234'5678ULL, {5, 52}}));
-    out.push_back(withHeader(Vote{6, true, Vote::Refusal::UnknownCandidate}));
-    out.push_back(withHeader(SetSm{6}));
+    out.push_back(
+        withHeader(Vote{6, true, Vote::Refusal::UnknownCandidate, QByteArray(64, '\x76')}));
+    out.push_back(withHeader(SetSm{6,
+                                   {{DeviceId::fromNumber(31), QByteArray(64, '\x77')},
+                                    {DeviceId::fromNumber(32), QByteArray(64, '\x78')}}}));
     out.push_back(withHeader(Stale{}));
     out.push_back(withHeader(ErrorReply{Code::Full, QStringLiteral("the group is full")}));
     out.push_back(withHeader(ChatMessage{DeviceId::fromNumber(16),

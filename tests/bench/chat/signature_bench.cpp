@@ -1,0 +1,127 @@
+// What signed chat and signed votes cost (issue 13, DESIGN §5, §6): Ed25519 link-key signing
+// and checking per chat message, a joiner checking its recent history, and a member checking
+// a SET_SM quorum at N = 8. Medians over rounds, as JSON.
+//
+//   signature_bench [rounds=9] [messages=500]
+
+#include "chat/chatsignature.h"
+#include "protocol/quorum.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+using namespace plenum;
+
+namespace {
+
+struct Device {
+    crypto::PrivateKey accountKey, deviceKey, linkKey;
+    crypto::VerifiedChain chain;
+    QList<crypto::Certificate> certs;
+    Device()
+    {
+        accountKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
+        deviceKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
+        linkKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
+        auto account = crypto::issueCertificate(accountKey, QStringLiteral("a"),
+                                                crypto::CertRole::Account, nullptr, accountKey)
+                           .value();
+        auto device = crypto::issueCertificate(deviceKey, QStringLiteral("d"),
+                                               crypto::CertRole::Device, &account, accountKey)
+                          .value();
+        auto link = crypto::issueCertificate(linkKey, QStringLiteral("l"), crypto::CertRole::Link,
+                                             &device, deviceKey)
+                        .value();
+        certs = {link, device, account};
+        chain = crypto::verifyChain(certs).value();
+    }
+};
+
+template <typename F> double medianUs(int rounds, int perRound, F&& op)
+{
+    std::vector<double> us;
+    for (int r = 0; r < rounds; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < perRound; ++i)
+            op(i);
+        us.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                .count() /
+            perRound);
+    }
+    std::sort(us.begin(), us.end());
+    return us[us.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const int rounds = std::max(1, argc > 1 ? std::atoi(argv[1]) : 9);
+    const int messages = std::max(1, argc > 2 ? std::atoi(argv[2]) : 500);
+    const SessionId sid = SessionId::fromNumber(1);
+    std::vector<std::unique_ptr<Device>> group;
+    crypto::LinkKeyRing ring;
+    QList<DeviceId> roster;
+    for (int i = 0; i < 8; ++i) {
+        group.push_back(std::make_unique<Device>());
+        ring.learn(group.back()->chain);
+        roster.append(group.back()->chain.device);
+    }
+    const Device& author = *group[0];
+    auto signedMessages = std::vector<protocol::ChatMessage>(static_cast<std::size_t>(messages));
+    for (int i = 0; i < messages; ++i) {
+        auto& m = signedMessages[std::size_t(i)];
+        m.sender = author.chain.device;
+        m.author = author.chain.account;
+        m.seq = std::uint64_t(i + 1);
+        m.lamport = std::uint64_t(i + 1);
+        m.text = QStringLiteral("a chat line of ordinary length, about sixty characters long");
+    }
+    const double signUs = medianUs(rounds, messages, [&](int i) {
+        chat::signChat(signedMessages[std::size_t(i)], sid, author.linkKey);
+    });
+    int bad = 0;
+    const double verifyUs = medianUs(rounds, messages, [&](int i) {
+        if (chat::verifyChat(signedMessages[std::size_t(i)], sid, ring) != chat::ChatVerdict::Valid)
+            ++bad;
+    });
+    // A joiner (the 8th device): learns the link keys of the 7 members it links to and checks
+    // 50 messages of recent history.
+    const double joinUs = medianUs(rounds, 1, [&](int) {
+        crypto::LinkKeyRing fresh;
+        for (int d = 0; d < 7; ++d)
+            fresh.learn(group[std::size_t(d)]->chain);
+        for (int i = 0; i < 50 && i < messages; ++i)
+            if (chat::verifyChat(signedMessages[std::size_t(i)], sid, fresh) !=
+                chat::ChatVerdict::Valid)
+                ++bad;
+    });
+    // A chain check (what a link handshake costs anyway), for scale.
+    const double chainUs =
+        medianUs(rounds, 20, [&](int) { (void)crypto::verifyChain(author.certs); });
+    // SET_SM at N = 8: the candidate and 4 signed votes.
+    protocol::SetSm setSm{5, {}};
+    for (int v = 1; v <= 4; ++v)
+        setSm.votes.append(
+            protocol::signVote(sid, 5, roster[0], roster[v], [&](const QByteArray& d) {
+                return group[std::size_t(v)]->linkKey.sign(d);
+            }));
+    const auto check = [&](const DeviceId& s, const QByteArray& d, const QByteArray& sig) {
+        return ring.verify(s, d, sig);
+    };
+    const double quorumUs = medianUs(rounds, 50, [&](int) {
+        if (!protocol::checkSetSmQuorum(sid, setSm, roster[0], roster, check).ok) ++bad;
+    });
+    std::printf("{\"bench\":\"signature\",\"messages\":%d,\"rounds\":%d,"
+                "\"chat_sign_us_per_msg\":%.1f,\"chat_verify_us_per_msg\":%.1f,"
+                "\"join_n8_learn7_verify50_ms\":%.3f,\"chain_verify_us\":%.1f,"
+                "\"set_sm_quorum_n8_verify_us\":%.1f,\"signature_bytes\":%lld,\"failures\":%d}\n",
+                messages, rounds, signUs, verifyUs, joinUs / 1000.0, chainUs, quorumUs,
+                static_cast<long long>(signedMessages[0].signature.size()), bad);
+    return bad == 0 ? 0 : 1;
+}
