@@ -248,6 +248,9 @@ void PeerController::handleLine(const QByteArray& line)
             if (!a) return error(cmd, "\"to\" must list account ids");
             to.append(*a);
         }
+        // Refused here, before it is stored or reported sent: every peer would refuse it.
+        if (auto ok = chat::checkOutgoingText(c.value("text").toString()); !ok)
+            return error(cmd, ok.error());
         auto seq = node_->say(*sid, c.value("text").toString(), to);
         if (!seq) return error(cmd, seq.error());
         emitEvent({{"event", "sent"},
@@ -314,6 +317,26 @@ void PeerController::handleLine(const QByteArray& line)
         if (!d) return error(cmd, "\"device\" must be 64 hex digits");
         if (auto s = node_->revokeDevice(*d); !s) return error(cmd, s.error());
         devicesEvent();
+    } else if (cmd == "fault" && c.contains("forge_chat")) {
+        // Tests only, a hostile peer: send a crafted CHAT to one device. Fields default to
+        // this device's own; "sign": true signs it with this device's link key.
+        const QJsonObject f = c.value("forge_chat").toObject();
+        auto sid = sessionFor(c);
+        auto to = idFrom<DeviceId>(f.value("to"));
+        if (!sid || !to) return error(cmd, "forge_chat needs a session and \"to\"");
+        protocol::ChatMessage m;
+        m.sender = f.contains("sender") ? idFrom<DeviceId>(f.value("sender")).value_or(DeviceId{})
+                                        : node_->device();
+        m.author = f.contains("author") ? idFrom<AccountId>(f.value("author")).value_or(AccountId{})
+                                        : node_->account();
+        m.seq = std::uint64_t(f.value("seq").toInteger(1));
+        m.lamport = f.contains("lamport_hex")
+                        ? f.value("lamport_hex").toString().toULongLong(nullptr, 16)
+                        : std::uint64_t(f.value("lamport").toInteger(1));
+        m.text = f.value("text").toString();
+        if (auto s = node_->injectChat(*sid, *to, m, f.value("sign").toBool(false)); !s)
+            return error(cmd, s.error());
+        emitEvent({{"event", "forged"}, {"sid", sid->toHex()}});
     } else if (cmd == "fault") {
         // Tests only: lose this device's chat messages to one device (a lost write).
         auto d = idFrom<DeviceId>(c.value("drop_chat_to"));
