@@ -140,7 +140,8 @@ void Session::onVote(const DeviceId& from, const Vote& v, const Header& header, 
 {
     if (!v.allow && v.refusal == Vote::Refusal::NotMember && phase_ == Phase::Member &&
         contains(accepted_, from)) {
-        departedFrom(from, header, now); // it does not know the session: it left
+        // It does not know the session: it left. Its answer to this names the roster it left from.
+        requestSnapshot(from);
         return;
     }
     Election::Round* round = election_.round();
@@ -186,8 +187,9 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     next.at = RosterStamp{epoch, version + 1};
     election_.close();
     next.sm = self_.device;
-    for (const DeviceId& d : departed_)
-        if (contains(next, d)) enqueue(RemoveRequest{d, RosterChange::Reason::Left}, now);
+    for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
+        if (contains(next, it.key()))
+            enqueue(RemoveRequest{it.key(), RosterChange::Reason::Left}, now);
     propose(next, accepted_.at, std::nullopt, now);
     // Our own REFERs that the old SM never answered are now ours to carry out.
     for (const auto& [id, r] : refers_)
