@@ -232,7 +232,8 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
     }
     if (h.epoch < epoch_ && h.epoch != 0) {
         // §5.1 rule 1: an older epoch gets an answer naming the current SM and epoch.
-        if (!std::holds_alternative<Stale>(m.body) && contains(accepted_, from))
+        if (!std::holds_alternative<Stale>(m.body) && contains(accepted_, from) &&
+            !departed_.contains(from))
             send(from, Stale{});
         // Leaving, reports, pings and elections are meaningful whatever the epoch.
         return std::holds_alternative<Bye>(m.body) || std::holds_alternative<LinkReport>(m.body) ||
@@ -242,7 +243,11 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
                std::holds_alternative<InviteAnswer>(m.body) ||
                std::holds_alternative<Joined>(m.body) || std::holds_alternative<Join>(m.body) ||
                std::holds_alternative<SnapshotRequest>(m.body) ||
-               std::holds_alternative<Rejoin>(m.body);
+               std::holds_alternative<Rejoin>(m.body) ||
+               // A leaver's tombstone handing out the roster it left with (onRoster applies
+               // the term rule to it like to any older SM's proposal).
+               (std::holds_alternative<Roster>(m.body) && h.sm.isNull() &&
+                departed_.contains(from));
     }
     return true;
 }
@@ -379,6 +384,9 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
     if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_)
         regainSm(from, h.epoch, now);
+    // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
+    // learn it from its pings; trusting it on would refuse every vote (seed 866522).
+    if (from == sm_ && h.sm.isNull() && h.epoch >= epoch_ && !lostSm_ && !isSm_) loseSm(now);
     if (h.epoch == epoch_ && h.version > committed_.at.version && !h.sm.isNull())
         requestSnapshot(from);
     // §5.1 rule 7: a device that believes it is a member but is not, and is behind us,
@@ -813,7 +821,9 @@ void Session::departedFrom(const DeviceId& from, const Header& h,
     // (see voters()) and we catch up; if the others went on without us, catching up is how
     // we learn that we were removed.
     const RosterStamp theirs = accepted.value_or(RosterStamp{h.epoch, h.version});
-    if (theirs > accepted_.at) {
+    if (theirs > accepted_.at &&
+        now - leaverAskedAt_.value(from, -config_.resendInterval) >= config_.resendInterval) {
+        leaverAskedAt_.insert(from, now);
         catchUp();
         requestSnapshot(from); // its host hands out the roster it left with
     }

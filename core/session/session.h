@@ -252,6 +252,7 @@ private:
     // (DESIGN §5: a leaver that may hold a newer roster than the voters still counts).
     QHash<DeviceId, RosterStamp> departed_;
     QHash<DeviceId, Millis> pendingJoiners_;
+    QHash<DeviceId, Millis> leaverAskedAt_; // we asked a leaver for its roster (rate limit)
 
     Election election_;
     Timers timers_;

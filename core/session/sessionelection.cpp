@@ -105,7 +105,13 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     const bool current = election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
     // A member whose SM is healthy refuses: one bad link cannot depose a healthy SM.
     // The SM itself asking means it stepped down (it saw a newer epoch): it is lost to us too.
-    if (!isSm_ && !lostSm_ && from == sm_) lostSm_ = true;
+    if (!isSm_ && !lostSm_ && from == sm_) {
+        // Lost like any other loss: if no round comes of its request, the retry opens ours
+        // (setting the flag alone left every later loseSm() a no-op: seeds 74646, 81208).
+        lostSm_ = true;
+        timers_.disarm(TimerKind::SmLink);
+        timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
+    }
     if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
     if (!election_.canVote(r.epoch)) {
         if (election_.votedFor(r.epoch, from)) {
