@@ -164,7 +164,7 @@ public:
 
     // counters
     std::uint64_t messagesSent() const { return messagesSent_; }
-    std::uint64_t controlMessagesSent() const { return controlSent_; } // not pings
+    std::uint64_t controlMessagesSent() const { return controlSent_; } // all but pings
     Millis lastControlMessageAt() const { return lastControlAt_; }
 
 private:
