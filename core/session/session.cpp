@@ -149,6 +149,7 @@ bool Session::hasLease(Millis now) const
 {
     // §5.1 rule 3: an SM that has not heard from a majority for most of a detection time
     // stops admitting. The margin keeps the lease shorter than the others' detection.
+    if (config_.ruleOff(Rule::Lease)) return true;
     const QSet<DeviceId> v = voters(committed_);
     int heard = v.contains(self_.device) ? 1 : 0;
     const Millis fresh = now - config_.detection * 3 / 4;
@@ -234,7 +235,7 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
         // §5.1 rule 1: an older epoch gets an answer naming the current SM and epoch.
         if (!std::holds_alternative<Stale>(m.body) && contains(accepted_, from) &&
             !departed_.contains(from))
-            send(from, Stale{});
+            if (!config_.ruleOff(Rule::OlderEpochAnswered)) send(from, Stale{});
         // Leaving, reports, pings and elections are meaningful whatever the epoch.
         return std::holds_alternative<Bye>(m.body) || std::holds_alternative<LinkReport>(m.body) ||
                std::holds_alternative<Refer>(m.body) || std::holds_alternative<Hello>(m.body) ||
@@ -256,7 +257,7 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
 {
     // §5.1 rule 2: whoever sees a higher epoch steps down if it was SM and fetches a snapshot.
     const bool wasSm = isSm_;
-    if (isSm_) stepDown(now);
+    if (isSm_ && !config_.ruleOff(Rule::HigherEpochStepsDown)) stepDown(now);
     epoch_ = h.epoch;
     if (!h.sm.isNull() && h.sm != self_.device) {
         election_.close();
@@ -587,7 +588,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (phase_ != Phase::Member) return;
-    if (!r.committed && h.epoch < election_.grantedEpoch()) {
+    if (!r.committed && h.epoch < election_.grantedEpoch() && !config_.ruleOff(Rule::TermRule)) {
         // We voted for someone in a newer epoch: a proposal of an older SM must not gather
         // our ack (Raft's term rule), or two SMs could commit conflicting rosters.
         Header newer = header();
@@ -661,7 +662,8 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     for (const DeviceId& gone : was - is) {
         if (gone == self_.device) continue;
         // §5.1 rule 7: a member that applies a removal tells the removed device.
-        if (!departed_.contains(gone)) send(gone, Bye{Bye::Reason::Removed, std::nullopt});
+        if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold))
+            send(gone, Bye{Bye::Reason::Removed, std::nullopt});
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);

@@ -332,7 +332,9 @@ void Session::onRosterAck(const DeviceId& from, const RosterAck& a, Millis now)
 void Session::maybeCommit(Millis now)
 {
     if (!proposal_) return;
-    const int needed = majorityOf(static_cast<int>(proposal_->voters.size()));
+    const int needed = config_.ruleOff(Rule::CommitMajority)
+                           ? 1
+                           : majorityOf(static_cast<int>(proposal_->voters.size()));
     if (static_cast<int>((proposal_->acks & proposal_->voters).size()) < needed) return;
     // §5.1 rule 4: committed once a majority acknowledged it; only now is anyone told.
     Proposal p = std::move(*proposal_);

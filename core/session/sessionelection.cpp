@@ -74,7 +74,8 @@ void Session::castVote(Millis now)
     round->voted = true;
     const std::uint64_t epoch = round->epoch;
     std::optional<DeviceId> choice;
-    if (election_.canVote(epoch)) choice = election_.best(accepted_.at, voters(accepted_));
+    const RosterStamp mine = config_.ruleOff(Rule::UpToDateVote) ? RosterStamp{} : accepted_.at;
+    if (election_.canVote(epoch)) choice = election_.best(mine, voters(accepted_));
     if (choice) {
         election_.recordVote(epoch, *choice, self_.device);
         persist(); // the vote is on disk before anyone hears it (DESIGN §5)
@@ -127,7 +128,8 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
             round->outbid = true;
         return;
     }
-    if (r.accepted < accepted_.at) return refuse(Vote::Refusal::OutOfDate);
+    if (r.accepted < accepted_.at && !config_.ruleOff(Rule::UpToDateVote))
+        return refuse(Vote::Refusal::OutOfDate);
     Election::Round* round = election_.round();
     if (!current) {
         if (round && r.epoch < round->epoch) return refuse(Vote::Refusal::StaleEpoch);

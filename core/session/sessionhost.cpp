@@ -44,7 +44,14 @@ void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
             tombstones_[r.sid] = Tombstone{r.committed.at, r.accepted};
             continue;
         }
-        if (!contains(r.accepted, self_.device)) continue;
+        if (!contains(r.accepted, self_.device)) {
+            // It acknowledged a roster that removes it and crashed before it could act on it:
+            // it is out, and says so from now on (seed 20622).
+            SessionRecord tomb = r;
+            tomb.ended = true;
+            persist(tomb);
+            continue;
+        }
         sessions_[r.sid] = Session::restore(config_, self_, r, deps(), now);
         for (const DeviceId& peer : links_)
             sessions_[r.sid]->onLinkUp(peer, now);

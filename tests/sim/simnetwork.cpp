@@ -499,6 +499,7 @@ void SimNetwork::crash(int i)
 void SimNetwork::restart(int i)
 {
     if (peers_[i]->alive()) return;
+    if (peers_[i]->dying()) crash(i); // hit a crash point outside the event loop
     peers_[i]->start();
 }
 
