@@ -124,6 +124,7 @@ private:
         QSet<DeviceId> answered;
         QSet<DeviceId> unknown;
         bool joinedSent = false;
+        RosterStamp endpointsAt; // the roster our EndPoints describe (ticket, then ENDPOINTS)
     };
     struct OutstandingRefer {
         AccountId account;
