@@ -79,6 +79,7 @@ void handoverOnce(int n, std::uint64_t seed, Sample& out)
     cfg.peers = n;
     cfg.latencyMin = cfg.latencyMax = kDelay;
     cfg.linkSetup = 2 * kDelay;
+    cfg.session.rules.capacity = static_cast<std::uint32_t>(n);
     SimNetwork net(seed ^ 0x4a4d, cfg);
     for (int i = 1; i < n; ++i)
         net.setAnswer(i, true);
@@ -111,6 +112,7 @@ void runOnce(int n, std::uint64_t seed, Sample& out)
     cfg.peers = n;
     cfg.latencyMin = cfg.latencyMax = kDelay;
     cfg.linkSetup = 2 * kDelay; // ICE + TLS as two one-way delays (loopback figures differ)
+    cfg.session.rules.capacity = static_cast<std::uint32_t>(n); // the default is 8 seats
     SimNetwork net(seed, cfg);
     JoinClock clock;
     clock.net = &net;
