@@ -588,7 +588,11 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (phase_ != Phase::Member) return;
-    if (!r.committed && h.epoch < election_.grantedEpoch() && !config_.ruleOff(Rule::TermRule)) {
+    // A leaver's tombstone handing out the roster it left with: it acts for no SM and collects
+    // no acks, so taking its roster cannot help an old SM commit (the term rule's concern).
+    const bool fromTombstone = h.sm.isNull() && departed_.contains(from);
+    if (!r.committed && h.epoch < election_.grantedEpoch() && !fromTombstone &&
+        !config_.ruleOff(Rule::TermRule)) {
         // We voted for someone in a newer epoch: a proposal of an older SM must not gather
         // our ack (Raft's term rule), or two SMs could commit conflicting rosters.
         Header newer = header();
@@ -600,7 +604,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         RosterSnapshot snap{r.at, r.sm, r.members};
         normalize(snap);
         acceptRoster(snap, r.committed, now);
-        if (!r.committed && accepted_.at == r.at) send(r.sm, RosterAck{r.at});
+        if (!r.committed && accepted_.at == r.at && !fromTombstone) send(r.sm, RosterAck{r.at});
         return;
     }
     if (r.base == accepted_.at) {
