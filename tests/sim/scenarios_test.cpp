@@ -400,3 +400,30 @@ TEST_F(Group, RuleOffLeaverCountsLosesTheAdmission)
     EXPECT_NE(check->failure().find("committedChangesAreNeverLost"), std::string::npos)
         << check->failure();
 }
+
+// §5.1 "persisted before sent": a member dies between writing a ROSTER to disk and sending
+// its ack. The roster is on its disk, the SM still commits with the others, and the member
+// comes back with it.
+TEST_F(Group, CrashBetweenPersistAndAckKeepsTheRosterOnDisk)
+{
+    start(4);
+    admit(0, 1);
+    admit(0, 2);
+    settle();
+    bool persisted = false;
+    net->peer(2).setCrashPoint([&](const char* effect, const protocol::Message* m) {
+        if (std::string(effect) == "persist") persisted = true;
+        return persisted && m && std::holds_alternative<protocol::RosterAck>(m->body);
+    });
+    invite(0, 3);
+    net->runFor(1000);
+    ASSERT_FALSE(net->peer(2).alive()) << "the crash point was never reached";
+    const auto record = net->peer(2).disk().find(sid);
+    ASSERT_NE(record, net->peer(2).disk().end());
+    EXPECT_TRUE(session::contains(record->second.accepted, net->peer(3).info().device))
+        << "the roster it was about to ack is on its disk";
+    EXPECT_TRUE(isMember(3)) << "the SM committed with the others";
+    net->restart(2);
+    settle();
+    EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
+}
