@@ -165,6 +165,7 @@ template <typename V> void describe(V&, SnapshotRequest&) {}
 template <typename V> void describe(V& v, Bye& m)
 {
     v.field(10, m.reason, "reason");
+    v.field(1000, m.accepted, "accepted stamp");
 }
 template <typename V> void describe(V& v, Rejoin& m)
 {
@@ -203,6 +204,7 @@ template <typename V> void describe(V& v, ErrorReply& m)
 {
     v.field(10, m.code, "code");
     v.field(11, m.reason, "reason", kMaxReasonBytes);
+    v.field(1000, m.accepted, "accepted stamp");
 }
 
 template <typename V> void describe(V& v, SenderMark& m)

@@ -183,6 +183,9 @@ struct SnapshotRequest {};
 struct Bye {
     enum class Reason : std::uint8_t { Leave = 0, Removed = 1, JoinFailed = 2 };
     Reason reason = Reason::Leave;
+    // The leaver's newest roster on disk (DESIGN §5: a leaver that may hold a newer roster
+    // than the voters is never dropped from the count). Absent from older peers.
+    std::optional<RosterStamp> accepted;
 };
 // REJOIN: a restarted or removed device asks the SM to readmit it (DESIGN §4).
 struct Rejoin {
@@ -240,6 +243,8 @@ struct Stale {};
 struct ErrorReply {
     Code code = Code::NotFound;
     QString reason;
+    // From a device that left the session: the newest roster it had on disk (as in BYE).
+    std::optional<RosterStamp> accepted;
 };
 
 // ---- chat (DESIGN §6, §5.1 rule 8): not gated by epoch --------------------------------

@@ -64,10 +64,11 @@ void Election::open(std::uint64_t epoch, Millis windowEnd)
 
 std::uint64_t Election::nextEpoch(std::uint64_t currentEpoch) const
 {
-    std::uint64_t e = std::max({currentEpoch, votedEpoch_, round_ ? round_->epoch : 0});
-    // Join a higher round someone else already opened rather than outbid it.
-    if (highestSeen_ > e) return highestSeen_;
-    return e + 1;
+    // Above every round seen: a round someone opened before we lost the SM has most likely
+    // been voted on already (its bid window is 50 ms), and joining it only earns AlreadyVoted
+    // (seed 78569). A request that arrives while we are lost still pulls us into its round
+    // (Session::onRequestSm).
+    return std::max({currentEpoch, votedEpoch_, round_ ? round_->epoch : 0, highestSeen_}) + 1;
 }
 
 void Election::forgetRequestsUpTo(std::uint64_t epoch)

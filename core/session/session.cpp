@@ -130,10 +130,18 @@ void Session::reschedule()
         deps_.out.cancelTimer(sid_);
 }
 
+bool Session::dropped(const DeviceId& d) const
+{
+    auto it = departed_.find(d);
+    return it != departed_.end() &&
+           (it.value() <= accepted_.at || config_.ruleOff(Rule::LeaverCounts));
+}
+
 QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
 {
     QSet<DeviceId> out = deviceSet(roster);
-    out.subtract(departed_);
+    for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
+        if (it.value() <= accepted_.at || config_.ruleOff(Rule::LeaverCounts)) out.remove(it.key());
     return out;
 }
 
@@ -141,6 +149,7 @@ bool Session::hasLease(Millis now) const
 {
     // §5.1 rule 3: an SM that has not heard from a majority for most of a detection time
     // stops admitting. The margin keeps the lease shorter than the others' detection.
+    if (config_.ruleOff(Rule::Lease)) return true;
     const QSet<DeviceId> v = voters(committed_);
     int heard = v.contains(self_.device) ? 1 : 0;
     const Millis fresh = now - config_.detection * 3 / 4;
@@ -224,8 +233,9 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
     }
     if (h.epoch < epoch_ && h.epoch != 0) {
         // §5.1 rule 1: an older epoch gets an answer naming the current SM and epoch.
-        if (!std::holds_alternative<Stale>(m.body) && contains(accepted_, from))
-            send(from, Stale{});
+        if (!std::holds_alternative<Stale>(m.body) && contains(accepted_, from) &&
+            !departed_.contains(from))
+            if (!config_.ruleOff(Rule::OlderEpochAnswered)) send(from, Stale{});
         // Leaving, reports, pings and elections are meaningful whatever the epoch.
         return std::holds_alternative<Bye>(m.body) || std::holds_alternative<LinkReport>(m.body) ||
                std::holds_alternative<Refer>(m.body) || std::holds_alternative<Hello>(m.body) ||
@@ -234,7 +244,11 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
                std::holds_alternative<InviteAnswer>(m.body) ||
                std::holds_alternative<Joined>(m.body) || std::holds_alternative<Join>(m.body) ||
                std::holds_alternative<SnapshotRequest>(m.body) ||
-               std::holds_alternative<Rejoin>(m.body);
+               std::holds_alternative<Rejoin>(m.body) ||
+               // A leaver's tombstone handing out the roster it left with (onRoster applies
+               // the term rule to it like to any older SM's proposal).
+               (std::holds_alternative<Roster>(m.body) && h.sm.isNull() &&
+                departed_.contains(from));
     }
     return true;
 }
@@ -243,7 +257,7 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
 {
     // §5.1 rule 2: whoever sees a higher epoch steps down if it was SM and fetches a snapshot.
     const bool wasSm = isSm_;
-    if (isSm_) stepDown(now);
+    if (isSm_ && !config_.ruleOff(Rule::HigherEpochStepsDown)) stepDown(now);
     epoch_ = h.epoch;
     if (!h.sm.isNull() && h.sm != self_.device) {
         election_.close();
@@ -371,6 +385,9 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
     if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_)
         regainSm(from, h.epoch, now);
+    // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
+    // learn it from its pings; trusting it on would refuse every vote (seed 866522).
+    if (from == sm_ && h.sm.isNull() && h.epoch >= epoch_ && !lostSm_ && !isSm_) loseSm(now);
     if (h.epoch == epoch_ && h.version > committed_.at.version && !h.sm.isNull())
         requestSnapshot(from);
     // §5.1 rule 7: a device that believes it is a member but is not, and is behind us,
@@ -379,7 +396,7 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
         contains(accepted_, from) || contains(committed_, from) || pendingJoiners_.contains(from);
     const RosterStamp theirs{h.epoch, h.version};
     if (!known && !h.sm.isNull() && theirs < committed_.at && theirs.epoch != 0) {
-        send(from, Bye{Bye::Reason::Removed});
+        send(from, Bye{Bye::Reason::Removed, std::nullopt});
         deps_.out.closeLink(sid_, from);
     }
 }
@@ -427,7 +444,7 @@ void Session::onLinkDown(const DeviceId& peer, Millis now)
         // Committed members too: an SM whose proposal removes it must still reach it (a 610
         // from a device that left is what lets that proposal commit without its ack).
         const bool member = contains(accepted_, peer) || contains(committed_, peer);
-        if (member && !departed_.contains(peer)) {
+        if (member && !dropped(peer)) {
             scheduleRelink(peer, now);
             if (isSm_) {
                 smLinkDownSince_.insert(peer, now);
@@ -529,7 +546,7 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
     case TimerKind::Relink:
         // Committed members too: an SM must reach a member it is removing to learn it left.
         if (phase_ == Phase::Member && (contains(accepted_, peer) || contains(committed_, peer)) &&
-            !links_.contains(peer) && !departed_.contains(peer)) {
+            !links_.contains(peer) && !dropped(peer)) {
             relinkAttempts_[peer] += 1;
             deps_.out.openLink(sid_, peer);
             scheduleRelink(peer, now);
@@ -571,7 +588,11 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (phase_ != Phase::Member) return;
-    if (!r.committed && h.epoch < election_.grantedEpoch()) {
+    // A leaver's tombstone handing out the roster it left with: it acts for no SM and collects
+    // no acks, so taking its roster cannot help an old SM commit (the term rule's concern).
+    const bool fromTombstone = h.sm.isNull() && departed_.contains(from);
+    if (!r.committed && h.epoch < election_.grantedEpoch() && !fromTombstone &&
+        !config_.ruleOff(Rule::TermRule)) {
         // We voted for someone in a newer epoch: a proposal of an older SM must not gather
         // our ack (Raft's term rule), or two SMs could commit conflicting rosters.
         Header newer = header();
@@ -583,7 +604,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         RosterSnapshot snap{r.at, r.sm, r.members};
         normalize(snap);
         acceptRoster(snap, r.committed, now);
-        if (!r.committed && accepted_.at == r.at) send(r.sm, RosterAck{r.at});
+        if (!r.committed && accepted_.at == r.at && !fromTombstone) send(r.sm, RosterAck{r.at});
         return;
     }
     if (r.base == accepted_.at) {
@@ -609,7 +630,9 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
         accepted_ = roster;
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
-            if (roster.sm != self_.device && (roster.sm != sm_ || lostSm_)) {
+            // A roster handed out by a leaver's tombstone names an SM that is gone.
+            if (roster.sm != self_.device && !departed_.contains(roster.sm) &&
+                (roster.sm != sm_ || lostSm_)) {
                 election_.close();
                 timers_.disarm(TimerKind::BidWindow);
                 timers_.disarm(TimerKind::ElectionRetry);
@@ -643,7 +666,8 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     for (const DeviceId& gone : was - is) {
         if (gone == self_.device) continue;
         // §5.1 rule 7: a member that applies a removal tells the removed device.
-        if (!departed_.contains(gone)) send(gone, Bye{Bye::Reason::Removed});
+        if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold))
+            send(gone, Bye{Bye::Reason::Removed, std::nullopt});
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);
@@ -693,7 +717,8 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
 {
     if (phase_ != Phase::Member) {
         if (phase_ == Phase::Gone || phase_ == Phase::Removed)
-            send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session")});
+            send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
+                                  accepted_.at});
         return;
     }
     sendCommittedRoster(from);
@@ -709,11 +734,11 @@ void Session::leave(Millis now)
         QSet<DeviceId> told;
         for (const MemberInfo& m : accepted_.members) {
             if (m.device == self_.device) continue;
-            send(m.device, Bye{Bye::Reason::Leave});
+            send(m.device, Bye{Bye::Reason::Leave, accepted_.at});
             told.insert(m.device);
         }
         for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
-            if (!told.contains(it.key())) send(it.key(), Bye{Bye::Reason::Leave});
+            if (!told.contains(it.key())) send(it.key(), Bye{Bye::Reason::Leave, accepted_.at});
     } else if (phase_ == Phase::Joining && join_) {
         failJoin(Code::Declined, QStringLiteral("you left"), now);
         return;
@@ -739,7 +764,8 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     if (bye.reason == Bye::Reason::JoinFailed) {
         if (phase_ == Phase::Member && (contains(accepted_, from) || contains(committed_, from))) {
             // Committed while it gave up (the roster telling it was lost): it is not here.
-            markDeparted(from, now);
+            // A joiner acknowledges nothing before it is in: it holds no roster.
+            markDeparted(from, RosterStamp{}, now);
             return;
         }
         pendingJoiners_.remove(from);
@@ -770,14 +796,12 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         return;
     }
     if (!contains(accepted_, from) && !contains(committed_, from)) return;
-    const RosterStamp theirs{m.header.epoch, m.header.version};
-    if (theirs > accepted_.at) {
-        // It left from a roster we have not seen: we are behind. Lose it like a broken link.
-        deps_.out.closeLink(sid_, from);
-        onLinkDown(from, now);
-        return;
-    }
-    markDeparted(from, now);
+    // The leaver's newest roster on disk; an older peer sends none: its header's stamp.
+    const RosterStamp theirs = bye.accepted.value_or(RosterStamp{m.header.epoch, m.header.version});
+    markDeparted(from, theirs, now);
+    // It may hold a roster we have not seen (committed with its ack): until we have it, it
+    // still counts, and we fetch it from whoever has it.
+    if (theirs > accepted_.at) catchUp();
 }
 
 void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Header& h, Millis now)
@@ -792,34 +816,56 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
     const bool notThere = e.code == Code::SessionNotKnown || e.code == Code::NotFound;
     if (phase_ == Phase::Member && notThere &&
         (contains(accepted_, from) || contains(committed_, from)))
-        departedFrom(from, h, now);
+        departedFrom(from, h, e.accepted, now);
 }
 
-void Session::departedFrom(const DeviceId& from, const Header& h, Millis now)
+void Session::departedFrom(const DeviceId& from, const Header& h,
+                           std::optional<RosterStamp> accepted, Millis now)
 {
-    // Its header names the roster it left from. If that is newer than ours, the others went
-    // on without us: we are the stale one (most likely removed), and its departure must not
-    // shrink our majority (that would let a stale device lead an old roster).
-    const RosterStamp theirs{h.epoch, h.version};
-    if (theirs > accepted_.at) {
-        beRemoved(from, h, now);
+    // It names the newest roster it had on disk (an older peer: the roster in its header).
+    // If that is newer than ours it may have acknowledged a roster we lack: it still counts
+    // (see voters()) and we catch up; if the others went on without us, catching up is how
+    // we learn that we were removed.
+    const RosterStamp theirs = accepted.value_or(RosterStamp{h.epoch, h.version});
+    if (theirs > accepted_.at &&
+        now - leaverAskedAt_.value(from, -config_.resendInterval) >= config_.resendInterval) {
+        leaverAskedAt_.insert(from, now);
+        catchUp();
+        requestSnapshot(from); // its host hands out the roster it left with
+    }
+    markDeparted(from, theirs, now);
+}
+
+void Session::catchUp()
+{
+    for (const MemberInfo& m : accepted_.members)
+        if (m.device != self_.device && links_.contains(m.device) && !departed_.contains(m.device))
+            requestSnapshot(m.device);
+}
+
+void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted, Millis now)
+{
+    if (auto it = departed_.find(from); it != departed_.end()) {
+        if (accepted > it.value()) it.value() = accepted;
         return;
     }
-    markDeparted(from, now);
-}
-
-void Session::markDeparted(const DeviceId& from, Millis now)
-{
-    if (departed_.contains(from)) return;
-    departed_.insert(from);
-    timers_.disarm(TimerKind::Relink, from);
-    deps_.out.closeLink(sid_, from);
+    departed_.insert(from, accepted);
+    if (accepted <= accepted_.at) {
+        timers_.disarm(TimerKind::Relink, from);
+        deps_.out.closeLink(sid_, from);
+    } else if (!links_.contains(from)) {
+        // Its host still has the roster it left with: keep reaching it until we have that.
+        deps_.out.openLink(sid_, from);
+        scheduleRelink(from, now);
+    }
     if (from == sm_ && !isSm_) {
         loseSm(now);
     } else if (isSm_) {
         enqueue(RemoveRequest{from, RosterChange::Reason::Left}, now);
     }
-    if (proposal_ && proposal_->voters.remove(from)) maybeCommit(now);
+    if (proposal_ && (accepted <= accepted_.at || config_.ruleOff(Rule::LeaverCounts)) &&
+        proposal_->voters.remove(from))
+        maybeCommit(now);
     checkWin(now); // a candidate's majority no longer counts it
 }
 

@@ -124,6 +124,7 @@ private:
         QSet<DeviceId> answered;
         QSet<DeviceId> unknown;
         bool joinedSent = false;
+        RosterStamp endpointsAt; // the roster our EndPoints describe (ticket, then ENDPOINTS)
     };
     struct OutstandingRefer {
         AccountId account;
@@ -141,6 +142,8 @@ private:
     void reschedule();
     void emitEvent(const SessionEvent& event) { deps_.out.notify(sid_, event); }
     QSet<DeviceId> voters(const RosterSnapshot& roster) const;
+    // Left, and no longer counted: our accepted roster is at least as new as its own.
+    bool dropped(const DeviceId& d) const;
     void becomeMember(const RosterSnapshot& roster, Millis now);
     void finish(Phase phase);
 
@@ -215,8 +218,10 @@ private:
     // -- removal and rejoin (§5.1 rule 7)
     void onErrorReply(const DeviceId& from, const protocol::ErrorReply& e,
                       const protocol::Header& h, Millis now);
-    void departedFrom(const DeviceId& from, const protocol::Header& h, Millis now);
-    void markDeparted(const DeviceId& from, Millis now);
+    void departedFrom(const DeviceId& from, const protocol::Header& h,
+                      std::optional<RosterStamp> accepted, Millis now);
+    void catchUp(); // a snapshot request to every linked member
+    void markDeparted(const DeviceId& from, const RosterStamp& accepted, Millis now);
     void beRemoved(const DeviceId& from, const protocol::Header& h, Millis now);
     void sendRejoin(Millis now);
 
@@ -243,8 +248,12 @@ private:
     QSet<DeviceId> links_; // links that are up (the host's view; closing one is only a wish)
     QHash<DeviceId, Millis> lastHeard_; // last message from a member following us as SM
     QHash<DeviceId, int> relinkAttempts_;
-    QSet<DeviceId> departed_; // left with BYE: not counted in majorities (DESIGN §5)
+    // Left (BYE, or a 610/404 from its tombstone), with the newest roster it had on disk.
+    // It stops counting in majorities only once our accepted roster is at least as new
+    // (DESIGN §5: a leaver that may hold a newer roster than the voters still counts).
+    QHash<DeviceId, RosterStamp> departed_;
     QHash<DeviceId, Millis> pendingJoiners_;
+    QHash<DeviceId, Millis> leaverAskedAt_; // we asked a leaver for its roster (rate limit)
 
     Election election_;
     Timers timers_;

@@ -242,16 +242,22 @@ void Session::checkJoined(Millis now)
     QSet<DeviceId> linked(j.linked.begin(), j.linked.end());
     QSet<DeviceId> missing = deviceSet(committed_) - linked;
     missing.remove(admission_->invitee->device);
-    if (!missing.isEmpty()) {
-        // Rule 5: commit only if the joiner linked to the whole current roster.
+    QSet<DeviceId> extra = linked - deviceSet(committed_);
+    extra.remove(self_.device);
+    const bool strict = !config_.ruleOff(Rule::JoinedLinkedEqualsRoster);
+    if (!strict) extra.clear();
+    const bool stale = strict && j.endpointsAt != committed_.at;
+    if (!missing.isEmpty() || !extra.isEmpty() || stale) {
+        // Rule 5: commit only if the joiner linked to exactly the current roster, and knows
+        // it is that roster (JOINED's version). Otherwise an ENDPOINTS delta, and wait.
         QSet<DeviceId> unknown(j.unknown.begin(), j.unknown.end());
         Endpoints delta;
         delta.at = committed_.at;
         for (const MemberInfo& m : committed_.members)
             if (missing.contains(m.device) && !unknown.contains(m.device)) delta.add.append(m);
-        for (const DeviceId& d : linked - deviceSet(committed_))
+        for (const DeviceId& d : extra)
             delta.remove.append(d);
-        if (!delta.add.isEmpty() || !delta.remove.isEmpty()) {
+        if (!delta.add.isEmpty() || !delta.remove.isEmpty() || (stale && missing.isEmpty())) {
             send(admission_->invitee->device, delta);
             admission_->joined.reset();
         }
@@ -332,7 +338,9 @@ void Session::onRosterAck(const DeviceId& from, const RosterAck& a, Millis now)
 void Session::maybeCommit(Millis now)
 {
     if (!proposal_) return;
-    const int needed = majorityOf(static_cast<int>(proposal_->voters.size()));
+    const int needed = config_.ruleOff(Rule::CommitMajority)
+                           ? 1
+                           : majorityOf(static_cast<int>(proposal_->voters.size()));
     if (static_cast<int>((proposal_->acks & proposal_->voters).size()) < needed) return;
     // §5.1 rule 4: committed once a majority acknowledged it; only now is anyone told.
     Proposal p = std::move(*proposal_);

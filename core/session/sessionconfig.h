@@ -6,6 +6,22 @@
 
 namespace plenum::session {
 
+// The safety rules (DESIGN §5, §5.1) that a test can switch off, one bit each, to show that
+// some test notices. Never set outside tests: each one breaks the session core on purpose.
+enum class Rule : std::uint32_t {
+    OlderEpochAnswered = 1u << 1,       // §5.1 rule 1: an older epoch gets STALE naming the SM
+    HigherEpochStepsDown = 1u << 2,     // rule 2: an SM that sees a higher epoch steps down
+    Lease = 1u << 3,                    // rule 3: no lease, no admission
+    CommitMajority = 1u << 4,           // rule 4: committed only once a majority acknowledged
+    JoinedLinkedEqualsRoster = 1u << 5, // rule 5: JOINED's linked set equals the roster
+    TicketChecked = 1u << 6,            // rule 6: JOIN only with a valid ticket
+    RemovalTold = 1u << 7,              // rule 7: BYE{removed} to the removed device
+    KeepReachable = 1u << 9,            // rule 9: keep a member a majority can reach
+    LeaverCounts = 1u << 16,            // §5: a leaver with a newer roster still counts
+    TermRule = 1u << 17,                // §5: no ack for an SM older than our vote
+    UpToDateVote = 1u << 18,            // §5: never vote for an older roster
+};
+
 struct SessionConfig {
     Millis pingInterval = 250;       // session pings carry (sid, epoch, version) (§5.1 rule 1)
     Millis detection = 1000;         // a link is down after this much silence (4 pings)
@@ -22,6 +38,8 @@ struct SessionConfig {
     Millis unreachableGrace = 3000; // rule 9: a majority cannot reach X for this long: remove X
     bool autoRejoin = true;         // a removed (not departed) device asks to be readmitted
     protocol::SessionRules rules;   // used when this device creates a session
+    std::uint32_t testDisabledRules = 0; // tests only: Rule bits switched off (see Rule)
+    bool ruleOff(Rule r) const { return (testDisabledRules & static_cast<std::uint32_t>(r)) != 0; }
 };
 
 } // namespace plenum::session

@@ -74,7 +74,8 @@ void Session::castVote(Millis now)
     round->voted = true;
     const std::uint64_t epoch = round->epoch;
     std::optional<DeviceId> choice;
-    if (election_.canVote(epoch)) choice = election_.best(accepted_.at, voters(accepted_));
+    const RosterStamp mine = config_.ruleOff(Rule::UpToDateVote) ? RosterStamp{} : accepted_.at;
+    if (election_.canVote(epoch)) choice = election_.best(mine, voters(accepted_));
     if (choice) {
         election_.recordVote(epoch, *choice, self_.device);
         persist(); // the vote is on disk before anyone hears it (DESIGN §5)
@@ -105,7 +106,13 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     const bool current = election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
     // A member whose SM is healthy refuses: one bad link cannot depose a healthy SM.
     // The SM itself asking means it stepped down (it saw a newer epoch): it is lost to us too.
-    if (!isSm_ && !lostSm_ && from == sm_) lostSm_ = true;
+    if (!isSm_ && !lostSm_ && from == sm_) {
+        // Lost like any other loss: if no round comes of its request, the retry opens ours
+        // (setting the flag alone left every later loseSm() a no-op: seeds 74646, 81208).
+        lostSm_ = true;
+        timers_.disarm(TimerKind::SmLink);
+        timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
+    }
     if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
     if (!election_.canVote(r.epoch)) {
         if (election_.votedFor(r.epoch, from)) {
@@ -121,7 +128,8 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
             round->outbid = true;
         return;
     }
-    if (r.accepted < accepted_.at) return refuse(Vote::Refusal::OutOfDate);
+    if (r.accepted < accepted_.at && !config_.ruleOff(Rule::UpToDateVote))
+        return refuse(Vote::Refusal::OutOfDate);
     Election::Round* round = election_.round();
     if (!current) {
         if (round && r.epoch < round->epoch) return refuse(Vote::Refusal::StaleEpoch);
@@ -140,7 +148,8 @@ void Session::onVote(const DeviceId& from, const Vote& v, const Header& header, 
 {
     if (!v.allow && v.refusal == Vote::Refusal::NotMember && phase_ == Phase::Member &&
         contains(accepted_, from)) {
-        departedFrom(from, header, now); // it does not know the session: it left
+        // It does not know the session: it left. Its answer to this names the roster it left from.
+        requestSnapshot(from);
         return;
     }
     Election::Round* round = election_.round();
@@ -186,8 +195,9 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     next.at = RosterStamp{epoch, version + 1};
     election_.close();
     next.sm = self_.device;
-    for (const DeviceId& d : departed_)
-        if (contains(next, d)) enqueue(RemoveRequest{d, RosterChange::Reason::Left}, now);
+    for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
+        if (contains(next, it.key()))
+            enqueue(RemoveRequest{it.key(), RosterChange::Reason::Left}, now);
     propose(next, accepted_.at, std::nullopt, now);
     // Our own REFERs that the old SM never answered are now ours to carry out.
     for (const auto& [id, r] : refers_)

@@ -41,10 +41,17 @@ void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
     nowHint_ = now;
     for (const SessionRecord& r : records) {
         if (r.ended) {
-            tombstones_[r.sid] = r.committed.at;
+            tombstones_[r.sid] = Tombstone{r.committed.at, r.accepted};
             continue;
         }
-        if (!contains(r.accepted, self_.device)) continue;
+        if (!contains(r.accepted, self_.device)) {
+            // It acknowledged a roster that removes it and crashed before it could act on it:
+            // it is out, and says so from now on (seed 20622).
+            SessionRecord tomb = r;
+            tomb.ended = true;
+            persist(tomb);
+            continue;
+        }
         sessions_[r.sid] = Session::restore(config_, self_, r, deps(), now);
         for (const DeviceId& peer : links_)
             sessions_[r.sid]->onLinkUp(peer, now);
@@ -113,9 +120,25 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
 {
     // A session we left answers with the roster we left from (see Session::departedFrom).
     Header reply{m.header.sid, 0, 0, {}};
+    std::optional<RosterStamp> accepted; // none: never had a record of it
     if (auto t = tombstones_.find(m.header.sid); t != tombstones_.end()) {
-        reply.epoch = t->second.epoch;
-        reply.version = t->second.version;
+        reply.epoch = t->second.committed.epoch;
+        reply.version = t->second.committed.version;
+        accepted = t->second.accepted.at;
+        if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0) {
+            // A member that still counts us asks for the roster we left with (it may be newer
+            // than its own: docs/session.md, "Leavers"). It is a copy of its SM's proposal.
+            const RosterSnapshot& a = t->second.accepted;
+            Roster r;
+            r.full = true;
+            r.committed = a.at == t->second.committed;
+            r.base = t->second.committed;
+            r.at = a.at;
+            r.sm = a.sm;
+            r.members = a.members;
+            send(from,
+                 Message{Header{m.header.sid, a.at.epoch, t->second.committed.version, {}}, r});
+        }
     }
     if (const auto* inv = std::get_if<Invite>(&m.body)) {
         AccountId inviter;
@@ -137,13 +160,14 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
         send(from, Message{reply, JoinAnswer{Code::SessionNotKnown}});
     else if (std::holds_alternative<Refer>(m.body) || std::holds_alternative<Rejoin>(m.body) ||
              std::holds_alternative<SnapshotRequest>(m.body))
-        send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session")}});
+        send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session"),
+                                             accepted}});
     else if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body) ||
              std::holds_alternative<Roster>(m.body))
         // It still counts us as a member (an SM's proposal, too): we left and our BYE was lost,
         // or we were removed.
         send(from, Message{reply, ErrorReply{Code::SessionNotKnown,
-                                             QStringLiteral("not in this session")}});
+                                             QStringLiteral("not in this session"), accepted}});
     else if (const auto* r = std::get_if<RequestSm>(&m.body))
         send(from, Message{reply, Vote{r->epoch, false, Vote::Refusal::NotMember}});
 }
@@ -232,7 +256,7 @@ void SessionHost::cancelTimer(const SessionId& sid)
 void SessionHost::persist(const SessionRecord& record)
 {
     if (record.ended) {
-        tombstones_[record.sid] = record.committed.at;
+        tombstones_[record.sid] = Tombstone{record.committed.at, record.accepted};
         // Bounded: the oldest tombstones go (a session id is random; order is arbitrary).
         while (tombstones_.size() > kMaxTombstones) {
             io_.forget(tombstones_.begin()->first);

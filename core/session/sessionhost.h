@@ -71,8 +71,12 @@ private:
     QHash<DeviceId, QSet<SessionId>> wanted_;
     QSet<DeviceId> links_;
     QSet<AccountId> blocked_;
-    std::map<SessionId, protocol::RosterStamp> tombstones_; // sessions this device left
-    Millis nowHint_ = 0;                                    // the time of the input being handled
+    struct Tombstone {
+        protocol::RosterStamp committed;   // named in the reply header
+        protocol::RosterSnapshot accepted; // the newest roster it had on disk (ERROR, snapshot)
+    };
+    std::map<SessionId, Tombstone> tombstones_; // sessions this device left
+    Millis nowHint_ = 0;                        // the time of the input being handled
 };
 
 } // namespace plenum::session

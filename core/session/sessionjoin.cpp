@@ -112,7 +112,8 @@ void Session::maybeSendJoined(Millis now)
         return;
     }
     Joined j;
-    j.endpointsAt = join_->invite.ticket.at;
+    j.endpointsAt =
+        join_->endpointsAt > join_->invite.ticket.at ? join_->endpointsAt : join_->invite.ticket.at;
     for (const DeviceId& d : join_->answered)
         if (!join_->unknown.contains(d)) j.linked.append(d);
     for (const DeviceId& d : join_->unknown)
@@ -126,6 +127,7 @@ void Session::maybeSendJoined(Millis now)
 void Session::onEndpoints(const DeviceId& from, const Endpoints& e, Millis now)
 {
     if (phase_ != Phase::Joining || !join_ || from != join_->sm) return;
+    if (e.at > join_->endpointsAt) join_->endpointsAt = e.at;
     for (const DeviceId& d : e.remove) {
         join_->endpoints.remove(d);
         join_->answered.remove(d);
@@ -156,8 +158,8 @@ void Session::failJoin(Code code, const QString& reason, Millis now)
         for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)
             if (it.key() != join_->sm &&
                 (links_.contains(it.key()) || join_->answered.contains(it.key())))
-                send(it.key(), Bye{Bye::Reason::JoinFailed});
-        if (phase_ == Phase::Joining) send(join_->sm, Bye{Bye::Reason::JoinFailed});
+                send(it.key(), Bye{Bye::Reason::JoinFailed, std::nullopt});
+        if (phase_ == Phase::Joining) send(join_->sm, Bye{Bye::Reason::JoinFailed, std::nullopt});
     }
     finish(Phase::Gone);
     emitEvent(event::JoinFailed{code, reason});

@@ -2,6 +2,10 @@
 //   plenum-sim --seeds 2000 [--start S] [--peers N]
 //   plenum-sim --seed S [--peers N] --verbose       (replay one failing run)
 //   plenum-sim --demo                                (a narrated group session)
+//   --crash-points        some crashes fall between the effects of one handler
+//   --disable-rules MASK  switch safety rules off (session::Rule bits; tests only)
+//   --expect-failure      succeed only if some seed fails (stops at the first): a rule-toggle
+//                         test shows that the range notices the rule is gone
 #include "demo.h"
 #include "randomrun.h"
 
@@ -19,7 +23,8 @@ int main(int argc, char** argv)
     QHashSeed::setDeterministicGlobalSeed(); // QSet order must not vary between replays
     std::uint64_t start = 1, count = 2000;
     int peers = 0;
-    bool single = false, verbose = false;
+    bool single = false, verbose = false, expectFailure = false;
+    RunOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&] { return i + 1 < argc ? std::strtoull(argv[++i], nullptr, 10) : 0ull; };
@@ -36,17 +41,25 @@ int main(int argc, char** argv)
             peers = static_cast<int>(next());
         else if (a == "--verbose")
             verbose = true;
+        else if (a == "--crash-points")
+            options.crashPoints = true;
+        else if (a == "--disable-rules")
+            options.disabledRules = static_cast<std::uint32_t>(next());
+        else if (a == "--expect-failure")
+            expectFailure = true;
         else {
             std::fprintf(
                 stderr,
-                "usage: %s [--seeds N] [--start S] [--seed S] [--peers N] [--verbose] [--demo]\n",
+                "usage: %s [--seeds N] [--start S] [--seed S] [--peers N] [--verbose] [--demo]\n"
+                "          [--crash-points] [--disable-rules MASK] [--expect-failure]\n",
                 argv[0]);
             return 2;
         }
     }
     std::uint64_t passed = 0, failed = 0, commits = 0, elections = 0;
     for (std::uint64_t seed = start; seed < start + count; ++seed) {
-        const RunResult r = runRandom(seed, peers);
+        options.peers = peers;
+        const RunResult r = runRandom(seed, options);
         commits += r.commits;
         elections += r.elections;
         if (r.ok) {
@@ -61,10 +74,16 @@ int main(int argc, char** argv)
                     r.failure.c_str());
         std::printf("  replay: %s --seed %llu%s --verbose\n", argv[0], (unsigned long long)seed,
                     peers ? (" --peers " + std::to_string(peers)).c_str() : "");
-        if (verbose || failed <= 3) std::printf("%s", r.detail.c_str());
+        if (verbose || (failed <= 3 && !expectFailure)) std::printf("%s", r.detail.c_str());
+        if (expectFailure) break;
     }
     std::printf("%llu seeds: %llu passed, %llu failed (%llu commits, %llu elections)\n",
                 (unsigned long long)count, (unsigned long long)passed, (unsigned long long)failed,
                 (unsigned long long)commits, (unsigned long long)elections);
+    if (expectFailure) {
+        std::printf(failed ? "the range noticed (as expected)\n"
+                           : "NOT NOTICED: no seed failed with these rules off\n");
+        return failed ? 0 : 1;
+    }
     return failed == 0 ? 0 : 1;
 }

@@ -49,8 +49,11 @@ bool runToQuiescence(SimNetwork& net, Millis limit)
     return false;
 }
 
-RunResult runRandom(std::uint64_t seed, int peers)
+RunResult runRandom(std::uint64_t seed, const RunOptions& options)
 {
+    const int peers = options.peers;
+    // Crash points draw from their own stream, so runs without them stay as they were.
+    std::mt19937_64 crashPlan(seed ^ 0xc4a5'4c4a'5400'0000ull);
     std::mt19937_64 plan(seed ^ 0x5eed5eed5eedull);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(plan); };
     auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(plan) < p; };
@@ -62,6 +65,7 @@ RunResult runRandom(std::uint64_t seed, int peers)
     cfg.dhtLoss = chance(0.3) ? 0.05 : 0.0;
     cfg.dhtDuplicate = chance(0.3) ? 0.05 : 0.0;
     cfg.session.inviteTimeout = 4000;
+    cfg.session.testDisabledRules = options.disabledRules;
     SimNetwork net(seed, cfg);
     InvariantChecker check(net);
     net.setObserver(&check);
@@ -98,12 +102,24 @@ RunResult runRandom(std::uint64_t seed, int peers)
             if (crashed >= maxCrashed) continue;
             const int who = pick(0, n - 1);
             if (!net.peer(who).alive()) continue;
-            net.crash(who);
+            if (options.crashPoints && crashPlan() % 2 == 0) {
+                // Dies inside a later handler, between two of its effects.
+                const std::uint64_t at =
+                    net.peer(who).effects() + 1 + static_cast<std::uint64_t>(crashPlan() % 40);
+                SimPeer* p = &net.peer(who);
+                p->setCrashPoint(
+                    [p, at](const char*, const protocol::Message*) { return p->effects() >= at; });
+            } else {
+                net.crash(who);
+            }
             ++crashed;
             if (chance(0.7)) {
                 net.at(net.now() + pick(200, 4000), [&net, &crashed, who] {
                     if (!net.peer(who).alive()) {
                         net.restart(who);
+                        --crashed;
+                    } else {
+                        net.peer(who).setCrashPoint(nullptr); // its crash point never came
                         --crashed;
                     }
                 });
@@ -129,6 +145,8 @@ RunResult runRandom(std::uint64_t seed, int peers)
     }
     // Heal every fault; restarted peers keep only their disk.
     net.runUntil(t + 100);
+    for (int i = 0; i < n; ++i)
+        net.peer(i).setCrashPoint(nullptr);
     net.healAll();
     for (int i = 0; i < n; ++i)
         net.restart(i);

@@ -21,8 +21,15 @@ struct RunResult {
     int elections = 0;
 };
 
-// peers = 0: chosen by the seed (2..8).
-RunResult runRandom(std::uint64_t seed, int peers = 0);
+struct RunOptions {
+    int peers = 0;                   // 0: chosen by the seed (2..8)
+    std::uint32_t disabledRules = 0; // session::Rule bits switched off (rule-toggle tests)
+    // Some crashes fall between the effects of one handler (after a random number of sends,
+    // persists and link requests), not only between handlers: "persisted before sent".
+    bool crashPoints = false;
+};
+
+RunResult runRandom(std::uint64_t seed, const RunOptions& options = {});
 
 // Runs until nothing but pings moves and only ping timers are armed (or `limit` passes).
 bool runToQuiescence(SimNetwork& net, Millis limit);

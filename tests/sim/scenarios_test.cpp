@@ -26,6 +26,7 @@ protected:
         cfg.peers = n;
         cfg.latencyMin = latency;
         cfg.latencyMax = latency;
+        cfg.session.testDisabledRules = disabledRules;
         net = std::make_unique<SimNetwork>(seed, cfg);
         check = std::make_unique<Recorder>(*net);
         net->setObserver(check.get());
@@ -101,6 +102,33 @@ protected:
             if (std::holds_alternative<T>(m.body) && hook) std::exchange(hook, nullptr)();
         }
     };
+    // Issue 12, item 1: five members, A (peer 0) SM. A commits F (peer 5) with B and C while
+    // its messages to D and E are slow, tells F it is in, and crashes; B and C leave at that
+    // moment. Runs 15 s after that.
+    void lostAdmission()
+    {
+        start(6);
+        for (int i = 1; i < 5; ++i)
+            admit(0, i);
+        settle();
+        const Millis slow = 60000; // A's messages to D and E arrive after A is long dead
+        net->setExtraDelay(0, 3, slow);
+        net->setExtraDelay(0, 4, slow);
+        invite(0, 5);
+        // A crashes the moment F knows it is in (F holds the committed roster listing it).
+        while (!isMember(5) && net->now() < 10000)
+            net->runFor(1);
+        ASSERT_TRUE(isMember(5)) << "F was never told it is in";
+        net->crash(0);
+        net->peer(1).host()->leave(sid, net->now());
+        net->peer(2).host()->leave(sid, net->now());
+        // F goes too (a phone that lost its network), so D and E can learn F's admission from
+        // no one: only counting decides.
+        net->runFor(50);
+        net->crash(5);
+        net->runFor(15000);
+    }
+    std::uint32_t disabledRules = 0; // session::Rule bits switched off for this test
     std::unique_ptr<SimNetwork> net;
     std::unique_ptr<Recorder> check;
     SessionId sid;
@@ -334,6 +362,68 @@ TEST_F(Group, CrashedMemberIsRemovedAndRejoinsAfterRestart)
     net->runFor(3000);
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2}));
     net->restart(3); // it still holds the session record: REJOIN, normal admission
+    settle();
+    EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
+}
+
+// Issue 12, item 1. D and E must not elect an SM from the older roster and commit a roster
+// without F: B and C left holding the newer roster (their BYE says so), so they still count
+// until D and E have it (DESIGN §5).
+TEST_F(Group, LeaversThatHoldANewerRosterStillCount)
+{
+    lostAdmission();
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_FALSE(check->failed()) << check->failure();
+    for (int i : {3, 4}) {
+        ASSERT_TRUE(isMember(i)) << "peer" << i << "\n" << net->peer(i).formatLog();
+        EXPECT_FALSE(s(i)->isSm()) << "peer" << i << " must not lead without a majority";
+    }
+    // A and F come back with F's admission on disk; D and E learn it; nothing was lost.
+    net->setExtraDelay(0, 3, 0);
+    net->setExtraDelay(0, 4, 0);
+    net->restart(0);
+    net->restart(5);
+    settle();
+    const int sm = smIndex();
+    ASSERT_GE(sm, 0);
+    EXPECT_EQ(session::deviceSet(s(sm)->committed()), devices({0, 3, 4, 5}));
+}
+
+// The same run with the rule off: D and E drop B and C from the count and commit (2,6)
+// without F, as in the review.
+TEST_F(Group, RuleOffLeaverCountsLosesTheAdmission)
+{
+    disabledRules = static_cast<std::uint32_t>(session::Rule::LeaverCounts);
+    lostAdmission();
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_TRUE(check->failed()) << "the lost admission went unnoticed";
+    EXPECT_NE(check->failure().find("committedChangesAreNeverLost"), std::string::npos)
+        << check->failure();
+}
+
+// §5.1 "persisted before sent": a member dies between writing a ROSTER to disk and sending
+// its ack. The roster is on its disk, the SM still commits with the others, and the member
+// comes back with it.
+TEST_F(Group, CrashBetweenPersistAndAckKeepsTheRosterOnDisk)
+{
+    start(4);
+    admit(0, 1);
+    admit(0, 2);
+    settle();
+    bool persisted = false;
+    net->peer(2).setCrashPoint([&](const char* effect, const protocol::Message* m) {
+        if (std::string(effect) == "persist") persisted = true;
+        return persisted && m && std::holds_alternative<protocol::RosterAck>(m->body);
+    });
+    invite(0, 3);
+    net->runFor(1000);
+    ASSERT_FALSE(net->peer(2).alive()) << "the crash point was never reached";
+    const auto record = net->peer(2).disk().find(sid);
+    ASSERT_NE(record, net->peer(2).disk().end());
+    EXPECT_TRUE(session::contains(record->second.accepted, net->peer(3).info().device))
+        << "the roster it was about to ack is on its disk";
+    EXPECT_TRUE(isMember(3)) << "the SM committed with the others";
+    net->restart(2);
     settle();
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
 }

@@ -27,11 +27,6 @@ std::size_t logLimit()
     return limit;
 }
 
-bool isLiveness(const Message& m)
-{
-    return std::holds_alternative<Ping>(m.body) || std::holds_alternative<Hello>(m.body);
-}
-
 std::uint64_t fnv(const QByteArray& data, std::uint64_t h)
 {
     for (char c : data) {
@@ -132,8 +127,23 @@ void SimPeer::start()
     host_->restore(records, net_.now());
 }
 
+bool SimPeer::suppressed(const char* effect, const Message* m)
+{
+    if (dying_) return true;
+    ++effects_;
+    if (crashPoint_ && crashPoint_(effect, m)) {
+        crashPoint_ = nullptr;
+        dying_ = true;
+        note("crash-point", effect, -1);
+        return true;
+    }
+    return false;
+}
+
 void SimPeer::crash()
 {
+    dying_ = false;
+    crashPoint_ = nullptr;
     host_.reset();
     for (auto& [sid, gen] : timerGen_)
         ++gen;
@@ -150,7 +160,7 @@ std::uint64_t SimPeer::timerGeneration(const SessionId& sid) const
 void SimPeer::send(const DeviceId& to, const Message& message)
 {
     const int j = net_.indexOf(to);
-    if (j < 0) return;
+    if (j < 0 || suppressed("send", &message)) return;
     note("send", messageName(message.body), j);
     net_.transmit(index_, j, message);
 }
@@ -158,7 +168,7 @@ void SimPeer::send(const DeviceId& to, const Message& message)
 void SimPeer::openLink(const SessionId&, const DeviceId& to)
 {
     const int j = net_.indexOf(to);
-    if (j < 0) return;
+    if (j < 0 || suppressed("open-link", nullptr)) return;
     note("open-link", "", j);
     net_.requestLink(index_, j);
 }
@@ -166,7 +176,7 @@ void SimPeer::openLink(const SessionId&, const DeviceId& to)
 void SimPeer::closeLink(const SessionId&, const DeviceId& to)
 {
     const int j = net_.indexOf(to);
-    if (j < 0 || !net_.linkUp(index_, j)) return;
+    if (j < 0 || !net_.linkUp(index_, j) || suppressed("close-link", nullptr)) return;
     note("close-link", "", j);
     auto& l = net_.links_[SimNetwork::key(index_, j)];
     // A clean close (TLS close_notify): what was already sent still arrives, then the other
@@ -199,6 +209,7 @@ void SimPeer::closeLink(const SessionId&, const DeviceId& to)
 
 void SimPeer::setTimer(const SessionId& sid, Millis at)
 {
+    if (dying_) return;
     timers_[sid] = at;
     const std::uint64_t gen = ++timerGen_[sid];
     net_.scheduleTimer(index_, sid, at, gen);
@@ -212,16 +223,19 @@ void SimPeer::cancelTimer(const SessionId& sid)
 
 void SimPeer::persist(const session::SessionRecord& record)
 {
+    if (suppressed("persist", nullptr)) return;
     disk_[record.sid] = record;
 }
 
 void SimPeer::forget(const SessionId& sid)
 {
+    if (suppressed("persist", nullptr)) return;
     disk_.erase(sid);
 }
 
 void SimPeer::notify(const SessionId& sid, const session::SessionEvent& event)
 {
+    if (dying_) return; // the UI never heard it
     note("event", eventName(event), -1);
     bool fromSm = false;
     if (const auto* rc = std::get_if<session::event::RosterCommitted>(&event)) {
@@ -292,6 +306,8 @@ void SimNetwork::runUntil(Millis until)
         events_.pop();
         now_ = e.at;
         e.action();
+        for (auto& p : peers_)
+            if (p->dying()) crash(p->index()); // a crash point was hit inside that handler
         if (observer_) observer_->onStep(now_);
     }
     now_ = std::max(now_, until);
@@ -323,7 +339,9 @@ bool SimNetwork::linksSettled() const
 void SimNetwork::transmit(int from, int to, const Message& m)
 {
     ++messagesSent_;
-    if (!isLiveness(m)) {
+    // A HELLO opens a link and may change state (rule 2): quiescence waits for it too
+    // (declaring it with one in flight was a false alarm: seeds 513456, 572766, 797638).
+    if (!std::holds_alternative<Ping>(m.body)) {
         ++controlSent_;
         lastControlAt_ = now_;
     }
@@ -469,7 +487,7 @@ void SimNetwork::healAll()
 
 void SimNetwork::crash(int i)
 {
-    if (!peers_[i]->alive()) return;
+    if (!peers_[i]->host()) return;
     peers_[i]->crash();
     for (auto& [k, l] : links_) {
         if (k.first != i && k.second != i) continue;
@@ -481,6 +499,7 @@ void SimNetwork::crash(int i)
 void SimNetwork::restart(int i)
 {
     if (peers_[i]->alive()) return;
+    if (peers_[i]->dying()) crash(i); // hit a crash point outside the event loop
     peers_[i]->start();
 }
 

@@ -41,7 +41,9 @@ public:
 
     int index() const { return index_; }
     const protocol::MemberInfo& info() const { return info_; }
-    bool alive() const { return host_ != nullptr; }
+    // False from a crash point on, though the host is torn down only once the handler that
+    // hit it returns (SimNetwork::runUntil).
+    bool alive() const { return host_ != nullptr && !dying_; }
     std::uint64_t incarnation() const { return incarnation_; }
     session::SessionHost* host() { return host_.get(); }
     session::Session* session(const SessionId& sid)
@@ -75,7 +77,17 @@ public:
 
     std::uint64_t timerGeneration(const SessionId& sid) const;
 
+    // A crash point between the effects of one handler (§5.1 "persisted before sent"): the
+    // effect for which `when` returns true, and everything after it, never happen; the
+    // device dies once the handler returns. Effects are "send" (with its message),
+    // "persist", "open-link" and "close-link".
+    using CrashPoint = std::function<bool(const char* effect, const protocol::Message* m)>;
+    void setCrashPoint(CrashPoint when) { crashPoint_ = std::move(when); }
+    bool dying() const { return dying_; }
+    std::uint64_t effects() const { return effects_; }
+
 private:
+    bool suppressed(const char* effect, const protocol::Message* m);
     friend class SimNetwork;
     SimNetwork& net_;
     int index_;
@@ -89,6 +101,9 @@ private:
     std::unique_ptr<PeerTickets> tickets_;
     std::mt19937_64 rng_;
     std::uint64_t incarnation_ = 0;
+    CrashPoint crashPoint_;
+    bool dying_ = false;
+    std::uint64_t effects_ = 0;
 };
 
 // Observes everything the network carries and every event peers emit (for invariants).
@@ -149,7 +164,7 @@ public:
 
     // counters
     std::uint64_t messagesSent() const { return messagesSent_; }
-    std::uint64_t controlMessagesSent() const { return controlSent_; } // not pings
+    std::uint64_t controlMessagesSent() const { return controlSent_; } // all but pings
     Millis lastControlMessageAt() const { return lastControlAt_; }
 
 private:

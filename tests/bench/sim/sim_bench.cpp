@@ -3,7 +3,10 @@
 //   failover_delays   SM killed -> new SM's republished roster committed, minus the
 //                     detection timeout (so: election + republish), in one-way delays
 //   messages          control messages (pings and HELLO excluded) per join / per election
+//   handover_ms       graceful SM leave (BYE) -> a new SM's republished roster committed
+//   property          plenum-sim's random runs: seeds per second and failures per million
 // Medians over many seeds; the one-way delay is fixed (no jitter) so the unit is exact.
+// Usage: sim_bench [seeds per N, 25] [largest N, 16] [property seeds, 2000]
 #include "invariants.h"
 #include "randomrun.h"
 
@@ -12,6 +15,7 @@
 #include <QHashSeed>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <vector>
 
@@ -21,6 +25,14 @@ using namespace plenum::sim;
 namespace {
 
 constexpr Millis kDelay = 10; // one-way delay
+
+double percentile(std::vector<double> v, double q)
+{
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(q * double(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
 
 double median(std::vector<double> v)
 {
@@ -56,8 +68,42 @@ struct JoinClock : SimObserver {
 struct Sample {
     std::vector<std::vector<double>> joinDelays;   // [k] for k = 1..N-1
     std::vector<std::vector<double>> joinMessages; // [k]
-    std::vector<double> failoverDelays, failoverMs, electionMessages;
+    std::vector<double> failoverDelays, failoverMs, electionMessages, handoverMs;
 };
+
+// A group of n built at once, then the SM leaves gracefully.
+void handoverOnce(int n, std::uint64_t seed, Sample& out)
+{
+    QHashSeed::setDeterministicGlobalSeed();
+    SimConfig cfg;
+    cfg.peers = n;
+    cfg.latencyMin = cfg.latencyMax = kDelay;
+    cfg.linkSetup = 2 * kDelay;
+    cfg.session.rules.capacity = static_cast<std::uint32_t>(n);
+    SimNetwork net(seed ^ 0x4a4d, cfg);
+    for (int i = 1; i < n; ++i)
+        net.setAnswer(i, true);
+    const SessionId sid = net.peer(0).host()->create(0);
+    net.runFor(500);
+    for (int k = 1; k < n; ++k) {
+        const auto& info = net.peer(k).info();
+        net.peer(0).host()->invite(sid, info.account, {info.device}, net.now());
+        net.runFor(1000);
+    }
+    net.runFor(2000);
+    const Millis leftAt = net.now();
+    net.peer(0).host()->leave(sid, net.now());
+    while (net.now() < leftAt + 5000) {
+        net.runFor(1);
+        for (int i = 1; i < n; ++i) {
+            session::Session* s = net.peer(i).session(sid);
+            if (s && s->smReady() && s->epoch() > 1) {
+                out.handoverMs.push_back(double(net.now() - leftAt));
+                return;
+            }
+        }
+    }
+}
 
 void runOnce(int n, std::uint64_t seed, Sample& out)
 {
@@ -66,6 +112,7 @@ void runOnce(int n, std::uint64_t seed, Sample& out)
     cfg.peers = n;
     cfg.latencyMin = cfg.latencyMax = kDelay;
     cfg.linkSetup = 2 * kDelay; // ICE + TLS as two one-way delays (loopback figures differ)
+    cfg.session.rules.capacity = static_cast<std::uint32_t>(n); // the default is 8 seats
     SimNetwork net(seed, cfg);
     JoinClock clock;
     clock.net = &net;
@@ -112,14 +159,18 @@ void runOnce(int n, std::uint64_t seed, Sample& out)
 int main(int argc, char** argv)
 {
     const int seeds = argc > 1 ? std::atoi(argv[1]) : 25;
+    const int maxN = argc > 2 ? std::atoi(argv[2]) : 16;
+    const int propertySeeds = argc > 3 ? std::atoi(argv[3]) : 2000;
     std::printf("{\"one_way_delay_ms\":%lld,\"detection_ms\":%lld,\"seeds\":%d,\"by_n\":[",
                 (long long)kDelay, (long long)session::SessionConfig{}.detection, seeds);
-    for (int n = 2; n <= 8; ++n) {
+    for (int n = 2; n <= maxN; ++n) {
         Sample s;
         s.joinDelays.resize(n);
         s.joinMessages.resize(n);
-        for (int seed = 1; seed <= seeds; ++seed)
+        for (int seed = 1; seed <= seeds; ++seed) {
             runOnce(n, static_cast<std::uint64_t>(seed), s);
+            handoverOnce(n, static_cast<std::uint64_t>(seed), s);
+        }
         std::printf("%s\n {\"n\":%d,\"join_delays_median\":[", n > 2 ? "," : "", n);
         for (int k = 1; k < n; ++k)
             std::printf("%s%.1f", k > 1 ? "," : "", median(s.joinDelays[k]));
@@ -128,12 +179,25 @@ int main(int argc, char** argv)
             std::printf("%s%.0f", k > 1 ? "," : "", median(s.joinMessages[k]));
         if (s.failoverMs.empty()) // two members: the lone survivor is a minority (DESIGN §5)
             std::printf("],\"failover_ms_median\":null,\"failover_delays_after_detection_median\":"
-                        "null,\"election_messages_median\":null}");
+                        "null,\"election_messages_median\":null");
         else
             std::printf("],\"failover_ms_median\":%.0f,\"failover_delays_after_detection_median\":"
-                        "%.1f,\"election_messages_median\":%.0f}",
+                        "%.1f,\"election_messages_median\":%.0f",
                         median(s.failoverMs), median(s.failoverDelays), median(s.electionMessages));
+        std::printf(",\"handover_ms_p50\":%.0f,\"handover_ms_p95\":%.0f,\"handovers\":%zu}",
+                    percentile(s.handoverMs, 0.5), percentile(s.handoverMs, 0.95),
+                    s.handoverMs.size());
     }
-    std::printf("\n]}\n");
+    // The property test's own figures (the same runs as plenum-sim --seeds).
+    const auto t0 = std::chrono::steady_clock::now();
+    int failed = 0;
+    for (int seed = 1; seed <= propertySeeds; ++seed)
+        failed += runRandom(static_cast<std::uint64_t>(seed)).ok ? 0 : 1;
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("\n],\"property\":{\"seeds\":%d,\"failed\":%d,\"failures_per_million\":%.1f,"
+                "\"seeds_per_second\":%.0f}}\n",
+                propertySeeds, failed, 1e6 * failed / std::max(propertySeeds, 1),
+                propertySeeds / std::max(secs, 1e-9));
     return 0;
 }

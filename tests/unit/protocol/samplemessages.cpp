@@ -82,7 +82,7 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(RosterAck{{5, 50}}));
     out.push_back(withHeader(Commit{{5, 51}}));
     out.push_back(withHeader(SnapshotRequest{}));
-    out.push_back(withHeader(Bye{Bye::Reason::JoinFailed}));
+    out.push_back(withHeader(Bye{Bye::Reason::JoinFailed, RosterStamp{5, 53}}));
     out.push_back(withHeader(Rejoin{sampleMember(10)}));
     out.push_back(withHeader(LinkReport{DeviceId::fromNumber(15), false}));
     out.push_back(withHeader(RequestSm{6, 0xc000'0000'1234'5678ULL, {5, 52}}));
@@ -92,7 +92,8 @@ std::vector<Message> sampleMessages()
                                    {{DeviceId::fromNumber(31), QByteArray(64, '\x77')},
                                     {DeviceId::fromNumber(32), QByteArray(64, '\x78')}}}));
     out.push_back(withHeader(Stale{}));
-    out.push_back(withHeader(ErrorReply{Code::Full, QStringLiteral("the group is full")}));
+    out.push_back(withHeader(
+        ErrorReply{Code::Full, QStringLiteral("the group is full"), RosterStamp{5, 54}}));
     out.push_back(withHeader(ChatMessage{DeviceId::fromNumber(16),
                                          17,
                                          18,
