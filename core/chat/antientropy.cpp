@@ -13,6 +13,13 @@ AntiEntropy::Sender& AntiEntropy::sender(const DeviceId& id)
     return senders_[id];
 }
 
+bool AntiEntropy::hasGaps() const
+{
+    for (const auto& [id, s] : senders_)
+        if (!s.held.empty() && s.held.rbegin()->first > s.contiguous) return true;
+    return false;
+}
+
 void AntiEntropy::advance(Sender& s)
 {
     const std::uint64_t before = s.contiguous;

@@ -33,6 +33,8 @@ public:
     bool holds(const DeviceId& sender, std::uint64_t seq) const;
     // Every seq of `sender` up to this one is held (or before this device's cut).
     std::uint64_t highWater(const DeviceId& sender) const;
+    // Some sender's messages are held above a hole (a later seq arrived, an earlier did not).
+    bool hasGaps() const;
 
     // What to tell a peer. For a joiner, pass the cut of the roster that admitted it.
     protocol::HighWater marks(std::optional<std::uint64_t> joinerCut = std::nullopt) const;

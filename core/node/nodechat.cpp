@@ -271,7 +271,35 @@ void NodeChat::onChatMessage(const SessionId& sid, const DeviceId& from, const C
         QTimer::singleShot(0, this, &NodeChat::flush);
     }
     // A hole in a sender's sequence: ask the others what they hold (§5.1 rule 8).
-    if (gap && !known && c.sync->takeGapBroadcast(now())) broadcastHighWater(sid);
+    if (gap && !known && c.sync->takeGapBroadcast(now())) {
+        broadcastHighWater(sid);
+        retryGapLater(sid);
+    }
+}
+
+// A member answers HIGH_WATER at most once a second per peer, and drops what comes sooner;
+// on a busy machine the gap broadcast can fall in that second and no one offers the hole.
+// While a hole stays open, this device asks again, past each answer window, for a while.
+void NodeChat::retryGapLater(const SessionId& sid)
+{
+    Chat& c = chatOf(sid);
+    if (c.gapRetries > 0) return; // one retry chain per session
+    c.gapRetries = kGapRetries;
+    const auto again = [this, sid](auto&& self) -> void {
+        const session::Session* s = host_.session(sid);
+        auto it = chats_.find(sid);
+        if (!s || it == chats_.end() || s->phase() != session::Session::Phase::Member) return;
+        Chat& c = *it->second;
+        if (!c.sync->hasGaps() || --c.gapRetries <= 0) {
+            c.gapRetries = 0;
+            return;
+        }
+        if (c.sync->takeGapBroadcast(now())) broadcastHighWater(sid);
+        QTimer::singleShot(int(chat::ChatSync::kReplyIntervalMs) + 100, this,
+                           [self] { self(self); });
+    };
+    QTimer::singleShot(int(chat::ChatSync::kReplyIntervalMs) + 100, this,
+                       [again] { again(again); });
 }
 
 void NodeChat::onHighWater(const SessionId& sid, const DeviceId& from,

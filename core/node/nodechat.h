@@ -37,6 +37,9 @@ public:
     static constexpr int kMaxJoinerHistory = 200;
     static constexpr std::uint64_t kMaxPullAnswer = protocol::limits::kMaxPullSpan;
     static constexpr int kMaxSeededMessages = 100'000;
+    // HIGH_WATER re-sent about once a second while a hole stays open: ~20 s, then the next
+    // roster change, re-link or gap starts again.
+    static constexpr int kGapRetries = 20;
 
     // How a control message reaches a peer whose link is up (else it is dropped).
     using LinkSender = std::function<void(const DeviceId& to, const protocol::Message&)>;
@@ -103,6 +106,7 @@ private:
         std::unique_ptr<chat::ChatSync> sync; // anti-entropy and joiners' history
         QList<DeviceId> members;              // the others in the last committed roster
         bool wasMember = false;               // admitted before (or restored): not a first join
+        int gapRetries = 0;                   // HIGH_WATER re-sent while a hole stays open
     };
     struct Stored {
         SessionId sid;
@@ -122,6 +126,7 @@ private:
     void pull(const SessionId& sid);
     void sendHighWater(const SessionId& sid, const DeviceId& to);
     void broadcastHighWater(const SessionId& sid);
+    void retryGapLater(const SessionId& sid);
     void apply(const SessionId& sid, const chat::ChatSender::Output& out);
     void armTimer(const SessionId& sid);
     void sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update);

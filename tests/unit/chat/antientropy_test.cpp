@@ -82,6 +82,19 @@ TEST(AntiEntropy, HighWaterIsTheEndOfTheContiguousRun)
     EXPECT_TRUE(hw.floors.isEmpty());
 }
 
+TEST(AntiEntropy, AHoleIsAGapUntilItIsFilled)
+{
+    AntiEntropy ae(dev(1));
+    EXPECT_FALSE(ae.hasGaps());
+    ae.record(dev(2), 1, 1);
+    ae.record(dev(2), 2, 2);
+    EXPECT_FALSE(ae.hasGaps());
+    ae.record(dev(2), 4, 6);
+    EXPECT_TRUE(ae.hasGaps());
+    ae.record(dev(2), 3, 5);
+    EXPECT_FALSE(ae.hasGaps());
+}
+
 TEST(AntiEntropy, PullsOnlyTheMissingRunsFromThePeerWithTheHighestMark)
 {
     AntiEntropy ae(dev(1));
