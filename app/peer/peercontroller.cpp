@@ -224,7 +224,7 @@ void PeerController::handleLine(const QByteArray& line)
         if (auto s = node_->invite(*sid, account.value_or(AccountId{}), devices); !s)
             emitEvent({{"event", "invite_result"},
                        {"target", c.value(c.contains("account") ? "account" : "device")},
-                       {"code", 480},
+                       {"code", s.code ? s.code : 480},
                        {"reason", s.error()}});
     } else if (cmd == "accept" || cmd == "decline" || cmd == "leave") {
         auto sid = sessionFor(c);

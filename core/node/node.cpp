@@ -135,7 +135,6 @@ void Node::makeHost()
     chat_->setLiveTyping(liveTyping);
     connect(chat_.get(), &NodeChat::chatReceived, this, &Node::chatReceived);
     connect(chat_.get(), &NodeChat::receiptChanged, this, &Node::receiptChanged);
-    connect(chat_.get(), &NodeChat::typing, this, &Node::typing);
     connect(chat_.get(), &NodeChat::typingState, this, &Node::typingState);
     connect(chat_.get(), &NodeChat::warning, this, &Node::warning);
 }
@@ -316,21 +315,22 @@ SessionId Node::create(std::uint32_t capacity, bool inviteOnly)
     return sid;
 }
 
-Status Node::invite(const SessionId& sid, const AccountId& account, QList<DeviceId> devices)
+CodedStatus Node::invite(const SessionId& sid, const AccountId& account, QList<DeviceId> devices)
 {
-    if (!host_->session(sid)) return fail("there is no such session");
+    if (!host_->session(sid))
+        return {int(protocol::Code::NotFound), QStringLiteral("there is no such session")};
     if (devices.isEmpty()) {
-        if (!account_->watch(account)) return fail("the node is not connected yet");
+        if (!account_->watch(account)) return {0, QStringLiteral("the node is not connected yet")};
         devices = account_->onlineDevicesOf(account);
         if (devices.isEmpty()) {
             // A presence not watched before needs a DHT round trip: look again for a while.
             inviteWhenOnline(sid, account, kPresenceWaitMs);
-            return Ok{};
+            return {};
         }
     }
     host_->invite(sid, account, devices, now());
     runEffects();
-    return Ok{};
+    return {};
 }
 
 void Node::inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs)

@@ -41,6 +41,17 @@ namespace plenum::node {
 
 class GuestPairing;
 
+// What a command answers at once: ok, or a refusal with its status code (protocol::Code: 404
+// no such session, 480 offline …; 0 when no code fits, then the reason says it all) and the
+// reason. The GUI puts the code in words (AppController::inviteResultText).
+struct CodedStatus {
+    int code = int(protocol::Code::Ok);
+    QString reason;
+    bool ok() const { return code == int(protocol::Code::Ok); }
+    explicit operator bool() const { return ok(); }
+    const QString& error() const { return reason; }
+};
+
 class Node : public QObject, private session::Outbox {
     Q_OBJECT
 public:
@@ -73,8 +84,9 @@ public:
 
     // ---- sessions (the session core) ----
     SessionId create(std::uint32_t capacity, bool inviteOnly);
-    // Devices empty: the account's devices as its presence lists them.
-    Status invite(const SessionId& sid, const AccountId& account, QList<DeviceId> devices);
+    // Devices empty: the account's devices as its presence lists them (none online: a 480
+    // inviteResult within kPresenceWaitMs).
+    CodedStatus invite(const SessionId& sid, const AccountId& account, QList<DeviceId> devices);
     Status accept(const SessionId& sid);
     Status decline(const SessionId& sid);
     Status leave(const SessionId& sid);
@@ -138,6 +150,11 @@ public:
     // ---- this account's devices and pairing ----
     // This account's devices (this one included) and revocation of another one of them.
     QList<identity::DeviceRecord> myDevices() const { return account_->myDevices(); }
+    // The class a device of this account publishes in its presence (this one: deviceClass()).
+    std::optional<protocol::DeviceClass> deviceClassOf(const DeviceId& device) const
+    {
+        return device == this->device() ? deviceClass_ : account_->deviceClassOf(device);
+    }
     Status revokeDevice(const DeviceId& device) { return account_->revokeDevice(device); }
     // Pairing, existing device: a one-time code for a new device (text; its QR holds the same).
     Result<QString> newPairingCode() { return account_->newPairingCode(); }
@@ -171,8 +188,7 @@ Q_SIGNALS:
     // chat
     void chatReceived(plenum::SessionId sid, plenum::protocol::ChatMessage message);
     void receiptChanged(plenum::SessionId sid, quint64 seq, plenum::chat::Receipt receipt);
-    void typing(plenum::SessionId sid, plenum::AccountId from, QString text);
-    // The same update with its mode: plain = "typing…" without text (then `text` is empty).
+    // A member's draft; plain = "typing…" without text (then `text` is empty).
     void typingState(plenum::SessionId sid, plenum::AccountId from, QString text, bool plain);
     // contacts, presence, devices
     void contactsChanged();

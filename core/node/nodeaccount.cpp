@@ -61,6 +61,7 @@ void NodeAccount::attach(identity::DhtNode* dht, identity::DeviceMailbox* mailbo
             });
     for (const auto& c : profile_.contacts.all())
         presence_->watch(c.account);
+    presence_->watch(profile_.account.id()); // our other devices: their class
     publishPresence();
 }
 
@@ -194,6 +195,14 @@ Status NodeAccount::setDisplayName(const QString& name)
 }
 
 // ---- this account's devices ----
+
+std::optional<protocol::DeviceClass> NodeAccount::deviceClassOf(const DeviceId& device) const
+{
+    if (presence_)
+        for (const auto& r : presence_->devicesOf(profile_.account.id()))
+            if (r.device == device) return r.deviceClass;
+    return std::nullopt;
+}
 
 Status NodeAccount::revokeDevice(const DeviceId& device)
 {

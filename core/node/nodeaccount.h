@@ -60,6 +60,8 @@ public:
     Status setDisplayName(const QString& name);
 
     // ---- this account's devices ----
+    // The class a device of this account publishes in its presence (unset until seen).
+    std::optional<protocol::DeviceClass> deviceClassOf(const DeviceId& device) const;
     QList<identity::DeviceRecord> myDevices() const { return profile_.account.devices(); }
     Status revokeDevice(const DeviceId& device);
     Result<QString> newPairingCode();

@@ -213,7 +213,6 @@ void NodeChat::onMessage(const DeviceId& from, const Message& message)
         apply(sid, c.sender->onAck(from, *a));
     } else if (const auto* t = std::get_if<protocol::Typing>(&message.body)) {
         if (blocked) return;
-        Q_EMIT typing(sid, who->account, t->text);
         Q_EMIT typingState(sid, who->account, t->text, t->plain);
     } else if (const auto* hw = std::get_if<protocol::HighWater>(&message.body)) {
         onHighWater(sid, from, *hw);

@@ -93,7 +93,6 @@ public:
 Q_SIGNALS:
     void chatReceived(plenum::SessionId sid, plenum::protocol::ChatMessage message);
     void receiptChanged(plenum::SessionId sid, quint64 seq, plenum::chat::Receipt receipt);
-    void typing(plenum::SessionId sid, plenum::AccountId from, QString text);
     void typingState(plenum::SessionId sid, plenum::AccountId from, QString text, bool plain);
     void warning(QString text);
 

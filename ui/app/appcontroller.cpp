@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QImageReader>
+#include <QMetaEnum>
 #include <QSysInfo>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
@@ -48,11 +49,7 @@ AppController::AppController(Options options, AppSettings* settings, Notifier* n
 
 AppController::~AppController()
 {
-    roster_.setSession(nullptr, {});
-    conversation_.setSession(nullptr, {});
-    contacts_.setNode(nullptr);
-    sessions_.setNode(nullptr);
-    devices_.setNode(nullptr);
+    attachNode(nullptr);
     if (node_ && !quitting_) node_->shutdown();
     node_.reset();
     if (demo_) demo_->stop();
@@ -71,23 +68,23 @@ void AppController::start()
         return;
     }
     setProgress(-1, QString());
-    setPhase(QStringLiteral("firstStart"));
+    setPhase(Phase::FirstStart);
 }
 
 void AppController::startDemo()
 {
     demo_ = new DemoPeers(this);
     connect(demo_, &DemoPeers::progress, this, [this](const QString& text) {
-        if (phase_ != QLatin1String("ready")) setProgress(-1, text);
+        if (phase_ != Phase::Ready) setProgress(-1, text);
     });
     connect(demo_, &DemoPeers::failed, this, [this](const QString& reason) {
         if (quitting_) return;
-        if (phase_ == QLatin1String("ready")) {
+        if (phase_ == Phase::Ready) {
             showToast(reason);
             return;
         }
         setError(reason);
-        setPhase(QStringLiteral("error"));
+        setPhase(Phase::Error);
     });
     connect(demo_, &DemoPeers::bootstrapReady, this, [this](const QString& bootstrap, quint32 id) {
         demoBootstrap_ = bootstrap;
@@ -101,10 +98,10 @@ void AppController::startDemo()
         demoSid_ = idFrom<SessionId>(sid);
         checkDemoReady();
     });
-    setPhase(QStringLiteral("starting"));
+    setPhase(Phase::Starting);
     if (auto s = demo_->start(); !s) {
         setError(s.error());
-        setPhase(QStringLiteral("error"));
+        setPhase(Phase::Error);
         return;
     }
     // The demo profile lives in the demo's temporary directory: removed on quit.
@@ -113,7 +110,7 @@ void AppController::startDemo()
 
 void AppController::makeProfile(const QString& name, std::function<void()> then)
 {
-    setPhase(QStringLiteral("creatingAccount"));
+    setPhase(Phase::CreatingAccount);
     setProgress(-1, tr("Making your keys…"));
     keygen_ = new QFutureWatcher<QString>(this);
     connect(keygen_, &QFutureWatcher<QString>::finished, this, [this, then] {
@@ -125,7 +122,7 @@ void AppController::makeProfile(const QString& name, std::function<void()> then)
             setError(tr("Your account could not be created: %1. Check that %2 can be written, "
                         "then try again.")
                          .arg(error, options_.profileDir));
-            setPhase(options_.demo ? QStringLiteral("error") : QStringLiteral("firstStart"));
+            setPhase(options_.demo ? Phase::Error : Phase::FirstStart);
             return;
         }
         then();
@@ -166,7 +163,7 @@ node::NodeOptions AppController::nodeOptions() const
 
 void AppController::openNode(const QString& pairCode)
 {
-    setPhase(QStringLiteral("connecting"));
+    setPhase(Phase::Connecting);
     setProgress(0.6, tr("Connecting to the network…"));
     node::NodeOptions o = nodeOptions();
     o.pairCode = pairCode;
@@ -177,11 +174,11 @@ void AppController::openNode(const QString& pairCode)
     }
     if (!opened) {
         setError(tr("Your profile could not be opened: %1").arg(opened.error()));
-        setPhase(QStringLiteral("error"));
+        setPhase(Phase::Error);
         return;
     }
     node_ = std::move(opened.value());
-    wireNode();
+    attachNode(node_.get());
     if (auto s = node_->start(); !s) {
         if (!pairCode.isEmpty()) {
             abandonLinking(s.error());
@@ -189,20 +186,29 @@ void AppController::openNode(const QString& pairCode)
         }
         setError(tr("Plenum could not connect: %1. Check the network settings and start again.")
                      .arg(s.error()));
-        setPhase(QStringLiteral("error"));
+        setPhase(Phase::Error);
         return;
     }
     if (pairCode.isEmpty()) {
         onNodeReady();
         return;
     }
-    setPhase(QStringLiteral("linking"));
+    setPhase(Phase::Linking);
     setProgress(-1, tr("Linking with your other device…"));
 }
 
-void AppController::wireNode()
+// The Node's signals reach this controller, then the models (they show `n`); nullptr: nothing
+// is shown (before the Node goes).
+void AppController::attachNode(node::Node* n)
 {
-    node::Node* n = node_.get();
+    if (!n) {
+        roster_.setSession(nullptr, {});
+        conversation_.setSession(nullptr, {});
+        contacts_.setNode(nullptr);
+        sessions_.setNode(nullptr);
+        devices_.setNode(nullptr);
+        return;
+    }
     connect(n, &node::Node::invited, this, &AppController::onInvited);
     connect(n, &node::Node::chatReceived, this, &AppController::onChat);
     connect(n, &node::Node::rosterChanged, this, &AppController::onRoster);
@@ -246,9 +252,7 @@ void AppController::wireNode()
 void AppController::abandonLinking(const QString& reason)
 {
     // The half-made profile of this device is useless: start over from first start.
-    contacts_.setNode(nullptr);
-    sessions_.setNode(nullptr);
-    devices_.setNode(nullptr);
+    attachNode(nullptr);
     // Later: this may run inside one of the Node's own signals.
     if (node_) node_.release()->deleteLater();
     QDir(options_.profileDir).removeRecursively();
@@ -256,7 +260,7 @@ void AppController::abandonLinking(const QString& reason)
                 "and try again.")
                  .arg(reason));
     setProgress(-1, QString());
-    setPhase(QStringLiteral("firstStart"));
+    setPhase(Phase::FirstStart);
 }
 
 void AppController::onNodeReady()
@@ -272,7 +276,7 @@ void AppController::onNodeReady()
     setProgress(1, QString());
     setError(QString());
     Q_EMIT identityChanged();
-    setPhase(QStringLiteral("ready"));
+    setPhase(Phase::Ready);
     if (demo_) {
         demo_->setUser(myAccount(), myDevice());
         return;
@@ -291,7 +295,7 @@ void AppController::createAccount(const QString& name, const QString& avatarPath
         setError(tr("Type the name others will see, then try again."));
         return;
     }
-    if (phase_ != QLatin1String("firstStart") || keygen_) return;
+    if (phase_ != Phase::FirstStart || keygen_) return;
     setError(QString());
     makeProfile(clean, [this, avatarPath] {
         openNode();
@@ -306,7 +310,7 @@ void AppController::linkDevice(const QString& code)
         setError(tr("Type the pairing code your other device shows, then try again."));
         return;
     }
-    if (phase_ != QLatin1String("firstStart") || keygen_) return;
+    if (phase_ != Phase::FirstStart || keygen_) return;
     setError(QString());
     // This device needs its own device key before it can ask to join the account.
     makeProfile(QSysInfo::machineHostName(), [this, clean] { openNode(clean); });
@@ -401,8 +405,7 @@ void AppController::invite(const QString& accountHex)
     roster_.beginInvite(*account, name);
     if (auto s = node_->invite(*current_, *account, {}); !s) {
         roster_.endInvite(*account);
-        // Invite by account needs the account's presence: no online device means offline.
-        showToast(inviteResultText(int(protocol::Code::Offline), name, s.error()));
+        showToast(inviteResultText(s.code, name, s.reason));
     }
 }
 
@@ -630,11 +633,7 @@ void AppController::quit()
     if (node_) node_->shutdown();
     // Give the BYEs a moment on the wire before the links close (as plenum-peer does).
     QTimer::singleShot(node_ ? 200 : 0, this, [this] {
-        roster_.setSession(nullptr, {});
-        conversation_.setSession(nullptr, {});
-        contacts_.setNode(nullptr);
-        sessions_.setNode(nullptr);
-        devices_.setNode(nullptr);
+        attachNode(nullptr);
         node_.reset();
         if (demo_) demo_->stop();
         Q_EMIT finished();
@@ -670,7 +669,15 @@ QString AppController::inviteResultText(int code, const QString& name, const QSt
     return reason.isEmpty() ? tr("%1 could not be invited").arg(name) : reason;
 }
 
-void AppController::setPhase(const QString& phase)
+QString AppController::phase() const
+{
+    // The enum's name with a lower-case first letter: "firstStart", "ready" (docs/ui.md).
+    QString name = QString::fromLatin1(QMetaEnum::fromType<Phase>().valueToKey(int(phase_)));
+    if (!name.isEmpty()) name[0] = name[0].toLower();
+    return name;
+}
+
+void AppController::setPhase(Phase phase)
 {
     if (phase == phase_) return;
     phase_ = phase;

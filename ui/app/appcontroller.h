@@ -75,7 +75,19 @@ public:
     // The window's focus decides whether new messages also become notifications.
     void setWindowActive(bool active) { windowActive_ = active; }
 
-    QString phase() const { return phase_; }
+    // Where the app is; QML reads `phase` as the name ("firstStart", "ready" …).
+    enum class Phase {
+        Starting,
+        FirstStart,
+        CreatingAccount,
+        Linking,
+        Connecting,
+        Ready,
+        Error,
+    };
+    Q_ENUM(Phase)
+    QString phase() const;
+    Phase phaseValue() const { return phase_; }
     double progress() const { return progress_; }
     QString progressText() const { return progressText_; }
     QString errorText() const { return errorText_; }
@@ -137,14 +149,14 @@ Q_SIGNALS:
     void demoReady(const QString& sid);
 
 private:
-    void setPhase(const QString& phase);
+    void setPhase(Phase phase);
     void setProgress(double progress, const QString& text);
     void setError(const QString& text);
     void showToast(const QString& text);
     void startDemo();
     void makeProfile(const QString& name, std::function<void()> then);
     void openNode(const QString& pairCode = {});
-    void wireNode();
+    void attachNode(node::Node* node);
     void onNodeReady();
     void checkDemoReady();
     void abandonLinking(const QString& reason);
@@ -168,7 +180,7 @@ private:
     bool demoReadySent_ = false;
     QFutureWatcher<QString>* keygen_ = nullptr; // "" or the reason key generation failed
 
-    QString phase_ = QStringLiteral("starting");
+    Phase phase_ = Phase::Starting;
     double progress_ = -1;
     QString progressText_;
     QString errorText_;

@@ -1,5 +1,6 @@
 #include "models/conversationmodel.h"
 
+#include "chat/conversationlog.h"
 #include "node/node.h"
 
 #include <algorithm>
@@ -8,9 +9,10 @@ namespace plenum::ui {
 
 namespace {
 
+// The display order every replica shows: (lamport, sender, seq).
 bool before(const protocol::ChatMessage& a, const protocol::ChatMessage& b)
 {
-    return std::tie(a.lamport, a.sender) < std::tie(b.lamport, b.sender);
+    return chat::ConversationLog::before(a, b);
 }
 
 } // namespace

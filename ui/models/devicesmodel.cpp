@@ -11,9 +11,16 @@ DevicesModel::DevicesModel(QObject* parent) : QAbstractListModel(parent) {}
 void DevicesModel::setNode(node::Node* node)
 {
     disconnect(connection_);
+    disconnect(presenceConnection_);
     node_ = node;
-    if (node_)
+    if (node_) {
         connection_ = connect(node_, &node::Node::devicesChanged, this, &DevicesModel::refresh);
+        // Our other devices' presence tells their class.
+        presenceConnection_ =
+            connect(node_, &node::Node::presenceChanged, this, [this](const AccountId& a) {
+                if (node_ && a == node_->account()) refresh();
+            });
+    }
     refresh();
 }
 
@@ -26,9 +33,11 @@ void DevicesModel::refresh()
             r.device = d.id;
             r.name = d.name.isEmpty() ? d.id.shortHex() : d.name;
             r.isThis = d.id == node_->device();
-            // The device record does not carry the class of other devices; only ours is known.
-            r.deviceClass = r.isThis ? RosterModel::deviceClassName(node_->deviceClass())
-                                     : QStringLiteral("desktop");
+            // Another device's class is known once its presence is seen (the views show an
+            // unknown one as a desktop).
+            const auto cls = node_->deviceClassOf(d.id);
+            r.deviceClass =
+                RosterModel::deviceClassName(cls.value_or(protocol::DeviceClass::Desktop));
             next.append(r);
         }
     const int before = count();

@@ -48,6 +48,7 @@ private:
     node::Node* node_ = nullptr;
     QList<Row> rows_;
     QMetaObject::Connection connection_;
+    QMetaObject::Connection presenceConnection_;
 };
 
 } // namespace plenum::ui

@@ -68,6 +68,13 @@ TEST(AppController, FirstStartCreatesAnAccountOffTheGuiThreadThenStartsAGroup)
     EXPECT_EQ(app.conversation()->rowCount(), 1);
     EXPECT_EQ(settings.lastSession(), sid);
 
+    // A refused invitation says why from its code: a group this device does not have is not
+    // "is offline" (404).
+    app.openSession(QString(32, QLatin1Char('a')));
+    app.invite(QString(64, QLatin1Char('b')));
+    EXPECT_EQ(app.toast(), QStringLiteral("The group no longer exists"));
+    app.openSession(sid);
+
     EXPECT_FALSE(app.addContact(QStringLiteral("not an id")).isEmpty());
     EXPECT_EQ(app.addContact(net.node()->account().toHex()), QString());
     EXPECT_EQ(app.contacts()->rowCount(), 1);

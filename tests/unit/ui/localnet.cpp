@@ -52,7 +52,7 @@ SessionId LocalNet::groupWith(const std::vector<PeerProcess*>& peers)
     const SessionId sid = node_->create(8, false);
     int members = 1;
     for (PeerProcess* p : peers) {
-        const Status s =
+        const auto s =
             node_->invite(sid, *AccountId::fromHex(p->account), {*DeviceId::fromHex(p->device)});
         EXPECT_TRUE(s.ok()) << (s ? "" : s.error().toStdString());
         ++members;
