@@ -2,6 +2,7 @@
 
 #include "chat/chatsignature.h"
 #include "protocol/claims.h"
+#include "session/roster.h"
 
 #include "identity/devicemailbox.h"
 #include "identity/dhtnode.h"
@@ -127,9 +128,8 @@ void Node::makeHost()
     const bool liveTyping = !chat_ || chat_->liveTyping(); // kept across pairing
     chat_ = std::make_unique<NodeChat>(
         *host_, *history_, profile_.contacts, options_.joinerHistory,
-        [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); },
-        linkKeys_,
-        [this](ChatMessage& m, const SessionId& sid) {
+        [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); }, linkKeys_,
+        [this](protocol::ChatMessage& m, const SessionId& sid) {
             chat::signChat(m, sid, profile_.device.linkKey()); // DESIGN §6
         });
     chat_->setLiveTyping(liveTyping);
@@ -262,7 +262,8 @@ Status Node::startServices()
     return Ok{};
 }
 
-Status Node::injectChat(const SessionId& sid, const DeviceId& to, ChatMessage message, bool sign)
+Status Node::injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
+                        bool sign)
 {
     if (!host_->session(sid)) return fail("no such session");
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
@@ -283,12 +284,10 @@ net::LinkAdmission Node::linkAdmission(const DeviceId& d) const
         if (const session::Session* s = host_->session(sid))
             if (session::member(s->accepted(), d) || session::member(s->committed(), d))
                 return LinkAdmission::Trusted;
-    if (presence_)
-        for (const auto& c : profile_.contacts.all())
-            for (const auto& r : presence_->devicesOf(c.account))
-                if (r.device == d)
-                    return profile_.contacts.isBlocked(c.account) ? LinkAdmission::Refused
-                                                                  : LinkAdmission::Trusted;
+    for (const auto& c : profile_.contacts.all())
+        if (account_->devicesOf(c.account).contains(d))
+            return profile_.contacts.isBlocked(c.account) ? LinkAdmission::Refused
+                                                          : LinkAdmission::Trusted;
     return LinkAdmission::Stranger;
 }
 
