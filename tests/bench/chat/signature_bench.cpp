@@ -6,6 +6,7 @@
 
 #include "chat/chatsignature.h"
 #include "protocol/quorum.h"
+#include "testchain.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,28 +19,7 @@ using namespace plenum;
 
 namespace {
 
-struct Device {
-    crypto::PrivateKey accountKey, deviceKey, linkKey;
-    crypto::VerifiedChain chain;
-    QList<crypto::Certificate> certs;
-    Device()
-    {
-        accountKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        deviceKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        linkKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        auto account = crypto::issueCertificate(accountKey, QStringLiteral("a"),
-                                                crypto::CertRole::Account, nullptr, accountKey)
-                           .value();
-        auto device = crypto::issueCertificate(deviceKey, QStringLiteral("d"),
-                                               crypto::CertRole::Device, &account, accountKey)
-                          .value();
-        auto link = crypto::issueCertificate(linkKey, QStringLiteral("l"), crypto::CertRole::Link,
-                                             &device, deviceKey)
-                        .value();
-        certs = {link, device, account};
-        chain = crypto::verifyChain(certs).value();
-    }
-};
+using Device = crypto::test::TestChain;
 
 template <typename F> double medianUs(int rounds, int perRound, F&& op)
 {
@@ -103,7 +83,7 @@ int main(int argc, char** argv)
     });
     // A chain check (what a link handshake costs anyway), for scale.
     const double chainUs =
-        medianUs(rounds, 20, [&](int) { (void)crypto::verifyChain(author.certs); });
+        medianUs(rounds, 20, [&](int) { (void)crypto::verifyChain(author.certs()); });
     // SET_SM at N = 8: the candidate and 4 signed votes.
     protocol::SetSm setSm{5, {}};
     for (int v = 1; v <= 4; ++v)

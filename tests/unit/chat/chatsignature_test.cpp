@@ -4,6 +4,7 @@
 #include "chat/chatsignature.h"
 #include "chat/visibility.h"
 #include "protocol/codec.h"
+#include "testchain.h"
 
 #include <gtest/gtest.h>
 
@@ -13,32 +14,7 @@ using protocol::ChatMessage;
 
 namespace {
 
-// A device with an Ed25519 account, device and link key (fast to make; the chain rules are
-// the same as for RSA keys).
-struct TestDevice {
-    crypto::PrivateKey accountKey, deviceKey, linkKey;
-    crypto::Certificate account, device, link;
-    crypto::VerifiedChain chain;
-
-    explicit TestDevice(const char* name)
-    {
-        accountKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        deviceKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        linkKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        account = crypto::issueCertificate(accountKey, QString::fromLatin1(name),
-                                           crypto::CertRole::Account, nullptr, accountKey)
-                      .value();
-        device = crypto::issueCertificate(deviceKey, QStringLiteral("dev"),
-                                          crypto::CertRole::Device, &account, accountKey)
-                     .value();
-        link = crypto::issueCertificate(linkKey, QStringLiteral("link"), crypto::CertRole::Link,
-                                        &device, deviceKey)
-                   .value();
-        chain = crypto::verifyChain({link, device, account}).value();
-    }
-    DeviceId id() const { return chain.device; }
-    AccountId accountId() const { return chain.account; }
-};
+using TestDevice = crypto::test::TestChain;
 
 const SessionId kSid = SessionId::fromNumber(77);
 

@@ -4,6 +4,7 @@
 #include "protocol/quorum.h"
 #include "crypto/linkkeyring.h"
 #include "protocol/codec.h"
+#include "testchain.h"
 
 #include <gtest/gtest.h>
 
@@ -15,26 +16,7 @@ using namespace plenum::protocol;
 
 namespace {
 
-struct Member {
-    crypto::PrivateKey accountKey, deviceKey, linkKey;
-    crypto::VerifiedChain chain;
-    Member()
-    {
-        accountKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        deviceKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        linkKey = crypto::PrivateKey::generate(crypto::KeyKind::Ed25519).value();
-        auto account = crypto::issueCertificate(accountKey, QStringLiteral("a"),
-                                                crypto::CertRole::Account, nullptr, accountKey)
-                           .value();
-        auto device = crypto::issueCertificate(deviceKey, QStringLiteral("d"),
-                                               crypto::CertRole::Device, &account, accountKey)
-                          .value();
-        auto link = crypto::issueCertificate(linkKey, QStringLiteral("l"), crypto::CertRole::Link,
-                                             &device, deviceKey)
-                        .value();
-        chain = crypto::verifyChain({link, device, account}).value();
-    }
-    DeviceId id() const { return chain.device; }
+struct Member : crypto::test::TestChain {
     SignedVote voteFor(const SessionId& sid, std::uint64_t epoch, const DeviceId& candidate) const
     {
         return signVote(sid, epoch, candidate, id(),
