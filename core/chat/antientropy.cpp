@@ -20,6 +20,15 @@ bool AntiEntropy::hasGaps() const
     return false;
 }
 
+bool AntiEntropy::behind() const
+{
+    if (awaitingFloors_) return false;
+    for (const auto& [peer, marks] : peerMarks_)
+        for (const auto& [id, mark] : marks)
+            if (id != self_ && mark > highWater(id)) return true;
+    return false;
+}
+
 void AntiEntropy::advance(Sender& s)
 {
     const std::uint64_t before = s.contiguous;

@@ -35,6 +35,9 @@ public:
     std::uint64_t highWater(const DeviceId& sender) const;
     // Some sender's messages are held above a hole (a later seq arrived, an earlier did not).
     bool hasGaps() const;
+    // Some peer's mark is above what we hold without a hole: plan() has, or will have after a
+    // fresh round, something to pull.
+    bool behind() const;
 
     // What to tell a peer. For a joiner, pass the cut of the roster that admitted it.
     protocol::HighWater marks(std::optional<std::uint64_t> joinerCut = std::nullopt) const;

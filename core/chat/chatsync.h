@@ -26,6 +26,7 @@ public:
     void record(const protocol::ChatMessage& m) { ae_.record(m.sender, m.seq, m.lamport); }
     std::uint64_t highWater(const DeviceId& sender) const { return ae_.highWater(sender); }
     bool hasGaps() const { return ae_.hasGaps(); }
+    bool behind() const { return ae_.behind(); }
     bool holds(const DeviceId& sender, std::uint64_t seq) const { return ae_.holds(sender, seq); }
 
     // This device was admitted when its clock read `lamport`.

@@ -342,16 +342,25 @@ void NodeChat::answerPull(const SessionId& sid, const DeviceId& from, const prot
 
 void NodeChat::pull(const SessionId& sid)
 {
-    const auto pulls = chatOf(sid).sync->plan(now());
+    Chat& c = chatOf(sid);
+    const auto pulls = c.sync->plan(now());
     for (const auto& p : pulls)
         sendOnLink(p.from, Message{headerFor(sid), p.request});
-    // A pull whose answer never completes (the peer left, its link dropped) is planned again
-    // once ChatSync lets it go, even if nothing else happens in the session meanwhile.
-    if (!pulls.isEmpty())
+    // Planned again, even if nothing else happens in the session meanwhile, while some peer
+    // holds more than we do: a pull whose answer never completes (the peer left, its link
+    // dropped), or whose copies could not be checked yet (after a restart, an author whose
+    // chain we have not seen again) and were dropped. When every peer was asked, plan()
+    // starts a fresh round only on its next call.
+    if ((!pulls.isEmpty() || c.sync->behind()) && !c.pullRetryArmed) {
+        c.pullRetryArmed = true;
         QTimer::singleShot(int(chat::ChatSync::kPullTimeoutMs) + 50, this, [this, sid] {
+            auto it = chats_.find(sid);
+            if (it == chats_.end()) return;
+            it->second->pullRetryArmed = false;
             const session::Session* s = host_.session(sid);
             if (s && s->phase() == session::Session::Phase::Member) pull(sid);
         });
+    }
 }
 
 void NodeChat::sendHighWater(const SessionId& sid, const DeviceId& to)

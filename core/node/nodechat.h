@@ -106,6 +106,7 @@ private:
         QList<DeviceId> members;              // the others in the last committed roster
         bool wasMember = false;               // admitted before (or restored): not a first join
         int gapRetries = 0;                   // HIGH_WATER re-sent while a hole stays open
+        bool pullRetryArmed = false;          // a timer will plan the pulls again
     };
     struct Stored {
         SessionId sid;

@@ -95,6 +95,20 @@ TEST(AntiEntropy, AHoleIsAGapUntilItIsFilled)
     EXPECT_FALSE(ae.hasGaps());
 }
 
+TEST(AntiEntropy, BehindWhileAPeerHoldsMoreThanWeDo)
+{
+    AntiEntropy ae(dev(1));
+    ae.record(dev(2), 1, 1);
+    EXPECT_FALSE(ae.behind());
+    HighWater hw;
+    hw.marks.append({dev(2), 3});
+    ae.onHighWater(dev(3), hw);
+    EXPECT_TRUE(ae.behind());
+    ae.record(dev(2), 2, 2);
+    ae.record(dev(2), 3, 3);
+    EXPECT_FALSE(ae.behind());
+}
+
 TEST(AntiEntropy, PullsOnlyTheMissingRunsFromThePeerWithTheHighestMark)
 {
     AntiEntropy ae(dev(1));
