@@ -284,21 +284,22 @@ void NodeChat::retryGapLater(const SessionId& sid)
     Chat& c = chatOf(sid);
     if (c.gapRetries > 0) return; // one retry chain per session
     c.gapRetries = kGapRetries;
-    const auto again = [this, sid](auto&& self) -> void {
-        const session::Session* s = host_.session(sid);
-        auto it = chats_.find(sid);
-        if (!s || it == chats_.end() || s->phase() != session::Session::Phase::Member) return;
-        Chat& c = *it->second;
-        if (!c.sync->hasGaps() || --c.gapRetries <= 0) {
-            c.gapRetries = 0;
-            return;
-        }
-        if (c.sync->takeGapBroadcast(now())) broadcastHighWater(sid);
-        QTimer::singleShot(int(chat::ChatSync::kReplyIntervalMs) + 100, this,
-                           [self] { self(self); });
-    };
-    QTimer::singleShot(int(chat::ChatSync::kReplyIntervalMs) + 100, this,
-                       [again] { again(again); });
+    QTimer::singleShot(kGapRetryMs, this, [this, sid] { retryGap(sid); });
+}
+
+void NodeChat::retryGap(const SessionId& sid)
+{
+    auto it = chats_.find(sid);
+    if (it == chats_.end()) return;
+    Chat& c = *it->second;
+    const session::Session* s = host_.session(sid);
+    if (!s || s->phase() != session::Session::Phase::Member || !c.sync->hasGaps() ||
+        --c.gapRetries <= 0) {
+        c.gapRetries = 0; // the chain ends here, and the next hole may start another
+        return;
+    }
+    if (c.sync->takeGapBroadcast(now())) broadcastHighWater(sid);
+    QTimer::singleShot(kGapRetryMs, this, [this, sid] { retryGap(sid); });
 }
 
 void NodeChat::onHighWater(const SessionId& sid, const DeviceId& from,

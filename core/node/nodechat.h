@@ -40,6 +40,7 @@ public:
     // HIGH_WATER re-sent about once a second while a hole stays open: ~20 s, then the next
     // roster change, re-link or gap starts again.
     static constexpr int kGapRetries = 20;
+    static constexpr int kGapRetryMs = int(chat::ChatSync::kReplyIntervalMs) + 100;
 
     // How a control message reaches a peer whose link is up (else it is dropped).
     using LinkSender = std::function<void(const DeviceId& to, const protocol::Message&)>;
@@ -127,6 +128,7 @@ private:
     void sendHighWater(const SessionId& sid, const DeviceId& to);
     void broadcastHighWater(const SessionId& sid);
     void retryGapLater(const SessionId& sid);
+    void retryGap(const SessionId& sid);
     void apply(const SessionId& sid, const chat::ChatSender::Output& out);
     void armTimer(const SessionId& sid);
     void sendTyping(const SessionId& sid, const std::optional<protocol::Typing>& update);
