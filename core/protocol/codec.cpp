@@ -166,6 +166,7 @@ template <typename V> void describe(V& v, Bye& m)
 {
     v.field(10, m.reason, "reason");
     v.field(1000, m.accepted, "accepted stamp");
+    v.field(1001, m.successor, "successor");
 }
 template <typename V> void describe(V& v, Rejoin& m)
 {

@@ -186,6 +186,10 @@ struct Bye {
     // The leaver's newest roster on disk (DESIGN §5: a leaver that may hold a newer roster
     // than the voters is never dropped from the count). Absent from older peers.
     std::optional<RosterStamp> accepted;
+    // A leaving SM names the member it hands over to (Raft's leadership transfer): that member
+    // bids at once and the others vote for it as soon as its bid arrives, instead of waiting
+    // out the bid window. Only a hint: the vote's up-to-date check still applies.
+    std::optional<DeviceId> successor;
 };
 // REJOIN: a restarted or removed device asks the SM to readmit it (DESIGN §4).
 struct Rejoin {

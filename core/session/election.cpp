@@ -71,6 +71,13 @@ std::uint64_t Election::nextEpoch(std::uint64_t currentEpoch) const
     return std::max({currentEpoch, votedEpoch_, round_ ? round_->epoch : 0, highestSeen_}) + 1;
 }
 
+std::optional<std::uint64_t> Election::pendingRequestFrom(const DeviceId& candidate) const
+{
+    for (auto it = pending_.rbegin(); it != pending_.rend(); ++it)
+        if (it->second.count(candidate) && canVote(it->first)) return it->first;
+    return std::nullopt;
+}
+
 void Election::forgetRequestsUpTo(std::uint64_t epoch)
 {
     pending_.erase(pending_.begin(), pending_.upper_bound(epoch));

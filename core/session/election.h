@@ -59,6 +59,9 @@ public:
     }
     // The epoch a new round should target, above everything seen or voted.
     std::uint64_t nextEpoch(std::uint64_t currentEpoch) const;
+    // The newest epoch `candidate` asked for that has no round yet (a request that came in
+    // before we lost the SM), if we can still vote in it.
+    std::optional<std::uint64_t> pendingRequestFrom(const DeviceId& candidate) const;
 
     bool canVote(std::uint64_t epoch) const { return epoch > votedEpoch_; }
     void recordVote(std::uint64_t epoch, const DeviceId& candidate, const DeviceId& self = {})

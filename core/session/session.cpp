@@ -396,7 +396,7 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
         contains(accepted_, from) || contains(committed_, from) || pendingJoiners_.contains(from);
     const RosterStamp theirs{h.epoch, h.version};
     if (!known && !h.sm.isNull() && theirs < committed_.at && theirs.epoch != 0) {
-        send(from, Bye{Bye::Reason::Removed, std::nullopt});
+        send(from, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
         deps_.out.closeLink(sid_, from);
     }
 }
@@ -667,7 +667,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         if (gone == self_.device) continue;
         // §5.1 rule 7: a member that applies a removal tells the removed device.
         if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold))
-            send(gone, Bye{Bye::Reason::Removed, std::nullopt});
+            send(gone, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);
@@ -680,6 +680,9 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
         pendingJoiners_.remove(added);
+        // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
+        // member; its old departure would keep its next leave from being queued.
+        departed_.remove(added);
         timers_.disarm(TimerKind::Flicker, added);
         if (!links_.contains(added)) {
             deps_.out.openLink(sid_, added);
@@ -732,13 +735,15 @@ void Session::leave(Millis now)
 {
     if (phase_ == Phase::Member) {
         QSet<DeviceId> told;
+        const std::optional<DeviceId> successor = isSm_ ? chooseSuccessor() : std::nullopt;
         for (const MemberInfo& m : accepted_.members) {
             if (m.device == self_.device) continue;
-            send(m.device, Bye{Bye::Reason::Leave, accepted_.at});
+            send(m.device, Bye{Bye::Reason::Leave, accepted_.at, successor});
             told.insert(m.device);
         }
         for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
-            if (!told.contains(it.key())) send(it.key(), Bye{Bye::Reason::Leave, accepted_.at});
+            if (!told.contains(it.key()))
+                send(it.key(), Bye{Bye::Reason::Leave, accepted_.at, std::nullopt});
     } else if (phase_ == Phase::Joining && join_) {
         failJoin(Code::Declined, QStringLiteral("you left"), now);
         return;
@@ -749,6 +754,24 @@ void Session::leave(Millis now)
     finish(Phase::Gone);
     emitEvent(event::Left{});
     reschedule();
+}
+
+std::optional<DeviceId> Session::chooseSuccessor() const
+{
+    // A linked member that has every roster we sent (links are ordered, so it will have it
+    // before our BYE): the best device class, then the larger id, like a bid without chance.
+    std::optional<MemberInfo> best;
+    for (const MemberInfo& m : accepted_.members) {
+        if (m.device == self_.device || !links_.contains(m.device) || departed_.contains(m.device))
+            continue;
+        if (proposal_ && !proposal_->acks.contains(m.device)) continue;
+        const auto rank = [](const MemberInfo& x) {
+            return std::make_pair(Election::makeBid(x.deviceClass, 0), x.device);
+        };
+        if (!best || rank(*best) < rank(m)) best = m;
+    }
+    if (!best) return std::nullopt;
+    return best->device;
 }
 
 void Session::onBye(const DeviceId& from, const Message& m, Millis now)
@@ -798,6 +821,7 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     if (!contains(accepted_, from) && !contains(committed_, from)) return;
     // The leaver's newest roster on disk; an older peer sends none: its header's stamp.
     const RosterStamp theirs = bye.accepted.value_or(RosterStamp{m.header.epoch, m.header.version});
+    if (from == sm_ && !isSm_ && !config_.ruleOff(Rule::SuccessorHint)) successor_ = bye.successor;
     markDeparted(from, theirs, now);
     // It may hold a roster we have not seen (committed with its ack): until we have it, it
     // still counts, and we fetch it from whoever has it.
@@ -847,6 +871,9 @@ void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted, Mi
 {
     if (auto it = departed_.find(from); it != departed_.end()) {
         if (accepted > it.value()) it.value() = accepted;
+        // Seed 455560: it departed, then won an election we followed, then lost the session.
+        // Its "not there" replies must still cost it our allegiance, or we follow it forever.
+        if (from == sm_ && !isSm_) loseSm(now);
         return;
     }
     departed_.insert(from, accepted);

@@ -223,6 +223,8 @@ private:
     void catchUp(); // a snapshot request to every linked member
     void markDeparted(const DeviceId& from, const RosterStamp& accepted, Millis now);
     void beRemoved(const DeviceId& from, const protocol::Header& h, Millis now);
+    std::optional<DeviceId> chooseSuccessor() const;
+    bool votesForSuccessor(const DeviceId& candidate);
     void sendRejoin(Millis now);
 
     // -- timers
@@ -242,6 +244,7 @@ private:
     std::uint64_t epoch_ = 0;
     DeviceId sm_;
     bool lostSm_ = false;
+    std::optional<DeviceId> successor_; // named by our SM's BYE, for the round that follows
     bool isSm_ = false;
     bool smReady_ = false;
 

@@ -396,6 +396,12 @@ void Session::evaluateSuspect(const DeviceId& peer, Millis now)
         enqueue(RemoveRequest{peer, RosterChange::Reason::Crashed}, now);
         return;
     }
+    if (smDown && committed_.members.size() > 2 && !config_.ruleOff(Rule::KeepReachable)) {
+        // Rule 9: only the SM lost it. The others would have reported a crash within one
+        // detection time; while none has, a majority still reaches it: keep it and keep
+        // re-linking (with backoff) rather than remove a member everyone else can hear.
+        return;
+    }
     if (smDown) {
         const Millis since = smLinkDownSince_.value(peer, now);
         if (now - since >= 2 * config_.detection) {

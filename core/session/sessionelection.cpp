@@ -14,7 +14,12 @@ void Session::loseSm(Millis now)
     if (phase_ != Phase::Member || isSm_ || lostSm_) return;
     lostSm_ = true;
     timers_.disarm(TimerKind::SmLink);
-    openRound(election_.nextEpoch(epoch_), now);
+    std::uint64_t epoch = election_.nextEpoch(epoch_);
+    // The successor our SM named may have asked before its BYE reached us: join that round.
+    if (successor_ && *successor_ != self_.device)
+        if (auto asked = election_.pendingRequestFrom(*successor_); asked && *asked > epoch_)
+            epoch = *asked;
+    openRound(epoch, now);
 }
 
 void Session::regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now)
@@ -23,6 +28,7 @@ void Session::regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now)
     sm_ = sm;
     epoch_ = std::max(epoch_, epoch);
     lostSm_ = false;
+    successor_.reset();
     election_.close();
     timers_.disarm(TimerKind::BidWindow);
     timers_.disarm(TimerKind::ElectionRetry);
@@ -65,6 +71,15 @@ void Session::openRound(std::uint64_t epoch, Millis now)
     if (!sm_.isNull() && sm_ != self_.device && !departed_.contains(sm_)) send(sm_, request);
     timers_.disarm(TimerKind::ElectionRetry);
     timers_.arm(TimerKind::BidWindow, now + config_.bidWindow);
+    // A graceful hand-over: no need to wait for bids when the old SM named the next one.
+    if (successor_ && (*successor_ == self_.device || election_.round()->seen.count(*successor_)))
+        castVote(now);
+}
+
+bool Session::votesForSuccessor(const DeviceId& candidate)
+{
+    Election::Round* round = election_.round();
+    return successor_ && candidate == *successor_ && round && !round->voted;
 }
 
 void Session::castVote(Millis now)
@@ -75,7 +90,18 @@ void Session::castVote(Millis now)
     const std::uint64_t epoch = round->epoch;
     std::optional<DeviceId> choice;
     const RosterStamp mine = config_.ruleOff(Rule::UpToDateVote) ? RosterStamp{} : accepted_.at;
-    if (election_.canVote(epoch)) choice = election_.best(mine, voters(accepted_));
+    if (election_.canVote(epoch)) {
+        choice = election_.best(mine, voters(accepted_));
+        // The named successor, if it is as up to date as the best (never an older roster).
+        const auto named = successor_ ? round->seen.find(*successor_) : round->seen.end();
+        if (choice && named != round->seen.end() && voters(accepted_).contains(named->first) &&
+            !(named->second.accepted < round->seen[*choice].accepted))
+            choice = named->first;
+    }
+    // The hint is for the first round after the BYE only: if that round fails (the successor
+    // was out of date or unreachable), the next one is an ordinary election (seed 12975: a
+    // successor that kept voting for itself first never let the other member win).
+    successor_.reset();
     if (choice) {
         election_.recordVote(epoch, *choice, self_.device);
         persist(); // the vote is on disk before anyone hears it (DESIGN §5)
@@ -136,8 +162,10 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
         // Someone is ahead of us: join its epoch, bid there too, and vote after the window.
         openRound(r.epoch, now);
         election_.record(from, r.epoch, Candidate{r.bid, r.accepted});
+        if (votesForSuccessor(from)) castVote(now);
         return;
     }
+    if (votesForSuccessor(from)) return castVote(now);
     if (round && round->voted) {
         round->voted = false; // we had no one to vote for at the window's end
         castVote(now);
@@ -179,6 +207,7 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     isSm_ = true;
     smReady_ = false;
     lostSm_ = false;
+    successor_.reset();
     sm_ = self_.device;
     epoch_ = epoch;
     // Flicker: a pending joiner of the old SM will never be committed by it.

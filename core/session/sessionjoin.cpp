@@ -158,8 +158,9 @@ void Session::failJoin(Code code, const QString& reason, Millis now)
         for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)
             if (it.key() != join_->sm &&
                 (links_.contains(it.key()) || join_->answered.contains(it.key())))
-                send(it.key(), Bye{Bye::Reason::JoinFailed, std::nullopt});
-        if (phase_ == Phase::Joining) send(join_->sm, Bye{Bye::Reason::JoinFailed, std::nullopt});
+                send(it.key(), Bye{Bye::Reason::JoinFailed, std::nullopt, std::nullopt});
+        if (phase_ == Phase::Joining)
+            send(join_->sm, Bye{Bye::Reason::JoinFailed, std::nullopt, std::nullopt});
     }
     finish(Phase::Gone);
     emitEvent(event::JoinFailed{code, reason});

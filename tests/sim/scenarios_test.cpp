@@ -16,6 +16,16 @@ using session::Session;
 
 namespace {
 
+// Cuts `x` off from everyone but `keep`.
+void cutOffFromAllBut(SimNetwork& net, int x, int keep)
+{
+    for (int i = 0; i < net.size(); ++i)
+        if (i != x && i != keep) {
+            net.blockOneWay(i, x);
+            net.blockOneWay(x, i);
+        }
+}
+
 // A group of `n` simulated devices with fixed delays; peer 0 creates the session.
 class Group : public ::testing::Test {
 protected:
@@ -45,6 +55,25 @@ protected:
         ASSERT_TRUE(isMember(who)) << "peer" << who << " was not admitted";
     }
     Session* s(int i) { return net->peer(i).session(sid); }
+    // §5.1 rule 7 scenario: five members; X (peer 4) is cut off from all but peer 1, so the SM
+    // removes it, and only peer 1, applying the removal, can tell it. Returns how long after
+    // the commit X still believed it was a member (ms), capped at 5 s.
+    Millis removedMemberNoticesAfter()
+    {
+        start(5);
+        for (int i = 1; i < 5; ++i)
+            admit(0, i);
+        settle();
+        cutOffFromAllBut(*net, 4, 1);
+        const DeviceId x = net->peer(4).info().device;
+        while (session::contains(s(0)->committed(), x) && net->now() < 20000)
+            net->runFor(5);
+        EXPECT_FALSE(session::contains(s(0)->committed(), x)) << "rule 9 never removed it";
+        const Millis removedAt = net->now();
+        while (s(4) && s(4)->phase() == Session::Phase::Member && net->now() < removedAt + 5000)
+            net->runFor(5);
+        return net->now() - removedAt;
+    }
     bool isMember(int i) { return s(i) && s(i)->phase() == Session::Phase::Member; }
     // The one SM among `among` (default: everyone).
     int smIndex(std::vector<int> among = {})
@@ -426,4 +455,50 @@ TEST_F(Group, CrashBetweenPersistAndAckKeepsTheRosterOnDisk)
     net->restart(2);
     settle();
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
+}
+
+// §5.1 rule 9: only the SM's link to a member broke; the others still reach it. The SM keeps
+// it (and keeps re-linking) instead of removing it after twice the detection time.
+TEST_F(Group, MemberOnlyTheSmLostStaysWhileTheOthersReachIt)
+{
+    start(4);
+    admit(0, 1);
+    admit(0, 2);
+    admit(0, 3);
+    settle();
+    net->blockOneWay(0, 3);
+    net->blockOneWay(3, 0);
+    net->runFor(6000); // 6× detection: the old rule removed it after 2×
+    EXPECT_TRUE(session::contains(s(0)->committed(), net->peer(3).info().device))
+        << "a member the others reach was removed\n"
+        << net->peer(0).formatLog();
+    net->healAll();
+    settle();
+    EXPECT_EQ(session::deviceSet(s(smIndex())->committed()), devices({0, 1, 2, 3}));
+}
+
+TEST_F(Group, RuleOffKeepReachableRemovesAMemberTheOthersReach)
+{
+    disabledRules = static_cast<std::uint32_t>(session::Rule::KeepReachable);
+    start(4);
+    admit(0, 1);
+    admit(0, 2);
+    admit(0, 3);
+    settle();
+    net->blockOneWay(0, 3);
+    net->blockOneWay(3, 0);
+    net->runFor(6000);
+    EXPECT_FALSE(session::contains(s(0)->committed(), net->peer(3).info().device))
+        << "with rule 9 off the SM removes it after 2× detection";
+}
+
+TEST_F(Group, RemovedMemberIsToldByTheMemberThatStillReachesIt)
+{
+    EXPECT_LE(removedMemberNoticesAfter(), 100) << net->peer(4).formatLog();
+}
+
+TEST_F(Group, RuleOffRemovalToldLeavesTheRemovedMemberUnaware)
+{
+    disabledRules = static_cast<std::uint32_t>(session::Rule::RemovalTold);
+    EXPECT_GT(removedMemberNoticesAfter(), 100) << "with rule 7 off X must find out later";
 }

@@ -82,7 +82,9 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(RosterAck{{5, 50}}));
     out.push_back(withHeader(Commit{{5, 51}}));
     out.push_back(withHeader(SnapshotRequest{}));
-    out.push_back(withHeader(Bye{Bye::Reason::JoinFailed, RosterStamp{5, 53}}));
+    out.push_back(withHeader(Bye{Bye::Reason::JoinFailed, RosterStamp{5, 53}, std::nullopt}));
+    out.push_back(
+        withHeader(Bye{Bye::Reason::Leave, RosterStamp{5, 54}, DeviceId::fromNumber(16)}));
     out.push_back(withHeader(Rejoin{sampleMember(10)}));
     out.push_back(withHeader(LinkReport{DeviceId::fromNumber(15), false}));
     out.push_back(withHeader(RequestSm{6, 0xc000'0000'1234'5678ULL, {5, 52}}));
