@@ -29,7 +29,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<19, LinkReport>() && typeIs<20, RequestSm>() && typeIs<21, Vote>() &&
               typeIs<22, SetSm>() && typeIs<23, Stale>() && typeIs<24, ErrorReply>() &&
               typeIs<25, ChatMessage>() && typeIs<26, ChatAck>() && typeIs<27, Typing>() &&
-              typeIs<28, HighWater>() && typeIs<29, ChatPull>());
+              typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, BrowseNavigate>() &&
+              typeIs<31, BrowseScroll>());
 
 namespace {
 
@@ -244,6 +245,21 @@ template <typename V> void describe(V& v, ChatPull& m)
     v.field(11, m.fromSeq, "first seq");
     v.field(12, m.toSeq, "last seq");
 }
+template <typename V> void describe(V& v, BrowseNavigate& m)
+{
+    v.field(10, m.generation, "baton generation");
+    v.field(11, m.seq, "seq");
+    v.field(12, m.url, "url", kMaxUrlBytes);
+    v.field(13, m.title, "title", kMaxPageTitleBytes);
+    v.field(14, m.pushed, "pushed flag");
+}
+template <typename V> void describe(V& v, BrowseScroll& m)
+{
+    v.field(10, m.generation, "baton generation");
+    v.field(11, m.seq, "seq");
+    v.field(12, m.x, "x");
+    v.field(13, m.y, "y");
+}
 
 // ---- rules across fields ----------------------------------------------------------------
 // Checked after the fields decoded; an empty string means the body is fine.
@@ -268,6 +284,21 @@ QString crossCheck(const ChatMessage& m)
     if (hasDuplicates(m.recipients)) return QStringLiteral("the recipient list repeats a device.");
     if (m.text.isEmpty() && !m.signature.isEmpty())
         return QStringLiteral("a stub (no text) carries a signature.");
+    return {};
+}
+QString crossCheck(const BrowseNavigate& m)
+{
+    if (m.seq == 0 || m.seq >= kMaxChatCounter)
+        return QStringLiteral("the browse seq is 0 or 2^62 or more.");
+    if (m.url.isEmpty()) return QStringLiteral("the page address is empty.");
+    return {};
+}
+QString crossCheck(const BrowseScroll& m)
+{
+    if (m.seq == 0 || m.seq >= kMaxChatCounter)
+        return QStringLiteral("the browse seq is 0 or 2^62 or more.");
+    if (m.x > kScrollFull || m.y > kScrollFull)
+        return QStringLiteral("the scroll position is beyond 100 % of the page.");
     return {};
 }
 QString crossCheck(const Vote& m)

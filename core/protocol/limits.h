@@ -34,6 +34,9 @@ inline constexpr std::size_t kMaxNameBytes = 128;
 inline constexpr std::size_t kMaxReasonBytes = 512;
 inline constexpr std::size_t kMaxSignatureBytes = 512;
 inline constexpr std::size_t kMaxChatTextBytes = 16 * 1024;
+inline constexpr std::size_t kMaxUrlBytes = 2048;      // what browsers reliably accept
+inline constexpr std::size_t kMaxPageTitleBytes = 256; // shown in one line
+inline constexpr std::uint32_t kScrollFull = 10000;    // BROWSE_SCROLL: 100 % of the page
 
 // Chat seq and Lamport values stay below this, so SQLite's signed 64-bit integers hold them
 // and a hostile peer cannot push everyone's Lamport clock to overflow.

@@ -302,12 +302,38 @@ struct ChatPull {
     std::uint64_t toSeq = 0;
 };
 
+// ---- co-browsing (DESIGN §9, docs/cobrowse.md): not gated by epoch, gated by the baton ------
+
+// BROWSE_NAVIGATE: the leader went to a page (pushed=false), or any member shows everyone a
+// page without taking the baton (pushed=true). `generation` is the baton generation the
+// sender knows; `seq` counts the sender's browse events (navigations, pushes and scrolls)
+// in the session, from 1, so a repeat or a late event is recognised.
+struct BrowseNavigate {
+    std::uint64_t generation = 0;
+    std::uint64_t seq = 0;
+    QString url;
+    QString title;
+    bool pushed = false;
+    friend bool operator==(const BrowseNavigate&, const BrowseNavigate&) = default;
+};
+// BROWSE_SCROLL: the leader's scroll position on its current page, as fractions of the page
+// (0..10000 = 0..100 %), so screens of any size land on the same place.
+struct BrowseScroll {
+    std::uint64_t generation = 0;
+    std::uint64_t seq = 0;
+    std::uint32_t x = 0;
+    std::uint32_t y = 0;
+    friend bool operator==(const BrowseScroll&, const BrowseScroll&) = default;
+};
+
 using Body =
     std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
                  JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
                  Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale, ErrorReply,
                  // chat, appended (wire types 25-29)
-                 ChatMessage, ChatAck, Typing, HighWater, ChatPull>;
+                 ChatMessage, ChatAck, Typing, HighWater, ChatPull,
+                 // co-browsing, appended (wire types 30-31)
+                 BrowseNavigate, BrowseScroll>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

@@ -26,7 +26,7 @@ Message sample(std::size_t typeNumber)
     return {};
 }
 constexpr std::size_t kHello = 1, kInvite = 3, kRoster = 13, kBye = 17, kError = 24, kChat = 25,
-                      kHighWater = 28, kPull = 29;
+                      kHighWater = 28, kPull = 29, kNavigate = 30, kScroll = 31;
 
 // Tests build malformed maps with QCborMap: trusted input, so fromCbor is fine here.
 QCborMap asMap(const Message& m)
@@ -367,4 +367,21 @@ TEST(IdentityBindingAttack, SelfClaimsMustNameTheSendersDeviceAndChainAccount)
     EXPECT_TRUE(
         checkSelfClaim(InviteAnswer{Code::Declined, {}}, mallory, malloryAccount).isEmpty());
     EXPECT_TRUE(checkSelfClaim(Ping{}, mallory, malloryAccount).isEmpty());
+}
+
+TEST(CodecReject, BrowseRulesAcrossFields)
+{
+    Message nav = sample(kNavigate);
+    std::get<BrowseNavigate>(nav.body).seq = 0;
+    expectRejected(encode(nav), "BROWSE_NAVIGATE: the browse seq is 0");
+    nav = sample(kNavigate);
+    std::get<BrowseNavigate>(nav.body).url.clear();
+    expectRejected(encode(nav), "the page address is empty.");
+    nav = sample(kNavigate);
+    std::get<BrowseNavigate>(nav.body).url = QString(3000, u'a');
+    expectRejected(encode(nav), "url");
+
+    Message scroll = sample(kScroll);
+    std::get<BrowseScroll>(scroll.body).y = 10001;
+    expectRejected(encode(scroll), "BROWSE_SCROLL: the scroll position is beyond 100 %");
 }
