@@ -40,6 +40,15 @@ struct PlainTickets : TicketAuthority {
     {
         return sig == signer.toBytes() + data;
     }
+    // info(n)'s device verifies as info(n)'s account unless `verified` says otherwise.
+    QHash<DeviceId, AccountId> verified;
+    std::optional<AccountId> accountOf(const DeviceId& d) override
+    {
+        if (auto it = verified.constFind(d); it != verified.constEnd()) return it.value();
+        for (std::uint64_t n = 0; n < 64; ++n)
+            if (DeviceId::fromNumber(n) == d) return AccountId::fromNumber(100 + n);
+        return std::nullopt;
+    }
 };
 
 MemberInfo info(std::uint64_t n)
