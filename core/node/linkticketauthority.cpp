@@ -14,6 +14,7 @@ net::ChainVerifier LinkTicketAuthority::recording(net::ChainVerifier inner)
             auto cert = crypto::Certificate::fromDer(der.at(1));
             if (cert) learn(identity->device, cert->publicKeyDer());
         }
+        if (identity) learnAccount(identity->device, identity->account);
         return identity;
     };
 }
@@ -22,6 +23,20 @@ void LinkTicketAuthority::learn(const DeviceId& device, const QByteArray& public
 {
     auto id = DeviceId::fromBytes(crypto::sha256(publicKeyDer));
     if (id && *id == device) keys_.insert(device, publicKeyDer);
+}
+
+void LinkTicketAuthority::learnAccount(const DeviceId& device, const AccountId& account)
+{
+    // Bounded like the key ring: a stranger making devices at will cannot grow it for ever.
+    if (accounts_.size() >= 4096 && !accounts_.contains(device)) return;
+    accounts_.insert(device, account);
+}
+
+std::optional<AccountId> LinkTicketAuthority::accountOf(const DeviceId& device)
+{
+    auto it = accounts_.constFind(device);
+    if (it == accounts_.constEnd()) return std::nullopt;
+    return it.value();
 }
 
 QByteArray LinkTicketAuthority::sign(const QByteArray& data)

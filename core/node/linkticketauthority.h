@@ -20,14 +20,18 @@ public:
     // A device key learned elsewhere (a signed DHT request); ignored unless it hashes to `device`.
     void learn(const DeviceId& device, const QByteArray& publicKeyDer);
     bool knows(const DeviceId& device) const { return keys_.contains(device); }
+    // The account of a device whose chain verified elsewhere (a signed DHT request).
+    void learnAccount(const DeviceId& device, const AccountId& account);
 
     QByteArray sign(const QByteArray& data) override;
     bool verify(const DeviceId& signer, const QByteArray& data,
                 const QByteArray& signature) override;
+    std::optional<AccountId> accountOf(const DeviceId& device) override;
 
 private:
     const crypto::PrivateKey* key_;
-    QHash<DeviceId, QByteArray> keys_; // device -> DER public key
+    QHash<DeviceId, QByteArray> keys_;    // device -> DER public key
+    QHash<DeviceId, AccountId> accounts_; // device -> account of its verified chain
 };
 
 } // namespace plenum::node

@@ -569,12 +569,20 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     }
 }
 
+void Node::refused(const SessionId& sid, const DeviceId& from, const QString& reason, bool outsider)
+{
+    // §5.1 rule 6: said in words; an outsider (no session of ours knows it) loses its link.
+    Q_EMIT warning("session " + sid.shortHex() + ", from " + from.shortHex() + ": " + reason);
+    if (outsider && links_) links_->disconnectFrom(from, reason);
+}
+
 // ---- inputs ----
 
 void Node::onRequest(const identity::OpenedEnvelope& request)
 {
     if (request.kind != identity::RequestKind::Invitation || !request.chain) return;
     tickets_.learn(request.sender, request.senderKeyDer);
+    tickets_.learnAccount(request.sender, request.chain->account);
     auto message = protocol::decode(request.body);
     if (!message) {
         Q_EMIT warning("an invalid request from " + request.sender.shortHex() + ": " +

@@ -232,6 +232,8 @@ private:
     void persist(const session::SessionRecord& record) override;
     void forget(const SessionId& sid) override;
     void notify(const SessionId& sid, const session::SessionEvent& event) override;
+    void refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                 bool outsider) override;
 
     static session::Millis now();
     void onLinkMessage(const DeviceId& from, const QByteArray& bytes);

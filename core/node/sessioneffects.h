@@ -45,8 +45,14 @@ public:
         SessionId sid;
         session::SessionEvent event;
     };
-    using Effect =
-        std::variant<Send, OpenLink, CloseLink, SetTimer, CancelTimer, Persist, Forget, Notify>;
+    struct Refused {
+        SessionId sid;
+        DeviceId from;
+        QString reason;
+        bool outsider = false;
+    };
+    using Effect = std::variant<Send, OpenLink, CloseLink, SetTimer, CancelTimer, Persist, Forget,
+                                Notify, Refused>;
 
     bool empty() const { return queue_.empty(); }
     std::size_t size() const { return queue_.size(); }
@@ -88,6 +94,11 @@ public:
     {
         queue_.push_back(Notify{sid, event});
     }
+    void refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                 bool outsider) override
+    {
+        queue_.push_back(Refused{sid, from, reason, outsider});
+    }
 
 private:
     static void apply(session::Outbox& io, const Send& e) { io.send(e.to, e.message); }
@@ -98,6 +109,10 @@ private:
     static void apply(session::Outbox& io, const Persist& e) { io.persist(e.record); }
     static void apply(session::Outbox& io, const Forget& e) { io.forget(e.sid); }
     static void apply(session::Outbox& io, const Notify& e) { io.notify(e.sid, e.event); }
+    static void apply(session::Outbox& io, const Refused& e)
+    {
+        io.refused(e.sid, e.from, e.reason, e.outsider);
+    }
 
     std::deque<Effect> queue_;
 };

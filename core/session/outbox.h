@@ -26,6 +26,13 @@ public:
     virtual void persist(const SessionRecord& record) = 0;
     virtual void forget(const SessionId& sid) = 0;
     virtual void notify(const SessionId& sid, const SessionEvent& event) = 0;
+    // A message the session refused (§5.1 rule 6: who may send what), with a reason in words.
+    // `outsider`: no session of this device knows the sender, so its link should be closed.
+    // Counting and logging are the world's business; the default ignores it.
+    virtual void refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                         bool outsider)
+    {
+    }
 };
 
 } // namespace plenum::session

@@ -259,7 +259,10 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
     const bool wasSm = isSm_;
     if (isSm_ && !config_.ruleOff(Rule::HigherEpochStepsDown)) stepDown(now);
     epoch_ = h.epoch;
-    if (!h.sm.isNull() && h.sm != self_.device) {
+    // A header names an SM we follow only if it is in our roster (§5.1 rule 6): a member must
+    // not hand us a stranger as SM. One we do not know yet comes with the snapshot we ask for.
+    const bool knownSm = inRoster(h.sm) || config_.ruleOff(Rule::Authorization);
+    if (!h.sm.isNull() && h.sm != self_.device && knownSm) {
         election_.close();
         timers_.disarm(TimerKind::BidWindow);
         timers_.disarm(TimerKind::ElectionRetry);
@@ -314,6 +317,12 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
 {
     if (m.header.sid != sid_ || from == self_.device) return;
     if (phase_ == Phase::Gone) return;
+    // §5.1 rule 6: who may send this, before anything in it (its header too) is believed.
+    if (const auto refusal = authorize(from, m); refusal && !config_.ruleOff(Rule::Authorization)) {
+        refuse(from, m, *refusal);
+        reschedule();
+        return;
+    }
     // The lease counts only members that still follow us in this epoch (§5.1 rule 3).
     if (m.header.sm == self_.device && m.header.epoch == epoch_) lastHeard_[from] = now;
     if (checkHeader(from, m, now)) {
@@ -395,7 +404,11 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
     const bool known =
         contains(accepted_, from) || contains(committed_, from) || pendingJoiners_.contains(from);
     const RosterStamp theirs{h.epoch, h.version};
-    if (!known && !h.sm.isNull() && theirs < committed_.at && theirs.epoch != 0) {
+    // Whether or not it still follows an SM: one that lost it would otherwise never learn.
+    if (!known && theirs < committed_.at && theirs.epoch != 0) {
+        // The committed roster first: a BYE{removed} from a member that is not the SM is not
+        // believed on its own (§5.1 rule 6), the roster that removed it is.
+        sendCommittedRoster(from);
         send(from, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
         deps_.out.closeLink(sid_, from);
     }
@@ -410,8 +423,12 @@ void Session::onLinkUp(const DeviceId& peer, Millis now)
     relinkAttempts_.remove(peer);
     timers_.disarm(TimerKind::Relink, peer);
     if (phase_ == Phase::Member) {
-        Hello hello{self_, static_cast<std::uint32_t>(config_.pingInterval)};
-        send(peer, hello);
+        // HELLO names the session, its epoch and SM: members only (§5.1 rule 6). Any device
+        // may link to us; a stranger must not learn which sessions we are in.
+        if (helloTo(peer) || config_.ruleOff(Rule::Authorization)) {
+            Hello hello{self_, static_cast<std::uint32_t>(config_.pingInterval)};
+            send(peer, hello);
+        }
         if (isSm_) {
             smLinkDownSince_.remove(peer);
             unreachableSince_.remove(peer);
@@ -666,8 +683,12 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     for (const DeviceId& gone : was - is) {
         if (gone == self_.device) continue;
         // §5.1 rule 7: a member that applies a removal tells the removed device.
-        if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold))
+        if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold)) {
+            if (!isSm_) sendCommittedRoster(gone); // what it acts on (see onPingHeader)
             send(gone, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
+        }
+        // It may ask to come back (REJOIN, rule 6) and hear why it is out.
+        if (formerMembers_.size() < kMaxFormerMembers) formerMembers_.insert(gone);
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);
@@ -679,6 +700,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     }
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
+        formerMembers_.remove(added);
         pendingJoiners_.remove(added);
         // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
         // member; its old departure would keep its next leave from being queued.

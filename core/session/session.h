@@ -87,6 +87,10 @@ public:
     SessionRecord record() const;
     std::size_t queuedChanges() const { return queue_.size(); }
     const MemberInfo& self() const { return self_; }
+    // The session has a reason to hear from this device: a member of its accepted or
+    // committed roster, a leaver, a former member, a ticket holder or invitee, a join
+    // endpoint (§5.1 rule 6). Everyone else is an outsider to it.
+    bool knows(const DeviceId& device) const;
 
 private:
     struct AdmitRequest {
@@ -151,6 +155,21 @@ private:
     bool checkHeader(const DeviceId& from, const Message& message, Millis now);
     void learnHigherEpoch(const DeviceId& from, const protocol::Header& h, Millis now);
     void stepDown(Millis now);
+
+    // -- authorization (§5.1 rule 6; authorization.cpp): who may send which message. The
+    // sender is always the link's (or the DHT envelope's) verified device, never a field.
+    struct Refusal {
+        QString reason;
+        bool outsider = false; // not known to this session: its link may be closed
+    };
+    std::optional<Refusal> authorize(const DeviceId& from, const Message& m) const;
+    std::optional<Refusal> authorizeMember(const DeviceId& from, const Message& m) const;
+    void refuse(const DeviceId& from, const Message& m, const Refusal& refusal);
+    bool inRoster(const DeviceId& device) const; // accepted, committed, or a leaver
+    // The SM of `epoch` as far as this device knows (null: an epoch it knows no SM of).
+    DeviceId smOfEpoch(std::uint64_t epoch) const;
+    // HELLO (which names the session, its epoch and SM) goes to these devices only.
+    bool helloTo(const DeviceId& peer) const;
 
     // -- handlers, one per message
     void onHello(const DeviceId& from, const Message& m, Millis now);
@@ -257,6 +276,10 @@ private:
     QHash<DeviceId, RosterStamp> departed_;
     QHash<DeviceId, Millis> pendingJoiners_;
     QHash<DeviceId, Millis> leaverAskedAt_; // we asked a leaver for its roster (rate limit)
+    // Devices a committed roster removed while we watched: only they (and members) may
+    // REJOIN (§5.1 rule 6). In memory only: bounded, and lost on restart (docs/security.md).
+    QSet<DeviceId> formerMembers_;
+    static constexpr qsizetype kMaxFormerMembers = 1024;
 
     Election election_;
     Timers timers_;

@@ -85,12 +85,23 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
         sendProposal(from);
         return;
     }
+    // Readmitted under the account of its verified chain, never the one it claims (rule 6).
+    AccountId account = r.self.account;
+    if (!config_.ruleOff(Rule::IdentityBound)) {
+        const std::optional<AccountId> verified = deps_.tickets.accountOf(from);
+        if (!verified) {
+            deps_.out.refused(sid_, from, QStringLiteral("REJOIN refused: no verified chain"),
+                              false);
+            return;
+        }
+        account = *verified;
+    }
     if (admission_ && admission_->request.devices.contains(from)) return;
     for (const Request& q : queue_) {
         const auto* a = std::get_if<AdmitRequest>(&q);
         if (a && a->devices.contains(from)) return;
     }
-    enqueue(AdmitRequest{r.self.account, {from}, std::nullopt, 0, true}, now);
+    enqueue(AdmitRequest{account, {from}, std::nullopt, 0, true}, now);
 }
 
 // ---------------------------------------------------------------------- the queue
@@ -205,6 +216,25 @@ void Session::onInviteAnswer(const DeviceId& from, const InviteAnswer& a, Millis
         }
         MemberInfo invitee = a.invitee;
         invitee.device = from;
+        if (!config_.ruleOff(Rule::IdentityBound)) {
+            // Identity binding (rule 6): the roster names the account of the device's verified
+            // chain, and it must be the account we invited (Mallory's device never joins as
+            // Alice, whatever its answer says).
+            const std::optional<AccountId> verified = deps_.tickets.accountOf(from);
+            const AccountId& invited = admission_->request.account;
+            if (!verified || (!invited.isNull() && *verified != invited)) {
+                deps_.out.refused(sid_, from,
+                                  QStringLiteral("INVITE_ANSWER refused: the device's verified "
+                                                 "account is not the invited account"),
+                                  false);
+                send(from, Cancel{Code::Forbidden});
+                admission_->refused.insert(from);
+                if (admission_->refused.size() == admission_->request.devices.size())
+                    finishAdmission(Code::Forbidden, from, now);
+                return;
+            }
+            invitee.account = *verified;
+        }
         admission_->invitee = invitee;
         // DESIGN §2: the first device to accept joins, the others get CANCEL.
         for (const DeviceId& d : admission_->request.devices)

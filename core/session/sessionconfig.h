@@ -20,7 +20,9 @@ enum class Rule : std::uint32_t {
     LeaverCounts = 1u << 16,            // §5: a leaver with a newer roster still counts
     TermRule = 1u << 17,                // §5: no ack for an SM older than our vote
     UpToDateVote = 1u << 18,            // §5: never vote for an older roster
-    SuccessorHint = 1u << 19,           // a leaving SM names its successor (speed, not safety)
+    Authorization = 1u << 19,           // rule 6: who may send which message (authorization.cpp)
+    IdentityBound = 1u << 20,           // rule 6: a roster entry's account is the verified one
+    SuccessorHint = 1u << 21,           // a leaving SM names its successor (speed, not safety)
 };
 
 struct SessionConfig {

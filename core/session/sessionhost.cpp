@@ -125,6 +125,8 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
         reply.epoch = t->second.committed.epoch;
         reply.version = t->second.committed.version;
         accepted = t->second.accepted.at;
+        // Known limit (docs/security.md): a device that names the sid gets the roster we left
+        // with; restricting it to that roster's members stalled members that still count us.
         if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0) {
             // A member that still counts us asks for the roster we left with (it may be newer
             // than its own: docs/session.md, "Leavers"). It is a copy of its SM's proposal.
@@ -274,6 +276,22 @@ void SessionHost::forget(const SessionId& sid)
 void SessionHost::notify(const SessionId& sid, const SessionEvent& event)
 {
     io_.notify(sid, event);
+}
+
+bool SessionHost::knowsAnywhere(const DeviceId& peer) const
+{
+    if (wanted_.contains(peer)) return true;
+    for (const auto& [sid, s] : sessions_)
+        if (s->knows(peer)) return true;
+    return false;
+}
+
+void SessionHost::refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                          bool outsider)
+{
+    ++refused_;
+    // The link is closed only if no session of ours has a reason to hear from the sender.
+    io_.refused(sid, from, reason, outsider && !knowsAnywhere(from));
 }
 
 } // namespace plenum::session

@@ -47,6 +47,11 @@ public:
     void onLinkDown(const DeviceId& peer, Millis now);
     void onTick(const SessionId& sid, Millis now);
 
+    // Messages a session refused (§5.1 rule 6), since this host started.
+    std::uint64_t refusedMessages() const { return refused_; }
+    // Some session of this device knows `peer` (member, joiner, invitee, endpoint...).
+    bool knowsAnywhere(const DeviceId& peer) const;
+
 private:
     // Outbox, as the sessions see it.
     void send(const DeviceId& to, const protocol::Message& message) override;
@@ -57,6 +62,8 @@ private:
     void persist(const SessionRecord& record) override;
     void forget(const SessionId& sid) override;
     void notify(const SessionId& sid, const SessionEvent& event) override;
+    void refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                 bool outsider) override;
 
     void answerUnknown(const DeviceId& from, const protocol::Message& message, Millis now);
     void reap();
@@ -77,6 +84,7 @@ private:
     };
     std::map<SessionId, Tombstone> tombstones_; // sessions this device left
     Millis nowHint_ = 0;                        // the time of the input being handled
+    std::uint64_t refused_ = 0;
 };
 
 } // namespace plenum::session

@@ -85,6 +85,8 @@ void InvariantChecker::onEvent(int peer, const SessionId& sid, const session::Se
             committedChangesAreNeverLost(sid, c->roster, c->base);
         else
             membersOnlyApplyCommittedRosters(peer, sid, c->roster);
+    } else if (std::holds_alternative<session::event::Removed>(e) && outsider_ >= 0) {
+        removedOnlyByARemoval(peer, sid);
     } else if (const auto* a = std::get_if<session::event::Admitted>(&e)) {
         auto& log = sids_[sid];
         const DeviceId d = net_.peer(peer).info().device;
@@ -103,6 +105,51 @@ void InvariantChecker::onStep(Millis)
 {
     rosterVersionsNeverGoBack();
     noLostWakeUp();
+    if (outsider_ >= 0) outsiderGainsNothing();
+}
+
+// ------------------------------------------------------- the adversary (issue 13)
+
+void InvariantChecker::outsiderGainsNothing()
+{
+    const DeviceId evil = net_.peer(outsider_).info().device;
+    for (int i = 0; i < net_.size(); ++i) {
+        SimPeer& p = net_.peer(i);
+        if (i == outsider_ || !p.alive()) continue;
+        for (const SessionId& sid : p.host()->sessionIds()) {
+            const Session* s = p.session(sid);
+            if (s->sm() == evil || session::contains(s->accepted(), evil) ||
+                session::contains(s->committed(), evil))
+                fail("outsiderGainsNothing: peer" + std::to_string(i) + " follows or lists the " +
+                     "outsider peer" + std::to_string(outsider_) + ": " + describe(s->accepted()) +
+                     " sm " + s->sm().shortHex().toStdString());
+        }
+    }
+}
+
+void InvariantChecker::removedOnlyByARemoval(int peer, const SessionId& sid)
+{
+    const Session* s = net_.peer(peer).session(sid);
+    const DeviceId d = net_.peer(peer).info().device;
+    if (!s || !session::contains(s->committed(), d) || !session::contains(s->accepted(), d))
+        return; // it acted on a roster that removes it
+    const RosterStamp mine = s->committed().at;
+    for (const auto& [at, roster] : sids_[sid].committed)
+        if (at > mine && !session::contains(roster, d)) return;
+    for (const auto& [at, proposal] : proposals_[sid])
+        if (at > mine && !session::contains(proposal.roster, d)) return;
+    fail("removedOnlyByARemoval: peer" + std::to_string(peer) + " left " +
+         describe(s->committed()) + " as removed, but no SM proposed a roster without it");
+}
+
+void InvariantChecker::outsiderReceived(int from, const Message& m)
+{
+    // A device that left the session hands the roster it left with to whoever names the sid
+    // (a known limit, docs/security.md): only live sessions are held to this.
+    if (std::holds_alternative<Roster>(m.body) && !net_.peer(from).session(m.header.sid)) return;
+    if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Roster>(m.body))
+        fail(std::string("outsidersLearnNothing: peer") + std::to_string(from) + " sent the " +
+             "outsider a " + messageName(m.body));
 }
 
 // -------------------------------------------------------------------- invariants

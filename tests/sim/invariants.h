@@ -39,6 +39,12 @@ public:
                  bool fromSm) override;
     void onStep(Millis now) override;
 
+    // The adversary (adversary.h): `outsider` is in no session. Then, after every step, no
+    // honest member follows it as SM or lists it; a member is removed only by a removal some
+    // SM proposed; and the outsider is never sent a HELLO or a roster.
+    void watchOutsider(int outsider) { outsider_ = outsider; }
+    void outsiderReceived(int from, const protocol::Message& m);
+
 private:
     void fail(const std::string& what);
     void atMostOneManagerPerEpoch(int peer, const SessionId& sid, std::uint64_t epoch);
@@ -53,6 +59,9 @@ private:
     // Every deadline a session keeps has a wake-up from its host at or before it (a session
     // that arms a timer without rescheduling would wait for ever). Checked after every step.
     void noLostWakeUp();
+    void outsiderGainsNothing();
+    void removedOnlyByARemoval(int peer, const SessionId& sid);
+    int outsider_ = -1;
 
     SimNetwork& net_;
     std::string failure_;

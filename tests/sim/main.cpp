@@ -3,6 +3,7 @@
 //   plenum-sim --seed S [--peers N] --verbose       (replay one failing run)
 //   plenum-sim --demo                                (a narrated group session)
 //   --crash-points        some crashes fall between the effects of one handler
+//   --adversary           an outsider and a malicious member forge messages (issue 13)
 //   --disable-rules MASK  switch safety rules off (session::Rule bits; tests only)
 //   --expect-failure      succeed only if some seed fails (stops at the first): a rule-toggle
 //                         test shows that the range notices the rule is gone
@@ -43,6 +44,8 @@ int main(int argc, char** argv)
             verbose = true;
         else if (a == "--crash-points")
             options.crashPoints = true;
+        else if (a == "--adversary")
+            options.adversary = true;
         else if (a == "--disable-rules")
             options.disabledRules = static_cast<std::uint32_t>(next());
         else if (a == "--expect-failure")
@@ -51,17 +54,20 @@ int main(int argc, char** argv)
             std::fprintf(
                 stderr,
                 "usage: %s [--seeds N] [--start S] [--seed S] [--peers N] [--verbose] [--demo]\n"
-                "          [--crash-points] [--disable-rules MASK] [--expect-failure]\n",
+                "          [--crash-points] [--adversary] [--disable-rules MASK] "
+                "[--expect-failure]\n",
                 argv[0]);
             return 2;
         }
     }
-    std::uint64_t passed = 0, failed = 0, commits = 0, elections = 0;
+    std::uint64_t passed = 0, failed = 0, commits = 0, elections = 0, forged = 0, refused = 0;
     for (std::uint64_t seed = start; seed < start + count; ++seed) {
         options.peers = peers;
         const RunResult r = runRandom(seed, options);
         commits += r.commits;
         elections += r.elections;
+        forged += r.forged;
+        refused += r.refused;
         if (r.ok) {
             ++passed;
             if (single && verbose)
@@ -80,6 +86,9 @@ int main(int argc, char** argv)
     std::printf("%llu seeds: %llu passed, %llu failed (%llu commits, %llu elections)\n",
                 (unsigned long long)count, (unsigned long long)passed, (unsigned long long)failed,
                 (unsigned long long)commits, (unsigned long long)elections);
+    if (options.adversary)
+        std::printf("adversary: %llu forged messages, %llu refused by honest sessions\n",
+                    (unsigned long long)forged, (unsigned long long)refused);
     if (expectFailure) {
         std::printf(failed ? "the range noticed (as expected)\n"
                            : "NOT NOTICED: no seed failed with these rules off\n");

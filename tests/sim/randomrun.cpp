@@ -1,5 +1,7 @@
 #include "randomrun.h"
 
+#include "adversary.h"
+
 #include "session/roster.h"
 
 #include <sstream>
@@ -60,6 +62,8 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
 
     SimConfig cfg;
     cfg.peers = peers > 0 ? peers : pick(2, 8);
+    const int n = cfg.peers; // honest devices; the outsider, if any, comes after them
+    if (options.adversary) cfg.peers += 1;
     cfg.latencyMin = pick(1, 3);
     cfg.latencyMax = cfg.latencyMin + pick(2, 40);
     cfg.dhtLoss = chance(0.3) ? 0.05 : 0.0;
@@ -71,8 +75,37 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
     net.setObserver(&check);
     net.setAutoAnswer(0.9);
 
-    const int n = cfg.peers;
     std::vector<SessionId> sids{net.peer(0).host()->create(0)};
+    // Issue 13: forgeries at random times, from their own stream (the plan above is unchanged).
+    std::optional<Adversary> outsider, insider;
+    if (options.adversary) {
+        outsider.emplace(net, n, true);
+        insider.emplace(net, n - 1, false);
+        check.watchOutsider(n);
+        net.setTap([&](int from, int to, const protocol::Message& m) {
+            if (to == n) {
+                check.outsiderReceived(from, m);
+                outsider->observe(from, m);
+            } else if (to == n - 1) {
+                insider->observe(from, m);
+            }
+        });
+        std::mt19937_64 evil(seed ^ 0xbad'5eed'0000'0013ull);
+        auto roll = [&](int lo, int hi) {
+            return std::uniform_int_distribution<int>(lo, hi)(evil);
+        };
+        for (int k = 0; k < 40; ++k) {
+            const Millis when = roll(50, 8000);
+            const bool fromOutside = roll(0, 1) == 0;
+            const int target = roll(0, n - 1);
+            const auto attack = static_cast<Attack>(roll(0, kAttackKinds - 1));
+            const int which = roll(0, 1);
+            net.at(when, [&, fromOutside, target, attack, which] {
+                const SessionId& sid = sids[static_cast<std::size_t>(which) % sids.size()];
+                (fromOutside ? *outsider : *insider).attack(sid, target, attack);
+            });
+        }
+    }
     int crashed = 0;
     const int maxCrashed = (n - 1) / 2; // a majority stays up, so the group can decide
     const int ops = pick(8, 28);
@@ -154,6 +187,12 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
 
     RunResult result;
     result.peers = n;
+    if (options.adversary) {
+        result.forged = outsider->sent() + insider->sent();
+        for (int i = 0; i < n; ++i)
+            result.refused += net.peer(i).refusals();
+        net.setTap(nullptr);
+    }
     result.messages = net.messagesSent();
     result.quiescentAt = net.now();
     if (!check.failed() && !quiescent)

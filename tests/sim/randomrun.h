@@ -19,6 +19,8 @@ struct RunResult {
     std::uint64_t messages = 0;
     int commits = 0;
     int elections = 0;
+    std::uint64_t forged = 0;  // messages the adversary injected
+    std::uint64_t refused = 0; // messages honest sessions refused
 };
 
 struct RunOptions {
@@ -27,6 +29,9 @@ struct RunOptions {
     // Some crashes fall between the effects of one handler (after a random number of sends,
     // persists and link requests), not only between handlers: "persisted before sent".
     bool crashPoints = false;
+    // Issue 13: one more device, an outsider, and the last honest peer a malicious member;
+    // both forge messages at random times (adversary.h). The invariants must still hold.
+    bool adversary = false;
 };
 
 RunResult runRandom(std::uint64_t seed, const RunOptions& options = {});

@@ -68,7 +68,7 @@ const char* eventName(const session::SessionEvent& e)
 // A keyed digest stands in for signatures: a device can only produce its own.
 class SimPeer::PeerTickets final : public session::TicketAuthority {
 public:
-    explicit PeerTickets(const DeviceId& self) : self_(self) {}
+    PeerTickets(const DeviceId& self, SimNetwork& net) : self_(self), net_(net) {}
     static std::uint64_t secretOf(const DeviceId& d)
     {
         return fnv(d.toBytes(), 14695981039346656037ull);
@@ -78,6 +78,13 @@ public:
     {
         return digest(signer, data) == sig;
     }
+    // Every simulated link is "verified": a device's account is the one it was made with.
+    std::optional<AccountId> accountOf(const DeviceId& device) override
+    {
+        const int i = net_.indexOf(device);
+        if (i < 0) return std::nullopt;
+        return net_.peer(i).info().account;
+    }
 
 private:
     static QByteArray digest(const DeviceId& signer, const QByteArray& data)
@@ -86,12 +93,14 @@ private:
         return QByteArray(reinterpret_cast<const char*>(&h), sizeof h);
     }
     DeviceId self_;
+    SimNetwork& net_;
 };
 
 // ------------------------------------------------------------------------- SimPeer
 
 SimPeer::SimPeer(SimNetwork& net, int index, const MemberInfo& info)
-    : net_(net), index_(index), info_(info), tickets_(std::make_unique<PeerTickets>(info.device))
+    : net_(net), index_(index), info_(info),
+      tickets_(std::make_unique<PeerTickets>(info.device, net))
 {
 }
 
@@ -262,6 +271,16 @@ void SimPeer::notify(const SessionId& sid, const session::SessionEvent& event)
     }
 }
 
+void SimPeer::refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                      bool outsider)
+{
+    if (dying_) return;
+    ++refusals_;
+    lastRefusal_ = reason.toStdString();
+    note("refused", outsider ? "outsider" : "member", net_.indexOf(from));
+    if (outsider) closeLink(sid, from);
+}
+
 // ---------------------------------------------------------------------- SimNetwork
 
 SimNetwork::SimNetwork(std::uint64_t seed, const SimConfig& config)
@@ -336,7 +355,17 @@ bool SimNetwork::linksSettled() const
     return true;
 }
 
-void SimNetwork::transmit(int from, int to, const Message& m)
+void SimNetwork::inject(int from, int to, const Message& m)
+{
+    if (linkUp(from, to)) return transmit(from, to, m, true);
+    requestLink(from, to);
+    const Millis setup = (config_.linkSetup > 0 ? config_.linkSetup : 2 * config_.latencyMax) + 1;
+    at(now_ + setup, [this, from, to, m] {
+        if (linkUp(from, to) && peers_[from]->alive()) transmit(from, to, m, true);
+    });
+}
+
+void SimNetwork::transmit(int from, int to, const Message& m, bool forged)
 {
     ++messagesSent_;
     // A HELLO opens a link and may change state (rule 2): quiescence waits for it too
@@ -347,7 +376,7 @@ void SimNetwork::transmit(int from, int to, const Message& m)
     }
     auto it = links_.find(key(from, to));
     const bool overLink = it != links_.end() && it->second.up && !it->second.broken;
-    if (observer_) observer_->onSend(from, to, m, overLink);
+    if (observer_ && !forged) observer_->onSend(from, to, m, overLink);
     if (overLink) {
         Link& l = it->second;
         const int dir = from < to ? 0 : 1;
@@ -378,6 +407,7 @@ void SimNetwork::deliver(int from, int to, const Message& m, std::uint64_t gen, 
         return;
     }
     dst.note("recv", messageName(m.body), from);
+    if (tap_) tap_(from, to, m);
     const session::Session* s = dst.session(m.header.sid);
     const RosterStamp prev = s ? s->accepted().at : RosterStamp{};
     dst.host()->onMessage(peers_[from]->info().device, m, now_);

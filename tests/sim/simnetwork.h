@@ -74,6 +74,11 @@ public:
     void persist(const session::SessionRecord& record) override;
     void forget(const SessionId& sid) override;
     void notify(const SessionId& sid, const session::SessionEvent& event) override;
+    // Counted and logged; an outsider's link is closed, as the Node does.
+    void refused(const SessionId& sid, const DeviceId& from, const QString& reason,
+                 bool outsider) override;
+    std::uint64_t refusals() const { return refusals_; }
+    const std::string& lastRefusal() const { return lastRefusal_; }
 
     std::uint64_t timerGeneration(const SessionId& sid) const;
 
@@ -104,6 +109,8 @@ private:
     CrashPoint crashPoint_;
     bool dying_ = false;
     std::uint64_t effects_ = 0;
+    std::uint64_t refusals_ = 0;
+    std::string lastRefusal_;
 };
 
 // Observes everything the network carries and every event peers emit (for invariants).
@@ -148,6 +155,14 @@ public:
     // Schedules an action at an absolute time.
     void at(Millis when, std::function<void()> action);
 
+    // ---- the adversary (adversary.h)
+    // `m` goes from `from` to `to` over their link (opened first if needed) as if `from`'s
+    // session core had sent it; observers do not see it as a send of that core.
+    void inject(int from, int to, const protocol::Message& m);
+    // Sees every message delivered, before the receiver handles it.
+    using Tap = std::function<void(int from, int to, const protocol::Message& m)>;
+    void setTap(Tap tap) { tap_ = std::move(tap); }
+
     // ---- faults
     void partition(const std::vector<int>& sideA); // everyone else is side B
     void blockOneWay(int from, int to);
@@ -188,7 +203,7 @@ private:
     static Key key(int a, int b) { return a < b ? Key{a, b} : Key{b, a}; }
 
     Millis latency();
-    void transmit(int from, int to, const protocol::Message& m);
+    void transmit(int from, int to, const protocol::Message& m, bool forged = false);
     void requestLink(int from, int to);
     void tryConnect(int a, int b);
     void markBroken(int a, int b);
@@ -209,6 +224,7 @@ private:
     std::vector<int> side_; // partition side per peer (0 = none)
     std::set<std::pair<int, int>> oneWay_;
     SimObserver* observer_ = nullptr;
+    Tap tap_;
     double acceptProbability_ = -1;
     std::map<int, bool> answers_;
     std::map<std::pair<int, int>, Millis> extraDelay_;

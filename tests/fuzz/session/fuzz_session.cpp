@@ -42,6 +42,13 @@ struct AcceptAll : TicketAuthority {
     {
         return data.left(8) == sig;
     }
+    // peer(i)'s device verifies as peer(i)'s account.
+    std::optional<AccountId> accountOf(const DeviceId& d) override
+    {
+        for (int i = 0; i < 64; ++i)
+            if (DeviceId::fromNumber(100 + i) == d) return AccountId::fromNumber(200 + i);
+        return std::nullopt;
+    }
 };
 
 MemberInfo peer(int i)

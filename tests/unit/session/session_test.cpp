@@ -40,6 +40,15 @@ struct PlainTickets : TicketAuthority {
     {
         return sig == signer.toBytes() + data;
     }
+    // info(n)'s device verifies as info(n)'s account unless `verified` says otherwise.
+    QHash<DeviceId, AccountId> verified;
+    std::optional<AccountId> accountOf(const DeviceId& d) override
+    {
+        if (auto it = verified.constFind(d); it != verified.constEnd()) return it.value();
+        for (std::uint64_t n = 0; n < 64; ++n)
+            if (DeviceId::fromNumber(n) == d) return AccountId::fromNumber(100 + n);
+        return std::nullopt;
+    }
 };
 
 MemberInfo info(std::uint64_t n)
@@ -132,4 +141,65 @@ TEST_F(OneSession, AnInviteNoOneAnswersEndsAs480)
             offline |= r->code == Code::Offline;
     EXPECT_TRUE(offline);
     EXPECT_NE(out.last<Cancel>(info(2).device), nullptr);
+}
+
+// Identity binding (§5.1 rule 6, issue 13): the SM invites d2 (account 102) and admits it.
+// The answer claims `claimed`; the roster must name the account of d2's verified chain.
+class Admission : public OneSession {
+protected:
+    void admitTwoClaiming(const AccountId& claimed)
+    {
+        s->invite(info(2).account, {info(2).device}, 10);
+        MemberInfo claim = info(2);
+        claim.account = claimed;
+        claim.name = QStringLiteral("Alice");
+        s->onLinkUp(info(2).device, 11);
+        s->onMessage(info(2).device, msg(InviteAnswer{Code::Ok, claim}), 12);
+        Joined j;
+        j.linked = {info(1).device};
+        j.endpointsAt = {1, 1};
+        s->onMessage(info(2).device, msg(Joined{j}), 13);
+    }
+    std::optional<MemberInfo> rosterEntry(std::uint64_t n) const
+    {
+        for (const MemberInfo& m : s->committed().members)
+            if (m.device == info(n).device) return m;
+        return std::nullopt;
+    }
+};
+
+TEST_F(Admission, InviteAnswerClaimingAnotherAccountJoinsUnderItsVerifiedAccount)
+{
+    admitTwoClaiming(AccountId::fromNumber(999)); // "I am Alice's"
+    const auto entry = rosterEntry(2);
+    ASSERT_TRUE(entry) << "the invited device was not admitted";
+    EXPECT_EQ(entry->account, info(2).account) << "the roster names the claimed account";
+}
+
+TEST_F(Admission, DeviceOfAnotherAccountAnsweringTheInviteIsRefused)
+{
+    // d2's verified chain belongs to account 777, not the invited 102 (a device that got an
+    // invitation meant for someone else's account).
+    tickets.verified.insert(info(2).device, AccountId::fromNumber(777));
+    admitTwoClaiming(info(2).account);
+    EXPECT_FALSE(rosterEntry(2)) << "a device of another account joined";
+    const auto* cancel = out.last<Cancel>(info(2).device);
+    ASSERT_NE(cancel, nullptr);
+    EXPECT_EQ(cancel->code, Code::Forbidden);
+}
+
+TEST_F(Admission, RejoinFromADeviceThatWasNeverInTheSessionIsRefused)
+{
+    MemberInfo stranger = info(5);
+    stranger.account = info(2).account; // in a member's name
+    s->onLinkUp(info(5).device, 11);
+    s->onMessage(info(5).device, msg(Rejoin{stranger}), 12);
+    EXPECT_EQ(out.last<Invite>(info(5).device), nullptr) << "a stranger was invited by REJOIN";
+    EXPECT_EQ(s->queuedChanges(), 0u);
+}
+
+TEST_F(Admission, HelloGoesToMembersOnly)
+{
+    s->onLinkUp(info(6).device, 11);
+    EXPECT_EQ(out.last<Hello>(info(6).device), nullptr) << "a stranger's link got our HELLO";
 }

@@ -1,0 +1,170 @@
+// Session: who may send which message (DESIGN §5.1 rule 6). Checked before anything in a
+// message is believed, its header included: an outsider's higher epoch is never adopted.
+// `from` is always the device of the verified link or DHT envelope the message came by.
+//
+// What a check here cannot tell without the SM's signature on rosters (docs/security.md): a
+// full committed snapshot relayed by a member is believed if it names the SM we know for its
+// epoch; a lying member can still forge one of those.
+#include "session/roster.h"
+#include "session/session.h"
+
+#include <algorithm>
+
+namespace plenum::session {
+
+using namespace protocol;
+
+namespace {
+
+QString refusal(const Body& body, const char* why)
+{
+    return QStringLiteral("%1 refused: %2")
+        .arg(QLatin1String(messageName(body)), QLatin1String(why));
+}
+
+bool isHeartbeat(const Body& body)
+{
+    return std::holds_alternative<Hello>(body) || std::holds_alternative<Ping>(body);
+}
+
+} // namespace
+
+bool Session::inRoster(const DeviceId& d) const
+{
+    return contains(accepted_, d) || contains(committed_, d) || departed_.contains(d);
+}
+
+bool Session::knows(const DeviceId& d) const
+{
+    if (inRoster(d) || formerMembers_.contains(d) || pendingJoiners_.contains(d)) return true;
+    if (admission_ && admission_->request.devices.contains(d)) return true;
+    if (join_ && (join_->sm == d || join_->endpoints.contains(d))) return true;
+    return phase_ == Phase::Removed && d == rejoinVia_;
+}
+
+bool Session::helloTo(const DeviceId& peer) const
+{
+    return inRoster(peer) || formerMembers_.contains(peer);
+}
+
+DeviceId Session::smOfEpoch(std::uint64_t epoch) const
+{
+    // One SM per epoch (DESIGN §5): whoever made a roster of that epoch. A newer epoch's SM
+    // is not known from a header alone (a header is what an attacker writes).
+    if (accepted_.at.epoch == epoch && !accepted_.sm.isNull()) return accepted_.sm;
+    if (committed_.at.epoch == epoch && !committed_.sm.isNull()) return committed_.sm;
+    return {};
+}
+
+std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const Message& m) const
+{
+    const Body& body = m.body;
+    switch (phase_) {
+    case Phase::Member:
+        return authorizeMember(from, m);
+    case Phase::Invited:
+    case Phase::Joining: {
+        // A joiner hears only from the SM that invited it and the endpoints it was given.
+        const bool endpoint = join_ && join_->endpoints.contains(from);
+        const bool inviter = join_ && join_->sm == from;
+        if (!endpoint && !inviter)
+            return Refusal{refusal(body, "the sender is not this invitation's SM or endpoint"),
+                           !knows(from)};
+        if (const auto* r = std::get_if<Roster>(&body); r && !inviter && r->sm != from)
+            return Refusal{refusal(body, "a roster for a joiner comes only from its SM"), false};
+        return std::nullopt;
+    }
+    case Phase::Removed:
+        // A removed device waits for its rejoin: only the devices of its last roster speak.
+        if (!knows(from))
+            return Refusal{refusal(body, "the sender was not in this device's last roster"), true};
+        return std::nullopt;
+    case Phase::Gone:
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
+                                                         const Message& m) const
+{
+    const Body& body = m.body;
+    const Header& h = m.header;
+    const RosterStamp theirs{h.epoch, h.version};
+    if (!inRoster(from)) {
+        // First contact and its answers, a JOIN (its ticket is checked), and the heartbeat of
+        // a device that is behind us (rule 7 tells it it was removed) come from anyone.
+        if (std::holds_alternative<InviteAnswer>(body) || std::holds_alternative<Join>(body))
+            return std::nullopt;
+        if (isHeartbeat(body)) {
+            if (theirs <= committed_.at) return std::nullopt;
+            // Ahead of us: maybe a member we have not learned of yet, so the link stays; its
+            // header is not believed (a stranger's higher epoch must not move us, rule 2).
+            return Refusal{refusal(body, "a newer header from a device not in the roster"), false};
+        }
+        if (std::holds_alternative<Rejoin>(body)) {
+            if (formerMembers_.contains(from)) return std::nullopt;
+            return Refusal{refusal(body, "REJOIN only from a device of the last roster"),
+                           !knows(from)};
+        }
+        if (knows(from)) {
+            // A ticket holder, an invitee or a former member: its part of admission only.
+            const auto* bye = std::get_if<Bye>(&body);
+            if (std::holds_alternative<Joined>(body) ||
+                (bye && bye->reason != Bye::Reason::Removed) ||
+                std::holds_alternative<SnapshotRequest>(body))
+                return std::nullopt;
+            return Refusal{refusal(body, "the sender is not a member"), false};
+        }
+        return Refusal{refusal(body, "the sender is not a member"), true};
+    }
+    if (const auto* r = std::get_if<Roster>(&body)) {
+        // A leaver's tombstone hands out the roster it left with; onRoster gives it no ack.
+        if (h.sm.isNull() && departed_.contains(from)) return std::nullopt;
+        const DeviceId sm = smOfEpoch(r->at.epoch);
+        if (r->full && r->committed) {
+            // A relayed snapshot: it must name the SM we know for its epoch, one of its members.
+            const bool smListed =
+                std::any_of(r->members.cbegin(), r->members.cend(),
+                            [&](const MemberInfo& x) { return x.device == r->sm; });
+            if (!smListed)
+                return Refusal{refusal(body, "a roster whose SM is not among its members"), false};
+            if (!sm.isNull() && r->sm != sm)
+                return Refusal{refusal(body, "a roster naming another SM of its epoch"), false};
+            return std::nullopt;
+        }
+        // A proposal comes only from the SM of its epoch (§5.1 rule 6).
+        if (r->sm != from || (!sm.isNull() && sm != from))
+            return Refusal{refusal(body, "a roster proposal from a device that is not the SM"),
+                           false};
+        return std::nullopt;
+    }
+    if (const auto* c = std::get_if<Commit>(&body)) {
+        // Only the SM that proposed a roster may say it is committed.
+        if (c->at == accepted_.at && accepted_.sm != from)
+            return Refusal{refusal(body, "a COMMIT from a device that is not the SM"), false};
+        return std::nullopt;
+    }
+    if (const auto* b = std::get_if<Bye>(&body); b && b->reason == Bye::Reason::Removed) {
+        // Only the SM removes a member, or a member of a newer epoch (we are behind an
+        // election). Any other member that tells us sends the committed roster that removed
+        // us first (rule 7), and that roster is what we act on; we also ask our SM (refuse()).
+        const bool fromSm = from == sm_ || from == accepted_.sm || from == committed_.sm;
+        if (!fromSm && h.epoch <= epoch_)
+            return Refusal{refusal(body, "only the SM tells a member it was removed"), false};
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+void Session::refuse(const DeviceId& from, const Message& m, const Refusal& r)
+{
+    deps_.out.refused(sid_, from, r.reason, r.outsider);
+    // A removal we were told of by a member, not the SM: ask the SM whether it is true.
+    if (const auto* b = std::get_if<Bye>(&m.body); b && b->reason == Bye::Reason::Removed &&
+                                                   phase_ == Phase::Member && !isSm_ &&
+                                                   !sm_.isNull() && links_.contains(sm_))
+        requestSnapshot(sm_);
+}
+
+} // namespace plenum::session

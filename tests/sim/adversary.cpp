@@ -1,0 +1,163 @@
+#include "adversary.h"
+
+#include "session/roster.h"
+
+namespace plenum::sim {
+
+using namespace protocol;
+using session::Session;
+
+const char* attackName(Attack a)
+{
+    switch (a) {
+    case Attack::RosterDelta:
+        return "roster-delta";
+    case Attack::RosterProposal:
+        return "roster-proposal";
+    case Attack::RosterCommitted:
+        return "roster-committed";
+    case Attack::Commit:
+        return "commit";
+    case Attack::SetSm:
+        return "set-sm";
+    case Attack::ByeRemoved:
+        return "bye-removed";
+    case Attack::HigherEpoch:
+        return "higher-epoch";
+    case Attack::Rejoin:
+        return "rejoin";
+    case Attack::Replay:
+        return "replay";
+    case Attack::Snoop:
+        return "snoop";
+    }
+    return "?";
+}
+
+Adversary::Adversary(SimNetwork& net, int self, bool outsider)
+    : net_(net), self_(self), outsider_(outsider)
+{
+}
+
+void Adversary::observe(int, const Message& m)
+{
+    // What an SM said to us is worth replaying to someone else. A member's SET_SM or BYE is
+    // its own claim to the SM until SET_SM carries signed votes (adversary.h): not replayed.
+    const bool claim = std::holds_alternative<SetSm>(m.body) || std::holds_alternative<Bye>(m.body);
+    if (!std::holds_alternative<Roster>(m.body) && !std::holds_alternative<Commit>(m.body) &&
+        !(claim && outsider_))
+        return;
+    heard_.push_back(m);
+    if (heard_.size() > 64) heard_.erase(heard_.begin());
+}
+
+std::optional<Message> Adversary::replayable(const SessionId& sid) const
+{
+    for (auto it = heard_.rbegin(); it != heard_.rend(); ++it)
+        if (it->header.sid == sid) return *it;
+    return std::nullopt;
+}
+
+void Adversary::inject(int to, const Message& m)
+{
+    ++sent_;
+    net_.inject(self_, to, m);
+}
+
+bool Adversary::attack(const SessionId& sid, int target, Attack attack)
+{
+    if (target == self_ || !net_.peer(self_).alive() || !net_.peer(target).alive()) return false;
+    Session* t = net_.peer(target).session(sid);
+    if (!t || t->phase() != Session::Phase::Member) return false;
+    const DeviceId me = net_.peer(self_).info().device;
+    const RosterSnapshot& accepted = t->accepted();
+    // A malicious member forges only in someone else's name: as the SM it could do anything.
+    if (!outsider_ && (accepted.sm == me || t->sm() == me || t->committed().sm == me)) return false;
+    const DeviceId sm = accepted.sm;
+    // The victim of a removal: anyone but the target, the attacker and the SM.
+    std::optional<MemberInfo> victim;
+    for (const MemberInfo& m : accepted.members)
+        if (m.device != me && m.device != sm && m.device != t->self().device) victim = m;
+    Header h{sid, t->epoch(), t->committed().at.version, sm};
+
+    switch (attack) {
+    case Attack::RosterDelta: {
+        if (!victim) return false;
+        Roster r;
+        r.base = accepted.at;
+        r.at = RosterStamp{accepted.at.epoch, accepted.at.version + 1};
+        r.sm = sm;
+        r.change = RosterChange{RosterChange::Kind::Remove, RosterChange::Reason::Crashed, *victim};
+        inject(target, Message{h, r});
+        return true;
+    }
+    case Attack::RosterProposal:
+    case Attack::RosterCommitted: {
+        Roster r;
+        r.full = true;
+        r.committed = attack == Attack::RosterCommitted;
+        r.base = accepted.at;
+        r.at = RosterStamp{accepted.at.epoch, accepted.at.version + 1};
+        r.sm = me;
+        for (const MemberInfo& m : accepted.members)
+            if (!victim || m.device != victim->device) r.members.append(m);
+        if (outsider_) r.members.append(net_.peer(self_).info()); // and let me in
+        Header mine = h;
+        mine.sm = me;
+        inject(target, Message{mine, r});
+        return true;
+    }
+    case Attack::Commit: {
+        // The roster one newer than the target's, as if its SM had committed it.
+        inject(target, Message{h, Commit{RosterStamp{accepted.at.epoch, accepted.at.version + 1}}});
+        if (accepted.at > t->committed().at) inject(target, Message{h, Commit{accepted.at}});
+        return true;
+    }
+    case Attack::SetSm: {
+        if (!outsider_) return false;
+        Header mine{sid, t->epoch() + 1, t->committed().at.version, me};
+        inject(target, Message{mine, SetSm{t->epoch() + 1}});
+        return true;
+    }
+    case Attack::ByeRemoved: {
+        // A member that follows its SM can ask it; one that lost it believes a member
+        // (docs/security.md), so only the former is a fair target for a member.
+        if (!outsider_ && t->sm().isNull()) return false;
+        inject(target, Message{h, Bye{Bye::Reason::Removed, std::nullopt}});
+        return true;
+    }
+    case Attack::HigherEpoch: {
+        if (!outsider_) return false;
+        Header mine{sid, t->epoch() + 5, t->committed().at.version + 5, me};
+        MemberInfo self = net_.peer(self_).info();
+        inject(target, Message{mine, Hello{self, 250}});
+        inject(target, Message{mine, Ping{}});
+        return true;
+    }
+    case Attack::Rejoin: {
+        if (!outsider_ || !victim) return false;
+        // In a member's name (its account), at the SM; the SM must not admit it.
+        MemberInfo claim = net_.peer(self_).info();
+        claim.account = victim->account;
+        claim.name = victim->name;
+        const int smIndex = net_.indexOf(sm);
+        if (smIndex < 0) return false;
+        inject(smIndex, Message{Header{sid, t->epoch(), 0, sm}, Rejoin{claim}});
+        return true;
+    }
+    case Attack::Replay: {
+        auto old = replayable(sid);
+        if (!old) return false;
+        inject(target, *old);
+        return true;
+    }
+    case Attack::Snoop: {
+        Header mine{sid, 0, 0, {}};
+        inject(target, Message{mine, SnapshotRequest{}});
+        return true;
+    }
+    }
+    return false;
+}
+
+} // namespace plenum::sim

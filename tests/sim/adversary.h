@@ -1,0 +1,60 @@
+#pragma once
+// The simulator's adversary (issue 13): a device that forges what DESIGN §5.1 rule 6 says it
+// may not send. An *outsider* is on the network but in no session; it links to members and
+// is assumed to know the session id and roster anyway (the worst case: a leak elsewhere). A
+// *malicious member* is an ordinary, honestly running member that also forges. Their messages
+// go straight onto the network, bypassing their own session core.
+//
+// What a malicious member can still do is listed in docs/security.md (it relays committed
+// snapshots that nobody signs, and it may vote and claim the SM until SET_SM carries signed
+// votes); those forgeries are not attempted here, so the invariants state what is guaranteed.
+
+#include "simnetwork.h"
+
+#include <optional>
+#include <random>
+
+namespace plenum::sim {
+
+enum class Attack {
+    RosterDelta,     // a ROSTER delta removing a member, claiming the real SM
+    RosterProposal,  // a full proposal with the attacker as SM of the current epoch
+    RosterCommitted, // a "committed" snapshot naming the attacker as SM of the current epoch
+    Commit,          // COMMIT of a roster the SM never finished (or of one it never made)
+    SetSm,           // SET_SM for the next epoch (outsider only: members may still claim)
+    ByeRemoved,      // BYE{removed} to a member that follows its SM
+    HigherEpoch,     // a HELLO/PING whose header names a much newer epoch and the attacker
+    Rejoin,          // REJOIN in the name of a member's account (outsider)
+    Replay,          // an old SM message the attacker received, sent again
+    Snoop,           // links and asks for a snapshot: must learn nothing
+};
+constexpr int kAttackKinds = 10;
+const char* attackName(Attack a);
+
+class Adversary {
+public:
+    // `self` forges; `outsider` says whether it is in no session at all.
+    Adversary(SimNetwork& net, int self, bool outsider);
+
+    int self() const { return self_; }
+    bool outsider() const { return outsider_; }
+    // Forges `attack` against `target` in `sid`, built from what the target currently shows.
+    // Returns false if the attack does not apply now (no such session at the target, the
+    // attacker is the SM, ...).
+    bool attack(const SessionId& sid, int target, Attack attack);
+    // Every message the attacker's device received (for replays).
+    void observe(int from, const protocol::Message& m);
+    std::uint64_t sent() const { return sent_; }
+
+private:
+    void inject(int to, const protocol::Message& m);
+    std::optional<protocol::Message> replayable(const SessionId& sid) const;
+
+    SimNetwork& net_;
+    int self_;
+    bool outsider_;
+    std::vector<protocol::Message> heard_; // bounded, newest last
+    std::uint64_t sent_ = 0;
+};
+
+} // namespace plenum::sim

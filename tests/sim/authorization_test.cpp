@@ -1,0 +1,245 @@
+// Issue 13, one test per attack (DESIGN §5.1 rule 6): a group of four on the simulator, A
+// (peer 0) its SM, and Mallory, either an outsider (peer 4, in no session) or a malicious
+// member (peer 3). Each forgery is sent as Mallory's device would put it on the wire; the
+// honest members must not apply it. Every test here failed before rule 6 was checked (and
+// fails with session::Rule::Authorization switched off).
+#include "invariants.h"
+#include "randomrun.h"
+
+#include "session/roster.h"
+
+#include <gtest/gtest.h>
+
+#include <QHashSeed>
+
+using namespace plenum;
+using namespace plenum::sim;
+using namespace plenum::protocol;
+using session::Session;
+
+namespace {
+
+constexpr int kSm = 0, kAlice = 1, kBob = 2, kMember = 3, kOutsider = 4;
+
+class Forgery : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        QHashSeed::setDeterministicGlobalSeed();
+        SimConfig cfg;
+        cfg.peers = 5;
+        cfg.latencyMin = 5;
+        cfg.latencyMax = 5;
+        net = std::make_unique<SimNetwork>(1, cfg);
+        check = std::make_unique<InvariantChecker>(*net);
+        net->setObserver(check.get());
+        net->setAutoAnswer(1.0);
+        net->setTap([this](int from, int to, const Message& m) {
+            if (to == kOutsider) toOutsider.push_back(m);
+            if (to == kMember) toMember.push_back(m);
+        });
+        sid = net->peer(kSm).host()->create(0);
+        for (int who : {kAlice, kBob, kMember}) {
+            const auto& info = net->peer(who).info();
+            net->peer(kSm).host()->invite(sid, info.account, {info.device}, net->now());
+            net->runFor(1000);
+            ASSERT_TRUE(isMember(who));
+        }
+        ASSERT_TRUE(runToQuiescence(*net, 30000));
+        check->watchOutsider(kOutsider);
+    }
+    void TearDown() override
+    {
+        // Honest liveness: the group settles as one, with A still its SM.
+        ASSERT_TRUE(runToQuiescence(*net, 30000));
+        check->checkQuiescent();
+        EXPECT_FALSE(check->failed()) << check->failure();
+        for (int i : {kSm, kAlice, kBob}) {
+            if (!isMember(i)) continue;
+            EXPECT_EQ(s(i)->sm(), device(kSm)) << "peer" << i;
+        }
+    }
+    Session* s(int i) { return net->peer(i).session(sid); }
+    bool isMember(int i) { return s(i) && s(i)->phase() == Session::Phase::Member; }
+    DeviceId device(int i) { return net->peer(i).info().device; }
+    Header smHeader()
+    {
+        return Header{sid, s(kSm)->epoch(), s(kSm)->committed().at.version, device(kSm)};
+    }
+    // Mallory sends `m` to `to` (linking first, as a stranger may), then time passes.
+    void forge(int mallory, int to, const Message& m, Millis settle = 200)
+    {
+        net->inject(mallory, to, m);
+        net->runFor(settle);
+    }
+    Roster removeBob()
+    {
+        const RosterSnapshot& r = s(kAlice)->accepted();
+        Roster out;
+        out.base = r.at;
+        out.at = RosterStamp{r.at.epoch, r.at.version + 1};
+        out.sm = device(kSm);
+        out.change = RosterChange{RosterChange::Kind::Remove, RosterChange::Reason::Crashed,
+                                  *session::member(r, device(kBob))};
+        return out;
+    }
+    // Alice leaves; Bob acknowledges the SM's roster without her, and the SM's COMMIT to him is
+    // held back: Bob holds an acknowledged, uncommitted roster.
+    void holdCommitAtBob()
+    {
+        net->peer(kAlice).host()->leave(sid, net->now());
+        while (s(kBob)->accepted().at == s(kBob)->committed().at && net->now() < 5000)
+            net->runFor(1);
+        net->setExtraDelay(kSm, kBob, 3000);
+        ASSERT_GT(s(kBob)->accepted().at, s(kBob)->committed().at);
+    }
+    bool outsiderHeard(const char* type) const
+    {
+        for (const Message& m : toOutsider)
+            if (m.header.sid == sid && std::string(messageName(m.body)) == type) return true;
+        return false;
+    }
+
+    std::unique_ptr<SimNetwork> net;
+    std::unique_ptr<InvariantChecker> check;
+    SessionId sid;
+    std::vector<Message> toOutsider, toMember;
+};
+
+} // namespace
+
+TEST_F(Forgery, OutsiderLinkGetsNoHelloNamingTheSession)
+{
+    net->inject(kOutsider, kAlice, Message{Header{}, Ping{}}); // any excuse to link
+    net->runFor(500);
+    ASSERT_TRUE(net->linkUp(kOutsider, kAlice));
+    EXPECT_FALSE(outsiderHeard("HELLO")) << "a stranger learnt the session id, epoch and SM";
+}
+
+TEST_F(Forgery, OutsiderRosterIsRefused)
+{
+    const RosterStamp before = s(kAlice)->accepted().at;
+    forge(kOutsider, kAlice, Message{smHeader(), removeBob()});
+    EXPECT_EQ(s(kAlice)->accepted().at, before);
+    EXPECT_TRUE(session::contains(s(kAlice)->accepted(), device(kBob)));
+    EXPECT_GT(net->peer(kAlice).refusals(), 0u);
+    EXPECT_FALSE(net->linkUp(kOutsider, kAlice)) << "the outsider's link stays open";
+}
+
+TEST_F(Forgery, OutsiderCommittedSnapshotAddingItselfIsRefused)
+{
+    const RosterSnapshot& r = s(kBob)->committed();
+    Roster snap;
+    snap.full = true;
+    snap.committed = true;
+    snap.at = RosterStamp{r.at.epoch + 1, r.at.version + 1};
+    snap.sm = device(kOutsider);
+    snap.members = r.members;
+    snap.members.append(net->peer(kOutsider).info());
+    Header h{sid, snap.at.epoch, snap.at.version, device(kOutsider)};
+    forge(kOutsider, kBob, Message{h, snap});
+    EXPECT_FALSE(session::contains(s(kBob)->committed(), device(kOutsider)));
+    EXPECT_EQ(s(kBob)->sm(), device(kSm));
+}
+
+TEST_F(Forgery, OutsiderCommitIsRefused)
+{
+    holdCommitAtBob();
+    const RosterStamp committed = s(kBob)->committed().at;
+    forge(kOutsider, kBob, Message{smHeader(), Commit{s(kBob)->accepted().at}}, 50);
+    EXPECT_EQ(s(kBob)->committed().at, committed) << "Bob committed on a stranger's word";
+}
+
+TEST_F(Forgery, OutsiderSetSmIsRefused)
+{
+    const std::uint64_t epoch = s(kAlice)->epoch();
+    Header h{sid, epoch + 1, s(kAlice)->committed().at.version, device(kOutsider)};
+    forge(kOutsider, kAlice, Message{h, SetSm{epoch + 1}});
+    EXPECT_EQ(s(kAlice)->sm(), device(kSm));
+    EXPECT_EQ(s(kAlice)->epoch(), epoch);
+}
+
+TEST_F(Forgery, OutsiderByeRemovedIsRefused)
+{
+    forge(kOutsider, kBob, Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt}});
+    EXPECT_TRUE(isMember(kBob)) << "a stranger kicked Bob";
+}
+
+TEST_F(Forgery, OutsiderHigherEpochHeaderIsNotAdopted)
+{
+    const std::uint64_t epoch = s(kSm)->epoch();
+    Header h{sid, epoch + 5, s(kSm)->committed().at.version + 5, device(kOutsider)};
+    forge(kOutsider, kSm, Message{h, Hello{net->peer(kOutsider).info(), 250}});
+    forge(kOutsider, kSm, Message{h, Ping{}});
+    EXPECT_TRUE(s(kSm)->isSm()) << "the SM stepped down for a stranger's epoch";
+    EXPECT_EQ(s(kSm)->epoch(), epoch);
+}
+
+TEST_F(Forgery, OutsiderRejoinInAMembersNameIsRefused)
+{
+    MemberInfo claim = net->peer(kOutsider).info();
+    claim.account = net->peer(kBob).info().account;
+    forge(kOutsider, kSm, Message{Header{sid, s(kSm)->epoch(), 0, device(kSm)}, Rejoin{claim}},
+          2000);
+    EXPECT_FALSE(outsiderHeard("INVITE")) << "the SM invited a stranger back in";
+    EXPECT_FALSE(session::contains(s(kSm)->committed(), device(kOutsider)));
+}
+
+TEST_F(Forgery, OutsiderSnapshotRequestLearnsNoRoster)
+{
+    forge(kOutsider, kAlice, Message{Header{sid, 0, 0, {}}, SnapshotRequest{}});
+    EXPECT_FALSE(outsiderHeard("ROSTER"));
+}
+
+TEST_F(Forgery, MemberRosterInTheSmsNameIsRefused)
+{
+    const RosterStamp before = s(kAlice)->accepted().at;
+    forge(kMember, kAlice, Message{smHeader(), removeBob()});
+    EXPECT_EQ(s(kAlice)->accepted().at, before);
+    EXPECT_TRUE(session::contains(s(kAlice)->committed(), device(kBob)));
+}
+
+TEST_F(Forgery, MemberCommittedSnapshotNamingItselfSmIsRefused)
+{
+    const RosterSnapshot& r = s(kAlice)->committed();
+    Roster snap;
+    snap.full = true;
+    snap.committed = true;
+    snap.at = RosterStamp{r.at.epoch, r.at.version + 1};
+    snap.sm = device(kMember);
+    for (const MemberInfo& m : r.members)
+        if (m.device != device(kBob)) snap.members.append(m);
+    forge(kMember, kAlice, Message{smHeader(), snap});
+    EXPECT_TRUE(session::contains(s(kAlice)->committed(), device(kBob)));
+    EXPECT_EQ(s(kAlice)->committed().sm, device(kSm));
+}
+
+TEST_F(Forgery, MemberCommitIsRefused)
+{
+    holdCommitAtBob();
+    const RosterStamp committed = s(kBob)->committed().at;
+    forge(kMember, kBob, Message{smHeader(), Commit{s(kBob)->accepted().at}}, 50);
+    EXPECT_EQ(s(kBob)->committed().at, committed) << "Bob committed on a member's word";
+}
+
+TEST_F(Forgery, MemberByeRemovedIsRefused)
+{
+    forge(kMember, kBob, Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt}});
+    EXPECT_TRUE(isMember(kBob)) << "a member kicked Bob";
+}
+
+TEST_F(Forgery, MemberReplayOfTheSmsRosterIsRefused)
+{
+    // Mallory keeps the SM's proposal for Alice's leave and plays it to Bob after Bob has
+    // moved on: it must not come from Mallory's link as if the SM had sent it.
+    net->peer(kAlice).host()->leave(sid, net->now());
+    net->runFor(1000);
+    std::optional<Message> captured;
+    for (const Message& m : toMember)
+        if (std::holds_alternative<Roster>(m.body)) captured = m;
+    ASSERT_TRUE(captured);
+    const std::uint64_t refusedBefore = net->peer(kBob).refusals();
+    forge(kMember, kBob, *captured);
+    EXPECT_GT(net->peer(kBob).refusals(), refusedBefore);
+    EXPECT_EQ(s(kBob)->committed().at, s(kSm)->committed().at);
+}
