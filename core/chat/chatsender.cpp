@@ -162,6 +162,32 @@ ChatSender::Output ChatSender::retry(std::uint64_t seq, std::int64_t nowMs)
     return out;
 }
 
+ChatSender::Output ChatSender::resendUnacknowledged(std::int64_t nowMs)
+{
+    Output out;
+    for (const auto& [seq, t] : tracked_) {
+        const bool waiting = std::any_of(t.waits.begin(), t.waits.end(),
+                                         [](const auto& w) { return !w.second.acked; });
+        if (!waiting) continue;
+        Output one = retry(seq, nowMs);
+        out.sends += one.sends;
+        out.changed += one.changed;
+    }
+    return out;
+}
+
+ChatSender::Output ChatSender::abandon()
+{
+    Output out;
+    for (auto& [seq, t] : tracked_) {
+        bool changed = false;
+        for (auto& [peer, w] : t.waits)
+            if (!w.acked && !w.timedOut) w.timedOut = changed = true;
+        if (changed) out.changed.append(seq);
+    }
+    return out;
+}
+
 std::optional<Receipt> ChatSender::receipt(std::uint64_t seq) const
 {
     auto t = tracked_.find(seq);

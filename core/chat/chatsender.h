@@ -83,6 +83,13 @@ public:
     // The user asked to retry: every recipient that did not acknowledge gets a fresh timeout
     // and, if its link is up, the message again. Nothing if the message is not tracked.
     Output retry(std::uint64_t seq, std::int64_t nowMs);
+    // This device is a member again (readmitted after a crash or a removal): what it said
+    // meanwhile, and anything else not acknowledged, goes again to every recipient, with a
+    // fresh timeout (the members dropped what came while it was out).
+    Output resendUnacknowledged(std::int64_t nowMs);
+    // This device will not be back (the group refused it): every recipient still waited for
+    // is "not delivered" at once, rather than after the timeout or never.
+    Output abandon();
 
     std::optional<Receipt> receipt(std::uint64_t seq) const;
     // The earliest time onTick can change something, if any.

@@ -103,6 +103,7 @@ Status ControlLink::acceptOffer(const SignalMessage& offer)
 {
     if (offer.type != SignalMessage::Type::Offer)
         return fail(QStringLiteral("only an offer can start an incoming link"));
+    answering_ = true;
     if (auto started = startIce(offer.attempt); !started) return started;
     sendSignal(
         {SignalMessage::Type::Answer, attempt_, ice_->localUfrag(), ice_->localPassword(), {}});

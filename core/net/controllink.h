@@ -74,6 +74,8 @@ public:
     DeviceId peer() const { return peer_; }
     DeviceId self() const { return credentials_.self(); }
     quint64 attempt() const { return attempt_; }
+    // True if this link answers the peer's offer (acceptOffer), false if it made one.
+    bool answering() const { return answering_; }
     bool isControlling() const { return self() < peer_; }
     PeerIdentity peerIdentity() const;
     QString selectedPairType() const;
@@ -126,6 +128,7 @@ private:
     std::function<QByteArray()> pingHeader_;
     State state_ = State::Idle;
     quint64 attempt_ = 0;
+    bool answering_ = false;
     IceLink* ice_ = nullptr;
     TlsChannel* tls_ = nullptr;
     Framing framing_;

@@ -166,10 +166,13 @@ void LinkManager::onOffer(const DeviceId& from, const SignalMessage& offer)
             // The peer lost this link (restart, network change) and dials again. Keep ours
             // until the new one is up: a failed attempt must not cost a working link.
             replacement = true;
-        } else if (self() < from) {
+        } else if (!existing->answering() && self() < from) {
             return; // glare: both offered; the lower DeviceId's attempt wins
         } else {
-            // Glare that we lose: drop our attempt and answer theirs.
+            // Glare that we lose: drop our attempt and answer theirs. Or we were answering an
+            // older offer of theirs that they gave up (a restarted peer, or one that closed
+            // the attempt): that one can never come up, so the new offer replaces it. Kept,
+            // it blocked the peer's every new attempt until our connect timeout (10 s).
             forget(existing);
             disconnect(existing, nullptr, this, nullptr);
             existing->close(QStringLiteral("replaced by the peer's link attempt"));

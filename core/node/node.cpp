@@ -279,7 +279,7 @@ net::LinkAdmission Node::linkAdmission(const DeviceId& d) const
     using net::LinkAdmission;
     for (const auto& own : profile_.account.devices())
         if (own.id == d) return LinkAdmission::Trusted;
-    if (invitePeers_.contains(d)) return LinkAdmission::Trusted;
+    if (invitePeers_.contains(d) || formerMembers_.contains(d)) return LinkAdmission::Trusted;
     for (const SessionId& sid : host_->sessionIds())
         if (const session::Session* s = host_->session(sid))
             if (session::member(s->accepted(), d) || session::member(s->committed(), d))
@@ -548,10 +548,12 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         Q_EMIT invited(sid, e->from, e->inviterName);
         if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
+        noteCommitted(sid, e->roster);
         chat_->onRosterCommitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
+        noteCommitted(sid, e->roster);
         chat_->onAdmitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
@@ -559,6 +561,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
         Q_EMIT inviteResult(sid, e->account, e->device, int(e->code), protocol::codeText(e->code));
     } else if (const auto* e = std::get_if<ev::JoinFailed>(&event)) {
+        chat_->onShutOut(sid);
         Q_EMIT joinFailed(sid, int(e->code), e->reason);
     } else if (std::holds_alternative<ev::Left>(event)) {
         Q_EMIT left(sid);
@@ -574,6 +577,18 @@ void Node::refused(const SessionId& sid, const DeviceId& from, const QString& re
     // §5.1 rule 6: said in words; an outsider (no session of ours knows it) loses its link.
     Q_EMIT warning("session " + sid.shortHex() + ", from " + from.shortHex() + ": " + reason);
     if (outsider && links_) links_->disconnectFrom(from, reason);
+}
+
+void Node::noteCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster)
+{
+    const QSet<DeviceId> members = session::deviceSet(roster);
+    QSet<DeviceId>& before = committedMembers_[sid];
+    for (const DeviceId& gone : before - members) {
+        if (formerMembers_.size() >= kMaxFormerMembers)
+            formerMembers_.erase(formerMembers_.begin());
+        formerMembers_.insert(gone);
+    }
+    before = members;
 }
 
 // ---- inputs ----

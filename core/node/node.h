@@ -263,6 +263,14 @@ private:
     GuestPairing* guest_ = nullptr; // while this device is being paired
     std::map<SessionId, std::unique_ptr<QTimer>> timers_;
     std::optional<SessionId> current_;
+    // Devices that a committed roster of one of our sessions dropped (crashed, removed): one
+    // that comes back (REJOIN, then a JOIN to every member) is no stranger, whose link
+    // attempts are rate-limited to 3 in 20 s (issue 12: a restarted member could not reach
+    // the members again). Bounded; what each session's committed roster held last.
+    static constexpr qsizetype kMaxFormerMembers = 1024;
+    QSet<DeviceId> formerMembers_;
+    std::map<SessionId, QSet<DeviceId>> committedMembers_;
+    void noteCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster);
 };
 
 } // namespace plenum::node

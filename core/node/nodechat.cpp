@@ -56,7 +56,10 @@ Result<std::uint64_t> NodeChat::say(const SessionId& sid, const QString& text,
                                     const QList<AccountId>& to)
 {
     const session::Session* s = host_.session(sid);
-    if (!s || s->phase() != session::Session::Phase::Member)
+    // While it rejoins (after a crash or a removal) what is said is held: stored, and sent
+    // to the members once it is back (onAdmitted), or shown as not delivered if the group
+    // refuses it (onShutOut).
+    if (!s || (s->phase() != session::Session::Phase::Member && !s->rejoining()))
         return fail("this device is not a member of that session");
     if (auto ok = chat::checkOutgoingText(text); !ok) return Error{ok.error()};
     QList<DeviceId> recipients;
@@ -174,7 +177,15 @@ void NodeChat::onAdmitted(const SessionId& sid, const protocol::RosterSnapshot& 
     c.wasMember = true;
     c.members = othersIn(roster, device());
     apply(sid, c.sender->setMembers(c.members));
+    // Back after a crash or a removal: what the members dropped while we were out (said
+    // then, or sent before the link that carried it broke) goes again.
+    apply(sid, c.sender->resendUnacknowledged(now()));
     broadcastHighWater(sid); // members answer a joiner with floors
+}
+
+void NodeChat::onShutOut(const SessionId& sid)
+{
+    if (auto it = chats_.find(sid); it != chats_.end()) apply(sid, it->second->sender->abandon());
 }
 
 void NodeChat::onLinkUp(const DeviceId& peer)

@@ -80,6 +80,8 @@ public:
     // change, and every member is told our high-water marks.
     void onRosterCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster);
     void onAdmitted(const SessionId& sid, const protocol::RosterSnapshot& roster);
+    // This device is out for good (its rejoin was refused): what it held is not delivered.
+    void onShutOut(const SessionId& sid);
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
     // A chat body (isChat) that arrived over a link.

@@ -163,6 +163,7 @@ bool Session::hasLease(Millis now) const
 void Session::becomeMember(const RosterSnapshot& roster, Millis now)
 {
     phase_ = Phase::Member;
+    rejoining_ = false;
     accepted_ = roster;
     committed_ = roster;
     epoch_ = std::max(epoch_, roster.at.epoch);
@@ -325,7 +326,8 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
     }
     // The lease counts only members that still follow us in this epoch (§5.1 rule 3).
     if (m.header.sm == self_.device && m.header.epoch == epoch_) lastHeard_[from] = now;
-    if (checkHeader(from, m, now)) {
+    if (phase_ == Phase::Removed && rejoining_) onRejoinAnswer(from, m, now);
+    if (phase_ != Phase::Gone && checkHeader(from, m, now)) {
         std::visit(
             [&](const auto& body) {
                 using T = std::decay_t<decltype(body)>;
@@ -447,7 +449,8 @@ void Session::onLinkUp(const DeviceId& peer, Millis now)
             maybeSendJoined(now);
         }
     } else if (phase_ == Phase::Removed && peer == rejoinVia_) {
-        sendRejoin(now);
+        // The link we asked for: REJOIN over it now (the DHT copy may be slower or lost).
+        deps_.out.send(peer, Message{Header{sid_, epoch_, 0, rejoinVia_}, Rejoin{self_}});
     }
     reschedule();
 }
@@ -591,6 +594,15 @@ void Session::onPingTimer(Millis now)
 void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, Millis now)
 {
     if (phase_ == Phase::Joining || phase_ == Phase::Invited || phase_ == Phase::Removed) {
+        // A proposal that removes us needs our ack or the news that we are not in (a
+        // tombstone's 404): a rejoining device, like one that is gone, answers the latter, or
+        // the SM of a two-member session could commit neither the removal nor our return.
+        const bool dropsUs = r.full ? !contains(RosterSnapshot{r.at, r.sm, r.members}, self_.device)
+                                    : r.change.kind == RosterChange::Kind::Remove &&
+                                          r.change.member.device == self_.device;
+        if (phase_ == Phase::Removed && !r.committed && dropsUs)
+            send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
+                                  accepted_.at});
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
         if (!r.full || !r.committed) return;
         RosterSnapshot snap{r.at, r.sm, r.members};
@@ -767,7 +779,7 @@ void Session::leave(Millis now)
             if (!told.contains(it.key()))
                 send(it.key(), Bye{Bye::Reason::Leave, accepted_.at, std::nullopt});
     } else if (phase_ == Phase::Joining && join_) {
-        failJoin(Code::Declined, QStringLiteral("you left"), now);
+        failJoin(Code::Declined, QStringLiteral("you left"), now, true);
         return;
     } else if (phase_ == Phase::Invited) {
         decline(now);
@@ -852,11 +864,6 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
 
 void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Header& h, Millis now)
 {
-    if (phase_ == Phase::Removed && e.code == Code::NotFound && from == rejoinVia_) {
-        finish(Phase::Gone);
-        emitEvent(event::JoinFailed{Code::NotFound, QStringLiteral("the group no longer exists")});
-        return;
-    }
     // A member that does not know the session has left it (seed 004: 610): its BYE was lost.
     // A device that left answers a snapshot request with 404 ("not a member"): the same news.
     const bool notThere = e.code == Code::SessionNotKnown || e.code == Code::NotFound;
@@ -927,22 +934,86 @@ void Session::beRemoved(const DeviceId& from, const Header& h, Millis now)
         finish(Phase::Gone);
         return;
     }
+    rejoining_ = true;
     rejoinVia_ = via;
     rejoinAttempts_ = 0;
+    rejoinGone_.clear();
     epoch_ = h.epoch;
     sendRejoin(now);
 }
 
+// Asks to be readmitted until it is, or until the group refuses in words (issue 12: a device
+// restarted a second after a crash gave up after 5 attempts, or after one failed JOIN, and
+// stayed out for good). Whom: the SM as far as we know and, from the second attempt on, one
+// other member of our last roster in turn: a member answers STALE naming its SM (or admits
+// us if it is SM now), a device that left answers 404/610.
 void Session::sendRejoin(Millis now)
 {
-    if (++rejoinAttempts_ > 5) {
-        finish(Phase::Gone);
-        emitEvent(event::JoinFailed{Code::Timeout, QStringLiteral("could not rejoin the group")});
+    if (phase_ != Phase::Removed || !rejoining_) return;
+    ++rejoinAttempts_;
+    if (rejoinGone_.contains(rejoinVia_)) rejoinVia_ = DeviceId{};
+    QList<DeviceId> targets;
+    if (!rejoinVia_.isNull() && !rejoinGone_.contains(rejoinVia_)) targets.append(rejoinVia_);
+    if (targets.isEmpty() || rejoinAttempts_ > 1) {
+        QList<DeviceId> others;
+        for (const MemberInfo& m : accepted_.members)
+            if (m.device != self_.device && m.device != rejoinVia_ &&
+                !rejoinGone_.contains(m.device))
+                others.append(m.device);
+        std::sort(others.begin(), others.end());
+        if (!others.isEmpty()) targets.append(others.at(rejoinAttempts_ % others.size()));
+    }
+    // REJOIN travels by the DHT; the answer (INVITE aside) needs the link.
+    for (const DeviceId& to : targets) {
+        deps_.out.send(to, Message{Header{sid_, epoch_, 0, rejoinVia_}, Rejoin{self_}});
+        deps_.out.openLink(sid_, to);
+    }
+    rejoinLater(now);
+}
+
+void Session::rejoinLater(Millis now)
+{
+    const int step = std::clamp(rejoinAttempts_ - 1, 0, 16);
+    const Millis delay = std::min(config_.rejoinBase << step, config_.rejoinMax);
+    timers_.arm(TimerKind::RejoinRetry, now + delay);
+}
+
+// While rejoining, every answer from our last roster's members is news: who the SM is (their
+// header), that a device left (404/610), or the SM's refusal (CANCEL).
+void Session::onRejoinAnswer(const DeviceId& from, const Message& m, Millis now)
+{
+    if (!contains(accepted_, from) && !contains(committed_, from) && from != rejoinVia_) return;
+    if (const auto* e = std::get_if<ErrorReply>(&m.body)) {
+        if (e->code != Code::NotFound && e->code != Code::SessionNotKnown) return;
+        rejoinGone_.insert(from);
+        for (const MemberInfo& mi : accepted_.members)
+            if (mi.device != self_.device && !rejoinGone_.contains(mi.device)) return;
+        rejoinRefused(Code::NotFound, QStringLiteral("The group no longer exists"));
         return;
     }
-    deps_.out.openLink(sid_, rejoinVia_);
-    deps_.out.send(rejoinVia_, Message{Header{sid_, epoch_, 0, rejoinVia_}, Rejoin{self_}});
-    timers_.arm(TimerKind::RejoinRetry, now + config_.detection * 2);
+    if (const auto* c = std::get_if<Cancel>(&m.body)) {
+        if (c->code == Code::Forbidden)
+            rejoinRefused(c->code, QStringLiteral("You were removed from the group"));
+        else if (c->code == Code::OneToOneOnly)
+            rejoinRefused(c->code, QStringLiteral("The group now takes one-to-one calls only"));
+        return; // anything else (a timeout, the SM's lease) passes: we ask again
+    }
+    if (std::holds_alternative<Invite>(m.body)) return; // the SM readmitting us: onInvite
+    const Header& h = m.header;
+    if (!h.sm.isNull() && h.sm != self_.device && h.sm != rejoinVia_ && h.epoch >= epoch_ &&
+        !rejoinGone_.contains(h.sm)) {
+        rejoinVia_ = h.sm;
+        epoch_ = h.epoch;
+        deps_.out.openLink(sid_, rejoinVia_);
+        deps_.out.send(rejoinVia_, Message{Header{sid_, epoch_, 0, rejoinVia_}, Rejoin{self_}});
+    }
+}
+
+void Session::rejoinRefused(Code code, const QString& reason)
+{
+    rejoining_ = false;
+    finish(Phase::Gone);
+    emitEvent(event::JoinFailed{code, reason});
 }
 
 } // namespace plenum::session

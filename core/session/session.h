@@ -86,6 +86,12 @@ public:
     const Timers& timers() const { return timers_; }
     SessionRecord record() const;
     std::size_t queuedChanges() const { return queue_.size(); }
+    // Removed (or its readmission under way), and asking to be readmitted: the UI shows
+    // "Connection lost — rejoining…", and chat said meanwhile is held until it is back.
+    bool rejoining() const
+    {
+        return rejoining_ && phase_ != Phase::Member && phase_ != Phase::Gone;
+    }
     const MemberInfo& self() const { return self_; }
     // The session has a reason to hear from this device: a member of its accepted or
     // committed roster, a leaver, a former member, a ticket holder or invitee, a join
@@ -222,7 +228,9 @@ private:
     void startJoining(Millis now);
     void sendJoin(const DeviceId& endpoint, Millis now);
     void maybeSendJoined(Millis now);
-    void failJoin(Code code, const QString& reason, Millis now);
+    // A rejoining device goes back to asking (REJOIN, with backoff) unless `refused`: only the
+    // group's refusal in words, or the user, ends a rejoin.
+    void failJoin(Code code, const QString& reason, Millis now, bool refused = false);
 
     // -- election (DESIGN §5)
     void loseSm(Millis now);
@@ -245,6 +253,10 @@ private:
     std::optional<DeviceId> chooseSuccessor() const;
     bool votesForSuccessor(const DeviceId& candidate);
     void sendRejoin(Millis now);
+    void rejoinLater(Millis now);
+    void rejoinRefused(Code code, const QString& reason);
+    void onRejoinAnswer(const DeviceId& from, const Message& m, Millis now);
+    void sendInvite(const DeviceId& to, const AdmitRequest& request);
 
     // -- timers
     void onTimer(TimerKind kind, const DeviceId& peer, Millis now);
@@ -298,8 +310,12 @@ private:
     std::map<std::uint32_t, OutstandingRefer> refers_;
     // invitee state
     std::optional<JoinState> join_;
+    // rejoin state: whom we ask (the SM as far as we know), how often we asked, and the
+    // members of our last roster that answered that they are no longer in the session
+    bool rejoining_ = false;
     int rejoinAttempts_ = 0;
     DeviceId rejoinVia_;
+    QSet<DeviceId> rejoinGone_;
 };
 
 } // namespace plenum::session

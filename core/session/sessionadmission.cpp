@@ -80,9 +80,21 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
         return;
     }
     if (r.self.device != from) return;
-    if (contains(committed_, from)) {
-        // Still a member: it only lost its links. Tell it where the roster is.
-        sendProposal(from);
+    const bool beingRemoved = proposal_ && proposal_->change &&
+                              proposal_->change->kind == RosterChange::Kind::Remove &&
+                              proposal_->change->member.device == from;
+    if (contains(committed_, from) && !beingRemoved) {
+        // Still a member (it restarted, or a member told it too early that it was out): the
+        // committed roster that lists it makes it one again. Being removed: queued below, it
+        // is admitted again once the removal is committed.
+        sendCommittedRoster(from);
+        return;
+    }
+    if (admission_ && admission_->request.devices.contains(from)) {
+        // It gave up a JOIN (an endpoint it could not reach yet) and its BYE may have been
+        // lost with the link: invite it again rather than wait for the invite timeout. Only
+        // with the lease (rule 3): a deposed SM that does not know it yet must not.
+        if (hasLease(now)) sendInvite(from, admission_->request);
         return;
     }
     // Readmitted under the account of its verified chain, never the one it claims (rule 6).
@@ -96,7 +108,6 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
         }
         account = *verified;
     }
-    if (admission_ && admission_->request.devices.contains(from)) return;
     for (const Request& q : queue_) {
         const auto* a = std::get_if<AdmitRequest>(&q);
         if (a && a->devices.contains(from)) return;
@@ -184,23 +195,31 @@ std::optional<Code> Session::admissionRefusal(const AdmitRequest& r, Millis now)
 
 void Session::startAdmission(AdmitRequest request, Millis now)
 {
+    if (request.rejoin && contains(committed_, request.devices.value(0))) {
+        sendCommittedRoster(request.devices.value(0)); // in already (see onRejoin)
+        return;
+    }
     if (auto refusal = admissionRefusal(request, now)) {
         admission_ = Admission{request, {}, *refusal, std::nullopt, std::nullopt};
         finishAdmission(*refusal, request.devices.value(0), now);
         return;
     }
     admission_ = Admission{request, {}, Code::Offline, std::nullopt, std::nullopt};
+    for (const DeviceId& d : request.devices)
+        sendInvite(d, request);
+    timers_.arm(TimerKind::InviteTimeout, now + config_.inviteTimeout);
+}
+
+void Session::sendInvite(const DeviceId& to, const AdmitRequest& request)
+{
     QString inviterName = self_.name;
     if (request.referrer) {
         if (auto m = member(committed_, *request.referrer)) inviterName = m->name;
     }
-    for (const DeviceId& d : request.devices) {
-        Ticket t{sid_, committed_.at, d, self_.device, {}};
-        t.signature = deps_.tickets.sign(ticketSigningBytes(t));
-        // The EndPoints are the exact committed roster: nothing else is in flight (rule 5).
-        send(d, Invite{committed_.members, t, request.referrer, inviterName, rules_});
-    }
-    timers_.arm(TimerKind::InviteTimeout, now + config_.inviteTimeout);
+    Ticket t{sid_, committed_.at, to, self_.device, {}};
+    t.signature = deps_.tickets.sign(ticketSigningBytes(t));
+    // The EndPoints are the exact committed roster: nothing else is in flight (rule 5).
+    send(to, Invite{committed_.members, t, request.referrer, inviterName, rules_});
 }
 
 void Session::onInviteAnswer(const DeviceId& from, const InviteAnswer& a, Millis now)

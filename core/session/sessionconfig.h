@@ -40,6 +40,8 @@ struct SessionConfig {
     Millis resendInterval = 500;    // SM re-sends an unacknowledged ROSTER this often
     Millis unreachableGrace = 3000; // rule 9: a majority cannot reach X for this long: remove X
     bool autoRejoin = true;         // a removed (not departed) device asks to be readmitted
+    Millis rejoinBase = 500;        // first REJOIN retry; doubles up to rejoinMax, for ever
+    Millis rejoinMax = 4000;        // (until readmitted, or the group refuses in words)
     protocol::SessionRules rules;   // used when this device creates a session
     std::uint32_t testDisabledRules = 0; // tests only: Rule bits switched off (see Rule)
     bool ruleOff(Rule r) const { return (testDisabledRules & static_cast<std::uint32_t>(r)) != 0; }

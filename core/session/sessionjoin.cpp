@@ -148,10 +148,12 @@ void Session::onCancel(const DeviceId& from, const Cancel& c, Millis now)
 {
     if ((phase_ != Phase::Joining && phase_ != Phase::Invited) || !join_ || from != join_->sm)
         return;
-    failJoin(c.code, QStringLiteral("the invitation was withdrawn"), now);
+    // A rejoining device takes only a refusal as final; a timeout or a lost lease is retried.
+    const bool refused = c.code == Code::Forbidden || c.code == Code::OneToOneOnly;
+    failJoin(c.code, QStringLiteral("the invitation was withdrawn"), now, refused);
 }
 
-void Session::failJoin(Code code, const QString& reason, Millis now)
+void Session::failJoin(Code code, const QString& reason, Millis now, bool refused)
 {
     if (join_) {
         // Seed 004: cancel partial links with BYE, and tell the SM.
@@ -162,6 +164,14 @@ void Session::failJoin(Code code, const QString& reason, Millis now)
         if (phase_ == Phase::Joining)
             send(join_->sm, Bye{Bye::Reason::JoinFailed, std::nullopt, std::nullopt});
     }
+    if (rejoining_ && !refused) {
+        // Coming back after a crash or a removal: an endpoint not reached yet (its link still
+        // being rebuilt) or a withdrawn attempt is no reason to stay out. Ask again, later.
+        finish(Phase::Removed);
+        rejoinLater(now);
+        return;
+    }
+    rejoining_ = false;
     finish(Phase::Gone);
     emitEvent(event::JoinFailed{code, reason});
 }

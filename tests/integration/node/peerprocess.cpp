@@ -2,6 +2,7 @@
 
 #include "dhttestnet.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -56,8 +57,9 @@ void PeerProcess::onOutput()
     while ((nl = buffer_.indexOf('\n')) >= 0) {
         const QByteArray line = buffer_.left(nl);
         buffer_.remove(0, nl + 1);
-        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        QJsonObject e = QJsonDocument::fromJson(line).object();
         if (e.isEmpty()) continue;
+        e.insert(QStringLiteral("_ms"), testClockMs()); // when the test read it
         if (e.value("event").toString() == QLatin1String("roster")) lastRoster_ = e;
         queue_.append(e);
         all_.append(e);
@@ -105,6 +107,16 @@ bool PeerProcess::quit(int timeoutMs)
     send({{"cmd", "quit"}});
     const bool ok = process_.waitForFinished(timeoutMs);
     return ok && process_.exitStatus() == QProcess::NormalExit && process_.exitCode() == 0;
+}
+
+qint64 testClockMs()
+{
+    static QElapsedTimer clock = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    return clock.elapsed();
 }
 
 QString rosterKey(const QJsonObject& roster)

@@ -58,6 +58,10 @@ private:
     QJsonObject lastRoster_;
 };
 
+// A monotonic clock shared by the test process; every event gets "_ms" (this clock) when it is
+// read, so tests can measure how long something took from the events.
+qint64 testClockMs();
+
 // Members of a roster event as a sorted list of device ids, with the SM and version.
 QString rosterKey(const QJsonObject& roster);
 
