@@ -144,8 +144,10 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram)
         peer.decoder = VoiceDecoder::create().value();
         peer.lastExpected = peer.lastReceived = 0;
     }
+    const bool first = !peer.ssrc;
     peer.ssrc = packet->ssrc;
     peer.jitter.push(packet.value(), nowUs());
+    if (first) Q_EMIT firstPacket(id);
 }
 
 void CallEngine::onCapture(std::span<const qint16> frame)
@@ -197,6 +199,7 @@ void CallEngine::onPlayback(std::span<qint16> out)
         if (frame.kind != JitterBuffer::Frame::Kind::Silence) mixer_.add(scratch_);
     }
     mixer_.read(out);
+    if (deafened_) std::fill(out.begin(), out.end(), qint16(0));
     if (echo_) echo_->playback(out);
 }
 

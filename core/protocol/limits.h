@@ -39,6 +39,9 @@ inline constexpr std::size_t kMaxChatTextBytes = 16 * 1024;
 // and a hostile peer cannot push everyone's Lamport clock to overflow.
 inline constexpr std::uint64_t kMaxChatCounter = std::uint64_t(1) << 62;
 
+// CALL_STATE counters stay below this (the same bound as chat counters, for the same reason).
+inline constexpr std::uint64_t kMaxCallCounter = std::uint64_t(1) << 62;
+
 // CHAT_PULL asks for at most this many sequence numbers at once.
 inline constexpr std::uint64_t kMaxPullSpan = 1024;
 

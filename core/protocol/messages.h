@@ -298,12 +298,34 @@ struct ChatPull {
     std::uint64_t toSeq = 0;
 };
 
+// ---- calls (DESIGN §7, docs/media.md "Call control"): not gated by epoch ------------------
+
+// CALL_STATE: the sender's own place in the session's call, sent to every member when it
+// changes and again when a link comes up or a member is added. Each member owns its state, so
+// this is not a roster change: it keeps working while the SM fails over. Only accepted from a
+// member about itself (the link's device); the newest counter wins, so a late copy is ignored.
+struct CallState {
+    bool inCall = false;
+    bool muted = false;
+    bool deafened = false;
+    std::uint64_t counter = 0; // from 1, increases with every change (survives restarts)
+    friend bool operator==(const CallState&, const CallState&) = default;
+};
+// CALL_PROBE: round-trip time of a call peer (call_stats): the receiver sends it back with
+// reply=true and the same stamp.
+struct CallProbe {
+    std::uint64_t stampUs = 0; // the asker's clock; opaque to the other end
+    bool reply = false;
+};
+
 using Body =
     std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
                  JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
                  Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale, ErrorReply,
                  // chat, appended (wire types 25-29)
-                 ChatMessage, ChatAck, Typing, HighWater, ChatPull>;
+                 ChatMessage, ChatAck, Typing, HighWater, ChatPull,
+                 // calls, appended (wire types 30-31)
+                 CallState, CallProbe>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

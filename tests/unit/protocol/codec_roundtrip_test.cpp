@@ -79,6 +79,8 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(ErrorReply{}), 24u);
     EXPECT_EQ(messageType(ChatMessage{}), 25u);
     EXPECT_EQ(messageType(ChatPull{}), 29u);
+    EXPECT_EQ(messageType(CallState{}), 30u);
+    EXPECT_EQ(messageType(CallProbe{}), 31u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
