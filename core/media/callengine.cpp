@@ -156,9 +156,14 @@ void CallEngine::onCapture(std::span<const qint16> frame)
     std::copy(frame.begin(), frame.end(), capture_.begin());
     if (echo_) echo_->capture(capture_);
     localMeter_.update(capture_);
-    if (muted_) std::fill(capture_.begin(), capture_.end(), qint16(0)); // DTX then sends nothing
     ++framesCaptured_;
     if (framesCaptured_ % quint64(kAdaptEveryMs / config_.frameMs) == 0) adaptBitrate();
+    if (muted_) {
+        // Nothing at all goes out (not even DTX's comfort-noise updates every 400 ms); the
+        // timestamp runs on, and the first packet after unmuting carries the marker.
+        (void)packetizer_.next(QByteArray(), frameSamples());
+        return;
+    }
 
     auto opus = encoder_.encode(capture_.data());
     if (!opus) return;
