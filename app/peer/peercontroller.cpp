@@ -1,6 +1,8 @@
 #include "peercontroller.h"
 
 #include "chat/chatsender.h"
+#include "media/fileaudiodevice.h"
+#include "media/wavfile.h"
 #include "protocol/deviceclass.h"
 
 #include <QJsonArray>
@@ -116,6 +118,74 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"text", text},
                            {"plain", plain}});
             });
+    connect(node_, &Node::callChanged, this, &PeerController::callEvent);
+    connect(node_, &Node::callStatsTick, this, &PeerController::callStatsEvents);
+    connect(node_, &Node::callAudio, this,
+            [this](const SessionId& sid, const DeviceId& peer, qint64 ms) {
+                emitEvent({{"event", "call_audio"},
+                           {"sid", sid.toHex()},
+                           {"from", peer.toHex()},
+                           {"ms", ms}});
+            });
+    node_->setAudioDeviceFactory([this] { return makeAudioDevice(); });
+}
+
+std::unique_ptr<media::AudioDevice> PeerController::makeAudioDevice()
+{
+    auto device = std::make_unique<media::FileAudioDevice>();
+    device->setInput(audioIn_, audioInLoop_);
+    device->setOutputFile(audioOut_);
+    device_ = device.get();
+    return device;
+}
+
+void PeerController::callEvent(const SessionId& sid)
+{
+    QJsonArray members;
+    for (const auto& m : node_->callMembers(sid))
+        members.append(QJsonObject{{"device", m.device.toHex()},
+                                   {"account", m.account.toHex()},
+                                   {"name", m.name},
+                                   {"self", m.self},
+                                   {"muted", m.muted},
+                                   {"deafened", m.deafened},
+                                   {"speaking", m.speaking},
+                                   {"media", m.mediaUp}});
+    QJsonObject event{{"event", "call"},
+                      {"sid", sid.toHex()},
+                      {"in_call", node_->activeCall() == sid},
+                      {"muted", node_->muted()},
+                      {"deafened", node_->deafened()},
+                      {"members", members}};
+    // The file device's start on the machine's steady clock (CLOCK_MONOTONIC, the same in
+    // every process): tests compute mouth-to-ear delay from it.
+    if (node_->activeCall() == sid && device_ && device_->isRunning())
+        event.insert("audio_start_ns", device_->startNs());
+    emitEvent(event);
+}
+
+void PeerController::callStatsEvents(const SessionId& sid)
+{
+    for (const auto& p : node_->callStats()) {
+        const auto& m = p.media;
+        emitEvent({{"event", "call_stats"},
+                   {"sid", sid.toHex()},
+                   {"peer", p.device.toHex()},
+                   {"packets_sent", qint64(m.packetsSent)},
+                   {"packets_received", qint64(m.packetsReceived)},
+                   {"lost", qint64(m.lost)},
+                   {"loss_percent", m.lossPercent},
+                   {"late", qint64(m.late)},
+                   {"concealed", qint64(m.concealed)},
+                   {"underruns", qint64(m.underruns)},
+                   {"replayed", qint64(m.replayed)},
+                   {"tampered", qint64(m.tampered)},
+                   {"jitter_ms", m.jitterMs},
+                   {"buffer_ms", m.bufferMs},
+                   {"rtt_ms", p.rttMs ? QJsonValue(*p.rttMs) : QJsonValue()},
+                   {"level_db", m.levelDb},
+                   {"speaking", m.speaking}});
+    }
 }
 
 void PeerController::emitEvent(const QJsonObject& event)
@@ -357,6 +427,32 @@ void PeerController::handleLine(const QByteArray& line)
         for (auto it = counts.begin(); it != counts.end(); ++it)
             sent.insert(it.key().toHex(), it.value());
         emitEvent({{"event", "stats"}, {"chat_sent_to", sent}});
+    } else if (cmd == "call_join") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        if (auto s = node_->joinCall(*sid); !s) return error(cmd, s.error());
+    } else if (cmd == "call_leave") {
+        if (auto s = node_->leaveCall(); !s) return error(cmd, s.error());
+    } else if (cmd == "call") {
+        auto sid = c.contains("sid") || !node_->activeCall() ? sessionFor(c) : node_->activeCall();
+        if (!sid) return error(cmd, "no session");
+        callEvent(*sid);
+    } else if (cmd == "mute" || cmd == "deafen") {
+        const QJsonValue on = c.value("on");
+        if (!on.isUndefined() && !on.isBool()) return error(cmd, "\"on\" must be true or false");
+        cmd == "mute" ? node_->setMuted(on.toBool(true)) : node_->setDeafened(on.toBool(true));
+        if (!node_->activeCall())
+            if (auto sid = sessionFor(c)) callEvent(*sid); // the call events say it otherwise
+    } else if (cmd == "audio_in") {
+        // Read now, so a bad file is refused here rather than when the call starts.
+        if (!c.value("file").isString()) return error(cmd, "\"file\" must be a path");
+        auto samples = media::WavFile::read(c.value("file").toString());
+        if (!samples) return error(cmd, samples.error());
+        audioIn_ = std::move(samples.value());
+        audioInLoop_ = c.value("loop").toBool(false);
+    } else if (cmd == "audio_out") {
+        if (!c.value("file").isString()) return error(cmd, "\"file\" must be a path");
+        audioOut_ = c.value("file").toString();
     } else if (cmd == "quit") {
         Q_EMIT quitRequested();
     } else {

@@ -144,8 +144,10 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram)
         peer.decoder = VoiceDecoder::create().value();
         peer.lastExpected = peer.lastReceived = 0;
     }
+    const bool first = !peer.ssrc;
     peer.ssrc = packet->ssrc;
     peer.jitter.push(packet.value(), nowUs());
+    if (first) Q_EMIT firstPacket(id);
 }
 
 void CallEngine::onCapture(std::span<const qint16> frame)
@@ -154,9 +156,14 @@ void CallEngine::onCapture(std::span<const qint16> frame)
     std::copy(frame.begin(), frame.end(), capture_.begin());
     if (echo_) echo_->capture(capture_);
     localMeter_.update(capture_);
-    if (muted_) std::fill(capture_.begin(), capture_.end(), qint16(0)); // DTX then sends nothing
     ++framesCaptured_;
     if (framesCaptured_ % quint64(kAdaptEveryMs / config_.frameMs) == 0) adaptBitrate();
+    if (muted_) {
+        // Nothing at all goes out (not even DTX's comfort-noise updates every 400 ms); the
+        // timestamp runs on, and the first packet after unmuting carries the marker.
+        (void)packetizer_.next(QByteArray(), frameSamples());
+        return;
+    }
 
     auto opus = encoder_.encode(capture_.data());
     if (!opus) return;
@@ -197,6 +204,7 @@ void CallEngine::onPlayback(std::span<qint16> out)
         if (frame.kind != JitterBuffer::Frame::Kind::Silence) mixer_.add(scratch_);
     }
     mixer_.read(out);
+    if (deafened_) std::fill(out.begin(), out.end(), qint16(0));
     if (echo_) echo_->playback(out);
 }
 

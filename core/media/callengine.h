@@ -83,6 +83,10 @@ public:
 
     void setMuted(bool muted) { muted_ = muted; }
     bool isMuted() const { return muted_; }
+    // Deafened: nothing is played (the peers' streams are still received and decoded, so
+    // their timelines and stats carry on and undeafening is instant).
+    void setDeafened(bool deafened) { deafened_ = deafened; }
+    bool isDeafened() const { return deafened_; }
 
     PeerStats peerStats(const DeviceId& peer) const;
     double localLevelDb() const { return localMeter_.levelDb(); }
@@ -93,6 +97,8 @@ public:
 
 Q_SIGNALS:
     void peerMediaDown(DeviceId peer, QString reason);
+    // The first valid packet of a peer since addPeer() (call set-up time is measured to it).
+    void firstPacket(DeviceId peer);
 
 private:
     struct Peer {
@@ -126,6 +132,7 @@ private:
     std::vector<qint16> capture_;
     bool running_ = false;
     bool muted_ = false;
+    bool deafened_ = false;
     quint64 framesSent_ = 0;
     quint64 framesCaptured_ = 0;
 };

@@ -121,7 +121,8 @@ void JitterBuffer::driftControl()
     const int target = targetFrames();
     // Faster sender clock: the buffer creeps up. Skip one frame once it sat high a while.
     if (level > target + 2) {
-        if (++highPulls_ >= config_.highWaterPulls) {
+        const bool burst = level > target + 2 + config_.burstFrames;
+        if (++highPulls_ >= (burst ? config_.burstPulls : config_.highWaterPulls)) {
             highPulls_ = 0;
             packets_.erase(playTs_);
             playTs_ += frameTicks();

@@ -31,6 +31,12 @@ public:
         int highWaterPulls = 25;   // frames above target+2 this long -> drop one (drift)
         int lowWaterPulls = 50;    // frames below target this long -> stretch one (drift)
         int boostDecayPulls = 500; // an underrun's extra frame is given back after this many
+        // Far above target (more than target+2+burstFrames) is not clock drift but a burst
+        // after a stall (a sender or this device's loop held up for a few hundred ms): drop one
+        // frame every burstPulls pulls, so the extra delay is gone in about a second rather
+        // than draining at the drift rate for ten.
+        int burstFrames = 5;
+        int burstPulls = 5;
     };
 
     struct Frame {

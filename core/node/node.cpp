@@ -137,6 +137,27 @@ void Node::makeHost()
     connect(chat_.get(), &NodeChat::receiptChanged, this, &Node::receiptChanged);
     connect(chat_.get(), &NodeChat::typingState, this, &Node::typingState);
     connect(chat_.get(), &NodeChat::warning, this, &Node::warning);
+    call_ = std::make_unique<NodeCall>(
+        *host_, [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); },
+        [this](const DeviceId& peer) { return links_ ? links_->link(peer) : nullptr; });
+    call_->setDeviceFactory(audioFactory_);
+    call_->setEngineConfig(callConfig_);
+    connect(call_.get(), &NodeCall::callChanged, this, &Node::callChanged);
+    connect(call_.get(), &NodeCall::statsTick, this, &Node::callStatsTick);
+    connect(call_.get(), &NodeCall::firstAudio, this, &Node::callAudio);
+    connect(call_.get(), &NodeCall::warning, this, &Node::warning);
+}
+
+void Node::setAudioDeviceFactory(NodeCall::DeviceFactory factory)
+{
+    audioFactory_ = std::move(factory);
+    call_->setDeviceFactory(audioFactory_);
+}
+
+void Node::setCallConfig(const media::CallEngine::Config& config)
+{
+    callConfig_ = config;
+    call_->setEngineConfig(config);
 }
 
 void Node::applyBlocks()
@@ -149,6 +170,7 @@ Node::~Node()
     // Links and the DHT are children; stop them before the host they call into goes away.
     delete guest_;
     guest_ = nullptr;
+    call_.reset(); // its engine holds media streams on the links
     stopNetwork();
 }
 
@@ -293,6 +315,7 @@ net::LinkAdmission Node::linkAdmission(const DeviceId& d) const
 
 void Node::shutdown()
 {
+    if (call_->activeCall()) (void)call_->leave(); // the others see us go; the device stops
     for (const SessionId& sid : host_->sessionIds())
         if (const auto* s = host_->session(sid); s && s->phase() == session::Session::Phase::Member)
             host_->leave(sid, now());
@@ -447,6 +470,7 @@ void Node::adoptPairing()
     delete guest_;
     guest_ = nullptr;
     // Everything that speaks for the old (fresh, unused) account starts again.
+    call_.reset(); // before the links it holds media streams on
     stopNetwork();
     chat_.reset();
     timers_.clear();
@@ -550,11 +574,13 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
         noteCommitted(sid, e->roster);
         chat_->onRosterCommitted(sid, e->roster);
+        call_->onRosterChanged(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
         noteCommitted(sid, e->roster);
         chat_->onAdmitted(sid, e->roster);
+        call_->onRosterChanged(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
         Q_EMIT becameSm(sid, e->epoch);
@@ -564,8 +590,10 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         chat_->onShutOut(sid);
         Q_EMIT joinFailed(sid, int(e->code), e->reason);
     } else if (std::holds_alternative<ev::Left>(event)) {
+        call_->onSessionGone(sid);
         Q_EMIT left(sid);
     } else if (const auto* e = std::get_if<ev::Removed>(&event)) {
+        call_->onSessionGone(sid);
         Q_EMIT removed(sid, e->rejoining);
     } else if (const auto* e = std::get_if<ev::Notice>(&event)) {
         Q_EMIT notice(sid, e->text);
@@ -635,6 +663,8 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
     }
     if (NodeChat::isChat(message->body)) {
         chat_->onMessage(from, message.value());
+    } else if (NodeCall::isCall(message->body)) {
+        call_->onMessage(from, message.value());
     } else {
         host_->onMessage(from, message.value(), now());
         runEffects();
@@ -646,6 +676,7 @@ void Node::onLinkUp(const DeviceId& peer)
     host_->onLinkUp(peer, now());
     runEffects();
     chat_->onLinkUp(peer);
+    call_->onLinkUp(peer);
 }
 
 void Node::onLinkDown(const DeviceId& peer)
@@ -653,6 +684,7 @@ void Node::onLinkDown(const DeviceId& peer)
     host_->onLinkDown(peer, now());
     runEffects();
     chat_->onLinkDown(peer);
+    call_->onLinkDown(peer);
 }
 
 } // namespace plenum::node

@@ -12,6 +12,7 @@
 #include "identity/profile.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeaccount.h"
+#include "node/nodecall.h"
 #include "node/nodechat.h"
 #include "node/nodeoptions.h"
 #include "node/sessioneffects.h"
@@ -126,6 +127,22 @@ public:
     void setLiveTyping(bool live) { chat_->setLiveTyping(live); }
     bool liveTyping() const { return chat_->liveTyping(); }
 
+    // ---- calls (NodeCall, docs/media.md "Call control") ----
+    // Joins `sid`'s call (the first join starts it); one call at a time per device.
+    Status joinCall(const SessionId& sid) { return call_->join(sid); }
+    Status leaveCall() { return call_->leave(); }
+    void setMuted(bool muted) { call_->setMuted(muted); }
+    void setDeafened(bool deafened) { call_->setDeafened(deafened); }
+    bool muted() const { return call_->muted(); }
+    bool deafened() const { return call_->deafened(); }
+    std::optional<SessionId> activeCall() const { return call_->activeCall(); }
+    QList<NodeCall::Member> callMembers(const SessionId& sid) const { return call_->members(sid); }
+    QList<NodeCall::PeerStats> callStats() const { return call_->stats(); }
+    // The audio device of the next call (QtAudioDevice in the app, FileAudioDevice in tests;
+    // unset: a silent FileAudioDevice).
+    void setAudioDeviceFactory(NodeCall::DeviceFactory factory);
+    void setCallConfig(const media::CallEngine::Config& config);
+
     // ---- contacts and presence (NodeAccount) ----
     const identity::ContactList& contacts() const { return account_->contacts(); }
     Status addContact(const AccountId& account) { return account_->addContact(account); }
@@ -190,6 +207,11 @@ Q_SIGNALS:
     void receiptChanged(plenum::SessionId sid, quint64 seq, plenum::chat::Receipt receipt);
     // A member's draft; plain = "typing…" without text (then `text` is empty).
     void typingState(plenum::SessionId sid, plenum::AccountId from, QString text, bool plain);
+    // calls: who is in `sid`'s call or their mute state changed; once a second during a call;
+    // the first audio of a peer after this device joined
+    void callChanged(plenum::SessionId sid);
+    void callStatsTick(plenum::SessionId sid);
+    void callAudio(plenum::SessionId sid, plenum::DeviceId peer, qint64 msSinceJoin);
     // contacts, presence, devices
     void contactsChanged();
     void presenceChanged(plenum::AccountId account, QString presence);
@@ -254,7 +276,10 @@ private:
     crypto::LinkKeyRing linkKeys_;
     QSet<DeviceId> invitePeers_; // devices we sent INVITE to, or that sent us one
     std::unique_ptr<session::SessionHost> host_;
-    std::unique_ptr<NodeChat> chat_;       // made with host_ (it reads host_'s sessions)
+    std::unique_ptr<NodeChat> chat_; // made with host_ (it reads host_'s sessions)
+    std::unique_ptr<NodeCall> call_; // made with host_ (it reads host_'s rosters)
+    NodeCall::DeviceFactory audioFactory_;
+    media::CallEngine::Config callConfig_;
     std::unique_ptr<NodeAccount> account_; // speaks for profile_
     identity::DhtNode* dht_ = nullptr;
     identity::DeviceMailbox* mailbox_ = nullptr;

@@ -29,8 +29,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<19, LinkReport>() && typeIs<20, RequestSm>() && typeIs<21, Vote>() &&
               typeIs<22, SetSm>() && typeIs<23, Stale>() && typeIs<24, ErrorReply>() &&
               typeIs<25, ChatMessage>() && typeIs<26, ChatAck>() && typeIs<27, Typing>() &&
-              typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, BrowseNavigate>() &&
-              typeIs<31, BrowseScroll>());
+              typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, CallState>() &&
+              typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() && typeIs<33, BrowseScroll>());
 
 namespace {
 
@@ -245,6 +245,18 @@ template <typename V> void describe(V& v, ChatPull& m)
     v.field(11, m.fromSeq, "first seq");
     v.field(12, m.toSeq, "last seq");
 }
+template <typename V> void describe(V& v, CallState& m)
+{
+    v.field(10, m.inCall, "in-call flag");
+    v.field(11, m.muted, "muted flag");
+    v.field(12, m.deafened, "deafened flag");
+    v.field(13, m.counter, "counter");
+}
+template <typename V> void describe(V& v, CallProbe& m)
+{
+    v.field(10, m.stampUs, "stamp");
+    v.field(11, m.reply, "reply flag");
+}
 template <typename V> void describe(V& v, BrowseNavigate& m)
 {
     v.field(10, m.generation, "baton generation");
@@ -345,6 +357,14 @@ QString crossCheck(const ChatPull& m)
             .arg(m.fromSeq)
             .arg(m.toSeq)
             .arg(kMaxPullSpan);
+    return {};
+}
+
+QString crossCheck(const CallState& m)
+{
+    if (m.counter == 0) return QStringLiteral("the call state counter starts at 1, but it is 0.");
+    if (m.counter >= kMaxCallCounter)
+        return QStringLiteral("the call state counter is 2^62 or more.");
     return {};
 }
 

@@ -42,6 +42,9 @@ inline constexpr std::uint32_t kScrollFull = 10000;    // BROWSE_SCROLL: 100 % o
 // and a hostile peer cannot push everyone's Lamport clock to overflow.
 inline constexpr std::uint64_t kMaxChatCounter = std::uint64_t(1) << 62;
 
+// CALL_STATE counters stay below this (the same bound as chat counters, for the same reason).
+inline constexpr std::uint64_t kMaxCallCounter = std::uint64_t(1) << 62;
+
 // CHAT_PULL asks for at most this many sequence numbers at once.
 inline constexpr std::uint64_t kMaxPullSpan = 1024;
 

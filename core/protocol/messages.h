@@ -302,6 +302,26 @@ struct ChatPull {
     std::uint64_t toSeq = 0;
 };
 
+// ---- calls (DESIGN §7, docs/media.md "Call control"): not gated by epoch ------------------
+
+// CALL_STATE: the sender's own place in the session's call, sent to every member when it
+// changes and again when a link comes up or a member is added. Each member owns its state, so
+// this is not a roster change: it keeps working while the SM fails over. Only accepted from a
+// member about itself (the link's device); the newest counter wins, so a late copy is ignored.
+struct CallState {
+    bool inCall = false;
+    bool muted = false;
+    bool deafened = false;
+    std::uint64_t counter = 0; // from 1, increases with every change (survives restarts)
+    friend bool operator==(const CallState&, const CallState&) = default;
+};
+// CALL_PROBE: round-trip time of a call peer (call_stats): the receiver sends it back with
+// reply=true and the same stamp.
+struct CallProbe {
+    std::uint64_t stampUs = 0; // the asker's clock; opaque to the other end
+    bool reply = false;
+};
+
 // ---- co-browsing (DESIGN §9, docs/cobrowse.md): not gated by epoch, gated by the baton ------
 
 // BROWSE_NAVIGATE: the leader went to a page (pushed=false), or any member shows everyone a
@@ -332,7 +352,9 @@ using Body =
                  Rejoin, LinkReport, RequestSm, Vote, SetSm, Stale, ErrorReply,
                  // chat, appended (wire types 25-29)
                  ChatMessage, ChatAck, Typing, HighWater, ChatPull,
-                 // co-browsing, appended (wire types 30-31)
+                 // calls, appended (wire types 30-31)
+                 CallState, CallProbe,
+                 // co-browsing, appended (wire types 32-33)
                  BrowseNavigate, BrowseScroll>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows

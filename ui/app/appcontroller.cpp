@@ -7,6 +7,9 @@
 #include "identity/profilestore.h"
 #include "net/iceservertext.h"
 #include "node/node.h"
+#ifdef PLENUM_HAVE_QT_MULTIMEDIA
+#include "media/qtaudiodevice.h"
+#endif
 
 #include <QApplication>
 #include <QDir>
@@ -203,6 +206,7 @@ void AppController::attachNode(node::Node* n)
 {
     if (!n) {
         roster_.setSession(nullptr, {});
+        call_.setSession(nullptr, {});
         conversation_.setSession(nullptr, {});
         contacts_.setNode(nullptr);
         sessions_.setNode(nullptr);
@@ -212,6 +216,11 @@ void AppController::attachNode(node::Node* n)
     connect(n, &node::Node::invited, this, &AppController::onInvited);
     connect(n, &node::Node::chatReceived, this, &AppController::onChat);
     connect(n, &node::Node::rosterChanged, this, &AppController::onRoster);
+    connect(n, &node::Node::callChanged, this, &AppController::onCallChanged);
+#ifdef PLENUM_HAVE_QT_MULTIMEDIA
+    // The system's default microphone and speaker, following it as it changes.
+    n->setAudioDeviceFactory([] { return std::make_unique<media::QtAudioDevice>(); });
+#endif
     connect(n, &node::Node::inviteResult, this,
             [this](const SessionId&, const AccountId& account, const DeviceId&, int code,
                    const QString& reason) {
@@ -378,6 +387,7 @@ void AppController::openSession(const QString& sidHex)
     if (!node_ || !sid) return;
     current_ = *sid;
     roster_.setSession(node_.get(), *sid);
+    call_.setSession(node_.get(), *sid);
     conversation_.setSession(node_.get(), *sid);
     sessions_.setCurrent(*sid);
     settings_->setLastSession(sid->toHex());
@@ -389,6 +399,7 @@ void AppController::closeCurrent()
 {
     current_.reset();
     roster_.setSession(nullptr, {});
+    call_.setSession(nullptr, {});
     conversation_.setSession(nullptr, {});
     sessions_.setCurrent({});
     sessions_.refresh();
@@ -515,6 +526,48 @@ void AppController::onChat(const SessionId& sid, const protocol::ChatMessage& m)
     if (windowActive_ && current_ == sid) return;
     const QString name = node_->nameOf(m.author);
     notifyUser(m.recipients.isEmpty() ? name : tr("%1 (private)").arg(name), m.text);
+}
+
+void AppController::joinCall()
+{
+    if (!node_ || !current_) return;
+    if (auto s = node_->joinCall(*current_); !s)
+        showToast(tr("You could not join the call: %1").arg(s.error()));
+}
+
+void AppController::leaveCall()
+{
+    if (node_ && node_->activeCall()) (void)node_->leaveCall();
+}
+
+void AppController::setMuted(bool muted)
+{
+    if (node_) node_->setMuted(muted);
+}
+
+void AppController::setDeafened(bool deafened)
+{
+    if (node_) node_->setDeafened(deafened);
+}
+
+// An incoming call: someone started the call of a session this device is in but not its call.
+void AppController::onCallChanged(const SessionId& sid)
+{
+    if (!node_) return;
+    const auto members = node_->callMembers(sid);
+    int others = 0;
+    QString who;
+    for (const auto& m : members)
+        if (!m.self) {
+            ++others;
+            if (who.isEmpty()) who = m.name;
+        }
+    const int before = callSizes_.value(sid, 0);
+    callSizes_.insert(sid, others);
+    if (before > 0 || others == 0 || node_->activeCall() == sid) return;
+    const QString text = tr("%1 started a call").arg(who);
+    if (current_ == sid) showToast(text);
+    notifyUser(tr("Call"), text);
 }
 
 void AppController::notifyUser(const QString& title, const QString& body)

@@ -5,6 +5,7 @@
 // runs in a worker thread so the window stays responsive while RSA keys are made.
 
 #include "app/appsettings.h"
+#include "models/callmodel.h"
 #include "models/contactsmodel.h"
 #include "models/conversationmodel.h"
 #include "models/devicesmodel.h"
@@ -50,6 +51,7 @@ class AppController : public QObject {
     Q_PROPERTY(plenum::ui::DevicesModel* devices READ devices CONSTANT)
     Q_PROPERTY(QString currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(plenum::ui::RosterModel* roster READ roster CONSTANT)
+    Q_PROPERTY(plenum::ui::CallModel* call READ call CONSTANT)
     Q_PROPERTY(plenum::ui::ConversationModel* conversation READ conversation CONSTANT)
     Q_PROPERTY(plenum::ui::AppSettings* settings READ settings CONSTANT)
     Q_PROPERTY(QString toast READ toast NOTIFY toastChanged)
@@ -104,6 +106,7 @@ public:
     DevicesModel* devices() { return &devices_; }
     QString currentSession() const;
     RosterModel* roster() { return &roster_; }
+    CallModel* call() { return &call_; }
     ConversationModel* conversation() { return &conversation_; }
     AppSettings* settings() { return settings_; }
     QString toast() const { return toast_; }
@@ -130,6 +133,11 @@ public:
     Q_INVOKABLE void setPresence(const QString& status);
     Q_INVOKABLE void setMyName(const QString& name);
     Q_INVOKABLE void setMyAvatar(const QString& path);
+    // The open session's call (docs/media.md "Call control").
+    Q_INVOKABLE void joinCall();
+    Q_INVOKABLE void leaveCall();
+    Q_INVOKABLE void setMuted(bool muted);
+    Q_INVOKABLE void setDeafened(bool deafened);
 
     // Words for an invitation result code ("Bob declined"); "" for success.
     static QString inviteResultText(int code, const QString& name, const QString& reason);
@@ -163,6 +171,7 @@ private:
     void onInvited(const SessionId& sid, const DeviceId& from, const QString& name);
     void onChat(const SessionId& sid, const protocol::ChatMessage& m);
     void onRoster(const SessionId& sid, const protocol::RosterSnapshot& roster);
+    void onCallChanged(const SessionId& sid);
     void closeCurrent();
     void notifyUser(const QString& title, const QString& body);
     node::NodeOptions nodeOptions() const;
@@ -198,6 +207,8 @@ private:
     InvitationsModel invitations_;
     DevicesModel devices_;
     RosterModel roster_;
+    CallModel call_;
+    QHash<SessionId, int> callSizes_; // others in each session's call, for "call started"
     ConversationModel conversation_;
 };
 

@@ -199,6 +199,11 @@ ApplicationWindow {
                 visible: app.currentSession !== ""
                 roster: app.roster
                 pendingText: app.roster.pendingText
+                call: app.call
+                callCount: app.call.count
+                inCall: app.call.inCall
+                muted: app.call.muted
+                deafened: app.call.deafened
                 conversation: app.conversation
                 typingText: app.conversation.typingText
                 canLoadOlder: app.conversation.canLoadOlder
@@ -209,6 +214,10 @@ ApplicationWindow {
                 onRetryRequested: id => app.retry(id)
                 onLoadOlderRequested: app.loadOlder()
                 onLeaveRequested: app.leaveSession()
+                onJoinCallRequested: app.joinCall()
+                onLeaveCallRequested: app.leaveCall()
+                onMuteRequested: on => app.setMuted(on)
+                onDeafenRequested: on => app.setDeafened(on)
             }
 
             Label {

@@ -2,17 +2,23 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// One open session: the roster strip on top, the conversation, and the composer.
+// One open session: the roster strip on top, the call bar, the conversation, and the composer.
 Item {
     id: root
 
     property var roster
     property string pendingText
+    property var call
+    property int callCount
+    property bool inCall
+    property bool muted
+    property bool deafened
     property var conversation
     property string typingText
     property bool canLoadOlder
 
     readonly property alias rosterStrip: strip
+    readonly property alias callBar: callBar
     readonly property alias conversationView: conversationView
     readonly property alias composer: composer
 
@@ -21,6 +27,10 @@ Item {
     signal retryRequested(string messageId)
     signal loadOlderRequested
     signal leaveRequested
+    signal joinCallRequested
+    signal leaveCallRequested
+    signal muteRequested(bool on)
+    signal deafenRequested(bool on)
 
     ColumnLayout {
         anchors.fill: parent
@@ -46,6 +56,20 @@ Item {
                 Accessible.name: qsTr("Leave this group")
                 onClicked: root.leaveRequested()
             }
+        }
+
+        CallBar {
+            id: callBar
+            model: root.call
+            count: root.callCount
+            inCall: root.inCall
+            muted: root.muted
+            deafened: root.deafened
+            Layout.fillWidth: true
+            onJoinRequested: root.joinCallRequested()
+            onLeaveRequested: root.leaveCallRequested()
+            onMuteRequested: on => root.muteRequested(on)
+            onDeafenRequested: on => root.deafenRequested(on)
         }
 
         Rectangle {

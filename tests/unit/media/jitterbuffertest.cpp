@@ -193,6 +193,28 @@ TEST(JitterBuffer, SlowSenderClockMinus200PpmRebuffersRarely)
     EXPECT_EQ(s.dropped, 0u);
 }
 
+// A stall held 20 frames back, then they came at once (one talkspurt, no DTX gap to re-prime):
+// the excess is dropped within about a second, not at the drift rate (one frame per 25 pulls).
+TEST(JitterBuffer, BurstAfterAStallDrainsQuickly)
+{
+    JitterBuffer jb({.minTargetFrames = 2});
+    quint16 seq = 0;
+    for (; seq < 5; ++seq) {
+        jb.push(packet(seq, seq == 0), ms(seq * 20));
+        (void)jb.pull();
+    }
+    for (int i = 0; i < 20; ++i, ++seq) // the burst: 20 frames arrive within one pull
+        jb.push(packet(seq), ms(100 + i * 0.1));
+    int pulls = 0;
+    for (; pulls < 200 && jb.levelFrames() > jb.targetFrames() + 2 + 5; ++pulls) {
+        jb.push(packet(seq), ms(500 + pulls * 20));
+        ++seq;
+        (void)jb.pull();
+    }
+    EXPECT_LE(pulls, 60) << "20 extra frames should drain in about a second of pulls";
+    EXPECT_GE(jb.stats().dropped, 10u);
+}
+
 TEST(JitterBuffer, HugeSequenceJumpStartsANewStream)
 {
     JitterBuffer jb;

@@ -26,7 +26,7 @@ Message sample(std::size_t typeNumber)
     return {};
 }
 constexpr std::size_t kHello = 1, kInvite = 3, kRoster = 13, kBye = 17, kError = 24, kChat = 25,
-                      kHighWater = 28, kPull = 29, kNavigate = 30, kScroll = 31;
+                      kHighWater = 28, kPull = 29, kCallState = 30, kNavigate = 32, kScroll = 33;
 
 // Tests build malformed maps with QCborMap: trusted input, so fromCbor is fine here.
 QCborMap asMap(const Message& m)
@@ -278,6 +278,18 @@ TEST(CodecReject, ChatTextTooLong)
     expectRejected(encode(chat), "CHAT: text has 16385 UTF-8 bytes, the limit is 16384.");
     std::get<ChatMessage>(chat.body).text = QString(16 * 1024, QLatin1Char('a'));
     EXPECT_TRUE(decode(encode(chat)).ok());
+}
+
+TEST(CodecReject, CallStateCounterIsBounded)
+{
+    Message state = sample(kCallState);
+    EXPECT_TRUE(decode(encode(state)).ok());
+    std::get<CallState>(state.body).counter = 0;
+    expectRejected(encode(state), "CALL_STATE: the call state counter starts at 1");
+    std::get<CallState>(state.body).counter = std::uint64_t(1) << 62;
+    expectRejected(encode(state), "CALL_STATE: the call state counter is 2^62 or more.");
+    std::get<CallState>(state.body).counter = (std::uint64_t(1) << 62) - 1;
+    EXPECT_TRUE(decode(encode(state)).ok());
 }
 
 TEST(CodecReject, ChatRulesAcrossFields)

@@ -79,8 +79,10 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(ErrorReply{}), 24u);
     EXPECT_EQ(messageType(ChatMessage{}), 25u);
     EXPECT_EQ(messageType(ChatPull{}), 29u);
-    EXPECT_EQ(messageType(BrowseNavigate{}), 30u);
-    EXPECT_EQ(messageType(BrowseScroll{}), 31u);
+    EXPECT_EQ(messageType(CallState{}), 30u);
+    EXPECT_EQ(messageType(CallProbe{}), 31u);
+    EXPECT_EQ(messageType(BrowseNavigate{}), 32u);
+    EXPECT_EQ(messageType(BrowseScroll{}), 33u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.

@@ -109,6 +109,8 @@ std::vector<Message> sampleMessages()
         withHeader(HighWater{{{DeviceId::fromNumber(24), 25}, {DeviceId::fromNumber(26), 27}},
                              {{DeviceId::fromNumber(24), 3}}}));
     out.push_back(withHeader(ChatPull{DeviceId::fromNumber(28), 29, 30}));
+    out.push_back(withHeader(CallState{true, true, false, 31}));
+    out.push_back(withHeader(CallProbe{32, true}));
     out.push_back(withHeader(BrowseNavigate{6, 31, QStringLiteral("https://example.org/a"),
                                             QStringLiteral("A"), false}));
     out.push_back(withHeader(BrowseScroll{6, 32, 0, 2500}));

@@ -1,0 +1,361 @@
+#include "node/nodecall.h"
+
+#include "media/fileaudiodevice.h"
+#include "net/controllink.h"
+#include "protocol/limits.h"
+#include "session/roster.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace plenum::node {
+
+using protocol::CallProbe;
+using protocol::CallState;
+using protocol::Message;
+
+NodeCall::NodeCall(session::SessionHost& host, LinkSender send, LinkLookup link, QObject* parent)
+    : QObject(parent), host_(host), send_(std::move(send)), link_(std::move(link))
+{
+    clock_.start();
+    ticker_.setInterval(kStatsIntervalMs);
+    connect(&ticker_, &QTimer::timeout, this, &NodeCall::tick);
+    retry_.setSingleShot(true);
+    retry_.setInterval(kMediaRetryMs);
+    connect(&retry_, &QTimer::timeout, this, &NodeCall::reconcile);
+}
+
+NodeCall::~NodeCall()
+{
+    stopEngine();
+}
+
+bool NodeCall::isCall(const protocol::Body& body)
+{
+    return std::holds_alternative<CallState>(body) || std::holds_alternative<CallProbe>(body);
+}
+
+// ---- commands ----
+
+Status NodeCall::join(const SessionId& sid)
+{
+    const session::Session* s = host_.session(sid);
+    if (!s || s->phase() != session::Session::Phase::Member)
+        return fail("this device is not a member of that session");
+    if (active_ == sid) return Ok{};
+    if (active_) (void)leave();
+    auto device = factory_ ? factory_() : std::make_unique<media::FileAudioDevice>();
+    if (!device) return fail("no audio device for the call");
+    auto engine = std::make_unique<media::CallEngine>(device.get(), config_);
+    engine->setMuted(muted_ || deafened_);
+    engine->setDeafened(deafened_);
+    if (auto ok = engine->start(); !ok)
+        return fail("the audio device did not start: " + ok.error());
+    connect(engine.get(), &media::CallEngine::peerMediaDown, this,
+            [this](const DeviceId& peer, const QString& reason) {
+                // Taken out now; reconcile() puts it back (a new stream) if both ends still
+                // are in the call, after a pause so a peer that refuses is not hammered.
+                if (engine_) engine_->removePeer(peer);
+                Q_EMIT warning("the media stream with " + peer.shortHex() +
+                               " went down: " + reason);
+                retry_.start();
+            });
+    connect(engine.get(), &media::CallEngine::firstPacket, this, [this](const DeviceId& peer) {
+        if (!active_ || heardFrom_.contains(peer)) return;
+        heardFrom_.insert(peer);
+        Q_EMIT firstAudio(*active_, peer, sinceJoin_.elapsed());
+    });
+    device_ = std::move(device);
+    engine_ = std::move(engine);
+    active_ = sid;
+    heardFrom_.clear();
+    sinceJoin_.start();
+    ticker_.start();
+    bumpCounter();
+    broadcast(sid); // before any media offer: the others must know we are in the call first
+    reconcile();
+    Q_EMIT callChanged(sid);
+    return Ok{};
+}
+
+Status NodeCall::leave()
+{
+    if (!active_) return fail("this device is not in a call");
+    const SessionId sid = *active_;
+    active_.reset();
+    bumpCounter();
+    broadcast(sid);
+    stopEngine();
+    Q_EMIT callChanged(sid);
+    return Ok{};
+}
+
+void NodeCall::setMuted(bool muted)
+{
+    if (muted_ == muted) return;
+    muted_ = muted;
+    if (engine_) engine_->setMuted(muted_ || deafened_);
+    bumpCounter();
+    if (active_) {
+        broadcast(*active_);
+        Q_EMIT callChanged(*active_);
+    }
+}
+
+void NodeCall::setDeafened(bool deafened)
+{
+    if (deafened_ == deafened) return;
+    deafened_ = deafened;
+    if (engine_) {
+        engine_->setMuted(muted_ || deafened_); // a deafened member is not heard either
+        engine_->setDeafened(deafened_);
+    }
+    bumpCounter();
+    if (active_) {
+        broadcast(*active_);
+        Q_EMIT callChanged(*active_);
+    }
+}
+
+QList<NodeCall::Member> NodeCall::members(const SessionId& sid) const
+{
+    QList<Member> out;
+    const session::Session* s = host_.session(sid);
+    if (!s) return out;
+    if (active_ == sid) {
+        const auto& me = host_.self();
+        out.append({me.device, me.account, me.name, true, muted_, deafened_,
+                    engine_ && engine_->localSpeaking(), true});
+    }
+    auto it = states_.find(sid);
+    if (it == states_.end()) return out;
+    for (const auto& m : s->committed().members) {
+        const auto st = it->second.constFind(m.device);
+        if (m.device == self() || st == it->second.cend() || !st->inCall) continue;
+        Member member{m.device, m.account, m.name, false, st->muted, st->deafened};
+        if (engine_ && active_ == sid && engine_->peers().contains(m.device)) {
+            member.speaking = engine_->peerStats(m.device).speaking;
+            const net::ControlLink* link = link_(m.device);
+            member.mediaUp = link && link->isMediaUp();
+        }
+        out.append(member);
+    }
+    return out;
+}
+
+QList<NodeCall::PeerStats> NodeCall::stats() const
+{
+    QList<PeerStats> out;
+    if (!engine_) return out;
+    for (const DeviceId& peer : engine_->peers())
+        out.append({peer, engine_->peerStats(peer),
+                    rttMs_.contains(peer) ? std::optional(rttMs_.value(peer)) : std::nullopt});
+    return out;
+}
+
+// ---- from the Node ----
+
+void NodeCall::onRosterChanged(const SessionId& sid, const protocol::RosterSnapshot& roster)
+{
+    // Members added since we last told: they get our state (they may have missed it while
+    // joining). Members gone: their state is forgotten.
+    QSet<DeviceId> now;
+    for (const auto& m : roster.members)
+        if (m.device != self()) now.insert(m.device);
+    QSet<DeviceId>& told = told_[sid];
+    for (const DeviceId& d : now)
+        if (!told.contains(d)) sendState(sid, d);
+    told = now;
+    auto& states = states_[sid];
+    bool changed = false;
+    for (auto it = states.begin(); it != states.end();) {
+        if (!isMember(sid, it.key())) {
+            changed = changed || it->inCall;
+            it = states.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    reconcile();
+    if (changed) Q_EMIT callChanged(sid);
+}
+
+void NodeCall::onSessionGone(const SessionId& sid)
+{
+    if (active_ == sid) {
+        active_.reset();
+        stopEngine();
+    }
+    states_.erase(sid);
+    told_.erase(sid);
+    Q_EMIT callChanged(sid);
+}
+
+void NodeCall::onLinkUp(const DeviceId& peer)
+{
+    if (net::ControlLink* link = link_(peer)) watch(link);
+    for (const SessionId& sid : host_.sessionIds())
+        if (isMember(sid, peer)) sendState(sid, peer);
+    reconcile();
+}
+
+void NodeCall::onLinkDown(const DeviceId& peer)
+{
+    rttMs_.remove(peer);
+    reconcile();
+}
+
+void NodeCall::onMessage(const DeviceId& from, const Message& message)
+{
+    const SessionId& sid = message.header.sid;
+    // §5.1 rule 6: only a member speaks about its call state, and only about itself (the
+    // body names no device: the link's verified peer is the one it is about).
+    if (!isMember(sid, from)) return;
+    if (const auto* state = std::get_if<CallState>(&message.body))
+        onState(sid, from, *state);
+    else if (const auto* probe = std::get_if<CallProbe>(&message.body))
+        onProbe(sid, from, *probe);
+}
+
+// ---- private ----
+
+CallState NodeCall::ownState(const SessionId& sid) const
+{
+    const bool in = active_ == sid;
+    return CallState{in, muted_, deafened_, counter_};
+}
+
+protocol::Header NodeCall::headerFor(const SessionId& sid) const
+{
+    protocol::Header h;
+    h.sid = sid;
+    if (const session::Session* s = host_.session(sid)) {
+        h.epoch = s->epoch();
+        h.version = s->committed().at.version;
+        h.sm = s->sm();
+    }
+    return h;
+}
+
+bool NodeCall::isMember(const SessionId& sid, const DeviceId& device) const
+{
+    const session::Session* s = host_.session(sid);
+    if (!s || device == self()) return false;
+    return session::member(s->committed(), device) || session::member(s->accepted(), device);
+}
+
+void NodeCall::bumpCounter()
+{
+    // Wall-clock milliseconds, so a restarted device's new state still beats its old one.
+    const auto wall = std::uint64_t(std::max<qint64>(0, QDateTime::currentMSecsSinceEpoch()));
+    counter_ = std::min(std::max(counter_ + 1, wall), protocol::limits::kMaxCallCounter - 1);
+}
+
+void NodeCall::broadcast(const SessionId& sid)
+{
+    const session::Session* s = host_.session(sid);
+    if (!s) return;
+    for (const auto& m : s->committed().members)
+        if (m.device != self()) sendState(sid, m.device);
+}
+
+void NodeCall::sendState(const SessionId& sid, const DeviceId& to)
+{
+    if (counter_ == 0) bumpCounter(); // never sent anything yet: "not in the call" from now
+    send_(to, Message{headerFor(sid), ownState(sid)});
+}
+
+void NodeCall::onState(const SessionId& sid, const DeviceId& from, const CallState& state)
+{
+    auto& states = states_[sid];
+    const auto old = states.constFind(from);
+    const bool known = old != states.cend();
+    if (known && old->counter >= state.counter) return; // a late or repeated copy
+    const bool visible =
+        !known || old->inCall != state.inCall ||
+        (state.inCall && (old->muted != state.muted || old->deafened != state.deafened));
+    states.insert(from, state);
+    // The first word from this member: it may have missed ours while it was joining.
+    if (!known) sendState(sid, from);
+    if (active_ == sid && engine_ && !state.inCall) engine_->removePeer(from);
+    reconcile();
+    if (visible && (known || state.inCall)) Q_EMIT callChanged(sid);
+}
+
+void NodeCall::onProbe(const SessionId& sid, const DeviceId& from, const CallProbe& probe)
+{
+    if (!probe.reply) {
+        send_(from, Message{headerFor(sid), CallProbe{probe.stampUs, true}});
+        return;
+    }
+    const qint64 nowUs = clock_.nsecsElapsed() / 1000;
+    if (probe.stampUs > std::uint64_t(nowUs)) return; // not ours
+    rttMs_.insert(from, double(std::uint64_t(nowUs) - probe.stampUs) / 1000.0);
+}
+
+void NodeCall::reconcile()
+{
+    if (!engine_ || !active_) return;
+    const auto states = states_.find(*active_);
+    QSet<DeviceId> wanted;
+    if (const session::Session* s = host_.session(*active_); s && states != states_.end())
+        for (const auto& m : s->committed().members) {
+            const auto st = states->second.constFind(m.device);
+            net::ControlLink* link = m.device == self() ? nullptr : link_(m.device);
+            if (st != states->second.cend() && st->inCall && link &&
+                link->state() == net::ControlLink::State::Up)
+                wanted.insert(m.device);
+        }
+    for (const DeviceId& peer : engine_->peers())
+        if (!wanted.contains(peer)) engine_->removePeer(peer);
+    const QList<DeviceId> have = engine_->peers();
+    for (const DeviceId& peer : wanted) {
+        if (have.contains(peer)) continue;
+        net::ControlLink* link = link_(peer);
+        watch(link);
+        if (auto ok = engine_->addPeer(link); !ok)
+            Q_EMIT warning("no media stream with " + peer.shortHex() + ": " + ok.error());
+    }
+}
+
+void NodeCall::watch(net::ControlLink* link)
+{
+    if (!link || watched_.value(link->peer()) == link) return;
+    watched_.insert(link->peer(), link);
+    const DeviceId peer = link->peer();
+    // A stream the other end opened while this device does not count it in its call (it is
+    // not in the call, or not in this call): closed again, so no media flows to a non-member.
+    connect(link, &net::ControlLink::mediaUp, this, [this, peer] {
+        if (engine_ && engine_->peers().contains(peer)) return;
+        if (net::ControlLink* l = link_(peer)) l->stopMedia();
+    });
+}
+
+void NodeCall::tick()
+{
+    if (!active_ || !engine_) {
+        ticker_.stop();
+        return;
+    }
+    const auto stamp = std::uint64_t(clock_.nsecsElapsed() / 1000);
+    for (const DeviceId& peer : engine_->peers())
+        send_(peer, Message{headerFor(*active_), CallProbe{stamp, false}});
+    Q_EMIT statsTick(*active_);
+}
+
+void NodeCall::stopEngine()
+{
+    ticker_.stop();
+    retry_.stop();
+    if (engine_) {
+        for (const DeviceId& peer : engine_->peers())
+            engine_->removePeer(peer);
+        engine_->stop();
+    }
+    engine_.reset();
+    device_.reset();
+    rttMs_.clear();
+}
+
+} // namespace plenum::node

@@ -1,0 +1,141 @@
+#pragma once
+// Call control of one device (DESIGN §7, docs/media.md "Call control"): who is in each
+// session's call, this device's join/leave/mute/deafen, and the CallEngine that carries its
+// audio. A member's call state is its own: it travels as CALL_STATE to every member over the
+// control links (re-sent when a link comes up or a member is added), the newest counter wins,
+// and it is accepted only from a member of the roster about itself (§5.1 rule 6). It is not a
+// roster change, so calls keep working while the SM fails over.
+//
+// The media stream of a link is open only while both ends are in the same call: reconcile()
+// adds a peer's link to the engine when its CALL_STATE says it is in this device's call and the
+// link is up, and removes it when either leaves; a stream the other end opened without that
+// (a stale view on its side) is stopped again here.
+
+#include "media/audiodevice.h"
+#include "media/callengine.h"
+#include "protocol/messages.h"
+#include "session/sessionhost.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace plenum::net {
+class ControlLink;
+}
+
+namespace plenum::node {
+
+class NodeCall : public QObject {
+    Q_OBJECT
+public:
+    // RTT probes and the stats signal while in a call; a stream that failed is retried after.
+    static constexpr int kStatsIntervalMs = 1000;
+    static constexpr int kMediaRetryMs = 1000;
+
+    using LinkSender = std::function<void(const DeviceId& to, const protocol::Message&)>;
+    // The control link to a device when one exists (up or not), else null.
+    using LinkLookup = std::function<net::ControlLink*(const DeviceId&)>;
+    // Makes the audio device of a call, when the call starts (FileAudioDevice in tests,
+    // QtAudioDevice in the app).
+    using DeviceFactory = std::function<std::unique_ptr<media::AudioDevice>()>;
+
+    struct Member {
+        DeviceId device;
+        AccountId account;
+        QString name;
+        bool self = false;
+        bool muted = false;
+        bool deafened = false;
+        bool speaking = false;
+        bool mediaUp = false; // self: the call runs; others: their stream to us is up
+    };
+    struct PeerStats {
+        DeviceId device;
+        media::CallEngine::PeerStats media;
+        std::optional<double> rttMs; // the newest CALL_PROBE round trip over the control link
+    };
+
+    NodeCall(session::SessionHost& host, LinkSender send, LinkLookup link,
+             QObject* parent = nullptr);
+    ~NodeCall() override;
+
+    void setDeviceFactory(DeviceFactory factory) { factory_ = std::move(factory); }
+    void setEngineConfig(const media::CallEngine::Config& config) { config_ = config; }
+
+    // ---- commands ----
+    // Joins the session's call (the first member to join starts it); leaves the call of
+    // another session first. Refused when this device is not a member of `sid`.
+    Status join(const SessionId& sid);
+    Status leave();
+    void setMuted(bool muted);
+    void setDeafened(bool deafened);
+    bool muted() const { return muted_; }
+    bool deafened() const { return deafened_; }
+    std::optional<SessionId> activeCall() const { return active_; }
+    // Every member of `sid`'s call (this device first when it is in it), from the roster.
+    QList<Member> members(const SessionId& sid) const;
+    QList<PeerStats> stats() const;
+
+    // ---- from the Node ----
+    void onRosterChanged(const SessionId& sid, const protocol::RosterSnapshot& roster);
+    void onSessionGone(const SessionId& sid);
+    void onLinkUp(const DeviceId& peer);
+    void onLinkDown(const DeviceId& peer);
+    void onMessage(const DeviceId& from, const protocol::Message& message);
+    static bool isCall(const protocol::Body& body);
+
+Q_SIGNALS:
+    // Who is in `sid`'s call, or someone's mute/deafen changed.
+    void callChanged(plenum::SessionId sid);
+    // Once a second while this device is in a call.
+    void statsTick(plenum::SessionId sid);
+    // The first audio packet of `peer` since this device joined (ms after join()).
+    void firstAudio(plenum::SessionId sid, plenum::DeviceId peer, qint64 msSinceJoin);
+    void warning(QString text);
+
+private:
+    DeviceId self() const { return host_.self().device; }
+    protocol::CallState ownState(const SessionId& sid) const;
+    protocol::Header headerFor(const SessionId& sid) const;
+    bool isMember(const SessionId& sid, const DeviceId& device) const;
+    void bumpCounter();
+    void broadcast(const SessionId& sid);
+    void sendState(const SessionId& sid, const DeviceId& to);
+    void onState(const SessionId& sid, const DeviceId& from, const protocol::CallState& state);
+    void onProbe(const SessionId& sid, const DeviceId& from, const protocol::CallProbe& probe);
+    void reconcile();
+    void watch(net::ControlLink* link);
+    void tick();
+    void stopEngine();
+
+    session::SessionHost& host_;
+    LinkSender send_;
+    LinkLookup link_;
+    DeviceFactory factory_;
+    media::CallEngine::Config config_;
+    std::optional<SessionId> active_;
+    bool muted_ = false;
+    bool deafened_ = false;
+    std::uint64_t counter_ = 0;
+    // Per session: the others' newest CALL_STATE, and the members we last told ours to.
+    std::map<SessionId, QHash<DeviceId, protocol::CallState>> states_;
+    std::map<SessionId, QSet<DeviceId>> told_;
+    std::unique_ptr<media::AudioDevice> device_;
+    std::unique_ptr<media::CallEngine> engine_;
+    QHash<DeviceId, QPointer<net::ControlLink>> watched_;
+    QHash<DeviceId, double> rttMs_;
+    QSet<DeviceId> heardFrom_; // first packet reported since join
+    QElapsedTimer sinceJoin_;
+    QElapsedTimer clock_; // probe stamps
+    QTimer ticker_;
+    QTimer retry_;
+};
+
+} // namespace plenum::node

@@ -1,0 +1,292 @@
+// Issue 14: calls between plenum-peer processes over real links, through the file audio
+// backend at real-time pace. Bounds are generous (a CPU hog may run beside them); the figures
+// printed as JSON are measurements, not goals.
+#include "peergroup.h"
+#include "speech.h"
+
+#include "media/wavfile.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <span>
+
+using namespace plenum::testsupport;
+namespace mt = plenum::media::test;
+
+namespace {
+
+constexpr int kRate = 48000;
+
+// A "call" event in which exactly `devices` are in the call (every member listed).
+bool callHas(const QJsonObject& e, QStringList devices)
+{
+    if (e.value("event").toString() != "call") return false;
+    QStringList in;
+    for (const auto& m : e.value("members").toArray())
+        in.append(m.toObject().value("device").toString());
+    in.sort();
+    devices.sort();
+    return in == devices;
+}
+
+bool memberMuted(const QJsonObject& e, const QString& device, bool muted)
+{
+    if (e.value("event").toString() != "call") return false;
+    for (const auto& m : e.value("members").toArray())
+        if (m.toObject().value("device").toString() == device)
+            return m.toObject().value("muted").toBool() == muted;
+    return false;
+}
+
+// Joins `peer` to the call and waits until it sees exactly `inCall` in it; returns that event.
+std::optional<QJsonObject> joinCall(PeerProcess* peer, const QStringList& inCall)
+{
+    peer->send({{"cmd", "call_join"}});
+    return peer->waitEvent([&](const QJsonObject& e) { return callHas(e, inCall); }, 10000);
+}
+
+// The newest call_stats event of `peer` about `from` (packets received so far), or -1.
+qint64 packetsFrom(PeerProcess* peer, const QString& from)
+{
+    qint64 n = -1;
+    for (const auto& e : peer->events())
+        if (e.value("event") == "call_stats" && e.value("peer") == from)
+            n = e.value("packets_received").toInteger();
+    return n;
+}
+
+// Per half-second window of the reference that carries speech: the best normalised
+// correlation with the heard signal over delays 0..maxLag, and that delay. Real-time playout
+// across processes shifts the timeline when a loaded machine stalls one of them (the jitter
+// buffer re-primes, then drains the excess at one frame per 0.5 s), so each window finds its
+// own delay; the mean correlation says whether the speech is recognisable.
+struct WindowScore {
+    double meanCorrelation = 0;
+    QList<int> delaysMs;
+};
+WindowScore scoreWindows(std::span<const qint16> reference, std::span<const qint16> heard,
+                         int maxLag)
+{
+    const size_t w = kRate / 2;
+    const double mean = mt::energy(reference) / double(std::max<size_t>(1, reference.size() / w));
+    WindowScore out;
+    double sum = 0;
+    for (size_t at = 0; at + w <= reference.size() && at < heard.size(); at += w) {
+        const auto piece = reference.subspan(at, w);
+        if (mt::energy(piece) < 0.1 * mean) continue; // a pause: nothing to recognise
+        const auto a =
+            mt::align(piece, heard.subspan(at, std::min(heard.size() - at, w + maxLag)), maxLag);
+        sum += a.correlation;
+        out.delaysMs.append(a.lagSamples * 1000 / kRate);
+    }
+    out.meanCorrelation = out.delaysMs.isEmpty() ? 0 : sum / out.delaysMs.size();
+    return out;
+}
+
+// Takes every queued "call" event, so the next wait sees only newer ones.
+void takeCallEvents(PeerProcess* p)
+{
+    while (p->waitEvent("call", 0)) {
+    }
+}
+
+void pump(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        (void)waitFor([] { return false; }, std::min<qint64>(50, ms - t.elapsed()));
+}
+
+} // namespace
+
+// A spoken sentence goes in at alice and is recognisable at bob and carol; every member sees
+// who is in the call; a member who joins the session later joins the call too.
+TEST(NodeCall, ThreePeersHearTheSpeaker)
+{
+    auto said = mt::spokenWords("Plenum calls. The quick brown fox jumps over the lazy dog. "
+                                "One, two, three, four, five.");
+    ASSERT_TRUE(said.ok()) << said.error().toStdString();
+    // 2 s of silence first: the media streams come up while it plays.
+    std::vector<qint16> input(size_t(2 * kRate), 0);
+    input.insert(input.end(), said->begin(), said->end());
+    QTemporaryDir dir;
+    const QString inPath = dir.filePath("said.wav");
+    ASSERT_TRUE(plenum::media::WavFile::write(inPath, input).ok());
+
+    PeerGroup group;
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
+    b->send({{"cmd", "audio_out"}, {"file", dir.filePath("bob.wav")}});
+    c->send({{"cmd", "audio_out"}, {"file", dir.filePath("carol.wav")}});
+    a->send({{"cmd", "audio_in"}, {"file", inPath}});
+
+    ASSERT_TRUE(joinCall(b, {b->device}));
+    ASSERT_TRUE(joinCall(c, {b->device, c->device}));
+    auto joined = joinCall(a, {a->device, b->device, c->device});
+    ASSERT_TRUE(joined);
+    for (auto* p : {b, c})
+        EXPECT_TRUE(p->waitEvent(
+            [&](auto& e) {
+                return callHas(e, {a->device, b->device, c->device});
+            },
+            10000))
+            << p->name.toStdString() << " does not see all three in the call";
+    const qint64 speakerStartNs = joined->value("audio_start_ns").toInteger();
+    ASSERT_GT(speakerStartNs, 0);
+
+    // The listeners' own device starts, from their call events.
+    auto startOf = [](PeerProcess* p) {
+        qint64 ns = 0;
+        for (const auto& e : p->events())
+            if (e.value("event") == "call" && e.value("in_call").toBool() && ns == 0)
+                ns = e.value("audio_start_ns").toInteger();
+        return ns;
+    };
+    // Everything said, plus a second for the last packets.
+    pump(int(input.size() * 1000 / kRate) + 1000);
+    for (auto* p : {b, c})
+        EXPECT_TRUE(p->waitEvent(
+            [&](auto& e) {
+                return e.value("event") == "call_audio" && e.value("from") == a->device;
+            },
+            100))
+            << p->name.toStdString() << " heard nothing from alice";
+
+    // Stats flowed: alice sent to both, each received from alice.
+    for (auto* p : {b, c})
+        EXPECT_GT(packetsFrom(p, a->device), 100) << p->name.toStdString();
+
+    for (auto* p : {b, c}) {
+        const qint64 listenerStartNs = startOf(p);
+        takeCallEvents(p);
+        p->send({{"cmd", "call_leave"}});
+        ASSERT_TRUE(p->waitEvent(
+            [&](auto& e) { return e.value("event") == "call" && !e.value("in_call").toBool(); },
+            5000));
+        auto played = plenum::media::WavFile::read(dir.filePath(p->name + ".wav"));
+        ASSERT_TRUE(played.ok()) << played.error().toStdString();
+        // Played sample m leaves the speaker at listenerStart + frame + m/rate; input sample i
+        // was captured at speakerStart + i/rate. Cut the played signal where zero delay would
+        // put input sample 0, then the lag found is the mouth-to-ear delay (searched to 1.5 s).
+        const qint64 zeroLag = (speakerStartNs - listenerStartNs) * kRate / 1'000'000'000 -
+                               kRate / 50; // one 20 ms frame of device buffering
+        ASSERT_GE(zeroLag, 0);
+        ASSERT_LT(zeroLag, qint64(played->size()));
+        const std::span<const qint16> heard(played->data() + zeroLag, played->size() - zeroLag);
+        const auto score = scoreWindows(input, heard, kRate); // delays up to 1 s
+        std::vector<qint16> reversed(said->rbegin(), said->rend());
+        reversed.insert(reversed.begin(), size_t(2 * kRate), 0);
+        const auto control = scoreWindows(reversed, heard, kRate);
+        QList<int> sorted = score.delaysMs;
+        std::sort(sorted.begin(), sorted.end());
+        QStringList delays;
+        for (int d : score.delaysMs)
+            delays.append(QString::number(d));
+        std::printf("{\"listener\": \"%s\", \"windowed\": %.3f, \"reversed_control\": %.3f, "
+                    "\"median_delay_ms\": %d, \"delays_ms\": [%s]}\n",
+                    qPrintable(p->name), score.meanCorrelation, control.meanCorrelation,
+                    sorted.isEmpty() ? -1 : sorted[sorted.size() / 2],
+                    qPrintable(delays.join(",")));
+        if (qEnvironmentVariableIsSet("PLENUM_KEEP_CALL_WAV"))
+            (void)QFile::copy(dir.filePath(p->name + ".wav"),
+                              qEnvironmentVariable("PLENUM_KEEP_CALL_WAV") + p->name + ".wav");
+        EXPECT_GT(score.meanCorrelation, 0.5) << p->name.toStdString();
+        EXPECT_LT(control.meanCorrelation, 0.45) << p->name.toStdString();
+        EXPECT_GE(score.delaysMs.size(), 4) << "too little speech was heard";
+    }
+
+    // Bob and carol left: alice sees only herself.
+    EXPECT_TRUE(a->waitEvent([&](auto& e) { return callHas(e, {a->device}); }, 5000));
+
+    // Dave joins the session later and joins the running call (alice speaks again: silence
+    // sends no packets).
+    a->send({{"cmd", "call_leave"}});
+    ASSERT_TRUE(a->waitEvent(
+        [](auto& e) { return e.value("event") == "call" && !e.value("in_call").toBool(); }, 5000));
+    a->send({{"cmd", "audio_in"}, {"file", inPath}, {"loop", true}});
+    ASSERT_TRUE(joinCall(a, {a->device}));
+    auto* d = group.add("dave");
+    a->send({{"cmd", "invite"}, {"account", d->account}, {"device", d->device}});
+    ASSERT_TRUE(group.rostersEqual({a, b, c, d}, 4, 15000));
+    EXPECT_TRUE(d->waitEvent([&](auto& e) { return callHas(e, {a->device}); }, 10000))
+        << "the joiner does not see the running call";
+    ASSERT_TRUE(joinCall(d, {a->device, d->device}));
+    EXPECT_TRUE(d->waitEvent(
+        [&](auto& e) { return e.value("event") == "call_audio" && e.value("from") == a->device; },
+        10000))
+        << "dave heard nothing from alice";
+}
+
+// Only members in the call get media; mute stops the sender's audio at the others and
+// unmute brings it back; call_join -> first audio from the others is measured.
+TEST(NodeCall, OutsidersGetNoMediaAndMuteSilencesTheSender)
+{
+    auto said = mt::spokenWords("Testing mute. One, two, three, four, five, six, seven.");
+    ASSERT_TRUE(said.ok()) << said.error().toStdString();
+    QTemporaryDir dir;
+    const QString inPath = dir.filePath("said.wav");
+    ASSERT_TRUE(plenum::media::WavFile::write(inPath, said.value()).ok());
+
+    PeerGroup group;
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    auto *a = peers[0], *b = peers[1], *c = peers[2];
+    a->send({{"cmd", "audio_in"}, {"file", inPath}, {"loop", true}});
+    b->send({{"cmd", "audio_in"}, {"file", inPath}, {"loop", true}});
+
+    ASSERT_TRUE(joinCall(a, {a->device}));
+    auto joined = joinCall(b, {a->device, b->device});
+    ASSERT_TRUE(joined);
+    auto first = b->waitEvent(
+        [&](auto& e) { return e.value("event") == "call_audio" && e.value("from") == a->device; },
+        10000);
+    ASSERT_TRUE(first) << "bob heard nothing from alice";
+    std::printf("{\"call_join_to_first_audio_ms\": %lld}\n",
+                static_cast<long long>(first->value("ms").toInteger()));
+
+    // Carol, not in the call, sees who is and gets no media from anyone.
+    EXPECT_TRUE(c->waitEvent([&](auto& e) { return callHas(e, {a->device, b->device}); }, 5000));
+    pump(2500);
+    for (const auto& e : c->events())
+        EXPECT_NE(e.value("event").toString(), "call_audio") << "carol got media";
+    for (auto* p : {a, b})
+        for (const auto& e : p->events())
+            if (e.value("event") == "call_stats")
+                EXPECT_NE(e.value("peer").toString(), c->device)
+                    << p->name.toStdString() << " has a media stream with carol";
+    EXPECT_GT(packetsFrom(b, a->device), 50);
+    bool rtt = false;
+    for (const auto& e : b->events())
+        if (e.value("event") == "call_stats" && e.value("rtt_ms").isDouble()) rtt = true;
+    EXPECT_TRUE(rtt) << "no round-trip time in call_stats";
+
+    // Alice mutes: bob sees it, and her packets stop (DTX: silence sends nothing).
+    a->send({{"cmd", "mute"}});
+    ASSERT_TRUE(b->waitEvent([&](auto& e) { return memberMuted(e, a->device, true); }, 5000));
+    pump(1500);
+    const qint64 atMute = packetsFrom(b, a->device);
+    pump(3000);
+    const qint64 afterMute = packetsFrom(b, a->device);
+    std::printf("{\"packets_while_muted\": %lld}\n", static_cast<long long>(afterMute - atMute));
+    EXPECT_EQ(afterMute - atMute, 0) << "alice's audio kept flowing while muted";
+
+    a->send({{"cmd", "mute"}, {"on", false}});
+    ASSERT_TRUE(b->waitEvent([&](auto& e) { return memberMuted(e, a->device, false); }, 5000));
+    pump(3000);
+    EXPECT_GT(packetsFrom(b, a->device) - afterMute, 50) << "alice's audio did not come back";
+
+    // Bob leaves the call: alice sees it.
+    b->send({{"cmd", "call_leave"}});
+    EXPECT_TRUE(a->waitEvent([&](auto& e) { return callHas(e, {a->device}); }, 5000));
+    for (auto* p : {a, b, c})
+        p->send({{"cmd", "quit"}});
+}

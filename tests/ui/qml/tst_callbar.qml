@@ -1,0 +1,95 @@
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import Plenum.Ui
+
+// CallBar: Start/Join when this device is not in the call, Mute/Deafen/Leave when it is, the
+// speaking ring only on who speaks (and not on the muted), the signals the buttons send.
+Item {
+    width: 800
+    height: 60
+
+    ListModel {
+        id: call
+        ListElement { name: "Bob"; device: "d1"; initials: "B"; isMe: false; muted: false; deafened: false; speaking: true }
+        ListElement { name: "Carol"; device: "d2"; initials: "C"; isMe: false; muted: true; deafened: false; speaking: false }
+    }
+
+    CallBar {
+        id: bar
+        width: 800
+        model: call
+        count: call.count
+    }
+
+    SignalSpy { id: joinSpy; target: bar; signalName: "joinRequested" }
+    SignalSpy { id: muteSpy; target: bar; signalName: "muteRequested" }
+    SignalSpy { id: leaveSpy; target: bar; signalName: "leaveRequested" }
+
+    TestCase {
+        name: "CallBar"
+        when: windowShown
+
+        function findAll(item, objectName, out) {
+            if (item.objectName === objectName)
+                out.push(item);
+            for (let i = 0; i < item.children.length; ++i)
+                findAll(item.children[i], objectName, out);
+            return out;
+        }
+
+        function init() {
+            bar.inCall = false;
+            bar.muted = false;
+            joinSpy.clear();
+            muteSpy.clear();
+            leaveSpy.clear();
+        }
+
+        function test_joinWhenOthersAreInTheCall() {
+            const join = findChild(bar, "joinCallButton");
+            verify(join.visible);
+            compare(join.text, "Join call");
+            verify(!findChild(bar, "muteButton").visible);
+            verify(!findChild(bar, "leaveCallButton").visible);
+            mouseClick(join);
+            compare(joinSpy.count, 1);
+        }
+
+        function test_inCallShowsMuteAndLeave() {
+            bar.inCall = true;
+            verify(!findChild(bar, "joinCallButton").visible);
+            const mute = findChild(bar, "muteButton");
+            verify(mute.visible);
+            waitForRendering(bar); // the row lays the new buttons out first
+            mouseClick(mute);
+            compare(muteSpy.count, 1);
+            compare(muteSpy.signalArguments[0][0], true);
+            bar.muted = true;
+            compare(mute.text, "Unmute");
+            waitForRendering(bar);
+            mouseClick(findChild(bar, "leaveCallButton"));
+            compare(leaveSpy.count, 1);
+            tryVerify(() => findAll(bar, "callMember", []).length === 2);
+        }
+
+        function test_speakingRingOnlyOnTheSpeaker() {
+            tryVerify(() => findAll(bar, "speakingRing", []).length === 2);
+            const rings = findAll(bar, "speakingRing", []).filter(r => r.visible);
+            compare(rings.length, 1);
+            call.setProperty(0, "muted", true); // a muted member gets no ring
+            compare(findAll(bar, "speakingRing", []).filter(r => r.visible).length, 0);
+            call.setProperty(0, "muted", false);
+            call.setProperty(1, "muted", false);
+            call.setProperty(1, "speaking", true);
+            compare(findAll(bar, "speakingRing", []).filter(r => r.visible).length, 2);
+        }
+
+        function test_startWhenNobodyIsInTheCall() {
+            bar.count = 0;
+            compare(findChild(bar, "joinCallButton").text, "Start call");
+            compare(findChild(bar, "callStatus").text, "No call");
+            bar.count = Qt.binding(() => call.count);
+        }
+    }
+}
