@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <span>
 
+#include <unistd.h>
+
 using namespace plenum::testsupport;
 namespace mt = plenum::media::test;
 
@@ -90,6 +92,19 @@ WindowScore scoreWindows(std::span<const qint16> reference, std::span<const qint
     return out;
 }
 
+// CPU time (user + system) a process used so far, in ms, from /proc/<pid>/stat.
+qint64 cpuMs(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray stat = f.readAll();
+    // Fields after the ")" that ends the command name: state is 3rd, utime 14th, stime 15th.
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13) return -1;
+    const qint64 ticks = fields[11].toLongLong() + fields[12].toLongLong();
+    return ticks * 1000 / sysconf(_SC_CLK_TCK);
+}
+
 // Takes every queued "call" event, so the next wait sees only newer ones.
 void takeCallEvents(PeerProcess* p)
 {
@@ -151,8 +166,19 @@ TEST(NodeCall, ThreePeersHearTheSpeaker)
                 ns = e.value("audio_start_ns").toInteger();
         return ns;
     };
-    // Everything said, plus a second for the last packets.
-    pump(int(input.size() * 1000 / kRate) + 1000);
+    // Everything said, plus a second for the last packets. Meanwhile: CPU of each peer in a
+    // 3-way call (one speaking, echo control on), a measurement printed, not a bound.
+    const qint64 callMs = qint64(input.size()) * 1000 / kRate + 1000;
+    std::vector<qint64> cpuBefore;
+    for (auto* p : {a, b, c})
+        cpuBefore.push_back(cpuMs(p->pid()));
+    pump(int(callMs));
+    int i = 0;
+    for (auto* p : {a, b, c}) {
+        const qint64 used = cpuMs(p->pid()) - cpuBefore[size_t(i++)];
+        std::printf("{\"peer\": \"%s\", \"cpu_percent_of_a_core\": %.1f}\n", qPrintable(p->name),
+                    100.0 * double(used) / double(callMs));
+    }
     for (auto* p : {b, c})
         EXPECT_TRUE(p->waitEvent(
             [&](auto& e) {
