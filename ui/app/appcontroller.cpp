@@ -237,7 +237,8 @@ void AppController::attachNode(node::Node* n)
         if (current_ == sid) closeCurrent();
     });
     connect(n, &node::Node::removed, this, [this](const SessionId& sid, bool rejoining) {
-        if (rejoining || current_ != sid) return;
+        if (current_ != sid) return;
+        if (rejoining) return showToast(tr("Connection lost — rejoining…")); // until a roster
         closeCurrent();
         showToast(tr("You are no longer in that group."));
     });

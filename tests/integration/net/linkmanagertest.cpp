@@ -196,3 +196,35 @@ TEST(LinkManager, NewOfferFromALinkedPeerReplacesTheLinkOnlyOnceUp)
     ASSERT_TRUE(a.manager.link(b.signaling.self())->send("on the new link").ok());
     ASSERT_TRUE(waitFor([&] { return b2.messages.contains("on the new link"); }, 2000));
 }
+
+// Issue 12 item 5: a peer that gave up an attempt (it restarted, or closed it) dials again.
+// The lower DeviceId, still answering the abandoned offer, took the new one for glare and
+// dropped it, so the peer could not link until that answer timed out (10 s); the restarted
+// member's JOIN failed with "could not reach <member>". The new offer replaces the old answer.
+TEST(LinkManager, ANewOfferReplacesOurAnswerToAnAbandonedOne)
+{
+    ensureApp();
+    const bool aLower = LinkPair::identityA().device < LinkPair::identityB().device;
+    Device low(aLower ? LinkPair::identityA() : LinkPair::identityB());
+    Device high(aLower ? LinkPair::identityB() : LinkPair::identityA());
+    // The high device's first attempt: an offer whose sender is gone before any answer.
+    LoopSignaling gone(high.signaling.self());
+    LoopSignaling::connectPair(&gone, &low.signaling);
+    SignalMessage offer;
+    offer.attempt = 1;
+    offer.ufrag = "abcd";
+    offer.password = "0123456789abcdefghijklmn";
+    gone.send(low.signaling.self(), offer.encode());
+    ASSERT_TRUE(waitFor([&] { return low.manager.link(high.signaling.self()) != nullptr; }, 2000));
+    ASSERT_NE(low.manager.link(high.signaling.self())->state(), ControlLink::State::Up);
+
+    // It comes back and dials again: linked at once, not after the old answer's timeout.
+    LoopSignaling::connectPair(&high.signaling, &low.signaling);
+    QElapsedTimer clock;
+    clock.start();
+    high.manager.connectTo(low.signaling.self());
+    ASSERT_TRUE(waitFor([&] { return !high.up.isEmpty() && !low.up.isEmpty(); }, 5000))
+        << "not linked within 5 s (the abandoned answer times out after "
+        << low.manager.config().connectTimeoutMs << " ms)";
+    EXPECT_LT(clock.elapsed(), low.manager.config().connectTimeoutMs);
+}

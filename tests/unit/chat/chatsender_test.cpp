@@ -161,6 +161,43 @@ TEST(ChatSender, RetryResendsOnlyToThoseWhoDidNotAcknowledge)
     EXPECT_TRUE(s.retry(999, 3000).changed.isEmpty()) << "unknown message";
 }
 
+// Issue 12 item 5: what a device said while it was out (rejoining) was dropped by the
+// members, who did not list it; readmitted, it sends every unacknowledged message again.
+TEST(ChatSender, ReadmittedItSendsAgainWhatWasNotAcknowledged)
+{
+    ChatSender s = makeSender();
+    const auto held = s.compose(QStringLiteral("said while out"));
+    const auto seen = s.compose(QStringLiteral("acknowledged by all"));
+    (void)s.send(held, 0);
+    (void)s.send(seen, 0);
+    for (const auto& p : {kB, kC, kD})
+        (void)s.onAck(p, {kSelf, seen.seq});
+    (void)s.onAck(kB, {kSelf, held.seq});
+
+    const auto out = s.resendUnacknowledged(500);
+    EXPECT_EQ(targets(out), (QList<DeviceId>{kC, kD}));
+    for (const auto& o : out.sends)
+        EXPECT_EQ(o.message.seq, held.seq);
+    EXPECT_EQ(out.changed, QList<std::uint64_t>{held.seq});
+    EXPECT_EQ(s.nextDeadline(), 1500) << "a fresh timeout";
+}
+
+// Refused for good: the held message is "not delivered" at once, to everyone still waited for.
+TEST(ChatSender, AbandonedMessagesAreNotDeliveredAtOnce)
+{
+    ChatSender s = makeSender();
+    const auto m = s.compose(QStringLiteral("never left"));
+    (void)s.send(m, 0);
+    (void)s.onAck(kB, {kSelf, m.seq});
+    const auto out = s.abandon();
+    EXPECT_EQ(out.changed, QList<std::uint64_t>{m.seq});
+    const auto r = s.receipt(m.seq);
+    EXPECT_EQ(r->state, Delivery::NotDelivered);
+    EXPECT_EQ(r->notDelivered, (QList<DeviceId>{kC, kD}));
+    EXPECT_FALSE(s.nextDeadline().has_value()) << "nothing left to wait for";
+    EXPECT_TRUE(s.abandon().changed.isEmpty()) << "once";
+}
+
 // Attack: one CHAT with Lamport 2^62-1 pushed every receiver's clock to the codec's limit, so
 // every later message of the session failed to decode at everyone ("the chat dies"). Now the
 // value is refused, the clock stays, and the next own message still encodes and decodes.
