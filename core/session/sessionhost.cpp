@@ -151,6 +151,17 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
             send(from, Message{reply, InviteAnswer{Code::Offline, self_}});
             return;
         }
+        int fromSender = 0;
+        for (const auto& [pending, sender] : invitedBy_)
+            fromSender += sender == from ? 1 : 0;
+        if (fromSender >= kMaxInvitesPerSender ||
+            invitedBy_.size() >= static_cast<std::size_t>(kMaxPendingInvites)) {
+            refused(m.header.sid, from,
+                    QStringLiteral("INVITE refused: too many pending invitations"), false);
+            send(from, Message{reply, InviteAnswer{Code::Full, self_}});
+            return;
+        }
+        invitedBy_[m.header.sid] = from;
         auto& created = sessions_[m.header.sid];
         created = Session::invited(config_, self_, from, m, deps(), now);
         for (const DeviceId& peer : links_) // links are shared: tell it which are already up
@@ -201,6 +212,12 @@ void SessionHost::onTick(const SessionId& sid, Millis now)
 
 void SessionHost::reap()
 {
+    for (auto it = invitedBy_.begin(); it != invitedBy_.end();) {
+        const Session* s = session(it->first);
+        const bool pending =
+            s && (s->phase() == Session::Phase::Invited || s->phase() == Session::Phase::Joining);
+        it = pending ? std::next(it) : invitedBy_.erase(it);
+    }
     for (auto it = sessions_.begin(); it != sessions_.end();) {
         if (it->second->phase() == Session::Phase::Gone) {
             io_.cancelTimer(it->first);

@@ -15,6 +15,10 @@ namespace plenum::session {
 class SessionHost : private Outbox {
 public:
     static constexpr std::size_t kMaxTombstones = 256;
+    // Invitations waiting for the user (or joining), per inviting device and in all: each is a
+    // session object, and a stranger must not make us hold unlimited ones (issue 13).
+    static constexpr int kMaxInvitesPerSender = 4;
+    static constexpr int kMaxPendingInvites = 32;
 
     SessionHost(const SessionConfig& config, const MemberInfo& self, Outbox& io,
                 TicketAuthority& tickets, std::function<std::uint64_t()> random);
@@ -83,6 +87,7 @@ private:
         protocol::RosterSnapshot accepted; // the newest roster it had on disk (ERROR, snapshot)
     };
     std::map<SessionId, Tombstone> tombstones_; // sessions this device left
+    std::map<SessionId, DeviceId> invitedBy_;   // invitations not yet joined, by sender
     Millis nowHint_ = 0;                        // the time of the input being handled
     std::uint64_t refused_ = 0;
 };

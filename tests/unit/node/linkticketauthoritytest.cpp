@@ -41,9 +41,12 @@ TEST(LinkTicketAuthority, RecordingVerifierLearnsTheDeviceOfAVerifiedChain)
     });
     EXPECT_FALSE(verifier(der).ok());
     EXPECT_FALSE(checker.knows(alice.device.id())) << "a refused chain taught a key";
+    EXPECT_FALSE(checker.accountOf(alice.device.id())) << "a refused chain taught an account";
     refuse = false;
     ASSERT_TRUE(verifier(der).ok());
     EXPECT_TRUE(checker.knows(alice.device.id()));
+    // Identity binding (issue 13): the session core reads the account from here.
+    EXPECT_EQ(checker.accountOf(alice.device.id()), alice.account.id());
     LinkTicketAuthority signer(&alice.device.deviceKey());
     EXPECT_TRUE(checker.verify(alice.device.id(), "x", signer.sign("x")));
 }

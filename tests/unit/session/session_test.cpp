@@ -1,6 +1,7 @@
 // One Session driven by hand through a recording Outbox: the rules that are easiest to see
 // message by message (§5.1 rules 1 and 6).
 #include "session/session.h"
+#include "session/sessionhost.h"
 
 #include <gtest/gtest.h>
 
@@ -202,4 +203,33 @@ TEST_F(Admission, HelloGoesToMembersOnly)
 {
     s->onLinkUp(info(6).device, 11);
     EXPECT_EQ(out.last<Hello>(info(6).device), nullptr) << "a stranger's link got our HELLO";
+}
+
+// Issue 13: a stranger's INVITEs each create a session object; only a few per sender wait.
+TEST(SessionHostLimits, InviteFloodFromOneSenderIsCapped)
+{
+    Recorder out;
+    PlainTickets tickets;
+    tickets.self = info(1).device;
+    SessionHost host({}, info(1), out, tickets, [] { return 7ull; });
+    const DeviceId mallory = info(9).device;
+    for (int i = 0; i < SessionHost::kMaxInvitesPerSender + 3; ++i) {
+        const SessionId sid = *SessionId::fromBytes(QByteArray(16, char('a' + i)));
+        Ticket t{sid, {1, 1}, info(1).device, mallory, {}};
+        Invite inv{{info(9)}, t, std::nullopt, QStringLiteral("Mallory"), {}};
+        host.onMessage(mallory, Message{Header{sid, 1, 1, mallory}, inv}, 10 + i);
+    }
+    EXPECT_EQ(host.sessionIds().size(), SessionHost::kMaxInvitesPerSender);
+    const auto* answer = out.last<InviteAnswer>(mallory);
+    ASSERT_NE(answer, nullptr);
+    EXPECT_EQ(answer->code, Code::Full);
+    EXPECT_EQ(host.refusedMessages(), 3u);
+    // Another sender is not held back by Mallory's flood.
+    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 'z'));
+    Ticket t{sid, {1, 1}, info(1).device, info(2).device, {}};
+    host.onMessage(info(2).device,
+                   Message{Header{sid, 1, 1, info(2).device},
+                           Invite{{info(2)}, t, std::nullopt, QStringLiteral("d2"), {}}},
+                   20);
+    EXPECT_NE(host.session(sid), nullptr);
 }
