@@ -28,6 +28,7 @@ struct NullOutbox : session::Outbox {
 struct NoTickets : session::TicketAuthority {
     QByteArray sign(const QByteArray&) override { return {}; }
     bool verify(const DeviceId&, const QByteArray&, const QByteArray&) override { return false; }
+    std::optional<AccountId> accountOf(const DeviceId&) override { return std::nullopt; }
 };
 
 MemberInfo info(std::uint64_t n)
