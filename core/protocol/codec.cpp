@@ -30,7 +30,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<22, SetSm>() && typeIs<23, Stale>() && typeIs<24, ErrorReply>() &&
               typeIs<25, ChatMessage>() && typeIs<26, ChatAck>() && typeIs<27, Typing>() &&
               typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, CallState>() &&
-              typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() && typeIs<33, BrowseScroll>());
+              typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() &&
+              typeIs<33, BrowseScroll>());
 
 namespace {
 
