@@ -292,7 +292,7 @@ Status Node::injectChat(const SessionId& sid, const DeviceId& to, protocol::Chat
     if (!link || link->state() != net::ControlLink::State::Up)
         return fail("no link to that device");
     if (sign) chat::signChat(message, sid, profile_.device.linkKey());
-    sendOnLink(to, Message{chat_->headerFor(sid), message});
+    sendOnLink(to, Message{host_->headerFor(sid), message});
     return Ok{};
 }
 

@@ -226,18 +226,6 @@ CallState NodeCall::ownState(const SessionId& sid) const
     return CallState{in, muted_, deafened_, counter_};
 }
 
-protocol::Header NodeCall::headerFor(const SessionId& sid) const
-{
-    protocol::Header h;
-    h.sid = sid;
-    if (const session::Session* s = host_.session(sid)) {
-        h.epoch = s->epoch();
-        h.version = s->committed().at.version;
-        h.sm = s->sm();
-    }
-    return h;
-}
-
 bool NodeCall::isMember(const SessionId& sid, const DeviceId& device) const
 {
     const session::Session* s = host_.session(sid);
@@ -263,7 +251,7 @@ void NodeCall::broadcast(const SessionId& sid)
 void NodeCall::sendState(const SessionId& sid, const DeviceId& to)
 {
     if (counter_ == 0) bumpCounter(); // never sent anything yet: "not in the call" from now
-    send_(to, Message{headerFor(sid), ownState(sid)});
+    send_(to, Message{host_.headerFor(sid), ownState(sid)});
 }
 
 void NodeCall::onState(const SessionId& sid, const DeviceId& from, const CallState& state)
@@ -286,7 +274,7 @@ void NodeCall::onState(const SessionId& sid, const DeviceId& from, const CallSta
 void NodeCall::onProbe(const SessionId& sid, const DeviceId& from, const CallProbe& probe)
 {
     if (!probe.reply) {
-        send_(from, Message{headerFor(sid), CallProbe{probe.stampUs, true}});
+        send_(from, Message{host_.headerFor(sid), CallProbe{probe.stampUs, true}});
         return;
     }
     const qint64 nowUs = clock_.nsecsElapsed() / 1000;
@@ -340,7 +328,7 @@ void NodeCall::tick()
     }
     const auto stamp = std::uint64_t(clock_.nsecsElapsed() / 1000);
     for (const DeviceId& peer : engine_->peers())
-        send_(peer, Message{headerFor(*active_), CallProbe{stamp, false}});
+        send_(peer, Message{host_.headerFor(*active_), CallProbe{stamp, false}});
     Q_EMIT statsTick(*active_);
 }
 

@@ -103,7 +103,6 @@ Q_SIGNALS:
 private:
     DeviceId self() const { return host_.self().device; }
     protocol::CallState ownState(const SessionId& sid) const;
-    protocol::Header headerFor(const SessionId& sid) const;
     bool isMember(const SessionId& sid, const DeviceId& device) const;
     void bumpCounter();
     void broadcast(const SessionId& sid);

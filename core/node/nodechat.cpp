@@ -101,7 +101,7 @@ void NodeChat::sendTyping(const SessionId& sid, const std::optional<protocol::Ty
     const session::Session* s = host_.session(sid);
     if (update && s)
         for (const DeviceId& peer : othersIn(s->committed(), device()))
-            sendOnLink(peer, Message{headerFor(sid), *update});
+            sendOnLink(peer, Message{host_.headerFor(sid), *update});
     if (auto at = c.typing.nextWake())
         c.typingTimer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
     else
@@ -321,7 +321,7 @@ void NodeChat::onHighWater(const SessionId& sid, const DeviceId& from,
     // A joiner whose commit we have not applied yet is a newcomer already.
     if (!session::member(s->committed(), from)) c.sync->sawJoin(from, c.sender->lamport(), now());
     if (c.sync->onHighWater(from, hw, now()))
-        sendOnLink(from, Message{headerFor(sid), c.sync->marksFor(from, now())});
+        sendOnLink(from, Message{host_.headerFor(sid), c.sync->marksFor(from, now())});
     if (auto cut = c.sync->cutOf(from, now());
         cut && s->sm() == device() && joinerHistory_ > 0 && c.sync->takeHistoryTurn(from))
         sendRecentHistory(sid, from, *cut);
@@ -339,7 +339,7 @@ void NodeChat::sendRecentHistory(const SessionId& sid, const DeviceId& to, std::
     for (const auto& r : recent.value())
         if (r.message.recipients.isEmpty()) out.append(r.message);
     for (const ChatMessage& m : out.mid(std::max<qsizetype>(0, out.size() - n)))
-        sendOnLink(to, Message{headerFor(sid), m});
+        sendOnLink(to, Message{host_.headerFor(sid), m});
 }
 
 void NodeChat::answerPull(const SessionId& sid, const DeviceId& from, const protocol::ChatPull& p)
@@ -349,7 +349,8 @@ void NodeChat::answerPull(const SessionId& sid, const DeviceId& from, const prot
     auto held = history_.range(account(), sid, p.sender, p.fromSeq, last);
     if (!held) return;
     for (const ChatMessage& m : held.value())
-        if (auto copy = chat::copyFor(m, from)) sendOnLink(from, Message{headerFor(sid), *copy});
+        if (auto copy = chat::copyFor(m, from))
+            sendOnLink(from, Message{host_.headerFor(sid), *copy});
 }
 
 void NodeChat::pull(const SessionId& sid)
@@ -357,7 +358,7 @@ void NodeChat::pull(const SessionId& sid)
     Chat& c = chatOf(sid);
     const auto pulls = c.sync->plan(now());
     for (const auto& p : pulls)
-        sendOnLink(p.from, Message{headerFor(sid), p.request});
+        sendOnLink(p.from, Message{host_.headerFor(sid), p.request});
     // Planned again, even if nothing else happens in the session meanwhile, while some peer
     // holds more than we do: a pull whose answer never completes (the peer left, its link
     // dropped), or whose copies could not be checked yet (after a restart, an author whose
@@ -377,7 +378,7 @@ void NodeChat::pull(const SessionId& sid)
 
 void NodeChat::sendHighWater(const SessionId& sid, const DeviceId& to)
 {
-    sendOnLink(to, Message{headerFor(sid), chatOf(sid).sync->marksFor(to, now())});
+    sendOnLink(to, Message{host_.headerFor(sid), chatOf(sid).sync->marksFor(to, now())});
 }
 
 void NodeChat::broadcastHighWater(const SessionId& sid)
@@ -401,7 +402,7 @@ void NodeChat::flush()
     }
     const auto acks = std::exchange(pendingAcks_, {});
     for (const auto& [sid, ack] : acks)
-        sendOnLink(ack.sender, Message{headerFor(sid), ack});
+        sendOnLink(ack.sender, Message{host_.headerFor(sid), ack});
     // On disk now: shown (a joiner's history too is stored before it is shown), and counted
     // by anti-entropy; pulled messages may let the next pull go out.
     QSet<SessionId> progressed;
@@ -451,7 +452,7 @@ void NodeChat::apply(const SessionId& sid, const chat::ChatSender::Output& out)
     for (const auto& o : out.sends) {
         if (dropTo_.contains(o.to)) continue; // fault injection (tests), see sendOnLink
         if (!o.message.text.isEmpty()) ++sentTo_[o.to];
-        sendOnLink(o.to, Message{headerFor(sid), o.message});
+        sendOnLink(o.to, Message{host_.headerFor(sid), o.message});
     }
     Chat& c = chatOf(sid);
     for (std::uint64_t seq : out.changed)
@@ -466,18 +467,6 @@ void NodeChat::armTimer(const SessionId& sid)
         c.timer.start(int(std::clamp<session::Millis>(*at - now(), 0, 3600 * 1000)));
     else
         c.timer.stop();
-}
-
-protocol::Header NodeChat::headerFor(const SessionId& sid) const
-{
-    protocol::Header h;
-    h.sid = sid;
-    if (const session::Session* s = host_.session(sid)) {
-        h.epoch = s->epoch();
-        h.version = s->committed().at.version;
-        h.sm = s->sm();
-    }
-    return h;
 }
 
 void NodeChat::sendOnLink(const DeviceId& to, const Message& message)

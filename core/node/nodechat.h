@@ -91,7 +91,6 @@ public:
 
     static bool isChat(const protocol::Body& body);
     // The header chat messages of `sid` carry now.
-    protocol::Header headerFor(const SessionId& sid) const;
 
 Q_SIGNALS:
     void chatReceived(plenum::SessionId sid, plenum::protocol::ChatMessage message);

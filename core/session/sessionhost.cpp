@@ -64,6 +64,18 @@ Session* SessionHost::session(const SessionId& sid)
     return it == sessions_.end() ? nullptr : it->second.get();
 }
 
+protocol::Header SessionHost::headerFor(const SessionId& sid) const
+{
+    protocol::Header h;
+    h.sid = sid;
+    if (auto it = sessions_.find(sid); it != sessions_.end()) {
+        h.epoch = it->second->epoch();
+        h.version = it->second->committed().at.version;
+        h.sm = it->second->sm();
+    }
+    return h;
+}
+
 QList<SessionId> SessionHost::sessionIds() const
 {
     QList<SessionId> out;

@@ -30,6 +30,9 @@ public:
     void restore(const QList<SessionRecord>& records, Millis now);
 
     Session* session(const SessionId& sid);
+    // The header a message outside the session core (chat, calls) carries: this device's view
+    // of the session (§5.1 rule 1), or the sid alone when it has none.
+    protocol::Header headerFor(const SessionId& sid) const;
     QList<SessionId> sessionIds() const;
     const MemberInfo& self() const { return self_; }
     SessionConfig& config() { return config_; }

@@ -123,7 +123,7 @@ bool Adversary::attack(const SessionId& sid, int target, Attack attack)
         // A member that follows its SM can ask it; one that lost it believes a member
         // (docs/security.md), so only the former is a fair target for a member.
         if (!outsider_ && t->sm().isNull()) return false;
-        inject(target, Message{h, Bye{Bye::Reason::Removed, std::nullopt}});
+        inject(target, Message{h, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
         return true;
     }
     case Attack::HigherEpoch: {

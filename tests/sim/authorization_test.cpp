@@ -161,7 +161,8 @@ TEST_F(Forgery, OutsiderSetSmIsRefused)
 
 TEST_F(Forgery, OutsiderByeRemovedIsRefused)
 {
-    forge(kOutsider, kBob, Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt}});
+    forge(kOutsider, kBob,
+          Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
     EXPECT_TRUE(isMember(kBob)) << "a stranger kicked Bob";
 }
 
@@ -224,7 +225,8 @@ TEST_F(Forgery, MemberCommitIsRefused)
 
 TEST_F(Forgery, MemberByeRemovedIsRefused)
 {
-    forge(kMember, kBob, Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt}});
+    forge(kMember, kBob,
+          Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
     EXPECT_TRUE(isMember(kBob)) << "a member kicked Bob";
 }
 

@@ -175,7 +175,9 @@ TEST_F(Group, InviteBuildsAFullMeshWithOneRoster)
     for (int i = 0; i < 4; ++i) {
         EXPECT_EQ(session::deviceSet(s(i)->committed()), devices({0, 1, 2, 3}));
         for (int j = 0; j < 4; ++j)
-            if (i != j) EXPECT_TRUE(s(i)->linkedTo(net->peer(j).info().device));
+            if (i != j) {
+                EXPECT_TRUE(s(i)->linkedTo(net->peer(j).info().device));
+            }
     }
     EXPECT_EQ(smIndex(), 0);
 }
@@ -267,7 +269,9 @@ TEST_F(Group, SmLeaveHandsOverToTheHigherBid)
     net->runFor(300);
     const int sm = smIndex();
     ASSERT_TRUE(sm == 1 || sm == 2);
-    if (c1 != c2) EXPECT_EQ(sm, c1 > c2 ? 1 : 2);
+    if (c1 != c2) {
+        EXPECT_EQ(sm, c1 > c2 ? 1 : 2);
+    }
     // DESIGN: a graceful leave hands over within 100 ms on a fast network.
     Millis handedOver = -1;
     for (const auto& [epoch, who] : check->sessions().at(sid).smOfEpoch)

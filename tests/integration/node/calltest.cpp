@@ -285,10 +285,12 @@ TEST(NodeCall, OutsidersGetNoMediaAndMuteSilencesTheSender)
     for (const auto& e : c->events())
         EXPECT_NE(e.value("event").toString(), "call_audio") << "carol got media";
     for (auto* p : {a, b})
-        for (const auto& e : p->events())
-            if (e.value("event") == "call_stats")
+        for (const auto& e : p->events()) {
+            if (e.value("event") == "call_stats") {
                 EXPECT_NE(e.value("peer").toString(), c->device)
                     << p->name.toStdString() << " has a media stream with carol";
+            }
+        }
     EXPECT_GT(packetsFrom(b, a->device), 50);
     bool rtt = false;
     for (const auto& e : b->events())
