@@ -159,9 +159,9 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
 
 void Session::refuse(const DeviceId& from, const Message& m, const Refusal& r)
 {
-    // A REJOIN the SM will never take (it did not see this device removed, e.g. it restarted
-    // since): say so, or the device asks again for ever (it retries until in or refused).
-    if (std::holds_alternative<Rejoin>(m.body) && phase_ == Phase::Member && isSm_)
+    // A REJOIN from a device this member did not see removed (it restarted since, or joined
+    // later): say so, or the device asks again for ever (it retries until in or refused).
+    if (std::holds_alternative<Rejoin>(m.body) && phase_ == Phase::Member)
         send(from, Cancel{Code::Forbidden});
     deps_.out.refused(sid_, from, r.reason, r.outsider);
     // A removal we were told of by a member, not the SM: ask the SM whether it is true.
