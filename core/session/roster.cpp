@@ -43,6 +43,18 @@ RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& cha
     return next;
 }
 
+std::optional<RosterChange> addedTo(const RosterSnapshot& from, const RosterSnapshot& to)
+{
+    if (to.members.size() != from.members.size() + 1) return std::nullopt;
+    std::optional<RosterChange> change;
+    for (const MemberInfo& m : to.members) {
+        if (contains(from, m.device)) continue;
+        if (change) return std::nullopt;
+        change = RosterChange{RosterChange::Kind::Add, RosterChange::Reason::Joined, m};
+    }
+    return change;
+}
+
 int majorityOf(int voters)
 {
     return voters / 2 + 1;

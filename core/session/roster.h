@@ -20,6 +20,8 @@ QSet<DeviceId> deviceSet(const RosterSnapshot& roster);
 // The roster after `change`, at `at` (members kept sorted by DeviceId so every copy is equal).
 RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& change, RosterStamp at,
                            const DeviceId& sm);
+// The Add change that makes `to` from `from` when `to` has exactly one more member, else none.
+std::optional<RosterChange> addedTo(const RosterSnapshot& from, const RosterSnapshot& to);
 // Sorts members by DeviceId: the canonical form every copy of a roster uses.
 void normalize(RosterSnapshot& roster);
 // More than half of `voters` (DESIGN §5: a majority of the latest roster, leavers excluded).

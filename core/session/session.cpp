@@ -57,7 +57,12 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         s->smReady_ = record.committed.at == record.accepted.at;
         const RosterStamp base =
             record.proposalBase > RosterStamp{} ? record.proposalBase : record.committed.at;
-        if (!s->smReady_) s->propose(record.accepted, base, std::nullopt, now);
+        // Seed 904033: re-proposed as a bare roster, an admission counted its joiner as a
+        // voter; the joiner (rejoining meanwhile) never acks a roster it is not told it is in.
+        // One device added to the committed roster is that admission: same voters as before.
+        std::optional<RosterChange> change;
+        if (base == record.committed.at) change = addedTo(record.committed, record.accepted);
+        if (!s->smReady_) s->propose(record.accepted, base, change, now);
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
@@ -985,7 +990,7 @@ void Session::onRejoinAnswer(const DeviceId& from, const Message& m, Millis now)
     if (!contains(accepted_, from) && !contains(committed_, from) && from != rejoinVia_) return;
     if (const auto* e = std::get_if<ErrorReply>(&m.body)) {
         if (e->code != Code::NotFound && e->code != Code::SessionNotKnown) return;
-        rejoinGone_.insert(from);
+        rejoinGone_.insert(from, std::max(epoch_, m.header.epoch));
         for (const MemberInfo& mi : accepted_.members)
             if (mi.device != self_.device && !rejoinGone_.contains(mi.device)) return;
         rejoinRefused(Code::NotFound, QStringLiteral("The group no longer exists"));
@@ -1000,6 +1005,11 @@ void Session::onRejoinAnswer(const DeviceId& from, const Message& m, Millis now)
     }
     if (std::holds_alternative<Invite>(m.body)) return; // the SM readmitting us: onInvite
     const Header& h = m.header;
+    // Seed 196021: a device that said it left may have been admitted again since and won a
+    // later election; a member naming it SM of a newer epoch than we knew is that news.
+    if (const auto gone = rejoinGone_.constFind(h.sm);
+        gone != rejoinGone_.cend() && h.epoch > gone.value())
+        rejoinGone_.erase(gone);
     if (!h.sm.isNull() && h.sm != self_.device && h.sm != rejoinVia_ && h.epoch >= epoch_ &&
         !rejoinGone_.contains(h.sm)) {
         rejoinVia_ = h.sm;

@@ -311,11 +311,12 @@ private:
     // invitee state
     std::optional<JoinState> join_;
     // rejoin state: whom we ask (the SM as far as we know), how often we asked, and the
-    // members of our last roster that answered that they are no longer in the session
+    // members of our last roster that answered that they are no longer in the session, with
+    // the newest epoch we knew when they said so
     bool rejoining_ = false;
     int rejoinAttempts_ = 0;
     DeviceId rejoinVia_;
-    QSet<DeviceId> rejoinGone_;
+    QHash<DeviceId, std::uint64_t> rejoinGone_;
 };
 
 } // namespace plenum::session
