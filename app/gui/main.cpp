@@ -62,13 +62,27 @@ int main(int argc, char** argv)
         QStringLiteral("Start three local demo peers on a private loopback network."));
     const QCommandLineOption profileOption(
         QStringLiteral("profile"), QStringLiteral("Profile directory."), QStringLiteral("DIR"));
+    const QCommandLineOption classOption(
+        QStringLiteral("device-class"),
+        QStringLiteral("What this device is: desktop (default), laptop or phone. A phone gets the "
+                       "one-column touch layout."),
+        QStringLiteral("CLASS"), QStringLiteral("desktop"));
     cli.addOption(demoOption);
     cli.addOption(profileOption);
+    cli.addOption(classOption);
     cli.process(app);
     const bool demo = cli.isSet(demoOption);
+    const auto deviceClass = protocol::deviceClassFromName(cli.value(classOption));
+    if (!deviceClass || *deviceClass == protocol::DeviceClass::Wired) {
+        std::fprintf(stderr,
+                     "plenum: --device-class must be desktop, laptop or phone, not \"%s\"\n",
+                     qPrintable(cli.value(classOption)));
+        return 2;
+    }
 
     ui::AppController::Options options;
     options.demo = demo;
+    options.deviceClass = *deviceClass;
     options.profileDir = cli.isSet(profileOption)
                              ? QDir(cli.value(profileOption)).absolutePath()
                              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +

@@ -131,9 +131,10 @@ void AppController::makeProfile(const QString& name, std::function<void()> then)
         then();
     });
     const QString dir = options_.profileDir;
+    const protocol::DeviceClass deviceClass = options_.deviceClass;
     // RSA keygen takes seconds: off the GUI thread. createProfile touches no QObject.
-    keygen_->setFuture(QtConcurrent::run([dir, name] {
-        auto r = node::Node::createProfile(dir, name, protocol::DeviceClass::Desktop);
+    keygen_->setFuture(QtConcurrent::run([dir, name, deviceClass] {
+        auto r = node::Node::createProfile(dir, name, deviceClass);
         return r ? QString() : r.error();
     }));
 }
@@ -142,7 +143,7 @@ node::NodeOptions AppController::nodeOptions() const
 {
     node::NodeOptions o;
     o.profileDir = options_.profileDir;
-    o.deviceClass = protocol::DeviceClass::Desktop;
+    o.deviceClass = options_.deviceClass;
     if (options_.dht) {
         o.dht = *options_.dht;
     } else if (options_.demo) {

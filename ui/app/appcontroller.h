@@ -13,6 +13,7 @@
 #include "models/rostermodel.h"
 #include "models/sessionsmodel.h"
 #include "node/nodeoptions.h"
+#include "protocol/deviceclass.h"
 #include "protocol/result.h"
 
 #include <QFutureWatcher>
@@ -45,6 +46,7 @@ class AppController : public QObject {
     Q_PROPERTY(QString myAvatar READ myAvatar NOTIFY identityChanged)
     Q_PROPERTY(QString myPresence READ myPresence NOTIFY myPresenceChanged)
     Q_PROPERTY(bool demo READ demo CONSTANT)
+    Q_PROPERTY(QString deviceClass READ deviceClass CONSTANT)
     Q_PROPERTY(plenum::ui::ContactsModel* contacts READ contacts CONSTANT)
     Q_PROPERTY(plenum::ui::SessionsModel* sessions READ sessions CONSTANT)
     Q_PROPERTY(plenum::ui::InvitationsModel* invitations READ invitations CONSTANT)
@@ -64,6 +66,9 @@ public:
         // Tests: start the Node on this private DHT instead of the settings' network.
         std::optional<identity::DhtConfig> dht;
         bool loopbackIce = false;
+        // What this device is (`plenum --device-class phone`): elections bid with it, others
+        // see it, and a phone gets the one-column touch layout.
+        protocol::DeviceClass deviceClass = protocol::DeviceClass::Desktop;
     };
 
     AppController(Options options, AppSettings* settings, Notifier* notifier,
@@ -100,6 +105,7 @@ public:
     QString myAvatar() const { return myAvatar_; }
     QString myPresence() const { return myPresence_; }
     bool demo() const { return options_.demo; }
+    QString deviceClass() const { return protocol::deviceClassName(options_.deviceClass); }
     ContactsModel* contacts() { return &contacts_; }
     SessionsModel* sessions() { return &sessions_; }
     InvitationsModel* invitations() { return &invitations_; }

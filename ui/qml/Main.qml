@@ -16,10 +16,27 @@ ApplicationWindow {
     readonly property alias settingsDialog: settingsDialog
     readonly property alias finder: finder
 
-    width: 960
-    height: 640
-    minimumWidth: 640
+    // A phone (`plenum --device-class phone`), or any window too narrow for two columns, shows
+    // one column at a time: the list of groups and contacts, or the open conversation with a
+    // way back. A phone also gets larger text, so every control is a larger touch target.
+    readonly property bool phone: app.deviceClass === "phone"
+    readonly property bool compact: phone || width < 560
+    property bool listShown: app.currentSession === ""
+    readonly property bool showList: !compact || listShown
+    readonly property bool showConversation: !compact || !listShown
+
+    Connections {
+        target: app
+        function onCurrentSessionChanged() {
+            window.listShown = app.currentSession === "";
+        }
+    }
+
+    width: phone ? 400 : 960
+    height: phone ? 800 : 640
+    minimumWidth: compact ? 320 : 640
     minimumHeight: 440
+    font.pixelSize: phone ? 17 : Qt.application.font.pixelSize
     visible: true
     title: app.demo ? qsTr("Plenum (demo)") : qsTr("Plenum")
 
@@ -61,7 +78,9 @@ ApplicationWindow {
         orientation: Qt.Horizontal
 
         ColumnLayout {
-            SplitView.preferredWidth: 300
+            objectName: "listColumn"
+            visible: window.showList
+            SplitView.preferredWidth: window.compact ? window.width : 300
             SplitView.minimumWidth: 240
             spacing: 0
 
@@ -136,7 +155,10 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.preferredHeight: 3
-                onOpenRequested: sid => app.openSession(sid)
+                onOpenRequested: sid => {
+                    app.openSession(sid);
+                    window.listShown = false;
+                }
                 // startGroup opens the new session itself; failures come back as a toast.
                 onStartGroupRequested: app.startGroup()
             }
@@ -155,8 +177,30 @@ ApplicationWindow {
         }
 
         ColumnLayout {
+            objectName: "conversationColumn"
+            visible: window.showConversation
             SplitView.fillWidth: true
             spacing: 0
+
+            // One column: the way back to the list of groups and contacts.
+            ToolBar {
+                visible: window.compact
+                Layout.fillWidth: true
+
+                RowLayout {
+                    anchors.fill: parent
+
+                    ToolButton {
+                        objectName: "backButton"
+                        text: qsTr("‹ Groups")
+                        Accessible.name: qsTr("Back to groups and contacts")
+                        onClicked: window.listShown = true
+                    }
+                    Item {
+                        Layout.fillWidth: true
+                    }
+                }
+            }
 
             // Connecting or failed after the account exists: say so above everything.
             Pane {

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void failedDelivery();
     void settings();
     void finder();
+    void narrowWindow();
     void darkPalette();
     void cleanupTestCase();
 
@@ -428,6 +429,36 @@ void ScreenshotTest::finder()
     SHOOT(QStringLiteral("08-finder"), QStringLiteral("finder"), QStringLiteral("finderResults"));
     QTest::keyClick(window_, Qt::Key_Escape);
     QTRY_VERIFY2(!finder->property("visible").toBool(), "Esc did not close the finder");
+}
+
+// A phone-sized window (400×800, what `--device-class phone` opens with) shows one column:
+// the open conversation with a way back, then the list of groups and contacts.
+void ScreenshotTest::narrowWindow()
+{
+    QVERIFY(controller_);
+    const QSize wide = window_->size();
+    window_->resize(400, 800);
+    QTRY_VERIFY(window_->property("compact").toBool());
+    QTRY_VERIFY2(test::findVisibleItems(window_, QStringLiteral("listColumn")).isEmpty(),
+                 "the list column is still shown beside the open conversation");
+    SHOOT(QStringLiteral("10-phone-conversation"), QStringLiteral("conversationView"),
+          QStringLiteral("composer"), QStringLiteral("backButton"));
+    const auto back = test::findVisibleItems(window_, QStringLiteral("backButton"));
+    QVERIFY(!back.isEmpty());
+    click(back.constFirst());
+    QTRY_VERIFY2(test::findVisibleItems(window_, QStringLiteral("conversationView")).isEmpty(),
+                 "Back did not leave the conversation");
+    SHOOT(QStringLiteral("11-phone-list"), QStringLiteral("sessionList"),
+          QStringLiteral("contactList"));
+    // Opening the group again goes back to the conversation.
+    const auto list = test::findVisibleItems(window_, QStringLiteral("sessionList"));
+    QVERIFY(!list.isEmpty());
+    QMetaObject::invokeMethod(list.constFirst(), "openRequested",
+                              Q_ARG(QString, controller_->currentSession()));
+    QTRY_VERIFY2(!test::findVisibleItems(window_, QStringLiteral("conversationView")).isEmpty(),
+                 "opening the group did not show its conversation");
+    window_->resize(wide);
+    QTRY_VERIFY(!window_->property("compact").toBool());
 }
 
 void ScreenshotTest::darkPalette()
