@@ -16,6 +16,8 @@ PACKAGES=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
   qml6-module-qtquick-window qml6-module-qtquick-layouts qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qttest libqt6quicktest6
+  # co-browsing: the page view of the co-browse pane
+  qt6-webengine-dev qml6-module-qtwebengine
   libzbar-dev
   # tests
   libgtest-dev libgmock-dev dhtnode iproute2 iptables nftables coturn xvfb dbus

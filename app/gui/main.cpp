@@ -10,6 +10,9 @@
 #include "app/windowkeeper.h"
 
 #include <QApplication>
+#if defined(PLENUM_HAVE_WEBENGINE)
+#include <QtWebEngineQuick/qtwebenginequickglobal.h>
+#endif
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
@@ -46,6 +49,10 @@ QUrl mainQml()
 
 int main(int argc, char** argv)
 {
+#if defined(PLENUM_HAVE_WEBENGINE)
+    // Before the application object: WebEngine shares its GL context with Qt Quick.
+    QtWebEngineQuick::initialize();
+#endif
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Plenum"));
     QApplication::setApplicationName(QStringLiteral("plenum"));
@@ -83,6 +90,9 @@ int main(int argc, char** argv)
     ui::AppController::Options options;
     options.demo = demo;
     options.deviceClass = *deviceClass;
+#if defined(PLENUM_HAVE_WEBENGINE)
+    options.webView = true;
+#endif
     options.profileDir = cli.isSet(profileOption)
                              ? QDir(cli.value(profileOption)).absolutePath()
                              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +

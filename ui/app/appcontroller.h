@@ -47,6 +47,7 @@ class AppController : public QObject {
     Q_PROPERTY(QString myPresence READ myPresence NOTIFY myPresenceChanged)
     Q_PROPERTY(bool demo READ demo CONSTANT)
     Q_PROPERTY(QString deviceClass READ deviceClass CONSTANT)
+    Q_PROPERTY(bool webView READ webView CONSTANT)
     Q_PROPERTY(plenum::ui::ContactsModel* contacts READ contacts CONSTANT)
     Q_PROPERTY(plenum::ui::SessionsModel* sessions READ sessions CONSTANT)
     Q_PROPERTY(plenum::ui::InvitationsModel* invitations READ invitations CONSTANT)
@@ -69,6 +70,8 @@ public:
         // What this device is (`plenum --device-class phone`): elections bid with it, others
         // see it, and a phone gets the one-column touch layout.
         protocol::DeviceClass deviceClass = protocol::DeviceClass::Desktop;
+        // The executable initialised Qt WebEngine: the co-browse pane shows real pages.
+        bool webView = false;
     };
 
     AppController(Options options, AppSettings* settings, Notifier* notifier,
@@ -106,6 +109,7 @@ public:
     QString myPresence() const { return myPresence_; }
     bool demo() const { return options_.demo; }
     QString deviceClass() const { return protocol::deviceClassName(options_.deviceClass); }
+    bool webView() const { return options_.webView; }
     ContactsModel* contacts() { return &contacts_; }
     SessionsModel* sessions() { return &sessions_; }
     InvitationsModel* invitations() { return &invitations_; }

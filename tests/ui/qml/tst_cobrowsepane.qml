@@ -1,0 +1,129 @@
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import Plenum.Ui
+
+// CoBrowsePane without a web view: who leads, follow and "jump there", asking for and passing
+// the baton, pushing a page, cards, and the text-only page.
+Item {
+    width: 600
+    height: 500
+
+    ListModel {
+        id: members
+        ListElement { device: "d2"; name: "Bob" }
+        ListElement { device: "d3"; name: "Carol" }
+    }
+    ListModel {
+        id: cards
+    }
+
+    CoBrowsePane {
+        id: pane
+        anchors.fill: parent
+        members: members
+        cards: cards
+    }
+
+    SignalSpy { id: navigated; target: pane; signalName: "navigateRequested" }
+    SignalSpy { id: pushed; target: pane; signalName: "pushRequested" }
+    SignalSpy { id: followed; target: pane; signalName: "followToggled" }
+    SignalSpy { id: jumped; target: pane; signalName: "jumpRequested" }
+    SignalSpy { id: requested; target: pane; signalName: "batonRequested" }
+    SignalSpy { id: passed; target: pane; signalName: "batonPassRequested" }
+    SignalSpy { id: opened; target: pane; signalName: "cardOpened" }
+
+    TestCase {
+        name: "CoBrowsePane"
+        when: windowShown
+
+        function init() {
+            pane.isLeader = false;
+            pane.leaderName = "";
+            pane.leaderUrl = "";
+            pane.url = "";
+            pane.following = true;
+            pane.requestPending = false;
+            pane.notice = "";
+            cards.clear();
+            for (const spy of [navigated, pushed, followed, jumped, requested, passed, opened])
+                spy.clear();
+        }
+
+        function test_whoLeads() {
+            const label = findChild(pane, "leaderLabel");
+            compare(label.text, "Nobody leads the browsing");
+            pane.leaderName = "Alice";
+            compare(label.text, "Alice leads the browsing");
+            verify(findChild(pane, "followSwitch").visible);
+            verify(findChild(pane, "requestBatonButton").visible);
+            verify(!findChild(pane, "passBatonButton").visible);
+            pane.isLeader = true;
+            compare(label.text, "You lead the browsing");
+            verify(!findChild(pane, "followSwitch").visible);
+            verify(!findChild(pane, "requestBatonButton").visible);
+            verify(findChild(pane, "passBatonButton").visible);
+        }
+
+        function test_leaderGoesAndOthersPush() {
+            const field = findChild(pane, "addressField");
+            pane.isLeader = true;
+            field.text = "https://example.org/a";
+            mouseClick(findChild(pane, "goButton"));
+            compare(navigated.count, 1);
+            compare(navigated.signalArguments[0][0], "https://example.org/a");
+            pane.isLeader = false;
+            pane.leaderName = "Alice";
+            verify(!findChild(pane, "goButton").visible);
+            field.text = "https://example.org/b";
+            mouseClick(findChild(pane, "pushPageButton"));
+            compare(pushed.count, 1);
+            compare(pushed.signalArguments[0][0], "https://example.org/b");
+            compare(navigated.count, 1);
+        }
+
+        function test_followOffShowsWhereTheLeaderIs() {
+            pane.leaderName = "Alice";
+            pane.url = "https://example.org/mine";
+            pane.leaderUrl = "https://example.org/hers";
+            const banner = findChild(pane, "leaderElsewhere");
+            verify(banner.visible);
+            mouseClick(findChild(pane, "jumpButton"));
+            compare(jumped.count, 1);
+            pane.url = pane.leaderUrl;
+            verify(!banner.visible);
+            mouseClick(findChild(pane, "followSwitch"));
+            compare(followed.count, 1);
+            compare(followed.signalArguments[0][0], false);
+        }
+
+        function test_askAndPassTheBaton() {
+            pane.leaderName = "Alice";
+            const ask = findChild(pane, "requestBatonButton");
+            mouseClick(ask);
+            compare(requested.count, 1);
+            pane.requestPending = true;
+            verify(!ask.enabled);
+            pane.isLeader = true;
+            mouseClick(findChild(pane, "passBatonButton"));
+            const menu = findChild(pane, "passMenu");
+            tryVerify(() => menu.opened);
+            compare(menu.count, 2);
+            menu.itemAt(1).triggered();
+            compare(passed.count, 1);
+            compare(passed.signalArguments[0][0], "d3");
+        }
+
+        function test_cardsAndNotices() {
+            cards.append({url: "https://example.org/c", title: "Cats", byName: "Bob"});
+            tryVerify(() => findChild(pane, "pushedCard") !== null);
+            const page = findChild(pane, "textOnlyPage");
+            verify(page.visible);
+            compare(page.text, "No page yet. The leader's pages appear here.");
+            pane.url = "https://example.org/c";
+            verify(page.text.indexOf("https://example.org/c") >= 0);
+            pane.notice = "Blocked here: example.org";
+            verify(findChild(pane, "browseNotice").visible);
+        }
+    }
+}
