@@ -504,3 +504,77 @@ TEST_F(Group, RuleOffRemovalToldLeavesTheRemovedMemberUnaware)
     disabledRules = static_cast<std::uint32_t>(session::Rule::RemovalTold);
     EXPECT_GT(removedMemberNoticesAfter(), 100) << "with rule 7 off X must find out later";
 }
+
+// Issue 12, stall class "a follower keeps trusting an SM that stepped down": A (SM) and D are
+// cut off from B, C and E, which elect their own SM. When A's links to the majority come back,
+// A sees the newer epoch and steps down; D, which still reaches only A, must stop following
+// it (A tells its followers) instead of pinging a deposed SM for ever.
+TEST_F(Group, FollowerOfAnSmThatSteppedDownStopsFollowingIt)
+{
+    start(5);
+    for (int i = 1; i < 5; ++i)
+        admit(0, i);
+    settle();
+    auto cutD = [this] {
+        for (int j : {1, 2, 4}) {
+            net->blockOneWay(3, j);
+            net->blockOneWay(j, 3);
+        }
+    };
+    cutD();
+    for (int j : {1, 2, 4}) {
+        net->blockOneWay(0, j);
+        net->blockOneWay(j, 0);
+    }
+    net->runFor(3000);
+    const int sm = smIndex({1, 2, 4});
+    ASSERT_GE(sm, 1) << "the majority side elects its own SM";
+    const DeviceId a = net->peer(0).info().device;
+    ASSERT_EQ(s(3)->sm(), a) << "D still follows A before the heal";
+    net->healAll();
+    cutD();
+    const Millis healedAt = net->now();
+    while (net->now() < healedAt + 5000 && s(0)->isSm())
+        net->runFor(10);
+    ASSERT_FALSE(s(0)->isSm()) << "A never stepped down";
+    const Millis steppedDownAt = net->now();
+    while (net->now() < steppedDownAt + 3000 && isMember(3) && s(3)->sm() == a)
+        net->runFor(10);
+    EXPECT_FALSE(isMember(3) && s(3)->sm() == a)
+        << "D still follows the deposed A " << net->now() - steppedDownAt << " ms later\n"
+        << net->peer(3).formatLog();
+    net->healAll();
+    settle();
+    EXPECT_EQ(session::deviceSet(s(smIndex())->committed()), devices({0, 1, 2, 3, 4}));
+}
+
+// Issue 12, stall class "a member asked to vote by its own SM waits for ever" (seeds 74646,
+// 81208, 808322 are the regression ctests that pin the old failure): the SM sees a newer
+// epoch with no SM in it, steps down, asks its members to vote and dies at once. The members
+// lost their SM by its request; they must still end up with an SM of their own.
+TEST_F(Group, MembersAskedToVoteByADyingSmStillElectOne)
+{
+    start(3);
+    admit(0, 1);
+    admit(0, 2);
+    settle();
+    net->setObserver(nullptr);
+    auto observer = std::make_unique<OnFirstSend<protocol::RequestSm>>(*net);
+    observer->hook = [this] { net->at(net->now(), [this] { net->crash(0); }); };
+    net->setObserver(observer.get());
+    // Someone's round of a newer epoch reaches the SM: the header names no SM for it.
+    const auto stamp = s(0)->committed().at;
+    net->inject(1, 0,
+                protocol::Message{protocol::Header{sid, stamp.epoch + 1, stamp.version, DeviceId{}},
+                                  protocol::RequestSm{stamp.epoch + 1, 1, stamp}});
+    const Millis askedAt = net->now();
+    net->runFor(3000);
+    ASSERT_FALSE(net->peer(0).alive()) << "the SM never asked for votes";
+    const int sm = smIndex({1, 2});
+    ASSERT_GE(sm, 1) << "no SM " << net->now() - askedAt << " ms after the old one asked and died\n"
+                     << net->peer(1).formatLog() << net->peer(2).formatLog();
+    net->restart(0);
+    ASSERT_TRUE(runToQuiescence(*net, 30000));
+    observer->checkQuiescent();
+    EXPECT_FALSE(observer->failed()) << observer->failure();
+}
