@@ -273,8 +273,12 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
         timers_.disarm(TimerKind::BidWindow);
         timers_.disarm(TimerKind::ElectionRetry);
         regainSm(h.sm, h.epoch, now);
-    } else if (wasSm) {
-        // Someone voted in a newer epoch that has no SM: call the election ourselves, above it.
+    } else if (wasSm || (!sm_.isNull() && !lostSm_)) {
+        // Someone voted in a newer epoch that has no SM we know: call the election ourselves,
+        // above it. A follower too (crash-points seed 14937): kept, our old SM would be named
+        // in our headers as SM of the newer epoch, and others would follow a device that
+        // never won it.
+        sm_ = DeviceId{};
         lostSm_ = false;
         loseSm(now);
     }
