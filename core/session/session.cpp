@@ -273,14 +273,18 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
         timers_.disarm(TimerKind::BidWindow);
         timers_.disarm(TimerKind::ElectionRetry);
         regainSm(h.sm, h.epoch, now);
-    } else if (wasSm || (!sm_.isNull() && !lostSm_)) {
-        // Someone voted in a newer epoch that has no SM we know: call the election ourselves,
-        // above it. A follower too (crash-points seed 14937): kept, our old SM would be named
-        // in our headers as SM of the newer epoch, and others would follow a device that
-        // never won it.
-        sm_ = DeviceId{};
+    } else if (wasSm) {
+        // Someone voted in a newer epoch that has no SM: call the election ourselves, above it.
         lostSm_ = false;
         loseSm(now);
+    } else if (!sm_.isNull() && !lostSm_) {
+        // Crash-points seed 14937: our SM is not the SM of this newer epoch. Followed on, it
+        // was named in our headers as SM of that epoch, and others followed a device that
+        // never won it. Lost like any other loss; the snapshot we ask for, a SET_SM or the
+        // retry (an election of our own) settles who leads.
+        lostSm_ = true;
+        timers_.disarm(TimerKind::SmLink);
+        timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
     }
     requestSnapshot(from);
 }
