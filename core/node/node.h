@@ -224,6 +224,8 @@ Q_SIGNALS:
     void pairingFailed(QString reason);
     // anything that went wrong without a caller to tell
     void warning(QString text);
+    // A control link went down, and why (tests and diagnostics: which liveness rule fired).
+    void linkLost(plenum::DeviceId peer, QString reason);
 
 private:
     Node(NodeOptions options, identity::Profile profile,
