@@ -137,6 +137,7 @@ public:
     bool deafened() const { return call_->deafened(); }
     std::optional<SessionId> activeCall() const { return call_->activeCall(); }
     QList<NodeCall::Member> callMembers(const SessionId& sid) const { return call_->members(sid); }
+    media::AudioDevice* callAudioDevice() const { return call_->audioDevice(); }
     QList<NodeCall::PeerStats> callStats() const { return call_->stats(); }
     // The audio device of the next call (QtAudioDevice in the app, FileAudioDevice in tests;
     // unset: a silent FileAudioDevice).

@@ -53,6 +53,8 @@ int main(int argc, char** argv)
             elected.append(double(run.electedMs));
             failover.append(double(run.failoverMs));
             falseLinkDowns += int(run.falseLinkDowns.size());
+            for (const QString& f : run.falseLinkDowns)
+                std::fprintf(stderr, "loss %.0f %%, run %d: %s\n", loss, i, qPrintable(f));
             silentTicks += run.silentTicks;
             if (i == 0)
                 for (const QString& r : run.smLinkDownReasons)

@@ -114,8 +114,11 @@ CallFailoverRun runCallFailover(double mediaLossPercent, int steadyMs)
                     run.detectMs = std::max(run.detectMs, e.value("_ms").toInteger() - killedAt);
                     run.smLinkDownReasons.append(e.value("reason").toString());
                 } else if (!aboutSm) {
-                    run.falseLinkDowns.append(p->name + " lost " + e.value("peer").toString() +
-                                              ": " + e.value("reason").toString());
+                    run.falseLinkDowns.append(
+                        QStringLiteral("%1 lost %2 at %3 ms after the kill: %4")
+                            .arg(p->name, e.value("peer").toString().left(8))
+                            .arg(e.value("_ms").toInteger() - killedAt)
+                            .arg(e.value("reason").toString()));
                 }
             }
             if (p != sm && e.value("event") == "sm" && e.value("_ms").toInteger() >= killedAt)
