@@ -313,9 +313,24 @@ TEST(NodeCall, OutsidersGetNoMediaAndMuteSilencesTheSender)
     pump(3000);
     EXPECT_GT(packetsFrom(b, a->device) - afterMute, 50) << "alice's audio did not come back";
 
-    // Bob leaves the call: alice sees it.
+    // audio_out mid-call: the new file gets only what bob plays from now on (about 2 s of
+    // alice), not the whole call so far.
+    const QString midPath = dir.filePath("bob-mid.wav");
+    b->send({{"cmd", "audio_out"}, {"file", midPath}});
+    pump(2000);
+    // Bob leaves the call: alice sees it (bob's file is written before his own call event).
+    takeCallEvents(b);
     b->send({{"cmd", "call_leave"}});
     EXPECT_TRUE(a->waitEvent([&](auto& e) { return callHas(e, {a->device}); }, 5000));
+    ASSERT_TRUE(b->waitEvent(
+        [](auto& e) { return e.value("event") == "call" && !e.value("in_call").toBool(); }, 5000));
+    auto mid = plenum::media::WavFile::read(midPath);
+    ASSERT_TRUE(mid.ok()) << mid.error().toStdString();
+    const double midSeconds = double(mid->size()) / kRate;
+    std::printf("{\"audio_out_mid_call_seconds\": %.2f}\n", midSeconds);
+    EXPECT_GT(midSeconds, 1.5);
+    EXPECT_LT(midSeconds, 5.0) << "the file got the call from its start";
+    EXPECT_GT(mt::energy(mid.value()), 0) << "nothing of alice in the new file";
     for (auto* p : {a, b, c})
         p->send({{"cmd", "quit"}});
 }
