@@ -82,6 +82,9 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
     connect(node_, &Node::warning, this, [this](const QString& text) {
         emitEvent({{"event", "warning"}, {"text", text}});
     });
+    connect(node_, &Node::linkLost, this, [this](const DeviceId& peer, const QString& reason) {
+        emitEvent({{"event", "link_down"}, {"peer", peer.toHex()}, {"reason", reason}});
+    });
     connect(node_, &Node::chatReceived, this,
             [this](const SessionId& sid, const protocol::ChatMessage& m) {
                 QJsonObject e = messageJson(m);
@@ -134,7 +137,7 @@ std::unique_ptr<media::AudioDevice> PeerController::makeAudioDevice()
 {
     auto device = std::make_unique<media::FileAudioDevice>();
     device->setInput(audioIn_, audioInLoop_);
-    device->setOutputFile(audioOut_);
+    (void)device->setOutputFile(audioOut_); // not running yet: nothing is written
     device_ = device.get();
     return device;
 }
@@ -450,9 +453,14 @@ void PeerController::handleLine(const QByteArray& line)
         if (!samples) return error(cmd, samples.error());
         audioIn_ = std::move(samples.value());
         audioInLoop_ = c.value("loop").toBool(false);
+        // Mid-call: the running device speaks the new file at once, from its beginning.
+        if (device_ && device_->isRunning()) device_->setInput(audioIn_, audioInLoop_);
     } else if (cmd == "audio_out") {
         if (!c.value("file").isString()) return error(cmd, "\"file\" must be a path");
         audioOut_ = c.value("file").toString();
+        // Mid-call: what was played so far goes to the previous file now, the rest here.
+        if (device_ && device_->isRunning())
+            if (auto ok = device_->setOutputFile(audioOut_); !ok) return error(cmd, ok.error());
     } else if (cmd == "quit") {
         Q_EMIT quitRequested();
     } else {

@@ -69,6 +69,12 @@ Result<node::NodeOptions> parseOptions(const QStringList& args)
             auto s = net::parseStunServer(v);
             if (!s) return fail("--stun needs IP:PORT");
             o.ice.stun.append(*s);
+        } else if (a == QLatin1String("--media-loss")) {
+            bool ok = false;
+            const double percent = v.toDouble(&ok);
+            if (!ok || percent < 0 || percent > 100)
+                return fail("--media-loss needs a percentage from 0 to 100");
+            o.mediaReceiveLoss = percent / 100;
         } else if (a == QLatin1String("--turn")) {
             auto t = net::parseTurnServer(v);
             if (!t) return fail("--turn needs USER:PASS@IP:PORT");

@@ -29,6 +29,18 @@ void FileAudioDevice::setInput(std::vector<qint16> samples, bool loop)
 {
     input_ = std::move(samples);
     loop_ = loop;
+    inputFrom_ = running_ ? size_t(frames_) * size_t(frameSamples_) : 0;
+}
+
+Status FileAudioDevice::setOutputFile(const QString& wavPath)
+{
+    Status written = Ok{};
+    if (running_ && !outputPath_.isEmpty())
+        written =
+            WavFile::write(outputPath_, {played_.begin() + qsizetype(outputFrom_), played_.end()});
+    outputPath_ = wavPath;
+    outputFrom_ = running_ ? played_.size() : 0;
+    return written;
 }
 
 Status FileAudioDevice::setInputFile(const QString& wavPath, bool loop)
@@ -57,6 +69,7 @@ void FileAudioDevice::begin(int frameSamples)
     frameSamples_ = frameSamples;
     frame_.assign(size_t(frameSamples), 0);
     played_.clear();
+    inputFrom_ = outputFrom_ = 0;
     frames_ = lateTicks_ = 0;
     startNs_ = steadyNowNs();
 }
@@ -84,7 +97,10 @@ void FileAudioDevice::stop()
     timer_.stop();
     running_ = false;
     if (!outputPath_.isEmpty()) {
-        if (auto ok = WavFile::write(outputPath_, played_); !ok) Q_EMIT failed(ok.error());
+        if (auto ok = WavFile::write(outputPath_,
+                                     {played_.begin() + qsizetype(outputFrom_), played_.end()});
+            !ok)
+            Q_EMIT failed(ok.error());
     }
 }
 
@@ -102,7 +118,7 @@ void FileAudioDevice::processFrame()
     // Capture frame k covers [k, k+1) frame periods and is complete at the end of it.
     const size_t at = size_t(frames_) * size_t(frameSamples_);
     for (size_t i = 0; i < frame_.size(); ++i) {
-        size_t pos = at + i;
+        size_t pos = at + i - inputFrom_;
         if (loop_ && !input_.empty()) pos %= input_.size();
         float v = pos < input_.size() ? input_[pos] : 0.f;
         // Played sample m leaves the speaker one frame after it was pulled (see the header).

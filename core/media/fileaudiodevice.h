@@ -19,7 +19,8 @@ public:
     explicit FileAudioDevice(QObject* parent = nullptr);
     ~FileAudioDevice() override;
 
-    // What the microphone hears; silence after its end unless `loop`.
+    // What the microphone hears; silence after its end unless `loop`. While running, the new
+    // input starts at once from its beginning (plenum-peer's audio_in mid-call).
     void setInput(std::vector<qint16> samples, bool loop = false);
     Status setInputFile(const QString& wavPath, bool loop = false);
     // A virtual room: the microphone also hears the speaker through these reflections
@@ -30,8 +31,10 @@ public:
         float gain = 0;
     };
     void setEchoPath(std::vector<EchoTap> taps) { echoPath_ = std::move(taps); }
-    // Where the speaker's samples go when the device stops (empty: memory only).
-    void setOutputFile(const QString& wavPath) { outputPath_ = wavPath; }
+    // Where the speaker's samples go when the device stops (empty: memory only). While
+    // running, what was played so far goes to the previous file now and the new file gets
+    // what is played from now on (plenum-peer's audio_out mid-call).
+    Status setOutputFile(const QString& wavPath);
 
     Status start(int frameSamples) override;
     // Manual clock: start() arms no timer and the owner calls step() for each frame. Tests that
@@ -60,7 +63,9 @@ private:
     void processFrame();
 
     std::vector<qint16> input_;
+    size_t inputFrom_ = 0; // sample clock position where input_ started
     bool loop_ = false;
+    size_t outputFrom_ = 0; // first sample of played_ that belongs to outputPath_
     QString outputPath_;
     std::vector<qint16> played_;
     std::vector<qint16> frame_;

@@ -7,6 +7,8 @@
 #include <QRandomGenerator>
 #include <QtEndian>
 
+#include <algorithm>
+
 namespace plenum::net {
 
 namespace {
@@ -16,6 +18,7 @@ Q_LOGGING_CATEGORY(lcNet, "plenum.net", QtWarningMsg)
 const QByteArray kSrtpLabel = QByteArrayLiteral("EXTRACTOR-plenum-srtp");
 constexpr int kCloseGraceMs = 300; // lets PseudoTCP deliver the Close frame and close_notify
 constexpr qsizetype kMaxCloseReason = 256;
+constexpr int kConfirmDeathMs = 10;
 
 } // namespace
 
@@ -28,6 +31,8 @@ ControlLink::ControlLink(const LinkCredentials& credentials, ChainVerifier verif
     clock_.start();
     tick_.setSingleShot(true);
     connect(&tick_, &QTimer::timeout, this, &ControlLink::onTick);
+    keepalive_.setInterval(std::max(1, config_.mediaKeepaliveMs));
+    connect(&keepalive_, &QTimer::timeout, this, &ControlLink::sendKeepalive);
     connectTimer_.setSingleShot(true);
     connect(&connectTimer_, &QTimer::timeout, this, [this] {
         QString reason =
@@ -223,6 +228,18 @@ void ControlLink::onTick()
 {
     if (state_ == State::Down || !established_) return;
     const qint64 t = now();
+    if (liveness_.isDeadByMedia(t) && !liveness_.isDeadByControl(t)) {
+        if (!confirmingDeath_) {
+            confirmingDeath_ = true;
+            tick_.start(kConfirmDeathMs);
+            return;
+        }
+        goDown(QStringLiteral("the peer fell silent during a call: nothing heard for %1 ms "
+                              "(media and control)")
+                   .arg(liveness_.mediaDeadAfter()));
+        return;
+    }
+    confirmingDeath_ = false;
     if (liveness_.isDead(t)) {
         goDown(QStringLiteral("the peer fell silent: nothing heard for %1 ms (%2 ping "
                               "intervals)")
@@ -273,6 +290,7 @@ void ControlLink::goDown(const QString& reason)
     if (state_ == State::Down) return;
     state_ = State::Down;
     tick_.stop();
+    keepalive_.stop();
     connectTimer_.stop();
     releaseTransport();
     Q_EMIT linkDown(reason);
@@ -364,13 +382,19 @@ Status ControlLink::createMedia(quint64 attempt)
     });
     connect(media_, &IceLink::connected, this, [this] {
         mediaUp_ = true;
+        liveness_.setPingEvery(config_.mediaPingMs);
+        if (config_.mediaKeepaliveMs > 0) {
+            sendKeepalive();
+            keepalive_.start();
+        }
+        armTick();
         Q_EMIT mediaUp();
     });
     connect(media_, &IceLink::failed, this, [this](const QString& reason) {
         dropMedia();
         Q_EMIT mediaDown(reason);
     });
-    connect(media_, &IceLink::received, this, &ControlLink::mediaDatagram);
+    connect(media_, &IceLink::received, this, &ControlLink::onMediaReceived);
     return media_->start(); // gather() after the offer/answer left
 }
 
@@ -441,6 +465,10 @@ void ControlLink::dropMedia()
     media_ = nullptr;
     mediaUp_ = false;
     mediaOffered_ = false;
+    keepalive_.stop();
+    liveness_.unwatchMedia();
+    liveness_.setPingEvery(0);
+    confirmingDeath_ = false;
     disconnect(media, nullptr, this, nullptr);
     media->deleteLater(); // may be inside its own callback
 }
@@ -453,7 +481,34 @@ bool ControlLink::isMediaUp() const
 bool ControlLink::sendMedia(const QByteArray& datagram)
 {
     if (!isMediaUp()) return false;
+    lastMediaSent_ = now();
     return media_->send(datagram.constData(), datagram.size()) == datagram.size();
+}
+
+void ControlLink::sendKeepalive()
+{
+    // A little early rather than late: the timer and the voice frames beat at the same 20 ms.
+    if (!isMediaUp() || now() - lastMediaSent_ < config_.mediaKeepaliveMs - 2) return;
+    (void)sendMedia(mediaKeepalive());
+}
+
+void ControlLink::onMediaReceived(const QByteArray& datagram)
+{
+    if (config_.mediaReceiveLoss > 0 &&
+        QRandomGenerator::global()->generateDouble() < config_.mediaReceiveLoss)
+        return;
+    const qint64 t = now();
+    if (datagram == mediaKeepalive()) {
+        // The peer sends keepalives, so its silence means something: watch its media.
+        if (!liveness_.watchingMedia() && config_.mediaDeadMs > 0 && state_ == State::Up) {
+            liveness_.watchMedia(config_.mediaDeadMs, t);
+            armTick();
+        }
+        liveness_.heardMedia(t);
+        return;
+    }
+    liveness_.heardMedia(t);
+    Q_EMIT mediaDatagram(datagram);
 }
 
 } // namespace plenum::net

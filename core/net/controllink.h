@@ -33,6 +33,17 @@ struct ControlLinkConfig {
     qsizetype maxFrame = Framing::kDefaultMaxPayload;
     qsizetype maxQueued = 8 * 1024 * 1024; // send() refuses beyond this (back-pressure)
     qsizetype maxPingHeader = 1024;
+    // Media as a liveness signal (docs/media.md): while the media stream is up, a keepalive
+    // datagram goes out whenever nothing else went out for this long (mute, DTX)...
+    int mediaKeepaliveMs = 20;
+    // ...so once the peer's keepalives arrive, this much silence on both paths is death
+    // (10 packet times: 5 % loss loses 10 in a row about once in 10^13)...
+    int mediaDeadMs = 200;
+    // ...and control pings go out this often meanwhile, so a peer whose media path alone
+    // broke still looks alive (the announced interval, and thus the 1 s rule, is unchanged).
+    int mediaPingMs = 100;
+    // Tests only: drop this share of received media datagrams (netem is not always there).
+    double mediaReceiveLoss = 0;
 };
 
 // SRTP master key + salt per direction (RFC 5764 §4.2 layout: one export, split in two).
@@ -102,6 +113,11 @@ Q_SIGNALS:
     void mediaDown(QString reason);
     void mediaDatagram(QByteArray datagram);
 
+public:
+    // The media keepalive: 0xFF is neither RTP v2 (0x80-0xBF), STUN (0x00-0x03), DTLS nor a
+    // TURN channel, so it can never be mistaken for media.
+    static QByteArray mediaKeepalive() { return QByteArrayLiteral("\xFFplk"); }
+
 private:
     Status startIce(quint64 attempt);
     void sendSignal(const SignalMessage& message);
@@ -118,6 +134,8 @@ private:
     void onMediaSignal(const QByteArray& payload);
     Status createMedia(quint64 attempt);
     void dropMedia();
+    void onMediaReceived(const QByteArray& datagram);
+    void sendKeepalive();
     qint64 now() const { return clock_.elapsed(); }
 
     LinkCredentials credentials_;
@@ -142,6 +160,11 @@ private:
     quint64 mediaAttempt_ = 0;
     bool mediaOffered_ = false;
     bool mediaUp_ = false;
+    QTimer keepalive_;
+    qint64 lastMediaSent_ = 0;
+    // The media rule found the link silent once; it is confirmed one short tick later, after
+    // the event loop read what was queued (a stalled process must not misread its own stall).
+    bool confirmingDeath_ = false;
 };
 
 } // namespace plenum::net

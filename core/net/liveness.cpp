@@ -20,10 +20,23 @@ void Liveness::setPeerInterval(qint64 ms)
     peer_ = std::clamp(ms, kMinInterval, kMaxInterval);
 }
 
+bool Liveness::isDeadByMedia(qint64 nowMs) const
+{
+    return watchingMedia() && nowMs - std::max(lastHeard_, lastMedia_) > mediaDeadAfter_;
+}
+
+void Liveness::watchMedia(qint64 deadAfterMs, qint64 nowMs)
+{
+    mediaDeadAfter_ = std::max<qint64>(1, deadAfterMs);
+    lastMedia_ = nowMs;
+}
+
 qint64 Liveness::msUntilNextEvent(qint64 nowMs) const
 {
-    const qint64 ping = lastPing_ + local_ - nowMs;
-    const qint64 dead = lastHeard_ + deadAfter() + 1 - nowMs;
+    const qint64 ping = lastPing_ + pingInterval() - nowMs;
+    qint64 dead = lastHeard_ + deadAfter() + 1 - nowMs;
+    if (watchingMedia())
+        dead = std::min(dead, std::max(lastHeard_, lastMedia_) + mediaDeadAfter_ + 1 - nowMs);
     return std::max<qint64>(0, std::min(ping, dead));
 }
 

@@ -2,6 +2,12 @@
 // Liveness of one link (DESIGN §3): each end pings at the interval it announces; the link is
 // dead after `missedLimit` of the peer's intervals without hearing anything. Pure logic over
 // a millisecond clock the caller passes in, so it is tested without sleeping.
+//
+// Media watch (docs/media.md "Media as a liveness signal"): while the peer's media stream is
+// live it sends a datagram at least every 20 ms (voice, or a keepalive in silence), so a much
+// shorter silence proves it gone. Then the link is also dead once neither the control link nor
+// the media stream was heard for `mediaDeadAfter` ms. The control rule stays as it is: media
+// can only make death come sooner, never later (a datagram is not authenticated here).
 
 #include <QtGlobal>
 
@@ -19,21 +25,40 @@ public:
     // The interval the peer announced; clamped so a peer cannot make us wait forever.
     void setPeerInterval(qint64 ms);
     qint64 peerInterval() const { return peer_; }
+    // Pings go out this often without changing the announced interval (0: at the announced
+    // one). While media is watched, faster pings keep a live peer whose media path alone
+    // broke from looking dead.
+    void setPingEvery(qint64 ms) { pingEvery_ = ms; }
 
     void heard(qint64 nowMs) { lastHeard_ = nowMs; }
     void pinged(qint64 nowMs) { lastPing_ = nowMs; }
-    bool pingDue(qint64 nowMs) const { return nowMs - lastPing_ >= local_; }
-    bool isDead(qint64 nowMs) const { return nowMs - lastHeard_ > deadAfter(); }
+    bool pingDue(qint64 nowMs) const { return nowMs - lastPing_ >= pingInterval(); }
+    bool isDead(qint64 nowMs) const { return isDeadByControl(nowMs) || isDeadByMedia(nowMs); }
+    bool isDeadByControl(qint64 nowMs) const { return nowMs - lastHeard_ > deadAfter(); }
+    bool isDeadByMedia(qint64 nowMs) const;
     qint64 deadAfter() const { return peer_ * missedLimit_; }
+
+    // Starts the media watch (the peer proved it sends keepalives); `nowMs` counts as heard.
+    void watchMedia(qint64 deadAfterMs, qint64 nowMs);
+    void unwatchMedia() { mediaDeadAfter_ = 0; }
+    bool watchingMedia() const { return mediaDeadAfter_ > 0; }
+    qint64 mediaDeadAfter() const { return mediaDeadAfter_; }
+    void heardMedia(qint64 nowMs) { lastMedia_ = nowMs; }
+
     // Milliseconds until the next ping is due or the link would be declared dead.
     qint64 msUntilNextEvent(qint64 nowMs) const;
 
 private:
+    qint64 pingInterval() const { return pingEvery_ > 0 ? qMin(pingEvery_, local_) : local_; }
+
     qint64 local_;
     qint64 peer_;
     int missedLimit_;
     qint64 lastHeard_;
     qint64 lastPing_;
+    qint64 pingEvery_ = 0;
+    qint64 mediaDeadAfter_ = 0; // 0: not watching
+    qint64 lastMedia_ = 0;
 };
 
 } // namespace plenum::net

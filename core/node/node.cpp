@@ -239,6 +239,7 @@ Status Node::startServices()
     if (!credentials) return fail("cannot build the link credentials: " + credentials.error());
     net::ControlLinkConfig config;
     config.ice = options_.ice;
+    config.mediaReceiveLoss = options_.mediaReceiveLoss;
     // Devices revoked while running are refused too: the set is read at each handshake.
     auto inner = identity::LinkTrust::verifier(profile_.account.revoked());
     net::ChainVerifier verifier =
@@ -266,7 +267,10 @@ Status Node::startServices()
     // carries out effects, after the session core returned (runEffects).
     connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp);
     connect(links_, &net::LinkManager::linkDown, this,
-            [this](const DeviceId& peer, const QString&) { onLinkDown(peer); });
+            [this](const DeviceId& peer, const QString& reason) {
+                Q_EMIT linkLost(peer, reason);
+                onLinkDown(peer);
+            });
     connect(links_, &net::LinkManager::message, this, &Node::onLinkMessage);
     account_->attach(dht_, mailbox_, links_);
 

@@ -137,6 +137,7 @@ public:
     bool deafened() const { return call_->deafened(); }
     std::optional<SessionId> activeCall() const { return call_->activeCall(); }
     QList<NodeCall::Member> callMembers(const SessionId& sid) const { return call_->members(sid); }
+    media::AudioDevice* callAudioDevice() const { return call_->audioDevice(); }
     QList<NodeCall::PeerStats> callStats() const { return call_->stats(); }
     // The audio device of the next call (QtAudioDevice in the app, FileAudioDevice in tests;
     // unset: a silent FileAudioDevice).
@@ -224,6 +225,8 @@ Q_SIGNALS:
     void pairingFailed(QString reason);
     // anything that went wrong without a caller to tell
     void warning(QString text);
+    // A control link went down, and why (tests and diagnostics: which liveness rule fired).
+    void linkLost(plenum::DeviceId peer, QString reason);
 
 private:
     Node(NodeOptions options, identity::Profile profile,

@@ -126,7 +126,8 @@ QList<NodeCall::Member> NodeCall::members(const SessionId& sid) const
     if (active_ == sid) {
         const auto& me = host_.self();
         out.append({me.device, me.account, me.name, true, muted_, deafened_,
-                    engine_ && engine_->localSpeaking(), true});
+                    engine_ && engine_->localSpeaking(), true,
+                    engine_ && !muted_ ? engine_->localLevelDb() : -96.0});
     }
     auto it = states_.find(sid);
     if (it == states_.end()) return out;
@@ -135,7 +136,9 @@ QList<NodeCall::Member> NodeCall::members(const SessionId& sid) const
         if (m.device == self() || st == it->second.cend() || !st->inCall) continue;
         Member member{m.device, m.account, m.name, false, st->muted, st->deafened};
         if (engine_ && active_ == sid && engine_->peers().contains(m.device)) {
-            member.speaking = engine_->peerStats(m.device).speaking;
+            const auto heard = engine_->peerStats(m.device);
+            member.speaking = heard.speaking;
+            member.levelDb = heard.levelDb;
             const net::ControlLink* link = link_(m.device);
             member.mediaUp = link && link->isMediaUp();
         }

@@ -55,6 +55,9 @@ public:
         bool deafened = false;
         bool speaking = false;
         bool mediaUp = false; // self: the call runs; others: their stream to us is up
+        // What this device hears of the member (self: its own microphone), dBFS; -96 when
+        // silent, muted or not heard here (the level meters of the call bar).
+        double levelDb = -96;
     };
     struct PeerStats {
         DeviceId device;
@@ -82,6 +85,9 @@ public:
     // Every member of `sid`'s call (this device first when it is in it), from the roster.
     QList<Member> members(const SessionId& sid) const;
     QList<PeerStats> stats() const;
+    // The running call's audio device, null outside a call: device choices that take effect
+    // mid-call (the GUI's picker, plenum-peer's audio_in/audio_out) act on it.
+    media::AudioDevice* audioDevice() const { return device_.get(); }
 
     // ---- from the Node ----
     void onRosterChanged(const SessionId& sid, const protocol::RosterSnapshot& roster);

@@ -23,6 +23,9 @@ struct NodeOptions {
     int joinerHistory = 50;
     // Set on a fresh profile: start() pairs with this code before anything else.
     QString pairCode;
+    // Tests only: drop this share (0..1) of received media datagrams, to check that media as a
+    // liveness signal (docs/media.md) removes nobody at 5 % loss where netem is missing.
+    double mediaReceiveLoss = 0;
 };
 
 } // namespace plenum::node

@@ -48,6 +48,19 @@ AppController::AppController(Options options, AppSettings* settings, Notifier* n
     connect(settings_, &AppSettings::liveTypingChanged, this, [this](bool on) {
         if (node_) node_->setLiveTyping(on);
     });
+#ifdef PLENUM_HAVE_QT_MULTIMEDIA
+    // A device chosen mid-call replaces the running one at once (the next call uses it too).
+    connect(&microphones_, &AudioDeviceModel::deviceChanged, this, [this] {
+        if (auto* d =
+                node_ ? qobject_cast<media::QtAudioDevice*>(node_->callAudioDevice()) : nullptr)
+            d->setInputDevice(microphones_.currentId());
+    });
+    connect(&speakers_, &AudioDeviceModel::deviceChanged, this, [this] {
+        if (auto* d =
+                node_ ? qobject_cast<media::QtAudioDevice*>(node_->callAudioDevice()) : nullptr)
+            d->setOutputDevice(speakers_.currentId());
+    });
+#endif
 }
 
 AppController::~AppController()
@@ -220,7 +233,13 @@ void AppController::attachNode(node::Node* n)
     connect(n, &node::Node::callChanged, this, &AppController::onCallChanged);
 #ifdef PLENUM_HAVE_QT_MULTIMEDIA
     // The system's default microphone and speaker, following it as it changes.
-    n->setAudioDeviceFactory([] { return std::make_unique<media::QtAudioDevice>(); });
+    // The picked microphone and speaker; "System default" follows the system as it changes.
+    n->setAudioDeviceFactory([this] {
+        auto device = std::make_unique<media::QtAudioDevice>();
+        device->setInputDevice(microphones_.currentId());
+        device->setOutputDevice(speakers_.currentId());
+        return device;
+    });
 #endif
     connect(n, &node::Node::inviteResult, this,
             [this](const SessionId&, const AccountId& account, const DeviceId&, int code,

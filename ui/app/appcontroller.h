@@ -5,6 +5,7 @@
 // runs in a worker thread so the window stays responsive while RSA keys are made.
 
 #include "app/appsettings.h"
+#include "models/audiodevicemodel.h"
 #include "models/callmodel.h"
 #include "models/contactsmodel.h"
 #include "models/conversationmodel.h"
@@ -55,6 +56,9 @@ class AppController : public QObject {
     Q_PROPERTY(QString currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(plenum::ui::RosterModel* roster READ roster CONSTANT)
     Q_PROPERTY(plenum::ui::CallModel* call READ call CONSTANT)
+    // The call bar's device picker; a choice takes effect at once, also mid-call.
+    Q_PROPERTY(plenum::ui::AudioDeviceModel* microphones READ microphones CONSTANT)
+    Q_PROPERTY(plenum::ui::AudioDeviceModel* speakers READ speakers CONSTANT)
     Q_PROPERTY(plenum::ui::ConversationModel* conversation READ conversation CONSTANT)
     Q_PROPERTY(plenum::ui::AppSettings* settings READ settings CONSTANT)
     Q_PROPERTY(QString toast READ toast NOTIFY toastChanged)
@@ -117,6 +121,8 @@ public:
     QString currentSession() const;
     RosterModel* roster() { return &roster_; }
     CallModel* call() { return &call_; }
+    AudioDeviceModel* microphones() { return &microphones_; }
+    AudioDeviceModel* speakers() { return &speakers_; }
     ConversationModel* conversation() { return &conversation_; }
     AppSettings* settings() { return settings_; }
     QString toast() const { return toast_; }
@@ -218,6 +224,8 @@ private:
     DevicesModel devices_;
     RosterModel roster_;
     CallModel call_;
+    AudioDeviceModel microphones_{AudioDeviceModel::Kind::Input};
+    AudioDeviceModel speakers_{AudioDeviceModel::Kind::Output};
     QHash<SessionId, int> callSizes_; // others in each session's call, for "call started"
     ConversationModel conversation_;
 };

@@ -168,6 +168,7 @@ void DemoPeers::advance()
         sayLater(peers_[1], 1200, tr("Hi! Write something and I will answer."));
         sayLater(peers_[2], 2200,
                  tr("Hello from Carol. Try a private side-chat with me: only I will see it."));
+        startCall();
     }
 }
 
@@ -198,6 +199,41 @@ void DemoPeers::sayLater(DemoPeer* peer, int delayMs, const QString& text, const
         if (!to.isEmpty()) c.insert("to", QJsonArray{to});
         peer->send(c);
     });
+}
+
+void DemoPeers::startCall()
+{
+    const QStringList wavs{dir_->filePath(QStringLiteral("bob-says.wav")),
+                           dir_->filePath(QStringLiteral("carol-says.wav"))};
+    speech_ = new DemoSpeech(this);
+    connect(speech_, &DemoSpeech::ready, this, [this, wavs] { joinCall(wavs); });
+    connect(speech_, &DemoSpeech::unavailable, this, [this](const QString& reason) {
+        if (stopped_) return;
+        speechProblem_ = reason;
+        joinCall({});
+        sayLater(peers_[1], 3200,
+                 tr("Carol and I are in the call, but we cannot speak: %1.").arg(reason));
+    });
+    // Speech stays in English: espeak-ng's voices are per language, and the lines are a demo.
+    speech_->start(
+        {QStringLiteral("en+m3"), QStringLiteral("en+f3")},
+        {{0, QStringLiteral("Hi, this is Bob. Carol and I are in the call.")},
+         {1, QStringLiteral("And I am Carol. Press join call to talk with us.")},
+         {0, QStringLiteral("Our voices travel over encrypted links between the peers on this "
+                            "machine.")},
+         {1, QStringLiteral("Watch the rings: they light up when someone speaks.")}},
+        wavs);
+}
+
+void DemoPeers::joinCall(const QStringList& speech)
+{
+    if (stopped_ || peers_.size() < 3) return;
+    for (int i : {1, 2}) {
+        if (i - 1 < speech.size())
+            peers_[size_t(i)]->send({{"cmd", "audio_in"}, {"file", speech[i - 1]}, {"loop", true}});
+        peers_[size_t(i)]->send({{"cmd", "call_join"}, {"sid", sid_}});
+    }
+    Q_EMIT callStarted();
 }
 
 void DemoPeers::stop()

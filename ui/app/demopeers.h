@@ -9,8 +9,12 @@
 // Node on it) → Bob, Carol ready → setUser() → Alice creates the group, invites Bob, Bob
 // refers Carol, Alice invites the user → groupReady(sid) once all four are committed →
 // hellos. Bob answers what the user writes to everyone; a side-chat is answered privately.
+// Then Bob and Carol join the group's call and take turns speaking lines made by espeak-ng
+// (DemoSpeech, looped through plenum-peer's file backend), so a newcomer who presses "Join
+// call" hears a call at once. Without espeak-ng they join silent and Bob says why in the chat.
 
 #include "app/demopeer.h"
+#include "app/demospeech.h"
 #include "protocol/result.h"
 
 #include <QHash>
@@ -44,10 +48,15 @@ public:
     QStringList accounts() const; // Alice, Bob, Carol
     bool isPeerDevice(const QString& deviceHex) const;
     QString sid() const { return sid_; }
+    // Why Bob and Carol are silent in the call (espeak-ng missing or failed); empty when they
+    // speak or have not joined yet.
+    QString speechProblem() const { return speechProblem_; }
 
 Q_SIGNALS:
     void bootstrapReady(const QString& bootstrap, quint32 networkId);
     void groupReady(const QString& sid);
+    // Bob and Carol were told to join the call (speaking, or silent: see speechProblem()).
+    void callStarted();
     void progress(const QString& text);
     void failed(const QString& reason);
 
@@ -62,6 +71,8 @@ private:
     void invite(DemoPeer* from, const QString& account, const QString& device);
     void onChat(DemoPeer* peer, const QJsonObject& e);
     void sayLater(DemoPeer* peer, int delayMs, const QString& text, const QString& to = {});
+    void startCall();
+    void joinCall(const QStringList& speech);
 
     QString program_;
     std::unique_ptr<QTemporaryDir> dir_;
@@ -80,6 +91,8 @@ private:
         Ready
     } step_ = Step::Idle;
     bool stopped_ = false;
+    DemoSpeech* speech_ = nullptr;
+    QString speechProblem_;
 };
 
 } // namespace plenum::ui

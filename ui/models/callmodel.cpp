@@ -4,6 +4,9 @@
 #include "models/rowsync.h"
 #include "node/node.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace plenum::ui {
 
 CallModel::CallModel(QObject* parent) : QAbstractListModel(parent)
@@ -35,7 +38,8 @@ void CallModel::refresh()
     QList<Row> next;
     if (node_ && !sid_.isNull())
         for (const auto& m : node_->callMembers(sid_))
-            next.append({m.device, m.name, m.self, m.muted, m.deafened, m.speaking});
+            next.append({m.device, m.name, m.self, m.muted, m.deafened, m.speaking,
+                         levelFromDb(m.levelDb)});
     const bool in = node_ && node_->activeCall() == sid_ && !sid_.isNull();
     const bool muted = node_ && node_->muted();
     const bool deafened = node_ && node_->deafened();
@@ -81,15 +85,25 @@ QVariant CallModel::data(const QModelIndex& index, int role) const
         return r.deafened;
     case SpeakingRole:
         return r.speaking;
+    case LevelRole:
+        return r.level;
     }
     return {};
 }
 
 QHash<int, QByteArray> CallModel::roleNames() const
 {
-    return {{NameRole, "name"},        {DeviceRole, "device"}, {InitialsRole, "initials"},
-            {IsMeRole, "isMe"},        {MutedRole, "muted"},   {DeafenedRole, "deafened"},
-            {SpeakingRole, "speaking"}};
+    return {{NameRole, "name"},         {DeviceRole, "device"}, {InitialsRole, "initials"},
+            {IsMeRole, "isMe"},         {MutedRole, "muted"},   {DeafenedRole, "deafened"},
+            {SpeakingRole, "speaking"}, {LevelRole, "level"}};
+}
+
+double CallModel::levelFromDb(double db)
+{
+    // Steps of 1/30 (2 dB): the meter moves visibly, and a level that only wobbles within a
+    // step does not refresh the bar five times a second.
+    const double x = std::clamp((db + 60.0) / 60.0, 0.0, 1.0);
+    return std::round(x * 30.0) / 30.0;
 }
 
 } // namespace plenum::ui

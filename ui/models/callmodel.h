@@ -23,7 +23,7 @@ class CallModel : public QAbstractListModel {
     Q_PROPERTY(bool muted READ muted NOTIFY changed)
     Q_PROPERTY(bool deafened READ deafened NOTIFY changed)
 public:
-    static constexpr int kSpeakingRefreshMs = 200;
+    static constexpr int kSpeakingRefreshMs = 100; // rings and level meters
 
     enum Role {
         NameRole = Qt::UserRole + 1,
@@ -33,7 +33,9 @@ public:
         MutedRole,
         DeafenedRole,
         SpeakingRole,
+        LevelRole, // 0..1: -60 dBFS (or silence) to 0 dBFS, for the level meter
     };
+    static double levelFromDb(double db);
 
     explicit CallModel(QObject* parent = nullptr);
 
@@ -60,6 +62,7 @@ private:
         bool muted = false;
         bool deafened = false;
         bool speaking = false;
+        double level = 0;
         bool operator==(const Row&) const = default;
     };
 

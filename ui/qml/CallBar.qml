@@ -5,7 +5,9 @@ import QtQuick.Layouts
 // The session's call (docs/media.md "Call control"): who is in it, a green ring on whoever
 // speaks, a slashed name on the muted; Join (or Start) when this device is not in it, and
 // Mute, Deafen and Leave when it is. Hidden only when nobody is in the call and the bar is
-// told to stay compact (it then shows just the Start button).
+// told to stay compact (it then shows just the Start button). Each member has a level meter
+// (what this device hears of them, refreshed ten times a second while in the call), and
+// "Devices" picks the microphone and speaker (AudioDeviceModel; takes effect at once).
 Pane {
     id: root
     objectName: "callBar"
@@ -15,6 +17,9 @@ Pane {
     property bool inCall: false  // this device is
     property bool muted: false
     property bool deafened: false
+    // AudioDeviceModel objects (currentIndex, rows with "name"); null hides the picker.
+    property var microphones: null
+    property var speakers: null
 
     signal joinRequested
     signal leaveRequested
@@ -27,7 +32,7 @@ Pane {
 
     RowLayout {
         anchors.fill: parent
-        spacing: 10
+        spacing: 8
 
         Label {
             objectName: "callStatus"
@@ -47,6 +52,7 @@ Pane {
                 required property bool muted
                 required property bool deafened
                 required property bool speaking
+                required property real level
 
                 objectName: "callMember"
                 implicitWidth: chip.implicitWidth
@@ -82,10 +88,32 @@ Pane {
                             visible: member.speaking && !member.muted
                         }
                     }
-                    Label {
-                        text: member.isMe ? qsTr("%1 (you)").arg(member.name) : member.name
-                        font.strikeout: member.muted
-                        opacity: member.muted ? 0.6 : 1
+                    ColumnLayout {
+                        spacing: 2
+                        Label {
+                            text: member.isMe ? qsTr("%1 (you)").arg(member.name) : member.name
+                            font.strikeout: member.muted
+                            opacity: member.muted ? 0.6 : 1
+                        }
+                        Rectangle {
+                            // The level meter: its fill follows the member's level.
+                            objectName: "levelMeter"
+                            implicitWidth: 48
+                            implicitHeight: 4
+                            radius: 2
+                            color: Qt.rgba(0.5, 0.5, 0.5, 0.25)
+                            visible: root.inCall
+                            Rectangle {
+                                objectName: "levelFill"
+                                height: parent.height
+                                radius: 2
+                                width: parent.width * Math.max(0, Math.min(1, member.level))
+                                color: member.speaking ? "#2fb35a" : "#8a8a8a"
+                                Behavior on width {
+                                    NumberAnimation { duration: 90 }
+                                }
+                            }
+                        }
                     }
                     Label {
                         objectName: "mutedMark"
@@ -102,6 +130,50 @@ Pane {
             Layout.fillWidth: true
         }
 
+        ToolButton {
+            objectName: "devicesButton"
+            visible: root.microphones !== null || root.speakers !== null
+            text: qsTr("Devices")
+            Accessible.name: qsTr("Choose microphone and speaker")
+            onClicked: devicePicker.open()
+
+            Popup {
+                id: devicePicker
+                objectName: "devicePicker"
+                y: parent.height + 4
+                x: parent.width - width
+                padding: 10
+                focus: true
+
+                GridLayout {
+                    columns: 2
+                    columnSpacing: 8
+                    rowSpacing: 6
+
+                    Label { text: qsTr("Microphone") }
+                    ComboBox {
+                        objectName: "microphoneBox"
+                        Layout.preferredWidth: 280
+                        model: root.microphones
+                        textRole: "name"
+                        currentIndex: root.microphones ? root.microphones.currentIndex : 0
+                        Accessible.name: qsTr("Microphone")
+                        onActivated: index => root.microphones.currentIndex = index
+                    }
+                    Label { text: qsTr("Speaker") }
+                    ComboBox {
+                        objectName: "speakerBox"
+                        Layout.preferredWidth: 280
+                        model: root.speakers
+                        textRole: "name"
+                        currentIndex: root.speakers ? root.speakers.currentIndex : 0
+                        Accessible.name: qsTr("Speaker")
+                        onActivated: index => root.speakers.currentIndex = index
+                    }
+                }
+            }
+        }
+
         Button {
             objectName: "joinCallButton"
             visible: !root.inCall
@@ -110,7 +182,7 @@ Pane {
             Accessible.name: text
             onClicked: root.joinRequested()
         }
-        Button {
+        ToolButton {
             objectName: "muteButton"
             visible: root.inCall
             checkable: true
@@ -119,7 +191,7 @@ Pane {
             Accessible.name: text
             onClicked: root.muteRequested(!root.muted)
         }
-        Button {
+        ToolButton {
             objectName: "deafenButton"
             visible: root.inCall
             checkable: true
@@ -128,7 +200,7 @@ Pane {
             Accessible.name: text
             onClicked: root.deafenRequested(!root.deafened)
         }
-        Button {
+        ToolButton {
             objectName: "leaveCallButton"
             visible: root.inCall
             text: qsTr("Leave call")

@@ -248,6 +248,8 @@ ApplicationWindow {
                 inCall: app.call.inCall
                 muted: app.call.muted
                 deafened: app.call.deafened
+                microphones: app.microphones
+                speakers: app.speakers
                 conversation: app.conversation
                 typingText: app.conversation.typingText
                 canLoadOlder: app.conversation.canLoadOlder

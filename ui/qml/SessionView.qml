@@ -13,6 +13,8 @@ Item {
     property bool inCall
     property bool muted
     property bool deafened
+    property var microphones: null // AudioDeviceModel of the picker
+    property var speakers: null
     property var conversation
     property string typingText
     property bool canLoadOlder
@@ -65,6 +67,8 @@ Item {
             inCall: root.inCall
             muted: root.muted
             deafened: root.deafened
+            microphones: root.microphones
+            speakers: root.speakers
             Layout.fillWidth: true
             onJoinRequested: root.joinCallRequested()
             onLeaveRequested: root.leaveCallRequested()

@@ -1,6 +1,7 @@
 // Issue 14: calls between plenum-peer processes over real links, through the file audio
 // backend at real-time pace. Bounds are generous (a CPU hog may run beside them); the figures
 // printed as JSON are measurements, not goals.
+#include "callfailover.h"
 #include "peergroup.h"
 #include "speech.h"
 
@@ -312,9 +313,51 @@ TEST(NodeCall, OutsidersGetNoMediaAndMuteSilencesTheSender)
     pump(3000);
     EXPECT_GT(packetsFrom(b, a->device) - afterMute, 50) << "alice's audio did not come back";
 
-    // Bob leaves the call: alice sees it.
+    // audio_out mid-call: the new file gets only what bob plays from now on (about 2 s of
+    // alice), not the whole call so far.
+    const QString midPath = dir.filePath("bob-mid.wav");
+    b->send({{"cmd", "audio_out"}, {"file", midPath}});
+    pump(2000);
+    // Bob leaves the call: alice sees it (bob's file is written before his own call event).
+    takeCallEvents(b);
     b->send({{"cmd", "call_leave"}});
     EXPECT_TRUE(a->waitEvent([&](auto& e) { return callHas(e, {a->device}); }, 5000));
+    ASSERT_TRUE(b->waitEvent(
+        [](auto& e) { return e.value("event") == "call" && !e.value("in_call").toBool(); }, 5000));
+    auto mid = plenum::media::WavFile::read(midPath);
+    ASSERT_TRUE(mid.ok()) << mid.error().toStdString();
+    const double midSeconds = double(mid->size()) / kRate;
+    std::printf("{\"audio_out_mid_call_seconds\": %.2f}\n", midSeconds);
+    EXPECT_GT(midSeconds, 1.5);
+    EXPECT_LT(midSeconds, 5.0) << "the file got the call from its start";
+    EXPECT_GT(mt::energy(mid.value()), 0) << "nothing of alice in the new file";
     for (auto* p : {a, b, c})
         p->send({{"cmd", "quit"}});
+}
+
+// Issue 14: media as a liveness signal. Four peers in a call at 5 % media loss; nobody is
+// dropped while it runs; after kill -9 of the SM the survivors notice it from the media
+// stream (not the 1 s control rule), elect a new SM, and their audio to each other never
+// stops. The bound is generous (a CPU hog may run beside); call_failover_bench reports the
+// real figures.
+TEST(NodeCall, KilledSmIsNoticedFromTheMediaAndTheCallGoesOn)
+{
+    const auto run = runCallFailover(5, 4000);
+    ASSERT_TRUE(run.error.isEmpty()) << run.error.toStdString();
+    std::printf("{\"call_failover_ms\": %lld, \"detect_ms\": %lld, \"elected_ms\": %lld, "
+                "\"silent_ticks\": %d, \"checked_ticks\": %d, \"min_packets_per_tick\": %lld}\n",
+                static_cast<long long>(run.failoverMs), static_cast<long long>(run.detectMs),
+                static_cast<long long>(run.electedMs), run.silentTicks, run.checkedTicks,
+                static_cast<long long>(run.minPacketsPerTick));
+    EXPECT_TRUE(run.falseLinkDowns.isEmpty())
+        << "links dropped at 5 % loss: " << run.falseLinkDowns.join("; ").toStdString();
+    ASSERT_EQ(run.smLinkDownReasons.size(), 3) << "every survivor loses its link to the SM";
+    for (const QString& reason : run.smLinkDownReasons)
+        EXPECT_TRUE(reason.contains("during a call"))
+            << "the control rule, not the media, noticed the SM: " << reason.toStdString();
+    EXPECT_GE(run.electedMs, 0) << "no survivor became SM";
+    EXPECT_LE(run.failoverMs, 1500);
+    EXPECT_GE(run.checkedTicks, 18); // 6 pairs, about 4 ticks each
+    EXPECT_EQ(run.silentTicks, 0) << "audio between the survivors stopped";
+    EXPECT_GT(run.minPacketsPerTick, 20);
 }

@@ -11,8 +11,21 @@ Item {
 
     ListModel {
         id: call
-        ListElement { name: "Bob"; device: "d1"; initials: "B"; isMe: false; muted: false; deafened: false; speaking: true }
-        ListElement { name: "Carol"; device: "d2"; initials: "C"; isMe: false; muted: true; deafened: false; speaking: false }
+        ListElement { name: "Bob"; device: "d1"; initials: "B"; isMe: false; muted: false; deafened: false; speaking: true; level: 0.8 }
+        ListElement { name: "Carol"; device: "d2"; initials: "C"; isMe: false; muted: true; deafened: false; speaking: false; level: 0.0 }
+    }
+
+    // Stand-ins for AudioDeviceModel: rows with "name", and the chosen row.
+    ListModel {
+        id: mics
+        property int currentIndex: 0
+        ListElement { name: "System default" }
+        ListElement { name: "USB headset" }
+    }
+    ListModel {
+        id: speakersModel
+        property int currentIndex: 0
+        ListElement { name: "System default" }
     }
 
     CallBar {
@@ -20,6 +33,8 @@ Item {
         width: 800
         model: call
         count: call.count
+        microphones: mics
+        speakers: speakersModel
     }
 
     SignalSpy { id: joinSpy; target: bar; signalName: "joinRequested" }
@@ -83,6 +98,37 @@ Item {
             call.setProperty(1, "muted", false);
             call.setProperty(1, "speaking", true);
             compare(findAll(bar, "speakingRing", []).filter(r => r.visible).length, 2);
+        }
+
+        function test_levelMetersFollowTheLevel() {
+            bar.inCall = true;
+            waitForRendering(bar);
+            tryVerify(() => findAll(bar, "levelFill", []).length === 2);
+            const fills = () => findAll(bar, "levelFill", []);
+            tryVerify(() => Math.abs(fills()[0].width - 0.8 * 48) < 0.5);
+            compare(fills()[1].width, 0);
+            call.setProperty(1, "level", 0.5);
+            tryVerify(() => Math.abs(fills()[1].width - 24) < 0.5);
+            call.setProperty(1, "level", 0.0);
+            bar.inCall = false; // outside the call nothing is heard: no meters
+            verify(findAll(bar, "levelMeter", []).every(m => !m.visible));
+        }
+
+        function test_devicePickerChoosesAMicrophone() {
+            const button = findChild(bar, "devicesButton");
+            verify(button.visible);
+            waitForRendering(bar);
+            mouseClick(button);
+            const picker = findChild(bar, "devicePicker");
+            tryVerify(() => picker.opened);
+            const box = findChild(picker.contentItem, "microphoneBox");
+            compare(box.count, 2);
+            compare(box.currentText, "System default");
+            box.activated(1); // what choosing the second row in the list does
+            compare(mics.currentIndex, 1);
+            compare(box.currentText, "USB headset");
+            picker.close();
+            mics.currentIndex = 0;
         }
 
         function test_startWhenNobodyIsInTheCall() {

@@ -79,3 +79,44 @@ TEST(FileAudioDevice, EchoPathFeedsTheSpeakerBackIntoTheMicrophone)
     EXPECT_EQ(mic[579], 0);
     EXPECT_EQ(mic[580], 500);
 }
+
+// plenum-peer's audio_in / audio_out mid-call: a new input starts at once from its beginning,
+// and a new output file gets only what is played after the switch (the old one the rest).
+TEST(FileAudioDevice, InputAndOutputSwitchWhileRunning)
+{
+    QTemporaryDir dir;
+    FileAudioDevice device;
+    device.setManualClock(true);
+    device.setInput(std::vector<qint16>(480, 7), true);
+    ASSERT_TRUE(device.setOutputFile(dir.filePath("first.wav")).ok());
+    std::vector<qint16> mic;
+    device.setCaptureSink(
+        [&](std::span<const qint16> f) { mic.insert(mic.end(), f.begin(), f.end()); });
+    qint16 next = 0;
+    device.setPlaybackSource(
+        [&](std::span<qint16> out) { std::fill(out.begin(), out.end(), ++next); });
+    ASSERT_TRUE(device.start(480).ok());
+    device.step();
+    device.step();
+    std::vector<qint16> second(960);
+    for (size_t i = 0; i < second.size(); ++i)
+        second[i] = qint16(100 + i);
+    device.setInput(second);
+    ASSERT_TRUE(device.setOutputFile(dir.filePath("second.wav")).ok());
+    device.step();
+    device.step();
+    device.step();
+    device.stop();
+    ASSERT_EQ(mic.size(), 5u * 480);
+    EXPECT_EQ(mic[959], 7);
+    EXPECT_EQ(mic[960], 100); // the new input from its first sample, not from sample 960
+    EXPECT_EQ(mic[960 + 959], 100 + 959);
+    EXPECT_EQ(mic[960 + 960], 0); // not looped: silence after its end
+    auto first = WavFile::read(dir.filePath("first.wav"));
+    auto later = WavFile::read(dir.filePath("second.wav"));
+    ASSERT_TRUE(first.ok() && later.ok());
+    EXPECT_EQ(first->size(), 960u);
+    EXPECT_EQ(first->back(), 2);
+    ASSERT_EQ(later->size(), 3u * 480);
+    EXPECT_EQ(later->front(), 3);
+}

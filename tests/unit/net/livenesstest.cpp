@@ -44,3 +44,45 @@ TEST(Liveness, AnnouncedIntervalsAreClamped)
     l.setPeerInterval(1'000'000'000);
     EXPECT_EQ(l.peerInterval(), Liveness::kMaxInterval);
 }
+
+// Media as a liveness signal: while watched, 200 ms without control or media is death,
+// either path heard keeps the link alive, and the control rule still holds on its own.
+TEST(Liveness, WatchedMediaShortensDetection)
+{
+    Liveness l(250, 4, 0);
+    l.setPeerInterval(250);
+    EXPECT_FALSE(l.isDead(900)); // not watching: the 1 s control rule only
+    l.watchMedia(200, 900);
+    EXPECT_TRUE(l.watchingMedia());
+    EXPECT_FALSE(l.isDead(1000));
+    EXPECT_EQ(l.msUntilNextEvent(1000), 0); // the control rule's death (1001) and ping are due
+    l.heard(1000);
+    l.pinged(1000);
+    EXPECT_EQ(l.msUntilNextEvent(1000), 201); // media death now comes before the 1 s rule
+    l.heardMedia(1150);
+    EXPECT_FALSE(l.isDeadByMedia(1350));
+    EXPECT_TRUE(l.isDeadByMedia(1351));
+    EXPECT_FALSE(l.isDeadByControl(1351));
+    EXPECT_TRUE(l.isDead(1351));
+    l.heard(1300); // a control record counts as well
+    EXPECT_FALSE(l.isDead(1351));
+    // Media datagrams alone never stretch the control rule (they are not authenticated here).
+    for (qint64 t = 1320; t <= 2400; t += 20)
+        l.heardMedia(t);
+    EXPECT_TRUE(l.isDeadByControl(2301));
+    l.unwatchMedia();
+    l.heard(3000);
+    EXPECT_FALSE(l.isDead(3500));
+}
+
+TEST(Liveness, FasterPingsKeepTheAnnouncedInterval)
+{
+    Liveness l(250, 4, 0);
+    l.setPingEvery(100);
+    EXPECT_TRUE(l.pingDue(100));
+    EXPECT_EQ(l.localInterval(), 250);
+    l.setPingEvery(0);
+    EXPECT_FALSE(l.pingDue(100));
+    l.setPingEvery(5000); // never slower than announced
+    EXPECT_TRUE(l.pingDue(250));
+}
