@@ -131,6 +131,32 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"ms", ms}});
             });
     node_->setAudioDeviceFactory([this] { return makeAudioDevice(); });
+    // Co-browsing (docs/cobrowse.md): text only, the address this device would show.
+    connect(node_, &Node::batonChanged, this,
+            [this](const SessionId& sid, const DeviceId& holder, quint64 generation) {
+                emitEvent({{"event", "baton"},
+                           {"sid", sid.toHex()},
+                           {"holder", holder.isNull() ? QJsonValue() : QJsonValue(holder.toHex())},
+                           {"generation", qint64(generation)}});
+            });
+    connect(node_, &Node::navigated, this,
+            [this](const SessionId& sid, const cobrowse::Page& page, bool shown, bool card) {
+                emitEvent({{"event", "navigate"},
+                           {"sid", sid.toHex()},
+                           {"url", page.url},
+                           {"title", page.title},
+                           {"by", page.by.toHex()},
+                           {"generation", qint64(page.generation)},
+                           {"pushed", page.pushed},
+                           {"shown", shown},
+                           {"card", card}});
+            });
+    connect(node_, &Node::batonRequested, this, [this](const SessionId& sid, const DeviceId& from) {
+        emitEvent({{"event", "baton_requested"}, {"sid", sid.toHex()}, {"from", from.toHex()}});
+    });
+    connect(node_, &Node::batonRefused, this, [this](const SessionId& sid, const QString& reason) {
+        emitEvent({{"event", "browse_refused"}, {"sid", sid.toHex()}, {"reason", reason}});
+    });
 }
 
 std::unique_ptr<media::AudioDevice> PeerController::makeAudioDevice()
@@ -461,6 +487,38 @@ void PeerController::handleLine(const QByteArray& line)
         // Mid-call: what was played so far goes to the previous file now, the rest here.
         if (device_ && device_->isRunning())
             if (auto ok = device_->setOutputFile(audioOut_); !ok) return error(cmd, ok.error());
+    } else if (cmd == "browse") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        if (!c.value("url").isString()) return error(cmd, "\"url\" must be a string");
+        if (auto s = node_->browse().browse(*sid, c.value("url").toString(),
+                                            c.value("title").toString());
+            !s)
+            emitEvent({{"event", "browse_refused"}, {"sid", sid->toHex()}, {"reason", s.error()}});
+    } else if (cmd == "baton_request") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        node_->requestBaton(*sid);
+    } else if (cmd == "baton_pass") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        // No "device" (or null): back to the SM.
+        std::optional<DeviceId> to = DeviceId{};
+        if (!c.value("device").isNull() && !c.value("device").isUndefined())
+            to = idFrom<DeviceId>(c.value("device"));
+        if (!to) return error(cmd, "\"device\" must be 64 hex digits or null");
+        node_->passBaton(*sid, *to);
+    } else if (cmd == "baton_answer") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        if (!c.value("grant").isBool()) return error(cmd, "\"grant\" must be true or false");
+        node_->answerBaton(*sid, c.value("grant").toBool());
+    } else if (cmd == "follow") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        const QJsonValue on = c.value("on");
+        if (!on.isUndefined() && !on.isBool()) return error(cmd, "\"on\" must be true or false");
+        node_->browse().setFollow(*sid, on.toBool(true));
     } else if (cmd == "quit") {
         Q_EMIT quitRequested();
     } else {

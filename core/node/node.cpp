@@ -146,6 +146,29 @@ void Node::makeHost()
     connect(call_.get(), &NodeCall::statsTick, this, &Node::callStatsTick);
     connect(call_.get(), &NodeCall::firstAudio, this, &Node::callAudio);
     connect(call_.get(), &NodeCall::warning, this, &Node::warning);
+    browse_ = std::make_unique<NodeBrowse>(
+        *host_, [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); });
+    connect(browse_.get(), &NodeBrowse::batonChanged, this, &Node::batonChanged);
+    connect(browse_.get(), &NodeBrowse::navigated, this, &Node::navigated);
+    connect(browse_.get(), &NodeBrowse::refused, this, &Node::batonRefused);
+}
+
+void Node::requestBaton(const SessionId& sid)
+{
+    host_->requestBaton(sid, now());
+    runEffects();
+}
+
+void Node::passBaton(const SessionId& sid, const DeviceId& to)
+{
+    host_->passBaton(sid, to, now());
+    runEffects();
+}
+
+void Node::answerBaton(const SessionId& sid, bool grant)
+{
+    host_->answerBaton(sid, grant, now());
+    runEffects();
 }
 
 void Node::setAudioDeviceFactory(NodeCall::DeviceFactory factory)
@@ -477,6 +500,7 @@ void Node::adoptPairing()
     call_.reset(); // before the links it holds media streams on
     stopNetwork();
     chat_.reset();
+    browse_.reset();
     timers_.clear();
     current_.reset();
     host_.reset();
@@ -595,12 +619,20 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         Q_EMIT joinFailed(sid, int(e->code), e->reason);
     } else if (std::holds_alternative<ev::Left>(event)) {
         call_->onSessionGone(sid);
+        browse_->onSessionGone(sid);
         Q_EMIT left(sid);
     } else if (const auto* e = std::get_if<ev::Removed>(&event)) {
         call_->onSessionGone(sid);
+        browse_->onSessionGone(sid);
         Q_EMIT removed(sid, e->rejoining);
     } else if (const auto* e = std::get_if<ev::Notice>(&event)) {
         Q_EMIT notice(sid, e->text);
+    } else if (const auto* e = std::get_if<ev::BatonChanged>(&event)) {
+        browse_->onBaton(sid, e->baton);
+    } else if (const auto* e = std::get_if<ev::BatonRequested>(&event)) {
+        Q_EMIT batonRequested(sid, e->from);
+    } else if (const auto* e = std::get_if<ev::BatonRefused>(&event)) {
+        Q_EMIT batonRefused(sid, e->text);
     }
 }
 
@@ -669,6 +701,8 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
         chat_->onMessage(from, message.value());
     } else if (NodeCall::isCall(message->body)) {
         call_->onMessage(from, message.value());
+    } else if (NodeBrowse::isBrowse(message->body)) {
+        browse_->onMessage(from, message.value());
     } else {
         host_->onMessage(from, message.value(), now());
         runEffects();

@@ -12,6 +12,7 @@
 #include "identity/profile.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeaccount.h"
+#include "node/nodebrowse.h"
 #include "node/nodecall.h"
 #include "node/nodechat.h"
 #include "node/nodeoptions.h"
@@ -144,6 +145,12 @@ public:
     void setAudioDeviceFactory(NodeCall::DeviceFactory factory);
     void setCallConfig(const media::CallEngine::Config& config);
 
+    // ---- co-browsing (NodeBrowse, docs/cobrowse.md) and the baton (§5.1 rule 11) ----
+    NodeBrowse& browse() { return *browse_; }
+    void requestBaton(const SessionId& sid);
+    void passBaton(const SessionId& sid, const DeviceId& to);
+    void answerBaton(const SessionId& sid, bool grant);
+
     // ---- contacts and presence (NodeAccount) ----
     const identity::ContactList& contacts() const { return account_->contacts(); }
     Status addContact(const AccountId& account) { return account_->addContact(account); }
@@ -213,6 +220,12 @@ Q_SIGNALS:
     void callChanged(plenum::SessionId sid);
     void callStatsTick(plenum::SessionId sid);
     void callAudio(plenum::SessionId sid, plenum::DeviceId peer, qint64 msSinceJoin);
+    // the baton: `from` asks this holder for it; a request, pass or page refused (in words)
+    void batonRequested(plenum::SessionId sid, plenum::DeviceId from);
+    void batonRefused(plenum::SessionId sid, QString reason);
+    // co-browsing (NodeBrowse): the committed baton; a page to show, note or card
+    void batonChanged(plenum::SessionId sid, plenum::DeviceId holder, quint64 generation);
+    void navigated(plenum::SessionId sid, plenum::cobrowse::Page page, bool shown, bool card);
     // contacts, presence, devices
     void contactsChanged();
     void presenceChanged(plenum::AccountId account, QString presence);
@@ -279,8 +292,9 @@ private:
     crypto::LinkKeyRing linkKeys_;
     QSet<DeviceId> invitePeers_; // devices we sent INVITE to, or that sent us one
     std::unique_ptr<session::SessionHost> host_;
-    std::unique_ptr<NodeChat> chat_; // made with host_ (it reads host_'s sessions)
-    std::unique_ptr<NodeCall> call_; // made with host_ (it reads host_'s rosters)
+    std::unique_ptr<NodeChat> chat_;     // made with host_ (it reads host_'s sessions)
+    std::unique_ptr<NodeCall> call_;     // made with host_ (it reads host_'s rosters)
+    std::unique_ptr<NodeBrowse> browse_; // likewise
     NodeCall::DeviceFactory audioFactory_;
     media::CallEngine::Config callConfig_;
     std::unique_ptr<NodeAccount> account_; // speaks for profile_

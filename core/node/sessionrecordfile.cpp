@@ -10,7 +10,8 @@ namespace plenum::node {
 namespace {
 
 constexpr quint32 kMagic = 0x504c5352; // "PLSR"
-constexpr quint32 kFormat = 2;         // 2: with the proposal base
+constexpr quint32 kFormat = 3;         // 3: with the baton of both rosters
+constexpr quint32 kFormatWithoutBaton = 2;
 constexpr quint32 kFormatWithoutProposalBase = 1;
 constexpr quint32 kMaxMembers = 1024;
 constexpr quint32 kMaxAccounts = 4096;
@@ -119,6 +120,11 @@ QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
     out << r.ended;
     // Format 2 added it; a format-1 record ends before it (read as "no proposal").
     out << quint64(r.proposalBase.epoch) << quint64(r.proposalBase.version);
+    // Format 3 added the baton (§5.1 rule 11: a roster field, so it survives a restart).
+    for (const auto* roster : {&r.accepted, &r.committed}) {
+        putId(out, roster->baton.holder);
+        out << quint64(roster->baton.generation);
+    }
     return bytes;
 }
 
@@ -130,7 +136,7 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
     quint32 magic = 0, format = 0;
     in >> magic >> format;
     if (magic != kMagic) return fail("the file is not a Plenum session record");
-    if (format != kFormat && format != kFormatWithoutProposalBase)
+    if (format != kFormat && format != kFormatWithoutBaton && format != kFormatWithoutProposalBase)
         return fail("the session record has an unknown format version");
     session::SessionRecord r;
     quint64 voted = 0, granted = 0, ends = 0;
@@ -149,10 +155,17 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
         ok = getId(in, r.rules.owner);
     }
     if (ok) in >> r.ended;
-    if (ok && format == kFormat) {
+    if (ok && format >= kFormatWithoutBaton) {
         quint64 baseEpoch = 0, baseVersion = 0;
         in >> baseEpoch >> baseVersion;
         r.proposalBase = {baseEpoch, baseVersion};
+    }
+    for (auto* roster : {&r.accepted, &r.committed}) {
+        if (!ok || format < kFormat) break;
+        quint64 generation = 0;
+        ok = getId(in, roster->baton.holder);
+        in >> generation;
+        roster->baton.generation = generation;
     }
     if (!ok || in.status() != QDataStream::Ok)
         return fail("the session record is truncated or corrupt");

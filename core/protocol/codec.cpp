@@ -8,6 +8,7 @@
 
 #include <QCborStreamWriter>
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <type_traits>
@@ -31,7 +32,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<25, ChatMessage>() && typeIs<26, ChatAck>() && typeIs<27, Typing>() &&
               typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, CallState>() &&
               typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() &&
-              typeIs<33, BrowseScroll>());
+              typeIs<33, BrowseScroll>() && typeIs<34, BatonRequest>() && typeIs<35, BatonPass>() &&
+              typeIs<36, BatonRefused>());
 
 namespace {
 
@@ -70,6 +72,11 @@ template <typename V> void describe(V& v, SessionRules& r)
     v.field(3, r.block, "block list", kMaxRuleAccounts);
     v.field(4, r.endsAtMs, "end time");
     v.field(5, r.owner, "owner");
+}
+template <typename V> void describe(V& v, Baton& b)
+{
+    v.field(0, b.holder, "holder");
+    v.field(1, b.generation, "generation");
 }
 template <typename V> void describe(V& v, RosterChange& c)
 {
@@ -154,6 +161,7 @@ template <typename V> void describe(V& v, Roster& m)
     v.field(14, m.committed, "committed flag");
     v.field(15, m.change, "change");
     v.field(16, m.members, "member list", kMaxMembers);
+    v.field(1100, m.baton, "baton"); // an extension: older peers skip it
 }
 template <typename V> void describe(V& v, RosterAck& m)
 {
@@ -273,6 +281,20 @@ template <typename V> void describe(V& v, BrowseScroll& m)
     v.field(12, m.x, "x");
     v.field(13, m.y, "y");
 }
+template <typename V> void describe(V& v, BatonRequest& m)
+{
+    v.field(10, m.generation, "baton generation");
+}
+template <typename V> void describe(V& v, BatonPass& m)
+{
+    v.field(10, m.to, "to");
+    v.field(11, m.generation, "baton generation");
+}
+template <typename V> void describe(V& v, BatonRefused& m)
+{
+    v.field(10, m.generation, "baton generation");
+    v.field(11, m.reason, "reason");
+}
 
 // ---- rules across fields ----------------------------------------------------------------
 // Checked after the fields decoded; an empty string means the body is fine.
@@ -312,6 +334,20 @@ QString crossCheck(const BrowseScroll& m)
         return QStringLiteral("the browse seq is 0 or 2^62 or more.");
     if (m.x > kScrollFull || m.y > kScrollFull)
         return QStringLiteral("the scroll position is beyond 100 % of the page.");
+    return {};
+}
+QString crossCheck(const Roster& m)
+{
+    // A generation counts baton moves, which are roster changes: it stays below the version
+    // bound a roster can reach (2^62, like every counter a hostile peer might push).
+    if (!m.baton) return {};
+    if (!m.full) return QStringLiteral("a roster delta carries a baton (only snapshots do).");
+    if (m.baton->generation >= kMaxChatCounter)
+        return QStringLiteral("the baton generation is 2^62 or more.");
+    if (!m.baton->holder.isNull() &&
+        std::none_of(m.members.cbegin(), m.members.cend(),
+                     [&](const MemberInfo& x) { return x.device == m.baton->holder; }))
+        return QStringLiteral("the baton holder is not among the members.");
     return {};
 }
 QString crossCheck(const Vote& m)
@@ -377,11 +413,15 @@ bool isValid(DeviceClass c)
 }
 bool isValid(RosterChange::Kind k)
 {
-    return k <= RosterChange::Kind::Remove;
+    return k <= RosterChange::Kind::Baton;
 }
 bool isValid(RosterChange::Reason r)
 {
     return r <= RosterChange::Reason::Unreachable;
+}
+bool isValid(BatonRefused::Reason r)
+{
+    return r <= BatonRefused::Reason::Dropped;
 }
 bool isValid(Bye::Reason r)
 {

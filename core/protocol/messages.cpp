@@ -60,15 +60,15 @@ const char* messageName(const Body& body)
 {
     // In the order of Body's alternatives (the wire type is the index + 1).
     static constexpr const char* kNames[] = {
-        "HELLO",        "PING",        "INVITE",      "INVITE_ANSWER",
-        "CANCEL",       "REFER",       "202",         "NOTIFY",
-        "JOIN",         "JOIN_ANSWER", "JOINED",      "ENDPOINTS",
-        "ROSTER",       "ROSTER_ACK",  "COMMIT",      "SNAPSHOT_REQUEST",
-        "BYE",          "REJOIN",      "LINK_REPORT", "REQUEST_SM",
-        "VOTE",         "SET_SM",      "STALE",       "ERROR",
-        "CHAT",         "CHAT_ACK",    "TYPING",      "HIGH_WATER",
-        "CHAT_PULL",    "CALL_STATE",  "CALL_PROBE",  "BROWSE_NAVIGATE",
-        "BROWSE_SCROLL"};
+        "HELLO",         "PING",          "INVITE",      "INVITE_ANSWER",
+        "CANCEL",        "REFER",         "202",         "NOTIFY",
+        "JOIN",          "JOIN_ANSWER",   "JOINED",      "ENDPOINTS",
+        "ROSTER",        "ROSTER_ACK",    "COMMIT",      "SNAPSHOT_REQUEST",
+        "BYE",           "REJOIN",        "LINK_REPORT", "REQUEST_SM",
+        "VOTE",          "SET_SM",        "STALE",       "ERROR",
+        "CHAT",          "CHAT_ACK",      "TYPING",      "HIGH_WATER",
+        "CHAT_PULL",     "CALL_STATE",    "CALL_PROBE",  "BROWSE_NAVIGATE",
+        "BROWSE_SCROLL", "BATON_REQUEST", "BATON_PASS",  "BATON_REFUSED"};
     static_assert(std::size(kNames) == std::variant_size_v<Body>,
                   "every message needs a wire name");
     return kNames[body.index()];

@@ -54,17 +54,28 @@ struct MemberInfo {
     friend bool operator==(const MemberInfo&, const MemberInfo&) = default;
 };
 
+// The co-browsing baton (DESIGN §9, §5.1 rule 11): who leads, and how many times it moved.
+// A roster field, changed only through the SM's queue, so it survives elections. Every
+// navigation is stamped with `generation`; a null holder means the SM keeps it to give.
+struct Baton {
+    DeviceId holder;
+    std::uint64_t generation = 0;
+    friend bool operator==(const Baton&, const Baton&) = default;
+};
+
 // A full roster at one stamp.
 struct RosterSnapshot {
     RosterStamp at;
     DeviceId sm;
     QList<MemberInfo> members;
+    Baton baton;
     friend bool operator==(const RosterSnapshot&, const RosterSnapshot&) = default;
 };
 
 // One roster change, as ROSTER carries it (DESIGN §4 "Roster sync").
 struct RosterChange {
-    enum class Kind : std::uint8_t { Add = 0, Remove = 1 };
+    // Baton: `member.device` is the new holder (null: back to the SM), generation + 1.
+    enum class Kind : std::uint8_t { Add = 0, Remove = 1, Baton = 2 };
     enum class Reason : std::uint8_t { Joined = 0, Left = 1, Crashed = 2, Unreachable = 3 };
     Kind kind = Kind::Add;
     Reason reason = Reason::Joined;
@@ -168,6 +179,8 @@ struct Roster {
     bool committed = false;    // a full snapshot of a roster that a majority acknowledged
     RosterChange change;       // when !full
     QList<MemberInfo> members; // when full
+    // When full: the snapshot's baton (extension key 1100; absent = nobody, generation 0).
+    std::optional<Baton> baton;
 };
 // Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
 struct RosterAck {
@@ -346,6 +359,33 @@ struct BrowseScroll {
     friend bool operator==(const BrowseScroll&, const BrowseScroll&) = default;
 };
 
+// ---- the baton (DESIGN §9, §5.1 rule 11): roster changes through the SM's queue --------------
+
+// BATON_REQUEST: a member asks the holder for the baton (or the SM, when nobody holds it).
+// `generation` is the one the asker saw; the holder answers with BATON_PASS to the SM
+// (grant) or BATON_REFUSED to the asker.
+struct BatonRequest {
+    std::uint64_t generation = 0;
+};
+// BATON_PASS: the holder of `generation` asks the SM to give the baton to `to` (a pass or
+// a grant), or back to the SM (`to` null). The SM queues it; one that no longer matches the
+// committed holder and generation when its turn comes is refused (conflicting grants).
+struct BatonPass {
+    DeviceId to;
+    std::uint64_t generation = 0;
+};
+// BATON_REFUSED: a request or a pass did not happen, and why.
+struct BatonRefused {
+    enum class Reason : std::uint8_t {
+        Declined = 0,  // the holder said no
+        NotHolder = 1, // the sender does not hold the current generation (it moved on)
+        NotMember = 2, // the device to pass to is not a member
+        Dropped = 3,   // an election started: pending requests are dropped (rule 11)
+    };
+    std::uint64_t generation = 0;
+    Reason reason = Reason::Declined;
+};
+
 using Body =
     std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
                  JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
@@ -355,7 +395,9 @@ using Body =
                  // calls, appended (wire types 30-31)
                  CallState, CallProbe,
                  // co-browsing, appended (wire types 32-33)
-                 BrowseNavigate, BrowseScroll>;
+                 BrowseNavigate, BrowseScroll,
+                 // the baton, appended (wire types 34-36)
+                 BatonRequest, BatonPass, BatonRefused>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

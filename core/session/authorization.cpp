@@ -139,6 +139,17 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
                            false};
         return std::nullopt;
     }
+    if (std::holds_alternative<BatonRequest>(body) || std::holds_alternative<BatonPass>(body) ||
+        std::holds_alternative<BatonRefused>(body)) {
+        // Rule 11: the baton is the members' business; a leaver has no say in it any more.
+        if (!contains(accepted_, from) && !contains(committed_, from))
+            return Refusal{refusal(body, "the sender is not a member"), false};
+        // Only the holder passes or grants it (the SM's queue then checks its generation).
+        if (std::holds_alternative<BatonPass>(body) && !config_.ruleOff(Rule::BatonHolderOnly) &&
+            from != committed_.baton.holder && from != accepted_.baton.holder)
+            return Refusal{refusal(body, "only the baton holder passes the baton"), false};
+        return std::nullopt;
+    }
     if (const auto* c = std::get_if<Commit>(&body)) {
         // Only the SM that proposed a roster may say it is committed.
         if (c->at == accepted_.at && accepted_.sm != from)

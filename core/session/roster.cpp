@@ -37,8 +37,17 @@ RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& cha
     RosterSnapshot next = roster;
     next.at = at;
     next.sm = sm;
+    if (change.kind == RosterChange::Kind::Baton) {
+        // §5.1 rule 11: the baton moves only by a roster change; each move is a generation.
+        next.baton = protocol::Baton{change.member.device, roster.baton.generation + 1};
+        return next;
+    }
     next.members.removeIf([&](const MemberInfo& m) { return m.device == change.member.device; });
     if (change.kind == RosterChange::Kind::Add) next.members.append(change.member);
+    // A holder who leaves or is removed gives the baton back to the SM in the same change.
+    if (change.kind == RosterChange::Kind::Remove && !next.baton.holder.isNull() &&
+        next.baton.holder == change.member.device)
+        next.baton = protocol::Baton{DeviceId{}, roster.baton.generation + 1};
     normalize(next);
     return next;
 }

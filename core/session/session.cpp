@@ -309,7 +309,10 @@ void Session::stepDown(Millis now)
     for (Request& r : old) {
         if (auto* a = std::get_if<AdmitRequest>(&r); a && !a->referrer && !a->rejoin)
             refers_[nextReferId_++] = OutstandingRefer{a->account, a->devices};
+        if (auto* b = std::get_if<BatonChange>(&r))
+            refuseBatonChange(*b, protocol::BatonRefused::Reason::Dropped);
     }
+    dropBatonAsks();
     downReports_.clear();
     smLinkDownSince_.clear();
     unreachableSince_.clear();
@@ -391,6 +394,12 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                     // The header check above did the work (snapshot request, step down).
                 } else if constexpr (std::is_same_v<T, ErrorReply>) {
                     onErrorReply(from, body, m.header, now);
+                } else if constexpr (std::is_same_v<T, BatonRequest>) {
+                    onBatonRequest(from, body, now);
+                } else if constexpr (std::is_same_v<T, BatonPass>) {
+                    onBatonPass(from, body, now);
+                } else if constexpr (std::is_same_v<T, BatonRefused>) {
+                    onBatonRefused(from, body);
                 }
             },
             m.body);
@@ -610,15 +619,16 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         // A proposal that removes us needs our ack or the news that we are not in (a
         // tombstone's 404): a rejoining device, like one that is gone, answers the latter, or
         // the SM of a two-member session could commit neither the removal nor our return.
-        const bool dropsUs = r.full ? !contains(RosterSnapshot{r.at, r.sm, r.members}, self_.device)
-                                    : r.change.kind == RosterChange::Kind::Remove &&
-                                          r.change.member.device == self_.device;
+        const bool dropsUs =
+            r.full ? !contains(RosterSnapshot{r.at, r.sm, r.members, {}}, self_.device)
+                   : r.change.kind == RosterChange::Kind::Remove &&
+                         r.change.member.device == self_.device;
         if (phase_ == Phase::Removed && !r.committed && dropsUs)
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
                                   accepted_.at});
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
         if (!r.full || !r.committed) return;
-        RosterSnapshot snap{r.at, r.sm, r.members};
+        RosterSnapshot snap{r.at, r.sm, r.members, r.baton.value_or(Baton{})};
         if (!contains(snap, self_.device)) return;
         normalize(snap);
         join_.reset();
@@ -627,6 +637,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         becomeMember(snap, now);
         emitEvent(event::Admitted{snap});
         emitEvent(event::RosterCommitted{snap, {}});
+        if (snap.baton != Baton{}) emitEvent(event::BatonChanged{snap.baton});
         return;
     }
     if (phase_ != Phase::Member) return;
@@ -643,7 +654,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (r.full) {
-        RosterSnapshot snap{r.at, r.sm, r.members};
+        RosterSnapshot snap{r.at, r.sm, r.members, r.baton.value_or(Baton{})};
         normalize(snap);
         acceptRoster(snap, r.committed, now);
         if (!r.committed && accepted_.at == r.at && !fromTombstone) send(r.sm, RosterAck{r.at});
@@ -696,6 +707,7 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     persist();
     emitEvent(event::RosterCommitted{roster, base});
     applyCommittedEffects(before, now);
+    batonCommitted(before.baton);
     if (!contains(roster, self_.device) && !isSm_) {
         beRemoved(roster.sm, Header{sid_, roster.at.epoch, roster.at.version, roster.sm}, now);
     }
@@ -760,6 +772,7 @@ void Session::sendCommittedRoster(const DeviceId& to)
     r.at = committed_.at;
     r.sm = committed_.sm;
     r.members = committed_.members;
+    r.baton = committed_.baton;
     send(to, r);
 }
 

@@ -62,6 +62,13 @@ public:
     void accept(Millis now);
     void decline(Millis now);
     void leave(Millis now);
+    // The co-browsing baton (§5.1 rule 11; sessionbaton.cpp). Every move is a roster change
+    // through the SM's queue. requestBaton asks the holder (or the SM when nobody holds it);
+    // passBaton gives it to a member, or back to the SM (`to` null); answerBaton answers the
+    // oldest request waiting here (or `asker`'s). Refusals come back as event::BatonRefused.
+    void requestBaton(Millis now);
+    void passBaton(const DeviceId& to, Millis now);
+    void answerBaton(bool grant, Millis now, std::optional<DeviceId> asker = std::nullopt);
 
     // ---- inputs ----
     void onMessage(const DeviceId& from, const Message& message, Millis now);
@@ -93,6 +100,9 @@ public:
         return rejoining_ && phase_ != Phase::Member && phase_ != Phase::Gone;
     }
     const MemberInfo& self() const { return self_; }
+    const protocol::Baton& baton() const { return committed_.baton; }
+    // Members waiting for this holder's answer, oldest first.
+    const QList<DeviceId>& batonAskers() const { return batonAskers_; }
     // The session has a reason to hear from this device: a member of its accepted or
     // committed roster, a leaver, a former member, a ticket holder or invitee, a join
     // endpoint (§5.1 rule 6). Everyone else is an outsider to it.
@@ -110,7 +120,15 @@ private:
         DeviceId device;
         protocol::RosterChange::Reason reason;
     };
-    using Request = std::variant<AdmitRequest, RemoveRequest>;
+    // A baton move, valid only if the committed baton is still {holder, generation} when its
+    // turn comes (conflicting grants: the queue orders them, the later ones are refused).
+    struct BatonChange {
+        DeviceId asker;  // told if it is refused
+        DeviceId holder; // who holds it now (null: nobody, the SM gives it)
+        DeviceId to;     // null: back to the SM
+        std::uint64_t generation = 0;
+    };
+    using Request = std::variant<AdmitRequest, RemoveRequest, BatonChange>;
 
     struct Admission {
         AdmitRequest request;
@@ -258,6 +276,16 @@ private:
     void onRejoinAnswer(const DeviceId& from, const Message& m, Millis now);
     void sendInvite(const DeviceId& to, const AdmitRequest& request);
 
+    // -- the baton (sessionbaton.cpp)
+    void onBatonRequest(const DeviceId& from, const protocol::BatonRequest& r, Millis now);
+    void onBatonPass(const DeviceId& from, const protocol::BatonPass& p, Millis now);
+    void onBatonRefused(const DeviceId& from, const protocol::BatonRefused& r);
+    void startBatonChange(const BatonChange& change, Millis now);
+    void refuseBatonChange(const BatonChange& change, protocol::BatonRefused::Reason reason);
+    void batonRefused(protocol::BatonRefused::Reason reason, const QString& text);
+    void batonCommitted(const protocol::Baton& before);
+    void dropBatonAsks(); // an election started or the SM changed (rule 11)
+
     // -- timers
     void onTimer(TimerKind kind, const DeviceId& peer, Millis now);
     void onPingTimer(Millis now);
@@ -317,6 +345,16 @@ private:
     int rejoinAttempts_ = 0;
     DeviceId rejoinVia_;
     QHash<DeviceId, std::uint64_t> rejoinGone_;
+    // baton state: our request (to whom, at which generation), our pass waiting at the SM,
+    // and the members asking us while we hold it (bounded by the roster)
+    struct BatonAsk {
+        DeviceId asked;
+        std::uint64_t generation = 0;
+        DeviceId to; // a pass: to whom
+    };
+    std::optional<BatonAsk> batonAsked_;
+    std::optional<BatonAsk> batonPassing_;
+    QList<DeviceId> batonAskers_;
 };
 
 } // namespace plenum::session

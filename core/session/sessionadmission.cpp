@@ -119,6 +119,11 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
 
 void Session::enqueue(Request request, Millis now)
 {
+    if (const auto* b = std::get_if<BatonChange>(&request);
+        b && queue_.size() >= kMaxQueuedChanges) {
+        refuseBatonChange(*b, protocol::BatonRefused::Reason::Dropped);
+        return;
+    }
     if (const auto* a = std::get_if<AdmitRequest>(&request);
         a && queue_.size() >= kMaxQueuedChanges) {
         if (a->referrer)
@@ -146,8 +151,9 @@ void Session::pump(Millis now)
         // A waiting admission lets removals pass (a 610 first removes that member, rule 5).
         auto it = queue_.begin();
         if (admission_) {
+            // A baton move does not change who is in: it need not wait for a joiner's answer.
             it = std::find_if(queue_.begin(), queue_.end(), [](const Request& r) {
-                return std::holds_alternative<RemoveRequest>(r);
+                return !std::holds_alternative<AdmitRequest>(r);
             });
             if (it == queue_.end()) return;
         }
@@ -159,6 +165,8 @@ void Session::pump(Millis now)
             RosterChange change{RosterChange::Kind::Remove, rm->reason, *who};
             RosterStamp at{epoch_, committed_.at.version + 1};
             propose(applyChange(committed_, change, at, self_.device), committed_.at, change, now);
+        } else if (auto* b = std::get_if<BatonChange>(&request)) {
+            startBatonChange(*b, now);
         } else {
             startAdmission(std::get<AdmitRequest>(std::move(request)), now);
         }
@@ -373,6 +381,7 @@ void Session::sendProposal(const DeviceId& to)
         r.full = true;
         r.base = proposal_->base; // what it was built on, for the record
         r.members = proposal_->next.members;
+        r.baton = proposal_->next.baton;
     }
     send(to, r);
 }

@@ -13,6 +13,7 @@ void Session::loseSm(Millis now)
 {
     if (phase_ != Phase::Member || isSm_ || lostSm_) return;
     lostSm_ = true;
+    dropBatonAsks(); // rule 11: an election starts
     timers_.disarm(TimerKind::SmLink);
     std::uint64_t epoch = election_.nextEpoch(epoch_);
     // The successor our SM named may have asked before its BYE reached us: join that round.
@@ -25,6 +26,7 @@ void Session::loseSm(Millis now)
 void Session::regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now)
 {
     const bool changed = sm != sm_;
+    if (changed || epoch > epoch_) dropBatonAsks(); // a new SM: what the old one queued is gone
     sm_ = sm;
     epoch_ = std::max(epoch_, epoch);
     lostSm_ = false;
@@ -136,6 +138,7 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
         // Lost like any other loss: if no round comes of its request, the retry opens ours
         // (setting the flag alone left every later loseSm() a no-op: seeds 74646, 81208).
         lostSm_ = true;
+        dropBatonAsks();
         timers_.disarm(TimerKind::SmLink);
         timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
     }

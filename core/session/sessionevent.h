@@ -48,10 +48,24 @@ struct Removed {
 struct Notice {
     QString text;
 };
+// The committed roster moved the baton (§5.1 rule 11): who leads now, and its generation.
+struct BatonChanged {
+    protocol::Baton baton;
+};
+// This device holds the baton and `from` asks for it: the app answers with answerBaton().
+struct BatonRequested {
+    DeviceId from;
+};
+// Our baton request or pass did not happen: refused, or dropped by an election (rule 11).
+struct BatonRefused {
+    protocol::BatonRefused::Reason reason = protocol::BatonRefused::Reason::Declined;
+    QString text;
+};
 } // namespace event
 
-using SessionEvent = std::variant<event::Invited, event::RosterCommitted, event::BecameSm,
-                                  event::Admitted, event::InviteResult, event::JoinFailed,
-                                  event::Left, event::Removed, event::Notice>;
+using SessionEvent =
+    std::variant<event::Invited, event::RosterCommitted, event::BecameSm, event::Admitted,
+                 event::InviteResult, event::JoinFailed, event::Left, event::Removed, event::Notice,
+                 event::BatonChanged, event::BatonRequested, event::BatonRefused>;
 
 } // namespace plenum::session

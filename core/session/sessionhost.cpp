@@ -113,6 +113,24 @@ void SessionHost::leave(const SessionId& sid, Millis now)
     reap();
 }
 
+void SessionHost::requestBaton(const SessionId& sid, Millis now)
+{
+    nowHint_ = now;
+    if (Session* s = session(sid)) s->requestBaton(now);
+}
+
+void SessionHost::passBaton(const SessionId& sid, const DeviceId& to, Millis now)
+{
+    nowHint_ = now;
+    if (Session* s = session(sid)) s->passBaton(to, now);
+}
+
+void SessionHost::answerBaton(const SessionId& sid, bool grant, Millis now)
+{
+    nowHint_ = now;
+    if (Session* s = session(sid)) s->answerBaton(grant, now);
+}
+
 void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
 {
     nowHint_ = now;
@@ -150,6 +168,7 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
             r.at = a.at;
             r.sm = a.sm;
             r.members = a.members;
+            r.baton = a.baton;
             send(from,
                  Message{Header{m.header.sid, a.at.epoch, t->second.committed.version, {}}, r});
         }

@@ -48,6 +48,10 @@ public:
     void accept(const SessionId& sid, Millis now);
     void decline(const SessionId& sid, Millis now);
     void leave(const SessionId& sid, Millis now);
+    // The co-browsing baton (Session::requestBaton, passBaton, answerBaton; rule 11).
+    void requestBaton(const SessionId& sid, Millis now);
+    void passBaton(const SessionId& sid, const DeviceId& to, Millis now);
+    void answerBaton(const SessionId& sid, bool grant, Millis now);
 
     void onMessage(const DeviceId& from, const protocol::Message& message, Millis now);
     void onLinkUp(const DeviceId& peer, Millis now);

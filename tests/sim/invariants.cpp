@@ -22,6 +22,8 @@ std::string describe(const RosterSnapshot& r)
     for (const MemberInfo& m : r.members)
         out << " " << m.name.toStdString();
     out << " ]";
+    if (r.baton != Baton{})
+        out << " baton=" << r.baton.holder.shortHex().toStdString() << "/" << r.baton.generation;
     return out.str();
 }
 
@@ -37,19 +39,24 @@ void InvariantChecker::fail(const std::string& what)
 void InvariantChecker::onSend(int from, int, const Message& m, bool)
 {
     const SessionId& sid = m.header.sid;
+    if (const auto* pass = std::get_if<BatonPass>(&m.body)) {
+        sids_[sid].passes.emplace(net_.peer(from).info().device, pass->to, pass->generation);
+        return;
+    }
     if (const auto* inv = std::get_if<Invite>(&m.body)) {
         // 5: admissions are sequential; no joiner is handed EndPoints missing a committed member.
         auto it = sids_.find(sid);
         if (it != sids_.end() && inv->endpoints != it->second.latest.members)
             fail("admissionsAreSequential: peer" + std::to_string(from) +
                  " sent INVITE with endpoints " +
-                 describe(RosterSnapshot{inv->ticket.at, inv->ticket.sm, inv->endpoints}) +
+                 describe(RosterSnapshot{inv->ticket.at, inv->ticket.sm, inv->endpoints, {}}) +
                  " but the committed roster is " + describe(it->second.latest));
     } else if (const auto* r = std::get_if<Roster>(&m.body); r && !r->committed) {
         Proposal p;
         p.base = r->base;
         if (r->full) {
-            p.roster = RosterSnapshot{r->at, r->sm, r->members};
+            p.roster =
+                RosterSnapshot{r->at, r->sm, r->members, r->baton.value_or(protocol::Baton{})};
         } else {
             const auto& log = sids_[sid];
             auto c = log.committed.find(r->base);
@@ -81,6 +88,7 @@ void InvariantChecker::onEvent(int peer, const SessionId& sid, const session::Se
     if (const auto* b = std::get_if<session::event::BecameSm>(&e)) {
         atMostOneManagerPerEpoch(peer, sid, b->epoch);
     } else if (const auto* c = std::get_if<session::event::RosterCommitted>(&e)) {
+        batonHasOneHolderPerGeneration(peer, sid, c->roster);
         if (fromSm)
             committedChangesAreNeverLost(sid, c->roster, c->base);
         else
@@ -178,7 +186,7 @@ void InvariantChecker::committedChangesAreNeverLost(const SessionId& sid,
         return;
     }
     if (auto it = log.committed.find(roster.at); it != log.committed.end()) {
-        if (it->second.members != roster.members)
+        if (it->second.members != roster.members || it->second.baton != roster.baton)
             fail("committedChangesAreNeverLost: two different rosters committed at " +
                  describe(roster) + " and " + describe(it->second));
         return;
@@ -233,6 +241,10 @@ void InvariantChecker::committedChangesAreNeverLost(const SessionId& sid,
             fail("joinersStayIn: " + d.shortHex().toStdString() + " vanished in " +
                  describe(roster));
     }
+    batonMovesOnlyByItsHolder(sid, log, roster);
+    if (roster.baton.generation < log.latest.baton.generation)
+        fail("batonGenerationsNeverGoBack: commit " + describe(roster) + " after " +
+             describe(log.latest));
     log.baseOf[roster.at] = base;
     log.committed[roster.at] = roster;
     log.latest = roster;
@@ -244,9 +256,43 @@ void InvariantChecker::membersOnlyApplyCommittedRosters(int peer, const SessionI
     const auto& log = sids_[sid];
     auto it = log.committed.find(roster.at);
     if (it == log.committed.end() || it->second.members != roster.members ||
-        it->second.sm != roster.sm)
+        it->second.sm != roster.sm || it->second.baton != roster.baton)
         fail("membersShowOnlyCommittedRosters: peer" + std::to_string(peer) + " shows " +
              describe(roster) + " which no SM committed");
+}
+
+void InvariantChecker::batonMovesOnlyByItsHolder(const SessionId& sid, const SessionLog& log,
+                                                 const RosterSnapshot& roster)
+{
+    const Baton& was = log.latest.baton;
+    const Baton& is = roster.baton;
+    if (is.generation != was.generation + 1) return; // no move (or not one commit apart)
+    const bool free = was.holder.isNull();           // the SM grants a free baton
+    const bool holderGone = !session::contains(roster, was.holder); // given back on removal
+    // The SM's own pass sends no BATON_PASS: its proposal of the move is what we see (a new SM
+    // may republish it after the election).
+    bool bySm = was.holder == roster.sm;
+    for (const auto& [at, p] : proposals_[sid])
+        bySm = bySm || (p.roster.sm == was.holder && p.roster.baton == is);
+    const bool asked = log.passes.count({was.holder, is.holder, was.generation}) > 0;
+    if (!free && !(holderGone && is.holder.isNull()) && !bySm && !asked)
+        fail("batonMovesOnlyByItsHolder: commit " + describe(roster) + " moved the baton from " +
+             describe(log.latest) + " but its holder never passed generation " +
+             std::to_string(was.generation) + " to that device");
+}
+
+void InvariantChecker::batonHasOneHolderPerGeneration(int peer, const SessionId& sid,
+                                                      const RosterSnapshot& roster)
+{
+    const Baton& b = roster.baton;
+    if (!b.holder.isNull() && !session::contains(roster, b.holder))
+        fail("batonHolderIsAMember: peer" + std::to_string(peer) + " committed " +
+             describe(roster) + " whose baton holder is not a member");
+    auto [it, fresh] = sids_[sid].batonHolderOf.emplace(b.generation, b.holder);
+    if (!fresh && it->second != b.holder)
+        fail("atMostOneBatonHolderPerGeneration: peer" + std::to_string(peer) + " committed " +
+             describe(roster) + " but generation " + std::to_string(b.generation) +
+             " was held by " + it->second.shortHex().toStdString());
 }
 
 void InvariantChecker::rosterVersionsNeverGoBack()

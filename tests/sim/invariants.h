@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 
 namespace plenum::sim {
 
@@ -29,6 +30,9 @@ public:
         protocol::RosterSnapshot latest;
         bool any = false;
         std::set<DeviceId> toldIn;
+        std::map<std::uint64_t, DeviceId> batonHolderOf; // generation -> holder, as committed
+        // BATON_PASS sent: (holder, to, generation) asked for by a holder over the wire.
+        std::set<std::tuple<DeviceId, DeviceId, std::uint64_t>> passes;
     };
     const std::map<SessionId, SessionLog>& sessions() const { return sids_; }
 
@@ -53,6 +57,13 @@ private:
     void membersOnlyApplyCommittedRosters(int peer, const SessionId& sid,
                                           const protocol::RosterSnapshot& roster);
     void rosterVersionsNeverGoBack();
+    // Rule 11: one holder per generation (hence per generation and epoch), always a member.
+    // Rule 11: a baton move is one its holder asked for (or a free baton granted, or a
+    // removed holder's baton given back).
+    void batonMovesOnlyByItsHolder(const SessionId& sid, const SessionLog& log,
+                                   const protocol::RosterSnapshot& roster);
+    void batonHasOneHolderPerGeneration(int peer, const SessionId& sid,
+                                        const protocol::RosterSnapshot& roster);
     void agreementAtQuiescence(const SessionId& sid, const SessionLog& log);
     void fullMesh(const SessionLog& log);
     bool everyoneLeft(const SessionId& sid, const SessionLog& log);

@@ -60,12 +60,14 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    std::uint64_t passed = 0, failed = 0, commits = 0, elections = 0, forged = 0, refused = 0;
+    std::uint64_t passed = 0, failed = 0, commits = 0, elections = 0, forged = 0, refused = 0,
+                  batonMoves = 0;
     for (std::uint64_t seed = start; seed < start + count; ++seed) {
         options.peers = peers;
         const RunResult r = runRandom(seed, options);
         commits += r.commits;
         elections += r.elections;
+        batonMoves += r.batonMoves;
         forged += r.forged;
         refused += r.refused;
         if (r.ok) {
@@ -83,9 +85,11 @@ int main(int argc, char** argv)
         if (verbose || (failed <= 3 && !expectFailure)) std::printf("%s", r.detail.c_str());
         if (expectFailure) break;
     }
-    std::printf("%llu seeds: %llu passed, %llu failed (%llu commits, %llu elections)\n",
+    std::printf("%llu seeds: %llu passed, %llu failed (%llu commits, %llu elections, %llu baton "
+                "moves)\n",
                 (unsigned long long)count, (unsigned long long)passed, (unsigned long long)failed,
-                (unsigned long long)commits, (unsigned long long)elections);
+                (unsigned long long)commits, (unsigned long long)elections,
+                (unsigned long long)batonMoves);
     if (options.adversary)
         std::printf("adversary: %llu forged messages, %llu refused by honest sessions\n",
                     (unsigned long long)forged, (unsigned long long)refused);

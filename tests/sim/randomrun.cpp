@@ -106,6 +106,40 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
             });
         }
     }
+    // Rule 11: baton requests, answers and passes at random times, from their own stream (the
+    // plan above is unchanged). Each acts on whatever the device's committed roster says then.
+    std::mt19937_64 batonPlan(seed ^ 0xba70'0000'0011'0016ull);
+    auto batonRoll = [&](int lo, int hi) {
+        return std::uniform_int_distribution<int>(lo, hi)(batonPlan);
+    };
+    if (options.baton) {
+        for (int k = batonRoll(4, 16); k > 0; --k) {
+            const Millis when = batonRoll(50, 9000);
+            const int who = batonRoll(0, n - 1);
+            const int action = batonRoll(0, 3);
+            const int target = batonRoll(-1, n - 1);
+            const int which = batonRoll(0, 1);
+            net.at(when, [&, who, action, target, which] {
+                const SessionId& sid = sids[static_cast<std::size_t>(which) % sids.size()];
+                Session* s = net.peer(who).alive() ? net.peer(who).session(sid) : nullptr;
+                if (!s || s->phase() != Session::Phase::Member) return;
+                // A pass or an answer comes from the holder that `who` knows of, when there is
+                // one (anyone else's is refused, which the run also exercises).
+                const int holder = net.indexOf(s->baton().holder);
+                SimPeer& p = net.peer(action != 0 && holder >= 0 && net.peer(holder).alive() &&
+                                              target % 3 != 0
+                                          ? holder
+                                          : who);
+                const DeviceId to = target < 0 ? DeviceId{} : net.peer(target).info().device;
+                if (action == 0)
+                    p.host()->requestBaton(sid, net.now());
+                else if (action == 1)
+                    p.host()->passBaton(sid, to, net.now());
+                else
+                    p.host()->answerBaton(sid, action == 2, net.now());
+            });
+        }
+    }
     int crashed = 0;
     const int maxCrashed = (n - 1) / 2; // a majority stays up, so the group can decide
     const int ops = pick(8, 28);
@@ -202,6 +236,7 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
     for (const auto& [sid, log] : check.sessions()) {
         result.commits += static_cast<int>(log.committed.size());
         result.elections += static_cast<int>(log.smOfEpoch.size()) - 1;
+        result.batonMoves += static_cast<int>(log.latest.baton.generation);
     }
     if (!result.failure.empty()) {
         result.ok = false;

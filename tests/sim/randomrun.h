@@ -19,6 +19,7 @@ struct RunResult {
     std::uint64_t messages = 0;
     int commits = 0;
     int elections = 0;
+    int batonMoves = 0;        // baton generations committed (rule 11)
     std::uint64_t forged = 0;  // messages the adversary injected
     std::uint64_t refused = 0; // messages honest sessions refused
 };
@@ -32,6 +33,8 @@ struct RunOptions {
     // Issue 13: one more device, an outsider, and the last honest peer a malicious member;
     // both forge messages at random times (adversary.h). The invariants must still hold.
     bool adversary = false;
+    // Rule 11: members request, grant, refuse and pass the baton at random times.
+    bool baton = true;
 };
 
 RunResult runRandom(std::uint64_t seed, const RunOptions& options = {});

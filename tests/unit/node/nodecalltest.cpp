@@ -49,7 +49,7 @@ protected:
         sid = *SessionId::fromBytes(QByteArray(16, 'C'));
         session::SessionRecord r;
         r.sid = sid;
-        r.committed = RosterSnapshot{{1, 2}, info(1).device, {info(1), info(2)}};
+        r.committed = RosterSnapshot{{1, 2}, info(1).device, {info(1), info(2)}, {}};
         r.accepted = r.committed;
         host->restore({r}, 1000);
         call = std::make_unique<node::NodeCall>(

@@ -21,8 +21,10 @@ session::SessionRecord sampleRecord(std::uint64_t n)
         r.committed.members.append(protocol::MemberInfo{
             DeviceId::fromNumber(i), AccountId::fromNumber(100 + i),
             QStringLiteral("member %1 é").arg(i), protocol::DeviceClass(i % 4), i != 2});
+    r.committed.baton = {DeviceId::fromNumber(2), 4};
     r.accepted = r.committed;
     r.accepted.at = {3, 8};
+    r.accepted.baton = {DeviceId::fromNumber(3), 5};
     r.votedEpoch = 3;
     r.votedFor = DeviceId::fromNumber(1);
     r.grantedEpoch = 2;
@@ -36,6 +38,9 @@ session::SessionRecord sampleRecord(std::uint64_t n)
     r.proposalBase = {2, 7};
     return r;
 }
+
+// What format 3 appends: the baton of both rosters (an id as a byte array, and a quint64).
+constexpr int kBatonBytes = 2 * (4 + int(DeviceId::size) + 8);
 
 } // namespace
 
@@ -51,12 +56,31 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheProposalBaseReadsAsNoProposal)
 {
     auto r = sampleRecord(6);
     QByteArray bytes = SessionRecordFile::encode(r);
-    bytes.chop(16); // the two quint64 that format 2 appends
-    bytes[7] = 1;   // the format field (big-endian quint32 after the magic)
+    bytes.chop(16 + kBatonBytes); // the two quint64 that format 2 appends, and format 3's
+    bytes[7] = 1;                 // the format field (big-endian quint32 after the magic)
     auto back = SessionRecordFile::decode(bytes);
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
     r.proposalBase = {};
+    r.accepted.baton = {};
+    r.committed.baton = {};
     EXPECT_EQ(back.value(), r);
+}
+
+TEST(SessionRecordFile, ARecordWrittenBeforeTheBatonReadsAsNobodyHoldsIt)
+{
+    auto r = sampleRecord(7);
+    QByteArray bytes = SessionRecordFile::encode(r);
+    bytes.chop(kBatonBytes);
+    bytes[7] = 2; // format 2: the proposal base, no baton
+    auto back = SessionRecordFile::decode(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    r.accepted.baton = {};
+    r.committed.baton = {};
+    EXPECT_EQ(back.value(), r);
+    // A format-3 record cut inside the baton is corrupt, not silently baton-less.
+    QByteArray cut = SessionRecordFile::encode(sampleRecord(7));
+    cut.chop(3);
+    EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
 }
 
 TEST(SessionRecordFile, WriteReplaceReadAllAndRemove)

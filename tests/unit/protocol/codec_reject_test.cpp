@@ -26,7 +26,8 @@ Message sample(std::size_t typeNumber)
     return {};
 }
 constexpr std::size_t kHello = 1, kInvite = 3, kRoster = 13, kBye = 17, kError = 24, kChat = 25,
-                      kHighWater = 28, kPull = 29, kCallState = 30, kNavigate = 32, kScroll = 33;
+                      kHighWater = 28, kPull = 29, kCallState = 30, kNavigate = 32, kScroll = 33,
+                      kBatonRefused = 36;
 
 // Tests build malformed maps with QCborMap: trusted input, so fromCbor is fine here.
 QCborMap asMap(const Message& m)
@@ -396,4 +397,28 @@ TEST(CodecReject, BrowseRulesAcrossFields)
     Message scroll = sample(kScroll);
     std::get<BrowseScroll>(scroll.body).y = 10001;
     expectRejected(encode(scroll), "BROWSE_SCROLL: the scroll position is beyond 100 %");
+}
+
+TEST(CodecReject, BatonRulesAcrossFields)
+{
+    // §5.1 rule 11: the holder a snapshot names is one of its members, the generation is
+    // bounded, and only a full snapshot carries a baton (a delta moves it by its change).
+    Message roster = sample(kRoster);
+    std::get<Roster>(roster.body).baton->holder = DeviceId::fromNumber(999);
+    expectRejected(encode(roster), "ROSTER: the baton holder is not among the members.");
+    roster = sample(kRoster);
+    std::get<Roster>(roster.body).baton->generation = limits::kMaxChatCounter;
+    expectRejected(encode(roster), "the baton generation is 2^62 or more.");
+    roster = sample(kRoster);
+    std::get<Roster>(roster.body).full = false;
+    expectRejected(encode(roster), "a roster delta carries a baton");
+
+    QCborMap m = asMap(sample(kBatonRefused));
+    m[11] = 4;
+    expectRejected(bytesOf(m), "BATON_REFUSED: reason has the invalid value 4.");
+    m = asMap(sample(kRoster));
+    QCborMap change = m[15].toMap();
+    change[0] = 9; // kinds 3.. belong to hand-off (issue 15)
+    m[15] = change;
+    expectRejected(bytesOf(m), "ROSTER: change: change kind has the invalid value 9.");
 }

@@ -72,6 +72,16 @@ TEST(CodecRoundTrip, FieldsAtTheirLimitsAreAccepted)
     EXPECT_EQ(fieldwiseDiff(m, decoded.value()), "");
 }
 
+TEST(CodecRoundTrip, ASnapshotWithoutABatonMeansNobodyHoldsIt)
+{
+    // An older peer's snapshot has no key 1100: it reads as "nobody, generation 0".
+    Message m = sampleMessages()[12]; // ROSTER
+    std::get<Roster>(m.body).baton.reset();
+    auto decoded = decode(encode(m));
+    ASSERT_TRUE(decoded.ok()) << decoded.error().toStdString();
+    EXPECT_FALSE(std::get<Roster>(decoded->body).baton.has_value());
+}
+
 TEST(CodecRoundTrip, TypeNumbersAreStable)
 {
     EXPECT_EQ(messageType(Hello{}), 1u);
@@ -83,11 +93,14 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(CallProbe{}), 31u);
     EXPECT_EQ(messageType(BrowseNavigate{}), 32u);
     EXPECT_EQ(messageType(BrowseScroll{}), 33u);
+    EXPECT_EQ(messageType(BatonRequest{}), 34u);
+    EXPECT_EQ(messageType(BatonPass{}), 35u);
+    EXPECT_EQ(messageType(BatonRefused{}), 36u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
 static_assert(plenum::testing::detail::fieldCount<Invite>() == 5);
-static_assert(plenum::testing::detail::fieldCount<Roster>() == 7);
+static_assert(plenum::testing::detail::fieldCount<Roster>() == 8);
 static_assert(plenum::testing::detail::fieldCount<MemberInfo>() == 5);
 static_assert(plenum::testing::detail::fieldCount<Header>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Message>() == 2);

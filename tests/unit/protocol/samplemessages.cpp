@@ -78,6 +78,7 @@ std::vector<Message> sampleMessages()
     roster.change = {RosterChange::Kind::Remove, RosterChange::Reason::Unreachable,
                      sampleMember(6)};
     roster.members = {sampleMember(7), sampleMember(8), sampleMember(9)};
+    roster.baton = Baton{sampleMember(8).device, 5};
     out.push_back(withHeader(roster));
     out.push_back(withHeader(RosterAck{{5, 50}}));
     out.push_back(withHeader(Commit{{5, 51}}));
@@ -114,6 +115,9 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(BrowseNavigate{6, 31, QStringLiteral("https://example.org/a"),
                                             QStringLiteral("A"), false}));
     out.push_back(withHeader(BrowseScroll{6, 32, 0, 2500}));
+    out.push_back(withHeader(BatonRequest{33}));
+    out.push_back(withHeader(BatonPass{DeviceId::fromNumber(34), 35}));
+    out.push_back(withHeader(BatonRefused{36, BatonRefused::Reason::Dropped}));
     return out;
 }
 

@@ -18,7 +18,7 @@ MemberInfo m(std::uint64_t n)
 
 TEST(Roster, ChangesKeepMembersInCanonicalOrder)
 {
-    RosterSnapshot r{{1, 1}, DeviceId::fromNumber(5), {m(5)}};
+    RosterSnapshot r{{1, 1}, DeviceId::fromNumber(5), {m(5)}, {}};
     r = applyChange(r, {RosterChange::Kind::Add, RosterChange::Reason::Joined, m(2)}, {1, 2},
                     DeviceId::fromNumber(5));
     r = applyChange(r, {RosterChange::Kind::Add, RosterChange::Reason::Joined, m(9)}, {1, 3},
@@ -35,11 +35,29 @@ TEST(Roster, ChangesKeepMembersInCanonicalOrder)
 
 TEST(Roster, AddingTwiceDoesNotDuplicate)
 {
-    RosterSnapshot r{{1, 1}, DeviceId::fromNumber(1), {m(1)}};
+    RosterSnapshot r{{1, 1}, DeviceId::fromNumber(1), {m(1)}, {}};
     const RosterChange add{RosterChange::Kind::Add, RosterChange::Reason::Joined, m(2)};
     r = applyChange(r, add, {1, 2}, DeviceId::fromNumber(1));
     r = applyChange(r, add, {1, 3}, DeviceId::fromNumber(1));
     EXPECT_EQ(r.members.size(), 2);
+}
+
+TEST(Roster, TheBatonMovesByItsOwnChangeAndComesBackWhenTheHolderGoes)
+{
+    // §5.1 rule 11: a Baton change names the new holder, one generation up; members unchanged.
+    RosterSnapshot r{{1, 1}, DeviceId::fromNumber(1), {m(1), m(2), m(3)}, {}};
+    r = applyChange(r, {RosterChange::Kind::Baton, RosterChange::Reason::Joined, m(2)}, {1, 2},
+                    DeviceId::fromNumber(1));
+    EXPECT_EQ(r.baton, (protocol::Baton{DeviceId::fromNumber(2), 1}));
+    EXPECT_EQ(r.members.size(), 3);
+    // Removing someone else leaves it; removing the holder gives it back in the same change.
+    r = applyChange(r, {RosterChange::Kind::Remove, RosterChange::Reason::Left, m(3)}, {1, 3},
+                    DeviceId::fromNumber(1));
+    EXPECT_EQ(r.baton, (protocol::Baton{DeviceId::fromNumber(2), 1}));
+    r = applyChange(r, {RosterChange::Kind::Remove, RosterChange::Reason::Crashed, m(2)}, {1, 4},
+                    DeviceId::fromNumber(1));
+    EXPECT_EQ(r.baton, (protocol::Baton{DeviceId{}, 2}));
+    EXPECT_EQ(r.members.size(), 1);
 }
 
 TEST(Roster, MajorityIsMoreThanHalf)

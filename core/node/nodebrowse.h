@@ -1,0 +1,81 @@
+#pragma once
+// Co-browsing of one device (DESIGN §9, docs/cobrowse.md): connects the pure BrowseLeader and
+// BrowseFollower (core/cobrowse) to the session's baton and the control links. The baton is
+// the committed roster's (§5.1 rule 11); BROWSE_NAVIGATE and BROWSE_SCROLL go to every other
+// member of the committed roster and are accepted only from one. The URL policy is checked
+// before sending and again on receipt (the follower does that), so neither end trusts the
+// other. Like chat and calls these messages are not gated by epoch: they keep flowing while
+// the SM fails over, stamped with the baton generation they were sent under.
+
+#include "cobrowse/browsefollower.h"
+#include "cobrowse/browseleader.h"
+#include "protocol/messages.h"
+#include "protocol/result.h"
+#include "session/sessionhost.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <map>
+
+namespace plenum::node {
+
+class NodeBrowse : public QObject {
+    Q_OBJECT
+public:
+    using LinkSender = std::function<void(const DeviceId& to, const protocol::Message&)>;
+
+    NodeBrowse(session::SessionHost& host, LinkSender send, QObject* parent = nullptr);
+
+    // ---- commands ----
+    // The leader goes to `url` and everyone following goes with it; any other member pushes
+    // the page to everyone without taking the baton (its own page stays). Refused in words
+    // when the address breaks the URL policy or this device is not a member.
+    Status browse(const SessionId& sid, const QString& url, const QString& title = {});
+    // The leader scrolled (fractions of the page, 0..10000), rate-limited to 10 updates/s.
+    Status scroll(const SessionId& sid, std::uint32_t x, std::uint32_t y);
+    // Follow off keeps this device's page; on goes to the leader's page at once.
+    void setFollow(const SessionId& sid, bool on);
+    bool following(const SessionId& sid) const;
+    cobrowse::DomainBlocklist& blocklist(const SessionId& sid) { return follower(sid).blocklist(); }
+    std::optional<cobrowse::Page> shown(const SessionId& sid) const;
+    protocol::Baton baton(const SessionId& sid) const;
+
+    // ---- from the Node ----
+    void onBaton(const SessionId& sid, const protocol::Baton& baton);
+    void onSessionGone(const SessionId& sid);
+    void onMessage(const DeviceId& from, const protocol::Message& message);
+    static bool isBrowse(const protocol::Body& body);
+
+Q_SIGNALS:
+    // The committed baton of `sid` moved (or this device learned it on admission).
+    void batonChanged(plenum::SessionId sid, plenum::DeviceId holder, quint64 generation);
+    // A page to report: `shown` = this device's browser goes there (the leader's page while
+    // following, a page the leader pushed, or our own navigation); otherwise it is noted
+    // ("Alice is on …", follow off or a blocked domain) or a card (another member pushed it).
+    void navigated(plenum::SessionId sid, plenum::cobrowse::Page page, bool shown, bool card);
+    void scrolled(plenum::SessionId sid, quint32 x, quint32 y);
+    // A page refused here (URL policy), in words.
+    void refused(plenum::SessionId sid, QString reason);
+
+private:
+    DeviceId self() const { return host_.self().device; }
+    cobrowse::BrowseFollower& follower(const SessionId& sid);
+    QList<DeviceId> others(const SessionId& sid) const;
+    void sendToOthers(const SessionId& sid, const protocol::Body& body);
+    void onTick();
+    void onNavigate(const SessionId& sid, const DeviceId& from, const protocol::BrowseNavigate& m);
+
+    session::SessionHost& host_;
+    LinkSender send_;
+    cobrowse::BrowseLeader leader_; // one numbering for this device's browse events
+    std::map<SessionId, cobrowse::BrowseFollower> followers_;
+    // Navigations stamped with a baton generation newer than our committed one, per sender.
+    std::map<SessionId, QHash<DeviceId, protocol::BrowseNavigate>> early_;
+    std::optional<SessionId> scrolling_; // the session whose held scroll the timer sends
+    QTimer scrollTimer_;
+};
+
+} // namespace plenum::node

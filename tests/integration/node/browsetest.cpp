@@ -1,0 +1,141 @@
+// Issue 16: co-browsing between plenum-peer processes over real links. A local HTTP server
+// (127.0.0.1, an ephemeral port) serves three pages; plenum-peer is text-only and reports the
+// address it would show, which the test then loads from the server. Bounds are generous (a CPU
+// hog may run beside it); tests/bench/node/browse_bench measures the latency.
+#include "pageserver.h"
+#include "peergroup.h"
+
+#include <gtest/gtest.h>
+
+using namespace plenum::testsupport;
+
+namespace {
+
+constexpr int kWaitMs = 10000;
+
+bool isBaton(const QJsonObject& e, const QString& holder, qint64 generation)
+{
+    return e.value("event") == "baton" && e.value("holder").toString() == holder &&
+           e.value("generation").toInteger() == generation;
+}
+
+// Waits until each of `peers` reports the baton at `holder`, `generation`.
+bool everyoneSeesBaton(const std::vector<PeerProcess*>& peers, const QString& holder,
+                       qint64 generation)
+{
+    for (PeerProcess* p : peers)
+        if (!p->waitEvent([&](const QJsonObject& e) { return isBaton(e, holder, generation); },
+                          kWaitMs))
+            return false;
+    return true;
+}
+
+std::optional<QJsonObject> waitNavigate(PeerProcess* p, const QString& url)
+{
+    return p->waitEvent(
+        [&](const QJsonObject& e) {
+            return e.value("event") == "navigate" && e.value("url") == url;
+        },
+        kWaitMs);
+}
+
+// The URLs of every "navigate" event `p` reported as shown, in order.
+QStringList shownUrls(PeerProcess* p)
+{
+    QStringList out;
+    for (const auto& e : p->events())
+        if (e.value("event") == "navigate" && e.value("shown").toBool())
+            out.append(e.value("url").toString());
+    return out;
+}
+
+} // namespace
+
+TEST(NodeBrowse, TheLeaderDrivesTheBatonPassesAndFollowOffOnlyNotes)
+{
+    PageServer server;
+    ASSERT_TRUE(server.ok());
+    PeerGroup group;
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    PeerProcess* alice = peers[0];
+    PeerProcess* bob = peers[1];
+    PeerProcess* carol = peers[2];
+
+    // Nobody holds the baton at first; alice (the SM) asks and gets it.
+    alice->send({{"cmd", "baton_request"}});
+    ASSERT_TRUE(everyoneSeesBaton(peers, alice->device, 1));
+
+    // The leader navigates three pages; both followers show the same URLs in order, and each
+    // is a page the server really serves.
+    for (int page = 1; page <= 3; ++page) {
+        alice->send({{"cmd", "browse"}, {"url", server.url(page)}});
+        for (PeerProcess* f : {bob, carol}) {
+            auto e = waitNavigate(f, server.url(page));
+            ASSERT_TRUE(e) << f->name.toStdString() << " never showed page " << page;
+            EXPECT_TRUE(e->value("shown").toBool());
+            EXPECT_FALSE(e->value("pushed").toBool());
+            EXPECT_EQ(e->value("by").toString(), alice->device);
+            EXPECT_EQ(e->value("generation").toInteger(), 1);
+        }
+        EXPECT_TRUE(
+            PageServer::fetch(server.url(page)).contains(QStringLiteral("Page %1").arg(page)));
+    }
+    const QStringList three{server.url(1), server.url(2), server.url(3)};
+    EXPECT_EQ(shownUrls(bob), three);
+    EXPECT_EQ(shownUrls(carol), three);
+
+    // Bob asks; alice is told and grants; everyone sees bob lead, and bob drives.
+    bob->send({{"cmd", "baton_request"}});
+    auto asked = alice->waitEvent("baton_requested", kWaitMs);
+    ASSERT_TRUE(asked);
+    EXPECT_EQ(asked->value("from").toString(), bob->device);
+    alice->send({{"cmd", "baton_answer"}, {"grant", true}});
+    ASSERT_TRUE(everyoneSeesBaton(peers, bob->device, 2));
+    bob->send({{"cmd", "browse"}, {"url", server.url(1)}});
+    for (PeerProcess* f : {alice, carol}) {
+        auto e = f->waitEvent(
+            [&](const QJsonObject& e) {
+                return e.value("event") == "navigate" && e.value("by") == bob->device;
+            },
+            kWaitMs);
+        ASSERT_TRUE(e) << f->name.toStdString() << " did not follow the new leader";
+        EXPECT_EQ(e->value("url").toString(), server.url(1));
+        EXPECT_TRUE(e->value("shown").toBool());
+        EXPECT_EQ(e->value("generation").toInteger(), 2);
+    }
+    // The old leader's navigation is no longer followed.
+    alice->send({{"cmd", "browse"}, {"url", server.url(3)}}); // now a push: a card
+    auto card = carol->waitEvent(
+        [&](const QJsonObject& e) {
+            return e.value("event") == "navigate" && e.value("by") == alice->device &&
+                   e.value("url") == server.url(3);
+        },
+        kWaitMs);
+    ASSERT_TRUE(card);
+    EXPECT_TRUE(card->value("pushed").toBool());
+    EXPECT_TRUE(card->value("card").toBool());
+    EXPECT_FALSE(card->value("shown").toBool());
+
+    // Carol turns follow off: bob's next page is noted, not shown.
+    carol->send({{"cmd", "follow"}, {"on", false}});
+    bob->send({{"cmd", "browse"}, {"url", server.url(2)}});
+    auto noted = waitNavigate(carol, server.url(2));
+    ASSERT_TRUE(noted);
+    EXPECT_FALSE(noted->value("shown").toBool());
+    EXPECT_TRUE(waitNavigate(alice, server.url(2)).has_value());
+    // Follow on again jumps to the leader's page.
+    carol->send({{"cmd", "follow"}, {"on", true}});
+    auto jumped = waitNavigate(carol, server.url(2));
+    ASSERT_TRUE(jumped);
+    EXPECT_TRUE(jumped->value("shown").toBool());
+
+    // The URL policy is checked before sending: no local files.
+    auto refused = bob->ask({{"cmd", "browse"}, {"url", "file:///etc/passwd"}}, "browse_refused");
+    ASSERT_TRUE(refused);
+    EXPECT_FALSE(refused->value("reason").toString().isEmpty());
+    // A pass by a member that does not hold the baton is refused in words.
+    auto notHolder =
+        carol->ask({{"cmd", "baton_pass"}, {"device", carol->device}}, "browse_refused");
+    ASSERT_TRUE(notHolder);
+}
