@@ -31,7 +31,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<25, ChatMessage>() && typeIs<26, ChatAck>() && typeIs<27, Typing>() &&
               typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, CallState>() &&
               typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() &&
-              typeIs<33, BrowseScroll>());
+              typeIs<33, BrowseScroll>() && typeIs<40, HandoffReserve>() &&
+              typeIs<41, HandoffAnswer>() && typeIs<42, HandoffCancel>());
 
 namespace {
 
@@ -71,11 +72,20 @@ template <typename V> void describe(V& v, SessionRules& r)
     v.field(4, r.endsAtMs, "end time");
     v.field(5, r.owner, "owner");
 }
+template <typename V> void describe(V& v, Reservation& r)
+{
+    v.field(0, r.device, "device");
+    v.field(1, r.replaces, "replaced device");
+    v.field(2, r.account, "account");
+    v.field(3, r.expiresAtMs, "expiry");
+    v.field(4, r.keep, "keep flag");
+}
 template <typename V> void describe(V& v, RosterChange& c)
 {
     v.field(0, c.kind, "change kind");
     v.field(1, c.reason, "change reason");
     v.field(2, c.member, "member");
+    v.field(1150, c.reservation, "reservation");
 }
 template <typename V> void describe(V& v, Header& h)
 {
@@ -98,7 +108,25 @@ template <typename V> void describe(V& v, Invite& m)
     v.field(12, m.referredBy, "referrer");
     v.field(13, m.inviterName, "inviter name", kMaxNameBytes);
     v.field(14, m.rules, "rules");
+    v.field(1152, m.handoff, "hand-off reservation");
 }
+template <typename V> void describe(V& v, HandoffReserve& m)
+{
+    v.field(10, m.device, "device");
+    v.field(11, m.ttlMs, "time to live");
+    v.field(12, m.keep, "keep flag");
+}
+template <typename V> void describe(V& v, HandoffAnswer& m)
+{
+    v.field(10, m.device, "device");
+    v.field(11, m.code, "code");
+    v.field(12, m.reason, "reason", kMaxReasonBytes);
+}
+template <typename V> void describe(V& v, HandoffCancel& m)
+{
+    v.field(10, m.device, "device");
+}
+template <int N> void describe(auto&, Unassigned<N>&) {}
 template <typename V> void describe(V& v, InviteAnswer& m)
 {
     v.field(10, m.code, "code");
@@ -154,6 +182,7 @@ template <typename V> void describe(V& v, Roster& m)
     v.field(14, m.committed, "committed flag");
     v.field(15, m.change, "change");
     v.field(16, m.members, "member list", kMaxMembers);
+    v.field(1151, m.reservations, "reservation list", kMaxReservations);
 }
 template <typename V> void describe(V& v, RosterAck& m)
 {
@@ -327,6 +356,21 @@ QString crossCheck(const SetSm& m)
                 return QStringLiteral("the vote list repeats a voter.");
     return {};
 }
+QString crossCheck(const HandoffReserve& m)
+{
+    if (m.ttlMs == 0 || m.ttlMs > kMaxHandoffTtlMs)
+        return QStringLiteral("the time to live is 0 or more than %1 ms.").arg(kMaxHandoffTtlMs);
+    return {};
+}
+QString crossCheck(const Roster& m)
+{
+    const bool handoffKind = m.change.kind >= RosterChange::Kind::Reserve;
+    if (!m.full && handoffKind != m.change.reservation.has_value())
+        return QStringLiteral("a hand-off change needs its reservation, and only it has one.");
+    if (m.reservations && (!m.full || m.reservations->isEmpty()))
+        return QStringLiteral("a reservation list travels only, and not empty, in a full roster.");
+    return {};
+}
 QString crossCheck(const ChatAck& m)
 {
     return m.seq == 0 ? QStringLiteral("seq starts at 1, but it is 0.") : QString();
@@ -377,11 +421,12 @@ bool isValid(DeviceClass c)
 }
 bool isValid(RosterChange::Kind k)
 {
-    return k <= RosterChange::Kind::Remove;
+    return k <= RosterChange::Kind::Remove ||
+           (k >= RosterChange::Kind::Reserve && k <= RosterChange::Kind::Swap);
 }
 bool isValid(RosterChange::Reason r)
 {
-    return r <= RosterChange::Reason::Unreachable;
+    return r <= RosterChange::Reason::Cancelled;
 }
 bool isValid(Bye::Reason r)
 {
@@ -732,7 +777,7 @@ Result<Message> decode(const QByteArray& bytes)
                                    "version %2.")
                         .arg(protocol)
                         .arg(kProtocolVersion));
-    if (type == 0 || type > std::variant_size_v<Body>)
+    if (type == 0 || type > std::variant_size_v<Body> || (type >= 34 && type <= 39))
         return fail(QStringLiteral("The message type %1 is unknown.").arg(type));
     Message message{Header{}, makeBody(std::size_t(type - 1))};
     d.setContext(QLatin1String(messageName(message.body)) + QLatin1String(": "));

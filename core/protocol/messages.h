@@ -54,21 +54,46 @@ struct MemberInfo {
     friend bool operator==(const MemberInfo&, const MemberInfo&) = default;
 };
 
+// A seat reserved for a hand-off (DESIGN §8, §5.1 rule 10): `device` of `account` may take
+// over from `replaces` until `expiresAtMs`. A roster field, changed only through the SM's queue,
+// so it survives elections; it counts against capacity while it lives.
+struct Reservation {
+    DeviceId device;               // the new device (A2)
+    DeviceId replaces;             // the member device it takes over from (A1)
+    AccountId account;             // both devices' account (A)
+    std::uint64_t expiresAtMs = 0; // on the clock of the SM that committed it
+    bool keep = false;             // the user keeps A1 as a second device of A
+    friend bool operator==(const Reservation&, const Reservation&) = default;
+};
+
 // A full roster at one stamp.
 struct RosterSnapshot {
     RosterStamp at;
     DeviceId sm;
     QList<MemberInfo> members;
+    QList<Reservation> reservations = {}; // live hand-off seats (sorted by device)
     friend bool operator==(const RosterSnapshot&, const RosterSnapshot&) = default;
 };
 
 // One roster change, as ROSTER carries it (DESIGN §4 "Roster sync").
+// Kinds 3.. are the hand-off's (§5.1 rule 10): Reserve adds `reservation`, Unreserve ends it
+// (the reason says why: declined, unreachable, expired, cancelled), Swap ends it by replacing
+// `reservation->replaces` with `member` in one change (or adding it, when `keep`).
 struct RosterChange {
-    enum class Kind : std::uint8_t { Add = 0, Remove = 1 };
-    enum class Reason : std::uint8_t { Joined = 0, Left = 1, Crashed = 2, Unreachable = 3 };
+    enum class Kind : std::uint8_t { Add = 0, Remove = 1, Reserve = 3, Unreserve = 4, Swap = 5 };
+    enum class Reason : std::uint8_t {
+        Joined = 0,
+        Left = 1,
+        Crashed = 2,
+        Unreachable = 3,
+        Expired = 4,   // a reservation's TTL passed
+        Declined = 5,  // the new device said no
+        Cancelled = 6, // the asking device withdrew it (or left the session)
+    };
     Kind kind = Kind::Add;
     Reason reason = Reason::Joined;
     MemberInfo member;
+    std::optional<Reservation> reservation = {}; // with Reserve, Unreserve and Swap
     friend bool operator==(const RosterChange&, const RosterChange&) = default;
 };
 
@@ -112,6 +137,9 @@ struct Invite {
     std::optional<DeviceId> referredBy; // the member whose REFER caused this invite
     QString inviterName;                // who the invitee sees as asking
     SessionRules rules;
+    // A hand-off: the invitee takes over this reservation's seat. Its endpoints leave out the
+    // device it replaces (unless kept): that one is not waited for (§5.1 rule 10).
+    std::optional<Reservation> handoff = {};
 };
 // Invitee -> SM: 200 accept, 603 declined, 480 offline/blocked, 488 one-to-one only.
 struct InviteAnswer {
@@ -168,6 +196,7 @@ struct Roster {
     bool committed = false;    // a full snapshot of a roster that a majority acknowledged
     RosterChange change;       // when !full
     QList<MemberInfo> members; // when full
+    std::optional<QList<Reservation>> reservations = {}; // when full and any is live
 };
 // Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
 struct RosterAck {
@@ -346,6 +375,32 @@ struct BrowseScroll {
     friend bool operator==(const BrowseScroll&, const BrowseScroll&) = default;
 };
 
+// ---- hand-off (DESIGN §8, §5.1 rule 10; wire types 40-42) -------------------------------
+
+// HANDOFF_RESERVE: a member (A1) asks the SM for a seat for another device of its own account.
+// The SM queues it like any roster change (rule 5); the committed roster shows the seat.
+struct HandoffReserve {
+    DeviceId device;             // A2
+    std::uint32_t ttlMs = 60000; // the seat lives this long (at most limits::kMaxHandoffTtlMs)
+    bool keep = false;           // A1 stays as a second device after the swap
+};
+// HANDOFF_ANSWER: SM -> asker, a reservation refused before it was queued (403 not your
+// account's device, 486 already in or a hand-off under way, 503 full), in words.
+struct HandoffAnswer {
+    DeviceId device;
+    Code code = Code::Full;
+    QString reason;
+};
+// HANDOFF_CANCEL: the asker withdraws its reservation (A2 declined the snapshot, the user
+// changed their mind). The SM commits its end (reason Cancelled), unless the swap won.
+struct HandoffCancel {
+    DeviceId device;
+};
+// Wire types 34-39 belong to other features (co-browsing's baton, 34-37); until they land
+// here, their numbers decode as unknown (codec.cpp), never as these empty bodies.
+template <int N> struct Unassigned {
+};
+
 using Body =
     std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
                  JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
@@ -355,7 +410,12 @@ using Body =
                  // calls, appended (wire types 30-31)
                  CallState, CallProbe,
                  // co-browsing, appended (wire types 32-33)
-                 BrowseNavigate, BrowseScroll>;
+                 BrowseNavigate, BrowseScroll,
+                 // wire types 34-39: not assigned in this build
+                 Unassigned<34>, Unassigned<35>, Unassigned<36>, Unassigned<37>, Unassigned<38>,
+                 Unassigned<39>,
+                 // hand-off, appended (wire types 40-42)
+                 HandoffReserve, HandoffAnswer, HandoffCancel>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

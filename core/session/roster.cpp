@@ -29,6 +29,44 @@ void normalize(RosterSnapshot& roster)
 {
     std::sort(roster.members.begin(), roster.members.end(),
               [](const MemberInfo& a, const MemberInfo& b) { return a.device < b.device; });
+    std::sort(roster.reservations.begin(), roster.reservations.end(),
+              [](const protocol::Reservation& a, const protocol::Reservation& b) {
+                  return a.device < b.device;
+              });
+}
+
+RosterSnapshot snapshotOf(const protocol::Roster& full)
+{
+    RosterSnapshot snap{full.at, full.sm, full.members};
+    if (full.reservations) snap.reservations = *full.reservations;
+    normalize(snap);
+    return snap;
+}
+
+void fillFull(protocol::Roster& full, const RosterSnapshot& roster)
+{
+    full.full = true;
+    full.at = roster.at;
+    full.sm = roster.sm;
+    full.members = roster.members;
+    full.reservations.reset();
+    if (!roster.reservations.isEmpty()) full.reservations = roster.reservations;
+}
+
+std::optional<protocol::Reservation> reservationFor(const RosterSnapshot& roster,
+                                                    const DeviceId& device)
+{
+    for (const protocol::Reservation& r : roster.reservations)
+        if (r.device == device) return r;
+    return std::nullopt;
+}
+
+std::optional<protocol::Reservation> reservationReplacing(const RosterSnapshot& roster,
+                                                          const DeviceId& replaces)
+{
+    for (const protocol::Reservation& r : roster.reservations)
+        if (r.replaces == replaces) return r;
+    return std::nullopt;
 }
 
 RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& change, RosterStamp at,
@@ -37,8 +75,36 @@ RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& cha
     RosterSnapshot next = roster;
     next.at = at;
     next.sm = sm;
-    next.members.removeIf([&](const MemberInfo& m) { return m.device == change.member.device; });
-    if (change.kind == RosterChange::Kind::Add) next.members.append(change.member);
+    const auto dropSeat = [&] {
+        if (!change.reservation) return;
+        next.reservations.removeIf(
+            [&](const protocol::Reservation& r) { return r.device == change.reservation->device; });
+    };
+    switch (change.kind) {
+    case RosterChange::Kind::Add:
+    case RosterChange::Kind::Remove:
+        next.members.removeIf(
+            [&](const MemberInfo& m) { return m.device == change.member.device; });
+        if (change.kind == RosterChange::Kind::Add) next.members.append(change.member);
+        break;
+    case RosterChange::Kind::Reserve:
+        dropSeat();
+        if (change.reservation) next.reservations.append(*change.reservation);
+        break;
+    case RosterChange::Kind::Unreserve:
+        dropSeat();
+        break;
+    case RosterChange::Kind::Swap:
+        // One change: account A, device A1 -> A2 (or A2 beside A1, when the user keeps A1).
+        dropSeat();
+        next.members.removeIf([&](const MemberInfo& m) {
+            return m.device == change.member.device ||
+                   (change.reservation && !change.reservation->keep &&
+                    m.device == change.reservation->replaces);
+        });
+        next.members.append(change.member);
+        break;
+    }
     normalize(next);
     return next;
 }

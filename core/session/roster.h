@@ -20,8 +20,16 @@ QSet<DeviceId> deviceSet(const RosterSnapshot& roster);
 // The roster after `change`, at `at` (members kept sorted by DeviceId so every copy is equal).
 RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& change, RosterStamp at,
                            const DeviceId& sm);
-// Sorts members by DeviceId: the canonical form every copy of a roster uses.
+// Sorts members (and reservations) by DeviceId: the canonical form every copy of a roster uses.
 void normalize(RosterSnapshot& roster);
+// A full ROSTER's snapshot, and a full ROSTER carrying a snapshot (members and live seats).
+RosterSnapshot snapshotOf(const protocol::Roster& full);
+void fillFull(protocol::Roster& full, const RosterSnapshot& roster);
+// The live hand-off seat of `device` (the new device), or the one replacing `replaces`.
+std::optional<protocol::Reservation> reservationFor(const RosterSnapshot& roster,
+                                                    const DeviceId& device);
+std::optional<protocol::Reservation> reservationReplacing(const RosterSnapshot& roster,
+                                                          const DeviceId& replaces);
 // More than half of `voters` (DESIGN §5: a majority of the latest roster, leavers excluded).
 int majorityOf(int voters);
 

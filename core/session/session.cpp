@@ -58,6 +58,7 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         const RosterStamp base =
             record.proposalBase > RosterStamp{} ? record.proposalBase : record.committed.at;
         if (!s->smReady_) s->propose(record.accepted, base, std::nullopt, now);
+        s->armReservationTimer(now); // its seats still expire (§5.1 rule 10)
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
@@ -67,6 +68,9 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         s->scheduleRelink(m.device, now); // retried until the link is up
     }
     s->timers_.arm(TimerKind::Ping, now + config.pingInterval);
+    // Its SM swapped itself out for another device (§5.1 rule 10): elect one. (A link to it
+    // that another session keeps up would otherwise look like a live SM for ever.)
+    if (!s->isSm_ && !contains(record.accepted, record.accepted.sm)) s->loseSm(now);
     s->reschedule();
     return s;
 }
@@ -378,6 +382,12 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                     // The header check above did the work (snapshot request, step down).
                 } else if constexpr (std::is_same_v<T, ErrorReply>) {
                     onErrorReply(from, body, m.header, now);
+                } else if constexpr (std::is_same_v<T, HandoffReserve>) {
+                    onHandoffReserve(from, body, now);
+                } else if constexpr (std::is_same_v<T, HandoffAnswer>) {
+                    onHandoffAnswer(from, body, now);
+                } else if constexpr (std::is_same_v<T, HandoffCancel>) {
+                    onHandoffCancel(from, body, now);
                 }
             },
             m.body);
@@ -394,7 +404,9 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
 {
     if (phase_ != Phase::Member) return;
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
-    if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_)
+    // (Not one a swap took out of our roster: it handed its place over, §5.1 rule 10.)
+    if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_ &&
+        (contains(accepted_, from) || contains(committed_, from)))
         regainSm(from, h.epoch, now);
     // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
     // learn it from its pings; trusting it on would refuse every vote (seed 866522).
@@ -521,7 +533,10 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
         }
         break;
     case TimerKind::SmLink:
-        if (phase_ == Phase::Member && !isSm_ && (sm_.isNull() || !links_.contains(sm_))) {
+        // An SM out of our rosters handed its place to another device (§5.1 rule 10).
+        if (phase_ == Phase::Member && !isSm_ &&
+            (sm_.isNull() || !links_.contains(sm_) ||
+             (!contains(accepted_, sm_) && !contains(committed_, sm_)))) {
             lostSm_ = false; // force loseSm to act
             loseSm(now);
         }
@@ -578,6 +593,9 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
     case TimerKind::RejoinRetry:
         if (phase_ == Phase::Removed) sendRejoin(now);
         break;
+    case TimerKind::Reservation:
+        onReservationTimer(now);
+        break;
     }
 }
 
@@ -597,7 +615,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         // A proposal that removes us needs our ack or the news that we are not in (a
         // tombstone's 404): a rejoining device, like one that is gone, answers the latter, or
         // the SM of a two-member session could commit neither the removal nor our return.
-        const bool dropsUs = r.full ? !contains(RosterSnapshot{r.at, r.sm, r.members}, self_.device)
+        const bool dropsUs = r.full ? !contains(snapshotOf(r), self_.device)
                                     : r.change.kind == RosterChange::Kind::Remove &&
                                           r.change.member.device == self_.device;
         if (phase_ == Phase::Removed && !r.committed && dropsUs)
@@ -605,15 +623,17 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
                                   accepted_.at});
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
         if (!r.full || !r.committed) return;
-        RosterSnapshot snap{r.at, r.sm, r.members};
+        RosterSnapshot snap = snapshotOf(r);
         if (!contains(snap, self_.device)) return;
-        normalize(snap);
         join_.reset();
         timers_.clear();
         epoch_ = snap.at.epoch;
         becomeMember(snap, now);
         emitEvent(event::Admitted{snap});
         emitEvent(event::RosterCommitted{snap, {}});
+        // Let in by a swap that replaced the SM (§5.1 rule 10): elect one, even if its BYE is
+        // lost and a link we share with it for another session stays up.
+        if (!contains(snap, snap.sm) && !lostSm_) loseSm(now);
         return;
     }
     if (phase_ != Phase::Member) return;
@@ -630,13 +650,12 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (r.full) {
-        RosterSnapshot snap{r.at, r.sm, r.members};
-        normalize(snap);
-        acceptRoster(snap, r.committed, now);
+        acceptRoster(snapshotOf(r), r.committed, now);
         if (!r.committed && accepted_.at == r.at && !fromTombstone) send(r.sm, RosterAck{r.at});
         return;
     }
     if (r.base == accepted_.at) {
+        noteHandoffChange(r.at, r.change);
         acceptRoster(applyChange(accepted_, r.change, r.at, r.sm), false, now);
         send(from, RosterAck{r.at});
     } else if (r.at == accepted_.at) {
@@ -659,9 +678,10 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
         accepted_ = roster;
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
-            // A roster handed out by a leaver's tombstone names an SM that is gone.
+            // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
+            // one whose SM swapped itself out for another device (§5.1 rule 10).
             if (roster.sm != self_.device && !departed_.contains(roster.sm) &&
-                (roster.sm != sm_ || lostSm_)) {
+                contains(roster, roster.sm) && (roster.sm != sm_ || lostSm_)) {
                 election_.close();
                 timers_.disarm(TimerKind::BidWindow);
                 timers_.disarm(TimerKind::ElectionRetry);
@@ -683,7 +703,9 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     persist();
     emitEvent(event::RosterCommitted{roster, base});
     applyCommittedEffects(before, now);
+    seatsCommitted(before, now);
     if (!contains(roster, self_.device) && !isSm_) {
+        if (handedOff(now)) return;
         beRemoved(roster.sm, Header{sid_, roster.at.epoch, roster.at.version, roster.sm}, now);
     }
 }
@@ -694,8 +716,15 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     const QSet<DeviceId> is = deviceSet(committed_);
     for (const DeviceId& gone : was - is) {
         if (gone == self_.device) continue;
-        // §5.1 rule 7: a member that applies a removal tells the removed device.
-        if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold)) {
+        // §5.1 rule 7: a member that applies a removal tells the removed device. One that
+        // handed its place to another device of its account (rule 10) gets the roster only.
+        const std::optional<MemberInfo> old = member(before, gone);
+        const bool swapped =
+            old && std::any_of(committed_.members.cbegin(), committed_.members.cend(),
+                               [&](const MemberInfo& m) { return m.account == old->account; });
+        if (swapped && !departed_.contains(gone)) {
+            sendCommittedRoster(gone);
+        } else if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold)) {
             if (!isSm_) sendCommittedRoster(gone); // what it acts on (see onPingHeader)
             send(gone, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
         }
@@ -742,11 +771,8 @@ void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
 void Session::sendCommittedRoster(const DeviceId& to)
 {
     Roster r;
-    r.full = true;
+    fillFull(r, committed_);
     r.committed = true;
-    r.at = committed_.at;
-    r.sm = committed_.sm;
-    r.members = committed_.members;
     send(to, r);
 }
 
@@ -850,6 +876,12 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         deps_.out.closeLink(sid_, from);
         if (isSm_ && admission_ && admission_->invitee && admission_->invitee->device == from)
             finishAdmission(Code::Timeout, from, now);
+        return;
+    }
+    if (from == sm_ && !isSm_ && !contains(accepted_, from) && !contains(committed_, from)) {
+        // Our SM handed its place to another device (§5.1 rule 10) and now leaves.
+        if (!config_.ruleOff(Rule::SuccessorHint)) successor_ = bye.successor;
+        loseSm(now);
         return;
     }
     if (!contains(accepted_, from) && !contains(committed_, from)) return;
@@ -996,10 +1028,15 @@ void Session::onRejoinAnswer(const DeviceId& from, const Message& m, Millis now)
             rejoinRefused(c->code, QStringLiteral("You were removed from the group"));
         else if (c->code == Code::OneToOneOnly)
             rejoinRefused(c->code, QStringLiteral("The group now takes one-to-one calls only"));
+        else if (c->code == Code::AlreadyHere)
+            rejoinRefused(c->code, QStringLiteral("Your account continues on another device"));
         return; // anything else (a timeout, the SM's lease) passes: we ask again
     }
     if (std::holds_alternative<Invite>(m.body)) return; // the SM readmitting us: onInvite
     const Header& h = m.header;
+    // A member naming as SM a device that once answered "not here": it came back (a device
+    // that handed the session off and had it handed back, §5.1 rule 10).
+    if (from != h.sm && h.epoch >= epoch_) rejoinGone_.remove(h.sm);
     if (!h.sm.isNull() && h.sm != self_.device && h.sm != rejoinVia_ && h.epoch >= epoch_ &&
         !rejoinGone_.contains(h.sm)) {
         rejoinVia_ = h.sm;

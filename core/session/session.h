@@ -62,6 +62,13 @@ public:
     void accept(Millis now);
     void decline(Millis now);
     void leave(Millis now);
+    // ---- hand-off (DESIGN §8, §5.1 rule 10; sessionhandoff.cpp) ----
+    // Asks the SM for a seat for `device`, another device of this device's account, for `ttl`.
+    // The outcome comes as event::Handoff (Reserved, then Done or Failed with a reason).
+    void handoff(const DeviceId& device, Millis ttl, bool keep, Millis now);
+    // Withdraws the seat this device asked for (the new device declined it, the user changed
+    // their mind); the swap wins if it was committed first.
+    void cancelHandoff(Millis now);
 
     // ---- inputs ----
     void onMessage(const DeviceId& from, const Message& message, Millis now);
@@ -105,12 +112,20 @@ private:
         std::optional<DeviceId> referrer; // null: asked by this device's own user
         std::uint32_t referId = 0;
         bool rejoin = false;
+        // The admission that completes a hand-off: its commit is a Swap, not an Add.
+        std::optional<protocol::Reservation> handoff = std::nullopt;
     };
     struct RemoveRequest {
         DeviceId device;
         protocol::RosterChange::Reason reason;
     };
-    using Request = std::variant<AdmitRequest, RemoveRequest>;
+    // A hand-off seat reserved (reserve) or ended (with `reason`), through the one queue.
+    struct SeatRequest {
+        bool reserve = true;
+        protocol::Reservation seat;
+        protocol::RosterChange::Reason reason = protocol::RosterChange::Reason::Cancelled;
+    };
+    using Request = std::variant<AdmitRequest, RemoveRequest, SeatRequest>;
 
     struct Admission {
         AdmitRequest request;
@@ -258,6 +273,26 @@ private:
     void onRejoinAnswer(const DeviceId& from, const Message& m, Millis now);
     void sendInvite(const DeviceId& to, const AdmitRequest& request);
 
+    // -- hand-off (sessionhandoff.cpp; §5.1 rule 10)
+    void onHandoffReserve(const DeviceId& from, const protocol::HandoffReserve& r, Millis now);
+    void onHandoffAnswer(const DeviceId& from, const protocol::HandoffAnswer& a, Millis now);
+    void onHandoffCancel(const DeviceId& from, const protocol::HandoffCancel& c, Millis now);
+    std::optional<Code> reserveRefusal(const DeviceId& from, const protocol::HandoffReserve& r,
+                                       Millis now, QString& why) const;
+    void startSeatChange(const SeatRequest& request, Millis now);
+    // Ends a live seat: its admission (if any) is withdrawn, and an Unreserve is queued.
+    void endSeat(const DeviceId& device, protocol::RosterChange::Reason reason, Millis now);
+    // A removal of a device whose seat is live waits: its departure is folded into the swap.
+    bool held(const Request& request) const;
+    void onReservationTimer(Millis now);
+    void armReservationTimer(Millis now);
+    // After a commit: the SM admits reserved devices; the asker hears how its hand-off went.
+    void seatsCommitted(const RosterSnapshot& before, Millis now);
+    // Out of the committed roster because another device of our account took our place.
+    bool handedOff(Millis now);
+    void noteHandoffChange(const RosterStamp& at, const protocol::RosterChange& change);
+    static protocol::RosterChange::Reason seatEndReason(Code code);
+
     // -- timers
     void onTimer(TimerKind kind, const DeviceId& peer, Millis now);
     void onPingTimer(Millis now);
@@ -316,6 +351,10 @@ private:
     int rejoinAttempts_ = 0;
     DeviceId rejoinVia_;
     QSet<DeviceId> rejoinGone_;
+    // hand-off: the seat this device asked for and has not seen reserved or refused yet, and
+    // the hand-off changes of rosters not yet committed here (their reasons, for the events)
+    std::optional<DeviceId> askedSeat_;
+    std::map<RosterStamp, protocol::RosterChange> seatChanges_;
 };
 
 } // namespace plenum::session

@@ -23,6 +23,7 @@ enum class Rule : std::uint32_t {
     Authorization = 1u << 19,           // rule 6: who may send which message (authorization.cpp)
     IdentityBound = 1u << 20,           // rule 6: a roster entry's account is the verified one
     SuccessorHint = 1u << 21,           // a leaving SM names its successor (speed, not safety)
+    HandoffChecks = 1u << 23,           // rule 10: who may reserve a seat; A1's leave folded in
 };
 
 struct SessionConfig {

@@ -21,6 +21,7 @@ struct RunResult {
     int elections = 0;
     std::uint64_t forged = 0;  // messages the adversary injected
     std::uint64_t refused = 0; // messages honest sessions refused
+    int handoffs = 0;          // swaps committed (with --handoff)
 };
 
 struct RunOptions {
@@ -32,6 +33,10 @@ struct RunOptions {
     // Issue 13: one more device, an outsider, and the last honest peer a malicious member;
     // both forge messages at random times (adversary.h). The invariants must still hold.
     bool adversary = false;
+    // DESIGN §8: the last peer is a second device of peer 0's account (and, with 5 peers or
+    // more, the one before it of peer 1's), and hand-offs between them happen at random times,
+    // some cancelled, some declined (by the random answers), some with the old device kept.
+    bool handoff = false;
 };
 
 RunResult runRandom(std::uint64_t seed, const RunOptions& options = {});

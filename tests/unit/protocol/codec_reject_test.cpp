@@ -397,3 +397,35 @@ TEST(CodecReject, BrowseRulesAcrossFields)
     std::get<BrowseScroll>(scroll.body).y = 10001;
     expectRejected(encode(scroll), "BROWSE_SCROLL: the scroll position is beyond 100 %");
 }
+
+// Hand-off (DESIGN §8): wire types 34-39 are not assigned here, a seat's TTL is bounded, and a
+// hand-off roster change always carries its reservation.
+TEST(CodecReject, HandoffMessages)
+{
+    QCborMap unassigned = asMap(sample(kHello));
+    for (int type = 34; type <= 39; ++type) {
+        unassigned[1] = type;
+        unassigned.remove(10);
+        expectRejected(bytesOf(unassigned), "is unknown");
+    }
+    QCborMap reserve = asMap(sample(40));
+    reserve[11] = 0;
+    expectRejected(bytesOf(reserve), "time to live is 0");
+    reserve[11] = qint64(limits::kMaxHandoffTtlMs) + 1;
+    expectRejected(bytesOf(reserve), "time to live is 0 or more than");
+
+    Roster swap;
+    swap.base = {1, 1};
+    swap.at = {1, 2};
+    swap.change.kind = RosterChange::Kind::Swap;
+    expectRejected(encode(Message{Header{}, swap}), "needs its reservation");
+    Roster seats;
+    seats.full = true;
+    seats.reservations = QList<Reservation>{};
+    expectRejected(encode(Message{Header{}, seats}), "not empty");
+    QCborMap badKind = asMap(Message{Header{}, Roster{}});
+    QCborMap change = badKind.value(15).toMap();
+    change[0] = 2; // the baton's kind: not known to this build
+    badKind[15] = change;
+    expectRejected(bytesOf(badKind), "change kind");
+}

@@ -20,7 +20,8 @@ TEST(CodecRoundTrip, SamplesCoverEveryMessageType)
     std::set<std::size_t> seen;
     for (const auto& m : sampleMessages())
         seen.insert(m.body.index());
-    EXPECT_EQ(seen.size(), std::variant_size_v<Body>);
+    // Wire types 34-39 are not assigned in this build (messages.h: Unassigned<N>).
+    EXPECT_EQ(seen.size(), std::variant_size_v<Body> - 6);
 }
 
 TEST(CodecRoundTrip, EveryMessageTypeKeepsEveryField)
@@ -83,11 +84,16 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(CallProbe{}), 31u);
     EXPECT_EQ(messageType(BrowseNavigate{}), 32u);
     EXPECT_EQ(messageType(BrowseScroll{}), 33u);
+    EXPECT_EQ(messageType(HandoffReserve{}), 40u);
+    EXPECT_EQ(messageType(HandoffAnswer{}), 41u);
+    EXPECT_EQ(messageType(HandoffCancel{}), 42u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
-static_assert(plenum::testing::detail::fieldCount<Invite>() == 5);
-static_assert(plenum::testing::detail::fieldCount<Roster>() == 7);
+static_assert(plenum::testing::detail::fieldCount<Invite>() == 6);
+static_assert(plenum::testing::detail::fieldCount<Roster>() == 8);
+static_assert(plenum::testing::detail::fieldCount<RosterChange>() == 4);
+static_assert(plenum::testing::detail::fieldCount<Reservation>() == 5);
 static_assert(plenum::testing::detail::fieldCount<MemberInfo>() == 5);
 static_assert(plenum::testing::detail::fieldCount<Header>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Message>() == 2);

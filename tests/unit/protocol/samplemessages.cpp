@@ -114,6 +114,25 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(BrowseNavigate{6, 31, QStringLiteral("https://example.org/a"),
                                             QStringLiteral("A"), false}));
     out.push_back(withHeader(BrowseScroll{6, 32, 0, 2500}));
+    // Hand-off (wire types 40-42) and the roster fields it adds.
+    const Reservation seat{DeviceId::fromNumber(40), DeviceId::fromNumber(41),
+                           AccountId::fromNumber(42), 1790000060000, true};
+    Roster swap;
+    swap.base = {3, 8};
+    swap.at = {3, 9};
+    swap.sm = DeviceId::fromNumber(43);
+    swap.change = {RosterChange::Kind::Swap, RosterChange::Reason::Joined, sampleMember(11), seat};
+    out.push_back(withHeader(swap));
+    Roster seats = roster;
+    seats.reservations = QList<Reservation>{seat};
+    out.push_back(withHeader(seats));
+    Invite handoff{{sampleMember(1)}, sampleTicket(), std::nullopt, QStringLiteral("Ada"), rules};
+    handoff.handoff = seat;
+    out.push_back(withHeader(handoff));
+    out.push_back(withHeader(HandoffReserve{DeviceId::fromNumber(44), 60000, true}));
+    out.push_back(withHeader(
+        HandoffAnswer{DeviceId::fromNumber(45), Code::Full, QStringLiteral("the group is full")}));
+    out.push_back(withHeader(HandoffCancel{DeviceId::fromNumber(46)}));
     return out;
 }
 
