@@ -32,7 +32,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, CallState>() &&
               typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() &&
               typeIs<33, BrowseScroll>() && typeIs<40, HandoffReserve>() &&
-              typeIs<41, HandoffAnswer>() && typeIs<42, HandoffCancel>());
+              typeIs<41, HandoffAnswer>() && typeIs<42, HandoffCancel>() &&
+              typeIs<43, HandoffSnapshot>());
 
 namespace {
 
@@ -125,6 +126,23 @@ template <typename V> void describe(V& v, HandoffAnswer& m)
 template <typename V> void describe(V& v, HandoffCancel& m)
 {
     v.field(10, m.device, "device");
+}
+template <typename V> void describe(V& v, ChatMessage& m);
+template <typename V> void describe(V& v, SenderMark& m);
+template <typename V> void describe(V& v, CallState& m);
+template <typename V> void describe(V& v, HandoffSnapshot& m)
+{
+    v.field(10, m.seat, "seat");
+    v.field(11, m.at, "stamp");
+    v.field(12, m.sm, "session manager");
+    v.field(13, m.epoch, "epoch");
+    v.field(14, m.members, "member list", kMaxMembers);
+    v.field(15, m.history, "history", kMaxSnapshotMessages);
+    v.field(16, m.lastSeqs, "last seq list", kMaxHighWaterSenders);
+    v.field(17, m.call, "call state");
+    v.field(18, m.plainTyping, "plain typing flag");
+    v.field(19, m.priority, "priority");
+    v.field(20, m.signature, "signature", kMaxSignatureBytes);
 }
 template <int N> void describe(auto&, Unassigned<N>&) {}
 template <typename V> void describe(V& v, InviteAnswer& m)
@@ -369,6 +387,15 @@ QString crossCheck(const Roster& m)
         return QStringLiteral("a hand-off change needs its reservation, and only it has one.");
     if (m.reservations && (!m.full || m.reservations->isEmpty()))
         return QStringLiteral("a reservation list travels only, and not empty, in a full roster.");
+    return {};
+}
+QString crossCheck(const HandoffSnapshot& m)
+{
+    for (const ChatMessage& c : m.history)
+        if (const QString broken = crossCheck(c); !broken.isEmpty())
+            return QStringLiteral("history: ") + broken;
+    if (m.seat.device == m.seat.replaces)
+        return QStringLiteral("the seat replaces the device it is for.");
     return {};
 }
 QString crossCheck(const ChatAck& m)

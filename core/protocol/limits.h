@@ -49,6 +49,9 @@ inline constexpr std::uint64_t kMaxCallCounter = std::uint64_t(1) << 62;
 // most this many live seats (one per hand-off under way).
 inline constexpr std::uint32_t kMaxHandoffTtlMs = 10 * 60 * 1000;
 inline constexpr std::size_t kMaxReservations = 16;
+// A hand-off snapshot carries at most this many chat messages (the joiner's default history
+// is 50); the whole snapshot is one message, so kMaxMessageBytes bounds it too.
+inline constexpr std::size_t kMaxSnapshotMessages = 200;
 
 // CHAT_PULL asks for at most this many sequence numbers at once.
 inline constexpr std::uint64_t kMaxPullSpan = 1024;

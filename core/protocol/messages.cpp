@@ -1,5 +1,7 @@
 #include "protocol/messages.h"
 
+#include "protocol/codec.h"
+
 #include <QtEndian>
 
 #include <iterator>
@@ -36,6 +38,16 @@ QByteArray voteSigningBytes(const SessionId& sid, std::uint64_t epoch, const Dev
     out += candidate.toBytes();
     out += voter.toBytes();
     return out;
+}
+
+QByteArray handoffSnapshotSigningBytes(const SessionId& sid, const HandoffSnapshot& snapshot)
+{
+    HandoffSnapshot unsigned_ = snapshot;
+    unsigned_.signature.clear();
+    // The codec's encoding is canonical (codec_roundtrip_test), so A2 re-creates these bytes
+    // exactly from what it decoded.
+    return QByteArrayLiteral("plenum handoff snapshot v1") + QByteArray(1, '\0') +
+           encode(Message{Header{sid, 0, 0, {}}, unsigned_});
 }
 
 QByteArray chatSigningBytes(const SessionId& sid, const ChatMessage& m)
@@ -100,7 +112,8 @@ const char* messageName(const Body& body)
                                              "UNASSIGNED_39",
                                              "HANDOFF_RESERVE",
                                              "HANDOFF_ANSWER",
-                                             "HANDOFF_CANCEL"};
+                                             "HANDOFF_CANCEL",
+                                             "HANDOFF_SNAPSHOT"};
     static_assert(std::size(kNames) == std::variant_size_v<Body>,
                   "every message needs a wire name");
     return kNames[body.index()];

@@ -396,6 +396,27 @@ struct HandoffAnswer {
 struct HandoffCancel {
     DeviceId device;
 };
+// HANDOFF_SNAPSHOT: A1 -> A2 over their own link (DESIGN §8 step 2): what A2 needs to continue
+// the session. Signed by A1's device (link key) over handoffSnapshotSigningBytes; A2 accepts it
+// only from a device of its own account, for its own seat. The chat messages keep their
+// authors' signatures (DESIGN §6), so A1 cannot put words in anyone's mouth.
+struct HandoffSnapshot {
+    Reservation seat; // A2's seat: the session's part of the hand-off
+    RosterStamp at;   // the roster below, as A1 holds it committed
+    DeviceId sm;
+    std::uint64_t epoch = 0;
+    QList<MemberInfo> members;
+    QList<ChatMessage> history; // the newest messages, oldest first (bounded)
+    QList<SenderMark> lastSeqs; // per author: the highest seq up to which A1 holds all
+    CallState call;             // A1's place in the call (A2 takes it over)
+    bool plainTyping = false;   // preferences: "typing…" instead of live text
+    std::uint32_t priority = 0; // the user's priority for this session (seed 001)
+    QByteArray signature = {};  // A1's link-key signature; empty while signing
+};
+// The bytes A1 signs: a fixed prefix and the canonical encoding of the snapshot without its
+// signature, bound to the session.
+QByteArray handoffSnapshotSigningBytes(const SessionId& sid, const HandoffSnapshot& snapshot);
+
 // Wire types 34-39 belong to other features (co-browsing's baton, 34-37); until they land
 // here, their numbers decode as unknown (codec.cpp), never as these empty bodies.
 template <int N> struct Unassigned {
@@ -415,7 +436,9 @@ using Body =
                  Unassigned<34>, Unassigned<35>, Unassigned<36>, Unassigned<37>, Unassigned<38>,
                  Unassigned<39>,
                  // hand-off, appended (wire types 40-42)
-                 HandoffReserve, HandoffAnswer, HandoffCancel>;
+                 HandoffReserve, HandoffAnswer, HandoffCancel,
+                 // wire type 43
+                 HandoffSnapshot>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

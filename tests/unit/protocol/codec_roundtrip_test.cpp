@@ -87,6 +87,7 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(HandoffReserve{}), 40u);
     EXPECT_EQ(messageType(HandoffAnswer{}), 41u);
     EXPECT_EQ(messageType(HandoffCancel{}), 42u);
+    EXPECT_EQ(messageType(HandoffSnapshot{}), 43u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.

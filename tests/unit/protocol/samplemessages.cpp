@@ -133,6 +133,25 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(
         HandoffAnswer{DeviceId::fromNumber(45), Code::Full, QStringLiteral("the group is full")}));
     out.push_back(withHeader(HandoffCancel{DeviceId::fromNumber(46)}));
+    HandoffSnapshot snapshot;
+    snapshot.seat = seat;
+    snapshot.at = {3, 9};
+    snapshot.sm = DeviceId::fromNumber(47);
+    snapshot.epoch = 3;
+    snapshot.members = {sampleMember(12), sampleMember(13)};
+    snapshot.history = {ChatMessage{DeviceId::fromNumber(48),
+                                    2,
+                                    7,
+                                    AccountId::fromNumber(49),
+                                    QStringLiteral("see you on the phone"),
+                                    {},
+                                    QByteArray(64, '\x61')}};
+    snapshot.lastSeqs = {{DeviceId::fromNumber(48), 2}};
+    snapshot.call = {true, false, true, 5};
+    snapshot.plainTyping = true;
+    snapshot.priority = 2;
+    snapshot.signature = QByteArray(64, '\x62');
+    out.push_back(withHeader(snapshot));
     return out;
 }
 
