@@ -33,7 +33,9 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<28, HighWater>() && typeIs<29, ChatPull>() && typeIs<30, CallState>() &&
               typeIs<31, CallProbe>() && typeIs<32, BrowseNavigate>() &&
               typeIs<33, BrowseScroll>() && typeIs<34, BatonRequest>() && typeIs<35, BatonPass>() &&
-              typeIs<36, BatonRefused>());
+              typeIs<36, BatonRefused>() && typeIs<40, HandoffReserve>() &&
+              typeIs<41, HandoffAnswer>() && typeIs<42, HandoffCancel>() &&
+              typeIs<43, HandoffSnapshot>());
 
 namespace {
 
@@ -78,11 +80,21 @@ template <typename V> void describe(V& v, Baton& b)
     v.field(0, b.holder, "holder");
     v.field(1, b.generation, "generation");
 }
+
+template <typename V> void describe(V& v, Reservation& r)
+{
+    v.field(0, r.device, "device");
+    v.field(1, r.replaces, "replaced device");
+    v.field(2, r.account, "account");
+    v.field(3, r.expiresAtMs, "expiry");
+    v.field(4, r.keep, "keep flag");
+}
 template <typename V> void describe(V& v, RosterChange& c)
 {
     v.field(0, c.kind, "change kind");
     v.field(1, c.reason, "change reason");
     v.field(2, c.member, "member");
+    v.field(1150, c.reservation, "reservation");
 }
 template <typename V> void describe(V& v, Header& h)
 {
@@ -105,7 +117,42 @@ template <typename V> void describe(V& v, Invite& m)
     v.field(12, m.referredBy, "referrer");
     v.field(13, m.inviterName, "inviter name", kMaxNameBytes);
     v.field(14, m.rules, "rules");
+    v.field(1152, m.handoff, "hand-off reservation");
 }
+template <typename V> void describe(V& v, HandoffReserve& m)
+{
+    v.field(10, m.device, "device");
+    v.field(11, m.ttlMs, "time to live");
+    v.field(12, m.keep, "keep flag");
+}
+template <typename V> void describe(V& v, HandoffAnswer& m)
+{
+    v.field(10, m.device, "device");
+    v.field(11, m.code, "code");
+    v.field(12, m.reason, "reason", kMaxReasonBytes);
+}
+template <typename V> void describe(V& v, HandoffCancel& m)
+{
+    v.field(10, m.device, "device");
+}
+template <typename V> void describe(V& v, ChatMessage& m);
+template <typename V> void describe(V& v, SenderMark& m);
+template <typename V> void describe(V& v, CallState& m);
+template <typename V> void describe(V& v, HandoffSnapshot& m)
+{
+    v.field(10, m.seat, "seat");
+    v.field(11, m.at, "stamp");
+    v.field(12, m.sm, "session manager");
+    v.field(13, m.epoch, "epoch");
+    v.field(14, m.members, "member list", kMaxMembers);
+    v.field(15, m.history, "history", kMaxSnapshotMessages);
+    v.field(16, m.lastSeqs, "last seq list", kMaxHighWaterSenders);
+    v.field(17, m.call, "call state");
+    v.field(18, m.plainTyping, "plain typing flag");
+    v.field(19, m.priority, "priority");
+    v.field(20, m.signature, "signature", kMaxSignatureBytes);
+}
+template <int N> void describe(auto&, Unassigned<N>&) {}
 template <typename V> void describe(V& v, InviteAnswer& m)
 {
     v.field(10, m.code, "code");
@@ -162,6 +209,7 @@ template <typename V> void describe(V& v, Roster& m)
     v.field(15, m.change, "change");
     v.field(16, m.members, "member list", kMaxMembers);
     v.field(1100, m.baton, "baton"); // an extension: older peers skip it
+    v.field(1151, m.reservations, "reservation list", kMaxReservations);
 }
 template <typename V> void describe(V& v, RosterAck& m)
 {
@@ -363,6 +411,30 @@ QString crossCheck(const SetSm& m)
                 return QStringLiteral("the vote list repeats a voter.");
     return {};
 }
+QString crossCheck(const HandoffReserve& m)
+{
+    if (m.ttlMs == 0 || m.ttlMs > kMaxHandoffTtlMs)
+        return QStringLiteral("the time to live is 0 or more than %1 ms.").arg(kMaxHandoffTtlMs);
+    return {};
+}
+QString crossCheck(const Roster& m)
+{
+    const bool handoffKind = m.change.kind >= RosterChange::Kind::Reserve;
+    if (!m.full && handoffKind != m.change.reservation.has_value())
+        return QStringLiteral("a hand-off change needs its reservation, and only it has one.");
+    if (m.reservations && (!m.full || m.reservations->isEmpty()))
+        return QStringLiteral("a reservation list travels only, and not empty, in a full roster.");
+    return {};
+}
+QString crossCheck(const HandoffSnapshot& m)
+{
+    for (const ChatMessage& c : m.history)
+        if (const QString broken = crossCheck(c); !broken.isEmpty())
+            return QStringLiteral("history: ") + broken;
+    if (m.seat.device == m.seat.replaces)
+        return QStringLiteral("the seat replaces the device it is for.");
+    return {};
+}
 QString crossCheck(const ChatAck& m)
 {
     return m.seq == 0 ? QStringLiteral("seq starts at 1, but it is 0.") : QString();
@@ -413,11 +485,11 @@ bool isValid(DeviceClass c)
 }
 bool isValid(RosterChange::Kind k)
 {
-    return k <= RosterChange::Kind::Baton;
+    return k <= RosterChange::Kind::Swap;
 }
 bool isValid(RosterChange::Reason r)
 {
-    return r <= RosterChange::Reason::Unreachable;
+    return r <= RosterChange::Reason::Cancelled;
 }
 bool isValid(BatonRefused::Reason r)
 {
@@ -772,7 +844,7 @@ Result<Message> decode(const QByteArray& bytes)
                                    "version %2.")
                         .arg(protocol)
                         .arg(kProtocolVersion));
-    if (type == 0 || type > std::variant_size_v<Body>)
+    if (type == 0 || type > std::variant_size_v<Body> || (type >= 37 && type <= 39))
         return fail(QStringLiteral("The message type %1 is unknown.").arg(type));
     Message message{Header{}, makeBody(std::size_t(type - 1))};
     d.setContext(QLatin1String(messageName(message.body)) + QLatin1String(": "));

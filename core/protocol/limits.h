@@ -45,6 +45,14 @@ inline constexpr std::uint64_t kMaxChatCounter = std::uint64_t(1) << 62;
 // CALL_STATE counters stay below this (the same bound as chat counters, for the same reason).
 inline constexpr std::uint64_t kMaxCallCounter = std::uint64_t(1) << 62;
 
+// A hand-off seat lives at most this long (DESIGN §8: 60 s by default), and a roster holds at
+// most this many live seats (one per hand-off under way).
+inline constexpr std::uint32_t kMaxHandoffTtlMs = 10 * 60 * 1000;
+inline constexpr std::size_t kMaxReservations = 16;
+// A hand-off snapshot carries at most this many chat messages (the joiner's default history
+// is 50); the whole snapshot is one message, so kMaxMessageBytes bounds it too.
+inline constexpr std::size_t kMaxSnapshotMessages = 200;
+
 // CHAT_PULL asks for at most this many sequence numbers at once.
 inline constexpr std::uint64_t kMaxPullSpan = 1024;
 

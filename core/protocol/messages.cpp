@@ -1,5 +1,7 @@
 #include "protocol/messages.h"
 
+#include "protocol/codec.h"
+
 #include <QtEndian>
 
 #include <iterator>
@@ -38,6 +40,16 @@ QByteArray voteSigningBytes(const SessionId& sid, std::uint64_t epoch, const Dev
     return out;
 }
 
+QByteArray handoffSnapshotSigningBytes(const SessionId& sid, const HandoffSnapshot& snapshot)
+{
+    HandoffSnapshot unsigned_ = snapshot;
+    unsigned_.signature.clear();
+    // The codec's encoding is canonical (codec_roundtrip_test), so A2 re-creates these bytes
+    // exactly from what it decoded.
+    return QByteArrayLiteral("plenum handoff snapshot v1") + QByteArray(1, '\0') +
+           encode(Message{Header{sid, 0, 0, {}}, unsigned_});
+}
+
 QByteArray chatSigningBytes(const SessionId& sid, const ChatMessage& m)
 {
     const QByteArray text = m.text.toUtf8();
@@ -59,16 +71,49 @@ QByteArray chatSigningBytes(const SessionId& sid, const ChatMessage& m)
 const char* messageName(const Body& body)
 {
     // In the order of Body's alternatives (the wire type is the index + 1).
-    static constexpr const char* kNames[] = {
-        "HELLO",         "PING",          "INVITE",      "INVITE_ANSWER",
-        "CANCEL",        "REFER",         "202",         "NOTIFY",
-        "JOIN",          "JOIN_ANSWER",   "JOINED",      "ENDPOINTS",
-        "ROSTER",        "ROSTER_ACK",    "COMMIT",      "SNAPSHOT_REQUEST",
-        "BYE",           "REJOIN",        "LINK_REPORT", "REQUEST_SM",
-        "VOTE",          "SET_SM",        "STALE",       "ERROR",
-        "CHAT",          "CHAT_ACK",      "TYPING",      "HIGH_WATER",
-        "CHAT_PULL",     "CALL_STATE",    "CALL_PROBE",  "BROWSE_NAVIGATE",
-        "BROWSE_SCROLL", "BATON_REQUEST", "BATON_PASS",  "BATON_REFUSED"};
+    static constexpr const char* kNames[] = {"HELLO",
+                                             "PING",
+                                             "INVITE",
+                                             "INVITE_ANSWER",
+                                             "CANCEL",
+                                             "REFER",
+                                             "202",
+                                             "NOTIFY",
+                                             "JOIN",
+                                             "JOIN_ANSWER",
+                                             "JOINED",
+                                             "ENDPOINTS",
+                                             "ROSTER",
+                                             "ROSTER_ACK",
+                                             "COMMIT",
+                                             "SNAPSHOT_REQUEST",
+                                             "BYE",
+                                             "REJOIN",
+                                             "LINK_REPORT",
+                                             "REQUEST_SM",
+                                             "VOTE",
+                                             "SET_SM",
+                                             "STALE",
+                                             "ERROR",
+                                             "CHAT",
+                                             "CHAT_ACK",
+                                             "TYPING",
+                                             "HIGH_WATER",
+                                             "CHAT_PULL",
+                                             "CALL_STATE",
+                                             "CALL_PROBE",
+                                             "BROWSE_NAVIGATE",
+                                             "BROWSE_SCROLL",
+                                             "BATON_REQUEST",
+                                             "BATON_PASS",
+                                             "BATON_REFUSED",
+                                             "UNASSIGNED_37",
+                                             "UNASSIGNED_38",
+                                             "UNASSIGNED_39",
+                                             "HANDOFF_RESERVE",
+                                             "HANDOFF_ANSWER",
+                                             "HANDOFF_CANCEL",
+                                             "HANDOFF_SNAPSHOT"};
     static_assert(std::size(kNames) == std::variant_size_v<Body>,
                   "every message needs a wire name");
     return kNames[body.index()];

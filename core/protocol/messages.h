@@ -62,6 +62,17 @@ struct Baton {
     std::uint64_t generation = 0;
     friend bool operator==(const Baton&, const Baton&) = default;
 };
+// A seat reserved for a hand-off (DESIGN §8, §5.1 rule 10): `device` of `account` may take
+// over from `replaces` until `expiresAtMs`. A roster field, changed only through the SM's queue,
+// so it survives elections; it counts against capacity while it lives.
+struct Reservation {
+    DeviceId device;               // the new device (A2)
+    DeviceId replaces;             // the member device it takes over from (A1)
+    AccountId account;             // both devices' account (A)
+    std::uint64_t expiresAtMs = 0; // on the clock of the SM that committed it
+    bool keep = false;             // the user keeps A1 as a second device of A
+    friend bool operator==(const Reservation&, const Reservation&) = default;
+};
 
 // A full roster at one stamp.
 struct RosterSnapshot {
@@ -69,17 +80,30 @@ struct RosterSnapshot {
     DeviceId sm;
     QList<MemberInfo> members;
     Baton baton;
+    QList<Reservation> reservations = {}; // live hand-off seats (sorted by device)
     friend bool operator==(const RosterSnapshot&, const RosterSnapshot&) = default;
 };
 
 // One roster change, as ROSTER carries it (DESIGN §4 "Roster sync").
+// Kinds 3.. are the hand-off's (§5.1 rule 10): Reserve adds `reservation`, Unreserve ends it
+// (the reason says why: declined, unreachable, expired, cancelled), Swap ends it by replacing
+// `reservation->replaces` with `member` in one change (or adding it, when `keep`).
 struct RosterChange {
     // Baton: `member.device` is the new holder (null: back to the SM), generation + 1.
-    enum class Kind : std::uint8_t { Add = 0, Remove = 1, Baton = 2 };
-    enum class Reason : std::uint8_t { Joined = 0, Left = 1, Crashed = 2, Unreachable = 3 };
+    enum class Kind : std::uint8_t { Add = 0, Remove = 1, Baton = 2, Reserve = 3, Unreserve = 4, Swap = 5 };
+    enum class Reason : std::uint8_t {
+        Joined = 0,
+        Left = 1,
+        Crashed = 2,
+        Unreachable = 3,
+        Expired = 4,   // a reservation's TTL passed
+        Declined = 5,  // the new device said no
+        Cancelled = 6, // the asking device withdrew it (or left the session)
+    };
     Kind kind = Kind::Add;
     Reason reason = Reason::Joined;
     MemberInfo member;
+    std::optional<Reservation> reservation = {}; // with Reserve, Unreserve and Swap
     friend bool operator==(const RosterChange&, const RosterChange&) = default;
 };
 
@@ -123,6 +147,9 @@ struct Invite {
     std::optional<DeviceId> referredBy; // the member whose REFER caused this invite
     QString inviterName;                // who the invitee sees as asking
     SessionRules rules;
+    // A hand-off: the invitee takes over this reservation's seat. Its endpoints leave out the
+    // device it replaces (unless kept): that one is not waited for (§5.1 rule 10).
+    std::optional<Reservation> handoff = {};
 };
 // Invitee -> SM: 200 accept, 603 declined, 480 offline/blocked, 488 one-to-one only.
 struct InviteAnswer {
@@ -181,6 +208,7 @@ struct Roster {
     QList<MemberInfo> members; // when full
     // When full: the snapshot's baton (extension key 1100; absent = nobody, generation 0).
     std::optional<Baton> baton;
+    std::optional<QList<Reservation>> reservations = {}; // when full and any is live
 };
 // Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
 struct RosterAck {
@@ -386,6 +414,53 @@ struct BatonRefused {
     Reason reason = Reason::Declined;
 };
 
+// ---- hand-off (DESIGN §8, §5.1 rule 10; wire types 40-42) -------------------------------
+
+// HANDOFF_RESERVE: a member (A1) asks the SM for a seat for another device of its own account.
+// The SM queues it like any roster change (rule 5); the committed roster shows the seat.
+struct HandoffReserve {
+    DeviceId device;             // A2
+    std::uint32_t ttlMs = 60000; // the seat lives this long (at most limits::kMaxHandoffTtlMs)
+    bool keep = false;           // A1 stays as a second device after the swap
+};
+// HANDOFF_ANSWER: SM -> asker, a reservation refused before it was queued (403 not your
+// account's device, 486 already in or a hand-off under way, 503 full), in words.
+struct HandoffAnswer {
+    DeviceId device;
+    Code code = Code::Full;
+    QString reason;
+};
+// HANDOFF_CANCEL: the asker withdraws its reservation (A2 declined the snapshot, the user
+// changed their mind). The SM commits its end (reason Cancelled), unless the swap won.
+struct HandoffCancel {
+    DeviceId device;
+};
+// HANDOFF_SNAPSHOT: A1 -> A2 over their own link (DESIGN §8 step 2): what A2 needs to continue
+// the session. Signed by A1's device (link key) over handoffSnapshotSigningBytes; A2 accepts it
+// only from a device of its own account, for its own seat. The chat messages keep their
+// authors' signatures (DESIGN §6), so A1 cannot put words in anyone's mouth.
+struct HandoffSnapshot {
+    Reservation seat; // A2's seat: the session's part of the hand-off
+    RosterStamp at;   // the roster below, as A1 holds it committed
+    DeviceId sm;
+    std::uint64_t epoch = 0;
+    QList<MemberInfo> members;
+    QList<ChatMessage> history; // the newest messages, oldest first (bounded)
+    QList<SenderMark> lastSeqs; // per author: the highest seq up to which A1 holds all
+    CallState call;             // A1's place in the call (A2 takes it over)
+    bool plainTyping = false;   // preferences: "typing…" instead of live text
+    std::uint32_t priority = 0; // the user's priority for this session (seed 001)
+    QByteArray signature = {};  // A1's link-key signature; empty while signing
+};
+// The bytes A1 signs: a fixed prefix and the canonical encoding of the snapshot without its
+// signature, bound to the session.
+QByteArray handoffSnapshotSigningBytes(const SessionId& sid, const HandoffSnapshot& snapshot);
+
+// Wire types 37-39 are not assigned yet: their numbers decode as unknown (codec.cpp), never
+// as these empty bodies.
+template <int N> struct Unassigned {
+};
+
 using Body =
     std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
                  JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
@@ -397,7 +472,13 @@ using Body =
                  // co-browsing, appended (wire types 32-33)
                  BrowseNavigate, BrowseScroll,
                  // the baton, appended (wire types 34-36)
-                 BatonRequest, BatonPass, BatonRefused>;
+                 BatonRequest, BatonPass, BatonRefused,
+                 // wire types 37-39: not assigned in this build
+                 Unassigned<37>, Unassigned<38>, Unassigned<39>,
+                 // hand-off, appended (wire types 40-42)
+                 HandoffReserve, HandoffAnswer, HandoffCancel,
+                 // wire type 43
+                 HandoffSnapshot>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

@@ -96,6 +96,11 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
         // a device that is behind us (rule 7 tells it it was removed) come from anyone.
         if (std::holds_alternative<InviteAnswer>(body) || std::holds_alternative<Join>(body))
             return std::nullopt;
+        // Our SM handed its place to another device of its account (§5.1 rule 10): the swap
+        // took it out of our roster, and its BYE (naming a successor) starts the election.
+        if (const auto* bye = std::get_if<Bye>(&body);
+            bye && bye->reason == Bye::Reason::Leave && !sm_.isNull() && from == sm_)
+            return std::nullopt;
         if (isHeartbeat(body)) {
             if (theirs <= committed_.at) return std::nullopt;
             // Ahead of us: maybe a member we have not learned of yet, so the link stays; its

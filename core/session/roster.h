@@ -22,8 +22,16 @@ RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& cha
                            const DeviceId& sm);
 // The Add change that makes `to` from `from` when `to` has exactly one more member, else none.
 std::optional<RosterChange> addedTo(const RosterSnapshot& from, const RosterSnapshot& to);
-// Sorts members by DeviceId: the canonical form every copy of a roster uses.
+// Sorts members (and reservations) by DeviceId: the canonical form every copy of a roster uses.
 void normalize(RosterSnapshot& roster);
+// A full ROSTER's snapshot, and a full ROSTER carrying a snapshot (members and live seats).
+RosterSnapshot snapshotOf(const protocol::Roster& full);
+void fillFull(protocol::Roster& full, const RosterSnapshot& roster);
+// The live hand-off seat of `device` (the new device), or the one replacing `replaces`.
+std::optional<protocol::Reservation> reservationFor(const RosterSnapshot& roster,
+                                                    const DeviceId& device);
+std::optional<protocol::Reservation> reservationReplacing(const RosterSnapshot& roster,
+                                                          const DeviceId& replaces);
 // More than half of `voters` (DESIGN §5: a majority of the latest roster, leavers excluded).
 int majorityOf(int voters);
 

@@ -63,6 +63,7 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         std::optional<RosterChange> change;
         if (base == record.committed.at) change = addedTo(record.committed, record.accepted);
         if (!s->smReady_) s->propose(record.accepted, base, change, now);
+        s->armReservationTimer(now); // its seats still expire (§5.1 rule 10)
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
@@ -72,6 +73,9 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         s->scheduleRelink(m.device, now); // retried until the link is up
     }
     s->timers_.arm(TimerKind::Ping, now + config.pingInterval);
+    // Its SM swapped itself out for another device (§5.1 rule 10): elect one. (A link to it
+    // that another session keeps up would otherwise look like a live SM for ever.)
+    if (!s->isSm_ && !contains(record.accepted, record.accepted.sm)) s->loseSm(now);
     s->reschedule();
     return s;
 }
@@ -400,6 +404,12 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                     onBatonPass(from, body, now);
                 } else if constexpr (std::is_same_v<T, BatonRefused>) {
                     onBatonRefused(from, body);
+                } else if constexpr (std::is_same_v<T, HandoffReserve>) {
+                    onHandoffReserve(from, body, now);
+                } else if constexpr (std::is_same_v<T, HandoffAnswer>) {
+                    onHandoffAnswer(from, body, now);
+                } else if constexpr (std::is_same_v<T, HandoffCancel>) {
+                    onHandoffCancel(from, body, now);
                 }
             },
             m.body);
@@ -416,7 +426,9 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
 {
     if (phase_ != Phase::Member) return;
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
-    if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_)
+    // (Not one a swap took out of our roster: it handed its place over, §5.1 rule 10.)
+    if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_ &&
+        (contains(accepted_, from) || contains(committed_, from)))
         regainSm(from, h.epoch, now);
     // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
     // learn it from its pings; trusting it on would refuse every vote (seed 866522).
@@ -543,7 +555,10 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
         }
         break;
     case TimerKind::SmLink:
-        if (phase_ == Phase::Member && !isSm_ && (sm_.isNull() || !links_.contains(sm_))) {
+        // An SM out of our rosters handed its place to another device (§5.1 rule 10).
+        if (phase_ == Phase::Member && !isSm_ &&
+            (sm_.isNull() || !links_.contains(sm_) ||
+             (!contains(accepted_, sm_) && !contains(committed_, sm_)))) {
             lostSm_ = false; // force loseSm to act
             loseSm(now);
         }
@@ -600,6 +615,9 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
     case TimerKind::RejoinRetry:
         if (phase_ == Phase::Removed) sendRejoin(now);
         break;
+    case TimerKind::Reservation:
+        onReservationTimer(now);
+        break;
     }
 }
 
@@ -619,18 +637,16 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         // A proposal that removes us needs our ack or the news that we are not in (a
         // tombstone's 404): a rejoining device, like one that is gone, answers the latter, or
         // the SM of a two-member session could commit neither the removal nor our return.
-        const bool dropsUs =
-            r.full ? !contains(RosterSnapshot{r.at, r.sm, r.members, {}}, self_.device)
-                   : r.change.kind == RosterChange::Kind::Remove &&
-                         r.change.member.device == self_.device;
+        const bool dropsUs = r.full ? !contains(snapshotOf(r), self_.device)
+                                    : r.change.kind == RosterChange::Kind::Remove &&
+                                          r.change.member.device == self_.device;
         if (phase_ == Phase::Removed && !r.committed && dropsUs)
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
                                   accepted_.at});
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
         if (!r.full || !r.committed) return;
-        RosterSnapshot snap{r.at, r.sm, r.members, r.baton.value_or(Baton{})};
+        RosterSnapshot snap = snapshotOf(r);
         if (!contains(snap, self_.device)) return;
-        normalize(snap);
         join_.reset();
         timers_.clear();
         epoch_ = snap.at.epoch;
@@ -638,6 +654,9 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         emitEvent(event::Admitted{snap});
         emitEvent(event::RosterCommitted{snap, {}});
         if (snap.baton != Baton{}) emitEvent(event::BatonChanged{snap.baton});
+        // Let in by a swap that replaced the SM (§5.1 rule 10): elect one, even if its BYE is
+        // lost and a link we share with it for another session stays up.
+        if (!contains(snap, snap.sm) && !lostSm_) loseSm(now);
         return;
     }
     if (phase_ != Phase::Member) return;
@@ -654,13 +673,12 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (r.full) {
-        RosterSnapshot snap{r.at, r.sm, r.members, r.baton.value_or(Baton{})};
-        normalize(snap);
-        acceptRoster(snap, r.committed, now);
+        acceptRoster(snapshotOf(r), r.committed, now);
         if (!r.committed && accepted_.at == r.at && !fromTombstone) send(r.sm, RosterAck{r.at});
         return;
     }
     if (r.base == accepted_.at) {
+        noteHandoffChange(r.at, r.change);
         acceptRoster(applyChange(accepted_, r.change, r.at, r.sm), false, now);
         send(from, RosterAck{r.at});
     } else if (r.at == accepted_.at) {
@@ -683,9 +701,10 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
         accepted_ = roster;
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
-            // A roster handed out by a leaver's tombstone names an SM that is gone.
+            // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
+            // one whose SM swapped itself out for another device (§5.1 rule 10).
             if (roster.sm != self_.device && !departed_.contains(roster.sm) &&
-                (roster.sm != sm_ || lostSm_)) {
+                contains(roster, roster.sm) && (roster.sm != sm_ || lostSm_)) {
                 election_.close();
                 timers_.disarm(TimerKind::BidWindow);
                 timers_.disarm(TimerKind::ElectionRetry);
@@ -708,7 +727,9 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     emitEvent(event::RosterCommitted{roster, base});
     applyCommittedEffects(before, now);
     batonCommitted(before.baton);
+    seatsCommitted(before, now);
     if (!contains(roster, self_.device) && !isSm_) {
+        if (handedOff(now)) return;
         beRemoved(roster.sm, Header{sid_, roster.at.epoch, roster.at.version, roster.sm}, now);
     }
 }
@@ -719,8 +740,15 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     const QSet<DeviceId> is = deviceSet(committed_);
     for (const DeviceId& gone : was - is) {
         if (gone == self_.device) continue;
-        // §5.1 rule 7: a member that applies a removal tells the removed device.
-        if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold)) {
+        // §5.1 rule 7: a member that applies a removal tells the removed device. One that
+        // handed its place to another device of its account (rule 10) gets the roster only.
+        const std::optional<MemberInfo> old = member(before, gone);
+        const bool swapped =
+            old && std::any_of(committed_.members.cbegin(), committed_.members.cend(),
+                               [&](const MemberInfo& m) { return m.account == old->account; });
+        if (swapped && !departed_.contains(gone)) {
+            sendCommittedRoster(gone);
+        } else if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold)) {
             if (!isSm_) sendCommittedRoster(gone); // what it acts on (see onPingHeader)
             send(gone, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
         }
@@ -767,12 +795,8 @@ void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
 void Session::sendCommittedRoster(const DeviceId& to)
 {
     Roster r;
-    r.full = true;
+    fillFull(r, committed_);
     r.committed = true;
-    r.at = committed_.at;
-    r.sm = committed_.sm;
-    r.members = committed_.members;
-    r.baton = committed_.baton;
     send(to, r);
 }
 
@@ -876,6 +900,12 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         deps_.out.closeLink(sid_, from);
         if (isSm_ && admission_ && admission_->invitee && admission_->invitee->device == from)
             finishAdmission(Code::Timeout, from, now);
+        return;
+    }
+    if (from == sm_ && !isSm_ && !contains(accepted_, from) && !contains(committed_, from)) {
+        // Our SM handed its place to another device (§5.1 rule 10) and now leaves.
+        if (!config_.ruleOff(Rule::SuccessorHint)) successor_ = bye.successor;
+        loseSm(now);
         return;
     }
     if (!contains(accepted_, from) && !contains(committed_, from)) return;
@@ -1022,14 +1052,18 @@ void Session::onRejoinAnswer(const DeviceId& from, const Message& m, Millis now)
             rejoinRefused(c->code, QStringLiteral("You were removed from the group"));
         else if (c->code == Code::OneToOneOnly)
             rejoinRefused(c->code, QStringLiteral("The group now takes one-to-one calls only"));
+        else if (c->code == Code::AlreadyHere)
+            rejoinRefused(c->code, QStringLiteral("Your account continues on another device"));
         return; // anything else (a timeout, the SM's lease) passes: we ask again
     }
     if (std::holds_alternative<Invite>(m.body)) return; // the SM readmitting us: onInvite
     const Header& h = m.header;
     // Seed 196021: a device that said it left may have been admitted again since and won a
-    // later election; a member naming it SM of a newer epoch than we knew is that news.
+    // later election; a member naming it SM of a newer epoch than we knew is that news. So is
+    // a member naming it SM of our epoch: it came back (a device that handed the session off
+    // and had it handed back, §5.1 rule 10).
     if (const auto gone = rejoinGone_.constFind(h.sm);
-        gone != rejoinGone_.cend() && h.epoch > gone.value())
+        gone != rejoinGone_.cend() && (h.epoch > gone.value() || (from != h.sm && h.epoch >= epoch_)))
         rejoinGone_.erase(gone);
     if (!h.sm.isNull() && h.sm != self_.device && h.sm != rejoinVia_ && h.epoch >= epoch_ &&
         !rejoinGone_.contains(h.sm)) {

@@ -69,6 +69,13 @@ public:
     void requestBaton(Millis now);
     void passBaton(const DeviceId& to, Millis now);
     void answerBaton(bool grant, Millis now, std::optional<DeviceId> asker = std::nullopt);
+    // ---- hand-off (DESIGN §8, §5.1 rule 10; sessionhandoff.cpp) ----
+    // Asks the SM for a seat for `device`, another device of this device's account, for `ttl`.
+    // The outcome comes as event::Handoff (Reserved, then Done or Failed with a reason).
+    void handoff(const DeviceId& device, Millis ttl, bool keep, Millis now);
+    // Withdraws the seat this device asked for (the new device declined it, the user changed
+    // their mind); the swap wins if it was committed first.
+    void cancelHandoff(Millis now);
 
     // ---- inputs ----
     void onMessage(const DeviceId& from, const Message& message, Millis now);
@@ -115,6 +122,8 @@ private:
         std::optional<DeviceId> referrer; // null: asked by this device's own user
         std::uint32_t referId = 0;
         bool rejoin = false;
+        // The admission that completes a hand-off: its commit is a Swap, not an Add.
+        std::optional<protocol::Reservation> handoff = std::nullopt;
     };
     struct RemoveRequest {
         DeviceId device;
@@ -128,7 +137,13 @@ private:
         DeviceId to;     // null: back to the SM
         std::uint64_t generation = 0;
     };
-    using Request = std::variant<AdmitRequest, RemoveRequest, BatonChange>;
+    // A hand-off seat reserved (reserve) or ended (with `reason`), through the one queue.
+    struct SeatRequest {
+        bool reserve = true;
+        protocol::Reservation seat;
+        protocol::RosterChange::Reason reason = protocol::RosterChange::Reason::Cancelled;
+    };
+    using Request = std::variant<AdmitRequest, RemoveRequest, BatonChange, SeatRequest>;
 
     struct Admission {
         AdmitRequest request;
@@ -285,6 +300,25 @@ private:
     void batonRefused(protocol::BatonRefused::Reason reason, const QString& text);
     void batonCommitted(const protocol::Baton& before);
     void dropBatonAsks(); // an election started or the SM changed (rule 11)
+    // -- hand-off (sessionhandoff.cpp; §5.1 rule 10)
+    void onHandoffReserve(const DeviceId& from, const protocol::HandoffReserve& r, Millis now);
+    void onHandoffAnswer(const DeviceId& from, const protocol::HandoffAnswer& a, Millis now);
+    void onHandoffCancel(const DeviceId& from, const protocol::HandoffCancel& c, Millis now);
+    std::optional<Code> reserveRefusal(const DeviceId& from, const protocol::HandoffReserve& r,
+                                       Millis now, QString& why) const;
+    void startSeatChange(const SeatRequest& request, Millis now);
+    // Ends a live seat: its admission (if any) is withdrawn, and an Unreserve is queued.
+    void endSeat(const DeviceId& device, protocol::RosterChange::Reason reason, Millis now);
+    // A removal of a device whose seat is live waits: its departure is folded into the swap.
+    bool held(const Request& request) const;
+    void onReservationTimer(Millis now);
+    void armReservationTimer(Millis now);
+    // After a commit: the SM admits reserved devices; the asker hears how its hand-off went.
+    void seatsCommitted(const RosterSnapshot& before, Millis now);
+    // Out of the committed roster because another device of our account took our place.
+    bool handedOff(Millis now);
+    void noteHandoffChange(const RosterStamp& at, const protocol::RosterChange& change);
+    static protocol::RosterChange::Reason seatEndReason(Code code);
 
     // -- timers
     void onTimer(TimerKind kind, const DeviceId& peer, Millis now);
@@ -355,6 +389,10 @@ private:
     std::optional<BatonAsk> batonAsked_;
     std::optional<BatonAsk> batonPassing_;
     QList<DeviceId> batonAskers_;
+    // hand-off: the seat this device asked for and has not seen reserved or refused yet, and
+    // the hand-off changes of rosters not yet committed here (their reasons, for the events)
+    std::optional<DeviceId> askedSeat_;
+    std::map<RosterStamp, protocol::RosterChange> seatChanges_;
 };
 
 } // namespace plenum::session

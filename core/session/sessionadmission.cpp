@@ -10,6 +10,14 @@ namespace plenum::session {
 
 using namespace protocol;
 
+namespace {
+// A change that brings a device in: it learns it is in only from the committed roster.
+bool isAdmission(const RosterChange& c)
+{
+    return c.kind == RosterChange::Kind::Add || c.kind == RosterChange::Kind::Swap;
+}
+} // namespace
+
 // ---------------------------------------------------------------------- commands
 
 void Session::invite(const AccountId& account, const QList<DeviceId>& devices, Millis now)
@@ -148,18 +156,18 @@ void Session::enqueue(Request request, Millis now)
 void Session::pump(Millis now)
 {
     while (isSm_ && smReady_ && !proposal_ && !queue_.empty()) {
-        // A waiting admission lets removals pass (a 610 first removes that member, rule 5).
-        auto it = queue_.begin();
-        if (admission_) {
-            // A baton move does not change who is in: it need not wait for a joiner's answer.
-            it = std::find_if(queue_.begin(), queue_.end(), [](const Request& r) {
-                return !std::holds_alternative<AdmitRequest>(r);
-            });
-            if (it == queue_.end()) return;
-        }
+        // A waiting admission lets removals, baton moves and seat changes pass (a 610 first
+        // removes that member, rule 5; a baton move does not change who is in). A removal of a
+        // device whose hand-off seat lives waits (rule 10).
+        auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Request& r) {
+            return !held(r) && !(admission_ && std::holds_alternative<AdmitRequest>(r));
+        });
+        if (it == queue_.end()) return;
         Request request = std::move(*it);
         queue_.erase(it);
-        if (auto* rm = std::get_if<RemoveRequest>(&request)) {
+        if (auto* seat = std::get_if<SeatRequest>(&request)) {
+            startSeatChange(*seat, now);
+        } else if (auto* rm = std::get_if<RemoveRequest>(&request)) {
             if (!removalStillWanted(*rm, now)) continue;
             const auto who = member(committed_, rm->device);
             RosterChange change{RosterChange::Kind::Remove, rm->reason, *who};
@@ -186,15 +194,21 @@ std::optional<Code> Session::admissionRefusal(const AdmitRequest& r, Millis now)
     if (!hasLease(now)) return Code::Full;
     for (const DeviceId& d : r.devices)
         if (contains(committed_, d)) return Code::AlreadyHere;
-    if (!r.rejoin) {
-        for (const MemberInfo& m : committed_.members)
-            if (m.account == r.account && !r.account.isNull()) return Code::AlreadyHere;
-    }
+    // The hand-off's admission has its seat already (counted against capacity, rule 10).
+    if (r.handoff)
+        return reservationFor(committed_, r.handoff->device) ? std::nullopt
+                                                             : std::optional(Code::Timeout);
+    // One device per account (two only by a hand-off that keeps the old one), rejoins too:
+    // a device whose place another device of its account took is not readmitted beside it.
+    for (const MemberInfo& m : committed_.members)
+        if (m.account == r.account && !r.account.isNull()) return Code::AlreadyHere;
     if (rules_.block.contains(r.account)) return Code::Forbidden;
     if (!rules_.allow.isEmpty() && !rules_.allow.contains(r.account) && r.account != rules_.owner)
         return Code::Forbidden;
     if (rules_.endsAtMs != 0 && now >= static_cast<Millis>(rules_.endsAtMs)) return Code::Forbidden;
-    if (committed_.members.size() >= static_cast<qsizetype>(rules_.capacity)) return Code::Full;
+    if (committed_.members.size() + committed_.reservations.size() >=
+        static_cast<qsizetype>(rules_.capacity))
+        return Code::Full; // seats reserved for a hand-off count as taken (DESIGN §4)
     // DESIGN §4 "Downlevel peer": one-to-one only while a member lacks `multiparty`.
     for (const MemberInfo& m : committed_.members)
         if (!m.multiparty) return Code::OneToOneOnly;
@@ -212,6 +226,7 @@ void Session::startAdmission(AdmitRequest request, Millis now)
         finishAdmission(*refusal, request.devices.value(0), now);
         return;
     }
+    if (request.handoff) request.handoff = reservationFor(committed_, request.handoff->device);
     admission_ = Admission{request, {}, Code::Offline, std::nullopt, std::nullopt};
     for (const DeviceId& d : request.devices)
         sendInvite(d, request);
@@ -226,8 +241,18 @@ void Session::sendInvite(const DeviceId& to, const AdmitRequest& request)
     }
     Ticket t{sid_, committed_.at, to, self_.device, {}};
     t.signature = deps_.tickets.sign(ticketSigningBytes(t));
-    // The EndPoints are the exact committed roster: nothing else is in flight (rule 5).
-    send(to, Invite{committed_.members, t, request.referrer, inviterName, rules_});
+    // The EndPoints are the exact committed roster: nothing else is in flight (rule 5). A
+    // hand-off's leave out the device it replaces (not waited for, rule 10), unless it is us.
+    Invite invite{committed_.members, t, request.referrer, inviterName, rules_};
+    if (request.handoff) {
+        const Reservation& seat = *request.handoff;
+        if (auto m = member(committed_, seat.replaces)) invite.inviterName = m->name;
+        if (!seat.keep && seat.replaces != self_.device)
+            invite.endpoints.removeIf(
+                [&](const MemberInfo& m) { return m.device == seat.replaces; });
+        invite.handoff = seat;
+    }
+    send(to, invite);
 }
 
 void Session::onInviteAnswer(const DeviceId& from, const InviteAnswer& a, Millis now)
@@ -299,6 +324,8 @@ void Session::checkJoined(Millis now)
     QSet<DeviceId> linked(j.linked.begin(), j.linked.end());
     QSet<DeviceId> missing = deviceSet(committed_) - linked;
     missing.remove(admission_->invitee->device);
+    const std::optional<Reservation>& seat = admission_->request.handoff;
+    if (seat && !seat->keep) missing.remove(seat->replaces); // the device it replaces
     QSet<DeviceId> extra = linked - deviceSet(committed_);
     extra.remove(self_.device);
     const bool strict = !config_.ruleOff(Rule::JoinedLinkedEqualsRoster);
@@ -322,6 +349,12 @@ void Session::checkJoined(Millis now)
     }
     RosterChange change{RosterChange::Kind::Add, RosterChange::Reason::Joined,
                         *admission_->invitee};
+    if (seat) {
+        // Rule 10: the hand-off commits as one change, account A: device A1 -> A2.
+        change.kind = RosterChange::Kind::Swap;
+        change.reservation = reservationFor(committed_, seat->device);
+        if (!change.reservation) return finishAdmission(Code::Timeout, seat->device, now);
+    }
     RosterStamp at{epoch_, committed_.at.version + 1};
     propose(applyChange(committed_, change, at, self_.device), committed_.at, change, now);
 }
@@ -336,6 +369,12 @@ void Session::finishAdmission(Code code, const DeviceId& device, Millis now)
     }
     admission_.reset();
     timers_.disarm(TimerKind::InviteTimeout);
+    if (request.handoff) {
+        // A failed hand-off ends its seat, with the reason the asker hears (rule 10).
+        if (code != Code::Ok) endSeat(request.handoff->device, seatEndReason(code), now);
+        pump(now);
+        return;
+    }
     if (request.referrer)
         send(*request.referrer, Notify{request.referId, code, device});
     else if (!request.rejoin)
@@ -355,12 +394,13 @@ void Session::propose(const RosterSnapshot& next, const RosterStamp& base,
     p.voters = voters(committed_);
     if (!change) p.voters = voters(accepted_);
     p.acks.insert(self_.device);
+    if (change) noteHandoffChange(next.at, *change);
     proposal_ = p;
     accepted_ = next; // the SM's own acknowledgement, on disk before anyone else's
     persist();
     for (const DeviceId& d : p.voters)
         sendProposal(d);
-    if (change && change->kind == RosterChange::Kind::Add) sendProposal(change->member.device);
+    if (change && isAdmission(*change)) sendProposal(change->member.device);
     timers_.arm(TimerKind::Resend, now + config_.resendInterval);
     maybeCommit(now);
 }
@@ -371,17 +411,15 @@ void Session::sendProposal(const DeviceId& to)
     Roster r;
     r.at = proposal_->next.at;
     r.sm = self_.device;
-    if (proposal_->change && proposal_->change->kind == RosterChange::Kind::Add &&
+    if (proposal_->change && isAdmission(*proposal_->change) &&
         proposal_->change->member.device == to)
         return; // the joiner learns it is in only from the committed roster
     if (proposal_->change && contains(committed_, to)) {
         r.base = proposal_->base;
         r.change = *proposal_->change;
     } else {
-        r.full = true;
+        fillFull(r, proposal_->next);
         r.base = proposal_->base; // what it was built on, for the record
-        r.members = proposal_->next.members;
-        r.baton = proposal_->next.baton;
     }
     send(to, r);
 }
@@ -406,11 +444,11 @@ void Session::maybeCommit(Millis now)
     timers_.disarm(TimerKind::Resend);
     smReady_ = true;
     for (const MemberInfo& m : p.next.members)
-        if (m.device != self_.device && (!p.change || m.device != p.change->member.device ||
-                                         p.change->kind != RosterChange::Kind::Add))
+        if (m.device != self_.device &&
+            (!p.change || m.device != p.change->member.device || !isAdmission(*p.change)))
             send(m.device, Commit{p.next.at});
     markCommitted(p.next, p.base, now);
-    if (p.change && p.change->kind == RosterChange::Kind::Add) {
+    if (p.change && isAdmission(*p.change)) {
         sendCommittedRoster(p.change->member.device); // the joiner learns it is in
         if (admission_ && admission_->invitee &&
             admission_->invitee->device == p.change->member.device)
@@ -426,6 +464,7 @@ void Session::maybeCommit(Millis now)
     }
     checkJoined(now);
     pump(now);
+    if (phase_ == Phase::Member && isSm_) handedOff(now); // a swap that replaced us (rule 10)
 }
 
 // --------------------------------------------------------------- failure suspicion

@@ -24,6 +24,7 @@ enum class Rule : std::uint32_t {
     IdentityBound = 1u << 20,           // rule 6: a roster entry's account is the verified one
     SuccessorHint = 1u << 21,           // a leaving SM names its successor (speed, not safety)
     BatonHolderOnly = 1u << 22,         // rule 11: only the holder of the current generation passes
+    HandoffChecks = 1u << 23,           // rule 10: who may reserve a seat; A1's leave folded in
 };
 
 struct SessionConfig {

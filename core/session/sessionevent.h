@@ -13,6 +13,8 @@ struct Invited {
     DeviceId from;
     QString inviterName;
     int memberCount = 0;
+    // A hand-off from another device of this account (DESIGN §8): "Continue here?"
+    std::optional<protocol::Reservation> handoff = std::nullopt;
 };
 // A committed roster, as every member shows it. `base` is the roster it was built on.
 struct RosterCommitted {
@@ -61,11 +63,20 @@ struct BatonRefused {
     protocol::BatonRefused::Reason reason = protocol::BatonRefused::Reason::Declined;
     QString text;
 };
+// A hand-off this device asked for (DESIGN §8), as the SM committed it: the seat is reserved,
+// the swap is done (this device is out, or stays when the user kept it), or it failed and the
+// session is as it was here, with a reason in words (declined, unreachable, expired, full).
+struct Handoff {
+    enum class Stage { Reserved, Done, Failed };
+    Stage stage = Stage::Failed;
+    DeviceId device; // the new device
+    QString reason;  // when Failed
+};
 } // namespace event
 
 using SessionEvent =
     std::variant<event::Invited, event::RosterCommitted, event::BecameSm, event::Admitted,
                  event::InviteResult, event::JoinFailed, event::Left, event::Removed, event::Notice,
-                 event::BatonChanged, event::BatonRequested, event::BatonRefused>;
+                 event::BatonChanged, event::BatonRequested, event::BatonRefused, event::Handoff>;
 
 } // namespace plenum::session

@@ -162,13 +162,9 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
             // than its own: docs/session.md, "Leavers"). It is a copy of its SM's proposal.
             const RosterSnapshot& a = t->second.accepted;
             Roster r;
-            r.full = true;
+            fillFull(r, a);
             r.committed = a.at == t->second.committed;
             r.base = t->second.committed;
-            r.at = a.at;
-            r.sm = a.sm;
-            r.members = a.members;
-            r.baton = a.baton;
             send(from,
                  Message{Header{m.header.sid, a.at.epoch, t->second.committed.version, {}}, r});
         }

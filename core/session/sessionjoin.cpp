@@ -45,7 +45,7 @@ void Session::onInvite(const DeviceId& from, const Message& m, Millis now)
     }
     phase_ = Phase::Invited;
     emitEvent(event::Invited{inv.referredBy.value_or(from), inv.inviterName,
-                             static_cast<int>(inv.endpoints.size())});
+                             static_cast<int>(inv.endpoints.size()), inv.handoff});
     reschedule();
 }
 

@@ -27,6 +27,8 @@ const char* timerName(TimerKind kind)
         return "suspect";
     case TimerKind::RejoinRetry:
         return "rejoin-retry";
+    case TimerKind::Reservation:
+        return "reservation";
     }
     return "?";
 }

@@ -23,6 +23,7 @@ enum class TimerKind {
     Relink,        // member: retry a broken link to another member
     Suspect,       // SM: re-check whether an unreachable member must be removed
     RejoinRetry,   // removed device: ask again to be readmitted
+    Reservation,   // SM: a hand-off seat's TTL passes (§5.1 rule 10)
 };
 
 const char* timerName(TimerKind kind);

@@ -46,7 +46,13 @@ void InvariantChecker::onSend(int from, int, const Message& m, bool)
     if (const auto* inv = std::get_if<Invite>(&m.body)) {
         // 5: admissions are sequential; no joiner is handed EndPoints missing a committed member.
         auto it = sids_.find(sid);
-        if (it != sids_.end() && inv->endpoints != it->second.latest.members)
+        QList<MemberInfo> expected =
+            it != sids_.end() ? it->second.latest.members : QList<MemberInfo>{};
+        // A hand-off's INVITE leaves out the device it replaces (not waited for, rule 10).
+        if (inv->handoff && !inv->handoff->keep && inv->handoff->replaces != inv->ticket.sm)
+            expected.removeIf(
+                [&](const MemberInfo& x) { return x.device == inv->handoff->replaces; });
+        if (it != sids_.end() && inv->endpoints != expected)
             fail("admissionsAreSequential: peer" + std::to_string(from) +
                  " sent INVITE with endpoints " +
                  describe(RosterSnapshot{inv->ticket.at, inv->ticket.sm, inv->endpoints, {}}) +
@@ -245,9 +251,30 @@ void InvariantChecker::committedChangesAreNeverLost(const SessionId& sid,
     if (roster.baton.generation < log.latest.baton.generation)
         fail("batonGenerationsNeverGoBack: commit " + describe(roster) + " after " +
              describe(log.latest));
+    handoffInvariants(sid, log.latest, roster);
     log.baseOf[roster.at] = base;
     log.committed[roster.at] = roster;
     log.latest = roster;
+}
+
+void InvariantChecker::handoffInvariants(const SessionId& sid, const RosterSnapshot& before,
+                                         const RosterSnapshot& after)
+{
+    for (const protocol::Reservation& seat : before.reservations) {
+        if (session::contains(before, seat.replaces) && !session::contains(after, seat.replaces) &&
+            !session::contains(after, seat.device))
+            fail("othersNeverSeeTheAccountLeave: " + describe(after) + " drops " +
+                 seat.replaces.shortHex().toStdString() + " while its hand-off seat for " +
+                 seat.device.shortHex().toStdString() + " lives, without the swap");
+        if (seat.keep && session::contains(after, seat.device)) kept_[sid].insert(seat.account);
+    }
+    std::map<AccountId, int> devices;
+    for (const MemberInfo& m : after.members)
+        devices[m.account] += 1;
+    for (const auto& [account, count] : devices)
+        if (count > 2 || (count == 2 && !kept_[sid].contains(account)))
+            fail("oneDevicePerAccount: " + describe(after) + " lists " + std::to_string(count) +
+                 " devices of account " + account.shortHex().toStdString());
 }
 
 void InvariantChecker::membersOnlyApplyCommittedRosters(int peer, const SessionId& sid,

@@ -71,6 +71,13 @@ private:
     // that arms a timer without rescheduling would wait for ever). Checked after every step.
     void noLostWakeUp();
     void outsiderGainsNothing();
+    // The hand-off (DESIGN §8, §5.1 rule 10), on every committed roster after `before`: an
+    // account is represented by exactly one device (two only when the user kept the old one),
+    // and a device whose seat lives leaves only by the swap, so the others never see the
+    // account leave.
+    void handoffInvariants(const SessionId& sid, const protocol::RosterSnapshot& before,
+                           const protocol::RosterSnapshot& after);
+    std::map<SessionId, std::set<AccountId>> kept_; // accounts a keep-A1 swap gave two devices
     void removedOnlyByARemoval(int peer, const SessionId& sid);
     int outsider_ = -1;
 

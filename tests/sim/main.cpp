@@ -4,6 +4,7 @@
 //   plenum-sim --demo                                (a narrated group session)
 //   --crash-points        some crashes fall between the effects of one handler
 //   --adversary           an outsider and a malicious member forge messages (issue 13)
+//   --handoff             accounts with two devices hand the session between them (issue 15)
 //   --disable-rules MASK  switch safety rules off (session::Rule bits; tests only)
 //   --expect-failure      succeed only if some seed fails (stops at the first): a rule-toggle
 //                         test shows that the range notices the rule is gone
@@ -46,6 +47,8 @@ int main(int argc, char** argv)
             options.crashPoints = true;
         else if (a == "--adversary")
             options.adversary = true;
+        else if (a == "--handoff")
+            options.handoff = true;
         else if (a == "--disable-rules")
             options.disabledRules = static_cast<std::uint32_t>(next());
         else if (a == "--expect-failure")
@@ -54,14 +57,14 @@ int main(int argc, char** argv)
             std::fprintf(
                 stderr,
                 "usage: %s [--seeds N] [--start S] [--seed S] [--peers N] [--verbose] [--demo]\n"
-                "          [--crash-points] [--adversary] [--disable-rules MASK] "
+                "          [--crash-points] [--adversary] [--handoff] [--disable-rules MASK] "
                 "[--expect-failure]\n",
                 argv[0]);
             return 2;
         }
     }
     std::uint64_t passed = 0, failed = 0, commits = 0, elections = 0, forged = 0, refused = 0,
-                  batonMoves = 0;
+                  batonMoves = 0, handoffs = 0;
     for (std::uint64_t seed = start; seed < start + count; ++seed) {
         options.peers = peers;
         const RunResult r = runRandom(seed, options);
@@ -70,6 +73,7 @@ int main(int argc, char** argv)
         batonMoves += r.batonMoves;
         forged += r.forged;
         refused += r.refused;
+        handoffs += r.handoffs;
         if (r.ok) {
             ++passed;
             if (single && verbose)
@@ -93,6 +97,8 @@ int main(int argc, char** argv)
     if (options.adversary)
         std::printf("adversary: %llu forged messages, %llu refused by honest sessions\n",
                     (unsigned long long)forged, (unsigned long long)refused);
+    if (options.handoff)
+        std::printf("handoff: %llu swaps committed\n", (unsigned long long)handoffs);
     if (expectFailure) {
         std::printf(failed ? "the range noticed (as expected)\n"
                            : "NOT NOTICED: no seed failed with these rules off\n");

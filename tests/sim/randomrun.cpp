@@ -70,6 +70,12 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
     cfg.dhtDuplicate = chance(0.3) ? 0.05 : 0.0;
     cfg.session.inviteTimeout = 4000;
     cfg.session.testDisabledRules = options.disabledRules;
+    // Hand-off pairs: {old device, new device} of one account (DESIGN §8).
+    std::vector<std::pair<int, int>> pairs;
+    if (options.handoff && n >= 3) pairs.emplace_back(0, n - 1);
+    if (options.handoff && n >= 5) pairs.emplace_back(1, n - 2);
+    for (const auto& [a, b] : pairs)
+        cfg.sameAccountAs[b] = a;
     SimNetwork net(seed, cfg);
     InvariantChecker check(net);
     net.setObserver(&check);
@@ -137,6 +143,39 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
                     p.host()->passBaton(sid, to, net.now());
                 else
                     p.host()->answerBaton(sid, action == 2, net.now());
+            });
+        }
+    }
+    if (!pairs.empty()) {
+        // Hand-offs at random times, from their own stream (the plan above is unchanged). Either
+        // device of a pair may be in the session; it pushes the session to the other one.
+        std::mt19937_64 moves(seed ^ 0x4a4d'0ff0'0000'0015ull);
+        auto roll = [&](int lo, int hi) {
+            return std::uniform_int_distribution<int>(lo, hi)(moves);
+        };
+        for (int k = 0; k < 8; ++k) {
+            const Millis when = roll(100, 9000);
+            const auto pair = pairs[static_cast<std::size_t>(roll(0, int(pairs.size()) - 1))];
+            const int which = roll(0, 1);
+            const Millis ttl = roll(0, 3) == 0 ? roll(200, 1500) : roll(2000, 8000);
+            const bool keep = roll(0, 4) == 0;
+            const bool cancel = roll(0, 6) == 0;
+            const Millis cancelAfter = roll(10, 800);
+            net.at(when, [&, pair, which, ttl, keep, cancel, cancelAfter] {
+                const SessionId& sid = sids[static_cast<std::size_t>(which) % sids.size()];
+                for (const auto& [from, to] : {pair, std::pair{pair.second, pair.first}}) {
+                    SimPeer& p = net.peer(from);
+                    Session* s = p.alive() ? p.session(sid) : nullptr;
+                    if (!s || s->phase() != Session::Phase::Member) continue;
+                    s->handoff(net.peer(to).info().device, ttl, keep, net.now());
+                    if (cancel)
+                        net.at(net.now() + cancelAfter, [&net, from, sid] {
+                            Session* again =
+                                net.peer(from).alive() ? net.peer(from).session(sid) : nullptr;
+                            if (again) again->cancelHandoff(net.now());
+                        });
+                    return;
+                }
             });
         }
     }
@@ -235,6 +274,19 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
     if (check.failed()) result.failure = check.failure();
     for (const auto& [sid, log] : check.sessions()) {
         result.commits += static_cast<int>(log.committed.size());
+        for (const auto& [at, roster] : log.committed)
+            for (const auto& [pa, pb] : pairs) {
+                const auto& a = net.peer(pa).info().device;
+                const auto& b = net.peer(pb).info().device;
+                auto prev = log.baseOf.find(at);
+                if (prev == log.baseOf.end()) continue;
+                auto base = log.committed.find(prev->second);
+                if (base == log.committed.end()) continue;
+                for (const auto& [x, y] : {std::pair{a, b}, std::pair{b, a}})
+                    if (session::contains(base->second, x) && !session::contains(base->second, y) &&
+                        session::contains(roster, y))
+                        ++result.handoffs;
+            }
         result.elections += static_cast<int>(log.smOfEpoch.size()) - 1;
         result.batonMoves += static_cast<int>(log.latest.baton.generation);
     }

@@ -22,6 +22,7 @@ struct RunResult {
     int batonMoves = 0;        // baton generations committed (rule 11)
     std::uint64_t forged = 0;  // messages the adversary injected
     std::uint64_t refused = 0; // messages honest sessions refused
+    int handoffs = 0;          // swaps committed (with --handoff)
 };
 
 struct RunOptions {
@@ -35,6 +36,10 @@ struct RunOptions {
     bool adversary = false;
     // Rule 11: members request, grant, refuse and pass the baton at random times.
     bool baton = true;
+    // DESIGN §8: the last peer is a second device of peer 0's account (and, with 5 peers or
+    // more, the one before it of peer 1's), and hand-offs between them happen at random times,
+    // some cancelled, some declined (by the random answers), some with the old device kept.
+    bool handoff = false;
 };
 
 RunResult runRandom(std::uint64_t seed, const RunOptions& options = {});

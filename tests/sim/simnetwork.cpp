@@ -58,6 +58,10 @@ const char* eventName(const session::SessionEvent& e)
                 return "left";
             else if constexpr (std::is_same_v<T, Removed>)
                 return "removed";
+            else if constexpr (std::is_same_v<T, Handoff>)
+                return v.stage == Handoff::Stage::Reserved ? "handoff-reserved"
+                       : v.stage == Handoff::Stage::Done   ? "handoff-done"
+                                                           : "handoff-failed";
             else
                 return "notice";
         },
@@ -296,6 +300,9 @@ SimNetwork::SimNetwork(std::uint64_t seed, const SimConfig& config)
         }
         info.device = *DeviceId::fromBytes(raw);
         info.account = AccountId::fromNumber(1000 + i);
+        if (auto same = config.sameAccountAs.find(i);
+            same != config.sameAccountAs.end() && same->second < i)
+            info.account = peers_[static_cast<std::size_t>(same->second)]->info().account;
         info.name = QStringLiteral("peer%1").arg(i);
         info.deviceClass = static_cast<DeviceClass>(cls(rng_));
         peers_.push_back(std::make_unique<SimPeer>(*this, i, info));

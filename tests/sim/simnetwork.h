@@ -28,6 +28,9 @@ struct SimConfig {
     double dhtLoss = 0.0;      // first-contact (DHT) messages lost
     double dhtDuplicate = 0.0; // first-contact messages delivered twice
     Millis linkSetup = 0;      // extra time for ICE+TLS (0: two one-way delays)
+    // Peer -> an earlier peer whose account it shares: a second device of that account, for
+    // the hand-off (DESIGN §8). Empty: every peer is its own account.
+    std::map<int, int> sameAccountAs;
     session::SessionConfig session;
 };
 

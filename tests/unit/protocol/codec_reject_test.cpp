@@ -418,7 +418,39 @@ TEST(CodecReject, BatonRulesAcrossFields)
     expectRejected(bytesOf(m), "BATON_REFUSED: reason has the invalid value 4.");
     m = asMap(sample(kRoster));
     QCborMap change = m[15].toMap();
-    change[0] = 9; // kinds 3.. belong to hand-off (issue 15)
+    change[0] = 9; // kinds 0-5: add, remove, baton, and the hand-off's three
     m[15] = change;
     expectRejected(bytesOf(m), "ROSTER: change: change kind has the invalid value 9.");
+}
+
+// Hand-off (DESIGN §8): wire types 37-39 are not assigned here, a seat's TTL is bounded, and a
+// hand-off roster change always carries its reservation.
+TEST(CodecReject, HandoffMessages)
+{
+    QCborMap unassigned = asMap(sample(kHello));
+    for (int type = 37; type <= 39; ++type) {
+        unassigned[1] = type;
+        unassigned.remove(10);
+        expectRejected(bytesOf(unassigned), "is unknown");
+    }
+    QCborMap reserve = asMap(sample(40));
+    reserve[11] = 0;
+    expectRejected(bytesOf(reserve), "time to live is 0");
+    reserve[11] = qint64(limits::kMaxHandoffTtlMs) + 1;
+    expectRejected(bytesOf(reserve), "time to live is 0 or more than");
+
+    Roster swap;
+    swap.base = {1, 1};
+    swap.at = {1, 2};
+    swap.change.kind = RosterChange::Kind::Swap;
+    expectRejected(encode(Message{Header{}, swap}), "needs its reservation");
+    Roster seats;
+    seats.full = true;
+    seats.reservations = QList<Reservation>{};
+    expectRejected(encode(Message{Header{}, seats}), "not empty");
+    QCborMap badKind = asMap(Message{Header{}, Roster{}});
+    QCborMap change = badKind.value(15).toMap();
+    change[0] = 6; // after Swap (5): not a kind
+    badKind[15] = change;
+    expectRejected(bytesOf(badKind), "change kind");
 }

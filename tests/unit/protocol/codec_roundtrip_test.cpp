@@ -20,7 +20,8 @@ TEST(CodecRoundTrip, SamplesCoverEveryMessageType)
     std::set<std::size_t> seen;
     for (const auto& m : sampleMessages())
         seen.insert(m.body.index());
-    EXPECT_EQ(seen.size(), std::variant_size_v<Body>);
+    // Wire types 37-39 are not assigned in this build (messages.h: Unassigned<N>).
+    EXPECT_EQ(seen.size(), std::variant_size_v<Body> - 3);
 }
 
 TEST(CodecRoundTrip, EveryMessageTypeKeepsEveryField)
@@ -96,11 +97,17 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(BatonRequest{}), 34u);
     EXPECT_EQ(messageType(BatonPass{}), 35u);
     EXPECT_EQ(messageType(BatonRefused{}), 36u);
+    EXPECT_EQ(messageType(HandoffReserve{}), 40u);
+    EXPECT_EQ(messageType(HandoffAnswer{}), 41u);
+    EXPECT_EQ(messageType(HandoffCancel{}), 42u);
+    EXPECT_EQ(messageType(HandoffSnapshot{}), 43u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
-static_assert(plenum::testing::detail::fieldCount<Invite>() == 5);
-static_assert(plenum::testing::detail::fieldCount<Roster>() == 8);
+static_assert(plenum::testing::detail::fieldCount<Invite>() == 6);
+static_assert(plenum::testing::detail::fieldCount<Roster>() == 9);
+static_assert(plenum::testing::detail::fieldCount<RosterChange>() == 4);
+static_assert(plenum::testing::detail::fieldCount<Reservation>() == 5);
 static_assert(plenum::testing::detail::fieldCount<MemberInfo>() == 5);
 static_assert(plenum::testing::detail::fieldCount<Header>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Message>() == 2);

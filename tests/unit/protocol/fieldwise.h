@@ -45,7 +45,7 @@ template <typename T, std::size_t N = 0> constexpr std::size_t fieldCount()
 template <typename T> auto tieFields(const T& t)
 {
     constexpr std::size_t n = fieldCount<T>();
-    static_assert(n <= 8, "extend tieFields for structs with more than 8 members");
+    static_assert(n <= 11, "extend tieFields for structs with more than 11 members");
     if constexpr (n == 0)
         return std::tie();
     else if constexpr (n == 1) {
@@ -69,9 +69,18 @@ template <typename T> auto tieFields(const T& t)
     } else if constexpr (n == 7) {
         const auto& [a, b, c, d, e, f, g] = t;
         return std::tie(a, b, c, d, e, f, g);
-    } else {
+    } else if constexpr (n == 8) {
         const auto& [a, b, c, d, e, f, g, h] = t;
         return std::tie(a, b, c, d, e, f, g, h);
+    } else if constexpr (n == 9) {
+        const auto& [a, b, c, d, e, f, g, h, i] = t;
+        return std::tie(a, b, c, d, e, f, g, h, i);
+    } else if constexpr (n == 10) {
+        const auto& [a, b, c, d, e, f, g, h, i, j] = t;
+        return std::tie(a, b, c, d, e, f, g, h, i, j);
+    } else {
+        const auto& [a, b, c, d, e, f, g, h, i, j, k] = t;
+        return std::tie(a, b, c, d, e, f, g, h, i, j, k);
     }
 }
 } // namespace detail

@@ -118,6 +118,44 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(BatonRequest{33}));
     out.push_back(withHeader(BatonPass{DeviceId::fromNumber(34), 35}));
     out.push_back(withHeader(BatonRefused{36, BatonRefused::Reason::Dropped}));
+    // Hand-off (wire types 40-42) and the roster fields it adds.
+    const Reservation seat{DeviceId::fromNumber(40), DeviceId::fromNumber(41),
+                           AccountId::fromNumber(42), 1790000060000, true};
+    Roster swap;
+    swap.base = {3, 8};
+    swap.at = {3, 9};
+    swap.sm = DeviceId::fromNumber(43);
+    swap.change = {RosterChange::Kind::Swap, RosterChange::Reason::Joined, sampleMember(11), seat};
+    out.push_back(withHeader(swap));
+    Roster seats = roster;
+    seats.reservations = QList<Reservation>{seat};
+    out.push_back(withHeader(seats));
+    Invite handoff{{sampleMember(1)}, sampleTicket(), std::nullopt, QStringLiteral("Ada"), rules};
+    handoff.handoff = seat;
+    out.push_back(withHeader(handoff));
+    out.push_back(withHeader(HandoffReserve{DeviceId::fromNumber(44), 60000, true}));
+    out.push_back(withHeader(
+        HandoffAnswer{DeviceId::fromNumber(45), Code::Full, QStringLiteral("the group is full")}));
+    out.push_back(withHeader(HandoffCancel{DeviceId::fromNumber(46)}));
+    HandoffSnapshot snapshot;
+    snapshot.seat = seat;
+    snapshot.at = {3, 9};
+    snapshot.sm = DeviceId::fromNumber(47);
+    snapshot.epoch = 3;
+    snapshot.members = {sampleMember(12), sampleMember(13)};
+    snapshot.history = {ChatMessage{DeviceId::fromNumber(48),
+                                    2,
+                                    7,
+                                    AccountId::fromNumber(49),
+                                    QStringLiteral("see you on the phone"),
+                                    {},
+                                    QByteArray(64, '\x61')}};
+    snapshot.lastSeqs = {{DeviceId::fromNumber(48), 2}};
+    snapshot.call = {true, false, true, 5};
+    snapshot.plainTyping = true;
+    snapshot.priority = 2;
+    snapshot.signature = QByteArray(64, '\x62');
+    out.push_back(withHeader(snapshot));
     return out;
 }
 
