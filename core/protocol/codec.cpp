@@ -386,6 +386,11 @@ QString crossCheck(const BrowseScroll& m)
 }
 QString crossCheck(const Roster& m)
 {
+    const bool handoffKind = m.change.kind >= RosterChange::Kind::Reserve;
+    if (!m.full && handoffKind != m.change.reservation.has_value())
+        return QStringLiteral("a hand-off change needs its reservation, and only it has one.");
+    if (m.reservations && (!m.full || m.reservations->isEmpty()))
+        return QStringLiteral("a reservation list travels only, and not empty, in a full roster.");
     // A generation counts baton moves, which are roster changes: it stays below the version
     // bound a roster can reach (2^62, like every counter a hostile peer might push).
     if (!m.baton) return {};
@@ -415,15 +420,6 @@ QString crossCheck(const HandoffReserve& m)
 {
     if (m.ttlMs == 0 || m.ttlMs > kMaxHandoffTtlMs)
         return QStringLiteral("the time to live is 0 or more than %1 ms.").arg(kMaxHandoffTtlMs);
-    return {};
-}
-QString crossCheck(const Roster& m)
-{
-    const bool handoffKind = m.change.kind >= RosterChange::Kind::Reserve;
-    if (!m.full && handoffKind != m.change.reservation.has_value())
-        return QStringLiteral("a hand-off change needs its reservation, and only it has one.");
-    if (m.reservations && (!m.full || m.reservations->isEmpty()))
-        return QStringLiteral("a reservation list travels only, and not empty, in a full roster.");
     return {};
 }
 QString crossCheck(const HandoffSnapshot& m)

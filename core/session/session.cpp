@@ -1063,7 +1063,8 @@ void Session::onRejoinAnswer(const DeviceId& from, const Message& m, Millis now)
     // a member naming it SM of our epoch: it came back (a device that handed the session off
     // and had it handed back, §5.1 rule 10).
     if (const auto gone = rejoinGone_.constFind(h.sm);
-        gone != rejoinGone_.cend() && (h.epoch > gone.value() || (from != h.sm && h.epoch >= epoch_)))
+        gone != rejoinGone_.cend() &&
+        (h.epoch > gone.value() || (from != h.sm && h.epoch >= epoch_)))
         rejoinGone_.erase(gone);
     if (!h.sm.isNull() && h.sm != self_.device && h.sm != rejoinVia_ && h.epoch >= epoch_ &&
         !rejoinGone_.contains(h.sm)) {

@@ -302,7 +302,13 @@ void InvariantChecker::batonMovesOnlyByItsHolder(const SessionId& sid, const Ses
     for (const auto& [at, p] : proposals_[sid])
         bySm = bySm || (p.roster.sm == was.holder && p.roster.baton == is);
     const bool asked = log.passes.count({was.holder, is.holder, was.generation}) > 0;
-    if (!free && !(holderGone && is.holder.isNull()) && !bySm && !asked)
+    // A hand-off swap (§5.1 rule 10): the person leading goes on from the device that took the
+    // holder's place, in the same commit.
+    bool handedOff = false;
+    for (const protocol::Reservation& seat : log.latest.reservations)
+        handedOff = handedOff || (holderGone && seat.replaces == was.holder &&
+                                  seat.device == is.holder && !seat.keep);
+    if (!free && !(holderGone && is.holder.isNull()) && !bySm && !asked && !handedOff)
         fail("batonMovesOnlyByItsHolder: commit " + describe(roster) + " moved the baton from " +
              describe(log.latest) + " but its holder never passed generation " +
              std::to_string(was.generation) + " to that device");

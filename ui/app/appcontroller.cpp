@@ -221,6 +221,8 @@ void AppController::attachNode(node::Node* n)
     if (!n) {
         roster_.setSession(nullptr, {});
         call_.setSession(nullptr, {});
+        browse_.setSession(std::nullopt);
+        browse_.setNode(nullptr);
         conversation_.setSession(nullptr, {});
         contacts_.setNode(nullptr);
         sessions_.setNode(nullptr);
@@ -275,6 +277,7 @@ void AppController::attachNode(node::Node* n)
     connect(n, &node::Node::paired, this, [this](const AccountId&) { onNodeReady(); });
     connect(n, &node::Node::pairingFailed, this, &AppController::abandonLinking);
     contacts_.setNode(n);
+    browse_.setNode(n);
     sessions_.setNode(n);
     devices_.setNode(n);
 }
@@ -409,6 +412,7 @@ void AppController::openSession(const QString& sidHex)
     current_ = *sid;
     roster_.setSession(node_.get(), *sid);
     call_.setSession(node_.get(), *sid);
+    browse_.setSession(*sid);
     conversation_.setSession(node_.get(), *sid);
     sessions_.setCurrent(*sid);
     settings_->setLastSession(sid->toHex());
@@ -421,6 +425,7 @@ void AppController::closeCurrent()
     current_.reset();
     roster_.setSession(nullptr, {});
     call_.setSession(nullptr, {});
+    browse_.setSession(std::nullopt);
     conversation_.setSession(nullptr, {});
     sessions_.setCurrent({});
     sessions_.refresh();

@@ -7,6 +7,7 @@
 #include "app/appsettings.h"
 #include "models/audiodevicemodel.h"
 #include "models/callmodel.h"
+#include "models/cobrowsestate.h"
 #include "models/contactsmodel.h"
 #include "models/conversationmodel.h"
 #include "models/devicesmodel.h"
@@ -56,6 +57,7 @@ class AppController : public QObject {
     Q_PROPERTY(QString currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(plenum::ui::RosterModel* roster READ roster CONSTANT)
     Q_PROPERTY(plenum::ui::CallModel* call READ call CONSTANT)
+    Q_PROPERTY(plenum::ui::CoBrowseState* browse READ browse CONSTANT)
     // The call bar's device picker; a choice takes effect at once, also mid-call.
     Q_PROPERTY(plenum::ui::AudioDeviceModel* microphones READ microphones CONSTANT)
     Q_PROPERTY(plenum::ui::AudioDeviceModel* speakers READ speakers CONSTANT)
@@ -121,6 +123,7 @@ public:
     QString currentSession() const;
     RosterModel* roster() { return &roster_; }
     CallModel* call() { return &call_; }
+    CoBrowseState* browse() { return &browse_; }
     AudioDeviceModel* microphones() { return &microphones_; }
     AudioDeviceModel* speakers() { return &speakers_; }
     ConversationModel* conversation() { return &conversation_; }
@@ -224,6 +227,7 @@ private:
     DevicesModel devices_;
     RosterModel roster_;
     CallModel call_;
+    CoBrowseState browse_;
     AudioDeviceModel microphones_{AudioDeviceModel::Kind::Input};
     AudioDeviceModel speakers_{AudioDeviceModel::Kind::Output};
     QHash<SessionId, int> callSizes_; // others in each session's call, for "call started"

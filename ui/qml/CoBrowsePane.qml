@@ -19,6 +19,7 @@ Pane {
     property var members // model with roles device, name: whom the leader may pass to
     property var cards // model with roles url, title, byName: pages others pushed
     property string notice // a refusal or a failed load, in words
+    property string askingName // a member asking us, the leader, for the baton
     property bool webAvailable: false
 
     signal navigateRequested(string url)
@@ -27,6 +28,7 @@ Pane {
     signal jumpRequested
     signal batonRequested
     signal batonPassRequested(string device)
+    signal batonAnswered(bool grant)
     signal cardOpened(string url)
     signal pageLoaded(string url, string title)
     signal pageFailed(string url, string reason)
@@ -96,11 +98,43 @@ Pane {
                             delegate: MenuItem {
                                 required property string device
                                 required property string name
+                                required property bool isMe
+                                visible: !isMe
+                                height: visible ? implicitHeight : 0
                                 text: name
                                 onTriggered: root.batonPassRequested(device)
                             }
                         }
                     }
+                }
+            }
+        }
+
+        // A member asks us, the leader, for the baton.
+        Pane {
+            objectName: "batonAsked"
+            visible: root.isLeader && root.askingName !== ""
+            Layout.fillWidth: true
+            padding: 6
+
+            RowLayout {
+                anchors.fill: parent
+
+                Label {
+                    text: qsTr("%1 asks to lead the browsing").arg(root.askingName)
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+                Button {
+                    objectName: "grantBatonButton"
+                    text: qsTr("Let them lead")
+                    highlighted: true
+                    onClicked: root.batonAnswered(true)
+                }
+                Button {
+                    objectName: "refuseBatonButton"
+                    text: qsTr("Keep it")
+                    onClicked: root.batonAnswered(false)
                 }
             }
         }

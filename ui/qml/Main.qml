@@ -29,6 +29,23 @@ ApplicationWindow {
         target: app
         function onCurrentSessionChanged() {
             window.listShown = app.currentSession === "";
+            browseCards.clear();
+        }
+    }
+
+    // Browsing together (CoBrowsePane): shown beside the conversation, or instead of it in one
+    // column. Pages others pushed collect here as cards until another group is opened.
+    property bool browsing: false
+    ListModel {
+        id: browseCards
+    }
+    Connections {
+        target: app.browse
+        function onCardReceived(url, title, byName) {
+            browseCards.append({url: url, title: title, byName: byName});
+        }
+        function onScrollRequested(x, y) {
+            coBrowse.scrollTo(x, y);
         }
     }
 
@@ -182,9 +199,10 @@ ApplicationWindow {
             SplitView.fillWidth: true
             spacing: 0
 
-            // One column: the way back to the list of groups and contacts.
+            // One column: the way back to the list of groups and contacts. With a group open:
+            // browsing together beside the conversation.
             ToolBar {
-                visible: window.compact
+                visible: window.compact || app.currentSession !== ""
                 Layout.fillWidth: true
 
                 RowLayout {
@@ -192,12 +210,22 @@ ApplicationWindow {
 
                     ToolButton {
                         objectName: "backButton"
+                        visible: window.compact
                         text: qsTr("‹ Groups")
                         Accessible.name: qsTr("Back to groups and contacts")
                         onClicked: window.listShown = true
                     }
                     Item {
                         Layout.fillWidth: true
+                    }
+                    ToolButton {
+                        objectName: "browseToggle"
+                        visible: app.currentSession !== ""
+                        checkable: true
+                        checked: window.browsing
+                        text: window.browsing ? qsTr("Back to the chat") : qsTr("Browse together")
+                        Accessible.name: qsTr("Browse the web together with this group")
+                        onToggled: window.browsing = checked
                     }
                 }
             }
@@ -239,31 +267,68 @@ ApplicationWindow {
                 }
             }
 
-            SessionView {
+            SplitView {
                 visible: app.currentSession !== ""
-                roster: app.roster
-                pendingText: app.roster.pendingText
-                call: app.call
-                callCount: app.call.count
-                inCall: app.call.inCall
-                muted: app.call.muted
-                deafened: app.call.deafened
-                microphones: app.microphones
-                speakers: app.speakers
-                conversation: app.conversation
-                typingText: app.conversation.typingText
-                canLoadOlder: app.conversation.canLoadOlder
+                orientation: Qt.Horizontal
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                onSendRequested: (text, to) => app.send(text, to)
-                onTyping: text => app.setTyping(text)
-                onRetryRequested: id => app.retry(id)
-                onLoadOlderRequested: app.loadOlder()
-                onLeaveRequested: app.leaveSession()
-                onJoinCallRequested: app.joinCall()
-                onLeaveCallRequested: app.leaveCall()
-                onMuteRequested: on => app.setMuted(on)
-                onDeafenRequested: on => app.setDeafened(on)
+
+                SessionView {
+                    // One column shows the browser instead of the conversation.
+                    visible: !(window.compact && window.browsing)
+                    SplitView.fillWidth: true
+                    SplitView.minimumWidth: 300
+                    roster: app.roster
+                    pendingText: app.roster.pendingText
+                    call: app.call
+                    callCount: app.call.count
+                    inCall: app.call.inCall
+                    muted: app.call.muted
+                    deafened: app.call.deafened
+                    microphones: app.microphones
+                    speakers: app.speakers
+                    conversation: app.conversation
+                    typingText: app.conversation.typingText
+                    canLoadOlder: app.conversation.canLoadOlder
+                    onSendRequested: (text, to) => app.send(text, to)
+                    onTyping: text => app.setTyping(text)
+                    onRetryRequested: id => app.retry(id)
+                    onLoadOlderRequested: app.loadOlder()
+                    onLeaveRequested: app.leaveSession()
+                    onJoinCallRequested: app.joinCall()
+                    onLeaveCallRequested: app.leaveCall()
+                    onMuteRequested: on => app.setMuted(on)
+                    onDeafenRequested: on => app.setDeafened(on)
+                }
+
+                CoBrowsePane {
+                    id: coBrowse
+                    visible: window.browsing
+                    SplitView.preferredWidth: window.compact ? window.width : window.width / 2
+                    SplitView.minimumWidth: 280
+                    url: app.browse.url
+                    leaderName: app.browse.leaderName
+                    leaderUrl: app.browse.leaderUrl
+                    isLeader: app.browse.isLeader
+                    following: app.browse.following
+                    requestPending: app.browse.requestPending
+                    askingName: app.browse.askingName
+                    notice: app.browse.notice
+                    members: app.roster
+                    cards: browseCards
+                    webAvailable: app.webView
+                    onNavigateRequested: url => app.browse.navigate(url)
+                    onPushRequested: url => app.browse.push(url)
+                    onFollowToggled: on => app.browse.setFollow(on)
+                    onJumpRequested: app.browse.jump()
+                    onBatonRequested: app.browse.requestBaton()
+                    onBatonPassRequested: device => app.browse.passBaton(device)
+                    onBatonAnswered: grant => app.browse.answerBaton(grant)
+                    onCardOpened: url => app.browse.navigate(url)
+                    onPageLoaded: (url, title) => app.browse.pageLoaded(url, title)
+                    onPageFailed: (url, reason) => app.browse.pageFailed(url, reason)
+                    onScrolled: (x, y) => app.browse.scrolled(x, y)
+                }
             }
 
             Label {

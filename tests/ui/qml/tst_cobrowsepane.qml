@@ -11,8 +11,9 @@ Item {
 
     ListModel {
         id: members
-        ListElement { device: "d2"; name: "Bob" }
-        ListElement { device: "d3"; name: "Carol" }
+        ListElement { device: "d1"; name: "Me"; isMe: true }
+        ListElement { device: "d2"; name: "Bob"; isMe: false }
+        ListElement { device: "d3"; name: "Carol"; isMe: false }
     }
     ListModel {
         id: cards
@@ -32,6 +33,7 @@ Item {
     SignalSpy { id: requested; target: pane; signalName: "batonRequested" }
     SignalSpy { id: passed; target: pane; signalName: "batonPassRequested" }
     SignalSpy { id: opened; target: pane; signalName: "cardOpened" }
+    SignalSpy { id: answered; target: pane; signalName: "batonAnswered" }
 
     TestCase {
         name: "CoBrowsePane"
@@ -45,8 +47,10 @@ Item {
             pane.following = true;
             pane.requestPending = false;
             pane.notice = "";
+            pane.askingName = "";
             cards.clear();
-            for (const spy of [navigated, pushed, followed, jumped, requested, passed, opened])
+            for (const spy of [navigated, pushed, followed, jumped, requested, passed, opened,
+                               answered])
                 spy.clear();
         }
 
@@ -108,10 +112,24 @@ Item {
             mouseClick(findChild(pane, "passBatonButton"));
             const menu = findChild(pane, "passMenu");
             tryVerify(() => menu.opened);
-            compare(menu.count, 2);
-            menu.itemAt(1).triggered();
+            compare(menu.count, 3);
+            verify(!menu.itemAt(0).visible); // not to myself
+            menu.itemAt(2).triggered();
             compare(passed.count, 1);
             compare(passed.signalArguments[0][0], "d3");
+        }
+
+        function test_answerARequestForTheBaton() {
+            pane.isLeader = true;
+            const asked = findChild(pane, "batonAsked");
+            verify(!asked.visible);
+            pane.askingName = "Bob";
+            verify(asked.visible);
+            mouseClick(findChild(pane, "grantBatonButton"));
+            compare(answered.count, 1);
+            compare(answered.signalArguments[0][0], true);
+            mouseClick(findChild(pane, "refuseBatonButton"));
+            compare(answered.signalArguments[1][0], false);
         }
 
         function test_cardsAndNotices() {

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void failedDelivery();
     void settings();
     void finder();
+    void coBrowse();
     void narrowWindow();
     void darkPalette();
     void cleanupTestCase();
@@ -488,6 +489,31 @@ void ScreenshotTest::finder()
     QTRY_VERIFY2(!finder->property("visible").toBool(), "Esc did not close the finder");
 }
 
+// Browsing together: the pane opens beside the conversation, nobody leads at first; asking
+// for the baton makes us the leader (the SM grants a free baton), and the page we go to is
+// what the pane shows (this test's app has no web view: it says the address, as plenum-peer
+// does). The address is never fetched: nothing leaves the machine.
+void ScreenshotTest::coBrowse()
+{
+    QVERIFY(controller_);
+    click(visible(QStringLiteral("browseToggle")));
+    QTRY_VERIFY2(visible(QStringLiteral("coBrowsePane")), "the co-browse pane did not open");
+    QTRY_COMPARE(visible(QStringLiteral("leaderLabel"))->property("text").toString(),
+                 QStringLiteral("Nobody leads the browsing"));
+    click(visible(QStringLiteral("requestBatonButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(controller_->browse()->isLeader(), 10'000);
+    typeInto(visible(QStringLiteral("addressField")),
+             QStringLiteral("https://example.org/plenum/co-browsing"));
+    click(visible(QStringLiteral("goButton")));
+    QTRY_COMPARE(controller_->browse()->url(),
+                 QStringLiteral("https://example.org/plenum/co-browsing"));
+    SHOOT(QStringLiteral("10-cobrowse-leader"), QStringLiteral("coBrowsePane"),
+          QStringLiteral("passBatonButton"), QStringLiteral("textOnlyPage"),
+          QStringLiteral("conversationView"));
+    click(visible(QStringLiteral("browseToggle")));
+    QTRY_VERIFY(!visible(QStringLiteral("coBrowsePane")));
+}
+
 // A phone-sized window (400×800, what `--device-class phone` opens with) shows one column:
 // the open conversation with a way back, then the list of groups and contacts.
 void ScreenshotTest::narrowWindow()
@@ -498,14 +524,14 @@ void ScreenshotTest::narrowWindow()
     QTRY_VERIFY(window_->property("compact").toBool());
     QTRY_VERIFY2(test::findVisibleItems(window_, QStringLiteral("listColumn")).isEmpty(),
                  "the list column is still shown beside the open conversation");
-    SHOOT(QStringLiteral("10-phone-conversation"), QStringLiteral("conversationView"),
+    SHOOT(QStringLiteral("11-phone-conversation"), QStringLiteral("conversationView"),
           QStringLiteral("composer"), QStringLiteral("backButton"));
     const auto back = test::findVisibleItems(window_, QStringLiteral("backButton"));
     QVERIFY(!back.isEmpty());
     click(back.constFirst());
     QTRY_VERIFY2(test::findVisibleItems(window_, QStringLiteral("conversationView")).isEmpty(),
                  "Back did not leave the conversation");
-    SHOOT(QStringLiteral("11-phone-list"), QStringLiteral("sessionList"),
+    SHOOT(QStringLiteral("12-phone-list"), QStringLiteral("sessionList"),
           QStringLiteral("contactList"));
     // Opening the group again goes back to the conversation.
     const auto list = test::findVisibleItems(window_, QStringLiteral("sessionList"));
