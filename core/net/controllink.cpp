@@ -19,6 +19,7 @@ const QByteArray kSrtpLabel = QByteArrayLiteral("EXTRACTOR-plenum-srtp");
 constexpr int kCloseGraceMs = 300; // lets PseudoTCP deliver the Close frame and close_notify
 constexpr qsizetype kMaxCloseReason = 256;
 constexpr int kConfirmDeathMs = 10;
+constexpr qint64 kKeepaliveProofMs = 500;
 
 } // namespace
 
@@ -488,7 +489,14 @@ bool ControlLink::sendMedia(const QByteArray& datagram)
 void ControlLink::sendKeepalive()
 {
     // A little early rather than late: the timer and the voice frames beat at the same 20 ms.
-    if (!isMediaUp() || now() - lastMediaSent_ < config_.mediaKeepaliveMs - 2) return;
+    // Also one every kKeepaliveProofMs while voice flows: the keepalive is the peer's proof
+    // that this side runs the rule, and the first one may be lost (or arrive too early).
+    if (!isMediaUp()) return;
+    const qint64 t = now();
+    if (t - lastMediaSent_ < config_.mediaKeepaliveMs - 2 &&
+        t - lastKeepaliveSent_ < kKeepaliveProofMs)
+        return;
+    lastKeepaliveSent_ = t;
     (void)sendMedia(mediaKeepalive());
 }
 

@@ -162,6 +162,7 @@ private:
     bool mediaUp_ = false;
     QTimer keepalive_;
     qint64 lastMediaSent_ = 0;
+    qint64 lastKeepaliveSent_ = 0;
     // The media rule found the link silent once; it is confirmed one short tick later, after
     // the event loop read what was queued (a stalled process must not misread its own stall).
     bool confirmingDeath_ = false;

@@ -15,8 +15,8 @@ struct CallFailoverRun {
     qint64 electedMs = -1;         // ...the "sm" event of the new SM
     qint64 failoverMs = -1;        // ...every survivor holds the same roster without the killed SM
     QStringList smLinkDownReasons; // each survivor's link_down reason about the killed SM
-    // link_down events other than the survivors' about the killed SM: false removals/re-links
-    // (before the kill, or between survivors).
+    // link_down events, once every link carries media, other than the survivors' about the
+    // killed SM: false drops (before the kill, or between survivors).
     QStringList falseLinkDowns;
     // Survivor pairs (listener <- speaker) and per-second stats ticks, from 1.5 s before the
     // kill to 2.5 s after it, in which the listener received no new packet from the speaker.
