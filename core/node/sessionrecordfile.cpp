@@ -10,11 +10,13 @@ namespace plenum::node {
 namespace {
 
 constexpr quint32 kMagic = 0x504c5352; // "PLSR"
-constexpr quint32 kFormat = 3;         // 3: with the baton of both rosters
+constexpr quint32 kFormat = 4;         // 4: with the hand-off seats of both rosters
+constexpr quint32 kFormatWithoutSeats = 3;
 constexpr quint32 kFormatWithoutBaton = 2;
 constexpr quint32 kFormatWithoutProposalBase = 1;
 constexpr quint32 kMaxMembers = 1024;
 constexpr quint32 kMaxAccounts = 4096;
+constexpr quint32 kMaxSeats = 1024; // live seats count against capacity: far fewer in practice
 
 template <typename Id> void putId(QDataStream& out, const Id& id)
 {
@@ -125,6 +127,17 @@ QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
         putId(out, roster->baton.holder);
         out << quint64(roster->baton.generation);
     }
+    // Format 4 added the hand-off seats (§5.1 rule 10: a roster field, so a restarted SM still
+    // counts them against capacity and expires them).
+    for (const auto* roster : {&r.accepted, &r.committed}) {
+        out << quint32(roster->reservations.size());
+        for (const protocol::Reservation& seat : roster->reservations) {
+            putId(out, seat.device);
+            putId(out, seat.replaces);
+            putId(out, seat.account);
+            out << quint64(seat.expiresAtMs) << seat.keep;
+        }
+    }
     return bytes;
 }
 
@@ -136,7 +149,8 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
     quint32 magic = 0, format = 0;
     in >> magic >> format;
     if (magic != kMagic) return fail("the file is not a Plenum session record");
-    if (format != kFormat && format != kFormatWithoutBaton && format != kFormatWithoutProposalBase)
+    if (format != kFormat && format != kFormatWithoutSeats && format != kFormatWithoutBaton &&
+        format != kFormatWithoutProposalBase)
         return fail("the session record has an unknown format version");
     session::SessionRecord r;
     quint64 voted = 0, granted = 0, ends = 0;
@@ -161,11 +175,28 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
         r.proposalBase = {baseEpoch, baseVersion};
     }
     for (auto* roster : {&r.accepted, &r.committed}) {
-        if (!ok || format < kFormat) break;
+        if (!ok || format < kFormatWithoutSeats) break;
         quint64 generation = 0;
         ok = getId(in, roster->baton.holder);
         in >> generation;
         roster->baton.generation = generation;
+    }
+    for (auto* roster : {&r.accepted, &r.committed}) {
+        if (!ok || format < kFormat) break;
+        quint32 n = 0;
+        in >> n;
+        if (in.status() != QDataStream::Ok || n > kMaxSeats) {
+            ok = false;
+            break;
+        }
+        for (quint32 i = 0; ok && i < n; ++i) {
+            protocol::Reservation seat;
+            quint64 expires = 0;
+            ok = getId(in, seat.device) && getId(in, seat.replaces) && getId(in, seat.account);
+            in >> expires >> seat.keep;
+            seat.expiresAtMs = expires;
+            roster->reservations.append(seat);
+        }
     }
     if (!ok || in.status() != QDataStream::Ok)
         return fail("the session record is truncated or corrupt");

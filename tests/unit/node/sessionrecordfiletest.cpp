@@ -25,6 +25,9 @@ session::SessionRecord sampleRecord(std::uint64_t n)
     r.accepted = r.committed;
     r.accepted.at = {3, 8};
     r.accepted.baton = {DeviceId::fromNumber(3), 5};
+    r.accepted.reservations = {
+        protocol::Reservation{DeviceId::fromNumber(9), DeviceId::fromNumber(3),
+                              AccountId::fromNumber(103), 1790000060000, true}};
     r.votedEpoch = 3;
     r.votedFor = DeviceId::fromNumber(1);
     r.grantedEpoch = 2;
@@ -41,6 +44,15 @@ session::SessionRecord sampleRecord(std::uint64_t n)
 
 // What format 3 appends: the baton of both rosters (an id as a byte array, and a quint64).
 constexpr int kBatonBytes = 2 * (4 + int(DeviceId::size) + 8);
+// What format 4 appends for two rosters without hand-off seats: two counts of 0.
+constexpr int kNoSeatsBytes = 2 * 4;
+
+session::SessionRecord withoutSeats(session::SessionRecord r)
+{
+    r.accepted.reservations.clear();
+    r.committed.reservations.clear();
+    return r;
+}
 
 } // namespace
 
@@ -54,10 +66,10 @@ TEST(SessionRecordFile, EncodeDecodeRoundTrips)
 
 TEST(SessionRecordFile, ARecordWrittenBeforeTheProposalBaseReadsAsNoProposal)
 {
-    auto r = sampleRecord(6);
+    auto r = withoutSeats(sampleRecord(6));
     QByteArray bytes = SessionRecordFile::encode(r);
-    bytes.chop(16 + kBatonBytes); // the two quint64 that format 2 appends, and format 3's
-    bytes[7] = 1;                 // the format field (big-endian quint32 after the magic)
+    bytes.chop(16 + kBatonBytes + kNoSeatsBytes); // what formats 2, 3 and 4 append
+    bytes[7] = 1; // the format field (big-endian quint32 after the magic)
     auto back = SessionRecordFile::decode(bytes);
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
     r.proposalBase = {};
@@ -68,9 +80,9 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheProposalBaseReadsAsNoProposal)
 
 TEST(SessionRecordFile, ARecordWrittenBeforeTheBatonReadsAsNobodyHoldsIt)
 {
-    auto r = sampleRecord(7);
+    auto r = withoutSeats(sampleRecord(7));
     QByteArray bytes = SessionRecordFile::encode(r);
-    bytes.chop(kBatonBytes);
+    bytes.chop(kBatonBytes + kNoSeatsBytes);
     bytes[7] = 2; // format 2: the proposal base, no baton
     auto back = SessionRecordFile::decode(bytes);
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
@@ -78,8 +90,28 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheBatonReadsAsNobodyHoldsIt)
     r.committed.baton = {};
     EXPECT_EQ(back.value(), r);
     // A format-3 record cut inside the baton is corrupt, not silently baton-less.
-    QByteArray cut = SessionRecordFile::encode(sampleRecord(7));
-    cut.chop(3);
+    QByteArray cut = SessionRecordFile::encode(withoutSeats(sampleRecord(7)));
+    cut.chop(kNoSeatsBytes + 3);
+    cut[7] = 3;
+    EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
+}
+
+TEST(SessionRecordFile, ARecordWrittenBeforeTheSeatsReadsAsNoSeats)
+{
+    const auto full = sampleRecord(8);
+    auto r = withoutSeats(full);
+    QByteArray bytes = SessionRecordFile::encode(r);
+    bytes.chop(kNoSeatsBytes);
+    bytes[7] = 3; // format 3: the baton, no hand-off seats
+    auto back = SessionRecordFile::decode(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back.value(), r);
+    // The seats survive a restart (§5.1 rule 10); a record cut inside them is corrupt.
+    auto seats = SessionRecordFile::decode(SessionRecordFile::encode(full));
+    ASSERT_TRUE(seats.ok());
+    EXPECT_EQ(seats.value().accepted.reservations, full.accepted.reservations);
+    QByteArray cut = SessionRecordFile::encode(full);
+    cut.chop(4 + 5); // the committed roster's count and part of the accepted seat
     EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
 }
 
