@@ -90,7 +90,14 @@ struct RosterSnapshot {
 // `reservation->replaces` with `member` in one change (or adding it, when `keep`).
 struct RosterChange {
     // Baton: `member.device` is the new holder (null: back to the SM), generation + 1.
-    enum class Kind : std::uint8_t { Add = 0, Remove = 1, Baton = 2, Reserve = 3, Unreserve = 4, Swap = 5 };
+    enum class Kind : std::uint8_t {
+        Add = 0,
+        Remove = 1,
+        Baton = 2,
+        Reserve = 3,
+        Unreserve = 4,
+        Swap = 5
+    };
     enum class Reason : std::uint8_t {
         Joined = 0,
         Left = 1,
