@@ -23,6 +23,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <unistd.h>
 
 #if defined(PLENUM_QML_STATIC_PLUGIN)
 #include <QtQml/qqmlextensionplugin.h>
@@ -91,7 +92,13 @@ int main(int argc, char** argv)
     options.demo = demo;
     options.deviceClass = *deviceClass;
 #if defined(PLENUM_HAVE_WEBENGINE)
-    options.webView = true;
+    // Chromium's sandbox refuses to run as root. We do not switch it off behind the user's
+    // back: as root the co-browse pane follows in text only, unless the user set
+    // QTWEBENGINE_DISABLE_SANDBOX=1 themselves.
+    options.webView = ::geteuid() != 0 || qEnvironmentVariableIsSet("QTWEBENGINE_DISABLE_SANDBOX");
+    if (!options.webView)
+        std::fprintf(stderr, "plenum: running as root: the co-browse pane shows addresses, not "
+                             "pages (set QTWEBENGINE_DISABLE_SANDBOX=1 to show pages anyway)\n");
 #endif
     options.profileDir = cli.isSet(profileOption)
                              ? QDir(cli.value(profileOption)).absolutePath()

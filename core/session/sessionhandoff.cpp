@@ -195,7 +195,7 @@ void Session::onHandoffCancel(const DeviceId& from, const HandoffCancel& c, Mill
 void Session::startSeatChange(const SeatRequest& request, Millis now)
 {
     RosterChange change{RosterChange::Kind::Reserve, request.reason,
-                        MemberInfo{request.seat.device, request.seat.account}, request.seat};
+                        MemberInfo{request.seat.device, request.seat.account, {}}, request.seat};
     if (request.reserve) {
         // Things changed while it waited: check again (the asker may have gone meanwhile).
         QString why;

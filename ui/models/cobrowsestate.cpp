@@ -176,7 +176,8 @@ void CoBrowseState::scrolled(double x, double y)
 {
     if (!node_ || !sid_ || !isLeader()) return;
     auto scale = [](double f) { return std::uint32_t(std::clamp(f, 0.0, 1.0) * kScrollScale); };
-    node_->browse().scroll(*sid_, scale(x), scale(y));
+    // Refused only when we do not lead, checked above: nothing to tell the user.
+    (void)node_->browse().scroll(*sid_, scale(x), scale(y));
 }
 
 void CoBrowseState::setNotice(const QString& text)

@@ -242,7 +242,8 @@ Pane {
 
         Loader {
             id: web
-            active: root.webAvailable
+            // A web engine (and its processes) only while the pane is shown.
+            active: root.webAvailable && root.visible
             source: "CoBrowseWeb.qml"
             Layout.fillWidth: true
             Layout.fillHeight: true
@@ -276,7 +277,7 @@ Pane {
         Label {
             objectName: "textOnlyPage"
             visible: !root.webAvailable
-            text: root.url !== "" ? qsTr("Page: %1\n(this build has no web view)").arg(root.url)
+            text: root.url !== "" ? qsTr("Page: %1\n(this window shows addresses, not pages)").arg(root.url)
                                   : qsTr("No page yet. The leader's pages appear here.")
             wrapMode: Text.Wrap
             horizontalAlignment: Text.AlignHCenter

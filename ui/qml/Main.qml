@@ -22,7 +22,8 @@ ApplicationWindow {
     readonly property bool phone: app.deviceClass === "phone"
     readonly property bool compact: phone || width < 560
     property bool listShown: app.currentSession === ""
-    readonly property bool showList: !compact || listShown
+    // Browsing together on a desktop gives the list's room to the page and the conversation.
+    readonly property bool showList: compact ? listShown : !browsing
     readonly property bool showConversation: !compact || !listShown
 
     Connections {
