@@ -32,7 +32,7 @@ WebEngineView {
     onNavigationRequested: request => {
         const scheme = request.url.toString().split(":")[0].toLowerCase();
         if (scheme !== "http" && scheme !== "https")
-            request.action = WebEngineNavigationRequest.IgnoreRequest;
+            request.reject();
     }
     onLoadingChanged: request => {
         if (request.status === WebEngineView.LoadSucceededStatus) {
