@@ -48,6 +48,12 @@ AppController::AppController(Options options, AppSettings* settings, Notifier* n
     connect(settings_, &AppSettings::liveTypingChanged, this, [this](bool on) {
         if (node_) node_->setLiveTyping(on);
     });
+    // The devices the person picked last time; a pick is saved at once.
+    microphones_.setPreferredId(settings_->microphone());
+    speakers_.setPreferredId(settings_->speaker());
+    connect(&microphones_, &AudioDeviceModel::preferredChanged, settings_,
+            &AppSettings::setMicrophone);
+    connect(&speakers_, &AudioDeviceModel::preferredChanged, settings_, &AppSettings::setSpeaker);
 #ifdef PLENUM_HAVE_QT_MULTIMEDIA
     // A device chosen mid-call replaces the running one at once (the next call uses it too).
     connect(&microphones_, &AudioDeviceModel::deviceChanged, this, [this] {

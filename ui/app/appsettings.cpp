@@ -139,4 +139,21 @@ void AppSettings::setLastSession(const QString& sid)
         memory_.insert(QStringLiteral("window/lastSession"), sid);
 }
 
+QByteArray AppSettings::microphone() const
+{
+    return value(QStringLiteral("audio/microphone"), QByteArray()).toByteArray();
+}
+void AppSettings::setMicrophone(const QByteArray& id)
+{
+    set(QStringLiteral("audio/microphone"), id);
+}
+QByteArray AppSettings::speaker() const
+{
+    return value(QStringLiteral("audio/speaker"), QByteArray()).toByteArray();
+}
+void AppSettings::setSpeaker(const QByteArray& id)
+{
+    set(QStringLiteral("audio/speaker"), id);
+}
+
 } // namespace plenum::ui

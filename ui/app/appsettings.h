@@ -61,6 +61,11 @@ public:
     void setWindowGeometry(const QRect& geometry);
     QString lastSession() const;
     void setLastSession(const QString& sid);
+    // The microphone and speaker the person picked (Qt Multimedia ids; empty = system default).
+    QByteArray microphone() const;
+    void setMicrophone(const QByteArray& id);
+    QByteArray speaker() const;
+    void setSpeaker(const QByteArray& id);
 
 Q_SIGNALS:
     void changed();

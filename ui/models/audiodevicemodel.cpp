@@ -35,35 +35,47 @@ void AudioDeviceModel::refresh()
 
 void AudioDeviceModel::setDevices(const QList<Row>& devices)
 {
-    const QByteArray chosen = currentId();
+    const QByteArray before = currentId();
     beginResetModel();
     rows_.resize(1);
     rows_.append(devices);
     endResetModel();
-    int row = 0;
-    for (int i = 1; i < rows_.size(); ++i)
-        if (!chosen.isEmpty() && rows_[i].id == chosen) row = i;
+    const int row = rowOf(preferred_);
     const bool moved = row != current_;
     current_ = row;
     if (moved) Q_EMIT currentChanged();
-    if (currentId() != chosen) Q_EMIT deviceChanged();
+    if (currentId() != before) Q_EMIT deviceChanged();
+}
+
+int AudioDeviceModel::rowOf(const QByteArray& id) const
+{
+    for (int i = 1; i < rows_.size(); ++i)
+        if (!id.isEmpty() && rows_[i].id == id) return i;
+    return 0;
+}
+
+void AudioDeviceModel::select(int row)
+{
+    if (row == current_) return;
+    const QByteArray before = currentId();
+    current_ = row;
+    Q_EMIT currentChanged();
+    if (currentId() != before) Q_EMIT deviceChanged();
 }
 
 void AudioDeviceModel::setCurrentIndex(int row)
 {
-    if (row < 0 || row >= rows_.size() || row == current_) return;
-    const QByteArray chosen = currentId();
-    current_ = row;
-    Q_EMIT currentChanged();
-    if (currentId() != chosen) Q_EMIT deviceChanged();
+    if (row < 0 || row >= rows_.size()) return;
+    select(row);
+    if (rows_[row].id == preferred_) return;
+    preferred_ = rows_[row].id;
+    Q_EMIT preferredChanged(preferred_);
 }
 
-void AudioDeviceModel::setCurrentId(const QByteArray& id)
+void AudioDeviceModel::setPreferredId(const QByteArray& id)
 {
-    int row = 0;
-    for (int i = 1; i < rows_.size(); ++i)
-        if (rows_[i].id == id) row = i;
-    setCurrentIndex(row);
+    preferred_ = id;
+    select(rowOf(id));
 }
 
 int AudioDeviceModel::rowCount(const QModelIndex& parent) const

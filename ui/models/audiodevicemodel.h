@@ -2,7 +2,8 @@
 // The call bar's device picker (DESIGN §7): the system's microphones or speakers from Qt
 // Multimedia (QMediaDevices), with "System default" first. Row 0 (an empty id) follows the
 // system's default as it changes; the list refreshes on hot-plug, and a chosen device that
-// disappears falls back to row 0.
+// disappears falls back to row 0 until it comes back (the choice is the person's, kept in the
+// settings: a headset unplugged for a moment is chosen again when it returns).
 
 #include <QAbstractListModel>
 #include <QByteArray>
@@ -24,10 +25,12 @@ public:
     // Empty: follow the system default.
     QByteArray currentId() const { return rows_.value(current_).id; }
     int currentIndex() const { return current_; }
+    // The person picks a row (the picker): that device becomes the preferred one.
     void setCurrentIndex(int row);
     QString currentName() const { return rows_.value(current_).name; }
-    // Chooses a device by id (the saved choice); an unknown id chooses row 0.
-    void setCurrentId(const QByteArray& id);
+    // The saved choice: chosen whenever it is plugged in, row 0 while it is not.
+    void setPreferredId(const QByteArray& id);
+    QByteArray preferredId() const { return preferred_; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -47,14 +50,19 @@ Q_SIGNALS:
     // The chosen device itself changed: the user chose another one, or the chosen one
     // disappeared (then row 0, the system default, is chosen). The running call follows this.
     void deviceChanged();
+    // The person picked another device in the picker (to be saved).
+    void preferredChanged(const QByteArray& id);
 
 private:
     void refresh();
+    void select(int row);
+    int rowOf(const QByteArray& id) const; // 0 when absent
 
     Kind kind_;
     QMediaDevices* devices_ = nullptr;
     QList<Row> rows_; // rows_[0] is "System default"
     int current_ = 0;
+    QByteArray preferred_; // empty: the system default
 };
 
 } // namespace plenum::ui

@@ -177,3 +177,21 @@ TEST(AppController, DemoOpensTheGroupChatsBackAndQuitStopsEveryPeer)
             << "demo peer " << pid << " still running";
     EXPECT_FALSE(QDir(dir).exists());
 }
+
+TEST(AppController, TheMicrophoneAndSpeakerPickedAreSavedAndRestored)
+{
+    LocalNet net;
+    AppSettings settings(nullptr, false);
+    settings.setSpeaker("usb-headset");
+    ui::RecordingNotifier notifier;
+    {
+        AppController app(optionsFor(net, net.dir("mia")), &settings, &notifier);
+        EXPECT_EQ(app.speakers()->preferredId(), QByteArray("usb-headset"));
+        app.microphones()->setDevices({{"webcam-mic", "Webcam", false}});
+        app.microphones()->setCurrentIndex(1); // the person picks it in the call bar
+    }
+    EXPECT_EQ(settings.microphone(), QByteArray("webcam-mic"));
+    AppController again(optionsFor(net, net.dir("mia")), &settings, &notifier);
+    again.microphones()->setDevices({{"webcam-mic", "Webcam", false}});
+    EXPECT_EQ(again.microphones()->currentId(), QByteArray("webcam-mic"));
+}

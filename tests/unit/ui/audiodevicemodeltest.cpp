@@ -39,10 +39,36 @@ TEST(AudioDeviceModel, SystemDefaultFirstAndFallbackWhenTheChosenDeviceGoes)
     EXPECT_EQ(model.currentIndex(), 0);
     EXPECT_TRUE(model.currentId().isEmpty());
     EXPECT_EQ(changed.count(), 2);
-    model.setCurrentId("nothing-like-it");
-    EXPECT_EQ(model.currentIndex(), 0);
     model.setCurrentIndex(7); // out of range: ignored
     EXPECT_EQ(model.currentIndex(), 0);
+}
+
+TEST(AudioDeviceModel, ThePersonsChoiceIsKeptAcrossUnplugAndRestart)
+{
+    AudioDeviceModel model(AudioDeviceModel::Kind::Output);
+    model.setDevices({{"usb", "USB headset", false}, {"builtin", "Speakers", true}});
+    QSignalSpy saved(&model, &AudioDeviceModel::preferredChanged);
+    QSignalSpy changed(&model, &AudioDeviceModel::deviceChanged);
+    model.setCurrentIndex(1);
+    ASSERT_EQ(saved.count(), 1);
+    EXPECT_EQ(saved.at(0).at(0).toByteArray(), QByteArray("usb"));
+    // Unplugged: the call falls back to the system default, but the choice is not forgotten.
+    model.setDevices({{"builtin", "Speakers", true}});
+    EXPECT_TRUE(model.currentId().isEmpty());
+    EXPECT_EQ(model.preferredId(), QByteArray("usb"));
+    // Plugged in again: chosen again, and the running call is told.
+    model.setDevices({{"builtin", "Speakers", true}, {"usb", "USB headset", false}});
+    EXPECT_EQ(model.currentId(), QByteArray("usb"));
+    EXPECT_EQ(changed.count(), 3);
+    EXPECT_EQ(saved.count(), 1); // only the person's pick is saved
+
+    // Next start: the saved id is restored before the list is known, and chosen once it is.
+    AudioDeviceModel restarted(AudioDeviceModel::Kind::Output);
+    restarted.setPreferredId("usb");
+    restarted.setDevices({{"usb", "USB headset", false}});
+    EXPECT_EQ(restarted.currentId(), QByteArray("usb"));
+    restarted.setPreferredId("gone-for-good");
+    EXPECT_EQ(restarted.currentIndex(), 0);
 }
 
 TEST(CallModel, LevelScaleForTheMeter)
