@@ -12,9 +12,9 @@ namespace {
 
 constexpr int kRate = 48000;
 
-// Two tones with a slow tremolo: voiced enough that Opus never goes to DTX silence, so every
-// link carries a packet every 20 ms and a gap in the stats means the audio really stopped.
-std::vector<qint16> tone(int seconds)
+} // namespace
+
+std::vector<qint16> continuousTone(int seconds)
 {
     std::vector<qint16> out(size_t(seconds * kRate));
     for (size_t i = 0; i < out.size(); ++i) {
@@ -25,6 +25,8 @@ std::vector<qint16> tone(int seconds)
     }
     return out;
 }
+
+namespace {
 
 bool everyoneInCall(const QJsonObject& e, int n)
 {
@@ -55,7 +57,7 @@ CallFailoverRun runCallFailover(double mediaLossPercent, int steadyMs)
     CallFailoverRun run;
     QTemporaryDir dir;
     const QString wav = dir.filePath("tone.wav");
-    if (auto w = media::WavFile::write(wav, tone(4)); !w) {
+    if (auto w = media::WavFile::write(wav, continuousTone(4)); !w) {
         run.error = "cannot write the tone: " + w.error();
         return run;
     }

@@ -6,7 +6,13 @@
 
 #include <QStringList>
 
+#include <vector>
+
 namespace plenum::testsupport {
+
+// Two tones with a slow tremolo at 48 kHz: voiced enough that Opus never goes to DTX silence,
+// so every link carries a packet every 20 ms and a gap in the stats means the audio stopped.
+std::vector<qint16> continuousTone(int seconds);
 
 struct CallFailoverRun {
     QString error; // empty when the run completed (the figures below are then valid)

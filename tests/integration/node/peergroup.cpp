@@ -38,7 +38,8 @@ bool PeerGroup::restart(PeerProcess* peer)
 QString PeerGroup::buildSession(const std::vector<PeerProcess*>& peers,
                                 const std::vector<int>& inviterOf)
 {
-    auto session = peers[0]->ask({{"cmd", "create"}, {"capacity", 8}}, "session");
+    auto session = peers[0]->ask(
+        {{"cmd", "create"}, {"capacity", std::max<int>(8, int(peers.size()))}}, "session");
     EXPECT_TRUE(session.has_value()) << "no session event";
     if (!session) return {};
     const QString sid = session->value("sid").toString();

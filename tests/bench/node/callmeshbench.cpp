@@ -1,0 +1,159 @@
+// A call of N plenum-peer processes on this machine, everyone talking at once the whole time
+// (a continuous tone: no DTX pause, the worst case), for S seconds (issue 14: "a 16-way call
+// with all 16 peers on this machine: underruns per minute, goal 0"). Prints one JSON object:
+// underruns, late and lost frames summed over every listener/speaker pair and per minute, the
+// worst pair, and each process's CPU in % of a core.
+// Usage: call_mesh_bench [peers=16] [seconds=60]
+
+#include "callfailover.h"
+#include "peergroup.h"
+
+#include "media/wavfile.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+
+#include <unistd.h>
+
+using namespace plenum::testsupport;
+
+namespace {
+
+// CPU time (user + system) a process used so far, in ms, from /proc/<pid>/stat.
+qint64 cpuMs(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13) return -1;
+    return (fields[11].toLongLong() + fields[12].toLongLong()) * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+// The newest call_stats of `listener` about `speaker`.
+QJsonObject stats(PeerProcess* listener, const QString& speaker)
+{
+    QJsonObject last;
+    for (const auto& e : listener->events())
+        if (e.value("event") == "call_stats" && e.value("peer") == speaker) last = e;
+    return last;
+}
+
+int fail(const QString& why)
+{
+    std::fprintf(stderr, "call_mesh_bench: %s\n", qPrintable(why));
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const int n = argc > 1 ? std::clamp(atoi(argv[1]), 2, 32) : 16;
+    const int seconds = argc > 2 ? std::max(5, atoi(argv[2])) : 60;
+    QTemporaryDir dir;
+    const QString wav = dir.filePath("tone.wav");
+    if (auto w = plenum::media::WavFile::write(wav, continuousTone(4)); !w) return fail(w.error());
+
+    PeerGroup group;
+    QStringList names;
+    for (int i = 0; i < n; ++i)
+        names.append(QStringLiteral("p%1").arg(i));
+    QElapsedTimer setup;
+    setup.start();
+    const auto peers = group.session(names);
+    if (peers.size() != size_t(n)) return fail("the session of " + QString::number(n) + " failed");
+    const qint64 sessionMs = setup.elapsed();
+    for (auto* p : peers)
+        p->send({{"cmd", "audio_in"}, {"file", wav}, {"loop", true}});
+    for (auto* p : peers)
+        p->send({{"cmd", "call_join"}});
+    // Everyone sees everyone in the call with media up.
+    const bool up = waitFor(
+        [&] {
+            for (auto* p : peers) {
+                QSet<QString> withMedia; // speakers this peer received packets from
+                for (const auto& e : p->events())
+                    if (e.value("event") == "call_stats" &&
+                        e.value("packets_received").toInteger() > 0)
+                        withMedia.insert(e.value("peer").toString());
+                if (withMedia.size() < n - 1) return false;
+            }
+            return true;
+        },
+        60000);
+    if (!up) return fail("not every peer received media from every other within 60 s");
+    const qint64 callUpMs = setup.elapsed() - sessionMs;
+
+    // Counters at the start of the measured window, then after it.
+    auto snapshot = [&] {
+        QHash<QString, QJsonObject> s;
+        for (auto* l : peers)
+            for (auto* sp : peers)
+                if (l != sp) s.insert(l->name + "<" + sp->name, stats(l, sp->device));
+        return s;
+    };
+    const auto before = snapshot();
+    std::vector<qint64> cpuBefore;
+    for (auto* p : peers)
+        cpuBefore.push_back(cpuMs(p->pid()));
+    QElapsedTimer window;
+    window.start();
+    (void)waitFor([] { return false; }, seconds * 1000);
+    const double minutes = double(window.elapsed()) / 60000.0;
+    const auto after = snapshot();
+
+    qint64 underruns = 0, late = 0, lost = 0, received = 0, worst = 0;
+    QString worstPair;
+    for (auto it = after.begin(); it != after.end(); ++it) {
+        auto delta = [&](const char* key) {
+            return it->value(key).toInteger() - before.value(it.key()).value(key).toInteger();
+        };
+        const qint64 u = delta("underruns");
+        underruns += u;
+        late += delta("late");
+        lost += delta("lost");
+        received += delta("packets_received");
+        if (u > worst) {
+            worst = u;
+            worstPair = it.key();
+        }
+    }
+    QJsonArray cpu;
+    double cpuSum = 0;
+    for (size_t i = 0; i < peers.size(); ++i) {
+        const double pct =
+            100.0 * double(cpuMs(peers[i]->pid()) - cpuBefore[i]) / double(window.elapsed());
+        cpu.append(std::round(pct * 10) / 10);
+        cpuSum += pct;
+    }
+    const qint64 pairs = qint64(n) * (n - 1);
+    QJsonObject out{{"peers", n},
+                    {"seconds", double(window.elapsed()) / 1000.0},
+                    {"session_ms", sessionMs},
+                    {"call_up_ms", callUpMs},
+                    {"pairs", pairs},
+                    {"packets_received", received},
+                    {"underruns", underruns},
+                    {"underruns_per_minute", underruns / minutes},
+                    {"underruns_per_pair_per_minute", double(underruns) / double(pairs) / minutes},
+                    {"worst_pair", worstPair},
+                    {"worst_pair_underruns", worst},
+                    {"late", late},
+                    {"lost", lost},
+                    {"cpu_percent_of_a_core", cpu},
+                    {"cpu_percent_mean", cpuSum / double(n)},
+                    {"machine_cores", int(sysconf(_SC_NPROCESSORS_ONLN))}};
+    std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
