@@ -128,6 +128,14 @@ void Session::persist()
     if (phase_ == Phase::Member) deps_.out.persist(record());
 }
 
+void Session::persistEnded()
+{
+    if (phase_ != Phase::Member) return;
+    SessionRecord tomb = record();
+    tomb.ended = true;
+    deps_.out.persist(tomb);
+}
+
 void Session::reschedule()
 {
     std::optional<Millis> next = timers_.earliest();
@@ -202,15 +210,12 @@ void Session::finish(Phase phase)
     for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
         peers.insert(it.key());
     peers.remove(self_.device);
-    const bool hadRecord = phase_ == Phase::Member;
+    // The tombstone first: a device that crashes while it tells others it is gone must come
+    // back gone (leave() writes it before its BYEs already).
+    persistEnded();
     phase_ = phase; // first: closing links must not look like losing the SM
     for (const DeviceId& d : peers)
         deps_.out.closeLink(sid_, d);
-    if (hadRecord) {
-        SessionRecord tomb = record();
-        tomb.ended = true;
-        deps_.out.persist(tomb);
-    }
     isSm_ = false;
     smReady_ = false;
     queue_.clear();
@@ -818,6 +823,12 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
 void Session::leave(Millis now)
 {
     if (phase_ == Phase::Member) {
+        // On disk before the first BYE goes out (persist before send): members that hear it
+        // drop us from their majorities at once ("Leavers", docs/session.md), which is safe
+        // only because a leaver never votes or acks again. A crash between the BYEs and the
+        // tombstone brought the device back as a member whose vote elected an SM over a
+        // roster that lost a committed change (--crash-points seed 10370).
+        persistEnded();
         QSet<DeviceId> told;
         const std::optional<DeviceId> successor = isSm_ ? chooseSuccessor() : std::nullopt;
         for (const MemberInfo& m : accepted_.members) {

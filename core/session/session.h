@@ -182,6 +182,8 @@ private:
     void send(const DeviceId& to, protocol::Body body);
     void sendToMembers(const protocol::Body& body, const QSet<DeviceId>& except = {});
     void persist();
+    // The record as a tombstone (ended), before telling anyone we are gone.
+    void persistEnded();
     void reschedule();
     void emitEvent(const SessionEvent& event) { deps_.out.notify(sid_, event); }
     QSet<DeviceId> voters(const RosterSnapshot& roster) const;

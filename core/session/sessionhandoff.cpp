@@ -362,6 +362,8 @@ bool Session::handedOff(Millis now)
     const DeviceId to = other->device;
     if (isSm_) {
         // The others hold the swap already; our BYE (with a successor) lets them elect at once.
+        // Gone on disk before the BYE says so (seed 10370, see leave()).
+        persistEnded();
         const std::optional<DeviceId> successor = chooseSuccessor();
         for (const MemberInfo& m : committed_.members)
             send(m.device, Bye{Bye::Reason::Leave, accepted_.at, successor});
