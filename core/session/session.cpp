@@ -808,9 +808,23 @@ void Session::sendCommittedRoster(const DeviceId& to)
 void Session::onSnapshotRequest(const DeviceId& from, Millis now)
 {
     if (phase_ != Phase::Member) {
-        if (phase_ == Phase::Gone || phase_ == Phase::Removed)
+        if (phase_ == Phase::Gone || phase_ == Phase::Removed) {
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
                                   accepted_.at});
+            // Like a tombstone (SessionHost::answerUnknown): a member that still counts us,
+            // because we may hold a newer roster than it, needs that roster to stop counting
+            // us. A rejoining device answered with the error only, and a member left alone
+            // with it (everyone else had left) could never elect (--handoff seed 72091).
+            if (accepted_.at.epoch != 0) {
+                Roster r;
+                fillFull(r, accepted_);
+                r.committed = accepted_.at == committed_.at;
+                r.base = committed_.at;
+                deps_.out.send(from, Message{Header{sid_, accepted_.at.epoch,
+                                                    committed_.at.version, {}},
+                                             r});
+            }
+        }
         return;
     }
     sendCommittedRoster(from);
