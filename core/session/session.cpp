@@ -888,9 +888,13 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     const auto& bye = std::get<Bye>(m.body);
     if (bye.reason == Bye::Reason::Removed) {
         if (phase_ != Phase::Member) return;
-        // Only a member at least as new as us may tell us we are out.
+        // Only a member at least as new as us may tell us we are out, and only in our epoch
+        // or a newer one: a removal told in an older epoch is news the SM of ours (which
+        // republished the newest committed roster) would carry itself. A member's forged
+        // BYE{removed} in the old SM's name reached its target just after the target learned
+        // that member had become its SM (--handoff --adversary seed 56295).
         const RosterStamp theirs{m.header.epoch, m.header.version};
-        if (theirs >= committed_.at) beRemoved(from, m.header, now);
+        if (theirs >= committed_.at && m.header.epoch >= epoch_) beRemoved(from, m.header, now);
         return;
     }
     if (bye.reason == Bye::Reason::JoinFailed) {
