@@ -429,6 +429,14 @@ void Session::onHello(const DeviceId& from, const Message& m, Millis now)
 
 void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
 {
+    if (phase_ == Phase::Removed && h.sm == self_.device) {
+        // A member still follows us, but we are out (an SM whose own hand-off proposal took
+        // it out of its accepted roster is out once deposed): say so as a tombstone would, or
+        // it follows a silent SM over a healthy link for ever (--handoff --adversary 70949).
+        send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
+                              accepted_.at});
+        return;
+    }
     if (phase_ != Phase::Member) return;
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
     // (Not one a swap took out of our roster: it handed its place over, §5.1 rule 10.)
@@ -1012,7 +1020,8 @@ void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted, Mi
 
 void Session::beRemoved(const DeviceId& from, const Header& h, Millis now)
 {
-    const DeviceId via = !h.sm.isNull() && h.sm != self_.device ? h.sm : from;
+    DeviceId via = !h.sm.isNull() && h.sm != self_.device ? h.sm : from;
+    if (via == self_.device) via = DeviceId{}; // an SM out of its own proposal asks the others
     finish(Phase::Removed);
     emitEvent(event::Removed{config_.autoRejoin});
     if (!config_.autoRejoin) {
