@@ -124,6 +124,9 @@ private:
         bool rejoin = false;
         // The admission that completes a hand-off: its commit is a Swap, not an Add.
         std::optional<protocol::Reservation> handoff = std::nullopt;
+        // A seat's admission restarted by a new SM: it waits until the SM links to every
+        // member A2 must JOIN (the old SM, crashed, is usually one until its removal).
+        bool resumed = false;
     };
     struct RemoveRequest {
         DeviceId device;
