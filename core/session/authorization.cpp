@@ -67,7 +67,12 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
         // A joiner hears only from the SM that invited it and the endpoints it was given.
         const bool endpoint = join_ && join_->endpoints.contains(from);
         const bool inviter = join_ && join_->sm == from;
-        if (!endpoint && !inviter)
+        // A hand-off's INVITE leaves out the device it replaces (A1), which may be the SM
+        // elected meanwhile that invites us again (§5.1 rule 10): its INVITE only.
+        const bool replaced = join_ && join_->invite.handoff &&
+                              join_->invite.handoff->replaces == from &&
+                              std::holds_alternative<Invite>(body);
+        if (!endpoint && !inviter && !replaced)
             return Refusal{refusal(body, "the sender is not this invitation's SM or endpoint"),
                            !knows(from)};
         if (const auto* r = std::get_if<Roster>(&body); r && !inviter && r->sm != from)

@@ -128,6 +128,14 @@ void Session::persist()
     if (phase_ == Phase::Member) deps_.out.persist(record());
 }
 
+void Session::persistEnded()
+{
+    if (phase_ != Phase::Member) return;
+    SessionRecord tomb = record();
+    tomb.ended = true;
+    deps_.out.persist(tomb);
+}
+
 void Session::reschedule()
 {
     std::optional<Millis> next = timers_.earliest();
@@ -202,15 +210,12 @@ void Session::finish(Phase phase)
     for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
         peers.insert(it.key());
     peers.remove(self_.device);
-    const bool hadRecord = phase_ == Phase::Member;
+    // The tombstone first: a device that crashes while it tells others it is gone must come
+    // back gone (leave() writes it before its BYEs already).
+    persistEnded();
     phase_ = phase; // first: closing links must not look like losing the SM
     for (const DeviceId& d : peers)
         deps_.out.closeLink(sid_, d);
-    if (hadRecord) {
-        SessionRecord tomb = record();
-        tomb.ended = true;
-        deps_.out.persist(tomb);
-    }
     isSm_ = false;
     smReady_ = false;
     queue_.clear();
@@ -424,6 +429,14 @@ void Session::onHello(const DeviceId& from, const Message& m, Millis now)
 
 void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
 {
+    if (phase_ == Phase::Removed && h.sm == self_.device) {
+        // A member still follows us, but we are out (an SM whose own hand-off proposal took
+        // it out of its accepted roster is out once deposed): say so as a tombstone would, or
+        // it follows a silent SM over a healthy link for ever (--handoff --adversary 70949).
+        send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
+                              accepted_.at});
+        return;
+    }
     if (phase_ != Phase::Member) return;
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
     // (Not one a swap took out of our roster: it handed its place over, §5.1 rule 10.)
@@ -468,6 +481,7 @@ void Session::onLinkUp(const DeviceId& peer, Millis now)
         if (isSm_) {
             smLinkDownSince_.remove(peer);
             unreachableSince_.remove(peer);
+            pump(now); // a request held for this link (Session::held) may go now
         } else if (contains(committed_, peer) && !sm_.isNull() && links_.contains(sm_)) {
             send(sm_, LinkReport{peer, false});
         }
@@ -803,9 +817,23 @@ void Session::sendCommittedRoster(const DeviceId& to)
 void Session::onSnapshotRequest(const DeviceId& from, Millis now)
 {
     if (phase_ != Phase::Member) {
-        if (phase_ == Phase::Gone || phase_ == Phase::Removed)
+        if (phase_ == Phase::Gone || phase_ == Phase::Removed) {
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
                                   accepted_.at});
+            // Like a tombstone (SessionHost::answerUnknown): a member that still counts us,
+            // because we may hold a newer roster than it, needs that roster to stop counting
+            // us. A rejoining device answered with the error only, and a member left alone
+            // with it (everyone else had left) could never elect (--handoff seed 72091).
+            if (accepted_.at.epoch != 0) {
+                Roster r;
+                fillFull(r, accepted_);
+                r.committed = accepted_.at == committed_.at;
+                r.base = committed_.at;
+                deps_.out.send(from, Message{Header{sid_, accepted_.at.epoch,
+                                                    committed_.at.version, {}},
+                                             r});
+            }
+        }
         return;
     }
     sendCommittedRoster(from);
@@ -818,6 +846,12 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
 void Session::leave(Millis now)
 {
     if (phase_ == Phase::Member) {
+        // On disk before the first BYE goes out (persist before send): members that hear it
+        // drop us from their majorities at once ("Leavers", docs/session.md), which is safe
+        // only because a leaver never votes or acks again. A crash between the BYEs and the
+        // tombstone brought the device back as a member whose vote elected an SM over a
+        // roster that lost a committed change (--crash-points seed 10370).
+        persistEnded();
         QSet<DeviceId> told;
         const std::optional<DeviceId> successor = isSm_ ? chooseSuccessor() : std::nullopt;
         for (const MemberInfo& m : accepted_.members) {
@@ -863,9 +897,13 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     const auto& bye = std::get<Bye>(m.body);
     if (bye.reason == Bye::Reason::Removed) {
         if (phase_ != Phase::Member) return;
-        // Only a member at least as new as us may tell us we are out.
+        // Only a member at least as new as us may tell us we are out, and only in our epoch
+        // or a newer one: a removal told in an older epoch is news the SM of ours (which
+        // republished the newest committed roster) would carry itself. A member's forged
+        // BYE{removed} in the old SM's name reached its target just after the target learned
+        // that member had become its SM (--handoff --adversary seed 56295).
         const RosterStamp theirs{m.header.epoch, m.header.version};
-        if (theirs >= committed_.at) beRemoved(from, m.header, now);
+        if (theirs >= committed_.at && m.header.epoch >= epoch_) beRemoved(from, m.header, now);
         return;
     }
     if (bye.reason == Bye::Reason::JoinFailed) {
@@ -983,7 +1021,8 @@ void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted, Mi
 
 void Session::beRemoved(const DeviceId& from, const Header& h, Millis now)
 {
-    const DeviceId via = !h.sm.isNull() && h.sm != self_.device ? h.sm : from;
+    DeviceId via = !h.sm.isNull() && h.sm != self_.device ? h.sm : from;
+    if (via == self_.device) via = DeviceId{}; // an SM out of its own proposal asks the others
     finish(Phase::Removed);
     emitEvent(event::Removed{config_.autoRejoin});
     if (!config_.autoRejoin) {

@@ -124,6 +124,9 @@ private:
         bool rejoin = false;
         // The admission that completes a hand-off: its commit is a Swap, not an Add.
         std::optional<protocol::Reservation> handoff = std::nullopt;
+        // A seat's admission restarted by a new SM: it waits until the SM links to every
+        // member A2 must JOIN (the old SM, crashed, is usually one until its removal).
+        bool resumed = false;
     };
     struct RemoveRequest {
         DeviceId device;
@@ -182,6 +185,8 @@ private:
     void send(const DeviceId& to, protocol::Body body);
     void sendToMembers(const protocol::Body& body, const QSet<DeviceId>& except = {});
     void persist();
+    // The record as a tombstone (ended), before telling anyone we are gone.
+    void persistEnded();
     void reschedule();
     void emitEvent(const SessionEvent& event) { deps_.out.notify(sid_, event); }
     QSet<DeviceId> voters(const RosterSnapshot& roster) const;

@@ -259,7 +259,17 @@ bool Session::held(const Request& request) const
     // Rule 10: while A1's seat lives, its removal waits; the swap (or the seat's end) decides.
     if (config_.ruleOff(Rule::HandoffChecks)) return false;
     const auto* rm = std::get_if<RemoveRequest>(&request);
-    return rm && reservationReplacing(committed_, rm->device).has_value();
+    if (rm) return reservationReplacing(committed_, rm->device).has_value();
+    // A seat's admission restarted after an election waits for links to every member A2
+    // must JOIN: a JOIN to one that crashed (the old SM) fails the admission and the seat.
+    const auto* admit = std::get_if<AdmitRequest>(&request);
+    if (!admit || !admit->resumed || !admit->handoff) return false;
+    const Reservation& seat = *admit->handoff;
+    for (const MemberInfo& m : committed_.members)
+        if (m.device != self_.device && m.device != seat.device &&
+            (m.device != seat.replaces || seat.keep) && !links_.contains(m.device))
+            return true;
+    return false;
 }
 
 RosterChange::Reason Session::seatEndReason(Code code)
@@ -362,6 +372,8 @@ bool Session::handedOff(Millis now)
     const DeviceId to = other->device;
     if (isSm_) {
         // The others hold the swap already; our BYE (with a successor) lets them elect at once.
+        // Gone on disk before the BYE says so (seed 10370, see leave()).
+        persistEnded();
         const std::optional<DeviceId> successor = chooseSuccessor();
         for (const MemberInfo& m : committed_.members)
             send(m.device, Bye{Bye::Reason::Leave, accepted_.at, successor});

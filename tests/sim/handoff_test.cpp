@@ -324,6 +324,7 @@ TEST_F(Handoff, TheSeatSurvivesAnSmCrashAndExpiresCleanly)
     push(1, 4000);
     net->runFor(200);
     net->crash(0);
+    net->crash(a2); // nor does the new SM's: A2 is gone, so only the expiry ends the seat
     net->runFor(2500);
     Session* sm = isMember(2) && s(2)->isSm() ? s(2) : isMember(3) && s(3)->isSm() ? s(3) : s(1);
     ASSERT_TRUE(sm && sm->isSm()) << "no new SM";
@@ -334,6 +335,37 @@ TEST_F(Handoff, TheSeatSurvivesAnSmCrashAndExpiresCleanly)
     EXPECT_TRUE(isMember(1));
     ASSERT_FALSE(heard(1).empty());
     EXPECT_EQ(heard(1).back().stage, Stage::Failed);
+    net->restart(0);
+    settleAndCheck();
+}
+
+// Issue 15: the new SM restarts the seat's admission (the old SM's INVITE died with it), so
+// the hand-off completes within its TTL instead of expiring.
+TEST_F(Handoff, TheNewSmAdmitsTheSeatsDeviceAfterAnSmCrash)
+{
+    start(5, 1);
+    admit(1);
+    admit(2);
+    admit(3);
+    net->setExtraDelay(0, a2, 5000); // the old SM's INVITE never matters
+    push(1, 6000);
+    net->runFor(200);
+    net->crash(0);
+    net->runFor(4000);
+    EXPECT_TRUE(isMember(a2)) << "the new SM never admitted A2";
+    EXPECT_FALSE(isMember(1));
+    int sm = -1; // A1 may have won and handed itself off: any member but the old SM
+    for (int i = 1; i <= a2; ++i)
+        if (isMember(i) && s(i)->isSm()) sm = i;
+    ASSERT_GE(sm, 1) << "no new SM";
+    EXPECT_GT(s(sm)->epoch(), 1u);
+    EXPECT_TRUE(session::contains(s(sm)->committed(), device(a2)));
+    EXPECT_FALSE(session::contains(s(sm)->committed(), device(1)));
+    EXPECT_TRUE(s(sm)->committed().reservations.isEmpty());
+    ASSERT_FALSE(heard(1).empty());
+    EXPECT_EQ(heard(1).back().stage, Stage::Done);
+    EXPECT_TRUE(alwaysShown(2, net->peer(1).info().account));
+    EXPECT_TRUE(alwaysShown(3, net->peer(1).info().account));
     net->restart(0);
     settleAndCheck();
 }

@@ -476,6 +476,37 @@ TEST_F(Group, CrashBetweenPersistAndAckKeepsTheRosterOnDisk)
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
 }
 
+// §5.1 "persisted before sent", for a leave (--crash-points seed 10370): a member dies after
+// its BYEs went out but before anything else of its leave happened. The others drop it from
+// their majorities at once (it left), which is safe only if it never votes or acks again: it
+// must come back gone. Before the fix the tombstone came after the BYEs; the device came back
+// a member, and in the seed its vote elected an SM that lost a committed roster.
+TEST_F(Group, LeaverThatCrashesAfterItsByeComesBackGone)
+{
+    start(4);
+    admit(0, 1);
+    admit(0, 2);
+    admit(0, 3);
+    settle();
+    int byes = 0;
+    net->peer(3).setCrashPoint([&](const char* effect, const protocol::Message* m) {
+        if (m && std::holds_alternative<protocol::Bye>(m->body)) ++byes;
+        return std::string(effect) != "send" && std::string(effect) != "persist" && byes > 0;
+    });
+    net->peer(3).host()->leave(sid, net->now());
+    net->runFor(10);
+    ASSERT_EQ(byes, 3) << "every member was told";
+    ASSERT_FALSE(net->peer(3).alive()) << "the crash point was never reached";
+    net->runFor(50);
+    net->restart(3);
+    EXPECT_FALSE(isMember(3)) << "a device that said BYE came back a member";
+    const auto record = net->peer(3).disk().find(sid);
+    ASSERT_NE(record, net->peer(3).disk().end());
+    EXPECT_TRUE(record->second.ended) << "its disk must say it left";
+    settle();
+    EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2}));
+}
+
 // §5.1 rule 9: only the SM's link to a member broke; the others still reach it. The SM keeps
 // it (and keeps re-linking) instead of removing it after twice the detection time.
 TEST_F(Group, MemberOnlyTheSmLostStaysWhileTheOthersReachIt)
