@@ -131,6 +131,30 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"ms", ms}});
             });
     node_->setAudioDeviceFactory([this] { return makeAudioDevice(); });
+    // Hand-off (docs/handoff.md): the offer on A2, the outcome on both ends.
+    connect(node_, &Node::handoffOffered, this, [this](const SessionId& sid, const DeviceId& from) {
+        const auto cls = node_->deviceClassOf(from);
+        emitEvent({{"event", "handoff_offer"},
+                   {"sid", sid.toHex()},
+                   {"from", from.toHex()},
+                   {"class", cls ? protocol::deviceClassName(*cls) : QString()}});
+    });
+    connect(node_, &Node::handoffDone, this,
+            [this](const SessionId& sid, const DeviceId& device, bool pushed) {
+                emitEvent({{"event", "handoff_done"},
+                           {"sid", sid.toHex()},
+                           {"device", device.toHex()},
+                           {"role", pushed ? "pushed" : "received"}});
+            });
+    connect(
+        node_, &Node::handoffFailed, this,
+        [this](const SessionId& sid, const DeviceId& device, bool pushed, const QString& reason) {
+            emitEvent({{"event", "handoff_failed"},
+                       {"sid", sid.toHex()},
+                       {"device", device.isNull() ? QJsonValue() : QJsonValue(device.toHex())},
+                       {"role", pushed ? "pushed" : "received"},
+                       {"reason", reason}});
+        });
     // Co-browsing (docs/cobrowse.md): text only, the address this device would show.
     connect(node_, &Node::batonChanged, this,
             [this](const SessionId& sid, const DeviceId& holder, quint64 generation) {
@@ -273,9 +297,15 @@ void PeerController::contactsEvent()
 void PeerController::devicesEvent()
 {
     QJsonArray list;
-    for (const auto& d : node_->myDevices())
-        list.append(QJsonObject{
-            {"device", d.id.toHex()}, {"name", d.name}, {"this", d.id == node_->device()}});
+    const QList<DeviceId> online = node_->myOnlineDevices();
+    for (const auto& d : node_->myDevices()) {
+        const auto cls = node_->deviceClassOf(d.id);
+        list.append(QJsonObject{{"device", d.id.toHex()},
+                                {"name", d.name},
+                                {"this", d.id == node_->device()},
+                                {"online", d.id == node_->device() || online.contains(d.id)},
+                                {"class", cls ? protocol::deviceClassName(*cls) : QString()}});
+    }
     emitEvent({{"event", "devices"}, {"devices", list}});
 }
 
@@ -519,6 +549,28 @@ void PeerController::handleLine(const QByteArray& line)
         const QJsonValue on = c.value("on");
         if (!on.isUndefined() && !on.isBool()) return error(cmd, "\"on\" must be true or false");
         node_->browse().setFollow(*sid, on.toBool(true));
+    } else if (cmd == "handoff_push") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        auto d = idFrom<DeviceId>(c.value("device"));
+        if (!d) return error(cmd, "\"device\" must be 64 hex digits");
+        if (auto s = node_->handoffPush(*sid, *d, c.value("keep").toBool(false)); !s)
+            return error(cmd, s.error());
+    } else if (cmd == "handoff_pull") {
+        auto sid = idFrom<SessionId>(c.value("sid"));
+        if (!sid) return error(cmd, "\"sid\" must be the session's hex id");
+        if (auto s = node_->handoffPull(*sid, c.value("keep").toBool(false)); !s)
+            return error(cmd, s.error());
+    } else if (cmd == "handoff_answer") {
+        auto sid = idFrom<SessionId>(c.value("sid"));
+        if (!sid) return error(cmd, "\"sid\" must be the session's hex id");
+        if (!c.value("accept").isBool()) return error(cmd, "\"accept\" must be true or false");
+        if (auto s = node_->handoffAnswer(*sid, c.value("accept").toBool()); !s)
+            return error(cmd, s.error());
+    } else if (cmd == "handoff_cancel") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        if (auto s = node_->handoffCancel(*sid); !s) return error(cmd, s.error());
     } else if (cmd == "quit") {
         Q_EMIT quitRequested();
     } else {

@@ -115,6 +115,9 @@ Node::Node(NodeOptions options, identity::Profile profile,
 void Node::makeHost()
 {
     tickets_.learn(profile_.device.id(), profile_.device.deviceCertificate().publicKeyDer());
+    // Our own account, as a link would verify it (the SM checks a hand-off asker's account,
+    // and an SM asking for its own seat has no link to itself).
+    tickets_.learnAccount(profile_.device.id(), profile_.account.id());
     if (auto own = crypto::verifyChain(profile_.device.chain())) linkKeys_.learn(own.value());
     protocol::MemberInfo self;
     self.device = profile_.device.id();
@@ -151,6 +154,90 @@ void Node::makeHost()
     connect(browse_.get(), &NodeBrowse::batonChanged, this, &Node::batonChanged);
     connect(browse_.get(), &NodeBrowse::navigated, this, &Node::navigated);
     connect(browse_.get(), &NodeBrowse::refused, this, &Node::batonRefused);
+    makeHandoff();
+}
+
+void Node::makeHandoff()
+{
+    NodeHandoff::Deps deps{
+        *host_,
+        *history_,
+        *chat_,
+        linkKeys_,
+        [this](const DeviceId& to, const Message& message) { sendOnLink(to, message); },
+        [this](const DeviceId& peer) {
+            net::ControlLink* link = links_ ? links_->link(peer) : nullptr;
+            return link && link->state() == net::ControlLink::State::Up;
+        },
+        [this](const DeviceId& peer) {
+            if (links_ && peer != device()) links_->connectTo(peer);
+        },
+        [this](const QByteArray& data) { return profile_.device.linkKey().sign(data); },
+        [this] { runEffects(); },
+        [this](const SessionId& sid) {
+            protocol::CallState state;
+            state.inCall = call_->activeCall() == sid;
+            state.muted = state.inCall && call_->muted();
+            state.deafened = state.inCall && call_->deafened();
+            return state;
+        }};
+    handoff_ = std::make_unique<NodeHandoff>(std::move(deps));
+    connect(handoff_.get(), &NodeHandoff::offered, this, &Node::handoffOffered);
+    connect(handoff_.get(), &NodeHandoff::warning, this, &Node::warning);
+    connect(handoff_.get(), &NodeHandoff::failed, this, &Node::handoffFailed);
+    connect(handoff_.get(), &NodeHandoff::done, this,
+            [this](const SessionId& sid, const DeviceId& device, bool pushed, bool call) {
+                if (pushed) {
+                    // Out of the session (unless kept): its call and pages stop here.
+                    const session::Session* s = host_->session(sid);
+                    if (!s || s->phase() != session::Session::Phase::Member) {
+                        call_->onSessionGone(sid);
+                        browse_->onSessionGone(sid);
+                        if (current_ == sid) current_.reset();
+                    }
+                } else {
+                    current_ = sid;
+                    // A1 was in the call: A2 takes its place (the others hear A2 from now).
+                    if (call && !call_->activeCall())
+                        if (auto s = call_->join(sid); !s)
+                            Q_EMIT warning("the hand-off could not join the call: " + s.error());
+                }
+                Q_EMIT handoffDone(sid, device, pushed);
+            });
+}
+
+QList<DeviceId> Node::myOnlineDevices() const
+{
+    QList<DeviceId> out = account_->onlineDevicesOf(account());
+    out.removeAll(device());
+    return out;
+}
+
+Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep)
+{
+    if (!links_) return fail("the node is not started");
+    bool mine = false;
+    for (const auto& d : profile_.account.devices())
+        mine = mine || d.id == device;
+    if (!mine || profile_.account.revoked().contains(device))
+        return fail("that device is not one of this account's");
+    return handoff_->push(sid, device, keep);
+}
+
+Status Node::handoffPull(const SessionId& sid, bool keep)
+{
+    if (!links_) return fail("the node is not started");
+    return handoff_->pull(sid, myOnlineDevices(), keep);
+}
+
+Status Node::handoffAnswer(const SessionId& sid, bool accept)
+{
+    return handoff_->answer(sid, accept);
+}
+
+Status Node::handoffCancel(const SessionId& sid)
+{
+    return handoff_->cancel(sid);
 }
 
 void Node::requestBaton(const SessionId& sid)
@@ -499,6 +586,7 @@ void Node::adoptPairing()
     // Everything that speaks for the old (fresh, unused) account starts again.
     call_.reset(); // before the links it holds media streams on
     stopNetwork();
+    handoff_.reset();
     chat_.reset();
     browse_.reset();
     timers_.clear();
@@ -596,7 +684,10 @@ void Node::forget(const SessionId& sid)
 void Node::notify(const SessionId& sid, const session::SessionEvent& event)
 {
     namespace ev = session::event;
-    if (const auto* e = std::get_if<ev::Invited>(&event)) {
+    if (const auto* e = std::get_if<ev::Invited>(&event); e && e->handoff) {
+        // A seat of this account's hand-off: the snapshot decides, then the user (or the pull).
+        handoff_->onInvited(sid, *e->handoff);
+    } else if (const auto* e = std::get_if<ev::Invited>(&event)) {
         Q_EMIT invited(sid, e->from, e->inviterName);
         if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
@@ -610,6 +701,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         chat_->onAdmitted(sid, e->roster);
         call_->onRosterChanged(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
+        handoff_->onAdmitted(sid);
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
         Q_EMIT becameSm(sid, e->epoch);
     } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
@@ -617,6 +709,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     } else if (const auto* e = std::get_if<ev::JoinFailed>(&event)) {
         chat_->onShutOut(sid);
         Q_EMIT joinFailed(sid, int(e->code), e->reason);
+        handoff_->onJoinFailed(sid, e->reason);
     } else if (std::holds_alternative<ev::Left>(event)) {
         call_->onSessionGone(sid);
         browse_->onSessionGone(sid);
@@ -633,6 +726,8 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         Q_EMIT batonRequested(sid, e->from);
     } else if (const auto* e = std::get_if<ev::BatonRefused>(&event)) {
         Q_EMIT batonRefused(sid, e->text);
+    } else if (const auto* e = std::get_if<ev::Handoff>(&event)) {
+        handoff_->onSeatEvent(sid, *e);
     }
 }
 
@@ -703,6 +798,8 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
         call_->onMessage(from, message.value());
     } else if (NodeBrowse::isBrowse(message->body)) {
         browse_->onMessage(from, message.value());
+    } else if (NodeHandoff::isHandoff(message->body)) {
+        handoff_->onMessage(from, message.value());
     } else {
         host_->onMessage(from, message.value(), now());
         runEffects();
@@ -715,6 +812,7 @@ void Node::onLinkUp(const DeviceId& peer)
     runEffects();
     chat_->onLinkUp(peer);
     call_->onLinkUp(peer);
+    handoff_->onLinkUp(peer);
 }
 
 void Node::onLinkDown(const DeviceId& peer)

@@ -15,6 +15,7 @@
 #include "node/nodebrowse.h"
 #include "node/nodecall.h"
 #include "node/nodechat.h"
+#include "node/nodehandoff.h"
 #include "node/nodeoptions.h"
 #include "node/sessioneffects.h"
 #include "node/sessionrecordfile.h"
@@ -151,6 +152,19 @@ public:
     void passBaton(const SessionId& sid, const DeviceId& to);
     void answerBaton(const SessionId& sid, bool grant);
 
+    // ---- hand-off to another device of this account (NodeHandoff, docs/handoff.md) ----
+    // This account's other devices online now (the "Send to…" list; deviceClassOf says which
+    // kind each is).
+    QList<DeviceId> myOnlineDevices() const;
+    // A1: hands `sid` to `device`; `keep`: this device stays too. The outcome comes as
+    // handoffDone or handoffFailed (with the reason in words).
+    Status handoffPush(const SessionId& sid, const DeviceId& device, bool keep = false);
+    // A2 ("Continue here"): asks this account's other online devices for `sid`.
+    Status handoffPull(const SessionId& sid, bool keep = false);
+    // A2: the user's answer to handoffOffered.
+    Status handoffAnswer(const SessionId& sid, bool accept);
+    Status handoffCancel(const SessionId& sid);
+
     // ---- contacts and presence (NodeAccount) ----
     const identity::ContactList& contacts() const { return account_->contacts(); }
     Status addContact(const AccountId& account) { return account_->addContact(account); }
@@ -226,6 +240,12 @@ Q_SIGNALS:
     // co-browsing (NodeBrowse): the committed baton; a page to show, note or card
     void batonChanged(plenum::SessionId sid, plenum::DeviceId holder, quint64 generation);
     void navigated(plenum::SessionId sid, plenum::cobrowse::Page page, bool shown, bool card);
+    // hand-off (NodeHandoff): A2 is offered `sid` by `from` ("Continue here?"); done (A2 in
+    // the committed roster; `pushed` = this device was A1); failed, the session as it was on
+    // A1, with the reason in words
+    void handoffOffered(plenum::SessionId sid, plenum::DeviceId from);
+    void handoffDone(plenum::SessionId sid, plenum::DeviceId device, bool pushed);
+    void handoffFailed(plenum::SessionId sid, plenum::DeviceId device, bool pushed, QString reason);
     // contacts, presence, devices
     void contactsChanged();
     void presenceChanged(plenum::AccountId account, QString presence);
@@ -247,6 +267,7 @@ private:
 
     void inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs);
     void makeHost();
+    void makeHandoff();
     Status startDht();
     Status startServices();
     void stopNetwork();
@@ -292,9 +313,10 @@ private:
     crypto::LinkKeyRing linkKeys_;
     QSet<DeviceId> invitePeers_; // devices we sent INVITE to, or that sent us one
     std::unique_ptr<session::SessionHost> host_;
-    std::unique_ptr<NodeChat> chat_;     // made with host_ (it reads host_'s sessions)
-    std::unique_ptr<NodeCall> call_;     // made with host_ (it reads host_'s rosters)
-    std::unique_ptr<NodeBrowse> browse_; // likewise
+    std::unique_ptr<NodeChat> chat_;       // made with host_ (it reads host_'s sessions)
+    std::unique_ptr<NodeCall> call_;       // made with host_ (it reads host_'s rosters)
+    std::unique_ptr<NodeBrowse> browse_;   // likewise
+    std::unique_ptr<NodeHandoff> handoff_; // likewise
     NodeCall::DeviceFactory audioFactory_;
     media::CallEngine::Config callConfig_;
     std::unique_ptr<NodeAccount> account_; // speaks for profile_

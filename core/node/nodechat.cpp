@@ -183,6 +183,17 @@ void NodeChat::onAdmitted(const SessionId& sid, const protocol::RosterSnapshot& 
     broadcastHighWater(sid); // members answer a joiner with floors
 }
 
+void NodeChat::adoptHandoff(const SessionId& sid, const QList<protocol::ChatMessage>& history)
+{
+    for (const ChatMessage& m : history)
+        history_.add(account(), sid, m, now());
+    flush();
+    Chat& c = chatOf(sid); // seeded from disk, the snapshot's messages included
+    for (const ChatMessage& m : history)
+        c.sync->record(m);
+    c.wasMember = true;
+}
+
 void NodeChat::onShutOut(const SessionId& sid)
 {
     if (auto it = chats_.find(sid); it != chats_.end()) apply(sid, it->second->sender->abandon());

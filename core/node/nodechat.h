@@ -80,6 +80,11 @@ public:
     // change, and every member is told our high-water marks.
     void onRosterCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster);
     void onAdmitted(const SessionId& sid, const protocol::RosterSnapshot& roster);
+    // A hand-off's new device (DESIGN §8) takes `history` (the verified snapshot's) before it
+    // accepts the seat: stored, counted by anti-entropy, and the session's chat starts as a
+    // member's (no joiner floors), so the admission's high-water exchange pulls from the
+    // members only what came after the snapshot.
+    void adoptHandoff(const SessionId& sid, const QList<protocol::ChatMessage>& history);
     // This device is out for good (its rejoin was refused): what it held is not delivered.
     void onShutOut(const SessionId& sid);
     void onLinkUp(const DeviceId& peer);

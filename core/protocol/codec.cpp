@@ -35,7 +35,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<33, BrowseScroll>() && typeIs<34, BatonRequest>() && typeIs<35, BatonPass>() &&
               typeIs<36, BatonRefused>() && typeIs<40, HandoffReserve>() &&
               typeIs<41, HandoffAnswer>() && typeIs<42, HandoffCancel>() &&
-              typeIs<43, HandoffSnapshot>());
+              typeIs<43, HandoffSnapshot>() && typeIs<44, HandoffPull>() &&
+              typeIs<45, HandoffPullAnswer>());
 
 namespace {
 
@@ -151,6 +152,15 @@ template <typename V> void describe(V& v, HandoffSnapshot& m)
     v.field(18, m.plainTyping, "plain typing flag");
     v.field(19, m.priority, "priority");
     v.field(20, m.signature, "signature", kMaxSignatureBytes);
+}
+template <typename V> void describe(V& v, HandoffPull& m)
+{
+    v.field(10, m.keep, "keep flag");
+}
+template <typename V> void describe(V& v, HandoffPullAnswer& m)
+{
+    v.field(10, m.code, "code");
+    v.field(11, m.reason, "reason", kMaxReasonBytes);
 }
 template <int N> void describe(auto&, Unassigned<N>&) {}
 template <typename V> void describe(V& v, InviteAnswer& m)

@@ -113,7 +113,9 @@ const char* messageName(const Body& body)
                                              "HANDOFF_RESERVE",
                                              "HANDOFF_ANSWER",
                                              "HANDOFF_CANCEL",
-                                             "HANDOFF_SNAPSHOT"};
+                                             "HANDOFF_SNAPSHOT",
+                                             "HANDOFF_PULL",
+                                             "HANDOFF_PULL_ANSWER"};
     static_assert(std::size(kNames) == std::variant_size_v<Body>,
                   "every message needs a wire name");
     return kNames[body.index()];

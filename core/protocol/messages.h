@@ -463,6 +463,19 @@ struct HandoffSnapshot {
 // signature, bound to the session.
 QByteArray handoffSnapshotSigningBytes(const SessionId& sid, const HandoffSnapshot& snapshot);
 
+// HANDOFF_PULL (44): A2 -> A1, another device of the same account, over their link: "hand me
+// this session" (DESIGN §8 "Continue here"). A1 answers with a push (the seat's INVITE and the
+// snapshot) or with HANDOFF_PULL_ANSWER.
+struct HandoffPull {
+    bool keep = false; // A1 stays as a second device after the swap
+};
+// HANDOFF_PULL_ANSWER (45): A1 -> A2, a pull refused or a push that failed, in words
+// (404: not in that session; a hand-off already under way; the SM's refusal).
+struct HandoffPullAnswer {
+    Code code = Code::NotFound;
+    QString reason;
+};
+
 // Wire types 37-39 are not assigned yet: their numbers decode as unknown (codec.cpp), never
 // as these empty bodies.
 template <int N> struct Unassigned {
@@ -485,7 +498,9 @@ using Body =
                  // hand-off, appended (wire types 40-42)
                  HandoffReserve, HandoffAnswer, HandoffCancel,
                  // wire type 43
-                 HandoffSnapshot>;
+                 HandoffSnapshot,
+                 // device-to-device hand-off, appended (wire types 44-45)
+                 HandoffPull, HandoffPullAnswer>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

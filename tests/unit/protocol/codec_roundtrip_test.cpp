@@ -101,6 +101,8 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
     EXPECT_EQ(messageType(HandoffAnswer{}), 41u);
     EXPECT_EQ(messageType(HandoffCancel{}), 42u);
     EXPECT_EQ(messageType(HandoffSnapshot{}), 43u);
+    EXPECT_EQ(messageType(HandoffPull{}), 44u);
+    EXPECT_EQ(messageType(HandoffPullAnswer{}), 45u);
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.

@@ -156,6 +156,9 @@ std::vector<Message> sampleMessages()
     snapshot.priority = 2;
     snapshot.signature = QByteArray(64, '\x62');
     out.push_back(withHeader(snapshot));
+    out.push_back(withHeader(HandoffPull{true}));
+    out.push_back(withHeader(
+        HandoffPullAnswer{Code::NotFound, QStringLiteral("that device is not in the session")}));
     return out;
 }
 

@@ -1,0 +1,318 @@
+#include "handoff/handoffmachine.h"
+
+#include <algorithm>
+
+namespace plenum::handoff {
+
+namespace {
+
+const QString kUnreachable = QStringLiteral("the other device could not be reached");
+const QString kUnderWay = QStringLiteral("a hand-off of this session is already under way");
+
+} // namespace
+
+// ---------------------------------------------------------------------- A1
+
+void HandoffMachine::push(const SessionId& sid, const DeviceId& device, bool keep, bool linked,
+                          Millis now)
+{
+    if (entries_.contains(sid)) {
+        out(effect::Failed{sid, device, kUnderWay, true});
+        return;
+    }
+    Entry& e = entries_[sid];
+    e.pushing = true;
+    e.device = device;
+    e.keep = keep;
+    if (linked) return reserve(sid, e, now);
+    // The snapshot needs A2's link: without one the seat is not even asked for, so an
+    // unreachable A2 leaves the session untouched.
+    e.stage = Stage::Linking;
+    e.deadline = now + config_.linkTimeout;
+    out(effect::Connect{device});
+}
+
+void HandoffMachine::onPull(const SessionId& sid, const DeviceId& from, bool keep, bool member,
+                            bool linked, Millis now)
+{
+    if (!member) {
+        out(effect::SendPullAnswer{sid, from, protocol::Code::NotFound,
+                                   QStringLiteral("that device is not in the session")});
+        return;
+    }
+    if (entries_.contains(sid)) {
+        out(effect::SendPullAnswer{sid, from, protocol::Code::AlreadyHere, kUnderWay});
+        return;
+    }
+    push(sid, from, keep, linked, now);
+    entries_[sid].pulled = true;
+}
+
+void HandoffMachine::reserve(const SessionId& sid, Entry& e, Millis now)
+{
+    e.stage = Stage::Reserving;
+    // The SM ends the seat at its TTL and A1 hears it; this deadline is only for an SM that
+    // never answers (lost, or crashed before the seat was committed).
+    e.deadline = now + config_.seatTtl + config_.linkTimeout;
+    out(effect::Reserve{sid, e.device, config_.seatTtl, e.keep});
+}
+
+void HandoffMachine::cancel(const SessionId& sid)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end()) return;
+    if (it->second.pushing && it->second.stage != Stage::Linking) {
+        out(effect::CancelSeat{sid}); // the SM's Unreserve is the outcome: onSeatFailed
+        return;
+    }
+    fail(sid, QStringLiteral("the hand-off was cancelled"));
+}
+
+void HandoffMachine::onSeatReserved(const SessionId& sid)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || !it->second.pushing || it->second.stage != Stage::Reserving) return;
+    it->second.stage = Stage::Swapping;
+    out(effect::SendSnapshot{sid, it->second.device});
+}
+
+void HandoffMachine::onSeatDone(const SessionId& sid)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || !it->second.pushing) return;
+    const DeviceId device = it->second.device;
+    entries_.erase(it);
+    out(effect::Done{sid, device, true});
+}
+
+void HandoffMachine::onSeatFailed(const SessionId& sid, const QString& reason)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || !it->second.pushing) return;
+    fail(sid, reason);
+}
+
+// ---------------------------------------------------------------------- A2
+
+void HandoffMachine::pull(const SessionId& sid, const QList<DeviceId>& devices, bool keep,
+                          Millis now)
+{
+    if (entries_.contains(sid)) {
+        out(effect::Failed{sid, {}, kUnderWay, false});
+        return;
+    }
+    if (devices.isEmpty()) {
+        out(effect::Failed{
+            sid, {}, QStringLiteral("no other device of this account is online"), false});
+        return;
+    }
+    Entry& e = entries_[sid];
+    e.stage = Stage::Pulling;
+    e.asked = devices;
+    e.keep = keep;
+    e.pulled = true;
+    e.deadline = now + config_.pullTimeout;
+    for (const DeviceId& d : devices)
+        out(effect::SendPull{sid, d, keep});
+}
+
+void HandoffMachine::onPullAnswer(const SessionId& sid, const DeviceId& from, const QString& reason)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || it->second.pushing) return;
+    Entry& e = it->second;
+    if (!e.device.isNull() && e.device == from) {
+        fail(sid, reason); // the device that took the pull failed to push
+        return;
+    }
+    if (e.stage != Stage::Pulling || !e.asked.removeOne(from)) return;
+    e.lastRefusal = reason;
+    if (e.asked.isEmpty()) fail(sid, reason);
+}
+
+void HandoffMachine::onInvite(const SessionId& sid, const DeviceId& replaces, Millis now)
+{
+    auto it = entries_.find(sid);
+    if (it != entries_.end() && it->second.pushing) return;
+    if (it == entries_.end()) {
+        Entry& e = entries_[sid];
+        e.stage = Stage::Waiting;
+        e.device = replaces;
+        e.deadline = now + config_.snapshotTimeout;
+        it = entries_.find(sid);
+    }
+    Entry& e = it->second;
+    if (e.stage != Stage::Pulling && e.stage != Stage::Waiting) return;
+    if (!e.device.isNull() && e.device != replaces) return; // not the device that sent it
+    e.device = replaces;
+    e.haveInvite = true;
+    if (e.stage == Stage::Pulling) {
+        e.stage = Stage::Waiting;
+        e.deadline = now + config_.snapshotTimeout;
+    }
+    if (e.haveSnapshot) ready(sid, e, now);
+}
+
+void HandoffMachine::onSnapshot(const SessionId& sid, const DeviceId& from, bool ok,
+                                const QString& reason, Millis now)
+{
+    auto it = entries_.find(sid);
+    if (it != entries_.end() && it->second.pushing) return;
+    if (it != entries_.end() && !it->second.device.isNull() && it->second.device != from) return;
+    if (!ok) {
+        // Refused: the seat's INVITE (if it came) is declined, the SM ends the seat and A1
+        // hears "declined"; here the reason says why.
+        if (it != entries_.end() && it->second.haveInvite) out(effect::Decline{sid});
+        entries_.erase(sid);
+        out(effect::Failed{sid, from, QStringLiteral("the snapshot was refused: ") + reason,
+                           false});
+        return;
+    }
+    if (it == entries_.end()) {
+        Entry& e = entries_[sid];
+        e.stage = Stage::Waiting;
+        e.deadline = now + config_.snapshotTimeout;
+        it = entries_.find(sid);
+    }
+    Entry& e = it->second;
+    if (e.stage != Stage::Pulling && e.stage != Stage::Waiting) return;
+    e.device = from;
+    e.haveSnapshot = true;
+    if (e.stage == Stage::Pulling) {
+        e.stage = Stage::Waiting;
+        e.deadline = now + config_.snapshotTimeout;
+    }
+    if (e.haveInvite) ready(sid, e, now);
+}
+
+void HandoffMachine::ready(const SessionId& sid, Entry& e, Millis now)
+{
+    if (e.pulled) {
+        e.stage = Stage::Joining;
+        e.deadline = now + config_.joinTimeout;
+        out(effect::Accept{sid});
+        return;
+    }
+    // The user decides; the seat's TTL at the SM bounds how long.
+    e.stage = Stage::Offered;
+    e.deadline = now + config_.seatTtl;
+    out(effect::Offer{sid, e.device});
+}
+
+void HandoffMachine::answer(const SessionId& sid, bool accept, Millis now)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || it->second.stage != Stage::Offered) return;
+    if (accept) {
+        it->second.stage = Stage::Joining;
+        it->second.deadline = now + config_.joinTimeout;
+        out(effect::Accept{sid});
+        return;
+    }
+    const DeviceId from = it->second.device;
+    entries_.erase(it);
+    out(effect::Decline{sid});
+    out(effect::Failed{sid, from, QStringLiteral("declined on this device"), false});
+}
+
+void HandoffMachine::onAdmitted(const SessionId& sid)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || it->second.pushing || it->second.stage != Stage::Joining) return;
+    const DeviceId from = it->second.device;
+    entries_.erase(it);
+    out(effect::Done{sid, from, false});
+}
+
+void HandoffMachine::onJoinFailed(const SessionId& sid, const QString& reason)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || it->second.pushing) return;
+    fail(sid, reason);
+}
+
+// ---------------------------------------------------------------------- both
+
+void HandoffMachine::onLinkUp(const DeviceId& peer, Millis now)
+{
+    for (auto& [sid, e] : entries_)
+        if (e.pushing && e.stage == Stage::Linking && e.device == peer) reserve(sid, e, now);
+}
+
+void HandoffMachine::onTick(Millis now)
+{
+    QList<SessionId> due;
+    for (const auto& [sid, e] : entries_)
+        if (e.deadline <= now) due.append(sid);
+    for (const SessionId& sid : due) {
+        Entry& e = entries_[sid];
+        switch (e.stage) {
+        case Stage::Linking:
+            fail(sid, kUnreachable);
+            break;
+        case Stage::Reserving:
+        case Stage::Swapping:
+            out(effect::CancelSeat{sid});
+            fail(sid, QStringLiteral("the reservation expired"));
+            break;
+        case Stage::Pulling:
+            fail(sid, e.lastRefusal.isEmpty()
+                          ? QStringLiteral("no other device of this account answered")
+                          : e.lastRefusal);
+            break;
+        case Stage::Waiting:
+            if (e.haveInvite) out(effect::Decline{sid});
+            fail(sid, e.haveInvite ? QStringLiteral("the snapshot did not arrive")
+                                   : QStringLiteral("the session's invitation did not arrive"));
+            break;
+        case Stage::Offered:
+            fail(sid, QStringLiteral("the reservation expired"));
+            break;
+        case Stage::Joining:
+            fail(sid, QStringLiteral("the session did not admit this device in time"));
+            break;
+        }
+    }
+}
+
+void HandoffMachine::fail(const SessionId& sid, const QString& reason)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end()) return;
+    const Entry e = it->second;
+    entries_.erase(it);
+    if (e.pushing && e.pulled)
+        out(effect::SendPullAnswer{sid, e.device, protocol::Code::Declined, reason});
+    out(effect::Failed{sid, e.device, reason, e.pushing});
+}
+
+std::optional<Millis> HandoffMachine::nextDeadline() const
+{
+    std::optional<Millis> next;
+    for (const auto& [sid, e] : entries_)
+        if (!next || e.deadline < *next) next = e.deadline;
+    return next;
+}
+
+std::optional<HandoffMachine::Stage> HandoffMachine::stage(const SessionId& sid) const
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second.stage;
+}
+
+std::optional<DeviceId> HandoffMachine::peer(const SessionId& sid) const
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || it->second.device.isNull()) return std::nullopt;
+    return it->second.device;
+}
+
+QList<Effect> HandoffMachine::takeEffects()
+{
+    QList<Effect> e;
+    e.swap(effects_);
+    return e;
+}
+
+} // namespace plenum::handoff

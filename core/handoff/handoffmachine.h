@@ -1,0 +1,169 @@
+#pragma once
+// The device-to-device part of a hand-off (DESIGN §8), per session, for both ends: A1 pushes
+// (link to A2 -> the SM reserves a seat -> signed snapshot to A2 -> the swap commits), A2
+// answers an offer or pulls (asks A1 for a session), verifies the snapshot, takes its history
+// and accepts the seat's INVITE (the session core then joins every member, make before break,
+// and the SM commits the swap). Pure: the caller passes the clock and carries out the effects
+// in order (like the session core's outbox). Every failure ends with a reason in words and
+// leaves the session as it was on A1: the seat is withdrawn, A1 never left.
+
+#include "protocol/ids.h"
+#include "protocol/messages.h"
+
+#include <QList>
+#include <QString>
+
+#include <map>
+#include <optional>
+#include <variant>
+
+namespace plenum::handoff {
+
+using Millis = std::int64_t;
+
+namespace effect {
+// A1: open a link to A2 (the snapshot travels over it).
+struct Connect {
+    DeviceId device;
+};
+// A1: ask the SM for A2's seat (Session::handoff).
+struct Reserve {
+    SessionId sid;
+    DeviceId device;
+    Millis ttl = 0;
+    bool keep = false;
+};
+// A1: withdraw the seat (Session::cancelHandoff).
+struct CancelSeat {
+    SessionId sid;
+};
+// A1: build the signed snapshot from the committed roster and the history, send it to A2.
+struct SendSnapshot {
+    SessionId sid;
+    DeviceId to;
+};
+// A2: ask A1 for the session / A1: refuse a pull, in words.
+struct SendPull {
+    SessionId sid;
+    DeviceId to;
+    bool keep = false;
+};
+struct SendPullAnswer {
+    SessionId sid;
+    DeviceId to;
+    protocol::Code code = protocol::Code::NotFound;
+    QString reason;
+};
+// A2: ask the user ("Continue here?"): the snapshot verified and the seat's INVITE is here.
+struct Offer {
+    SessionId sid;
+    DeviceId from;
+};
+// A2: store the snapshot's history, then accept the seat's INVITE / decline it.
+struct Accept {
+    SessionId sid;
+};
+struct Decline {
+    SessionId sid;
+};
+// The outcome, on either end: `device` is the other end.
+struct Done {
+    SessionId sid;
+    DeviceId device;
+    bool pushed = false; // this device was A1
+};
+struct Failed {
+    SessionId sid;
+    DeviceId device;
+    QString reason;
+    bool pushed = false;
+};
+} // namespace effect
+
+using Effect =
+    std::variant<effect::Connect, effect::Reserve, effect::CancelSeat, effect::SendSnapshot,
+                 effect::SendPull, effect::SendPullAnswer, effect::Offer, effect::Accept,
+                 effect::Decline, effect::Done, effect::Failed>;
+
+class HandoffMachine {
+public:
+    struct Config {
+        Millis linkTimeout = 15'000;     // A1: A2's link must come up within this
+        Millis seatTtl = 60'000;         // the seat's life at the SM (DESIGN §8)
+        Millis snapshotTimeout = 15'000; // A2: the snapshot must follow the INVITE within this
+        Millis pullTimeout = 20'000;     // A2: a pull must bring an INVITE within this
+        Millis joinTimeout = 30'000;     // A2: accepted, admitted within this
+    };
+    enum class Stage {
+        Linking,   // A1: waiting for A2's link
+        Reserving, // A1: the seat asked, not committed yet
+        Swapping,  // A1: seat committed, snapshot sent, waiting for the swap
+        Pulling,   // A2: asked A1, waiting for the seat's INVITE
+        Waiting,   // A2: holds the INVITE or the snapshot, not both yet
+        Offered,   // A2: the user decides
+        Joining,   // A2: accepted, waiting for the admission (the swap)
+    };
+
+    HandoffMachine() = default;
+    explicit HandoffMachine(Config config) : config_(config) {}
+
+    // ---- A1 ----
+    // `linked`: A2's link is up already. `pulled`: A2 asked (HANDOFF_PULL): it accepts itself.
+    void push(const SessionId& sid, const DeviceId& device, bool keep, bool linked, Millis now);
+    // A2 asked for `sid`; `member`: this device is in it (else refused in words).
+    void onPull(const SessionId& sid, const DeviceId& from, bool keep, bool member, bool linked,
+                Millis now);
+    void cancel(const SessionId& sid);
+    // The session core's event::Handoff for `sid` (A1's seat): Reserved, Done or Failed.
+    void onSeatReserved(const SessionId& sid);
+    void onSeatDone(const SessionId& sid);
+    void onSeatFailed(const SessionId& sid, const QString& reason);
+
+    // ---- A2 ----
+    // Asks `devices` (this account's other online devices) for `sid`.
+    void pull(const SessionId& sid, const QList<DeviceId>& devices, bool keep, Millis now);
+    void onPullAnswer(const SessionId& sid, const DeviceId& from, const QString& reason);
+    // The seat's INVITE arrived (event::Invited with a hand-off seat replacing `from`).
+    void onInvite(const SessionId& sid, const DeviceId& replaces, Millis now);
+    // The snapshot from `from` checked: `ok`, or refused with `reason`.
+    void onSnapshot(const SessionId& sid, const DeviceId& from, bool ok, const QString& reason,
+                    Millis now);
+    // The user's answer to an Offer.
+    void answer(const SessionId& sid, bool accept, Millis now);
+    // The session core admitted this device (the swap committed) / the join failed.
+    void onAdmitted(const SessionId& sid);
+    void onJoinFailed(const SessionId& sid, const QString& reason);
+
+    // ---- both ----
+    void onLinkUp(const DeviceId& peer, Millis now);
+    void onTick(Millis now);
+    std::optional<Millis> nextDeadline() const;
+    std::optional<Stage> stage(const SessionId& sid) const;
+    // The other end of `sid`'s hand-off (A2 on A1, A1 on A2).
+    std::optional<DeviceId> peer(const SessionId& sid) const;
+    QList<Effect> takeEffects();
+
+private:
+    struct Entry {
+        Stage stage = Stage::Linking;
+        bool pushing = false;  // A1
+        DeviceId device;       // the other end (A1: A2; A2: A1 once known)
+        QList<DeviceId> asked; // A2 pulling: devices asked and not refused yet
+        bool keep = false;
+        bool haveInvite = false;
+        bool haveSnapshot = false;
+        bool pulled = false; // A2 asked for it: no offer to the user
+        Millis deadline = 0;
+        QString lastRefusal;
+    };
+    void reserve(const SessionId& sid, Entry& e, Millis now);
+    void ready(const SessionId& sid, Entry& e, Millis now);
+    void fail(const SessionId& sid, const QString& reason);
+    void out(Effect e) { effects_.append(std::move(e)); }
+
+    Config config_;
+    std::map<SessionId, Entry> entries_;
+    QList<Effect> effects_;
+};
+
+} // namespace plenum::handoff

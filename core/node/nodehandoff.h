@@ -1,0 +1,103 @@
+#pragma once
+// Hand-off between two devices of this account, wired to the Node (DESIGN §8, docs/handoff.md):
+// the pure handoff::HandoffMachine drives it; this unit carries out its effects on the session
+// core (seat, cancel, accept, decline), the links (snapshot, pull) and the history store (A2
+// keeps the snapshot's history before it accepts, so that the anti-entropy on admission asks
+// the members only for what came after the snapshot). The Node feeds it the session core's
+// hand-off events, the seat's INVITE, admissions and link events.
+
+#include "chat/historystore.h"
+#include "crypto/linkkeyring.h"
+#include "handoff/handoffmachine.h"
+#include "protocol/result.h"
+#include "session/sessionhost.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <map>
+
+namespace plenum::node {
+
+class NodeChat;
+
+class NodeHandoff : public QObject {
+    Q_OBJECT
+public:
+    struct Deps {
+        session::SessionHost& host;
+        chat::HistoryStore& history;
+        NodeChat& chat;
+        const crypto::LinkKeyRing& keys;
+        // A control message to a peer whose link is up (else dropped).
+        std::function<void(const DeviceId&, const protocol::Message&)> send;
+        std::function<bool(const DeviceId&)> linkUp;
+        std::function<void(const DeviceId&)> connect;
+        // Signs with this device's link key (the snapshot's signature).
+        std::function<QByteArray(const QByteArray&)> sign;
+        // Carries out what the session core queued (after a call into it).
+        std::function<void()> runEffects;
+        // This device's place in `sid`'s call (the snapshot carries it).
+        std::function<protocol::CallState(const SessionId&)> callState;
+    };
+
+    NodeHandoff(Deps deps, handoff::HandoffMachine::Config config = {}, QObject* parent = nullptr);
+
+    // ---- commands ----
+    // A1: hands `sid` to `device` (another device of this account); `keep` stays as well.
+    Status push(const SessionId& sid, const DeviceId& device, bool keep);
+    // A2: asks `devices` (this account's other devices) for `sid`.
+    Status pull(const SessionId& sid, const QList<DeviceId>& devices, bool keep);
+    // A2: the user's answer to an offer.
+    Status answer(const SessionId& sid, bool accept);
+    Status cancel(const SessionId& sid);
+    std::optional<handoff::HandoffMachine::Stage> stage(const SessionId& sid) const
+    {
+        return machine_.stage(sid);
+    }
+
+    // ---- from the Node ----
+    // An INVITE for a hand-off seat (event::Invited with `handoff`).
+    void onInvited(const SessionId& sid, const protocol::Reservation& seat);
+    void onSeatEvent(const SessionId& sid, const session::event::Handoff& event);
+    void onAdmitted(const SessionId& sid);
+    void onJoinFailed(const SessionId& sid, const QString& reason);
+    void onLinkUp(const DeviceId& peer);
+    // HANDOFF_SNAPSHOT, HANDOFF_PULL or HANDOFF_PULL_ANSWER from a link (isHandoff).
+    void onMessage(const DeviceId& from, const protocol::Message& message);
+    static bool isHandoff(const protocol::Body& body);
+
+Q_SIGNALS:
+    // A2: "Continue here?" — answer with answer().
+    void offered(plenum::SessionId sid, plenum::DeviceId from);
+    // Either end: done (A2 is in the committed roster); `pushed` = this device was A1.
+    // `call`: A1 was in the session's call (A2 joins it).
+    void done(plenum::SessionId sid, plenum::DeviceId device, bool pushed, bool call);
+    // Either end: failed, the session as it was on A1, the reason in words.
+    void failed(plenum::SessionId sid, plenum::DeviceId device, bool pushed, QString reason);
+    void warning(QString text);
+
+private:
+    static session::Millis now();
+    AccountId account() const { return deps_.host.self().account; }
+    DeviceId device() const { return deps_.host.self().device; }
+    void apply();
+    void apply(const handoff::Effect& effect);
+    void sendSnapshot(const SessionId& sid, const DeviceId& to);
+    void onSnapshot(const DeviceId& from, const SessionId& sid,
+                    const protocol::HandoffSnapshot& snapshot);
+    void adopt(const SessionId& sid);
+    void arm();
+
+    Deps deps_;
+    handoff::HandoffMachine machine_;
+    QTimer timer_;
+    // A2: the verified snapshot, until the hand-off ends.
+    std::map<SessionId, protocol::HandoffSnapshot> snapshots_;
+    // Pulls waiting for their link.
+    QList<std::pair<DeviceId, protocol::Message>> waiting_;
+    bool applying_ = false;
+};
+
+} // namespace plenum::node

@@ -1,0 +1,272 @@
+// The hand-off's device-to-device state machine (DESIGN §8): the order of A1's steps (link,
+// seat, snapshot, swap), A2's (INVITE and verified snapshot, in either order, then the user or
+// the pull decides), and that every failure ends in words without touching the session
+// beyond withdrawing the seat.
+#include "handoff/handoffmachine.h"
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::handoff;
+using Stage = HandoffMachine::Stage;
+
+namespace {
+
+const SessionId kSid = SessionId::fromNumber(15);
+const DeviceId kA1 = DeviceId::fromNumber(1);
+const DeviceId kA2 = DeviceId::fromNumber(2);
+const DeviceId kA3 = DeviceId::fromNumber(3);
+
+template <typename T> QList<T> only(const QList<Effect>& effects)
+{
+    QList<T> found;
+    for (const Effect& e : effects)
+        if (const T* t = std::get_if<T>(&e)) found.append(*t);
+    return found;
+}
+
+template <typename T> bool has(const QList<Effect>& effects)
+{
+    return !only<T>(effects).isEmpty();
+}
+
+QString failure(const QList<Effect>& effects)
+{
+    const auto f = only<effect::Failed>(effects);
+    return f.size() == 1 ? f.front().reason : QStringLiteral("<%1 failures>").arg(f.size());
+}
+
+} // namespace
+
+TEST(HandoffMachine, PushLinksThenReservesThenSendsTheSnapshotThenIsDone)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, false, 0);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Connect>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Connect>(fx).front().device, kA2);
+    EXPECT_FALSE(has<effect::Reserve>(fx)); // no seat before the link
+    m.onLinkUp(kA3, 10);
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onLinkUp(kA2, 20);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Reserve>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Reserve>(fx).front().device, kA2);
+    EXPECT_FALSE(only<effect::Reserve>(fx).front().keep);
+    EXPECT_EQ(m.stage(kSid), Stage::Reserving);
+    m.onSeatReserved(kSid);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::SendSnapshot>(fx).size(), 1);
+    EXPECT_EQ(only<effect::SendSnapshot>(fx).front().to, kA2);
+    EXPECT_EQ(m.stage(kSid), Stage::Swapping);
+    m.onSeatDone(kSid);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Done>(fx).size(), 1);
+    EXPECT_TRUE(only<effect::Done>(fx).front().pushed);
+    EXPECT_FALSE(m.stage(kSid));
+}
+
+TEST(HandoffMachine, AnUnreachableDeviceFailsWithoutAskingForASeat)
+{
+    HandoffMachine::Config c;
+    c.linkTimeout = 1000;
+    HandoffMachine m(c);
+    m.push(kSid, kA2, false, false, 0);
+    (void)m.takeEffects();
+    EXPECT_EQ(m.nextDeadline(), 1000);
+    m.onTick(999);
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onTick(1000);
+    const auto fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::Reserve>(fx));
+    EXPECT_FALSE(has<effect::CancelSeat>(fx));
+    EXPECT_EQ(failure(fx), "the other device could not be reached");
+    EXPECT_FALSE(m.stage(kSid));
+}
+
+TEST(HandoffMachine, TheSeatsEndIsTheReasonA1Hears)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, true, 0);
+    ASSERT_TRUE(has<effect::Reserve>(m.takeEffects()));
+    m.onSeatReserved(kSid);
+    (void)m.takeEffects();
+    m.onSeatFailed(kSid, "the other device declined");
+    EXPECT_EQ(failure(m.takeEffects()), "the other device declined");
+    // Full: refused before any seat.
+    m.push(kSid, kA2, false, true, 0);
+    (void)m.takeEffects();
+    m.onSeatFailed(kSid, "the session is full");
+    EXPECT_EQ(failure(m.takeEffects()), "the session is full");
+}
+
+TEST(HandoffMachine, ASilentSmEndsInExpiryAndTheSeatIsWithdrawn)
+{
+    HandoffMachine::Config c;
+    c.seatTtl = 5000;
+    c.linkTimeout = 1000;
+    HandoffMachine m(c);
+    m.push(kSid, kA2, true, true, 0);
+    EXPECT_TRUE(only<effect::Reserve>(m.takeEffects()).front().keep);
+    m.onTick(5999);
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onTick(6000);
+    const auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::CancelSeat>(fx));
+    EXPECT_EQ(failure(fx), "the reservation expired");
+}
+
+TEST(HandoffMachine, OneHandoffPerSessionAtATime)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, true, 0);
+    (void)m.takeEffects();
+    m.push(kSid, kA3, false, true, 0);
+    const auto fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::Reserve>(fx));
+    EXPECT_EQ(failure(fx), "a hand-off of this session is already under way");
+    EXPECT_EQ(m.peer(kSid), kA2);
+}
+
+TEST(HandoffMachine, CancelWithdrawsTheSeatAndTheSmsEndIsTheOutcome)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, true, 0);
+    (void)m.takeEffects();
+    m.cancel(kSid);
+    auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::CancelSeat>(fx));
+    EXPECT_FALSE(has<effect::Failed>(fx));
+    m.onSeatFailed(kSid, "the hand-off was cancelled");
+    EXPECT_EQ(failure(m.takeEffects()), "the hand-off was cancelled");
+}
+
+TEST(HandoffMachine, A2OffersOnlyOnceTheInviteAndAVerifiedSnapshotAreBothHere)
+{
+    for (bool inviteFirst : {true, false}) {
+        HandoffMachine m;
+        if (inviteFirst) {
+            m.onInvite(kSid, kA1, 0);
+            EXPECT_TRUE(m.takeEffects().isEmpty());
+            m.onSnapshot(kSid, kA1, true, {}, 5);
+        } else {
+            m.onSnapshot(kSid, kA1, true, {}, 0);
+            EXPECT_TRUE(m.takeEffects().isEmpty());
+            m.onInvite(kSid, kA1, 5);
+        }
+        auto fx = m.takeEffects();
+        ASSERT_EQ(only<effect::Offer>(fx).size(), 1) << inviteFirst;
+        EXPECT_EQ(only<effect::Offer>(fx).front().from, kA1);
+        EXPECT_FALSE(has<effect::Accept>(fx));
+        m.answer(kSid, true, 10);
+        fx = m.takeEffects();
+        EXPECT_TRUE(has<effect::Accept>(fx));
+        EXPECT_EQ(m.stage(kSid), Stage::Joining);
+        m.onAdmitted(kSid);
+        fx = m.takeEffects();
+        ASSERT_EQ(only<effect::Done>(fx).size(), 1);
+        EXPECT_FALSE(only<effect::Done>(fx).front().pushed);
+    }
+}
+
+TEST(HandoffMachine, A2DeclinesARefusedSnapshotAndSaysWhy)
+{
+    HandoffMachine m;
+    m.onInvite(kSid, kA1, 0);
+    m.onSnapshot(kSid, kA1, false, "the snapshot's signature does not match its sender", 1);
+    const auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::Decline>(fx));
+    EXPECT_FALSE(has<effect::Offer>(fx));
+    EXPECT_TRUE(failure(fx).contains("signature"));
+}
+
+TEST(HandoffMachine, ASnapshotFromAnotherDeviceThanTheSeatsIsIgnored)
+{
+    HandoffMachine m;
+    m.onInvite(kSid, kA1, 0);
+    m.onSnapshot(kSid, kA3, true, {}, 1);
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    EXPECT_EQ(m.stage(kSid), Stage::Waiting);
+}
+
+TEST(HandoffMachine, TheUserDeclinesTheOffer)
+{
+    HandoffMachine m;
+    m.onInvite(kSid, kA1, 0);
+    m.onSnapshot(kSid, kA1, true, {}, 1);
+    (void)m.takeEffects();
+    m.answer(kSid, false, 2);
+    const auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::Decline>(fx));
+    EXPECT_FALSE(has<effect::Accept>(fx));
+    EXPECT_EQ(failure(fx), "declined on this device");
+}
+
+TEST(HandoffMachine, AnInviteWithoutItsSnapshotIsDeclinedInTime)
+{
+    HandoffMachine::Config c;
+    c.snapshotTimeout = 100;
+    HandoffMachine m(c);
+    m.onInvite(kSid, kA1, 0);
+    m.onTick(100);
+    const auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::Decline>(fx));
+    EXPECT_EQ(failure(fx), "the snapshot did not arrive");
+}
+
+TEST(HandoffMachine, APullAsksTheDevicesAndAcceptsWithoutAnOffer)
+{
+    HandoffMachine m;
+    m.pull(kSid, {kA1, kA3}, false, 0);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::SendPull>(fx).size(), 2);
+    m.onPullAnswer(kSid, kA3, "that device is not in the session");
+    EXPECT_TRUE(m.takeEffects().isEmpty()); // kA1 may still push
+    m.onSnapshot(kSid, kA1, true, {}, 5);
+    m.onInvite(kSid, kA1, 6);
+    fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::Offer>(fx));
+    EXPECT_TRUE(has<effect::Accept>(fx));
+    m.onAdmitted(kSid);
+    EXPECT_TRUE(has<effect::Done>(m.takeEffects()));
+}
+
+TEST(HandoffMachine, APullEveryoneRefusesFailsWithTheirReason)
+{
+    HandoffMachine m;
+    m.pull(kSid, {kA1}, false, 0);
+    (void)m.takeEffects();
+    m.onPullAnswer(kSid, kA1, "that device is not in the session");
+    EXPECT_EQ(failure(m.takeEffects()), "that device is not in the session");
+    m.pull(kSid, {}, false, 0);
+    EXPECT_EQ(failure(m.takeEffects()), "no other device of this account is online");
+}
+
+TEST(HandoffMachine, A1AnswersAPullByPushingOrInWords)
+{
+    HandoffMachine m;
+    m.onPull(kSid, kA2, false, false, true, 0);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::SendPullAnswer>(fx).size(), 1);
+    EXPECT_FALSE(has<effect::Reserve>(fx));
+    m.onPull(kSid, kA2, false, true, true, 0);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Reserve>(fx).size(), 1);
+    // A pushed pull that fails tells the puller why.
+    m.onSeatFailed(kSid, "the session is full");
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::SendPullAnswer>(fx).size(), 1);
+    EXPECT_EQ(only<effect::SendPullAnswer>(fx).front().reason, "the session is full");
+    EXPECT_EQ(failure(fx), "the session is full");
+}
+
+TEST(HandoffMachine, APullWhoseInviteNeverComesFails)
+{
+    HandoffMachine::Config c;
+    c.pullTimeout = 50;
+    HandoffMachine m(c);
+    m.pull(kSid, {kA1}, false, 0);
+    (void)m.takeEffects();
+    m.onTick(50);
+    EXPECT_EQ(failure(m.takeEffects()), "no other device of this account answered");
+}
