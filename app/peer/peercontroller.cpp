@@ -3,11 +3,14 @@
 #include "chat/chatsender.h"
 #include "media/fileaudiodevice.h"
 #include "media/wavfile.h"
+#include "node/nodebrowse.h"
 #include "protocol/deviceclass.h"
+#include "protocol/limits.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
 #include <cstdio>
 
 namespace plenum::peer {
@@ -174,6 +177,15 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"pushed", page.pushed},
                            {"shown", shown},
                            {"card", card}});
+            });
+    // The leader's scroll position to apply, as fractions of the page (0..1), already
+    // rate-limited at the leader (docs/cobrowse.md: at most 10 updates a second).
+    connect(&node_->browse(), &node::NodeBrowse::scrolled, this,
+            [this](const SessionId& sid, quint32 x, quint32 y) {
+                emitEvent({{"event", "scroll"},
+                           {"sid", sid.toHex()},
+                           {"x", double(x) / protocol::limits::kScrollFull},
+                           {"y", double(y) / protocol::limits::kScrollFull}});
             });
     connect(node_, &Node::batonRequested, this, [this](const SessionId& sid, const DeviceId& from) {
         emitEvent({{"event", "baton_requested"}, {"sid", sid.toHex()}, {"from", from.toHex()}});
@@ -524,6 +536,21 @@ void PeerController::handleLine(const QByteArray& line)
         if (auto s = node_->browse().browse(*sid, c.value("url").toString(),
                                             c.value("title").toString());
             !s)
+            emitEvent({{"event", "browse_refused"}, {"sid", sid->toHex()}, {"reason", s.error()}});
+    } else if (cmd == "scroll") {
+        auto sid = sessionFor(c);
+        if (!sid) return error(cmd, "no session");
+        // Fractions of the page; x defaults to 0 (pages mostly scroll down).
+        const QJsonValue x = c.value("x"), y = c.value("y");
+        const auto fraction = [](const QJsonValue& v) {
+            return v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 1;
+        };
+        if (!fraction(y) || (!x.isUndefined() && !fraction(x)))
+            return error(cmd, "\"y\" (and \"x\" if given) must be numbers from 0 to 1");
+        const auto scale = [](double f) {
+            return std::uint32_t(std::lround(f * protocol::limits::kScrollFull));
+        };
+        if (auto s = node_->browse().scroll(*sid, scale(x.toDouble(0)), scale(y.toDouble())); !s)
             emitEvent({{"event", "browse_refused"}, {"sid", sid->toHex()}, {"reason", s.error()}});
     } else if (cmd == "baton_request") {
         auto sid = sessionFor(c);

@@ -168,7 +168,7 @@ void DemoPeers::advance()
         sayLater(peers_[1], 1200, tr("Hi! Write something and I will answer."));
         sayLater(peers_[2], 2200,
                  tr("Hello from Carol. Try a private side-chat with me: only I will see it."));
-        startCall();
+        if (call_) startCall();
     }
 }
 

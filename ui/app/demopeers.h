@@ -48,6 +48,12 @@ public:
     QStringList accounts() const; // Alice, Bob, Carol
     bool isPeerDevice(const QString& deviceHex) const;
     QString sid() const { return sid_; }
+    // Alice, Bob, Carol (in that order; fewer while starting). Tests drive them through their
+    // plenum-peer contract (send(), the event signal) beside the demo's own use.
+    const std::vector<DemoPeer*>& peers() const { return peers_; }
+    // Whether Bob and Carol start the group's call once it is ready (default on). Tests that
+    // need no call turn it off before then: the call's speech and audio cost CPU.
+    void setCall(bool on) { call_ = on; }
     // Why Bob and Carol are silent in the call (espeak-ng missing or failed); empty when they
     // speak or have not joined yet.
     QString speechProblem() const { return speechProblem_; }
@@ -91,6 +97,7 @@ private:
         Ready
     } step_ = Step::Idle;
     bool stopped_ = false;
+    bool call_ = true;
     DemoSpeech* speech_ = nullptr;
     QString speechProblem_;
 };

@@ -8,8 +8,14 @@ import QtWebEngine
 // checked in the core too); local files are never reachable from a page.
 WebEngineView {
     id: view
+    objectName: "coBrowseWeb"
 
     property string target
+    // The target has finished loading (a page that failed counts too: nothing more comes).
+    property bool targetLoaded: false
+    // The leader's newest scroll while the target still loads: applied once it has loaded.
+    // Run earlier, it would land on the previous page (or on nothing).
+    property var pendingScroll: null
 
     signal loaded(string url, string title)
     signal failed(string url, string reason)
@@ -17,6 +23,12 @@ WebEngineView {
     signal scrolledTo(real x, real y)
 
     function scrollToFraction(x, y) {
+        if (!targetLoaded || loading)
+            pendingScroll = {x: x, y: y};
+        else
+            applyScroll(x, y);
+    }
+    function applyScroll(x, y) {
         runJavaScript("window.scrollTo(%1 * (document.documentElement.scrollWidth - innerWidth), "
                       .arg(x) + "%1 * (document.documentElement.scrollHeight - innerHeight))".arg(y));
     }
@@ -26,6 +38,9 @@ WebEngineView {
     settings.pluginsEnabled: false
 
     onTargetChanged: {
+        pendingScroll = null;
+        // Already there (a link clicked here that the leader then shared): nothing reloads.
+        targetLoaded = url.toString() === target && !loading;
         if (target !== "" && url.toString() !== target)
             url = target;
     }
@@ -36,10 +51,16 @@ WebEngineView {
     }
     onLoadingChanged: request => {
         if (request.status === WebEngineView.LoadSucceededStatus) {
+            targetLoaded = true;
             loaded(request.url.toString(), title);
+            if (pendingScroll)
+                applyScroll(pendingScroll.x, pendingScroll.y);
+            pendingScroll = null;
             if (request.url.toString() !== target)
                 navigatedHere(request.url.toString());
         } else if (request.status === WebEngineView.LoadFailedStatus) {
+            targetLoaded = true;
+            pendingScroll = null;
             failed(request.url.toString(), request.errorString);
         }
     }

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace plenum::testsupport;
 
 namespace {
@@ -84,6 +86,32 @@ TEST(NodeBrowse, TheLeaderDrivesTheBatonPassesAndFollowOffOnlyNotes)
     const QStringList three{server.url(1), server.url(2), server.url(3)};
     EXPECT_EQ(shownUrls(bob), three);
     EXPECT_EQ(shownUrls(carol), three);
+
+    // The leader scrolls down the page in a burst of 20 steps: followers are told the last
+    // position (the whole page), in order, and fewer times than asked: scrolling is
+    // rate-limited at the leader (10 a second), the newest position wins.
+    constexpr int kSteps = 20;
+    for (int i = 1; i <= kSteps; ++i)
+        alice->send({{"cmd", "scroll"}, {"y", double(i) / kSteps}});
+    for (PeerProcess* f : {bob, carol}) {
+        auto bottom = f->waitEvent(
+            [](const QJsonObject& e) {
+                return e.value("event") == "scroll" && e.value("y").toDouble() == 1.0;
+            },
+            kWaitMs);
+        ASSERT_TRUE(bottom) << f->name.toStdString() << " was not scrolled to the bottom";
+        EXPECT_EQ(bottom->value("x").toDouble(), 0.0);
+        QList<double> ys;
+        for (const auto& e : f->events())
+            if (e.value("event") == "scroll") ys.append(e.value("y").toDouble());
+        EXPECT_LT(ys.size(), kSteps) << "scrolling was not rate-limited";
+        EXPECT_TRUE(std::is_sorted(ys.begin(), ys.end()));
+    }
+    // Only the leader's scrolling is shared; a bad position is an error in words.
+    EXPECT_TRUE(bob->ask({{"cmd", "scroll"}, {"y", 0.5}}, "browse_refused"));
+    auto bad = alice->ask({{"cmd", "scroll"}, {"y", 2}}, "error");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->value("cmd").toString(), "scroll");
 
     // Bob asks; alice is told and grants; everyone sees bob lead, and bob drives.
     bob->send({{"cmd", "baton_request"}});

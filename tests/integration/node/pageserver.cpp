@@ -8,6 +8,31 @@
 
 namespace plenum::testsupport {
 
+namespace {
+
+// Page `n`: its own background colour and a tall body of numbered sections ending in "End of
+// page n", so a screenshot tells the pages apart and shows how far a view is scrolled.
+QByteArray page(int n)
+{
+    static const char* const colours[] = {"#ffe3a8", "#c4ecce", "#cddcff"};
+    const QByteArray number = QByteArray::number(n);
+    QByteArray sections;
+    // Heights differ per page: a view at the end of one page is not at the end of another.
+    for (int i = 1; i <= 8 + 3 * n; ++i)
+        sections += "<div style='height:240px;border-top:2px solid #0003'><h2>Section " +
+                    QByteArray::number(i) + " of page " + number +
+                    "</h2><p>Everyone who follows the leader sees this part of the page when "
+                    "the leader scrolls here.</p></div>";
+    return "<html><head><title>Page " + number +
+           "</title></head><body style='margin:0;padding:16px;font-family:sans-serif;"
+           "background:" +
+           colours[(n - 1) % 3] + "'><h1 style='font-size:48px'>Page " + number +
+           "</h1><p>Served by the test's own HTTP server on 127.0.0.1.</p>" + sections +
+           "<h1 style='font-size:40px'>End of page " + number + "</h1></body></html>";
+}
+
+} // namespace
+
 PageServer::PageServer()
 {
     QObject::connect(&server_, &QTcpServer::newConnection, &server_, [this] {
@@ -20,9 +45,7 @@ PageServer::PageServer()
                 const auto m = get.match(line);
                 QByteArray reply;
                 if (m.hasMatch()) {
-                    const QByteArray body = "<html><head><title>Page " + m.captured(1).toLatin1() +
-                                            "</title></head><body>Page " +
-                                            m.captured(1).toLatin1() + "</body></html>";
+                    const QByteArray body = page(m.captured(1).toInt());
                     reply = "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
                             QByteArray::number(body.size()) + "\r\n\r\n" + body;
                     ++served_;

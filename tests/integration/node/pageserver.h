@@ -1,8 +1,9 @@
 #pragma once
 // A tiny HTTP/1.0 server on 127.0.0.1 (an ephemeral port) for co-browsing tests: serves
-// /1.html, /2.html and /3.html ("Page N" as title and body), 404 for anything else. It runs
-// in the test's event loop, which PeerProcess::waitEvent keeps turning. fetch() loads a page
-// as a browser would start to (a blocking GET with its own loop).
+// /1.html, /2.html and /3.html ("Page N" as title and heading; tall, a colour each), 404 for
+// anything else. It runs in the test's event loop (PeerProcess::waitEvent and QTest::qWaitFor
+// keep it turning). fetch() loads a page as a browser would start to (a blocking GET with its
+// own loop).
 
 #include <QString>
 #include <QTcpServer>
