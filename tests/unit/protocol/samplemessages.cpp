@@ -156,6 +156,12 @@ std::vector<Message> sampleMessages()
     snapshot.priority = 2;
     snapshot.signature = QByteArray(64, '\x62');
     out.push_back(withHeader(snapshot));
+    out.push_back(withHeader(RelaySignal{DeviceId::fromNumber(50), QByteArray(300, '\x50'), true}));
+    out.push_back(withHeader(RelayKeyRequest{DeviceId::fromNumber(51)}));
+    out.push_back(withHeader(
+        RelayKey{DeviceId::fromNumber(52), QByteArray(40, '\x52'), QByteArray(41, '\x53')}));
+    out.push_back(withHeader(
+        RelayFailed{DeviceId::fromNumber(53), QStringLiteral("no link to that device")}));
     return out;
 }
 
