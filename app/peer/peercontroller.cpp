@@ -497,7 +497,50 @@ void PeerController::handleLine(const QByteArray& line)
         const auto counts = node_->chatSentTo();
         for (auto it = counts.begin(); it != counts.end(); ++it)
             sent.insert(it.key().toHex(), it.value());
-        emitEvent({{"event", "stats"}, {"chat_sent_to", sent}});
+        // Relayed signaling (issue 11): SignalMessages per path and device, relay work, and
+        // the ICE/TLS times of each current link (ms since the link was made).
+        QJsonObject dht, relayed, links;
+        QJsonObject signaling;
+        if (const auto* router = node_->signalRouter()) {
+            const auto& st = router->stats();
+            for (auto it = st.dhtSentTo.begin(); it != st.dhtSentTo.end(); ++it)
+                dht.insert(it.key().toHex(), it.value());
+            for (auto it = st.relaySentTo.begin(); it != st.relaySentTo.end(); ++it)
+                relayed.insert(it.key().toHex(), it.value());
+            signaling = {{"dht_sent_to", dht},
+                         {"relay_sent_to", relayed},
+                         {"envelopes_relayed", st.envelopesRelayed},
+                         {"fallbacks", st.fallbacks},
+                         {"rejected", st.rejected},
+                         {"forwarded_for_others", node_->signalRelay().forwarded()},
+                         {"refused_for_others", node_->signalRelay().refused()}};
+        }
+        const auto timings = node_->linkTimings();
+        for (auto it = timings.begin(); it != timings.end(); ++it)
+            links.insert(it.key().toHex(), QJsonObject{{"ice_ms", it->iceMs},
+                                                       {"tls_ms", it->tlsMs},
+                                                       {"answering", it->answering}});
+        const auto trace = node_->joinTrace();
+        emitEvent({{"event", "stats"},
+                   {"chat_sent_to", sent},
+                   {"join",
+                    QJsonObject{{"joined_ms", trace.joinedMs}, {"admitted_ms", trace.admittedMs}}},
+                   {"signaling", signaling},
+                   {"links", links}});
+    } else if (cmd == "relay") {
+        // Tests only: "on": false stops relaying for others; "tamper": "flip" | "replay" |
+        // "none" makes this device a hostile relay.
+        if (c.contains("on")) node_->setRelayEnabled(c.value("on").toBool(true));
+        const QString t = c.value("tamper").toString();
+        if (t == "flip")
+            node_->setRelayTamper(node::SignalRelay::Tamper::Flip);
+        else if (t == "replay")
+            node_->setRelayTamper(node::SignalRelay::Tamper::Replay);
+        else if (t == "none")
+            node_->setRelayTamper(node::SignalRelay::Tamper::None);
+        else if (!t.isEmpty())
+            return error(cmd, "\"tamper\" must be flip, replay or none");
+        emitEvent({{"event", "relay"}, {"on", c.value("on").toBool(true)}, {"tamper", t}});
     } else if (cmd == "call_join") {
         auto sid = sessionFor(c);
         if (!sid) return error(cmd, "no session");

@@ -152,26 +152,57 @@ Status DeviceMailbox::setReplayRecord(const QString& path)
     return replays_.open(path, QDateTime::currentMSecsSinceEpoch());
 }
 
+Result<OpenedEnvelope> DeviceMailbox::admit(const QByteArray& sealed, qint64 now, bool* silent)
+{
+    *silent = false;
+    auto env = opener_.open(sealed, revoked_);
+    if (!env) return env;
+    if (env->sentMs < now - kMaxAgeMs || env->sentMs > now + kMaxSkewMs)
+        return fail(QStringLiteral("the request is too old or from the future"));
+    // Blocked accounts first, so their spam cannot fill the replay memory.
+    if (env->chain && refuse_ && refuse_(env->chain->account)) {
+        *silent = true; // as if offline
+        return fail(QStringLiteral("the sender is blocked"));
+    }
+    // The DHT may deliver a value more than once; an attacker may store a captured one.
+    if (!replays_.admit(env->nonce, env->sentMs, now)) {
+        *silent = true;
+        return fail(QStringLiteral("the request was seen before (a replay)"));
+    }
+    return env;
+}
+
 void DeviceMailbox::onValues(const QList<DhtValue>& values)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const DhtValue& v : values) {
         if (v.expired) continue;
-        auto env = opener_.open(v.data, revoked_);
+        bool silent = false;
+        auto env = admit(v.data, now, &silent);
         if (!env) {
-            Q_EMIT requestRejected(env.error());
+            if (!silent) Q_EMIT requestRejected(env.error());
             continue;
         }
-        if (env->sentMs < now - kMaxAgeMs || env->sentMs > now + kMaxSkewMs) {
-            Q_EMIT requestRejected(QStringLiteral("the request is too old or from the future"));
-            continue;
-        }
-        // Blocked accounts first, so their spam cannot fill the replay memory.
-        if (env->chain && refuse_ && refuse_(env->chain->account)) continue; // as if offline
-        // The DHT may deliver a value more than once; an attacker may store a captured one.
-        if (!replays_.admit(env->nonce, env->sentMs, now)) continue;
         Q_EMIT requestReceived(env.value());
     }
+}
+
+Result<QByteArray> DeviceMailbox::sealFor(const DeviceId& to, RequestKind kind,
+                                          const QByteArray& body) const
+{
+    const auto key = knownKeys_.constFind(to);
+    if (key == knownKeys_.constEnd())
+        return fail(QStringLiteral("the key of %1 is not known").arg(to.shortHex()));
+    return SealedEnvelope::seal(*key_, chain_, to, key.value(), kind, body,
+                                QDateTime::currentMSecsSinceEpoch());
+}
+
+Result<OpenedEnvelope> DeviceMailbox::openRelayed(const QByteArray& sealed)
+{
+    bool silent = false;
+    auto env = admit(sealed, QDateTime::currentMSecsSinceEpoch(), &silent);
+    if (env && env->chain) knownKeys_.insert(env->sender, env->chain->deviceCert.publicKeyDer());
+    return env;
 }
 
 } // namespace plenum::identity

@@ -62,6 +62,16 @@ public:
     Status setReplayRecord(const QString& path);
     void setRevoked(const QSet<DeviceId>& revoked) { revoked_ = revoked; }
 
+    // Relayed signaling (issue 11): the same sealed envelopes, carried over another device's
+    // link instead of the DHT, so the relay can neither read, forge nor replay them.
+    bool knowsKey(const DeviceId& to) const { return knownKeys_.contains(to); }
+    // Seals `body` for a device whose key is known (knowsKey); an error otherwise.
+    Result<QByteArray> sealFor(const DeviceId& to, RequestKind kind, const QByteArray& body) const;
+    // Opens an envelope that arrived through a relay with every check a DHT value gets
+    // (decryption, signature, recipient, chain, age, block list, replay memory). On success the
+    // sender's key is learnt, so the answer needs no DHT look-up.
+    Result<OpenedEnvelope> openRelayed(const QByteArray& sealed);
+
 Q_SIGNALS:
     void requestReceived(plenum::identity::OpenedEnvelope request);
     // A value arrived but was refused (tampered, not for us, untrusted): for logs and tests.
@@ -73,6 +83,9 @@ private:
     void fetchCertificate(const DeviceId& to, int attempt);
     void finishLookUp(const DeviceId& to, const Result<QByteArray>& key);
     void onValues(const QList<DhtValue>& values);
+    // The checks every arriving envelope gets; `silent` is set for drops that must look like
+    // being offline (a blocked sender) or that are expected (the DHT delivers values twice).
+    Result<OpenedEnvelope> admit(const QByteArray& sealed, qint64 nowMs, bool* silent);
 
     DhtNode* node_;
     EnvelopeOpener opener_;

@@ -1,12 +1,20 @@
 #include "identity/dhtsignaling.h"
 
+#include "net/signalmessage.h"
+
+#include <QCborArray>
+#include <QCborValue>
+
 namespace plenum::identity {
 
 DhtSignaling::DhtSignaling(DeviceMailbox* mailbox, QObject* parent)
     : net::Signaling(parent), mailbox_(mailbox)
 {
     connect(mailbox_, &DeviceMailbox::requestReceived, this, [this](const OpenedEnvelope& env) {
-        if (env.kind == RequestKind::Signal && env.chain) Q_EMIT received(env.sender, env.body);
+        if (env.kind != RequestKind::Signal || !env.chain) return;
+        const QList<QByteArray> list = unpack(env.body);
+        for (const QByteArray& m : list)
+            Q_EMIT received(env.sender, m);
     });
 }
 
@@ -25,12 +33,41 @@ void DhtSignaling::pump(const DeviceId& to)
         return;
     }
     busy_.insert(to);
-    const QByteArray next = it->takeFirst();
+    // Whatever queued while the previous put was under way goes in one request (an offer's
+    // candidates trickle in while the offer is stored): one put, one listen delivery.
+    const QList<QByteArray> batch = it->mid(0, kMaxBatch);
+    it->remove(0, batch.size());
+    const QByteArray next = pack(batch);
     // Best effort, as the contract says; ICE's own timeout reports a peer that never answers.
     mailbox_->send(to, RequestKind::Signal, next, [this, to](Status s) {
         if (!s) ++failed_;
         pump(to);
     });
+}
+
+QByteArray DhtSignaling::pack(const QList<QByteArray>& messages)
+{
+    if (messages.size() == 1) return messages.front(); // what older devices understand
+    QCborArray list;
+    for (const QByteArray& m : messages)
+        list.append(m);
+    return QCborValue(list).toCbor();
+}
+
+QList<QByteArray> DhtSignaling::unpack(const QByteArray& body)
+{
+    // A SignalMessage starts with "PS", never with a CBOR array's initial byte (0x80-0x9f).
+    const auto first = body.isEmpty() ? 0 : static_cast<unsigned char>(body.front());
+    if (first < 0x80 || first > 0x9f) return {body};
+    QCborParserError err;
+    const QCborValue v = QCborValue::fromCbor(body, &err);
+    const QCborArray list = v.toArray();
+    if (err.error != QCborError::NoError || !v.isArray() || list.size() > kMaxBatch) return {};
+    QList<QByteArray> out;
+    for (const QCborValue& m : list)
+        if (m.isByteArray() && m.toByteArray().size() <= net::SignalMessage::kMaxEncoded)
+            out.append(m.toByteArray());
+    return out;
 }
 
 } // namespace plenum::identity

@@ -15,6 +15,13 @@ public:
     void send(const DeviceId& to, const QByteArray& bytes) override;
     int failedSends() const { return failed_; }
 
+    // Several signaling messages in one request body (a CBOR array of them; one alone is sent
+    // as it is), and back. Shared with relayed signaling (node::SignalRouter).
+    static constexpr qsizetype kMaxBatch = 64;
+    static QByteArray pack(const QList<QByteArray>& messages);
+    // Empty if `body` is a malformed or oversized list.
+    static QList<QByteArray> unpack(const QByteArray& body);
+
 private:
     void pump(const DeviceId& to);
 

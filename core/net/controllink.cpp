@@ -76,6 +76,13 @@ Status ControlLink::startIce(quint64 attempt)
     });
     connect(ice_, &IceLink::failed, this, &ControlLink::goDown);
     connect(tls_, &TlsChannel::established, this, &ControlLink::onEstablished);
+    // Kept for the join-time split (issue 11: ICE vs TLS, reported by node benchmarks).
+    connect(ice_, &IceLink::connected, this, [this] {
+        if (iceConnectedMs_ < 0) iceConnectedMs_ = now();
+    });
+    connect(tls_, &TlsChannel::established, this, [this] {
+        if (tlsEstablishedMs_ < 0) tlsEstablishedMs_ = now();
+    });
     // Timeline for measurements: QT_LOGGING_RULES="plenum.net.debug=true".
     if (lcNet().isDebugEnabled()) {
         connect(ice_, &IceLink::localCandidatesDone, this,

@@ -92,6 +92,9 @@ public:
     QString selectedPairType() const;
     qsizetype queuedBytes() const;
     qint64 peerPingInterval() const { return liveness_.peerInterval(); }
+    // When ICE connected and TLS was established, in ms since this link was made (-1: not yet).
+    qint64 iceConnectedMs() const { return iceConnectedMs_; }
+    qint64 tlsEstablishedMs() const { return tlsEstablishedMs_; }
     // keySaltLength: 30 for AES_CM_128_HMAC_SHA1_80, 28 for AEAD_AES_128_GCM.
     Result<SrtpKeys> srtpKeys(int keySaltLength = 30) const;
 
@@ -151,6 +154,8 @@ private:
     TlsChannel* tls_ = nullptr;
     Framing framing_;
     QElapsedTimer clock_;
+    qint64 iceConnectedMs_ = -1;
+    qint64 tlsEstablishedMs_ = -1;
     Liveness liveness_;
     QTimer tick_;
     QTimer connectTimer_;

@@ -97,7 +97,14 @@ Node::Node(NodeOptions options, identity::Profile profile,
            std::unique_ptr<chat::HistoryStore> history)
     : options_(std::move(options)), profile_(std::move(profile)), history_(std::move(history)),
       records_(options_.profileDir + QStringLiteral("/sessions")),
-      tickets_(&profile_.device.deviceKey())
+      tickets_(&profile_.device.deviceKey()),
+      relay_(SignalRelay::Hooks{[this](const SessionId& sid, const DeviceId& d) {
+                                    session::Session* s = host_->session(sid);
+                                    return s && s->knows(d);
+                                },
+                                [this](const DeviceId& d) { return linkIsUp(d); },
+                                [this](const DeviceId& to, const Message& m) { sendOnLink(to, m); },
+                                [this](const SessionId& sid) { return host_->headerFor(sid); }})
 {
     deviceClass_ = options_.deviceClass.value_or(protocol::DeviceClass::Desktop);
     account_ = std::make_unique<NodeAccount>(profile_, options_.profileDir, deviceClass_);
@@ -342,7 +349,14 @@ Status Node::startServices()
                        "next restart only): " +
                        s.error());
     connect(mailbox_, &identity::DeviceMailbox::requestReceived, this, &Node::onRequest);
-    signaling_ = new identity::DhtSignaling(mailbox_, this);
+    signaling_ = new SignalRouter(
+        mailbox_,
+        SignalRouter::Hooks{[this](const DeviceId& to) { return relayFor(to); },
+                            [this](const DeviceId& d) { return linkIsUp(d); },
+                            [this](const DeviceId& to, const Message& m) { sendOnLink(to, m); },
+                            [this](const SessionId& sid) { return host_->headerFor(sid); }},
+        this);
+    connect(signaling_, &SignalRouter::warning, this, &Node::warning);
     mailbox_->start();
 
     auto credentials = identity::LinkTrust::credentialsOf(profile_.device);
@@ -362,6 +376,13 @@ Status Node::startServices()
             if (auto link = crypto::Certificate::fromDer(der.front()))
                 linkKeys_.learn(
                     crypto::VerifiedChain{peer->device, peer->account, link.value(), {}, {}});
+        // [link, device, account]: the device certificate lets us seal relayed signals to it,
+        // and lets us hand it to devices that relay through us (issue 11).
+        if (peer && der.size() == 3) {
+            if (auto device = crypto::Certificate::fromDer(der[1]); device && mailbox_)
+                mailbox_->addKnownDevice(device.value());
+            relay_.learnChain(peer->device, der[1], der[2]);
+        }
         return peer;
     };
     links_ = new net::LinkManager(credentials.value(), tickets_.recording(verifier), signaling_,
@@ -625,6 +646,9 @@ void Node::sendOnLink(const DeviceId& to, const Message& message)
 
 void Node::send(const DeviceId& to, const Message& message)
 {
+    if (std::holds_alternative<protocol::Joined>(message.body) && invitedAt_.isValid() &&
+        joinTrace_.joinedMs < 0)
+        joinTrace_.joinedMs = invitedAt_.elapsed();
     if (std::holds_alternative<protocol::Invite>(message.body)) invitePeers_.insert(to);
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
     if (link && link->state() == net::ControlLink::State::Up) {
@@ -688,6 +712,8 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         // A seat of this account's hand-off: the snapshot decides, then the user (or the pull).
         handoff_->onInvited(sid, *e->handoff);
     } else if (const auto* e = std::get_if<ev::Invited>(&event)) {
+        invitedAt_.start();
+        joinTrace_ = {};
         Q_EMIT invited(sid, e->from, e->inviterName);
         if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
@@ -697,6 +723,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
+        if (invitedAt_.isValid()) joinTrace_.admittedMs = invitedAt_.elapsed();
         noteCommitted(sid, e->roster);
         chat_->onAdmitted(sid, e->roster);
         call_->onRosterChanged(sid, e->roster);
@@ -792,7 +819,12 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
             return;
         }
     }
-    if (NodeChat::isChat(message->body)) {
+    if (std::holds_alternative<protocol::RelaySignal>(message->body) ||
+        std::holds_alternative<protocol::RelayKeyRequest>(message->body) ||
+        std::holds_alternative<protocol::RelayKey>(message->body) ||
+        std::holds_alternative<protocol::RelayFailed>(message->body)) {
+        onRelayMessage(from, message.value());
+    } else if (NodeChat::isChat(message->body)) {
         chat_->onMessage(from, message.value());
     } else if (NodeCall::isCall(message->body)) {
         call_->onMessage(from, message.value());
@@ -808,6 +840,7 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
 
 void Node::onLinkUp(const DeviceId& peer)
 {
+    if (signaling_) signaling_->onLinkUp(peer);
     host_->onLinkUp(peer, now());
     runEffects();
     chat_->onLinkUp(peer);
@@ -821,6 +854,59 @@ void Node::onLinkDown(const DeviceId& peer)
     runEffects();
     chat_->onLinkDown(peer);
     call_->onLinkDown(peer);
+}
+
+// ---- relayed signaling (issue 11) ----
+
+bool Node::linkIsUp(const DeviceId& peer) const
+{
+    net::ControlLink* link = links_ ? links_->link(peer) : nullptr;
+    return link && link->state() == net::ControlLink::State::Up;
+}
+
+std::optional<SignalRouter::Relay> Node::relayFor(const DeviceId& to) const
+{
+    // The SM of a session that knows `to` (DESIGN §3: the SM is linked to every member and,
+    // once first contact is made, to the joiner). A joiner's link to the SM starts with its
+    // other links (in any order), so the router waits for it, bounded by its deadline; anyone
+    // else uses the SM only over a link that exists (no waiting while the SM is missing).
+    for (const SessionId& sid : host_->sessionIds()) {
+        session::Session* s = host_->session(sid);
+        if (!s || !s->knows(to)) continue;
+        const DeviceId sm = s->sm();
+        if (sm.isNull() || sm == to || sm == device()) continue;
+        const bool joining = s->phase() == session::Session::Phase::Joining;
+        if (!joining && !linkIsUp(sm)) continue;
+        return SignalRouter::Relay{sm, sid};
+    }
+    return std::nullopt;
+}
+
+void Node::onRelayMessage(const DeviceId& from, const Message& message)
+{
+    if (!signaling_) return;
+    if (const auto* m = std::get_if<protocol::RelaySignal>(&message.body)) {
+        if (m->delivered)
+            signaling_->onRelaySignal(from, message.header.sid, *m);
+        else
+            relay_.onSignal(from, message.header, *m);
+    } else if (const auto* m = std::get_if<protocol::RelayKeyRequest>(&message.body)) {
+        relay_.onKeyRequest(from, message.header, *m);
+    } else if (const auto* m = std::get_if<protocol::RelayKey>(&message.body)) {
+        signaling_->onRelayKey(from, *m);
+    } else if (const auto* m = std::get_if<protocol::RelayFailed>(&message.body)) {
+        signaling_->onRelayFailed(from, *m);
+    }
+}
+
+QHash<DeviceId, Node::LinkTiming> Node::linkTimings() const
+{
+    QHash<DeviceId, LinkTiming> out;
+    if (!links_) return out;
+    for (const DeviceId& peer : links_->peers())
+        if (net::ControlLink* link = links_->link(peer))
+            out.insert(peer, {link->iceConnectedMs(), link->tlsEstablishedMs(), link->answering()});
+    return out;
 }
 
 } // namespace plenum::node

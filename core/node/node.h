@@ -19,8 +19,11 @@
 #include "node/nodeoptions.h"
 #include "node/sessioneffects.h"
 #include "node/sessionrecordfile.h"
+#include "node/signalrelay.h"
+#include "node/signalrouter.h"
 #include "session/sessionhost.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -212,6 +215,28 @@ public:
     // with this device's link key if `sign` (else unsigned). Nothing is stored here.
     Status injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
                       bool sign);
+    // Relayed signaling (issue 11): what went through the DHT and through relays, and what
+    // this device relayed for others. Null before start().
+    const SignalRouter* signalRouter() const { return signaling_; }
+    const SignalRelay& signalRelay() const { return relay_; }
+    // Tests only: stop relaying (RELAY_FAILED to every request), or relay as a hostile device.
+    void setRelayEnabled(bool on) { relay_.setEnabled(on); }
+    void setRelayTamper(SignalRelay::Tamper t) { relay_.setTamper(t); }
+    // When ICE connected and TLS was established on the current link to each device, in ms
+    // since the link was made (-1: not yet): the join-time split of node benchmarks.
+    struct LinkTiming {
+        qint64 iceMs = -1;
+        qint64 tlsMs = -1;
+        bool answering = false;
+    };
+    QHash<DeviceId, LinkTiming> linkTimings() const;
+    // The newest join of this device, in ms after its INVITE arrived (-1: not yet): when
+    // JOINED went to the SM (every endpoint answered the ticket) and when it was admitted.
+    struct JoinTrace {
+        qint64 joinedMs = -1;
+        qint64 admittedMs = -1;
+    };
+    JoinTrace joinTrace() const { return joinTrace_; }
 
 Q_SIGNALS:
     // sessions
@@ -299,6 +324,10 @@ private:
     void onRequest(const identity::OpenedEnvelope& request);
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
+    // RELAY_* messages (issue 11): the relay end and the recipient end.
+    void onRelayMessage(const DeviceId& from, const protocol::Message& message);
+    std::optional<SignalRouter::Relay> relayFor(const DeviceId& to) const;
+    bool linkIsUp(const DeviceId& peer) const;
     void sendOnLink(const DeviceId& to, const protocol::Message& message);
 
     NodeOptions options_;
@@ -322,7 +351,10 @@ private:
     std::unique_ptr<NodeAccount> account_; // speaks for profile_
     identity::DhtNode* dht_ = nullptr;
     identity::DeviceMailbox* mailbox_ = nullptr;
-    identity::DhtSignaling* signaling_ = nullptr;
+    SignalRouter* signaling_ = nullptr;
+    SignalRelay relay_; // made in the constructor: its hooks read links_ and host_ when called
+    QElapsedTimer invitedAt_; // the newest INVITE (for joinTrace)
+    JoinTrace joinTrace_;
     net::LinkManager* links_ = nullptr;
     GuestPairing* guest_ = nullptr; // while this device is being paired
     std::map<SessionId, std::unique_ptr<QTimer>> timers_;

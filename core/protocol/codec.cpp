@@ -36,7 +36,8 @@ static_assert(typeIs<1, Hello>() && typeIs<2, Ping>() && typeIs<3, Invite>() &&
               typeIs<36, BatonRefused>() && typeIs<40, HandoffReserve>() &&
               typeIs<41, HandoffAnswer>() && typeIs<42, HandoffCancel>() &&
               typeIs<43, HandoffSnapshot>() && typeIs<44, HandoffPull>() &&
-              typeIs<45, HandoffPullAnswer>());
+              typeIs<45, HandoffPullAnswer>() && typeIs<50, RelaySignal>() &&
+              typeIs<51, RelayKeyRequest>() && typeIs<52, RelayKey>() && typeIs<53, RelayFailed>());
 
 namespace {
 
@@ -163,6 +164,27 @@ template <typename V> void describe(V& v, HandoffPullAnswer& m)
     v.field(11, m.reason, "reason", kMaxReasonBytes);
 }
 template <int N> void describe(auto&, Unassigned<N>&) {}
+template <typename V> void describe(V& v, RelaySignal& m)
+{
+    v.field(10, m.peer, "peer");
+    v.field(11, m.sealed, "sealed signal", kMaxRelaySealedBytes);
+    v.field(12, m.delivered, "delivered flag");
+}
+template <typename V> void describe(V& v, RelayKeyRequest& m)
+{
+    v.field(10, m.device, "device");
+}
+template <typename V> void describe(V& v, RelayKey& m)
+{
+    v.field(10, m.device, "device");
+    v.field(11, m.deviceCert, "device certificate", kMaxCertificateBytes);
+    v.field(12, m.accountCert, "account certificate", kMaxCertificateBytes);
+}
+template <typename V> void describe(V& v, RelayFailed& m)
+{
+    v.field(10, m.peer, "peer");
+    v.field(11, m.reason, "reason", kMaxReasonBytes);
+}
 template <typename V> void describe(V& v, InviteAnswer& m)
 {
     v.field(10, m.code, "code");
@@ -850,7 +872,8 @@ Result<Message> decode(const QByteArray& bytes)
                                    "version %2.")
                         .arg(protocol)
                         .arg(kProtocolVersion));
-    if (type == 0 || type > std::variant_size_v<Body> || (type >= 37 && type <= 39))
+    if (type == 0 || type > std::variant_size_v<Body> || (type >= 37 && type <= 39) ||
+        (type >= 44 && type <= 49))
         return fail(QStringLiteral("The message type %1 is unknown.").arg(type));
     Message message{Header{}, makeBody(std::size_t(type - 1))};
     d.setContext(QLatin1String(messageName(message.body)) + QLatin1String(": "));

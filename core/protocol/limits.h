@@ -53,6 +53,11 @@ inline constexpr std::size_t kMaxReservations = 16;
 // is 50); the whole snapshot is one message, so kMaxMessageBytes bounds it too.
 inline constexpr std::size_t kMaxSnapshotMessages = 200;
 
+// RELAY_SIGNAL: one sealed envelope of batched ICE signaling (an offer or answer with its
+// candidates is about 1-2 KiB sealed); RELAY_KEY: one DER certificate.
+inline constexpr std::size_t kMaxRelaySealedBytes = 8 * 1024;
+inline constexpr std::size_t kMaxCertificateBytes = 4096;
+
 // CHAT_PULL asks for at most this many sequence numbers at once.
 inline constexpr std::uint64_t kMaxPullSpan = 1024;
 

@@ -115,7 +115,15 @@ const char* messageName(const Body& body)
                                              "HANDOFF_CANCEL",
                                              "HANDOFF_SNAPSHOT",
                                              "HANDOFF_PULL",
-                                             "HANDOFF_PULL_ANSWER"};
+                                             "HANDOFF_PULL_ANSWER",
+                                             "UNASSIGNED_46",
+                                             "UNASSIGNED_47",
+                                             "UNASSIGNED_48",
+                                             "UNASSIGNED_49",
+                                             "RELAY_SIGNAL",
+                                             "RELAY_KEY_REQUEST",
+                                             "RELAY_KEY",
+                                             "RELAY_FAILED"};
     static_assert(std::size(kNames) == std::variant_size_v<Body>,
                   "every message needs a wire name");
     return kNames[body.index()];

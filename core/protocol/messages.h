@@ -481,6 +481,37 @@ struct HandoffPullAnswer {
 template <int N> struct Unassigned {
 };
 
+// Relayed signaling (DESIGN §3, issue 11): a joiner's ICE offers and answers travel over a
+// device both ends are linked to (the SM), not the DHT. `sealed` is a DHT mailbox envelope
+// (identity::SealedEnvelope): encrypted to the final recipient and signed by the sender, with
+// a nonce and a send time, so the relay can neither read, forge nor usefully replay it. The
+// header's sid names the session that justifies the relay; the relay forwards only between
+// devices that session knows, within size and rate limits (docs/security.md).
+// RELAY_SIGNAL: to the relay (`delivered` false), `peer` is the recipient; from the relay
+// (`delivered` true), the sender the relay's link peer claims (the envelope's signature decides).
+struct RelaySignal {
+    DeviceId peer;
+    QByteArray sealed;
+    bool delivered = false;
+};
+// RELAY_KEY_REQUEST: asks the relay for `device`'s certificates (to seal for it).
+struct RelayKeyRequest {
+    DeviceId device;
+};
+// RELAY_KEY: `device`'s certificates as its TLS link presented them. Self-certifying: the
+// asker checks the chain and that the device id is the hash of the key.
+struct RelayKey {
+    DeviceId device;
+    QByteArray deviceCert;  // DER
+    QByteArray accountCert; // DER
+};
+// RELAY_FAILED: the relay cannot reach `peer` (no link, refused, over a limit): the sender
+// falls back to the DHT at once instead of waiting for a timeout.
+struct RelayFailed {
+    DeviceId peer;
+    QString reason;
+};
+
 using Body =
     std::variant<Hello, Ping, Invite, InviteAnswer, Cancel, Refer, ReferAccepted, Notify, Join,
                  JoinAnswer, Joined, Endpoints, Roster, RosterAck, Commit, SnapshotRequest, Bye,
@@ -500,7 +531,11 @@ using Body =
                  // wire type 43
                  HandoffSnapshot,
                  // device-to-device hand-off, appended (wire types 44-45)
-                 HandoffPull, HandoffPullAnswer>;
+                 HandoffPull, HandoffPullAnswer,
+                 // wire types 46-49: not assigned in this build
+                 Unassigned<46>, Unassigned<47>, Unassigned<48>, Unassigned<49>,
+                 // relayed signaling, appended (wire types 50-53)
+                 RelaySignal, RelayKeyRequest, RelayKey, RelayFailed>;
 
 // Every message header carries (sid, epoch, version) and the SM the sender follows
 // (§5.1 rule 1). `at` is the sender's committed roster stamp; `epoch` its current epoch.

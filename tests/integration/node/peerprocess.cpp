@@ -36,7 +36,8 @@ bool PeerProcess::start(int timeoutMs)
         "--no-lan-discovery", "--allow-loopback", "--local-address", "127.0.0.1",
         "--dht-bind",         "127.0.0.1",        "--auto-accept"};
     args += extra_;
-    process_.start(QStringLiteral(PLENUM_PEER_PATH), args);
+    // PLENUM_PEER_BIN: another build of plenum-peer (benchmarks compare before and after).
+    process_.start(qEnvironmentVariable("PLENUM_PEER_BIN", QStringLiteral(PLENUM_PEER_PATH)), args);
     if (!process_.waitForStarted(5000)) return false;
     auto ready = waitEvent(QStringLiteral("ready"), timeoutMs);
     if (!ready) return false;

@@ -454,3 +454,22 @@ TEST(CodecReject, HandoffMessages)
     badKind[15] = change;
     expectRejected(bytesOf(badKind), "change kind");
 }
+
+// Relayed signaling (issue 11): a relay or a joiner cannot make anyone hold more than one
+// sealed envelope or one certificate per field.
+TEST(CodecReject, RelayedSignalingIsBounded)
+{
+    Message m{Header{}, RelaySignal{DeviceId::fromNumber(1),
+                                    QByteArray(int(limits::kMaxRelaySealedBytes) + 1, 's')}};
+    expectRejected(encode(m), "RELAY_SIGNAL: sealed signal has 8193 bytes, the limit is 8192.");
+    Message key{Header{}, RelayKey{DeviceId::fromNumber(2), QByteArray(10, 'd'),
+                                   QByteArray(int(limits::kMaxCertificateBytes) + 1, 'a')}};
+    expectRejected(encode(key),
+                   "RELAY_KEY: account certificate has 4097 bytes, the limit is 4096.");
+    for (int type : {44, 49}) {
+        QCborMap unknown = asMap(Message{Header{}, RelayKeyRequest{}});
+        unknown[1] = type;
+        expectRejected(bytesOf(unknown),
+                       QStringLiteral("message type %1 is unknown").arg(type).toUtf8().constData());
+    }
+}

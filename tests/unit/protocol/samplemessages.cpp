@@ -159,6 +159,12 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(HandoffPull{true}));
     out.push_back(withHeader(
         HandoffPullAnswer{Code::NotFound, QStringLiteral("that device is not in the session")}));
+    out.push_back(withHeader(RelaySignal{DeviceId::fromNumber(50), QByteArray(300, '\x50'), true}));
+    out.push_back(withHeader(RelayKeyRequest{DeviceId::fromNumber(51)}));
+    out.push_back(withHeader(
+        RelayKey{DeviceId::fromNumber(52), QByteArray(40, '\x52'), QByteArray(41, '\x53')}));
+    out.push_back(withHeader(
+        RelayFailed{DeviceId::fromNumber(53), QStringLiteral("no link to that device")}));
     return out;
 }
 
