@@ -86,16 +86,20 @@ LossyLan::LossyLan(quint32 dhtNetworkId)
 
 bool LossyLan::setLoss(int percent)
 {
+    // Each host drops that share of the UDP it receives from the LAN, on the input hook: the
+    // sender never learns of it, as with a lossy radio or a full router queue. Dropping on the
+    // output hook instead makes sendmsg() fail with EPERM, which libnice takes as a broken
+    // path (pseudo-TCP closes down, the ICE pair fails): no real network loses packets so.
     bool ok = true;
     for (char host : {'a', 'b'}) {
         const QString in = QStringLiteral("ip netns exec %1 nft ").arg(ns(host));
         const QString dev = host == 'a' ? QStringLiteral("lan0") : QStringLiteral("lan1");
         ok = ok && run(in + QStringLiteral("add table inet plloss")) &&
              run(in + QStringLiteral("flush table inet plloss")) &&
-             run(in + QStringLiteral("\"add chain inet plloss out { type filter hook output "
+             run(in + QStringLiteral("\"add chain inet plloss in { type filter hook input "
                                      "priority 0; policy accept; }\"")) &&
              (percent == 0 ||
-              run(in + QStringLiteral("add rule inet plloss out oifname %1 meta l4proto udp "
+              run(in + QStringLiteral("add rule inet plloss in iifname %1 meta l4proto udp "
                                       "numgen random mod 100 \"<\" %2 drop")
                            .arg(dev)
                            .arg(percent)));

@@ -2,8 +2,8 @@
 // Two hosts on one LAN, each a network namespace this test creates and deletes (even on
 // failure), joined by a veth pair: 10.78.0.1 (host "a", which also runs a private dhtnode on
 // port 4222) and 10.78.0.2 (host "b"). Nothing is routed anywhere else.
-// setLoss() makes both hosts drop that share of the UDP packets they send on the LAN, in the
-// kernel (nftables `numgen random`: this kernel has no netem), like a lossy Wi-Fi both ways.
+// setLoss() makes both hosts drop that share of the UDP packets they receive from the LAN, in
+// the kernel (nftables `numgen random`: this kernel has no netem), like a lossy Wi-Fi both ways.
 
 #include <QProcess>
 #include <QString>
