@@ -10,6 +10,7 @@
 #include "net/iceconfig.h"
 #include "net/linkcredentials.h"
 #include "net/liveness.h"
+#include "net/mediakeepalive.h"
 #include "net/signalmessage.h"
 
 #include <QElapsedTimer>
@@ -42,6 +43,10 @@ struct ControlLinkConfig {
     // ...and control pings go out this often meanwhile, so a peer whose media path alone
     // broke still looks alive (the announced interval, and thus the 1 s rule, is unchanged).
     int mediaPingMs = 100;
+    // ...while the peer's authenticated keepalives arrive, control silence up to this long is
+    // PseudoTCP retransmitting under loss (RTO 1 s, then 2 s, 4 s: three losses of one
+    // segment in a row), not death (docs/links.md "Liveness under loss").
+    int controlStallMs = 10000;
     // Tests only: drop this share of received media datagrams (netem is not always there).
     double mediaReceiveLoss = 0;
 };
@@ -116,11 +121,6 @@ Q_SIGNALS:
     void mediaDown(QString reason);
     void mediaDatagram(QByteArray datagram);
 
-public:
-    // The media keepalive: 0xFF is neither RTP v2 (0x80-0xBF), STUN (0x00-0x03), DTLS nor a
-    // TURN channel, so it can never be mistaken for media.
-    static QByteArray mediaKeepalive() { return QByteArrayLiteral("\xFFplk"); }
-
 private:
     Status startIce(quint64 attempt);
     void sendSignal(const SignalMessage& message);
@@ -168,6 +168,9 @@ private:
     QTimer keepalive_;
     qint64 lastMediaSent_ = 0;
     qint64 lastKeepaliveSent_ = 0;
+    // Keys and counters of the authenticated keepalive; kept across media restarts, so a
+    // keepalive of an earlier media stream cannot be replayed.
+    MediaKeepalive keepaliveAuth_;
     // The media rule found the link silent once; it is confirmed one short tick later, after
     // the event loop read what was queued (a stalled process must not misread its own stall).
     bool confirmingDeath_ = false;

@@ -7,7 +7,12 @@
 // live it sends a datagram at least every 20 ms (voice, or a keepalive in silence), so a much
 // shorter silence proves it gone. Then the link is also dead once neither the control link nor
 // the media stream was heard for `mediaDeadAfter` ms. The control rule stays as it is: media
-// can only make death come sooner, never later (a datagram is not authenticated here).
+// can only make death come sooner, never later (a datagram is not authenticated here)...
+//
+// ...except an authenticated keepalive (MediaKeepalive, docs/links.md "Liveness under loss"):
+// it proves the peer runs, so while such proofs arrive, control silence is taken for what it
+// is under loss, PseudoTCP waiting out its retransmission timer (1 s minimum, doubling), and
+// tolerated up to `controlStallLimit` ms.
 
 #include <QtGlobal>
 
@@ -34,7 +39,7 @@ public:
     void pinged(qint64 nowMs) { lastPing_ = nowMs; }
     bool pingDue(qint64 nowMs) const { return nowMs - lastPing_ >= pingInterval(); }
     bool isDead(qint64 nowMs) const { return isDeadByControl(nowMs) || isDeadByMedia(nowMs); }
-    bool isDeadByControl(qint64 nowMs) const { return nowMs - lastHeard_ > deadAfter(); }
+    bool isDeadByControl(qint64 nowMs) const { return nowMs > controlDeadline(); }
     bool isDeadByMedia(qint64 nowMs) const;
     qint64 deadAfter() const { return peer_ * missedLimit_; }
 
@@ -44,12 +49,17 @@ public:
     bool watchingMedia() const { return mediaDeadAfter_ > 0; }
     qint64 mediaDeadAfter() const { return mediaDeadAfter_; }
     void heardMedia(qint64 nowMs) { lastMedia_ = nowMs; }
+    // An authenticated keepalive arrived: the peer runs even if its control link is silent.
+    void heardProof(qint64 nowMs) { lastProof_ = nowMs; }
+    void setControlStallLimit(qint64 ms) { stallLimit_ = ms; }
 
     // Milliseconds until the next ping is due or the link would be declared dead.
     qint64 msUntilNextEvent(qint64 nowMs) const;
 
 private:
     qint64 pingInterval() const { return pingEvery_ > 0 ? qMin(pingEvery_, local_) : local_; }
+    // The last moment the control rule still counts the link alive.
+    qint64 controlDeadline() const;
 
     qint64 local_;
     qint64 peer_;
@@ -59,6 +69,8 @@ private:
     qint64 pingEvery_ = 0;
     qint64 mediaDeadAfter_ = 0; // 0: not watching
     qint64 lastMedia_ = 0;
+    qint64 lastProof_;
+    qint64 stallLimit_ = 0; // 0: proofs do not stand in for control traffic
 };
 
 } // namespace plenum::net

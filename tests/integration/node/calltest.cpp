@@ -1,6 +1,7 @@
 // Issue 14: calls between plenum-peer processes over real links, through the file audio
 // backend at real-time pace. Bounds are generous (a CPU hog may run beside them); the figures
 // printed as JSON are measurements, not goals.
+#include "callcheck.h"
 #include "callfailover.h"
 #include "peergroup.h"
 #include "speech.h"
@@ -25,19 +26,7 @@ namespace mt = plenum::media::test;
 
 namespace {
 
-constexpr int kRate = 48000;
-
-// A "call" event in which exactly `devices` are in the call (every member listed).
-bool callHas(const QJsonObject& e, QStringList devices)
-{
-    if (e.value("event").toString() != "call") return false;
-    QStringList in;
-    for (const auto& m : e.value("members").toArray())
-        in.append(m.toObject().value("device").toString());
-    in.sort();
-    devices.sort();
-    return in == devices;
-}
+constexpr int kRate = kCallRate;
 
 bool memberMuted(const QJsonObject& e, const QString& device, bool muted)
 {
@@ -48,49 +37,11 @@ bool memberMuted(const QJsonObject& e, const QString& device, bool muted)
     return false;
 }
 
-// Joins `peer` to the call and waits until it sees exactly `inCall` in it; returns that event.
-std::optional<QJsonObject> joinCall(PeerProcess* peer, const QStringList& inCall)
-{
-    peer->send({{"cmd", "call_join"}});
-    return peer->waitEvent([&](const QJsonObject& e) { return callHas(e, inCall); }, 10000);
-}
-
 // The newest call_stats event of `peer` about `from` (packets received so far), or -1.
 qint64 packetsFrom(PeerProcess* peer, const QString& from)
 {
-    qint64 n = -1;
-    for (const auto& e : peer->events())
-        if (e.value("event") == "call_stats" && e.value("peer") == from)
-            n = e.value("packets_received").toInteger();
-    return n;
-}
-
-// Per half-second window of the reference that carries speech: the best normalised
-// correlation with the heard signal over delays 0..maxLag, and that delay. Real-time playout
-// across processes shifts the timeline when a loaded machine stalls one of them (the jitter
-// buffer re-primes, then drains the excess at one frame per 0.5 s), so each window finds its
-// own delay; the mean correlation says whether the speech is recognisable.
-struct WindowScore {
-    double meanCorrelation = 0;
-    QList<int> delaysMs;
-};
-WindowScore scoreWindows(std::span<const qint16> reference, std::span<const qint16> heard,
-                         int maxLag)
-{
-    const size_t w = kRate / 2;
-    const double mean = mt::energy(reference) / double(std::max<size_t>(1, reference.size() / w));
-    WindowScore out;
-    double sum = 0;
-    for (size_t at = 0; at + w <= reference.size() && at < heard.size(); at += w) {
-        const auto piece = reference.subspan(at, w);
-        if (mt::energy(piece) < 0.1 * mean) continue; // a pause: nothing to recognise
-        const auto a =
-            mt::align(piece, heard.subspan(at, std::min(heard.size() - at, w + maxLag)), maxLag);
-        sum += a.correlation;
-        out.delaysMs.append(a.lagSamples * 1000 / kRate);
-    }
-    out.meanCorrelation = out.delaysMs.isEmpty() ? 0 : sum / out.delaysMs.size();
-    return out;
+    const QJsonObject s = lastStats(peer, from);
+    return s.isEmpty() ? -1 : s.value("packets_received").toInteger();
 }
 
 // CPU time (user + system) a process used so far, in ms, from /proc/<pid>/stat.
@@ -159,14 +110,6 @@ TEST(NodeCall, ThreePeersHearTheSpeaker)
     const qint64 speakerStartNs = joined->value("audio_start_ns").toInteger();
     ASSERT_GT(speakerStartNs, 0);
 
-    // The listeners' own device starts, from their call events.
-    auto startOf = [](PeerProcess* p) {
-        qint64 ns = 0;
-        for (const auto& e : p->events())
-            if (e.value("event") == "call" && e.value("in_call").toBool() && ns == 0)
-                ns = e.value("audio_start_ns").toInteger();
-        return ns;
-    };
     // Everything said, plus a second for the last packets. Meanwhile: CPU of each peer in a
     // 3-way call (one speaking, echo control on), a measurement printed, not a bound.
     const qint64 callMs = qint64(input.size()) * 1000 / kRate + 1000;
@@ -193,42 +136,27 @@ TEST(NodeCall, ThreePeersHearTheSpeaker)
         EXPECT_GT(packetsFrom(p, a->device), 100) << p->name.toStdString();
 
     for (auto* p : {b, c}) {
-        const qint64 listenerStartNs = startOf(p);
-        takeCallEvents(p);
-        p->send({{"cmd", "call_leave"}});
-        ASSERT_TRUE(p->waitEvent(
-            [&](auto& e) { return e.value("event") == "call" && !e.value("in_call").toBool(); },
-            5000));
+        const qint64 listenerStartNs = audioStartNs(p);
+        ASSERT_TRUE(leaveCall(p));
         auto played = plenum::media::WavFile::read(dir.filePath(p->name + ".wav"));
         ASSERT_TRUE(played.ok()) << played.error().toStdString();
-        // Played sample m leaves the speaker at listenerStart + frame + m/rate; input sample i
-        // was captured at speakerStart + i/rate. Cut the played signal where zero delay would
-        // put input sample 0, then the lag found is the mouth-to-ear delay (searched to 1.5 s).
-        const qint64 zeroLag = (speakerStartNs - listenerStartNs) * kRate / 1'000'000'000 -
-                               kRate / 50; // one 20 ms frame of device buffering
-        ASSERT_GE(zeroLag, 0);
-        ASSERT_LT(zeroLag, qint64(played->size()));
-        const std::span<const qint16> heard(played->data() + zeroLag, played->size() - zeroLag);
-        const auto score = scoreWindows(input, heard, kRate); // delays up to 1 s
-        std::vector<qint16> reversed(said->rbegin(), said->rend());
-        reversed.insert(reversed.begin(), size_t(2 * kRate), 0);
-        const auto control = scoreWindows(reversed, heard, kRate);
-        QList<int> sorted = score.delaysMs;
-        std::sort(sorted.begin(), sorted.end());
+        const auto score = scoreListener(said.value(), size_t(2 * kRate), speakerStartNs,
+                                         listenerStartNs, played.value());
+        ASSERT_TRUE(score.error.isEmpty()) << score.error.toStdString();
         QStringList delays;
-        for (int d : score.delaysMs)
+        for (int d : score.speech.delaysMs)
             delays.append(QString::number(d));
         std::printf("{\"listener\": \"%s\", \"windowed\": %.3f, \"reversed_control\": %.3f, "
                     "\"median_delay_ms\": %d, \"delays_ms\": [%s]}\n",
-                    qPrintable(p->name), score.meanCorrelation, control.meanCorrelation,
-                    sorted.isEmpty() ? -1 : sorted[sorted.size() / 2],
+                    qPrintable(p->name), score.speech.meanCorrelation,
+                    score.reversed.meanCorrelation, score.speech.medianDelayMs(),
                     qPrintable(delays.join(",")));
         if (qEnvironmentVariableIsSet("PLENUM_KEEP_CALL_WAV"))
             (void)QFile::copy(dir.filePath(p->name + ".wav"),
                               qEnvironmentVariable("PLENUM_KEEP_CALL_WAV") + p->name + ".wav");
-        EXPECT_GT(score.meanCorrelation, 0.5) << p->name.toStdString();
-        EXPECT_LT(control.meanCorrelation, 0.45) << p->name.toStdString();
-        EXPECT_GE(score.delaysMs.size(), 4) << "too little speech was heard";
+        EXPECT_GT(score.speech.meanCorrelation, 0.5) << p->name.toStdString();
+        EXPECT_LT(score.reversed.meanCorrelation, 0.45) << p->name.toStdString();
+        EXPECT_GE(score.speech.delaysMs.size(), 4) << "too little speech was heard";
     }
 
     // Bob and carol left: alice sees only herself.

@@ -20,6 +20,16 @@ PeerProcess* PeerGroup::add(const QString& name, const QStringList& extraArgs)
     return p;
 }
 
+PeerProcess* PeerGroup::addAt(const QString& name, const PeerProcess::Placement& where,
+                              const QString& bootstrap)
+{
+    peers_.push_back(std::make_unique<PeerProcess>(root_.filePath(name), name, bootstrap,
+                                                   net_.networkId(), QStringList{}, where));
+    PeerProcess* p = peers_.back().get();
+    EXPECT_TRUE(p->start(30000)) << "peer " << name.toStdString() << " did not start";
+    return p;
+}
+
 std::vector<PeerProcess*> PeerGroup::session(const QStringList& names)
 {
     std::vector<PeerProcess*> peers;

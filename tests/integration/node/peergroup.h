@@ -18,6 +18,11 @@ public:
     PeerGroup();
     // Starts a new peer (a new profile) and waits for "ready".
     PeerProcess* add(const QString& name, const QStringList& extraArgs = {});
+    // The same, for a peer placed elsewhere (a network namespace) that bootstraps from
+    // `bootstrap` ("ip:port" of a DHT node on this group's network id).
+    PeerProcess* addAt(const QString& name, const PeerProcess::Placement& where,
+                       const QString& bootstrap);
+    quint32 networkId() const { return net_.networkId(); }
     // The set-up most tests share: one peer per name, names[0] creates a session and invites
     // the others, every roster equal. Empty if any step failed (the failure is reported).
     std::vector<PeerProcess*> session(const QStringList& names);

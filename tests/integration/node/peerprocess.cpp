@@ -11,9 +11,9 @@
 namespace plenum::testsupport {
 
 PeerProcess::PeerProcess(QString dir, QString peerName, QString bootstrap, quint32 networkId,
-                         QStringList extraArgs)
+                         QStringList extraArgs, Placement placement)
     : name(std::move(peerName)), profileDir(std::move(dir)), bootstrap_(std::move(bootstrap)),
-      networkId_(networkId), extra_(std::move(extraArgs))
+      networkId_(networkId), extra_(std::move(extraArgs)), placement_(std::move(placement))
 {
     QObject::connect(&process_, &QProcess::readyReadStandardOutput, [this] { onOutput(); });
     process_.setReadChannel(QProcess::StandardOutput);
@@ -30,14 +30,27 @@ bool PeerProcess::start(int timeoutMs)
 {
     queue_.clear();
     buffer_.clear();
-    QStringList args{
-        "--profile",          profileDir,         "--name",          name,
-        "--bootstrap",        bootstrap_,         "--network-id",    QString::number(networkId_),
-        "--no-lan-discovery", "--allow-loopback", "--local-address", "127.0.0.1",
-        "--dht-bind",         "127.0.0.1",        "--auto-accept"};
-    args += extra_;
+    QStringList args = placement_.launcher;
     // PLENUM_PEER_BIN: another build of plenum-peer (benchmarks compare before and after).
-    process_.start(qEnvironmentVariable("PLENUM_PEER_BIN", QStringLiteral(PLENUM_PEER_PATH)), args);
+    args += {qEnvironmentVariable("PLENUM_PEER_BIN", QStringLiteral(PLENUM_PEER_PATH)),
+             "--profile",
+             profileDir,
+             "--name",
+             name,
+             "--bootstrap",
+             bootstrap_,
+             "--network-id",
+             QString::number(networkId_),
+             "--no-lan-discovery",
+             "--local-address",
+             placement_.address,
+             "--dht-bind",
+             placement_.address,
+             "--auto-accept"};
+    if (placement_.address == QLatin1String("127.0.0.1")) args += "--allow-loopback";
+    args += extra_;
+    const QString program = args.takeFirst();
+    process_.start(program, args);
     if (!process_.waitForStarted(5000)) return false;
     auto ready = waitEvent(QStringLiteral("ready"), timeoutMs);
     if (!ready) return false;

@@ -16,11 +16,20 @@ namespace plenum::testsupport {
 
 class DhtTestNet;
 
+// Where a peer process runs: loopback by default; a network-namespace test sets a launcher
+// (`ip netns exec NS`) and the namespace's address for ICE and the DHT.
+struct PeerPlacement {
+    QStringList launcher;
+    QString address = QStringLiteral("127.0.0.1");
+};
+
 class PeerProcess {
 public:
+    using Placement = PeerPlacement;
+
     // `profileDir` is kept across restarts; `bootstrap` is "127.0.0.1:port".
     PeerProcess(QString profileDir, QString name, QString bootstrap, quint32 networkId,
-                QStringList extraArgs = {});
+                QStringList extraArgs = {}, PeerPlacement placement = PeerPlacement());
     ~PeerProcess();
 
     // Starts the process and waits for "ready".
@@ -51,6 +60,7 @@ private:
     QString bootstrap_;
     quint32 networkId_;
     QStringList extra_;
+    Placement placement_;
     QProcess process_;
     QByteArray buffer_;
     QList<QJsonObject> queue_; // not yet taken

@@ -86,3 +86,30 @@ TEST(Liveness, FasterPingsKeepTheAnnouncedInterval)
     l.setPingEvery(5000); // never slower than announced
     EXPECT_TRUE(l.pingDue(250));
 }
+
+TEST(Liveness, ProofsBridgeAControlStallUpToTheLimit)
+{
+    // PseudoTCP under loss: one lost segment stalls the control link for its 1 s minimum RTO
+    // (2 s if the retransmission is lost too); the peer's authenticated keepalives prove it
+    // runs meanwhile.
+    Liveness l(5000, 4, 0);
+    l.setPeerInterval(250); // the peer's 1 s rule
+    l.setControlStallLimit(10000);
+    l.heard(1000);
+    for (qint64 t = 1000; t <= 4000; t += 250)
+        l.heardProof(t);
+    EXPECT_FALSE(l.isDeadByControl(4999));
+    EXPECT_TRUE(l.isDeadByControl(5001)); // proofs stopped at 4000: 1 s later it is dead
+    // Never past the stall limit, whatever the proofs say.
+    for (qint64 t = 4250; t <= 12000; t += 250)
+        l.heardProof(t);
+    EXPECT_FALSE(l.isDeadByControl(11000));
+    EXPECT_TRUE(l.isDeadByControl(11001));
+    l.pinged(10500);
+    EXPECT_EQ(l.msUntilNextEvent(10500), 501);
+    // Without a limit proofs count for nothing (the rule as it was).
+    Liveness plain(250, 4, 0);
+    plain.heard(1000);
+    plain.heardProof(1900);
+    EXPECT_TRUE(plain.isDeadByControl(2001));
+}
