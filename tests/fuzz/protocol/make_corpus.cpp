@@ -30,7 +30,7 @@ std::map<QString, QByteArray> corpus()
     files[QStringLiteral("bad-truncated.cbor")] = hello.left(hello.size() / 2);
     files[QStringLiteral("bad-trailing.cbor")] = hello + QByteArray(1, '\0');
     QByteArray wrongVersion = hello;
-    wrongVersion[2] = 2; // a6 00 01 -> protocol version 2
+    wrongVersion[2] = 1; // a6 00 02 -> protocol version 1
     files[QStringLiteral("bad-version.cbor")] = wrongVersion;
 
     QByteArray dup;
