@@ -42,7 +42,7 @@ using plenum::testsupport::PageServer;
 
 namespace {
 
-constexpr int kDemoTimeoutMs = 40'000; // the demo group: four processes, a DHT, three invites
+constexpr int kDemoTimeoutMs = 90'000; // the demo group: four processes, a DHT, three invites
 constexpr int kWaitMs = 15'000;        // one step (a page load, a baton change) under load
 // A rendered page fills at least this share of the web view with its background colour; a
 // blank or unrendered view has none of it.
