@@ -268,45 +268,22 @@ ApplicationWindow {
                 }
             }
 
+            // Browsing: the page, with the session's own conversation (the same SessionView,
+            // side-chats included) beside it on a desktop and below it in one column, so
+            // people talk about the page without leaving it.
             SplitView {
                 visible: app.currentSession !== ""
-                orientation: Qt.Horizontal
+                orientation: window.compact ? Qt.Vertical : Qt.Horizontal
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-
-                SessionView {
-                    // One column shows the browser instead of the conversation.
-                    visible: !(window.compact && window.browsing)
-                    SplitView.fillWidth: true
-                    SplitView.minimumWidth: 300
-                    roster: app.roster
-                    pendingText: app.roster.pendingText
-                    call: app.call
-                    callCount: app.call.count
-                    inCall: app.call.inCall
-                    muted: app.call.muted
-                    deafened: app.call.deafened
-                    microphones: app.microphones
-                    speakers: app.speakers
-                    conversation: app.conversation
-                    typingText: app.conversation.typingText
-                    canLoadOlder: app.conversation.canLoadOlder
-                    onSendRequested: (text, to) => app.send(text, to)
-                    onTyping: text => app.setTyping(text)
-                    onRetryRequested: id => app.retry(id)
-                    onLoadOlderRequested: app.loadOlder()
-                    onLeaveRequested: app.leaveSession()
-                    onJoinCallRequested: app.joinCall()
-                    onLeaveCallRequested: app.leaveCall()
-                    onMuteRequested: on => app.setMuted(on)
-                    onDeafenRequested: on => app.setDeafened(on)
-                }
 
                 CoBrowsePane {
                     id: coBrowse
                     visible: window.browsing
-                    SplitView.preferredWidth: window.compact ? window.width : window.width / 2
+                    SplitView.preferredWidth: window.width / 2
                     SplitView.minimumWidth: 280
+                    SplitView.preferredHeight: window.height * 0.6
+                    SplitView.minimumHeight: 200
                     url: app.browse.url
                     leaderName: app.browse.leaderName
                     leaderUrl: app.browse.leaderUrl
@@ -329,6 +306,34 @@ ApplicationWindow {
                     onPageLoaded: (url, title) => app.browse.pageLoaded(url, title)
                     onPageFailed: (url, reason) => app.browse.pageFailed(url, reason)
                     onScrolled: (x, y) => app.browse.scrolled(x, y)
+                }
+
+                SessionView {
+                    SplitView.fillWidth: true
+                    SplitView.fillHeight: true
+                    SplitView.minimumWidth: 300
+                    SplitView.minimumHeight: 160
+                    roster: app.roster
+                    pendingText: app.roster.pendingText
+                    call: app.call
+                    callCount: app.call.count
+                    inCall: app.call.inCall
+                    muted: app.call.muted
+                    deafened: app.call.deafened
+                    microphones: app.microphones
+                    speakers: app.speakers
+                    conversation: app.conversation
+                    typingText: app.conversation.typingText
+                    canLoadOlder: app.conversation.canLoadOlder
+                    onSendRequested: (text, to) => app.send(text, to)
+                    onTyping: text => app.setTyping(text)
+                    onRetryRequested: id => app.retry(id)
+                    onLoadOlderRequested: app.loadOlder()
+                    onLeaveRequested: app.leaveSession()
+                    onJoinCallRequested: app.joinCall()
+                    onLeaveCallRequested: app.leaveCall()
+                    onMuteRequested: on => app.setMuted(on)
+                    onDeafenRequested: on => app.setDeafened(on)
                 }
             }
 

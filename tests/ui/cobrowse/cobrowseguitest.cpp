@@ -15,6 +15,7 @@
 #include "app/demopeers.h"
 #include "app/recordingnotifier.h"
 #include "models/cobrowsestate.h"
+#include "models/conversationmodel.h"
 #include "pageserver.h"
 #include "quicksearch.h"
 
@@ -41,7 +42,7 @@ using plenum::testsupport::PageServer;
 
 namespace {
 
-constexpr int kDemoTimeoutMs = 40'000; // the demo group: four processes, a DHT, three invites
+constexpr int kDemoTimeoutMs = 90'000; // the demo group: four processes, a DHT, three invites
 constexpr int kWaitMs = 15'000;        // one step (a page load, a baton change) under load
 // A rendered page fills at least this share of the web view with its background colour; a
 // blank or unrendered view has none of it.
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void initTestCase();
     void theGuiLeadsAndPeersFollow();
     void aPeerAsksTheGuiGrantsAndThePeerDrives();
+    void aPhoneChatsBelowThePage();
     void cleanupTestCase();
 
 private:
@@ -208,6 +210,7 @@ QString CoBrowseGuiTest::webState() const
 
 QString CoBrowseGuiTest::shoot(const QString& name, int n, const QStringList& required)
 {
+    QTest::qWait(250); // let lists settle (a new chat row scrolls into view)
     QStringList missing;
     for (const QString& objectName : required)
         if (!visible(objectName)) missing << objectName;
@@ -352,6 +355,54 @@ void CoBrowseGuiTest::aPeerAsksTheGuiGrantsAndThePeerDrives()
     SHOOT(QStringLiteral("13-cobrowse-gui-follower"), 2, QStringLiteral("coBrowsePane"),
           QStringLiteral("followSwitch"), QStringLiteral("requestBatonButton"),
           QStringLiteral("conversationView"));
+}
+
+// On a phone-sized window the page and the session's conversation share the column (page
+// above, chat below): a side-chat to Bob goes from there while the page stays, and Bob's
+// private answer shows under the page.
+void CoBrowseGuiTest::aPhoneChatsBelowThePage()
+{
+    window_->resize(400, 800);
+    QTRY_VERIFY(window_->property("compact").toBool());
+    QTRY_VERIFY2(visible(QStringLiteral("coBrowsePane")) && webView(),
+                 "the page is gone in one column");
+    QQuickItem* chat = nullptr;
+    QTRY_VERIFY2((chat = visible(QStringLiteral("conversationView"))),
+                 "no conversation below the page");
+    QVERIFY2(chat->mapToScene(QPointF(0, 0)).y() >=
+                 webView()->mapToScene(QPointF(0, webView()->height())).y() - 1,
+             "the conversation is not below the page");
+    click(visible(QStringLiteral("privateToggle")));
+    QQuickItem* members = nullptr;
+    QTRY_VERIFY((members = visible(QStringLiteral("privateMembers"))));
+    const auto bobBox = [members]() -> QQuickItem* {
+        for (QQuickItem* child : members->childItems())
+            if (child->property("text").toString() == QLatin1String("Bob") &&
+                child->property("checkable").isValid())
+                return child;
+        return nullptr;
+    };
+    QVERIFY2(bobBox(), "no check box for Bob in the side-chat choice");
+    click(bobBox());
+    QTRY_VERIFY(bobBox() && bobBox()->property("checked").toBool());
+    typeInto(visible(QStringLiteral("messageInput")), QStringLiteral("Bob, page 2 please"));
+    QTest::keyClick(window_, Qt::Key_Return);
+    QAbstractItemModel* conversation = controller_->conversation();
+    const auto privateFromBob = [&] {
+        for (int row = 0; row < conversation->rowCount(); ++row)
+            if (test::roleValue(conversation, row, "author") == QStringLiteral("Bob") &&
+                test::roleValue(conversation, row, "isPrivate").toBool() &&
+                test::roleValue(conversation, row, "text")
+                    .toString()
+                    .contains(QStringLiteral("page 2 please")))
+                return true;
+        return false;
+    };
+    QVERIFY2(QTest::qWaitFor(privateFromBob, kWaitMs), "Bob did not answer the side-chat");
+    QCOMPARE(webView()->property("url").toUrl(), QUrl(server_.url(2)));
+    SHOOT(QStringLiteral("13-cobrowse-gui-phone"), 2, QStringLiteral("coBrowsePane"),
+          QStringLiteral("conversationView"), QStringLiteral("privateLabel"),
+          QStringLiteral("composer"));
 }
 
 void CoBrowseGuiTest::cleanupTestCase()
