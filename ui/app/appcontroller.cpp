@@ -233,6 +233,7 @@ void AppController::attachNode(node::Node* n)
         contacts_.setNode(nullptr);
         sessions_.setNode(nullptr);
         devices_.setNode(nullptr);
+        handoff_.setNode(nullptr);
         return;
     }
     connect(n, &node::Node::invited, this, &AppController::onInvited);
@@ -283,6 +284,7 @@ void AppController::attachNode(node::Node* n)
     connect(n, &node::Node::paired, this, [this](const AccountId&) { onNodeReady(); });
     connect(n, &node::Node::pairingFailed, this, &AppController::abandonLinking);
     contacts_.setNode(n);
+    handoff_.setNode(n);
     browse_.setNode(n);
     sessions_.setNode(n);
     devices_.setNode(n);
@@ -424,6 +426,16 @@ void AppController::openSession(const QString& sidHex)
     settings_->setLastSession(sid->toHex());
     Q_EMIT currentSessionChanged();
     Q_EMIT sessionOpened(sid->toHex());
+}
+
+HandoffController::Hooks AppController::handoffHooks()
+{
+    return {[this] { return current_; }, [this](const QString& text) { showToast(text); },
+            [this](const SessionId& sid) { openSession(sid.toHex()); },
+            [this](const SessionId& sid) {
+                if (current_ == sid) closeCurrent();
+            },
+            [this](const QString& title, const QString& body) { notifyUser(title, body); }};
 }
 
 void AppController::closeCurrent()

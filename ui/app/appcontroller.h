@@ -5,6 +5,7 @@
 // runs in a worker thread so the window stays responsive while RSA keys are made.
 
 #include "app/appsettings.h"
+#include "app/handoffcontroller.h"
 #include "models/audiodevicemodel.h"
 #include "models/callmodel.h"
 #include "models/cobrowsestate.h"
@@ -54,6 +55,7 @@ class AppController : public QObject {
     Q_PROPERTY(plenum::ui::SessionsModel* sessions READ sessions CONSTANT)
     Q_PROPERTY(plenum::ui::InvitationsModel* invitations READ invitations CONSTANT)
     Q_PROPERTY(plenum::ui::DevicesModel* devices READ devices CONSTANT)
+    Q_PROPERTY(plenum::ui::HandoffController* handoff READ handoff CONSTANT)
     Q_PROPERTY(QString currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(plenum::ui::RosterModel* roster READ roster CONSTANT)
     Q_PROPERTY(plenum::ui::CallModel* call READ call CONSTANT)
@@ -119,6 +121,7 @@ public:
     ContactsModel* contacts() { return &contacts_; }
     SessionsModel* sessions() { return &sessions_; }
     InvitationsModel* invitations() { return &invitations_; }
+    HandoffController* handoff() { return &handoff_; }
     DevicesModel* devices() { return &devices_; }
     QString currentSession() const;
     RosterModel* roster() { return &roster_; }
@@ -232,6 +235,8 @@ private:
     AudioDeviceModel speakers_{AudioDeviceModel::Kind::Output};
     QHash<SessionId, int> callSizes_; // others in each session's call, for "call started"
     ConversationModel conversation_;
+    HandoffController handoff_{invitations_, handoffHooks()};
+    HandoffController::Hooks handoffHooks();
 };
 
 } // namespace plenum::ui

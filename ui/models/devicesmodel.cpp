@@ -27,12 +27,14 @@ void DevicesModel::setNode(node::Node* node)
 void DevicesModel::refresh()
 {
     QList<Row> next;
+    const QList<DeviceId> online = node_ ? node_->myOnlineDevices() : QList<DeviceId>{};
     if (node_)
         for (const auto& d : node_->myDevices()) {
             Row r;
             r.device = d.id;
             r.name = d.name.isEmpty() ? d.id.shortHex() : d.name;
             r.isThis = d.id == node_->device();
+            r.online = r.isThis || online.contains(d.id);
             // Another device's class is known once its presence is seen (the views show an
             // unknown one as a desktop).
             const auto cls = node_->deviceClassOf(d.id);
@@ -69,6 +71,8 @@ QVariant DevicesModel::data(const QModelIndex& index, int role) const
         return r.deviceClass;
     case IsThisDeviceRole:
         return r.isThis;
+    case IsOnlineRole:
+        return r.online;
     }
     return {};
 }
@@ -78,7 +82,8 @@ QHash<int, QByteArray> DevicesModel::roleNames() const
     return {{DeviceRole, "device"},
             {NameRole, "name"},
             {DeviceClassRole, "deviceClass"},
-            {IsThisDeviceRole, "isThisDevice"}};
+            {IsThisDeviceRole, "isThisDevice"},
+            {IsOnlineRole, "isOnline"}};
 }
 
 } // namespace plenum::ui

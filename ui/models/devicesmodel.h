@@ -21,6 +21,7 @@ public:
         NameRole,
         DeviceClassRole,
         IsThisDeviceRole,
+        IsOnlineRole, // its presence is live (a hand-off can go there)
     };
 
     explicit DevicesModel(QObject* parent = nullptr);
@@ -42,6 +43,7 @@ private:
         QString name;
         QString deviceClass;
         bool isThis = false;
+        bool online = false;
         bool operator==(const Row&) const = default;
     };
 

@@ -5,9 +5,9 @@ namespace plenum::ui {
 InvitationsModel::InvitationsModel(QObject* parent) : QAbstractListModel(parent) {}
 
 void InvitationsModel::add(const SessionId& sid, const DeviceId& from, const QString& fromName,
-                           const AccountId& fromAccount)
+                           const AccountId& fromAccount, Kind kind)
 {
-    const Row r{sid, from, fromName, fromAccount};
+    const Row r{sid, from, fromName, fromAccount, kind};
     if (const int i = indexOf(sid); i >= 0) {
         rows_[i] = r;
         Q_EMIT dataChanged(index(i), index(i));
@@ -63,6 +63,8 @@ QVariant InvitationsModel::data(const QModelIndex& index, int role) const
         return r.fromAccount == AccountId{} ? QString() : r.fromAccount.toHex();
     case FromDeviceRole:
         return r.from.toHex();
+    case IsHandoffRole:
+        return r.kind == Kind::Handoff;
     }
     return {};
 }
@@ -72,7 +74,8 @@ QHash<int, QByteArray> InvitationsModel::roleNames() const
     return {{SidRole, "sid"},
             {FromNameRole, "fromName"},
             {FromAccountRole, "fromAccount"},
-            {FromDeviceRole, "fromDevice"}};
+            {FromDeviceRole, "fromDevice"},
+            {IsHandoffRole, "isHandoff"}};
 }
 
 } // namespace plenum::ui

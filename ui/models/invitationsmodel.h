@@ -1,7 +1,8 @@
 #pragma once
 // Incoming invitations waiting for accept or decline (docs/ui.md). An invitation goes away
 // when answered, when the session is joined (another of our devices may have accepted), or
-// when the inviter cancels.
+// when the inviter cancels. A hand-off offer from another device of ours ("Continue here?")
+// waits here too, as its own kind.
 
 #include "protocol/ids.h"
 
@@ -18,13 +19,15 @@ public:
         FromNameRole,
         FromAccountRole,
         FromDeviceRole,
+        IsHandoffRole,
     };
+    enum class Kind { Invitation, Handoff };
 
     explicit InvitationsModel(QObject* parent = nullptr);
 
     // A second invitation to the same session replaces the first.
     void add(const SessionId& sid, const DeviceId& from, const QString& fromName,
-             const AccountId& fromAccount = {});
+             const AccountId& fromAccount = {}, Kind kind = Kind::Invitation);
     bool remove(const SessionId& sid);
     bool contains(const SessionId& sid) const { return indexOf(sid) >= 0; }
     QString fromNameOf(const SessionId& sid) const;
@@ -43,6 +46,7 @@ private:
         DeviceId from;
         QString fromName;
         AccountId fromAccount; // zero when the invitation did not name it
+        Kind kind = Kind::Invitation;
     };
     int indexOf(const SessionId& sid) const;
 

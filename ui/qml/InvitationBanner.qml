@@ -2,20 +2,25 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// "Bob invites you to a group" with Accept and Decline.
+// "Bob invites you to a group" with Accept and Decline; or, for a hand-off from another of
+// my devices, "Your laptop hands you a conversation" with Continue here and Not now.
 Pane {
     id: root
     objectName: "invitationBanner"
 
     property string sid
     property string fromName
+    property bool handoff
+    readonly property string message: handoff
+        ? qsTr("%1 hands you a conversation. Continue it here?").arg(fromName)
+        : qsTr("%1 invites you to a group").arg(fromName)
 
     signal accepted(string sid)
     signal declined(string sid)
 
     padding: 8
     Accessible.role: Accessible.AlertMessage
-    Accessible.name: qsTr("%1 invites you to a group").arg(fromName)
+    Accessible.name: message
 
     background: Rectangle {
         color: Qt.alpha(root.palette.highlight, 0.18)
@@ -28,21 +33,23 @@ Pane {
         spacing: 8
 
         Label {
-            text: qsTr("%1 invites you to a group").arg(root.fromName)
+            text: root.message
             elide: Text.ElideRight
             Layout.fillWidth: true
         }
         Button {
             objectName: "acceptButton"
-            text: qsTr("Accept")
+            text: root.handoff ? qsTr("Continue here") : qsTr("Accept")
             highlighted: true
-            Accessible.name: qsTr("Accept the invitation from %1").arg(root.fromName)
+            Accessible.name: root.handoff ? qsTr("Continue the conversation here")
+                                          : qsTr("Accept the invitation from %1").arg(root.fromName)
             onClicked: root.accepted(root.sid)
         }
         Button {
             objectName: "declineButton"
-            text: qsTr("Decline")
-            Accessible.name: qsTr("Decline the invitation from %1").arg(root.fromName)
+            text: root.handoff ? qsTr("Not now") : qsTr("Decline")
+            Accessible.name: root.handoff ? qsTr("Leave the conversation where it is")
+                                          : qsTr("Decline the invitation from %1").arg(root.fromName)
             onClicked: root.declined(root.sid)
         }
     }

@@ -261,10 +261,13 @@ ApplicationWindow {
                 delegate: InvitationBanner {
                     sid: model.sid
                     fromName: model.fromName
+                    handoff: model.isHandoff
                     Layout.fillWidth: true
                     Layout.margins: 6
-                    onAccepted: sid => app.acceptInvitation(sid)
-                    onDeclined: sid => app.declineInvitation(sid)
+                    onAccepted: sid => handoff ? app.handoff.answer(sid, true)
+                                               : app.acceptInvitation(sid)
+                    onDeclined: sid => handoff ? app.handoff.answer(sid, false)
+                                               : app.declineInvitation(sid)
                 }
             }
 
@@ -334,6 +337,11 @@ ApplicationWindow {
                     onLeaveCallRequested: app.leaveCall()
                     onMuteRequested: on => app.setMuted(on)
                     onDeafenRequested: on => app.setDeafened(on)
+                    myDevices: app.devices
+                    handoffBusy: app.handoff.busy
+                    handoffStatus: app.handoff.status
+                    onSendToRequested: device => app.handoff.sendTo(device)
+                    onHandoffCancelRequested: app.handoff.cancel()
                 }
             }
 

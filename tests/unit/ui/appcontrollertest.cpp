@@ -6,6 +6,7 @@
 #include "app/demopeers.h"
 #include "app/recordingnotifier.h"
 #include "localnet.h"
+#include "peergroup.h"
 
 #include <QDir>
 #include <QFile>
@@ -194,4 +195,70 @@ TEST(AppController, TheMicrophoneAndSpeakerPickedAreSavedAndRestored)
     AppController again(optionsFor(net, net.dir("mia")), &settings, &notifier);
     again.microphones()->setDevices({{"webcam-mic", "Webcam", false}});
     EXPECT_EQ(again.microphones()->currentId(), QByteArray("webcam-mic"));
+}
+
+// Issue 15 in the GUI: a conversation handed to this device from another device of the same
+// account shows as "Continue here?", continues here with its history, and goes back with
+// "Send to…"; the other member never sees the account leave.
+TEST(AppController, AConversationMovesHereAndBackBetweenMyDevices)
+{
+    LocalNet net;
+    PeerProcess* laptop = net.addPeer(QStringLiteral("Alice")); // A1 at first
+    PeerProcess* carol = net.addPeer(QStringLiteral("Carol"));
+    auto code = laptop->ask({{"cmd", "pair_code"}}, "pair_code");
+    ASSERT_TRUE(code.has_value());
+    AppSettings settings(nullptr, false);
+    ui::RecordingNotifier notifier;
+    AppController app(optionsFor(net, net.dir("alice-phone")), &settings, &notifier);
+    app.start();
+    app.linkDevice(code->value("code").toString());
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 25000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    ASSERT_TRUE(laptop->waitEvent("device_paired", 5000));
+
+    auto session = laptop->ask({{"cmd", "create"}}, "session");
+    ASSERT_TRUE(session);
+    const QString sid = session->value("sid").toString();
+    laptop->send({{"cmd", "invite"}, {"sid", sid}, {"account", carol->account}});
+    ASSERT_TRUE(laptop->waitEvent("invite_result", 15000));
+    laptop->send({{"cmd", "say"}, {"sid", sid}, {"text", "said on the laptop"}});
+    ASSERT_TRUE(carol->waitEvent([](auto& e) { return isChat(e, "said on the laptop"); }, 10000));
+
+    // The laptop pushes; the phone asks first.
+    laptop->send({{"cmd", "handoff_push"}, {"sid", sid}, {"device", app.myDevice()}});
+    ASSERT_TRUE(waitFor([&] { return app.invitations()->rowCount() == 1; }, 20000))
+        << app.toast().toStdString();
+    const QModelIndex offer = app.invitations()->index(0);
+    EXPECT_TRUE(offer.data(ui::InvitationsModel::IsHandoffRole).toBool());
+    EXPECT_EQ(offer.data(ui::InvitationsModel::SidRole).toString(), sid);
+    EXPECT_FALSE(notifier.shown.isEmpty());
+    app.handoff()->answer(sid, true);
+    ASSERT_TRUE(waitFor([&] { return app.currentSession() == sid; }, 20000))
+        << app.toast().toStdString();
+    EXPECT_TRUE(app.toast().startsWith("Continued here from")) << app.toast().toStdString();
+    ASSERT_TRUE(waitFor([&] { return app.conversation()->rowCount() >= 1; }, 5000));
+    EXPECT_EQ(app.conversation()->index(0).data(ui::ConversationModel::TextRole).toString(),
+              QStringLiteral("said on the laptop"));
+    ASSERT_TRUE(laptop->waitEvent("handoff_done", 10000));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            const QString key = rosterKey(carol->lastRoster());
+            return key.contains(app.myDevice().left(8)) && !key.contains(laptop->device.left(8));
+        },
+        10000))
+        << rosterKey(carol->lastRoster()).toStdString();
+    for (const auto& e : carol->events())
+        EXPECT_NE(e.value("event").toString(), QStringLiteral("left")) << "carol saw alice leave";
+
+    // "Send to…" the laptop: busy while it goes, then the conversation closes here.
+    app.handoff()->sendTo(laptop->device);
+    EXPECT_TRUE(app.handoff()->busy());
+    EXPECT_TRUE(app.handoff()->status().startsWith("Sending this conversation to"));
+    auto back = laptop->waitEvent("handoff_offer", 20000);
+    ASSERT_TRUE(back) << app.toast().toStdString();
+    laptop->send({{"cmd", "handoff_answer"}, {"sid", sid}, {"accept", true}});
+    ASSERT_TRUE(waitFor([&] { return app.currentSession().isEmpty(); }, 20000))
+        << app.toast().toStdString();
+    EXPECT_FALSE(app.handoff()->busy());
+    EXPECT_TRUE(app.toast().startsWith("Moved to")) << app.toast().toStdString();
 }
