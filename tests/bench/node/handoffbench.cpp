@@ -67,12 +67,15 @@ int main(int argc, char** argv)
         const qint64 sent = testClockMs();
         in->send({{"cmd", "handoff_push"}, {"sid", sid}, {"device", out->device}});
         auto offer = out->waitEvent(
-            [](const QJsonObject& e) {
+            [&](const QJsonObject& e) {
                 const QString n = e.value("event").toString();
-                return n == "handoff_offer" || n == "handoff_failed";
+                return e.value("_ms").toInteger() >= sent &&
+                       (n == "handoff_offer" || n == "handoff_failed");
             },
             30000);
         if (!offer || offer->value("event") != "handoff_offer") {
+            std::fprintf(stderr, "run %d: no offer: %s\n", r,
+                         offer ? qPrintable(offer->value("reason").toString()) : "timeout");
             ++failures;
             continue;
         }
@@ -85,7 +88,8 @@ int main(int argc, char** argv)
         for (PeerProcess* p : all) {
             auto e = p->waitEvent(
                 [&](const QJsonObject& e) {
-                    return e.value("event") == "roster" && holds(e, out->device, in->device);
+                    return e.value("_ms").toInteger() >= sent && e.value("event") == "roster" &&
+                           holds(e, out->device, in->device);
                 },
                 30000);
             if (!e) {
@@ -94,7 +98,16 @@ int main(int argc, char** argv)
             }
             last = std::max(last, e->value("_ms").toInteger());
         }
-        if (!ok || !in->waitEvent("handoff_done", 10000)) {
+        const auto done = in->waitEvent(
+            [&](const QJsonObject& e) {
+                const QString n = e.value("event").toString();
+                return e.value("_ms").toInteger() >= sent &&
+                       (n == "handoff_done" || n == "handoff_failed");
+            },
+            10000);
+        if (!ok || !done || done->value("event") != "handoff_done") {
+            std::fprintf(stderr, "run %d: not done: %s\n", r,
+                         done ? qPrintable(done->value("reason").toString()) : "timeout");
             ++failures;
             break;
         }
