@@ -50,7 +50,8 @@ int main(int argc, char** argv)
     QStringList names{QStringLiteral("alice")};
     for (int i = 1; i < members; ++i)
         names.append(QStringLiteral("m%1").arg(i));
-    const auto peers = group.session(names);
+    // A live seat counts against capacity: room for N members and the seat.
+    const auto peers = group.session(names, members + 1);
     if (peers.size() != std::size_t(members)) return 1;
     auto code = peers[0]->ask({{"cmd", "pair_code"}}, "pair_code");
     if (!code) return 1;

@@ -20,13 +20,15 @@ PeerProcess* PeerGroup::add(const QString& name, const QStringList& extraArgs)
     return p;
 }
 
-std::vector<PeerProcess*> PeerGroup::session(const QStringList& names)
+std::vector<PeerProcess*> PeerGroup::session(const QStringList& names, int capacity)
 {
     std::vector<PeerProcess*> peers;
     for (const QString& n : names)
         peers.push_back(add(n));
     if (std::any_of(peers.begin(), peers.end(), [](auto* p) { return !p->running(); })) return {};
-    if (buildSession(peers).isEmpty() || !rostersEqual(peers, int(peers.size()), 10000)) return {};
+    if (buildSession(peers, {}, capacity).isEmpty() ||
+        !rostersEqual(peers, int(peers.size()), 10000))
+        return {};
     return peers;
 }
 
@@ -36,9 +38,9 @@ bool PeerGroup::restart(PeerProcess* peer)
 }
 
 QString PeerGroup::buildSession(const std::vector<PeerProcess*>& peers,
-                                const std::vector<int>& inviterOf)
+                                const std::vector<int>& inviterOf, int capacity)
 {
-    auto session = peers[0]->ask({{"cmd", "create"}, {"capacity", 8}}, "session");
+    auto session = peers[0]->ask({{"cmd", "create"}, {"capacity", capacity}}, "session");
     EXPECT_TRUE(session.has_value()) << "no session event";
     if (!session) return {};
     const QString sid = session->value("sid").toString();
