@@ -75,8 +75,16 @@ int main(int argc, char** argv)
             },
             30000);
         if (!offer || offer->value("event") != "handoff_offer") {
-            std::fprintf(stderr, "run %d: no offer: %s\n", r,
-                         offer ? qPrintable(offer->value("reason").toString()) : "timeout");
+            // The pusher says why (or nothing, if it is still waiting).
+            const auto said = in->waitEvent(
+                [&](const QJsonObject& e) {
+                    return e.value("_ms").toInteger() >= sent &&
+                           e.value("event") == "handoff_failed";
+                },
+                30000);
+            std::fprintf(stderr, "run %d: no offer: %s; the pusher: %s\n", r,
+                         offer ? qPrintable(offer->value("reason").toString()) : "timeout",
+                         said ? qPrintable(said->value("reason").toString()) : "nothing");
             ++failures;
             continue;
         }
