@@ -65,6 +65,9 @@ int main(int argc, char** argv)
     QList<double> offerMs, doneMs;
     int failures = 0;
     for (int r = 0; r < runs; ++r) {
+        // The device that left may have been the SM: let the election settle first (a push
+        // while the session has no SM is refused: "the session is reconnecting").
+        in->waitEvent("never", 2000);
         const qint64 sent = testClockMs();
         in->send({{"cmd", "handoff_push"}, {"sid", sid}, {"device", out->device}});
         auto offer = out->waitEvent(
