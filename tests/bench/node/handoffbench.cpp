@@ -50,7 +50,8 @@ int main(int argc, char** argv)
     QStringList names{QStringLiteral("alice")};
     for (int i = 1; i < members; ++i)
         names.append(QStringLiteral("m%1").arg(i));
-    const auto peers = group.session(names);
+    // A live seat counts against capacity: room for N members and the seat.
+    const auto peers = group.session(names, members + 1);
     if (peers.size() != std::size_t(members)) return 1;
     auto code = peers[0]->ask({{"cmd", "pair_code"}}, "pair_code");
     if (!code) return 1;
@@ -64,15 +65,29 @@ int main(int argc, char** argv)
     QList<double> offerMs, doneMs;
     int failures = 0;
     for (int r = 0; r < runs; ++r) {
+        // The device that left may have been the SM: let the election settle first (a push
+        // while the session has no SM is refused: "the session is reconnecting").
+        in->waitEvent("never", 2000);
         const qint64 sent = testClockMs();
         in->send({{"cmd", "handoff_push"}, {"sid", sid}, {"device", out->device}});
         auto offer = out->waitEvent(
-            [](const QJsonObject& e) {
+            [&](const QJsonObject& e) {
                 const QString n = e.value("event").toString();
-                return n == "handoff_offer" || n == "handoff_failed";
+                return e.value("_ms").toInteger() >= sent &&
+                       (n == "handoff_offer" || n == "handoff_failed");
             },
             30000);
         if (!offer || offer->value("event") != "handoff_offer") {
+            // The pusher says why (or nothing, if it is still waiting).
+            const auto said = in->waitEvent(
+                [&](const QJsonObject& e) {
+                    return e.value("_ms").toInteger() >= sent &&
+                           e.value("event") == "handoff_failed";
+                },
+                30000);
+            std::fprintf(stderr, "run %d: no offer: %s; the pusher: %s\n", r,
+                         offer ? qPrintable(offer->value("reason").toString()) : "timeout",
+                         said ? qPrintable(said->value("reason").toString()) : "nothing");
             ++failures;
             continue;
         }
@@ -85,7 +100,8 @@ int main(int argc, char** argv)
         for (PeerProcess* p : all) {
             auto e = p->waitEvent(
                 [&](const QJsonObject& e) {
-                    return e.value("event") == "roster" && holds(e, out->device, in->device);
+                    return e.value("_ms").toInteger() >= sent && e.value("event") == "roster" &&
+                           holds(e, out->device, in->device);
                 },
                 30000);
             if (!e) {
@@ -94,7 +110,16 @@ int main(int argc, char** argv)
             }
             last = std::max(last, e->value("_ms").toInteger());
         }
-        if (!ok || !in->waitEvent("handoff_done", 10000)) {
+        const auto done = in->waitEvent(
+            [&](const QJsonObject& e) {
+                const QString n = e.value("event").toString();
+                return e.value("_ms").toInteger() >= sent &&
+                       (n == "handoff_done" || n == "handoff_failed");
+            },
+            10000);
+        if (!ok || !done || done->value("event") != "handoff_done") {
+            std::fprintf(stderr, "run %d: not done: %s\n", r,
+                         done ? qPrintable(done->value("reason").toString()) : "timeout");
             ++failures;
             break;
         }

@@ -20,12 +20,12 @@ struct AliceTwoDevices {
     QString sid;
 
     // Alice's desktop in a session with Bob and Carol; her phone paired, not in it.
-    bool build()
+    bool build(int capacity = 8)
     {
         a1 = group.add("alice");
         bob = group.add("bob");
         carol = group.add("carol");
-        sid = group.buildSession({a1, bob, carol});
+        sid = group.buildSession({a1, bob, carol}, {}, capacity);
         if (sid.isEmpty() || !group.rostersEqual({a1, bob, carol}, 3, 15000)) return false;
         auto code = a1->ask({{"cmd", "pair_code"}}, "pair_code");
         if (!code) return false;
@@ -193,4 +193,56 @@ TEST(NodeHandoff, DeclinedOrUnreachableLeavesTheSessionAsItWas)
         EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail)) << detail.toStdString();
     }
     (void)before;
+}
+
+// A1 in the session's call: at the swap A2 takes its place in the call, and Bob's call lists
+// Bob and A2 (A1 out); Bob never sees a roster without Alice.
+TEST(NodeHandoff, TheCallMovesWithTheSession)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build());
+    const auto callHas = [](const QJsonObject& e, QStringList devices) {
+        if (e.value("event").toString() != "call") return false;
+        QStringList in;
+        for (const auto& m : e.value("members").toArray())
+            in.append(m.toObject().value("device").toString());
+        in.sort();
+        devices.sort();
+        return in == devices;
+    };
+    s.a1->send({{"cmd", "call_join"}, {"sid", s.sid}});
+    s.bob->send({{"cmd", "call_join"}, {"sid", s.sid}});
+    const QStringList before{s.a1->device, s.bob->device};
+    ASSERT_TRUE(s.bob->waitEvent([&](auto& e) { return callHas(e, before); }, 15000));
+
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    ASSERT_TRUE(s.a2->waitEvent("handoff_offer", 20000)) << trail(s.a1) << "\n" << trail(s.a2);
+    s.a2->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
+    auto done = outcome(s.a2, 30000);
+    ASSERT_TRUE(done.has_value());
+    ASSERT_EQ(done->value("event").toString(), "handoff_done") << trail(s.a2);
+    const QStringList after{s.a2->device, s.bob->device};
+    EXPECT_TRUE(s.bob->waitEvent([&](auto& e) { return callHas(e, after); }, 20000))
+        << "Bob's call does not list A2 (and not A1)";
+    EXPECT_TRUE(s.a2->waitEvent(
+        [&](auto& e) { return callHas(e, after) && e.value("in_call").toBool(); }, 20000));
+    QString detail;
+    EXPECT_TRUE(alwaysHas(s.bob, s.a1->account, &detail)) << detail.toStdString();
+}
+
+// A seat counts against capacity: a session with no room left refuses it in words, and A2 is
+// not even asked.
+TEST(NodeHandoff, AFullSessionRefusesTheSeat)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build(3));
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    auto full = outcome(s.a1, 30000);
+    ASSERT_TRUE(full.has_value());
+    EXPECT_EQ(full->value("event").toString(), "handoff_failed");
+    EXPECT_TRUE(full->value("reason").toString().contains("full"))
+        << full->value("reason").toString().toStdString();
+    EXPECT_FALSE(s.a2->waitEvent("handoff_offer", 2000).has_value());
+    ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
+    EXPECT_TRUE(devicesIn(s.bob->lastRoster()).contains(s.a1->device));
 }

@@ -30,13 +30,15 @@ PeerProcess* PeerGroup::addAt(const QString& name, const PeerProcess::Placement&
     return p;
 }
 
-std::vector<PeerProcess*> PeerGroup::session(const QStringList& names)
+std::vector<PeerProcess*> PeerGroup::session(const QStringList& names, int capacity)
 {
     std::vector<PeerProcess*> peers;
     for (const QString& n : names)
         peers.push_back(add(n));
     if (std::any_of(peers.begin(), peers.end(), [](auto* p) { return !p->running(); })) return {};
-    if (buildSession(peers).isEmpty() || !rostersEqual(peers, int(peers.size()), 10000)) return {};
+    if (buildSession(peers, {}, capacity).isEmpty() ||
+        !rostersEqual(peers, int(peers.size()), 10000))
+        return {};
     return peers;
 }
 
@@ -46,10 +48,11 @@ bool PeerGroup::restart(PeerProcess* peer)
 }
 
 QString PeerGroup::buildSession(const std::vector<PeerProcess*>& peers,
-                                const std::vector<int>& inviterOf)
+                                const std::vector<int>& inviterOf, int capacity)
 {
+    // Room for every peer even when the caller asked for less (N-way benches).
     auto session = peers[0]->ask(
-        {{"cmd", "create"}, {"capacity", std::max<int>(8, int(peers.size()))}}, "session");
+        {{"cmd", "create"}, {"capacity", std::max<int>(capacity, int(peers.size()))}}, "session");
     EXPECT_TRUE(session.has_value()) << "no session event";
     if (!session) return {};
     const QString sid = session->value("sid").toString();

@@ -25,13 +25,13 @@ public:
     quint32 networkId() const { return net_.networkId(); }
     // The set-up most tests share: one peer per name, names[0] creates a session and invites
     // the others, every roster equal. Empty if any step failed (the failure is reported).
-    std::vector<PeerProcess*> session(const QStringList& names);
+    std::vector<PeerProcess*> session(const QStringList& names, int capacity = 8);
     // Starts `peer` again with the same profile.
     bool restart(PeerProcess* peer);
     // peers[0] creates a session and invites the others; members listed in `referrers` invite
     // through a REFER instead (invitee i is invited by peers[referrer[i]]). Returns the sid.
     QString buildSession(const std::vector<PeerProcess*>& peers,
-                         const std::vector<int>& inviterOf = {});
+                         const std::vector<int>& inviterOf = {}, int capacity = 8);
     // Waits until every peer's newest roster has `members` members and all are equal.
     bool rostersEqual(const std::vector<PeerProcess*>& peers, int members, int timeoutMs,
                       QString* detail = nullptr);
