@@ -291,9 +291,7 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
         // was named in our headers as SM of that epoch, and others followed a device that
         // never won it. Lost like any other loss; the snapshot we ask for, a SET_SM or the
         // retry (an election of our own) settles who leads.
-        lostSm_ = true;
-        timers_.disarm(TimerKind::SmLink);
-        timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
+        loseSmElectOnRetry(now);
     }
     requestSnapshot(from);
 }
@@ -829,9 +827,8 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
                 fillFull(r, accepted_);
                 r.committed = accepted_.at == committed_.at;
                 r.base = committed_.at;
-                deps_.out.send(from, Message{Header{sid_, accepted_.at.epoch,
-                                                    committed_.at.version, {}},
-                                             r});
+                deps_.out.send(
+                    from, Message{Header{sid_, accepted_.at.epoch, committed_.at.version, {}}, r});
             }
         }
         return;

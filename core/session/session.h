@@ -197,6 +197,8 @@ private:
 
     // -- header checks (§5.1 rules 1, 2)
     bool checkHeader(const DeviceId& from, const Message& message, Millis now);
+    // Lost our SM to someone else's round: no SM, and our own round on the retry timer.
+    void loseSmElectOnRetry(Millis now);
     void learnHigherEpoch(const DeviceId& from, const protocol::Header& h, Millis now);
     void stepDown(Millis now);
 

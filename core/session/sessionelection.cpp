@@ -23,6 +23,18 @@ void Session::loseSm(Millis now)
     openRound(epoch, now);
 }
 
+void Session::loseSmElectOnRetry(Millis now)
+{
+    // Someone else's round is (or may be) under way: we follow no SM, and open a round of our
+    // own only if none settles it within the election timeout. An election starts either
+    // way, so a pending baton request is dropped (rule 11); learning a newer epoch without
+    // an SM used to keep it.
+    lostSm_ = true;
+    dropBatonAsks();
+    timers_.disarm(TimerKind::SmLink);
+    timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
+}
+
 void Session::regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now)
 {
     const bool changed = sm != sm_;
@@ -137,10 +149,7 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     if (!isSm_ && !lostSm_ && from == sm_) {
         // Lost like any other loss: if no round comes of its request, the retry opens ours
         // (setting the flag alone left every later loseSm() a no-op: seeds 74646, 81208).
-        lostSm_ = true;
-        dropBatonAsks();
-        timers_.disarm(TimerKind::SmLink);
-        timers_.arm(TimerKind::ElectionRetry, now + config_.electionTimeout);
+        loseSmElectOnRetry(now);
     }
     if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
     if (!election_.canVote(r.epoch)) {

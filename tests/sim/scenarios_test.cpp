@@ -9,6 +9,8 @@
 
 #include <QHashSeed>
 
+#include <set>
+
 using namespace plenum;
 using namespace plenum::sim;
 using protocol::Code;
@@ -505,6 +507,58 @@ TEST_F(Group, LeaverThatCrashesAfterItsByeComesBackGone)
     EXPECT_TRUE(record->second.ended) << "its disk must say it left";
     settle();
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2}));
+}
+
+// Item 20 (--adversary seeds 35324, 60790, 63055; --handoff --adversary 56295): a member
+// forges BYE{removed} in the old SM's name, stamped with the old epoch, and it arrives just
+// after its target learned that member won the election (SET_SM in, the republished roster
+// not committed yet). It comes from the target's SM now, but a removal of an older epoch is
+// stale news: the target stays.
+TEST_F(Group, ARemovalStampedWithAnOlderEpochIsNotBelieved)
+{
+    start(3);
+    admit(0, 1);
+    admit(0, 2);
+    settle();
+    const DeviceId oldSm = net->peer(0).info().device;
+    struct Forger : Recorder {
+        using Recorder::Recorder;
+        std::function<void(int, int)> onSetSm;
+        std::set<int> removed; // peers told "You were removed"
+        void onEvent(int peer, const SessionId& id, const session::SessionEvent& e,
+                     bool fromSm) override
+        {
+            Recorder::onEvent(peer, id, e, fromSm);
+            if (std::holds_alternative<session::event::Removed>(e)) removed.insert(peer);
+        }
+        void onDelivered(int from, int to, const protocol::Message& m,
+                         const session::Session* before, const protocol::RosterStamp& prev) override
+        {
+            Recorder::onDelivered(from, to, m, before, prev);
+            if (std::holds_alternative<protocol::SetSm>(m.body) && onSetSm)
+                std::exchange(onSetSm, nullptr)(from, to);
+        }
+    };
+    net->setObserver(nullptr);
+    auto forger = std::make_unique<Forger>(*net);
+    int target = -1;
+    forger->onSetSm = [&](int winner, int to) {
+        target = to;
+        const auto stamp = s(to)->committed().at;
+        ASSERT_EQ(stamp.epoch, 1u) << "the new SM's roster is committed already";
+        net->inject(winner, to,
+                    protocol::Message{
+                        protocol::Header{sid, stamp.epoch, stamp.version, oldSm},
+                        protocol::Bye{protocol::Bye::Reason::Removed, std::nullopt, std::nullopt}});
+    };
+    net->setObserver(forger.get());
+    net->crash(0);
+    net->runFor(3000);
+    ASSERT_GE(target, 1) << "no SET_SM was delivered";
+    EXPECT_FALSE(forger->removed.count(target)) << "a removal of the old epoch was believed\n"
+                                                << net->peer(target).formatLog();
+    EXPECT_TRUE(isMember(target));
+    net->setObserver(check.get());
 }
 
 // §5.1 rule 9: only the SM's link to a member broke; the others still reach it. The SM keeps
