@@ -169,6 +169,10 @@ Result<OpenedEnvelope> DeviceMailbox::admit(const QByteArray& sealed, qint64 now
         *silent = true;
         return fail(QStringLiteral("the request was seen before (a replay)"));
     }
+    // The sender's chain verified and its id is the hash of its key: an answer to it (an ICE
+    // answer to an offer, an offer to the SM that invited us) needs no certificate look-up on
+    // the DHT, which cost a DHT round trip on the join's critical path (issue 11).
+    if (env->chain) knownKeys_.insert(env->sender, env->chain->deviceCert.publicKeyDer());
     return env;
 }
 
@@ -200,9 +204,7 @@ Result<QByteArray> DeviceMailbox::sealFor(const DeviceId& to, RequestKind kind,
 Result<OpenedEnvelope> DeviceMailbox::openRelayed(const QByteArray& sealed)
 {
     bool silent = false;
-    auto env = admit(sealed, QDateTime::currentMSecsSinceEpoch(), &silent);
-    if (env && env->chain) knownKeys_.insert(env->sender, env->chain->deviceCert.publicKeyDer());
-    return env;
+    return admit(sealed, QDateTime::currentMSecsSinceEpoch(), &silent);
 }
 
 } // namespace plenum::identity

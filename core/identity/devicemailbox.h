@@ -68,8 +68,8 @@ public:
     // Seals `body` for a device whose key is known (knowsKey); an error otherwise.
     Result<QByteArray> sealFor(const DeviceId& to, RequestKind kind, const QByteArray& body) const;
     // Opens an envelope that arrived through a relay with every check a DHT value gets
-    // (decryption, signature, recipient, chain, age, block list, replay memory). On success the
-    // sender's key is learnt, so the answer needs no DHT look-up.
+    // (decryption, signature, recipient, chain, age, block list, replay memory). As for
+    // a DHT request, the sender's key is learnt, so the answer needs no DHT look-up.
     Result<OpenedEnvelope> openRelayed(const QByteArray& sealed);
 
 Q_SIGNALS:

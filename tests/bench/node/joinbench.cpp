@@ -62,8 +62,17 @@ int main(int argc, char** argv)
                 {{"cmd", "invite"}, {"account", joiner->account}, {"device", joiner->device}});
             auto invited = joiner->waitEvent("invited", 15000);
             auto result = peers[0]->waitEvent("invite_result", 15000);
-            if (!invited || !result || result->value("code").toInt() != 200 ||
-                !group.rostersEqual(peers, k + 1, 15000)) {
+            const bool equal = invited && result && result->value("code").toInt() == 200 &&
+                               group.rostersEqual(peers, k + 1, 15000);
+            if (!equal) {
+                std::fprintf(
+                    stderr, "run %d, member %d: %s\n", run, k + 1,
+                    !invited  ? "no invited event"
+                    : !result ? "no invite_result"
+                    : result->value("code").toInt() != 200
+                        ? qPrintable(
+                              QStringLiteral("invite_result %1").arg(result->value("code").toInt()))
+                        : "the rosters did not agree within 15 s");
                 ++failures;
                 break; // this run's group is broken: start the next run
             }

@@ -2,6 +2,8 @@
 // session knows, only over a link that is up, within its rate limits, and says why it refused.
 #include "node/signalrelay.h"
 
+#include <QSet>
+
 #include <gtest/gtest.h>
 
 using namespace plenum;
