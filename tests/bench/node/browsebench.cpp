@@ -5,6 +5,7 @@
 // finished (what a browser would start at that moment). Prints one JSON object.
 // Usage: browse_bench [navigations] [followers]
 
+#include "benchstats.h"
 #include "pageserver.h"
 #include "peergroup.h"
 
@@ -17,17 +18,6 @@
 #include <cstdio>
 
 using namespace plenum::testsupport;
-
-namespace {
-
-double percentile(QList<double> v, double p)
-{
-    if (v.isEmpty()) return -1;
-    std::sort(v.begin(), v.end());
-    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5))];
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {

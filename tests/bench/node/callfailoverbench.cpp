@@ -2,6 +2,7 @@
 // at 0 % and 5 % received media loss. Prints one JSON object: medians and every run.
 // Usage: call_failover_bench [runs]
 
+#include "benchstats.h"
 #include "callfailover.h"
 
 #include <QCoreApplication>
@@ -15,13 +16,6 @@
 using namespace plenum::testsupport;
 
 namespace {
-
-double median(QList<double> v)
-{
-    if (v.isEmpty()) return -1;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 QJsonArray array(const QList<double>& v)
 {

@@ -8,6 +8,7 @@
 // the others that lack Alice's account (the others must never see her leave: 0).
 // Usage: handoff_bench [runs] [members N = 2..8]  Prints one JSON object.
 
+#include "benchstats.h"
 #include "peergroup.h"
 
 #include <QCoreApplication>
@@ -20,13 +21,6 @@
 using namespace plenum::testsupport;
 
 namespace {
-
-double percentile(QList<double> v, double p)
-{
-    if (v.isEmpty()) return -1;
-    std::sort(v.begin(), v.end());
-    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5))];
-}
 
 bool holds(const QJsonObject& roster, const QString& in, const QString& out)
 {

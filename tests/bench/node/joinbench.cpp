@@ -11,6 +11,7 @@
 // PLENUM_PEER_BIN naming an older one (the "before" figures) only total and first_contact show.
 // Usage: join_bench [runs] [maxPeers]
 
+#include "benchstats.h"
 #include "peergroup.h"
 
 #include <QCoreApplication>
@@ -23,13 +24,6 @@
 using namespace plenum::testsupport;
 
 namespace {
-
-double percentile(QList<double> v, double p)
-{
-    if (v.isEmpty()) return -1;
-    std::sort(v.begin(), v.end());
-    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5))];
-}
 
 QJsonObject summary(const QList<double>& v)
 {

@@ -3,6 +3,7 @@
 // Times are measured in this process from the command to the event (pipe latency included).
 // Usage: node_bench [runs] [maxPeers]
 
+#include "benchstats.h"
 #include "peergroup.h"
 
 #include <QCoreApplication>
@@ -17,13 +18,6 @@
 using namespace plenum::testsupport;
 
 namespace {
-
-double percentile(QList<double> v, double p)
-{
-    if (v.isEmpty()) return -1;
-    std::sort(v.begin(), v.end());
-    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5))];
-}
 
 double rssKb(qint64 pid)
 {

@@ -3,6 +3,7 @@
 // A1 -> A2 and never a roster without Alice; A2 has the history from before and a message
 // sent during the hand-off; a declined offer and an unreachable A2 leave the session as it was
 // with the reason in words; a pull brings the session back.
+#include "callcheck.h"
 #include "peergroup.h"
 
 #include <QJsonArray>
@@ -201,15 +202,6 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
 {
     AliceTwoDevices s;
     ASSERT_TRUE(s.build());
-    const auto callHas = [](const QJsonObject& e, QStringList devices) {
-        if (e.value("event").toString() != "call") return false;
-        QStringList in;
-        for (const auto& m : e.value("members").toArray())
-            in.append(m.toObject().value("device").toString());
-        in.sort();
-        devices.sort();
-        return in == devices;
-    };
     s.a1->send({{"cmd", "call_join"}, {"sid", s.sid}});
     s.bob->send({{"cmd", "call_join"}, {"sid", s.sid}});
     const QStringList before{s.a1->device, s.bob->device};
