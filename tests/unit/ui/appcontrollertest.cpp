@@ -224,7 +224,9 @@ TEST(AppController, AConversationMovesHereAndBackBetweenMyDevices)
     laptop->send({{"cmd", "say"}, {"sid", sid}, {"text", "said on the laptop"}});
     ASSERT_TRUE(carol->waitEvent([](auto& e) { return isChat(e, "said on the laptop"); }, 10000));
 
-    // The laptop pushes; the phone asks first.
+    // The laptop pushes; the phone (its window in the background: the person is at the laptop)
+    // notifies and asks first.
+    app.setWindowActive(false);
     laptop->send({{"cmd", "handoff_push"}, {"sid", sid}, {"device", app.myDevice()}});
     ASSERT_TRUE(waitFor([&] { return app.invitations()->rowCount() == 1; }, 20000))
         << app.toast().toStdString();
