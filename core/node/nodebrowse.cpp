@@ -19,6 +19,7 @@ NodeBrowse::NodeBrowse(session::SessionHost& host, LinkSender send, QObject* par
     // above everything it sent before (10^6 events a second would be needed to catch up).
     leader_.resumeAfter(std::uint64_t(QDateTime::currentMSecsSinceEpoch()) * 1000);
     scrollTimer_.setSingleShot(true);
+    scrollTimer_.setTimerType(Qt::PreciseTimer); // a coarse timer may fire up to 5 % early
     connect(&scrollTimer_, &QTimer::timeout, this, &NodeBrowse::onTick);
 }
 
@@ -118,7 +119,14 @@ Status NodeBrowse::scroll(const SessionId& sid, std::uint32_t x, std::uint32_t y
 void NodeBrowse::onTick()
 {
     if (!scrolling_) return;
-    if (auto m = leader_.onTick(QDateTime::currentMSecsSinceEpoch())) sendToOthers(*scrolling_, *m);
+    const auto now = QDateTime::currentMSecsSinceEpoch();
+    if (auto m = leader_.onTick(now)) {
+        sendToOthers(*scrolling_, *m);
+    } else if (auto wake = leader_.nextWake()) {
+        // A timer may fire a little before the wall clock says the interval is over (coarse
+        // timers, a clock step): the held position must not be dropped, so wait again.
+        scrollTimer_.start(int(std::max<std::int64_t>(1, *wake - now)));
+    }
 }
 
 void NodeBrowse::setFollow(const SessionId& sid, bool on)
