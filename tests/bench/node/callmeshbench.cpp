@@ -12,7 +12,6 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,17 +26,6 @@
 using namespace plenum::testsupport;
 
 namespace {
-
-// CPU time (user + system) a process used so far, in ms, from /proc/<pid>/stat.
-qint64 cpuMs(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly)) return -1;
-    const QByteArray stat = f.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13) return -1;
-    return (fields[11].toLongLong() + fields[12].toLongLong()) * 1000 / sysconf(_SC_CLK_TCK);
-}
 
 // The newest call_stats of `listener` about `speaker`.
 QJsonObject stats(PeerProcess* listener, const QString& speaker)
@@ -106,7 +94,7 @@ int main(int argc, char** argv)
     const auto before = snapshot();
     std::vector<qint64> cpuBefore;
     for (auto* p : peers)
-        cpuBefore.push_back(cpuMs(p->pid()));
+        cpuBefore.push_back(p->cpuMs());
     QElapsedTimer window;
     window.start();
     (void)waitFor([] { return false; }, seconds * 1000);
@@ -133,7 +121,7 @@ int main(int argc, char** argv)
     double cpuSum = 0;
     for (size_t i = 0; i < peers.size(); ++i) {
         const double pct =
-            100.0 * double(cpuMs(peers[i]->pid()) - cpuBefore[i]) / double(window.elapsed());
+            100.0 * double(peers[i]->cpuMs() - cpuBefore[i]) / double(window.elapsed());
         cpu.append(std::round(pct * 10) / 10);
         cpuSum += pct;
     }

@@ -19,8 +19,6 @@
 #include <algorithm>
 #include <span>
 
-#include <unistd.h>
-
 using namespace plenum::testsupport;
 namespace mt = plenum::media::test;
 
@@ -42,19 +40,6 @@ qint64 packetsFrom(PeerProcess* peer, const QString& from)
 {
     const QJsonObject s = lastStats(peer, from);
     return s.isEmpty() ? -1 : s.value("packets_received").toInteger();
-}
-
-// CPU time (user + system) a process used so far, in ms, from /proc/<pid>/stat.
-qint64 cpuMs(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly)) return -1;
-    const QByteArray stat = f.readAll();
-    // Fields after the ")" that ends the command name: state is 3rd, utime 14th, stime 15th.
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13) return -1;
-    const qint64 ticks = fields[11].toLongLong() + fields[12].toLongLong();
-    return ticks * 1000 / sysconf(_SC_CLK_TCK);
 }
 
 // Takes every queued "call" event, so the next wait sees only newer ones.
@@ -115,11 +100,11 @@ TEST(NodeCall, ThreePeersHearTheSpeaker)
     const qint64 callMs = qint64(input.size()) * 1000 / kRate + 1000;
     std::vector<qint64> cpuBefore;
     for (auto* p : {a, b, c})
-        cpuBefore.push_back(cpuMs(p->pid()));
+        cpuBefore.push_back(p->cpuMs());
     pump(int(callMs));
     int i = 0;
     for (auto* p : {a, b, c}) {
-        const qint64 used = cpuMs(p->pid()) - cpuBefore[size_t(i++)];
+        const qint64 used = p->cpuMs() - cpuBefore[size_t(i++)];
         std::printf("{\"peer\": \"%s\", \"cpu_percent_of_a_core\": %.1f}\n", qPrintable(p->name),
                     100.0 * double(used) / double(callMs));
     }

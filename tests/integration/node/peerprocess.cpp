@@ -3,10 +3,13 @@
 #include "dhttestnet.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 #include <algorithm>
+
+#include <unistd.h>
 
 namespace plenum::testsupport {
 
@@ -57,6 +60,18 @@ bool PeerProcess::start(int timeoutMs)
     account = ready->value("account").toString();
     device = ready->value("device").toString();
     return true;
+}
+
+qint64 PeerProcess::cpuMs() const
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid()));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray stat = f.readAll();
+    // Fields after the ")" that ends the command name: state is 3rd, utime 14th, stime 15th.
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13) return -1;
+    const qint64 ticks = fields[11].toLongLong() + fields[12].toLongLong();
+    return ticks * 1000 / sysconf(_SC_CLK_TCK);
 }
 
 void PeerProcess::send(const QJsonObject& command)

@@ -49,6 +49,8 @@ public:
     void kill(); // SIGKILL, waits for the process to end
     bool quit(int timeoutMs = 5000);
     qint64 pid() const { return process_.processId(); }
+    // CPU time (user + system) the process used so far, in ms (/proc/<pid>/stat); -1 if unknown.
+    qint64 cpuMs() const;
     bool running() const { return process_.state() != QProcess::NotRunning; }
 
     QString account, device, name;
