@@ -17,17 +17,18 @@ bool Election::beats(const Candidate& a, const DeviceId& aId, const Candidate& b
 }
 
 std::optional<DeviceId> Election::best(const protocol::RosterStamp& mine,
-                                       const QSet<DeviceId>& voters) const
+                                       const QSet<DeviceId>& voters, bool upToDate) const
 {
     if (!round_) return std::nullopt;
     std::optional<DeviceId> bestId;
     const Candidate* bestC = nullptr;
     for (const auto& [id, c] : round_->seen) {
-        if (c.accepted < mine || !voters.contains(id)) continue;
+        if ((upToDate && c.accepted < mine) || !voters.contains(id)) continue;
         // The newest roster first: others refuse an out-of-date candidate, however high its
         // bid, and voting for it anyway would stall every round. Then the bid.
-        const bool better = !bestC || c.accepted > bestC->accepted ||
-                            (c.accepted == bestC->accepted && beats(c, id, *bestC, *bestId));
+        const bool better =
+            !bestC || (upToDate && c.accepted > bestC->accepted) ||
+            ((!upToDate || c.accepted == bestC->accepted) && beats(c, id, *bestC, *bestId));
         if (better) {
             bestId = id;
             bestC = &c;

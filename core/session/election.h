@@ -44,9 +44,10 @@ public:
 
     // The best candidate of the round that passes the up-to-date check against `mine`
     // and is in `voters` (Raft's rule: never vote for an older roster): the newest roster
-    // first, then the highest bid.
-    std::optional<DeviceId> best(const protocol::RosterStamp& mine,
-                                 const QSet<DeviceId>& voters) const;
+    // first, then the highest bid. `upToDate` false (a test switching the rule off) drops
+    // both the check and the newest-first order: the highest bid wins.
+    std::optional<DeviceId> best(const protocol::RosterStamp& mine, const QSet<DeviceId>& voters,
+                                 bool upToDate = true) const;
 
     // Remembers a request; returns true when it belongs to the current round.
     bool record(const DeviceId& from, std::uint64_t epoch, const Candidate& candidate);

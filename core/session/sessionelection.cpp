@@ -103,9 +103,9 @@ void Session::castVote(Millis now)
     round->voted = true;
     const std::uint64_t epoch = round->epoch;
     std::optional<DeviceId> choice;
-    const RosterStamp mine = config_.ruleOff(Rule::UpToDateVote) ? RosterStamp{} : accepted_.at;
+    const bool upToDate = !config_.ruleOff(Rule::UpToDateVote);
     if (election_.canVote(epoch)) {
-        choice = election_.best(mine, voters(accepted_));
+        choice = election_.best(accepted_.at, voters(accepted_), upToDate);
         // The named successor, if it is as up to date as the best (never an older roster).
         const auto named = successor_ ? round->seen.find(*successor_) : round->seen.end();
         if (choice && named != round->seen.end() && voters(accepted_).contains(named->first) &&
