@@ -619,6 +619,14 @@ void PeerController::handleLine(const QByteArray& line)
         const QJsonValue on = c.value("on");
         if (!on.isUndefined() && !on.isBool()) return error(cmd, "\"on\" must be true or false");
         node_->browse().setFollow(*sid, on.toBool(true));
+    } else if (cmd == "browse_block") {
+        // Device-wide, not per session: a site this person never follows to.
+        const QJsonValue on = c.value("on");
+        if (!on.isUndefined() && !on.isBool()) return error(cmd, "\"on\" must be true or false");
+        if (auto s = node_->browse().blockDomain(c.value("domain").toString(), on.toBool(true)); !s)
+            return error(cmd, s.error());
+        emitEvent({{"event", "browse_blocked"},
+                   {"domains", QJsonArray::fromStringList(node_->browse().blockedDomains())}});
     } else if (cmd == "handoff_push") {
         auto sid = sessionFor(c);
         if (!sid) return error(cmd, "no session");

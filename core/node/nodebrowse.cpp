@@ -34,6 +34,7 @@ cobrowse::BrowseFollower& NodeBrowse::follower(const SessionId& sid)
     auto it = followers_.find(sid);
     if (it == followers_.end()) {
         it = followers_.emplace(sid, cobrowse::BrowseFollower(self())).first;
+        it->second.blocklist() = blocked_;
         if (const session::Session* s = host_.session(sid)) {
             const protocol::Baton& b = s->baton();
             it->second.setBaton(cobrowse::Baton{b.holder, b.generation});
@@ -88,7 +89,7 @@ Status NodeBrowse::browse(const SessionId& sid, const QString& url, const QStrin
         return fail("this device is not a member of that session");
     cobrowse::BrowseFollower& f = follower(sid);
     // Checked before it leaves: a page this device blocked is not pushed on others either.
-    if (auto refusal = cobrowse::refuseUrl(url, f.blocklist())) return fail(*refusal);
+    if (auto refusal = cobrowse::refuseUrl(url, blocked_)) return fail(*refusal);
     const protocol::Baton b = s->baton();
     const bool leading = b.holder == self();
     const BrowseNavigate m = leader_.navigate(url, title, b.generation, !leading);
@@ -127,6 +128,24 @@ void NodeBrowse::onTick()
         // timers, a clock step): the held position must not be dropped, so wait again.
         scrollTimer_.start(int(std::max<std::int64_t>(1, *wake - now)));
     }
+}
+
+Status NodeBrowse::blockDomain(const QString& domain, bool on)
+{
+    if (on && !blocked_.add(domain))
+        return fail(
+            QStringLiteral("\u201c%1\u201d is not a site's name (like example.com)").arg(domain));
+    if (!on) blocked_.remove(domain.trimmed());
+    for (auto& [sid, f] : followers_)
+        f.blocklist() = blocked_;
+    return Ok{};
+}
+
+QStringList NodeBrowse::blockedDomains() const
+{
+    QStringList out(blocked_.domains().begin(), blocked_.domains().end());
+    out.sort();
+    return out;
 }
 
 void NodeBrowse::setFollow(const SessionId& sid, bool on)

@@ -15,6 +15,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
 
 #include <functional>
@@ -39,7 +40,10 @@ public:
     // Follow off keeps this device's page; on goes to the leader's page at once.
     void setFollow(const SessionId& sid, bool on);
     bool following(const SessionId& sid) const;
-    cobrowse::DomainBlocklist& blocklist(const SessionId& sid) { return follower(sid).blocklist(); }
+    // Domains this device never follows to or pushes, in every session (the person's list;
+    // the GUI keeps it in its settings). Refused in words when `domain` is not a host name.
+    Status blockDomain(const QString& domain, bool on);
+    QStringList blockedDomains() const;
     std::optional<cobrowse::Page> shown(const SessionId& sid) const;
     protocol::Baton baton(const SessionId& sid) const;
 
@@ -72,6 +76,7 @@ private:
     LinkSender send_;
     cobrowse::BrowseLeader leader_; // one numbering for this device's browse events
     std::map<SessionId, cobrowse::BrowseFollower> followers_;
+    cobrowse::DomainBlocklist blocked_; // copied into every follower
     // Navigations stamped with a baton generation newer than our committed one, per sender.
     std::map<SessionId, QHash<DeviceId, protocol::BrowseNavigate>> early_;
     std::optional<SessionId> scrolling_; // the session whose held scroll the timer sends

@@ -54,6 +54,8 @@ AppController::AppController(Options options, AppSettings* settings, Notifier* n
     connect(&microphones_, &AudioDeviceModel::preferredChanged, settings_,
             &AppSettings::setMicrophone);
     connect(&speakers_, &AudioDeviceModel::preferredChanged, settings_, &AppSettings::setSpeaker);
+    connect(&browse_, &CoBrowseState::blockedSitesChanged, settings_,
+            &AppSettings::setBlockedSites);
 #ifdef PLENUM_HAVE_QT_MULTIMEDIA
     // A device chosen mid-call replaces the running one at once (the next call uses it too).
     connect(&microphones_, &AudioDeviceModel::deviceChanged, this, [this] {
@@ -286,6 +288,7 @@ void AppController::attachNode(node::Node* n)
     contacts_.setNode(n);
     handoff_.setNode(n);
     browse_.setNode(n);
+    browse_.setBlockedSites(settings_->blockedSites());
     sessions_.setNode(n);
     devices_.setNode(n);
 }

@@ -155,5 +155,13 @@ void AppSettings::setSpeaker(const QByteArray& id)
 {
     set(QStringLiteral("audio/speaker"), id);
 }
+QStringList AppSettings::blockedSites() const
+{
+    return value(QStringLiteral("cobrowse/blockedSites"), QStringList()).toStringList();
+}
+void AppSettings::setBlockedSites(const QStringList& domains)
+{
+    set(QStringLiteral("cobrowse/blockedSites"), domains);
+}
 
 } // namespace plenum::ui

@@ -66,6 +66,9 @@ public:
     void setMicrophone(const QByteArray& id);
     QByteArray speaker() const;
     void setSpeaker(const QByteArray& id);
+    // Sites this person never follows to in co-browsing (host names, every session).
+    QStringList blockedSites() const;
+    void setBlockedSites(const QStringList& domains);
 
 Q_SIGNALS:
     void changed();

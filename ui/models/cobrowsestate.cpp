@@ -2,6 +2,8 @@
 
 #include "node/node.h"
 
+#include <QUrl>
+
 #include <algorithm>
 
 namespace plenum::ui {
@@ -128,6 +130,38 @@ void CoBrowseState::setFollow(bool on)
 {
     if (!node_ || !sid_) return;
     node_->browse().setFollow(*sid_, on);
+    Q_EMIT changed();
+}
+
+QStringList CoBrowseState::blockedSites() const
+{
+    return node_ ? node_->browse().blockedDomains() : QStringList{};
+}
+
+void CoBrowseState::setBlockedSites(const QStringList& domains)
+{
+    if (!node_) return;
+    for (const QString& d : domains)
+        (void)node_->browse().blockDomain(d, true); // a bad saved name is dropped
+    Q_EMIT changed();
+}
+
+void CoBrowseState::blockSite(const QString& url)
+{
+    if (!node_) return;
+    QString host = QUrl(url.trimmed()).host();
+    if (host.isEmpty()) host = url.trimmed(); // a bare name
+    if (host.startsWith(QLatin1String("www."))) host = host.mid(4);
+    if (auto s = node_->browse().blockDomain(host, true); !s) return setNotice(s.error());
+    Q_EMIT blockedSitesChanged(blockedSites());
+    Q_EMIT changed();
+}
+
+void CoBrowseState::unblockSite(const QString& domain)
+{
+    if (!node_) return;
+    (void)node_->browse().blockDomain(domain, false);
+    Q_EMIT blockedSitesChanged(blockedSites());
     Q_EMIT changed();
 }
 

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -31,6 +32,7 @@ class CoBrowseState : public QObject {
     Q_PROPERTY(bool requestPending READ requestPending NOTIFY changed)
     Q_PROPERTY(QString askingName READ askingName NOTIFY changed)
     Q_PROPERTY(QString notice READ notice NOTIFY changed)
+    Q_PROPERTY(QStringList blockedSites READ blockedSites NOTIFY changed)
 public:
     explicit CoBrowseState(QObject* parent = nullptr);
 
@@ -45,6 +47,9 @@ public:
     bool requestPending() const { return requestPending_; }
     QString askingName() const;
     QString notice() const { return notice_; }
+    QStringList blockedSites() const;
+    // The saved list, applied to the Node (names that are not hosts are dropped).
+    void setBlockedSites(const QStringList& domains);
 
     // The pane's actions.
     Q_INVOKABLE void navigate(const QString& url);
@@ -54,6 +59,9 @@ public:
     Q_INVOKABLE void requestBaton();
     Q_INVOKABLE void passBaton(const QString& deviceHex);
     Q_INVOKABLE void answerBaton(bool grant);
+    // "Don't follow to this site": blocks the host of `url` (without "www."), everywhere.
+    Q_INVOKABLE void blockSite(const QString& url);
+    Q_INVOKABLE void unblockSite(const QString& domain);
     // What the page view reports.
     Q_INVOKABLE void pageLoaded(const QString& url, const QString& title);
     Q_INVOKABLE void pageFailed(const QString& url, const QString& reason);
@@ -65,6 +73,8 @@ Q_SIGNALS:
     void cardReceived(QString url, QString title, QString byName);
     // The leader scrolled (fractions of the page): the view follows.
     void scrollRequested(double x, double y);
+    // The person changed the blocked sites: the app saves them.
+    void blockedSitesChanged(QStringList domains);
 
 private:
     void onNavigated(const SessionId& sid, const cobrowse::Page& page, bool shown, bool card);

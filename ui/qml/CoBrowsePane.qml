@@ -21,6 +21,7 @@ Pane {
     property string notice // a refusal or a failed load, in words
     property string askingName // a member asking us, the leader, for the baton
     property bool webAvailable: false
+    property var blockedSites: [] // sites this device never follows to (host names)
 
     signal navigateRequested(string url)
     signal pushRequested(string url)
@@ -33,6 +34,8 @@ Pane {
     signal pageLoaded(string url, string title)
     signal pageFailed(string url, string reason)
     signal scrolled(real x, real y)
+    signal blockSiteRequested(string url)
+    signal unblockRequested(string domain)
 
     // The leader's scroll position, as fractions of the page (followers apply it).
     function scrollTo(x, y) {
@@ -171,6 +174,43 @@ Pane {
                 Accessible.name: qsTr("Push this page to everyone")
                 onClicked: root.pushRequested(address.text)
             }
+            Button {
+                objectName: "blockSiteButton"
+                visible: !root.isLeader && root.url !== ""
+                text: qsTr("Block site")
+                flat: true
+                Accessible.name: qsTr("Never follow anyone to this site")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Never follow anyone to this site again")
+                onClicked: root.blockSiteRequested(root.url)
+            }
+        }
+
+        // Sites I never follow to; a click unblocks one.
+        Flow {
+            objectName: "blockedSites"
+            visible: root.blockedSites.length > 0
+            Layout.fillWidth: true
+            Layout.leftMargin: 6
+            Layout.rightMargin: 6
+            spacing: 4
+
+            Label {
+                text: qsTr("Not followed to:")
+                height: implicitHeight
+                topPadding: 6
+            }
+            Repeater {
+                model: root.blockedSites
+                delegate: Button {
+                    required property string modelData
+                    objectName: "unblockButton"
+                    text: qsTr("%1 \u2715").arg(modelData)
+                    flat: true
+                    Accessible.name: qsTr("Follow to %1 again").arg(modelData)
+                    onClicked: root.unblockRequested(modelData)
+                }
+            }
         }
 
         // Follow is off (or I went elsewhere): where the leader is, and a way there.
@@ -192,6 +232,13 @@ Pane {
                     objectName: "jumpButton"
                     text: qsTr("Jump there")
                     onClicked: root.jumpRequested()
+                }
+                Button {
+                    objectName: "blockLeaderSiteButton"
+                    text: qsTr("Block site")
+                    flat: true
+                    Accessible.name: qsTr("Never follow anyone to this site")
+                    onClicked: root.blockSiteRequested(root.leaderUrl)
                 }
             }
         }

@@ -309,6 +309,9 @@ ApplicationWindow {
                     onPageLoaded: (url, title) => app.browse.pageLoaded(url, title)
                     onPageFailed: (url, reason) => app.browse.pageFailed(url, reason)
                     onScrolled: (x, y) => app.browse.scrolled(x, y)
+                    blockedSites: app.browse.blockedSites
+                    onBlockSiteRequested: url => app.browse.blockSite(url)
+                    onUnblockRequested: domain => app.browse.unblockSite(domain)
                 }
 
                 SessionView {

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <QJsonArray>
+
 #include <algorithm>
 
 using namespace plenum::testsupport;
@@ -166,4 +168,32 @@ TEST(NodeBrowse, TheLeaderDrivesTheBatonPassesAndFollowOffOnlyNotes)
     auto notHolder =
         carol->ask({{"cmd", "baton_pass"}, {"device", carol->device}}, "browse_refused");
     ASSERT_TRUE(notHolder);
+
+    // Carol blocks a site (and its subdomains): the leader's page there is noted, not shown,
+    // at her only; she cannot push it either; unblocked, the next page there is shown.
+    // (plenum-peer never loads pages, so these addresses need not exist.)
+    auto blocked =
+        carol->ask({{"cmd", "browse_block"}, {"domain", "News.Example"}}, "browse_blocked");
+    ASSERT_TRUE(blocked);
+    EXPECT_EQ(blocked->value("domains").toArray(), QJsonArray{"news.example"});
+    const QString today = "https://www.news.example/today";
+    bob->send({{"cmd", "browse"}, {"url", today}});
+    auto atCarol = waitNavigate(carol, today);
+    ASSERT_TRUE(atCarol);
+    EXPECT_FALSE(atCarol->value("shown").toBool()) << "a blocked site was shown";
+    auto atAlice = waitNavigate(alice, today);
+    ASSERT_TRUE(atAlice);
+    EXPECT_TRUE(atAlice->value("shown").toBool());
+    EXPECT_TRUE(
+        carol->ask({{"cmd", "browse"}, {"url", "https://news.example/x"}}, "browse_refused"));
+    EXPECT_TRUE(carol->ask({{"cmd", "browse_block"}, {"domain", "not a host"}}, "error"));
+    auto unblocked = carol->ask(
+        {{"cmd", "browse_block"}, {"domain", "news.example"}, {"on", false}}, "browse_blocked");
+    ASSERT_TRUE(unblocked);
+    EXPECT_TRUE(unblocked->value("domains").toArray().isEmpty());
+    const QString tomorrow = "https://www.news.example/tomorrow";
+    bob->send({{"cmd", "browse"}, {"url", tomorrow}});
+    auto shownNow = waitNavigate(carol, tomorrow);
+    ASSERT_TRUE(shownNow);
+    EXPECT_TRUE(shownNow->value("shown").toBool());
 }

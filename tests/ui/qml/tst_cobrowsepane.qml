@@ -34,6 +34,8 @@ Item {
     SignalSpy { id: passed; target: pane; signalName: "batonPassRequested" }
     SignalSpy { id: opened; target: pane; signalName: "cardOpened" }
     SignalSpy { id: answered; target: pane; signalName: "batonAnswered" }
+    SignalSpy { id: blocked; target: pane; signalName: "blockSiteRequested" }
+    SignalSpy { id: unblocked; target: pane; signalName: "unblockRequested" }
 
     TestCase {
         name: "CoBrowsePane"
@@ -48,10 +50,13 @@ Item {
             pane.requestPending = false;
             pane.notice = "";
             pane.askingName = "";
+            pane.blockedSites = [];
             cards.clear();
             for (const spy of [navigated, pushed, followed, jumped, requested, passed, opened,
-                               answered])
+                               answered, blocked, unblocked])
                 spy.clear();
+            // Rows appear and go with these properties: click only once laid out again.
+            waitForRendering(pane);
         }
 
         function test_whoLeads() {
@@ -142,6 +147,38 @@ Item {
             verify(page.text.indexOf("https://example.org/c") >= 0);
             pane.notice = "Blocked here: example.org";
             verify(findChild(pane, "browseNotice").visible);
+        }
+
+        // A follower blocks the site it was taken to, or the one the leader is on; the
+        // blocked ones are listed, and a click unblocks one. The leader has nothing to block.
+        function test_blockAndUnblockASite() {
+            const block = findChild(pane, "blockSiteButton");
+            verify(!block.visible);
+            pane.url = "https://www.news.example/today";
+            verify(block.visible);
+            waitForRendering(pane);
+            mouseClick(block);
+            compare(blocked.count, 1);
+            compare(blocked.signalArguments[0][0], "https://www.news.example/today");
+            pane.isLeader = true;
+            verify(!block.visible);
+            pane.isLeader = false;
+            pane.leaderName = "Bob";
+            pane.leaderUrl = "https://cats.example/";
+            waitForRendering(pane);
+            mouseClick(findChild(pane, "blockLeaderSiteButton"));
+            compare(blocked.signalArguments[1][0], "https://cats.example/");
+            const list = findChild(pane, "blockedSites");
+            verify(!list.visible);
+            pane.blockedSites = ["cats.example", "news.example"];
+            verify(list.visible);
+            tryVerify(() => findChild(pane, "unblockButton") !== null);
+            waitForRendering(pane);
+            const first = findChild(pane, "unblockButton");
+            verify(first.text.indexOf("example") >= 0);
+            mouseClick(first);
+            compare(unblocked.count, 1);
+            verify(["cats.example", "news.example"].indexOf(unblocked.signalArguments[0][0]) >= 0);
         }
     }
 }

@@ -6,6 +6,7 @@
 #include "app/demopeers.h"
 #include "app/recordingnotifier.h"
 #include "localnet.h"
+#include "models/cobrowsestate.h"
 #include "peergroup.h"
 
 #include <QDir>
@@ -195,6 +196,30 @@ TEST(AppController, TheMicrophoneAndSpeakerPickedAreSavedAndRestored)
     AppController again(optionsFor(net, net.dir("mia")), &settings, &notifier);
     again.microphones()->setDevices({{"webcam-mic", "Webcam", false}});
     EXPECT_EQ(again.microphones()->currentId(), QByteArray("webcam-mic"));
+}
+
+// Issue 16: the sites a person blocks in co-browsing are kept in the settings, applied to the
+// Node when it starts, and a name that is not a site is refused in words.
+TEST(AppController, BlockedSitesAreSavedAndAppliedWhenTheNodeStarts)
+{
+    LocalNet net;
+    AppSettings settings(nullptr, false);
+    settings.setBlockedSites({QStringLiteral("cats.example")});
+    ui::RecordingNotifier notifier;
+    AppController app(optionsFor(net, net.dir("bea")), &settings, &notifier);
+    app.start();
+    app.createAccount(QStringLiteral("Bea"), QString());
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 20000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    ui::CoBrowseState* browse = app.browse();
+    EXPECT_EQ(browse->blockedSites(), QStringList{QStringLiteral("cats.example")});
+    browse->blockSite(QStringLiteral("https://www.news.example/today"));
+    browse->unblockSite(QStringLiteral("cats.example"));
+    EXPECT_EQ(settings.blockedSites(), QStringList{QStringLiteral("news.example")});
+    EXPECT_EQ(browse->blockedSites(), settings.blockedSites());
+    browse->blockSite(QStringLiteral("not a site"));
+    EXPECT_FALSE(browse->notice().isEmpty());
+    EXPECT_EQ(settings.blockedSites(), QStringList{QStringLiteral("news.example")});
 }
 
 // Issue 15 in the GUI: a conversation handed to this device from another device of the same
