@@ -720,6 +720,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         noteCommitted(sid, e->roster);
         chat_->onRosterCommitted(sid, e->roster);
         call_->onRosterChanged(sid, e->roster);
+        browse_->onRosterCommitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
         current_ = sid;
@@ -727,6 +728,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         noteCommitted(sid, e->roster);
         chat_->onAdmitted(sid, e->roster);
         call_->onRosterChanged(sid, e->roster);
+        browse_->onRosterCommitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
         handoff_->onAdmitted(sid);
     } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
@@ -845,6 +847,7 @@ void Node::onLinkUp(const DeviceId& peer)
     runEffects();
     chat_->onLinkUp(peer);
     call_->onLinkUp(peer);
+    browse_->onLinkUp(peer);
     handoff_->onLinkUp(peer);
 }
 

@@ -55,11 +55,25 @@ QList<DeviceId> NodeBrowse::others(const SessionId& sid) const
 
 void NodeBrowse::sendToOthers(const SessionId& sid, const protocol::Body& body)
 {
+    for (const DeviceId& d : others(sid))
+        sendTo(sid, d, body);
+}
+
+void NodeBrowse::sendTo(const SessionId& sid, const DeviceId& to, const protocol::Body& body)
+{
     const session::Session* s = host_.session(sid);
     if (!s) return;
-    const protocol::Header h{sid, s->epoch(), s->committed().at.version, s->sm()};
-    for (const DeviceId& d : others(sid))
-        send_(d, Message{h, body});
+    send_(to, Message{protocol::Header{sid, s->epoch(), s->committed().at.version, s->sm()}, body});
+}
+
+const BrowseNavigate* NodeBrowse::leading(const SessionId& sid) const
+{
+    auto it = lastPage_.find(sid);
+    const session::Session* s = host_.session(sid);
+    if (it == lastPage_.end() || !s || s->phase() != session::Session::Phase::Member)
+        return nullptr;
+    const protocol::Baton b = s->baton();
+    return b.holder == self() && b.generation == it->second.generation ? &it->second : nullptr;
 }
 
 protocol::Baton NodeBrowse::baton(const SessionId& sid) const
@@ -95,6 +109,7 @@ Status NodeBrowse::browse(const SessionId& sid, const QString& url, const QStrin
     const BrowseNavigate m = leader_.navigate(url, title, b.generation, !leading);
     sendToOthers(sid, m);
     if (leading) {
+        lastPage_[sid] = m; // what a member that missed it is sent again (catch-up)
         // The leader's own browser goes there; a push leaves the pusher's page as it is.
         const cobrowse::Page page{url, title, self(), b.generation, false};
         f.showLocal(page);
@@ -172,8 +187,37 @@ void NodeBrowse::onBaton(const SessionId& sid, const protocol::Baton& baton)
     }
 }
 
+void NodeBrowse::onLinkUp(const DeviceId& peer)
+{
+    for (const auto& [sid, page] : lastPage_)
+        if (const BrowseNavigate* m = leading(sid))
+            if (const session::Session* s = host_.session(sid);
+                s && session::contains(s->committed(), peer))
+                sendTo(sid, peer, *m);
+}
+
+void NodeBrowse::onRosterCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster)
+{
+    const QSet<DeviceId> now = session::deviceSet(roster);
+    QSet<DeviceId> added = now - std::exchange(members_[sid], now);
+    added.remove(self());
+    if (added.isEmpty() || !leading(sid)) return;
+    // Queued: the SM learns of the commit before it sends the joiner the committed roster
+    // that makes it a member, and a joiner drops browse events until it is one.
+    QMetaObject::invokeMethod(
+        this,
+        [this, sid, added] {
+            if (const BrowseNavigate* m = leading(sid))
+                for (const DeviceId& d : added)
+                    sendTo(sid, d, *m);
+        },
+        Qt::QueuedConnection);
+}
+
 void NodeBrowse::onSessionGone(const SessionId& sid)
 {
+    lastPage_.erase(sid);
+    members_.erase(sid);
     followers_.erase(sid);
     early_.erase(sid);
     if (scrolling_ == sid) scrolling_.reset();

@@ -15,6 +15,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
@@ -49,6 +50,12 @@ public:
 
     // ---- from the Node ----
     void onBaton(const SessionId& sid, const protocol::Baton& baton);
+    // Catch-up: the leader sends its current page again to a member whose link came (back)
+    // up and to a member the roster just added, so a follower that missed navigations (a
+    // partition, a restart, a late join) converges to the leader's page. A follower that
+    // already has it ignores the repeat (same seq).
+    void onLinkUp(const DeviceId& peer);
+    void onRosterCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster);
     void onSessionGone(const SessionId& sid);
     void onMessage(const DeviceId& from, const protocol::Message& message);
     static bool isBrowse(const protocol::Body& body);
@@ -69,6 +76,9 @@ private:
     cobrowse::BrowseFollower& follower(const SessionId& sid);
     QList<DeviceId> others(const SessionId& sid) const;
     void sendToOthers(const SessionId& sid, const protocol::Body& body);
+    void sendTo(const SessionId& sid, const DeviceId& to, const protocol::Body& body);
+    // Our last navigation as leader of `sid`, if we still lead with its generation.
+    const protocol::BrowseNavigate* leading(const SessionId& sid) const;
     void onTick();
     void onNavigate(const SessionId& sid, const DeviceId& from, const protocol::BrowseNavigate& m);
 
@@ -76,7 +86,9 @@ private:
     LinkSender send_;
     cobrowse::BrowseLeader leader_; // one numbering for this device's browse events
     std::map<SessionId, cobrowse::BrowseFollower> followers_;
-    cobrowse::DomainBlocklist blocked_; // copied into every follower
+    cobrowse::DomainBlocklist blocked_;                      // copied into every follower
+    std::map<SessionId, protocol::BrowseNavigate> lastPage_; // ours, while we lead
+    std::map<SessionId, QSet<DeviceId>> members_;            // the last committed roster's
     // Navigations stamped with a baton generation newer than our committed one, per sender.
     std::map<SessionId, QHash<DeviceId, protocol::BrowseNavigate>> early_;
     std::optional<SessionId> scrolling_; // the session whose held scroll the timer sends

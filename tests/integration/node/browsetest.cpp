@@ -197,3 +197,43 @@ TEST(NodeBrowse, TheLeaderDrivesTheBatonPassesAndFollowOffOnlyNotes)
     ASSERT_TRUE(shownNow);
     EXPECT_TRUE(shownNow->value("shown").toBool());
 }
+
+// "Followers converge to the leader's last URL" across a crash and a late join: the leader
+// sends its current page again to a member whose link comes back and to a member the roster
+// adds, so a follower that missed navigations catches up without a new one.
+TEST(NodeBrowse, ARestartedFollowerAndALateJoinerCatchUpWithTheLeadersPage)
+{
+    PageServer server;
+    ASSERT_TRUE(server.ok());
+    PeerGroup group;
+    const auto peers = group.session({"alice", "bob", "carol"});
+    ASSERT_EQ(peers.size(), 3u);
+    PeerProcess* alice = peers[0];
+    PeerProcess* bob = peers[1];
+    alice->send({{"cmd", "baton_request"}});
+    ASSERT_TRUE(everyoneSeesBaton(peers, alice->device, 1));
+    alice->send({{"cmd", "browse"}, {"url", server.url(1)}});
+    ASSERT_TRUE(waitNavigate(bob, server.url(1)));
+
+    // Bob dies; the leader moves on without him; bob comes back from his profile.
+    bob->kill();
+    alice->send({{"cmd", "browse"}, {"url", server.url(2)}});
+    ASSERT_TRUE(waitNavigate(peers[2], server.url(2)));
+    ASSERT_TRUE(group.restart(bob));
+    auto caught = waitNavigate(bob, server.url(2));
+    ASSERT_TRUE(caught) << "the restarted follower never caught up with the leader's page";
+    EXPECT_TRUE(caught->value("shown").toBool());
+    EXPECT_EQ(caught->value("by").toString(), alice->device);
+
+    // Dave joins after the leader's last navigation and is shown that page at once.
+    PeerProcess* dave = group.add("dave");
+    ASSERT_TRUE(dave);
+    auto answer = alice->ask(
+        {{"cmd", "invite"}, {"account", dave->account}, {"device", dave->device}}, "invite_result");
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->value("code").toInt(), 200);
+    auto joined = waitNavigate(dave, server.url(2));
+    ASSERT_TRUE(joined) << "the late joiner was not shown the leader's page";
+    EXPECT_TRUE(joined->value("shown").toBool());
+    EXPECT_EQ(shownUrls(dave), QStringList{server.url(2)});
+}
