@@ -123,9 +123,10 @@ void Node::makeHost()
     self.account = profile_.account.id();
     self.name = profile_.account.displayName();
     self.deviceClass = deviceClass_;
+    session::SessionConfig config;
+    config.pingsOnLinks = true; // the session header rides on link pings (pingHeaderFor)
     host_ = std::make_unique<session::SessionHost>(
-        session::SessionConfig{}, self, effects_, tickets_,
-        [] { return QRandomGenerator::global()->generate64(); });
+        config, self, effects_, tickets_, [] { return QRandomGenerator::global()->generate64(); });
     applyBlocks();
     const bool liveTyping = !chat_ || chat_->liveTyping(); // kept across pairing
     chat_ = std::make_unique<NodeChat>(
@@ -366,8 +367,14 @@ Status Node::startServices()
             [this](const DeviceId& d, const QString& why) {
                 Q_EMIT warning("a link attempt from " + d.shortHex() + " was refused: " + why);
             });
-    connect(links_, &net::LinkManager::linkCreated, this,
-            [](net::ControlLink* link) { link->setSessionActive(true); });
+    connect(links_, &net::LinkManager::linkCreated, this, [this](net::ControlLink* link) {
+        link->setSessionActive(true);
+        // One liveness ping per link: the session core's PINGs ride on the link's own.
+        const DeviceId peer = link->peer();
+        link->setPingHeaderProvider([this, peer] { return pingHeaderFor(peer); });
+        connect(link, &net::ControlLink::pingReceived, this,
+                [this, peer](const QByteArray& header) { onLinkPing(peer, header); });
+    });
     // Direct: a link that reports from inside connectTo() or send() reaches the Node while it
     // carries out effects, after the session core returned (runEffects).
     connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp);

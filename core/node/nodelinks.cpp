@@ -5,6 +5,7 @@
 #include "chat/chatsignature.h"
 #include "identity/devicemailbox.h"
 #include "net/linkmanager.h"
+#include "node/linkping.h"
 #include "protocol/claims.h"
 #include "protocol/codec.h"
 
@@ -94,6 +95,38 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
     }
 }
 
+QByteArray Node::pingHeaderFor(const DeviceId& peer)
+{
+    // Persist before send: a header is not read while effects wait (a link can ping from
+    // inside one, e.g. the OpenLink that made it), as a PING effect would have waited too.
+    if (!host_ || !effects_.empty()) return {};
+    QList<Message> rest;
+    const QByteArray header =
+        linkping::pack(host_->pingsFor(peer), net::ControlLinkConfig{}.maxPingHeader, &rest);
+    // More sessions shared with this peer than one ping holds: the rest as messages, after
+    // this ping went out (not from inside the link's own send).
+    if (!rest.isEmpty())
+        QTimer::singleShot(0, this, [this, peer, rest] {
+            for (const Message& m : rest)
+                sendOnLink(peer, m);
+        });
+    return header;
+}
+
+void Node::onLinkPing(const DeviceId& from, const QByteArray& header)
+{
+    if (header.isEmpty() || !host_) return;
+    auto pings = linkping::unpack(header);
+    if (!pings) {
+        Q_EMIT warning("a ping from " + from.shortHex() + " was refused: " + pings.error());
+        if (links_) links_->disconnectFrom(from, pings.error());
+        return;
+    }
+    for (const Message& m : std::as_const(pings.value()))
+        host_->onMessage(from, m, now());
+    runEffects();
+}
+
 void Node::onLinkUp(const DeviceId& peer)
 {
     if (signaling_) signaling_->onLinkUp(peer);
@@ -161,7 +194,8 @@ QHash<DeviceId, Node::LinkTiming> Node::linkTimings() const
     if (!links_) return out;
     for (const DeviceId& peer : links_->peers())
         if (net::ControlLink* link = links_->link(peer))
-            out.insert(peer, {link->iceConnectedMs(), link->tlsEstablishedMs(), link->answering()});
+            out.insert(peer, {link->iceConnectedMs(), link->tlsEstablishedMs(), link->answering(),
+                              link->pingsSent(), link->messagesSent()});
     return out;
 }
 

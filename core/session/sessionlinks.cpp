@@ -183,10 +183,18 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
 
 void Session::onPingTimer(Millis now)
 {
-    if (phase_ != Phase::Member) return;
+    if (phase_ != Phase::Member || config_.pingsOnLinks) return;
     for (const MemberInfo& m : accepted_.members)
         if (m.device != self_.device && links_.contains(m.device)) send(m.device, Ping{});
     timers_.arm(TimerKind::Ping, now + config_.pingInterval);
+}
+
+std::optional<Message> Session::pingTo(const DeviceId& peer) const
+{
+    if (phase_ != Phase::Member || peer == self_.device || !links_.contains(peer) ||
+        !contains(accepted_, peer))
+        return std::nullopt;
+    return Message{header(), Ping{}};
 }
 
 } // namespace plenum::session
