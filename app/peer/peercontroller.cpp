@@ -517,9 +517,12 @@ void PeerController::handleLine(const QByteArray& line)
         }
         const auto timings = node_->linkTimings();
         for (auto it = timings.begin(); it != timings.end(); ++it)
-            links.insert(it.key().toHex(), QJsonObject{{"ice_ms", it->iceMs},
-                                                       {"tls_ms", it->tlsMs},
-                                                       {"answering", it->answering}});
+            links.insert(it.key().toHex(),
+                         QJsonObject{{"ice_ms", it->iceMs},
+                                     {"tls_ms", it->tlsMs},
+                                     {"answering", it->answering},
+                                     {"pings_sent", qint64(it->pingsSent)},
+                                     {"messages_sent", qint64(it->messagesSent)}});
         const auto trace = node_->joinTrace();
         emitEvent({{"event", "stats"},
                    {"chat_sent_to", sent},

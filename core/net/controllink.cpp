@@ -234,6 +234,7 @@ void ControlLink::sendPing()
                      qlonglong(header.size()));
     }
     liveness_.pinged(now());
+    ++pingsSent_;
     sendFrame(Frame::Kind::Ping, payload);
 }
 
@@ -284,6 +285,7 @@ Status ControlLink::send(const QByteArray& message)
                         .arg(config_.maxFrame));
     if (tls_->queuedBytes() + message.size() > config_.maxQueued)
         return fail(QStringLiteral("the link's send queue is full; wait for writable()"));
+    ++messagesSent_;
     sendFrame(Frame::Kind::Data, message);
     return Ok{};
 }

@@ -100,6 +100,9 @@ public:
     // When ICE connected and TLS was established, in ms since this link was made (-1: not yet).
     qint64 iceConnectedMs() const { return iceConnectedMs_; }
     qint64 tlsEstablishedMs() const { return tlsEstablishedMs_; }
+    // Frames this link sent: liveness pings and control messages (the per-link message rate).
+    quint64 pingsSent() const { return pingsSent_; }
+    quint64 messagesSent() const { return messagesSent_; }
     // keySaltLength: 30 for AES_CM_128_HMAC_SHA1_80, 28 for AEAD_AES_128_GCM.
     Result<SrtpKeys> srtpKeys(int keySaltLength = 30) const;
 
@@ -160,6 +163,8 @@ private:
     QTimer tick_;
     QTimer connectTimer_;
     bool established_ = false;
+    quint64 pingsSent_ = 0;
+    quint64 messagesSent_ = 0;
 
     IceLink* media_ = nullptr;
     quint64 mediaAttempt_ = 0;

@@ -1,7 +1,10 @@
+// Node: lifecycle and profile — open/create, the parts made for a profile (makeHost,
+// makeHandoff), start/stop of the DHT, mailbox and links, link admission, pairing as a new
+// device, shutdown. The session core's commands and effects are in nodesession.cpp, the
+// network's inputs and relayed signaling in nodelinks.cpp.
 #include "node/node.h"
 
 #include "chat/chatsignature.h"
-#include "protocol/claims.h"
 #include "session/roster.h"
 
 #include "identity/devicemailbox.h"
@@ -11,7 +14,6 @@
 #include "identity/profilestore.h"
 #include "net/linkmanager.h"
 #include "node/guestpairing.h"
-#include "protocol/codec.h"
 #include "protocol/deviceclass.h"
 
 #include <QDateTime>
@@ -27,16 +29,6 @@ namespace plenum::node {
 using protocol::Message;
 
 namespace {
-
-// First contact (no link yet) goes through the DHT mailbox, and only these (issue 6).
-bool travelsByDht(const protocol::Body& body)
-{
-    return std::holds_alternative<protocol::Invite>(body) ||
-           std::holds_alternative<protocol::InviteAnswer>(body) ||
-           std::holds_alternative<protocol::Cancel>(body) ||
-           std::holds_alternative<protocol::Rejoin>(body) ||
-           std::holds_alternative<protocol::ErrorReply>(body);
-}
 
 const QString kDeviceFile = QStringLiteral("device.json");
 
@@ -131,9 +123,10 @@ void Node::makeHost()
     self.account = profile_.account.id();
     self.name = profile_.account.displayName();
     self.deviceClass = deviceClass_;
+    session::SessionConfig config;
+    config.pingsOnLinks = true; // the session header rides on link pings (pingHeaderFor)
     host_ = std::make_unique<session::SessionHost>(
-        session::SessionConfig{}, self, effects_, tickets_,
-        [] { return QRandomGenerator::global()->generate64(); });
+        config, self, effects_, tickets_, [] { return QRandomGenerator::global()->generate64(); });
     applyBlocks();
     const bool liveTyping = !chat_ || chat_->liveTyping(); // kept across pairing
     chat_ = std::make_unique<NodeChat>(
@@ -245,24 +238,6 @@ Status Node::handoffAnswer(const SessionId& sid, bool accept)
 Status Node::handoffCancel(const SessionId& sid)
 {
     return handoff_->cancel(sid);
-}
-
-void Node::requestBaton(const SessionId& sid)
-{
-    host_->requestBaton(sid, now());
-    runEffects();
-}
-
-void Node::passBaton(const SessionId& sid, const DeviceId& to)
-{
-    host_->passBaton(sid, to, now());
-    runEffects();
-}
-
-void Node::answerBaton(const SessionId& sid, bool grant)
-{
-    host_->answerBaton(sid, grant, now());
-    runEffects();
 }
 
 void Node::setAudioDeviceFactory(NodeCall::DeviceFactory factory)
@@ -392,8 +367,14 @@ Status Node::startServices()
             [this](const DeviceId& d, const QString& why) {
                 Q_EMIT warning("a link attempt from " + d.shortHex() + " was refused: " + why);
             });
-    connect(links_, &net::LinkManager::linkCreated, this,
-            [](net::ControlLink* link) { link->setSessionActive(true); });
+    connect(links_, &net::LinkManager::linkCreated, this, [this](net::ControlLink* link) {
+        link->setSessionActive(true);
+        // One liveness ping per link: the session core's PINGs ride on the link's own.
+        const DeviceId peer = link->peer();
+        link->setPingHeaderProvider([this, peer] { return pingHeaderFor(peer); });
+        connect(link, &net::ControlLink::pingReceived, this,
+                [this, peer](const QByteArray& header) { onLinkPing(peer, header); });
+    });
     // Direct: a link that reports from inside connectTo() or send() reaches the Node while it
     // carries out effects, after the session core returned (runEffects).
     connect(links_, &net::LinkManager::linkUp, this, &Node::onLinkUp);
@@ -416,18 +397,6 @@ Status Node::startServices()
             current_ = r.sid;
             chat_->restored(r.sid);
         }
-    return Ok{};
-}
-
-Status Node::injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
-                        bool sign)
-{
-    if (!host_->session(sid)) return fail("no such session");
-    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
-    if (!link || link->state() != net::ControlLink::State::Up)
-        return fail("no link to that device");
-    if (sign) chat::signChat(message, sid, profile_.device.linkKey());
-    sendOnLink(to, Message{host_->headerFor(sid), message});
     return Ok{};
 }
 
@@ -456,98 +425,6 @@ void Node::shutdown()
             host_->leave(sid, now());
     runEffects();
     chat_->flush();
-}
-
-// ---- commands ----
-
-SessionId Node::create(std::uint32_t capacity, bool inviteOnly)
-{
-    host_->config().rules.capacity = capacity;
-    host_->config().rules.inviteOnly = inviteOnly;
-    host_->config().rules.owner = account();
-    const SessionId sid = host_->create(now());
-    runEffects();
-    current_ = sid;
-    chat_->open(sid);
-    return sid;
-}
-
-CodedStatus Node::invite(const SessionId& sid, const AccountId& account, QList<DeviceId> devices)
-{
-    if (!host_->session(sid))
-        return {int(protocol::Code::NotFound), QStringLiteral("there is no such session")};
-    if (devices.isEmpty()) {
-        if (!account_->watch(account)) return {0, QStringLiteral("the node is not connected yet")};
-        devices = account_->onlineDevicesOf(account);
-        if (devices.isEmpty()) {
-            // A presence not watched before needs a DHT round trip: look again for a while.
-            inviteWhenOnline(sid, account, kPresenceWaitMs);
-            return {};
-        }
-    }
-    host_->invite(sid, account, devices, now());
-    runEffects();
-    return {};
-}
-
-void Node::inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs)
-{
-    QTimer::singleShot(kPresencePollMs, this, [this, sid, account, leftMs] {
-        if (!host_->session(sid)) return;
-        const QList<DeviceId> devices = account_->onlineDevicesOf(account);
-        if (!devices.isEmpty()) {
-            host_->invite(sid, account, devices, now());
-            runEffects();
-        } else if (leftMs > kPresencePollMs) {
-            inviteWhenOnline(sid, account, leftMs - kPresencePollMs);
-        } else {
-            Q_EMIT inviteResult(sid, account, DeviceId{}, int(protocol::Code::Offline),
-                                QStringLiteral("no device of that account is online"));
-        }
-    });
-}
-
-Status Node::accept(const SessionId& sid)
-{
-    if (!host_->session(sid)) return fail("there is no such invitation");
-    current_ = sid;
-    host_->accept(sid, now());
-    runEffects();
-    return Ok{};
-}
-
-Status Node::decline(const SessionId& sid)
-{
-    if (!host_->session(sid)) return fail("there is no such invitation");
-    host_->decline(sid, now());
-    runEffects();
-    return Ok{};
-}
-
-Status Node::leave(const SessionId& sid)
-{
-    if (!host_->session(sid)) return fail("there is no such session");
-    host_->leave(sid, now());
-    runEffects();
-    return Ok{};
-}
-
-std::optional<protocol::RosterSnapshot> Node::roster(const SessionId& sid) const
-{
-    const session::Session* s = host_->session(sid);
-    if (!s) return std::nullopt;
-    return s->committed();
-}
-
-QString Node::nameOf(const AccountId& account) const
-{
-    if (account == this->account()) return name();
-    for (const SessionId& sid : host_->sessionIds())
-        if (const session::Session* s = host_->session(sid))
-            for (const auto& m : s->committed().members)
-                if (m.account == account && !m.name.isEmpty()) return m.name;
-    if (const QString known = account_->knownName(account); !known.isEmpty()) return known;
-    return account.shortHex();
 }
 
 Status Node::checkFreshForPairing() const
@@ -625,291 +502,6 @@ void Node::adoptPairing()
     Q_EMIT paired(account());
     Q_EMIT devicesChanged();
     Q_EMIT contactsChanged();
-}
-
-// ---- Outbox ----
-
-void Node::runEffects()
-{
-    while (!effects_.empty())
-        effects_.applyFirst(static_cast<session::Outbox&>(*this));
-}
-
-void Node::sendOnLink(const DeviceId& to, const Message& message)
-{
-    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
-    if (link && link->state() == net::ControlLink::State::Up) {
-        if (auto s = link->send(protocol::encode(message)); !s)
-            Q_EMIT warning("a message to " + to.shortHex() + " was not sent: " + s.error());
-    }
-}
-
-void Node::send(const DeviceId& to, const Message& message)
-{
-    if (std::holds_alternative<protocol::Joined>(message.body) && invitedAt_.isValid() &&
-        joinTrace_.joinedMs < 0)
-        joinTrace_.joinedMs = invitedAt_.elapsed();
-    if (std::holds_alternative<protocol::Invite>(message.body)) invitePeers_.insert(to);
-    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
-    if (link && link->state() == net::ControlLink::State::Up) {
-        sendOnLink(to, message);
-    } else if (mailbox_ && travelsByDht(message.body)) {
-        mailbox_->send(to, identity::RequestKind::Invitation, protocol::encode(message));
-    }
-    // Anything else needs a link; the session core re-sends once the link is up.
-}
-
-void Node::openLink(const SessionId&, const DeviceId& to)
-{
-    if (links_ && to != device()) links_->connectTo(to);
-}
-
-void Node::closeLink(const SessionId&, const DeviceId& to)
-{
-    if (links_) links_->disconnectFrom(to, QStringLiteral("no session needs this link"));
-}
-
-void Node::setTimer(const SessionId& sid, session::Millis at)
-{
-    auto& timer = timers_[sid];
-    if (!timer) {
-        timer = std::make_unique<QTimer>();
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer);
-        connect(timer.get(), &QTimer::timeout, this, [this, sid] {
-            host_->onTick(sid, now());
-            runEffects();
-            chat_->flush();
-        });
-    }
-    timer->start(int(std::clamp<session::Millis>(at - now(), 0, 24 * 3600 * 1000)));
-}
-
-void Node::cancelTimer(const SessionId& sid)
-{
-    if (auto it = timers_.find(sid); it != timers_.end()) it->second->stop();
-}
-
-void Node::persist(const session::SessionRecord& record)
-{
-    if (auto s = records_.write(record); !s) Q_EMIT warning(s.error());
-}
-
-void Node::forget(const SessionId& sid)
-{
-    if (auto s = records_.remove(sid); !s) Q_EMIT warning(s.error());
-    if (auto it = timers_.find(sid); it != timers_.end()) {
-        it->second->stop();
-        it->second.release()->deleteLater();
-        timers_.erase(it);
-    }
-}
-
-void Node::notify(const SessionId& sid, const session::SessionEvent& event)
-{
-    namespace ev = session::event;
-    if (const auto* e = std::get_if<ev::Invited>(&event); e && e->handoff) {
-        // A seat of this account's hand-off: the snapshot decides, then the user (or the pull).
-        handoff_->onInvited(sid, *e->handoff);
-    } else if (const auto* e = std::get_if<ev::Invited>(&event)) {
-        invitedAt_.start();
-        joinTrace_ = {};
-        Q_EMIT invited(sid, e->from, e->inviterName);
-        if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
-    } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
-        noteCommitted(sid, e->roster);
-        chat_->onRosterCommitted(sid, e->roster);
-        call_->onRosterChanged(sid, e->roster);
-        browse_->onRosterCommitted(sid, e->roster);
-        Q_EMIT rosterChanged(sid, e->roster);
-    } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
-        current_ = sid;
-        if (invitedAt_.isValid()) joinTrace_.admittedMs = invitedAt_.elapsed();
-        noteCommitted(sid, e->roster);
-        chat_->onAdmitted(sid, e->roster);
-        call_->onRosterChanged(sid, e->roster);
-        browse_->onRosterCommitted(sid, e->roster);
-        Q_EMIT rosterChanged(sid, e->roster);
-        handoff_->onAdmitted(sid);
-    } else if (const auto* e = std::get_if<ev::BecameSm>(&event)) {
-        Q_EMIT becameSm(sid, e->epoch);
-    } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
-        Q_EMIT inviteResult(sid, e->account, e->device, int(e->code), protocol::codeText(e->code));
-    } else if (const auto* e = std::get_if<ev::JoinFailed>(&event)) {
-        chat_->onShutOut(sid);
-        Q_EMIT joinFailed(sid, int(e->code), e->reason);
-        handoff_->onJoinFailed(sid, e->reason);
-    } else if (std::holds_alternative<ev::Left>(event)) {
-        call_->onSessionGone(sid);
-        browse_->onSessionGone(sid);
-        Q_EMIT left(sid);
-    } else if (const auto* e = std::get_if<ev::Removed>(&event)) {
-        call_->onSessionGone(sid);
-        browse_->onSessionGone(sid);
-        Q_EMIT removed(sid, e->rejoining);
-    } else if (const auto* e = std::get_if<ev::Notice>(&event)) {
-        Q_EMIT notice(sid, e->text);
-    } else if (const auto* e = std::get_if<ev::BatonChanged>(&event)) {
-        browse_->onBaton(sid, e->baton);
-    } else if (const auto* e = std::get_if<ev::BatonRequested>(&event)) {
-        Q_EMIT batonRequested(sid, e->from);
-    } else if (const auto* e = std::get_if<ev::BatonRefused>(&event)) {
-        Q_EMIT batonRefused(sid, e->text);
-    } else if (const auto* e = std::get_if<ev::Handoff>(&event)) {
-        handoff_->onSeatEvent(sid, *e);
-    }
-}
-
-void Node::refused(const SessionId& sid, const DeviceId& from, const QString& reason, bool outsider)
-{
-    // §5.1 rule 6: said in words; an outsider (no session of ours knows it) loses its link.
-    Q_EMIT warning("session " + sid.shortHex() + ", from " + from.shortHex() + ": " + reason);
-    if (outsider && links_) links_->disconnectFrom(from, reason);
-}
-
-void Node::noteCommitted(const SessionId& sid, const protocol::RosterSnapshot& roster)
-{
-    const QSet<DeviceId> members = session::deviceSet(roster);
-    QSet<DeviceId>& before = committedMembers_[sid];
-    for (const DeviceId& gone : before - members) {
-        if (formerMembers_.size() >= kMaxFormerMembers)
-            formerMembers_.erase(formerMembers_.begin());
-        formerMembers_.insert(gone);
-    }
-    before = members;
-}
-
-// ---- inputs ----
-
-void Node::onRequest(const identity::OpenedEnvelope& request)
-{
-    if (request.kind != identity::RequestKind::Invitation || !request.chain) return;
-    tickets_.learn(request.sender, request.senderKeyDer);
-    tickets_.learnAccount(request.sender, request.chain->account);
-    auto message = protocol::decode(request.body);
-    if (!message) {
-        Q_EMIT warning("an invalid request from " + request.sender.shortHex() + ": " +
-                       message.error());
-        return;
-    }
-    if (const QString why =
-            protocol::checkSelfClaim(message->body, request.sender, request.chain->account);
-        !why.isEmpty()) {
-        Q_EMIT warning("a request from " + request.sender.shortHex() + " was dropped: " + why);
-        return;
-    }
-    if (std::holds_alternative<protocol::Invite>(message->body) && invitePeers_.size() < 4096)
-        invitePeers_.insert(request.sender);
-    host_->onMessage(request.sender, message.value(), now());
-    runEffects();
-}
-
-void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
-{
-    auto message = protocol::decode(bytes);
-    if (!message) {
-        Q_EMIT warning("an invalid message from " + from.shortHex() + ": " + message.error());
-        return;
-    }
-    // Identity binding: what the sender says about itself must match its verified chain.
-    if (protocol::selfClaim(message->body)) {
-        const auto key = linkKeys_.entry(from);
-        const QString why = key ? protocol::checkSelfClaim(message->body, from, key->account)
-                                : QStringLiteral("the link's chain is not known");
-        if (!why.isEmpty()) {
-            Q_EMIT warning("a message from " + from.shortHex() + " was dropped: " + why);
-            return;
-        }
-    }
-    if (std::holds_alternative<protocol::RelaySignal>(message->body) ||
-        std::holds_alternative<protocol::RelayKeyRequest>(message->body) ||
-        std::holds_alternative<protocol::RelayKey>(message->body) ||
-        std::holds_alternative<protocol::RelayFailed>(message->body)) {
-        onRelayMessage(from, message.value());
-    } else if (NodeChat::isChat(message->body)) {
-        chat_->onMessage(from, message.value());
-    } else if (NodeCall::isCall(message->body)) {
-        call_->onMessage(from, message.value());
-    } else if (NodeBrowse::isBrowse(message->body)) {
-        browse_->onMessage(from, message.value());
-    } else if (NodeHandoff::isHandoff(message->body)) {
-        handoff_->onMessage(from, message.value());
-    } else {
-        host_->onMessage(from, message.value(), now());
-        runEffects();
-    }
-}
-
-void Node::onLinkUp(const DeviceId& peer)
-{
-    if (signaling_) signaling_->onLinkUp(peer);
-    host_->onLinkUp(peer, now());
-    runEffects();
-    chat_->onLinkUp(peer);
-    call_->onLinkUp(peer);
-    browse_->onLinkUp(peer);
-    handoff_->onLinkUp(peer);
-}
-
-void Node::onLinkDown(const DeviceId& peer)
-{
-    host_->onLinkDown(peer, now());
-    runEffects();
-    chat_->onLinkDown(peer);
-    call_->onLinkDown(peer);
-}
-
-// ---- relayed signaling (issue 11) ----
-
-bool Node::linkIsUp(const DeviceId& peer) const
-{
-    net::ControlLink* link = links_ ? links_->link(peer) : nullptr;
-    return link && link->state() == net::ControlLink::State::Up;
-}
-
-std::optional<SignalRouter::Relay> Node::relayFor(const DeviceId& to) const
-{
-    // The SM of a session that knows `to` (DESIGN §3: the SM is linked to every member and,
-    // once first contact is made, to the joiner). A joiner's link to the SM starts with its
-    // other links (in any order), so the router waits for it, bounded by its deadline; anyone
-    // else uses the SM only over a link that exists (no waiting while the SM is missing).
-    for (const SessionId& sid : host_->sessionIds()) {
-        session::Session* s = host_->session(sid);
-        if (!s || !s->knows(to)) continue;
-        const DeviceId sm = s->sm();
-        if (sm.isNull() || sm == to || sm == device()) continue;
-        const bool joining = s->phase() == session::Session::Phase::Joining;
-        if (!joining && !linkIsUp(sm)) continue;
-        return SignalRouter::Relay{sm, sid};
-    }
-    return std::nullopt;
-}
-
-void Node::onRelayMessage(const DeviceId& from, const Message& message)
-{
-    if (!signaling_) return;
-    if (const auto* m = std::get_if<protocol::RelaySignal>(&message.body)) {
-        if (m->delivered)
-            signaling_->onRelaySignal(from, message.header.sid, *m);
-        else
-            relay_.onSignal(from, message.header, *m);
-    } else if (const auto* m = std::get_if<protocol::RelayKeyRequest>(&message.body)) {
-        relay_.onKeyRequest(from, message.header, *m);
-    } else if (const auto* m = std::get_if<protocol::RelayKey>(&message.body)) {
-        signaling_->onRelayKey(from, *m);
-    } else if (const auto* m = std::get_if<protocol::RelayFailed>(&message.body)) {
-        signaling_->onRelayFailed(from, *m);
-    }
-}
-
-QHash<DeviceId, Node::LinkTiming> Node::linkTimings() const
-{
-    QHash<DeviceId, LinkTiming> out;
-    if (!links_) return out;
-    for (const DeviceId& peer : links_->peers())
-        if (net::ControlLink* link = links_->link(peer))
-            out.insert(peer, {link->iceConnectedMs(), link->tlsEstablishedMs(), link->answering()});
-    return out;
 }
 
 } // namespace plenum::node

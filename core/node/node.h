@@ -228,6 +228,9 @@ public:
         qint64 iceMs = -1;
         qint64 tlsMs = -1;
         bool answering = false;
+        // Frames sent on it so far (liveness pings, control messages): idle message rates.
+        quint64 pingsSent = 0;
+        quint64 messagesSent = 0;
     };
     QHash<DeviceId, LinkTiming> linkTimings() const;
     // The newest join of this device, in ms after its INVITE arrived (-1: not yet): when
@@ -329,6 +332,10 @@ private:
     std::optional<SignalRouter::Relay> relayFor(const DeviceId& to) const;
     bool linkIsUp(const DeviceId& peer) const;
     void sendOnLink(const DeviceId& to, const protocol::Message& message);
+    // The session core's PINGs to `peer`, for the header of the link's next ping, and the
+    // other end (node/linkping.h).
+    QByteArray pingHeaderFor(const DeviceId& peer);
+    void onLinkPing(const DeviceId& from, const QByteArray& header);
 
     NodeOptions options_;
     identity::Profile profile_;

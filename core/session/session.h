@@ -114,6 +114,9 @@ public:
     // committed roster, a leaver, a former member, a ticket holder or invitee, a join
     // endpoint (§5.1 rule 6). Everyone else is an outsider to it.
     bool knows(const DeviceId& device) const;
+    // The PING this member owes `peer` now (a linked member of its accepted roster), for a
+    // transport that carries pings itself (SessionConfig::pingsOnLinks); none otherwise.
+    std::optional<Message> pingTo(const DeviceId& peer) const;
 
 private:
     struct AdmitRequest {

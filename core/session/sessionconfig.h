@@ -28,7 +28,11 @@ enum class Rule : std::uint32_t {
 };
 
 struct SessionConfig {
-    Millis pingInterval = 250;       // session pings carry (sid, epoch, version) (§5.1 rule 1)
+    Millis pingInterval = 250; // session pings carry (sid, epoch, version) (§5.1 rule 1)
+    // The transport sends the pings: it asks Session::pingTo at each of its own link pings
+    // and carries the PING on them (one liveness ping per link, not two side by side); the
+    // ping timer then sends nothing. The Node sets it; the simulator keeps the timer.
+    bool pingsOnLinks = false;
     Millis detection = 1000;         // a link is down after this much silence (4 pings)
     Millis bidWindow = 50;           // collect bids before voting (DESIGN §5)
     Millis electionTimeout = 300;    // no winner by then: retry at the next epoch

@@ -330,6 +330,14 @@ bool SessionHost::knowsAnywhere(const DeviceId& peer) const
     return false;
 }
 
+QList<protocol::Message> SessionHost::pingsFor(const DeviceId& peer) const
+{
+    QList<protocol::Message> out;
+    for (const auto& [sid, s] : sessions_)
+        if (auto ping = s->pingTo(peer)) out.append(std::move(*ping));
+    return out;
+}
+
 void SessionHost::refused(const SessionId& sid, const DeviceId& from, const QString& reason,
                           bool outsider)
 {

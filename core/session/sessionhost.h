@@ -62,6 +62,8 @@ public:
     std::uint64_t refusedMessages() const { return refused_; }
     // Some session of this device knows `peer` (member, joiner, invitee, endpoint...).
     bool knowsAnywhere(const DeviceId& peer) const;
+    // The PINGs owed to `peer` now, one per session that pings it (Session::pingTo).
+    QList<protocol::Message> pingsFor(const DeviceId& peer) const;
 
 private:
     // Outbox, as the sessions see it.

@@ -262,7 +262,7 @@ void AppController::attachNode(node::Node* n)
             [this](const SessionId& sid, int code, const QString& reason) {
                 invitations_.remove(sid);
                 if (openWhenJoined_ == sid) openWhenJoined_.reset();
-                showToast(tr("You could not join the group: %1").arg(reason));
+                showToast(joinFailedText(code, reason));
             });
     connect(n, &node::Node::left, this, [this](const SessionId& sid) {
         if (current_ == sid) closeCurrent();
@@ -767,6 +767,30 @@ QString AppController::inviteResultText(int code, const QString& name, const QSt
         return tr("The group no longer exists");
     }
     return reason.isEmpty() ? tr("%1 could not be invited").arg(name) : reason;
+}
+
+QString AppController::joinFailedText(int code, const QString& reason)
+{
+    switch (protocol::Code(code)) {
+    case protocol::Code::Full:
+        return tr("You could not join: the group is full");
+    case protocol::Code::Forbidden:
+        return tr("You could not join: you may not join this group");
+    case protocol::Code::SessionNotKnown:
+    case protocol::Code::NotFound:
+        return tr("You could not join: the group no longer exists");
+    case protocol::Code::OneToOneOnly:
+        return tr("You could not join: the group takes one-to-one chats only");
+    case protocol::Code::AlreadyHere:
+        return tr("You are already in that group");
+    case protocol::Code::Ok:
+    case protocol::Code::Accepted:
+    case protocol::Code::Timeout: // the reason names who did not answer
+    case protocol::Code::Offline:
+    case protocol::Code::Declined:
+        break;
+    }
+    return tr("You could not join the group: %1").arg(reason);
 }
 
 QString AppController::phase() const

@@ -163,6 +163,9 @@ public:
 
     // Words for an invitation result code ("Bob declined"); "" for success.
     static QString inviteResultText(int code, const QString& name, const QString& reason);
+    // Words for a join that failed, by the session core's code (a CANCEL's 503 is "the group
+    // is full", not "the invitation was withdrawn"); the reason where no code says more.
+    static QString joinFailedText(int code, const QString& reason);
 
 Q_SIGNALS:
     void phaseChanged();

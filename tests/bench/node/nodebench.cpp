@@ -1,6 +1,9 @@
 // plenum-peer processes on loopback (a private DHT): join time of the k-th joiner, failover
 // time after kill -9 of the SM, chat fan-out latency and memory per peer (issue 6).
 // Times are measured in this process from the command to the event (pipe latency included).
+// Fan-out is two figures (issue 11): send -> shown on each recipient (its "chat" event; a
+// recipient shows a message only once it is on its disk, NodeChat::flush) and send -> durable
+// on every disk (the sender's "delivered" event: every recipient acknowledged it from disk).
 // Usage: node_bench [runs] [maxPeers]
 
 #include "benchstats.h"
@@ -36,10 +39,11 @@ int main(int argc, char** argv)
     const int runs = argc > 1 ? std::max(1, atoi(argv[1])) : 3;
     const int maxPeers = argc > 2 ? std::clamp(atoi(argv[2]), 2, 8) : 8;
 
-    QMap<int, QList<double>> joinMs;   // k -> per run
-    QMap<int, QList<double>> inviteMs; // k -> invite until the invitee shows "invited" (DHT)
-    QMap<int, QList<double>> commitMs; // k -> "invited" (auto-accept) until every roster equal
-    QMap<int, QList<double>> fanoutMs; // N -> every recipient's latency, all runs
+    QMap<int, QList<double>> joinMs;    // k -> per run
+    QMap<int, QList<double>> inviteMs;  // k -> invite until the invitee shows "invited" (DHT)
+    QMap<int, QList<double>> commitMs;  // k -> "invited" (auto-accept) until every roster equal
+    QMap<int, QList<double>> fanoutMs;  // N -> every recipient's send -> shown, all runs
+    QMap<int, QList<double>> durableMs; // N -> send -> acknowledged by all, all runs
     QList<double> failoverMs, memoryKb;
     for (int run = 0; run < runs; ++run) {
         PeerGroup group;
@@ -65,17 +69,28 @@ int main(int argc, char** argv)
             // Fan-out at this size: one message from the SM, time until every member has it.
             for (int m = 0; m < 10; ++m) {
                 const QString text = QStringLiteral("fanout %1 %2 %3").arg(run).arg(k).arg(m);
-                QElapsedTimer f;
-                f.start();
+                const qint64 sentAt = testClockUs();
                 peers[0]->send({{"cmd", "say"}, {"text", text}});
+                auto sent = peers[0]->waitEvent("sent", 5000);
+                // When each event was read (its "_us"), not when this loop took it.
                 for (int i = 1; i <= k; ++i) {
                     auto got = peers[i]->waitEvent(
                         [&](const QJsonObject& e) {
                             return e.value("event") == "chat" && e.value("text") == text;
                         },
                         5000);
-                    if (got) fanoutMs[k + 1].append(f.nsecsElapsed() / 1e6);
+                    if (got) fanoutMs[k + 1].append((got->value("_us").toInteger() - sentAt) / 1e3);
                 }
+                if (!sent) continue;
+                const QString id = sent->value("id").toString();
+                auto done = peers[0]->waitEvent(
+                    [&](const QJsonObject& e) {
+                        return e.value("event") == "delivered" && e.value("id") == id;
+                    },
+                    5000);
+                if (done && done->value("pending").toArray().isEmpty() &&
+                    done->value("failed").toArray().isEmpty())
+                    durableMs[k + 1].append((done->value("_us").toInteger() - sentAt) / 1e3);
             }
         }
         for (PeerProcess* p : peers)
@@ -87,7 +102,7 @@ int main(int argc, char** argv)
         if (group.rostersEqual(rest, int(rest.size()), 5000)) failoverMs.append(t.elapsed());
     }
 
-    QJsonObject join, fanout, inviteDelivery, acceptToCommit;
+    QJsonObject join, fanout, durable, inviteDelivery, acceptToCommit;
     for (auto it = joinMs.begin(); it != joinMs.end(); ++it) {
         join.insert(QString::number(it.key() + 1), percentile(it.value(), 0.5));
         inviteDelivery.insert(QString::number(it.key() + 1), percentile(inviteMs[it.key()], 0.5));
@@ -97,6 +112,13 @@ int main(int argc, char** argv)
         fanout.insert(QString::number(it.key()), QJsonObject{{"p50", percentile(it.value(), 0.5)},
                                                              {"p99", percentile(it.value(), 0.99)},
                                                              {"samples", it.value().size()}});
+    for (auto it = durableMs.begin(); it != durableMs.end(); ++it)
+        durable.insert(QString::number(it.key()), QJsonObject{{"p50", percentile(it.value(), 0.5)},
+                                                              {"p99", percentile(it.value(), 0.99)},
+                                                              {"samples", it.value().size()}});
+    QFile loadavg(QStringLiteral("/proc/loadavg"));
+    const QString load =
+        loadavg.open(QIODevice::ReadOnly) ? QString::fromLatin1(loadavg.readAll()).trimmed() : "";
     const QJsonObject out{{"runs", runs},
                           {"join_ms_median_by_group_size", join},
                           {"invite_delivery_ms_median_by_group_size", inviteDelivery},
@@ -108,7 +130,9 @@ int main(int argc, char** argv)
                                    l.append(v);
                                return l;
                            }())},
-                          {"fanout_ms_by_group_size", fanout},
+                          {"fanout_ms_by_group_size", fanout}, // send -> shown on each
+                          {"fanout_durable_all_ms_by_group_size", durable},
+                          {"loadavg_at_end", load},
                           {"rss_kb_median_per_peer", percentile(memoryKb, 0.5)}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Indented).constData());
     return 0;

@@ -88,7 +88,9 @@ void PeerProcess::onOutput()
         buffer_.remove(0, nl + 1);
         QJsonObject e = QJsonDocument::fromJson(line).object();
         if (e.isEmpty()) continue;
-        e.insert(QStringLiteral("_ms"), testClockMs()); // when the test read it
+        const qint64 us = testClockUs();
+        e.insert(QStringLiteral("_ms"), us / 1000); // when the test read it
+        e.insert(QStringLiteral("_us"), us);
         if (e.value("event").toString() == QLatin1String("roster")) lastRoster_ = e;
         queue_.append(e);
         all_.append(e);
@@ -138,14 +140,19 @@ bool PeerProcess::quit(int timeoutMs)
     return ok && process_.exitStatus() == QProcess::NormalExit && process_.exitCode() == 0;
 }
 
-qint64 testClockMs()
+qint64 testClockUs()
 {
     static QElapsedTimer clock = [] {
         QElapsedTimer t;
         t.start();
         return t;
     }();
-    return clock.elapsed();
+    return clock.nsecsElapsed() / 1000;
+}
+
+qint64 testClockMs()
+{
+    return testClockUs() / 1000;
 }
 
 QString rosterKey(const QJsonObject& roster)

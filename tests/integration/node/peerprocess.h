@@ -73,6 +73,8 @@ private:
 // A monotonic clock shared by the test process; every event gets "_ms" (this clock) when it is
 // read, so tests can measure how long something took from the events.
 qint64 testClockMs();
+// The same clock in µs (every event also gets "_us"): benchmarks of a few ms.
+qint64 testClockUs();
 
 // Members of a roster event as a sorted list of device ids, with the SM and version.
 QString rosterKey(const QJsonObject& roster);

@@ -205,6 +205,45 @@ TEST_F(Admission, HelloGoesToMembersOnly)
     EXPECT_EQ(out.last<Hello>(info(6).device), nullptr) << "a stranger's link got our HELLO";
 }
 
+// One liveness ping (issue 11): the PING a member owes a linked member is what the transport
+// puts on its own ping (Session::pingTo); with pingsOnLinks the session's timer sends none.
+TEST_F(Admission, PingToNamesTheHeaderForLinkedMembersOnly)
+{
+    admitTwoClaiming(info(2).account);
+    ASSERT_TRUE(rosterEntry(2));
+    s->onLinkUp(info(5).device, 14); // a stranger's link
+    const auto ping = s->pingTo(info(2).device);
+    ASSERT_TRUE(ping);
+    EXPECT_TRUE(std::holds_alternative<Ping>(ping->body));
+    EXPECT_EQ(ping->header.sid, sid);
+    EXPECT_EQ(ping->header.epoch, s->epoch());
+    EXPECT_EQ(ping->header.version, s->committed().at.version);
+    EXPECT_EQ(ping->header.sm, info(1).device);
+    EXPECT_FALSE(s->pingTo(info(5).device)) << "a stranger would learn the session";
+    EXPECT_FALSE(s->pingTo(info(1).device));
+    s->onLinkDown(info(2).device, 15);
+    EXPECT_FALSE(s->pingTo(info(2).device)) << "no link, no ping";
+    // By default the session's own timer pings (the simulator's transport has no pings).
+    s->onLinkUp(info(2).device, 16);
+    out.sent.clear();
+    s->onTick(16 + 2 * SessionConfig{}.pingInterval);
+    EXPECT_NE(out.last<Ping>(info(2).device), nullptr);
+}
+
+TEST_F(Admission, PingsOnLinksSilencesThePingTimer)
+{
+    SessionConfig config;
+    config.pingsOnLinks = true;
+    s = Session::create(config, info(1), sid, SessionDeps{out, tickets, [] { return 42ull; }}, 0);
+    admitTwoClaiming(info(2).account);
+    ASSERT_TRUE(rosterEntry(2));
+    out.sent.clear();
+    for (Millis t = 20; t < 20 + 8 * config.pingInterval; t += config.pingInterval / 2)
+        s->onTick(t);
+    EXPECT_EQ(out.last<Ping>(info(2).device), nullptr) << "two pings side by side";
+    EXPECT_TRUE(s->pingTo(info(2).device));
+}
+
 // Issue 13: a stranger's INVITEs each create a session object; only a few per sender wait.
 TEST(SessionHostLimits, InviteFloodFromOneSenderIsCapped)
 {

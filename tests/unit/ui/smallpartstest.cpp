@@ -108,6 +108,19 @@ TEST(AppController, InvitationResultsInWords)
     EXPECT_EQ(AppController::inviteResultText(486, "Bob", ""),
               QStringLiteral("Bob is already here"));
     EXPECT_EQ(AppController::inviteResultText(200, "Bob", ""), QString());
+    EXPECT_EQ(AppController::inviteResultText(404, "Bob", ""),
+              QStringLiteral("The group no longer exists"));
+    EXPECT_EQ(AppController::inviteResultText(408, "Bob", ""),
+              QStringLiteral("Bob did not answer"));
+    // A withdrawn invitation says why by its code (the session core's reason is generic).
+    EXPECT_EQ(AppController::joinFailedText(503, "the invitation was withdrawn"),
+              QStringLiteral("You could not join: the group is full"));
+    EXPECT_EQ(AppController::joinFailedText(404, "the group ended"),
+              QStringLiteral("You could not join: the group no longer exists"));
+    EXPECT_EQ(AppController::joinFailedText(403, "the admission ticket was refused"),
+              QStringLiteral("You could not join: you may not join this group"));
+    EXPECT_EQ(AppController::joinFailedText(408, "could not reach Carol"),
+              QStringLiteral("You could not join the group: could not reach Carol"));
     EXPECT_EQ(RosterModel::initialsOf("ada  lovelace byron"), QStringLiteral("AL"));
     EXPECT_EQ(RosterModel::initialsOf(""), QStringLiteral("?"));
 }

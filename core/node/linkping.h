@@ -1,0 +1,25 @@
+#pragma once
+// The session header on link pings (issue 11, one liveness ping): the session core's PINGs
+// (one per session that pings the peer, Session::pingTo) ride in the opaque header of the
+// link's own ping (net::ControlLink::setPingHeaderProvider), instead of a second 250 ms ping
+// beside it. Each is [u16 big-endian length][encoded Message]; nothing but PINGs.
+
+#include "protocol/messages.h"
+#include "protocol/result.h"
+
+#include <QByteArray>
+#include <QList>
+
+namespace plenum::node::linkping {
+
+inline constexpr int kMaxPings = 32; // per link ping; more sessions shared with one peer
+                                     // than fit go as ordinary messages (see pack)
+
+// Packs `pings` into at most `limit` bytes, in order; those that do not fit are appended to
+// `rest` (the caller sends them as messages).
+QByteArray pack(const QList<protocol::Message>& pings, qsizetype limit,
+                QList<protocol::Message>* rest);
+// Refuses anything but well-formed PINGs (a peer that sends other bytes misbehaves).
+Result<QList<protocol::Message>> unpack(const QByteArray& bytes);
+
+} // namespace plenum::node::linkping
