@@ -89,6 +89,9 @@ int main(int argc, char** argv)
                 if (e.value("event") == "call_stats" && e.value("packets_received").toInteger() > 0)
                     withMedia.insert(e.value("peer").toString());
                 if (e.value("event") == "warning") warnings.append(e.value("text").toString());
+                if (e.value("event") == "error")
+                    warnings.append(e.value("cmd").toString() + ": " +
+                                    e.value("message").toString());
             }
             QStringList missing;
             for (auto* sp : peers)
