@@ -199,6 +199,7 @@ std::unique_ptr<media::AudioDevice> PeerController::makeAudioDevice()
 {
     auto device = std::make_unique<media::FileAudioDevice>();
     device->setInput(audioIn_, audioInLoop_);
+    device->setKeepPlayed(false); // only what audio_out writes: a long call must not grow memory
     (void)device->setOutputFile(audioOut_); // not running yet: nothing is written
     device_ = device.get();
     return device;

@@ -10,6 +10,7 @@ namespace plenum::media {
 FileAudioDevice::FileAudioDevice(QObject* parent) : AudioDevice(parent)
 {
     timer_.setTimerType(Qt::PreciseTimer);
+    timer_.setSingleShot(true);
     connect(&timer_, &QTimer::timeout, this, &FileAudioDevice::onTick);
 }
 
@@ -58,9 +59,7 @@ Status FileAudioDevice::start(int frameSamples)
         return fail(QStringLiteral("a frame of %1 samples is not usable").arg(frameSamples));
     begin(frameSamples);
     running_ = true;
-    // Wake at half the frame period so a tick is never more than that late; onTick() works
-    // out from the clock how many frames are due.
-    if (!manual_) timer_.start(std::max(1, frameSamples * 1000 / kSampleRate / 2));
+    if (!manual_) armTimer();
     return Ok{};
 }
 
@@ -69,6 +68,7 @@ void FileAudioDevice::begin(int frameSamples)
     frameSamples_ = frameSamples;
     frame_.assign(size_t(frameSamples), 0);
     played_.clear();
+    playedBase_ = 0;
     inputFrom_ = outputFrom_ = 0;
     frames_ = lateTicks_ = 0;
     startNs_ = steadyNowNs();
@@ -111,6 +111,19 @@ void FileAudioDevice::onTick()
     if (due - frames_ > 1) ++lateTicks_;
     while (running_ && frames_ < due)
         processFrame();
+    if (running_ && !manual_) armTimer();
+}
+
+void FileAudioDevice::armTimer()
+{
+    // Wake when the next frame is complete (rounded up to the timer's millisecond), not on a
+    // fixed beat: one wakeup per frame instead of two, and a frame leaves at most about a
+    // millisecond after it was complete instead of up to half a frame (which the jitter
+    // buffer of every listener had to absorb).
+    const qint64 frameNs = qint64(frameSamples_) * 1'000'000'000 / kSampleRate;
+    const qint64 nextNs = startNs_ + (frames_ + 1) * frameNs;
+    const qint64 waitNs = std::max<qint64>(0, nextNs - steadyNowNs());
+    timer_.start(int((waitNs + 999'999) / 1'000'000));
 }
 
 void FileAudioDevice::processFrame()
@@ -123,7 +136,7 @@ void FileAudioDevice::processFrame()
         float v = pos < input_.size() ? input_[pos] : 0.f;
         // Played sample m leaves the speaker one frame after it was pulled (see the header).
         for (const auto& tap : echoPath_) {
-            const qint64 m = qint64(at + i) - frameSamples_ - tap.delaySamples;
+            const qint64 m = qint64(at + i) - frameSamples_ - tap.delaySamples - playedBase_;
             if (m >= 0 && m < qint64(played_.size())) v += tap.gain * played_[size_t(m)];
         }
         frame_[i] = qint16(std::clamp(v, -32768.f, 32767.f));
@@ -133,6 +146,22 @@ void FileAudioDevice::processFrame()
     pullPlayback(frame_);
     played_.insert(played_.end(), frame_.begin(), frame_.end());
     ++frames_;
+    trimPlayed();
+}
+
+void FileAudioDevice::trimPlayed()
+{
+    if (keepPlayed_ || !outputPath_.isEmpty()) return;
+    // The echo path reaches back its longest delay plus the frame in the speaker.
+    int reach = 0;
+    for (const auto& tap : echoPath_)
+        reach = std::max(reach, tap.delaySamples);
+    const size_t keep = size_t(reach) + 2 * size_t(frameSamples_);
+    if (played_.size() < 2 * keep + 48000) return; // trim in chunks, not every frame
+    const size_t drop = played_.size() - keep;
+    played_.erase(played_.begin(), played_.begin() + qsizetype(drop));
+    playedBase_ += qint64(drop);
+    outputFrom_ = 0; // no output file: nothing from played_ is written
 }
 
 } // namespace plenum::media

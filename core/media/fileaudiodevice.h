@@ -47,6 +47,10 @@ public:
     void stop() override;
     bool isRunning() const override { return running_; }
 
+    // Everything played since start() (tests compare it with what was said). `keep` false: only
+    // what an output file or the echo path still needs is kept, so a long call does not grow
+    // memory by 96 kB a second (plenum-peer; played() then holds only that tail).
+    void setKeepPlayed(bool keep) { keepPlayed_ = keep; }
     const std::vector<qint16>& played() const { return played_; }
     qint64 startNs() const { return startNs_; } // steady clock
     int frameSamples() const { return frameSamples_; }
@@ -59,8 +63,10 @@ public:
 
 private:
     void onTick();
+    void armTimer();
     void begin(int frameSamples);
     void processFrame();
+    void trimPlayed();
 
     std::vector<qint16> input_;
     size_t inputFrom_ = 0; // sample clock position where input_ started
@@ -68,6 +74,8 @@ private:
     size_t outputFrom_ = 0; // first sample of played_ that belongs to outputPath_
     QString outputPath_;
     std::vector<qint16> played_;
+    qint64 playedBase_ = 0; // sample clock position of played_[0]
+    bool keepPlayed_ = true;
     std::vector<qint16> frame_;
     std::vector<EchoTap> echoPath_;
     QTimer timer_;

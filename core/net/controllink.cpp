@@ -1,6 +1,7 @@
 #include "net/controllink.h"
 
 #include "net/icelink.h"
+#include "net/sharedticker.h"
 #include "net/tlschannel.h"
 
 #include <QLoggingCategory>
@@ -37,8 +38,6 @@ ControlLink::ControlLink(const LinkCredentials& credentials, ChainVerifier verif
     liveness_.setControlStallLimit(config_.controlStallMs);
     tick_.setSingleShot(true);
     connect(&tick_, &QTimer::timeout, this, &ControlLink::onTick);
-    keepalive_.setInterval(std::max(1, config_.mediaKeepaliveMs));
-    connect(&keepalive_, &QTimer::timeout, this, &ControlLink::sendKeepalive);
     connectTimer_.setSingleShot(true);
     connect(&connectTimer_, &QTimer::timeout, this, [this] {
         QString reason =
@@ -55,6 +54,8 @@ ControlLink::ControlLink(const LinkCredentials& credentials, ChainVerifier verif
 
 ControlLink::~ControlLink()
 {
+    if (config_.mediaKeepaliveMs > 0)
+        SharedTicker::forInterval(config_.mediaKeepaliveMs).remove(this);
     // The TLS channel refers to the ICE link: delete it first.
     delete tls_;
     delete media_;
@@ -305,7 +306,8 @@ void ControlLink::goDown(const QString& reason)
     if (state_ == State::Down) return;
     state_ = State::Down;
     tick_.stop();
-    keepalive_.stop();
+    if (config_.mediaKeepaliveMs > 0)
+        SharedTicker::forInterval(config_.mediaKeepaliveMs).remove(this);
     connectTimer_.stop();
     releaseTransport();
     Q_EMIT linkDown(reason);
@@ -411,8 +413,13 @@ Status ControlLink::createMedia(quint64 attempt)
         mediaUp_ = true;
         liveness_.setPingEvery(config_.mediaPingMs);
         if (config_.mediaKeepaliveMs > 0) {
-            sendKeepalive();
-            keepalive_.start();
+            mediaSentAtBeat_ = mediaSent_;
+            lastKeepaliveSent_ = now();
+            (void)sendMedia(keepaliveAuth_.next()); // the proof, at once
+            // One timer for every link of this thread (SharedTicker: not one wakeup per link).
+            SharedTicker::forInterval(config_.mediaKeepaliveMs).add(this, [this] {
+                sendKeepalive();
+            });
         }
         armTick();
         Q_EMIT mediaUp();
@@ -492,7 +499,8 @@ void ControlLink::dropMedia()
     media_ = nullptr;
     mediaUp_ = false;
     mediaOffered_ = false;
-    keepalive_.stop();
+    if (config_.mediaKeepaliveMs > 0)
+        SharedTicker::forInterval(config_.mediaKeepaliveMs).remove(this);
     liveness_.unwatchMedia();
     liveness_.setPingEvery(0);
     confirmingDeath_ = false;
@@ -508,22 +516,28 @@ bool ControlLink::isMediaUp() const
 bool ControlLink::sendMedia(const QByteArray& datagram)
 {
     if (!isMediaUp()) return false;
-    lastMediaSent_ = now();
+    ++mediaSent_;
     return media_->send(datagram.constData(), datagram.size()) == datagram.size();
 }
 
 void ControlLink::sendKeepalive()
 {
-    // A little early rather than late: the timer and the voice frames beat at the same 20 ms.
+    // On the shared beat (every mediaKeepaliveMs): a keepalive when nothing went out since the
+    // previous beat (mute, DTX, deafened), so the stream is never silent for more than two
+    // intervals (40 ms against the receiver's 200 ms rule). Comparing counts, not times, keeps
+    // a voice frame that beats at the same 20 ms from doubling every packet with a keepalive.
     // Also one every kKeepaliveProofMs while voice flows (the first one may be lost, or
     // arrive before the peer's stream is connected).
     if (!isMediaUp()) return;
     const qint64 t = now();
-    if (t - lastMediaSent_ < config_.mediaKeepaliveMs - 2 &&
-        t - lastKeepaliveSent_ < kKeepaliveProofMs)
+    const bool sentSinceBeat = mediaSent_ != mediaSentAtBeat_;
+    if (sentSinceBeat && t - lastKeepaliveSent_ < kKeepaliveProofMs) {
+        mediaSentAtBeat_ = mediaSent_;
         return;
+    }
     lastKeepaliveSent_ = t;
     (void)sendMedia(keepaliveAuth_.next());
+    mediaSentAtBeat_ = mediaSent_;
 }
 
 void ControlLink::onMediaReceived(const QByteArray& datagram)

@@ -35,7 +35,8 @@ struct ControlLinkConfig {
     qsizetype maxQueued = 8 * 1024 * 1024; // send() refuses beyond this (back-pressure)
     qsizetype maxPingHeader = 1024;
     // Media as a liveness signal (docs/media.md): while the media stream is up, a keepalive
-    // datagram goes out whenever nothing else went out for this long (mute, DTX)...
+    // datagram goes out on a beat of this period (one timer for all links) when nothing else
+    // went out since the previous beat (mute, DTX)...
     int mediaKeepaliveMs = 20;
     // ...so once the peer's keepalives arrive, this much silence on both paths is death
     // (10 packet times: 5 % loss loses 10 in a row about once in 10^13)...
@@ -170,8 +171,10 @@ private:
     quint64 mediaAttempt_ = 0;
     bool mediaOffered_ = false;
     bool mediaUp_ = false;
-    QTimer keepalive_;
-    qint64 lastMediaSent_ = 0;
+    // Datagrams sent on the media stream, and that count at the previous keepalive beat: a
+    // keepalive goes out on a beat when nothing went out since the one before.
+    quint64 mediaSent_ = 0;
+    quint64 mediaSentAtBeat_ = 0;
     qint64 lastKeepaliveSent_ = 0;
     // Keys and counters of the authenticated keepalive; kept across media restarts, so a
     // keepalive of an earlier media stream cannot be replayed.

@@ -80,8 +80,37 @@ int main(int argc, char** argv)
             return true;
         },
         60000);
-    if (!up) return fail("not every peer received media from every other within 60 s");
+    if (!up) {
+        // Say who is missing whom and what the peers warned about, so a failure can be read.
+        for (auto* p : peers) {
+            QSet<QString> withMedia;
+            QStringList warnings;
+            for (const auto& e : p->events()) {
+                if (e.value("event") == "call_stats" && e.value("packets_received").toInteger() > 0)
+                    withMedia.insert(e.value("peer").toString());
+                if (e.value("event") == "warning") warnings.append(e.value("text").toString());
+                if (e.value("event") == "error")
+                    warnings.append(e.value("cmd").toString() + ": " +
+                                    e.value("message").toString());
+            }
+            QStringList missing;
+            for (auto* sp : peers)
+                if (sp != p && !withMedia.contains(sp->device)) missing.append(sp->name);
+            if (missing.isEmpty()) continue;
+            std::fprintf(stderr, "call_mesh_bench: %s has no media from %s; %lld warnings%s%s\n",
+                         qPrintable(p->name), qPrintable(missing.join(' ')),
+                         qlonglong(warnings.size()), warnings.isEmpty() ? "" : ", last: ",
+                         qPrintable(warnings.isEmpty() ? QString() : warnings.last()));
+        }
+        return fail("not every peer received media from every other within 60 s");
+    }
     const qint64 callUpMs = setup.elapsed() - sessionMs;
+    // On stderr so a profiler can attach to one process for the measured window.
+    QStringList pids;
+    for (auto* p : peers)
+        pids.append(QString::number(p->pid()));
+    std::fprintf(stderr, "call_mesh_bench: call up after %lld ms; measuring %d s; pids %s\n",
+                 qlonglong(callUpMs), seconds, qPrintable(pids.join(' ')));
 
     // Counters at the start of the measured window, then after it.
     auto snapshot = [&] {

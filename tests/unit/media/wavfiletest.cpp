@@ -80,6 +80,36 @@ TEST(FileAudioDevice, EchoPathFeedsTheSpeakerBackIntoTheMicrophone)
     EXPECT_EQ(mic[580], 500);
 }
 
+// plenum-peer keeps only the tail of what was played (a long call must not grow memory); the
+// echo path still hears exactly what a device that keeps everything hears.
+TEST(FileAudioDevice, AShortPlayedHistoryKeepsTheEchoPath)
+{
+    auto run = [](bool keep, size_t* kept) {
+        FileAudioDevice device;
+        device.setKeepPlayed(keep);
+        device.setEchoPath({{100, 0.5f}, {4000, 0.25f}});
+        std::vector<qint16> mic;
+        device.setCaptureSink(
+            [&](std::span<const qint16> f) { mic.insert(mic.end(), f.begin(), f.end()); });
+        qint16 next = 0;
+        device.setPlaybackSource([&](std::span<qint16> out) {
+            for (auto& s : out)
+                s = qint16(++next % 2000);
+        });
+        EXPECT_TRUE(device.runUnpaced(480, 1000).ok()); // 10 s
+        *kept = device.played().size();
+        return mic;
+    };
+    size_t all = 0, tail = 0;
+    const auto full = run(true, &all);
+    const auto trimmed = run(false, &tail);
+    EXPECT_EQ(all, 1000u * 480);
+    EXPECT_LT(tail, 100000u); // about 2 s at most, not 10
+    ASSERT_EQ(full.size(), trimmed.size());
+    EXPECT_TRUE(full == trimmed);
+    EXPECT_NE(full[480 * 999], 0); // the echo path was heard to the end
+}
+
 // plenum-peer's audio_in / audio_out mid-call: a new input starts at once from its beginning,
 // and a new output file gets only what is played after the switch (the old one the rest).
 TEST(FileAudioDevice, InputAndOutputSwitchWhileRunning)
