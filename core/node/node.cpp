@@ -112,6 +112,7 @@ Node::Node(NodeOptions options, identity::Profile profile,
     connect(account_.get(), &NodeAccount::contactsChanged, this, &Node::contactsChanged);
     connect(account_.get(), &NodeAccount::presenceChanged, this, &Node::presenceChanged);
     connect(account_.get(), &NodeAccount::devicesChanged, this, &Node::devicesChanged);
+    connect(account_.get(), &NodeAccount::liveSessionsChanged, this, &Node::liveSessionsChanged);
     connect(account_.get(), &NodeAccount::devicePaired, this, &Node::devicePaired);
     connect(account_.get(), &NodeAccount::pairingRefused, this, &Node::pairingRefused);
     connect(account_.get(), &NodeAccount::warning, this, &Node::warning);
@@ -187,8 +188,25 @@ void Node::makeHandoff()
             state.muted = state.inCall && call_->muted();
             state.deafened = state.inCall && call_->deafened();
             return state;
+        },
+        [this](const DeviceId& peer) {
+            return account_ && account_->onlineDevicesOf(account()).contains(peer);
+        },
+        [this](const DeviceId& to, const QByteArray& body, std::function<void(Status)> done) {
+            if (!mailbox_) return done(fail("the node is not connected yet"));
+            mailbox_->send(to, identity::RequestKind::HandoffNotice, body, std::move(done));
+        },
+        [this] { return profile_.device.chain().front().toDer(); },
+        [this](const QList<crypto::Certificate>& chain) {
+            return linkKeys_.learnChain(chain, profile_.account.revoked());
         }};
     handoff_ = std::make_unique<NodeHandoff>(std::move(deps));
+    connect(handoff_.get(), &NodeHandoff::stored, this, &Node::handoffStored);
+    // "Continue here": this device's live sessions go into its presence.
+    connect(handoff_.get(), &NodeHandoff::liveSessionsChanged, this,
+            [this](const QList<identity::LiveSession>& sessions) {
+                if (account_) account_->setLiveSessions(sessions);
+            });
     connect(handoff_.get(), &NodeHandoff::offered, this, &Node::handoffOffered);
     connect(handoff_.get(), &NodeHandoff::warning, this, &Node::warning);
     connect(handoff_.get(), &NodeHandoff::failed, this, &Node::handoffFailed);
@@ -220,7 +238,7 @@ QList<DeviceId> Node::myOnlineDevices() const
     return out;
 }
 
-Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep)
+Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep, qint64 ttlMs)
 {
     if (!links_) return fail("the node is not started");
     bool mine = false;
@@ -228,13 +246,18 @@ Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep
         mine = mine || d.id == device;
     if (!mine || profile_.account.revoked().contains(device))
         return fail("that device is not one of this account's");
-    return handoff_->push(sid, device, keep);
+    return handoff_->push(sid, device, keep, ttlMs);
 }
 
 Status Node::handoffPull(const SessionId& sid, bool keep)
 {
     if (!links_) return fail("the node is not started");
-    return handoff_->pull(sid, myOnlineDevices(), keep);
+    // Ask the device whose presence says it is live in the session; without one (its
+    // presence not seen yet, or an older version), every online device of the account.
+    QList<DeviceId> asked;
+    for (const auto& live : account_->liveSessionsElsewhere())
+        if (live.session.sid == sid && !asked.contains(live.device)) asked.append(live.device);
+    return handoff_->pull(sid, asked.isEmpty() ? myOnlineDevices() : asked, keep);
 }
 
 Status Node::handoffAnswer(const SessionId& sid, bool accept)
@@ -708,6 +731,9 @@ void Node::forget(const SessionId& sid)
 void Node::notify(const SessionId& sid, const session::SessionEvent& event)
 {
     namespace ev = session::event;
+    if (std::holds_alternative<ev::RosterCommitted>(event) ||
+        std::holds_alternative<ev::Left>(event) || std::holds_alternative<ev::Removed>(event))
+        handoff_->onSessionsChanged(); // the live sessions in this device's presence
     if (const auto* e = std::get_if<ev::Invited>(&event); e && e->handoff) {
         // A seat of this account's hand-off: the snapshot decides, then the user (or the pull).
         handoff_->onInvited(sid, *e->handoff);
@@ -781,6 +807,8 @@ void Node::noteCommitted(const SessionId& sid, const protocol::RosterSnapshot& r
 
 void Node::onRequest(const identity::OpenedEnvelope& request)
 {
+    if (request.kind == identity::RequestKind::HandoffNotice && handoff_)
+        return handoff_->onStored(request); // a snapshot stored while we were offline
     if (request.kind != identity::RequestKind::Invitation || !request.chain) return;
     tickets_.learn(request.sender, request.senderKeyDer);
     tickets_.learnAccount(request.sender, request.chain->account);

@@ -4,7 +4,12 @@
 #include "node/nodechat.h"
 #include "session/roster.h"
 
+#include "protocol/codec.h"
+
+#include <QCborArray>
+#include <QCborValue>
 #include <QDateTime>
+#include <QPointer>
 
 namespace plenum::node {
 
@@ -19,6 +24,43 @@ NodeHandoff::NodeHandoff(Deps deps, handoff::HandoffMachine::Config config, QObj
         machine_.onTick(now());
         apply();
     });
+    live_.setSingleShot(true);
+    live_.setInterval(300);
+    connect(&live_, &QTimer::timeout, this, [this] { Q_EMIT liveSessionsChanged(liveSessions()); });
+}
+
+void NodeHandoff::onSessionsChanged()
+{
+    if (!live_.isActive()) live_.start();
+}
+
+QList<identity::LiveSession> NodeHandoff::liveSessions() const
+{
+    QList<identity::LiveSession> out;
+    for (const SessionId& sid : deps_.host.sessionIds()) {
+        const session::Session* s = deps_.host.session(sid);
+        if (!s || s->phase() != session::Session::Phase::Member) continue;
+        QStringList names;
+        for (const MemberInfo& m : s->committed().members)
+            if (m.account != account() && !m.name.isEmpty() && !names.contains(m.name))
+                names.append(m.name);
+        QString title;
+        if (names.isEmpty())
+            title = QStringLiteral("only you");
+        else if (names.size() == 1)
+            title = names.front();
+        else if (names.size() <= 3)
+            title = names.first(names.size() - 1).join(QStringLiteral(", ")) +
+                    QStringLiteral(" and ") + names.back();
+        else
+            title = names.first(2).join(QStringLiteral(", ")) +
+                    QStringLiteral(" and %1 others").arg(names.size() - 2);
+        if (title.size() > identity::PresenceRecord::kMaxTitleChars)
+            title = title.left(identity::PresenceRecord::kMaxTitleChars - 1) + QChar(0x2026);
+        out.append({sid, title});
+        if (out.size() == identity::PresenceRecord::kMaxLiveSessions) break;
+    }
+    return out;
 }
 
 session::Millis NodeHandoff::now()
@@ -35,15 +77,24 @@ bool NodeHandoff::isHandoff(const Body& body)
 
 // ---- commands ----
 
-Status NodeHandoff::push(const SessionId& sid, const DeviceId& to, bool keep)
+Status NodeHandoff::push(const SessionId& sid, const DeviceId& to, bool keep, qint64 ttlMs)
 {
+    if (ttlMs < 0 || ttlMs > limits::kMaxHandoffTtlMs)
+        return fail(QStringLiteral("the hand-off's time to live must be 1 s to %1 s")
+                        .arg(limits::kMaxHandoffTtlMs / 1000));
     const session::Session* s = deps_.host.session(sid);
     if (!s || s->phase() != session::Session::Phase::Member)
         return fail("this device is not in that session");
     if (to == device()) return fail("that is this device");
     if (const auto other = deps_.keys.entry(to); other && other->account != account())
         return fail("that device belongs to another account");
-    machine_.push(sid, to, keep, deps_.linkUp(to), now());
+    const bool linked = deps_.linkUp(to);
+    handoff::HandoffMachine::PushOptions options;
+    options.keep = keep;
+    options.linked = linked;
+    options.offline = !linked && deps_.online && !deps_.online(to);
+    options.ttl = ttlMs;
+    machine_.push(sid, to, options, now());
     apply();
     return Ok{};
 }
@@ -83,6 +134,15 @@ void NodeHandoff::onInvited(const SessionId& sid, const Reservation& seat)
 {
     if (seat.account != account() || seat.device != device()) {
         // Not our seat (the session core checked the inviter's identity, not this).
+        deps_.host.decline(sid, now());
+        deps_.runEffects();
+        return;
+    }
+    if (seat.expiresAtMs != 0 && seat.expiresAtMs <= static_cast<std::uint64_t>(now())) {
+        // An INVITE that waited in the DHT mailbox longer than its seat lives (this device
+        // came online too late): the hand-off is over, A1 was told.
+        Q_EMIT warning("a hand-off of " + sid.shortHex() +
+                       " expired before this device came online");
         deps_.host.decline(sid, now());
         deps_.runEffects();
         return;
@@ -131,6 +191,41 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
         }
     }
     machine_.onLinkUp(peer, now());
+    apply();
+}
+
+void NodeHandoff::onStored(const identity::OpenedEnvelope& env)
+{
+    const DeviceId from = env.sender;
+    const auto drop = [&](const QString& why) {
+        Q_EMIT warning("a stored hand-off from " + from.shortHex() + " was dropped: " + why);
+    };
+    if (!env.chain) return drop(QStringLiteral("it has no certificate chain"));
+    // Only this account's devices hand sessions to each other (the envelope's verified chain).
+    if (env.chain->account != account())
+        return drop(QStringLiteral("it comes from a device of another account"));
+    QCborParserError error;
+    const QCborValue value = QCborValue::fromCbor(env.body, &error);
+    const QCborArray parts = value.toArray();
+    if (error.error != QCborError::NoError || !value.isArray() || parts.size() != 2 ||
+        !parts[0].isByteArray() || !parts[1].isByteArray() ||
+        parts[0].toByteArray().size() > kMaxLinkCertificateBytes)
+        return drop(QStringLiteral("it is not a stored snapshot"));
+    auto link = crypto::Certificate::fromDer(parts[0].toByteArray());
+    if (!link) return drop("its link certificate is invalid: " + link.error());
+    // The snapshot is signed with A1's link key, which a link's handshake would have taught
+    // us: learn it from the chain the envelope's device certificate vouches for.
+    if (auto s = deps_.learnChain({link.value(), env.chain->deviceCert, env.chain->accountCert});
+        !s)
+        return drop("its link certificate does not verify: " + s.error());
+    auto message = protocol::decode(parts[1].toByteArray());
+    if (!message) return drop(message.error());
+    const auto* snapshot = std::get_if<HandoffSnapshot>(&message->body);
+    if (!snapshot) return drop(QStringLiteral("it is not a snapshot"));
+    // The value may outlive the seat in the DHT (10 min): past the seat's expiry it is void.
+    if (snapshot->seat.expiresAtMs <= static_cast<std::uint64_t>(now()))
+        return drop(QStringLiteral("its reservation expired before this device came online"));
+    onSnapshot(from, message->header.sid, *snapshot);
     apply();
 }
 
@@ -208,6 +303,8 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
     } else if (const auto* e = std::get_if<fx::SendSnapshot>(&effect)) {
         sendSnapshot(e->sid, e->to);
+    } else if (const auto* e = std::get_if<fx::StoreSnapshot>(&effect)) {
+        storeSnapshot(e->sid, e->to, e->ttl);
     } else if (const auto* e = std::get_if<fx::SendPull>(&effect)) {
         const Message m{Header{e->sid, 0, 0, {}}, HandoffPull{e->keep}};
         if (deps_.linkUp(e->to)) {
@@ -243,14 +340,12 @@ void NodeHandoff::apply(const handoff::Effect& effect)
     }
 }
 
-void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
+std::optional<HandoffSnapshot> NodeHandoff::snapshotFor(const SessionId& sid, const DeviceId& to,
+                                                        qsizetype maxBytes)
 {
     const session::Session* s = deps_.host.session(sid);
     const auto seat = s ? session::reservationFor(s->committed(), to) : std::nullopt;
-    if (!seat) {
-        machine_.cancel(sid);
-        return;
-    }
+    if (!seat) return std::nullopt;
     handoff::SnapshotInput in;
     in.sid = sid;
     in.seat = *seat;
@@ -262,9 +357,43 @@ void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
     if (auto marks = deps_.history.maxima(account(), sid)) in.lastSeqs = marks.value();
     in.call = deps_.callState(sid);
     in.plainTyping = !deps_.chat.liveTyping();
-    const HandoffSnapshot snapshot = handoff::makeSnapshot(in, deps_.sign);
-    deps_.send(to,
-               Message{Header{sid, snapshot.epoch, snapshot.at.version, snapshot.sm}, snapshot});
+    return handoff::makeSnapshot(in, deps_.sign, maxBytes);
+}
+
+void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
+{
+    const auto snapshot = snapshotFor(sid, to, 0);
+    if (!snapshot) {
+        machine_.cancel(sid);
+        return;
+    }
+    deps_.send(
+        to, Message{Header{sid, snapshot->epoch, snapshot->at.version, snapshot->sm}, *snapshot});
+}
+
+void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, session::Millis ttl)
+{
+    const auto snapshot = snapshotFor(sid, to, kMaxStoredSnapshotBytes);
+    if (!snapshot || !deps_.store) {
+        machine_.cancel(sid);
+        return;
+    }
+    const QByteArray body =
+        QCborValue(QCborArray{deps_.linkCertificate(), handoff::encodeSnapshot(sid, *snapshot)})
+            .toCbor();
+    // The seat's expiry (the SM's clock) is when the value stops counting, on A2 too.
+    const qint64 until =
+        snapshot->seat.expiresAtMs != 0 ? qint64(snapshot->seat.expiresAtMs) : now() + ttl;
+    QPointer<NodeHandoff> self(this);
+    deps_.store(to, body, [self, sid, to, until](Status s) {
+        if (!self) return;
+        if (s) {
+            if (self->machine_.stored(sid)) Q_EMIT self->stored(sid, to, until);
+            return;
+        }
+        self->machine_.onStored(sid, false, s.error());
+        self->apply();
+    });
 }
 
 void NodeHandoff::adopt(const SessionId& sid)
