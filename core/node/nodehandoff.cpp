@@ -192,6 +192,8 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
     }
     machine_.onLinkUp(peer, now());
     apply();
+    for (const SessionId& sid : QList<SessionId>(accepting_.cbegin(), accepting_.cend()))
+        if (accepting_.contains(sid) && linksReady(sid)) acceptNow(sid);
 }
 
 void NodeHandoff::onStored(const identity::OpenedEnvelope& env)
@@ -316,12 +318,23 @@ void NodeHandoff::apply(const handoff::Effect& effect)
     } else if (const auto* e = std::get_if<fx::SendPullAnswer>(&effect)) {
         deps_.send(e->to, Message{Header{e->sid, 0, 0, {}}, HandoffPullAnswer{e->code, e->reason}});
     } else if (const auto* e = std::get_if<fx::Offer>(&effect)) {
+        preconnect(e->sid); // while the user reads the offer
         Q_EMIT offered(e->sid, e->from);
     } else if (const auto* e = std::get_if<fx::Accept>(&effect)) {
         adopt(e->sid);
-        deps_.host.accept(e->sid, now());
-        deps_.runEffects();
+        if (linksReady(e->sid)) {
+            acceptNow(e->sid);
+        } else {
+            accepting_.insert(e->sid);
+            preconnect(e->sid);
+            QPointer<NodeHandoff> self(this);
+            const SessionId sid = e->sid;
+            QTimer::singleShot(kLinkWaitMs, this, [self, sid] {
+                if (self && self->accepting_.contains(sid)) self->acceptNow(sid);
+            });
+        }
     } else if (const auto* e = std::get_if<fx::Decline>(&effect)) {
+        accepting_.remove(e->sid);
         snapshots_.erase(e->sid);
         if (deps_.host.session(e->sid)) {
             deps_.host.decline(e->sid, now());
@@ -335,6 +348,7 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
         Q_EMIT done(e->sid, e->device, e->pushed, call);
     } else if (const auto* e = std::get_if<fx::Failed>(&effect)) {
+        accepting_.remove(e->sid);
         snapshots_.erase(e->sid);
         Q_EMIT failed(e->sid, e->device, e->pushed, e->reason);
     }
@@ -394,6 +408,31 @@ void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, sessio
         self->machine_.onStored(sid, false, s.error());
         self->apply();
     });
+}
+
+void NodeHandoff::preconnect(const SessionId& sid)
+{
+    auto it = snapshots_.find(sid);
+    if (it == snapshots_.end()) return;
+    for (const MemberInfo& m : it->second.members)
+        if (m.device != device() && !deps_.linkUp(m.device)) deps_.connect(m.device);
+}
+
+bool NodeHandoff::linksReady(const SessionId& sid) const
+{
+    auto it = snapshots_.find(sid);
+    if (it == snapshots_.end()) return true;
+    return std::all_of(
+        it->second.members.cbegin(), it->second.members.cend(),
+        [&](const MemberInfo& m) { return m.device == device() || deps_.linkUp(m.device); });
+}
+
+void NodeHandoff::acceptNow(const SessionId& sid)
+{
+    accepting_.remove(sid);
+    if (!deps_.host.session(sid)) return; // the INVITE was withdrawn meanwhile
+    deps_.host.accept(sid, now());
+    deps_.runEffects();
 }
 
 void NodeHandoff::adopt(const SessionId& sid)

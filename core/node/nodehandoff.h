@@ -15,6 +15,7 @@
 #include "session/sessionhost.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -119,6 +120,13 @@ private:
     void onSnapshot(const DeviceId& from, const SessionId& sid,
                     const protocol::HandoffSnapshot& snapshot);
     void adopt(const SessionId& sid);
+    // A2, make before break: links to the snapshot's members (but this device) are opened when
+    // the hand-off is offered, and the seat's INVITE is accepted once they are up (or after
+    // kLinkWaitMs): the session core gives each JOIN only about a second to find its link,
+    // which a device that just came online (store and forward) does not have yet.
+    void preconnect(const SessionId& sid);
+    bool linksReady(const SessionId& sid) const;
+    void acceptNow(const SessionId& sid);
     void arm();
 
     Deps deps_;
@@ -127,6 +135,9 @@ private:
     QTimer live_; // coalesces presence updates of the live sessions
     // A2: the verified snapshot, until the hand-off ends.
     std::map<SessionId, protocol::HandoffSnapshot> snapshots_;
+    static constexpr int kLinkWaitMs = 10'000;
+    // A2: accepted, waiting for the members' links (preconnect).
+    QSet<SessionId> accepting_;
     // Pulls waiting for their link.
     QList<std::pair<DeviceId, protocol::Message>> waiting_;
     bool applying_ = false;
