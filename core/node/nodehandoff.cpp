@@ -330,7 +330,16 @@ void NodeHandoff::apply(const handoff::Effect& effect)
             QPointer<NodeHandoff> self(this);
             const SessionId sid = e->sid;
             QTimer::singleShot(kLinkWaitMs, this, [self, sid] {
-                if (self && self->accepting_.contains(sid)) self->acceptNow(sid);
+                if (!self || !self->accepting_.contains(sid)) return;
+                QStringList missing;
+                if (auto it = self->snapshots_.find(sid); it != self->snapshots_.end())
+                    for (const MemberInfo& m : it->second.members)
+                        if (self->needsLink(it->second, m.device) && !self->deps_.linkUp(m.device))
+                            missing.append(m.name.isEmpty() ? m.device.shortHex() : m.name);
+                Q_EMIT self->warning("the hand-off of " + sid.shortHex() +
+                                     " joins without links to " + missing.join(", ") +
+                                     " (not up within 10 s)");
+                self->acceptNow(sid);
             });
         }
     } else if (const auto* e = std::get_if<fx::Decline>(&effect)) {
@@ -415,7 +424,16 @@ void NodeHandoff::preconnect(const SessionId& sid)
     auto it = snapshots_.find(sid);
     if (it == snapshots_.end()) return;
     for (const MemberInfo& m : it->second.members)
-        if (m.device != device() && !deps_.linkUp(m.device)) deps_.connect(m.device);
+        if (needsLink(it->second, m.device) && !deps_.linkUp(m.device)) deps_.connect(m.device);
+}
+
+bool NodeHandoff::needsLink(const HandoffSnapshot& snapshot, const DeviceId& member) const
+{
+    // The INVITE's endpoints: every member but this device and the one the seat replaces
+    // (unless it stays, or is the SM that admits us; Session::sendInvite).
+    if (member == device()) return false;
+    const Reservation& seat = snapshot.seat;
+    return member != seat.replaces || seat.keep || seat.replaces == snapshot.sm;
 }
 
 bool NodeHandoff::linksReady(const SessionId& sid) const

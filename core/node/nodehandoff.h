@@ -126,6 +126,7 @@ private:
     // which a device that just came online (store and forward) does not have yet.
     void preconnect(const SessionId& sid);
     bool linksReady(const SessionId& sid) const;
+    bool needsLink(const protocol::HandoffSnapshot& snapshot, const DeviceId& member) const;
     void acceptNow(const SessionId& sid);
     void arm();
 
