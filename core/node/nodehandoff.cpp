@@ -227,6 +227,7 @@ void NodeHandoff::onStored(const identity::OpenedEnvelope& env)
     // The value may outlive the seat in the DHT (10 min): past the seat's expiry it is void.
     if (snapshot->seat.expiresAtMs <= static_cast<std::uint64_t>(now()))
         return drop(QStringLiteral("its reservation expired before this device came online"));
+    if (stored_.size() < 64) stored_.insert(message->header.sid);
     onSnapshot(from, message->header.sid, *snapshot);
     apply();
 }
@@ -318,11 +319,14 @@ void NodeHandoff::apply(const handoff::Effect& effect)
     } else if (const auto* e = std::get_if<fx::SendPullAnswer>(&effect)) {
         deps_.send(e->to, Message{Header{e->sid, 0, 0, {}}, HandoffPullAnswer{e->code, e->reason}});
     } else if (const auto* e = std::get_if<fx::Offer>(&effect)) {
-        preconnect(e->sid); // while the user reads the offer
+        if (stored_.contains(e->sid)) preconnect(e->sid); // while the user reads the offer
         Q_EMIT offered(e->sid, e->from);
     } else if (const auto* e = std::get_if<fx::Accept>(&effect)) {
         adopt(e->sid);
-        if (linksReady(e->sid)) {
+        // Only a device that just came online (the snapshot came from the DHT) waits for its
+        // links; one that was online links within the JOIN's attempts (handoff_bench: waiting
+        // there cost up to the full wait).
+        if (!stored_.contains(e->sid) || linksReady(e->sid)) {
             acceptNow(e->sid);
         } else {
             accepting_.insert(e->sid);
@@ -344,12 +348,14 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
     } else if (const auto* e = std::get_if<fx::Decline>(&effect)) {
         accepting_.remove(e->sid);
+        stored_.remove(e->sid);
         snapshots_.erase(e->sid);
         if (deps_.host.session(e->sid)) {
             deps_.host.decline(e->sid, now());
             deps_.runEffects();
         }
     } else if (const auto* e = std::get_if<fx::Done>(&effect)) {
+        stored_.remove(e->sid);
         bool call = false;
         if (auto it = snapshots_.find(e->sid); it != snapshots_.end()) {
             call = it->second.call.inCall;
@@ -358,6 +364,7 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         Q_EMIT done(e->sid, e->device, e->pushed, call);
     } else if (const auto* e = std::get_if<fx::Failed>(&effect)) {
         accepting_.remove(e->sid);
+        stored_.remove(e->sid);
         snapshots_.erase(e->sid);
         Q_EMIT failed(e->sid, e->device, e->pushed, e->reason);
     }

@@ -120,10 +120,10 @@ private:
     void onSnapshot(const DeviceId& from, const SessionId& sid,
                     const protocol::HandoffSnapshot& snapshot);
     void adopt(const SessionId& sid);
-    // A2, make before break: links to the snapshot's members (but this device) are opened when
-    // the hand-off is offered, and the seat's INVITE is accepted once they are up (or after
-    // kLinkWaitMs): the session core gives each JOIN only about a second to find its link,
-    // which a device that just came online (store and forward) does not have yet.
+    // A2 that just came online (store and forward), make before break: links to the members
+    // its JOINs need are opened when the hand-off is offered, and the seat's INVITE is
+    // accepted once they are up (or after kLinkWaitMs): the session core gives each JOIN only
+    // about a second to find its link, which such a device does not have yet.
     void preconnect(const SessionId& sid);
     bool linksReady(const SessionId& sid) const;
     bool needsLink(const protocol::HandoffSnapshot& snapshot, const DeviceId& member) const;
@@ -139,6 +139,8 @@ private:
     static constexpr int kLinkWaitMs = 10'000;
     // A2: accepted, waiting for the members' links (preconnect).
     QSet<SessionId> accepting_;
+    // A2: hand-offs whose snapshot came from the DHT (this device was offline at the push).
+    QSet<SessionId> stored_;
     // Pulls waiting for their link.
     QList<std::pair<DeviceId, protocol::Message>> waiting_;
     bool applying_ = false;
