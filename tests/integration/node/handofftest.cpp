@@ -329,8 +329,15 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
     QString detail;
     EXPECT_TRUE(alwaysHas(s.bob, s.a1->account, &detail)) << detail.toStdString();
 
-    // A2 speaks to Bob a while, then Bob's recording is closed and measured.
-    s.bob->waitEvent("never", 3000);
+    // A2's audio reaches Bob (its call joined at the swap), a second more, then Bob's
+    // recording is closed and measured.
+    ASSERT_TRUE(s.bob->waitEvent(
+        [&](auto& e) {
+            return e.value("event") == "call_audio" && e.value("from") == s.a2->device;
+        },
+        20000))
+        << "Bob never heard A2";
+    s.bob->waitEvent("never", 1000);
     const qint64 bobStartNs = audioStartNs(s.bob);
     ASSERT_GT(bobStartNs, 0);
     ASSERT_TRUE(leaveCall(s.bob));
@@ -349,7 +356,7 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
                 gap.soundFraction);
     // Bob heard Alice before and after the swap: the gap ended (A2's audio reached Bob).
     EXPECT_GE(gap.longestMs, 0) << "Bob's audio never came back after the swap";
-    EXPECT_LT(gap.longestMs, 10000);
+    EXPECT_LT(gap.longestMs, 25000);
     EXPECT_GT(gap.soundFraction, 0.5);
 }
 
