@@ -142,6 +142,14 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                    {"from", from.toHex()},
                    {"class", cls ? protocol::deviceClassName(*cls) : QString()}});
     });
+    connect(node_, &Node::liveSessionsChanged, this, &PeerController::liveSessionsEvent);
+    connect(node_, &Node::handoffStored, this,
+            [this](const SessionId& sid, const DeviceId& device, qint64 untilMs) {
+                emitEvent({{"event", "handoff_stored"},
+                           {"sid", sid.toHex()},
+                           {"device", device.toHex()},
+                           {"until_ms", untilMs}});
+            });
     connect(node_, &Node::handoffDone, this,
             [this](const SessionId& sid, const DeviceId& device, bool pushed) {
                 emitEvent({{"event", "handoff_done"},
@@ -307,6 +315,19 @@ void PeerController::contactsEvent()
     emitEvent({{"event", "contacts"}, {"contacts", list}});
 }
 
+// "Continue here": the sessions this account's other devices are live in (their presence).
+void PeerController::liveSessionsEvent()
+{
+    QJsonArray list;
+    for (const auto& s : node_->liveSessionsElsewhere())
+        list.append(QJsonObject{{"sid", s.session.sid.toHex()},
+                                {"title", s.session.title},
+                                {"device", s.device.toHex()},
+                                {"device_name", s.deviceName},
+                                {"class", protocol::deviceClassName(s.deviceClass)}});
+    emitEvent({{"event", "live_sessions"}, {"sessions", list}});
+}
+
 void PeerController::devicesEvent()
 {
     QJsonArray list;
@@ -454,6 +475,8 @@ void PeerController::handleLine(const QByteArray& line)
                    {"class", protocol::deviceClassName(node_->deviceClass())}});
     } else if (cmd == "devices") {
         devicesEvent();
+    } else if (cmd == "live_sessions") {
+        liveSessionsEvent();
     } else if (cmd == "revoke") {
         auto d = idFrom<DeviceId>(c.value("device"));
         if (!d) return error(cmd, "\"device\" must be 64 hex digits");
@@ -636,7 +659,13 @@ void PeerController::handleLine(const QByteArray& line)
         if (!sid) return error(cmd, "no session");
         auto d = idFrom<DeviceId>(c.value("device"));
         if (!d) return error(cmd, "\"device\" must be 64 hex digits");
-        if (auto s = node_->handoffPush(*sid, *d, c.value("keep").toBool(false)); !s)
+        const QJsonValue ttl = c.value("ttl_ms");
+        if (!ttl.isUndefined() && (!ttl.isDouble() || ttl.toDouble() < 1000 ||
+                                   ttl.toDouble() > protocol::limits::kMaxHandoffTtlMs))
+            return error(cmd, "\"ttl_ms\" must be a number of ms from 1000 to 600000");
+        if (auto s = node_->handoffPush(*sid, *d, c.value("keep").toBool(false),
+                                        qint64(ttl.toDouble(0)));
+            !s)
             return error(cmd, s.error());
     } else if (cmd == "handoff_pull") {
         auto sid = idFrom<SessionId>(c.value("sid"));

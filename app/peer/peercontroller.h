@@ -30,6 +30,7 @@ private:
     QJsonObject messageJson(const protocol::ChatMessage& m) const;
     void contactsEvent();
     void devicesEvent();
+    void liveSessionsEvent();
     void callEvent(const SessionId& sid);
     void callStatsEvents(const SessionId& sid);
     std::unique_ptr<media::AudioDevice> makeAudioDevice();

@@ -8,12 +8,13 @@ namespace {
 
 const QString kUnreachable = QStringLiteral("the other device could not be reached");
 const QString kUnderWay = QStringLiteral("a hand-off of this session is already under way");
+const QString kExpired = QStringLiteral("the reservation expired");
 
 } // namespace
 
 // ---------------------------------------------------------------------- A1
 
-void HandoffMachine::push(const SessionId& sid, const DeviceId& device, bool keep, bool linked,
+void HandoffMachine::push(const SessionId& sid, const DeviceId& device, const PushOptions& o,
                           Millis now)
 {
     if (entries_.contains(sid)) {
@@ -23,10 +24,12 @@ void HandoffMachine::push(const SessionId& sid, const DeviceId& device, bool kee
     Entry& e = entries_[sid];
     e.pushing = true;
     e.device = device;
-    e.keep = keep;
-    if (linked) return reserve(sid, e, now);
-    // The snapshot needs A2's link: without one the seat is not even asked for, so an
-    // unreachable A2 leaves the session untouched.
+    e.keep = o.keep;
+    e.ttl = o.ttl > 0 ? o.ttl : config_.seatTtl;
+    if (o.linked) return reserve(sid, e, now);
+    if (o.offline && config_.storeAndForward) return store(sid, e, now);
+    // The snapshot needs A2's link: without one the seat is not asked for until the link is up
+    // (or, at the link timeout, the snapshot goes to A2's DHT mailbox instead).
     e.stage = Stage::Linking;
     e.deadline = now + config_.linkTimeout;
     out(effect::Connect{device});
@@ -44,7 +47,7 @@ void HandoffMachine::onPull(const SessionId& sid, const DeviceId& from, bool kee
         out(effect::SendPullAnswer{sid, from, protocol::Code::AlreadyHere, kUnderWay});
         return;
     }
-    push(sid, from, keep, linked, now);
+    push(sid, from, PushOptions{keep, linked, false, 0}, now);
     entries_[sid].pulled = true;
 }
 
@@ -53,8 +56,37 @@ void HandoffMachine::reserve(const SessionId& sid, Entry& e, Millis now)
     e.stage = Stage::Reserving;
     // The SM ends the seat at its TTL and A1 hears it; this deadline is only for an SM that
     // never answers (lost, or crashed before the seat was committed).
-    e.deadline = now + config_.seatTtl + config_.linkTimeout;
-    out(effect::Reserve{sid, e.device, config_.seatTtl, e.keep});
+    e.deadline = now + e.ttl + config_.linkTimeout;
+    out(effect::Reserve{sid, e.device, e.ttl, e.keep});
+}
+
+void HandoffMachine::store(const SessionId& sid, Entry& e, Millis now)
+{
+    // The seat and the stored value live equally long: the seat's TTL, within what the DHT
+    // keeps. A2 coming online within it finds the SM's INVITE and the snapshot in its mailbox.
+    e.stored = true;
+    e.ttl = std::min(e.ttl, config_.maxStoredTtl);
+    reserve(sid, e, now);
+}
+
+QString HandoffMachine::offlineReason(const Entry& e) const
+{
+    return QStringLiteral("the other device did not come online within %1 s")
+        .arg((e.ttl + 999) / 1000);
+}
+
+void HandoffMachine::onStored(const SessionId& sid, bool ok, const QString& reason)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || !it->second.stored || ok) return;
+    out(effect::CancelSeat{sid});
+    fail(sid, QStringLiteral("the snapshot could not be stored for the offline device: ") + reason);
+}
+
+bool HandoffMachine::stored(const SessionId& sid) const
+{
+    auto it = entries_.find(sid);
+    return it != entries_.end() && it->second.stored;
 }
 
 void HandoffMachine::cancel(const SessionId& sid)
@@ -73,7 +105,10 @@ void HandoffMachine::onSeatReserved(const SessionId& sid)
     auto it = entries_.find(sid);
     if (it == entries_.end() || !it->second.pushing || it->second.stage != Stage::Reserving) return;
     it->second.stage = Stage::Swapping;
-    out(effect::SendSnapshot{sid, it->second.device});
+    if (it->second.stored)
+        out(effect::StoreSnapshot{sid, it->second.device, it->second.ttl});
+    else
+        out(effect::SendSnapshot{sid, it->second.device});
 }
 
 void HandoffMachine::onSeatDone(const SessionId& sid)
@@ -89,6 +124,9 @@ void HandoffMachine::onSeatFailed(const SessionId& sid, const QString& reason)
 {
     auto it = entries_.find(sid);
     if (it == entries_.end() || !it->second.pushing) return;
+    // A stored hand-off whose seat ran out (or whose INVITE went unanswered): A2 never came.
+    if (it->second.stored && (reason == kExpired || reason == kUnreachable))
+        return fail(sid, offlineReason(it->second));
     fail(sid, reason);
 }
 
@@ -248,12 +286,17 @@ void HandoffMachine::onTick(Millis now)
         Entry& e = entries_[sid];
         switch (e.stage) {
         case Stage::Linking:
-            fail(sid, kUnreachable);
+            // A2 is offline or its link does not come up: store and forward, unless A2 asked
+            // (a pull: it is online and waits for the link) or it is switched off.
+            if (config_.storeAndForward && !e.pulled)
+                store(sid, e, now);
+            else
+                fail(sid, kUnreachable);
             break;
         case Stage::Reserving:
         case Stage::Swapping:
             out(effect::CancelSeat{sid});
-            fail(sid, QStringLiteral("the reservation expired"));
+            fail(sid, e.stored ? offlineReason(e) : kExpired);
             break;
         case Stage::Pulling:
             fail(sid, e.lastRefusal.isEmpty()
@@ -266,7 +309,7 @@ void HandoffMachine::onTick(Millis now)
                                    : QStringLiteral("the session's invitation did not arrive"));
             break;
         case Stage::Offered:
-            fail(sid, QStringLiteral("the reservation expired"));
+            fail(sid, kExpired);
             break;
         case Stage::Joining:
             fail(sid, QStringLiteral("the session did not admit this device in time"));

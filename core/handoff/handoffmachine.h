@@ -42,6 +42,13 @@ struct SendSnapshot {
     SessionId sid;
     DeviceId to;
 };
+// A1, A2 offline (store and forward): the same snapshot, sealed to A2 and stored in its DHT
+// mailbox for `ttl` (the seat's life); the result comes back as onStored.
+struct StoreSnapshot {
+    SessionId sid;
+    DeviceId to;
+    Millis ttl = 0;
+};
 // A2: ask A1 for the session / A1: refuse a pull, in words.
 struct SendPull {
     SessionId sid;
@@ -82,8 +89,8 @@ struct Failed {
 
 using Effect =
     std::variant<effect::Connect, effect::Reserve, effect::CancelSeat, effect::SendSnapshot,
-                 effect::SendPull, effect::SendPullAnswer, effect::Offer, effect::Accept,
-                 effect::Decline, effect::Done, effect::Failed>;
+                 effect::StoreSnapshot, effect::SendPull, effect::SendPullAnswer, effect::Offer,
+                 effect::Accept, effect::Decline, effect::Done, effect::Failed>;
 
 class HandoffMachine {
 public:
@@ -93,6 +100,19 @@ public:
         Millis snapshotTimeout = 15'000; // A2: the snapshot must follow the INVITE within this
         Millis pullTimeout = 20'000;     // A2: a pull must bring an INVITE within this
         Millis joinTimeout = 30'000;     // A2: accepted, admitted within this
+        // A2 offline at the push (or its link not up within linkTimeout): the snapshot waits
+        // in its DHT mailbox for the seat's TTL instead of failing "could not be reached".
+        bool storeAndForward = true;
+        // The longest a stored snapshot may wait: the DHT keeps a value 10 minutes and the
+        // mailbox accepts nothing older (DeviceMailbox::kMaxAgeMs), so a longer seat would
+        // outlive the value it needs.
+        Millis maxStoredTtl = 10 * 60 * 1000;
+    };
+    struct PushOptions {
+        bool keep = false;    // A1 stays in the session as well
+        bool linked = false;  // A2's link is up already
+        bool offline = false; // presence says A2 is offline: store and forward at once
+        Millis ttl = 0;       // the seat's life; 0: Config::seatTtl
     };
     enum class Stage {
         Linking,   // A1: waiting for A2's link
@@ -109,7 +129,15 @@ public:
 
     // ---- A1 ----
     // `linked`: A2's link is up already. `pulled`: A2 asked (HANDOFF_PULL): it accepts itself.
-    void push(const SessionId& sid, const DeviceId& device, bool keep, bool linked, Millis now);
+    void push(const SessionId& sid, const DeviceId& device, const PushOptions& options, Millis now);
+    void push(const SessionId& sid, const DeviceId& device, bool keep, bool linked, Millis now)
+    {
+        push(sid, device, PushOptions{keep, linked, false, 0}, now);
+    }
+    // The StoreSnapshot effect's result: stored in A2's mailbox, or why not.
+    void onStored(const SessionId& sid, bool ok, const QString& reason);
+    // A1: the snapshot of `sid` waits in the DHT for A2 (store and forward).
+    bool stored(const SessionId& sid) const;
     // A2 asked for `sid`; `member`: this device is in it (else refused in words).
     void onPull(const SessionId& sid, const DeviceId& from, bool keep, bool member, bool linked,
                 Millis now);
@@ -153,10 +181,14 @@ private:
         bool haveInvite = false;
         bool haveSnapshot = false;
         bool pulled = false; // A2 asked for it: no offer to the user
+        bool stored = false; // A1: store and forward (A2 offline)
+        Millis ttl = 0;      // A1: the seat's life
         Millis deadline = 0;
         QString lastRefusal;
     };
     void reserve(const SessionId& sid, Entry& e, Millis now);
+    void store(const SessionId& sid, Entry& e, Millis now);
+    QString offlineReason(const Entry& e) const;
     void ready(const SessionId& sid, Entry& e, Millis now);
     void fail(const SessionId& sid, const QString& reason);
     void out(Effect e) { effects_.append(std::move(e)); }

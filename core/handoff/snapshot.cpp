@@ -33,15 +33,16 @@ QByteArray encodeSnapshot(const SessionId& sid, const HandoffSnapshot& snapshot)
     return encode(Message{Header{sid, snapshot.epoch, snapshot.at.version, snapshot.sm}, snapshot});
 }
 
-HandoffSnapshot makeSnapshot(const SnapshotInput& input, const Signer& sign)
+HandoffSnapshot makeSnapshot(const SnapshotInput& input, const Signer& sign, qsizetype maxBytes)
 {
+    const qsizetype limit = maxBytes > 0 ? std::min(maxBytes, qsizetype(limits::kMaxMessageBytes))
+                                         : qsizetype(limits::kMaxMessageBytes);
     HandoffSnapshot s = unsignedSnapshot(input);
     while (static_cast<std::size_t>(s.history.size()) > limits::kMaxSnapshotMessages)
         s.history.removeFirst();
     // Room for the signature (64 bytes, and its key) that is added after measuring.
     constexpr qsizetype kSignatureRoom = 128;
-    while (!s.history.isEmpty() && encodeSnapshot(input.sid, s).size() + kSignatureRoom >
-                                       static_cast<qsizetype>(limits::kMaxMessageBytes))
+    while (!s.history.isEmpty() && encodeSnapshot(input.sid, s).size() + kSignatureRoom > limit)
         s.history.removeFirst();
     s.signature = sign(handoffSnapshotSigningBytes(input.sid, s));
     return s;

@@ -29,8 +29,10 @@ using Signer = std::function<QByteArray(const QByteArray& data)>;
 
 // Builds the snapshot and signs it. The newest history that fits goes in: the oldest messages
 // are dropped until the encoded message is within limits (kMaxSnapshotMessages, and
-// kMaxMessageBytes for the whole frame); A2 pulls anything older from the members.
-protocol::HandoffSnapshot makeSnapshot(const SnapshotInput& input, const Signer& sign);
+// kMaxMessageBytes for the whole frame, or `maxBytes` if smaller: a snapshot stored in the DHT
+// must fit a sealed envelope); A2 pulls anything older from the members.
+protocol::HandoffSnapshot makeSnapshot(const SnapshotInput& input, const Signer& sign,
+                                       qsizetype maxBytes = 0);
 // The encoded message, ready for the link (its size is within limits::kMaxMessageBytes).
 QByteArray encodeSnapshot(const SessionId& sid, const protocol::HandoffSnapshot& snapshot);
 

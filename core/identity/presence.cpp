@@ -41,6 +41,15 @@ void Presence::publish(PresenceState state, DeviceClass deviceClass, const QStri
         refresh_.stop();
 }
 
+void Presence::setSessions(const QList<LiveSession>& sessions)
+{
+    const QList<LiveSession> bounded =
+        sessions.first(std::min<qsizetype>(sessions.size(), PresenceRecord::kMaxLiveSessions));
+    if (bounded == mine_.sessions) return;
+    mine_.sessions = bounded;
+    if (publishing_) republish();
+}
+
 void Presence::republish()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -76,15 +85,20 @@ void Presence::onValues(const AccountId& account, const QList<DhtValue>& values)
         if (!v.ownerKeyDer.isEmpty() && v.ownerKeyDer != rec->deviceCert.publicKeyDer()) continue;
         auto& devices = seen_[account];
         if (v.expired) {
+            const bool hadSessions = !devices.value(rec->device).sessions.isEmpty();
             if (devices.remove(rec->device))
                 Q_EMIT presenceChanged(account, rec->device, PresenceState::Offline);
+            if (hadSessions) Q_EMIT sessionsChanged(account, rec->device);
             continue;
         }
         const auto old = devices.find(rec->device);
         if (old != devices.end() && old->published > rec->published) continue; // stale copy
         const bool changed = old == devices.end() || old->state != rec->state;
+        const bool sessions =
+            old == devices.end() ? !rec->sessions.isEmpty() : old->sessions != rec->sessions;
         devices.insert(rec->device, rec.value());
         if (changed) Q_EMIT presenceChanged(account, rec->device, rec->state);
+        if (sessions) Q_EMIT sessionsChanged(account, rec->device);
     }
 }
 

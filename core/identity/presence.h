@@ -25,6 +25,8 @@ public:
     void publish(PresenceState state, DeviceClass deviceClass, const QString& displayName,
                  const QList<DeviceId>& accountDevices);
     void setTtl(int seconds) { ttlSecs_ = seconds; }
+    // The sessions this device is live in (PresenceRecord::sessions); republished if changed.
+    void setSessions(const QList<LiveSession>& sessions);
 
     void watch(const AccountId& account);
     void unwatch(const AccountId& account);
@@ -37,6 +39,8 @@ public:
 Q_SIGNALS:
     void presenceChanged(plenum::AccountId account, plenum::DeviceId device,
                          plenum::identity::PresenceState state);
+    // A device's list of live sessions changed (or it went away with some).
+    void sessionsChanged(plenum::AccountId account, plenum::DeviceId device);
 
 private:
     void republish();

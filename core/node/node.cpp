@@ -104,6 +104,7 @@ Node::Node(NodeOptions options, identity::Profile profile,
     connect(account_.get(), &NodeAccount::contactsChanged, this, &Node::contactsChanged);
     connect(account_.get(), &NodeAccount::presenceChanged, this, &Node::presenceChanged);
     connect(account_.get(), &NodeAccount::devicesChanged, this, &Node::devicesChanged);
+    connect(account_.get(), &NodeAccount::liveSessionsChanged, this, &Node::liveSessionsChanged);
     connect(account_.get(), &NodeAccount::devicePaired, this, &Node::devicePaired);
     connect(account_.get(), &NodeAccount::pairingRefused, this, &Node::pairingRefused);
     connect(account_.get(), &NodeAccount::warning, this, &Node::warning);
@@ -180,8 +181,25 @@ void Node::makeHandoff()
             state.muted = state.inCall && call_->muted();
             state.deafened = state.inCall && call_->deafened();
             return state;
+        },
+        [this](const DeviceId& peer) {
+            return account_ && account_->onlineDevicesOf(account()).contains(peer);
+        },
+        [this](const DeviceId& to, const QByteArray& body, std::function<void(Status)> done) {
+            if (!mailbox_) return done(fail("the node is not connected yet"));
+            mailbox_->send(to, identity::RequestKind::HandoffNotice, body, std::move(done));
+        },
+        [this] { return profile_.device.chain().front().toDer(); },
+        [this](const QList<crypto::Certificate>& chain) {
+            return linkKeys_.learnChain(chain, profile_.account.revoked());
         }};
     handoff_ = std::make_unique<NodeHandoff>(std::move(deps));
+    connect(handoff_.get(), &NodeHandoff::stored, this, &Node::handoffStored);
+    // "Continue here": this device's live sessions go into its presence.
+    connect(handoff_.get(), &NodeHandoff::liveSessionsChanged, this,
+            [this](const QList<identity::LiveSession>& sessions) {
+                if (account_) account_->setLiveSessions(sessions);
+            });
     connect(handoff_.get(), &NodeHandoff::offered, this, &Node::handoffOffered);
     connect(handoff_.get(), &NodeHandoff::warning, this, &Node::warning);
     connect(handoff_.get(), &NodeHandoff::failed, this, &Node::handoffFailed);
@@ -213,7 +231,7 @@ QList<DeviceId> Node::myOnlineDevices() const
     return out;
 }
 
-Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep)
+Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep, qint64 ttlMs)
 {
     if (!links_) return fail("the node is not started");
     bool mine = false;
@@ -221,13 +239,18 @@ Status Node::handoffPush(const SessionId& sid, const DeviceId& device, bool keep
         mine = mine || d.id == device;
     if (!mine || profile_.account.revoked().contains(device))
         return fail("that device is not one of this account's");
-    return handoff_->push(sid, device, keep);
+    return handoff_->push(sid, device, keep, ttlMs);
 }
 
 Status Node::handoffPull(const SessionId& sid, bool keep)
 {
     if (!links_) return fail("the node is not started");
-    return handoff_->pull(sid, myOnlineDevices(), keep);
+    // Ask the device whose presence says it is live in the session; without one (its
+    // presence not seen yet, or an older version), every online device of the account.
+    QList<DeviceId> asked;
+    for (const auto& live : account_->liveSessionsElsewhere())
+        if (live.session.sid == sid && !asked.contains(live.device)) asked.append(live.device);
+    return handoff_->pull(sid, asked.isEmpty() ? myOnlineDevices() : asked, keep);
 }
 
 Status Node::handoffAnswer(const SessionId& sid, bool accept)

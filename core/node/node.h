@@ -161,7 +161,14 @@ public:
     QList<DeviceId> myOnlineDevices() const;
     // A1: hands `sid` to `device`; `keep`: this device stays too. The outcome comes as
     // handoffDone or handoffFailed (with the reason in words).
-    Status handoffPush(const SessionId& sid, const DeviceId& device, bool keep = false);
+    // "Continue here": the sessions this account's other live devices are in (presence).
+    QList<NodeAccount::LiveSessionElsewhere> liveSessionsElsewhere() const
+    {
+        return account_->liveSessionsElsewhere();
+    }
+    // `ttlMs` (0: 60 s): the seat's life, and how long an offline device's stored snapshot waits.
+    Status handoffPush(const SessionId& sid, const DeviceId& device, bool keep = false,
+                       qint64 ttlMs = 0);
     // A2 ("Continue here"): asks this account's other online devices for `sid`.
     Status handoffPull(const SessionId& sid, bool keep = false);
     // A2: the user's answer to handoffOffered.
@@ -272,12 +279,16 @@ Q_SIGNALS:
     // the committed roster; `pushed` = this device was A1); failed, the session as it was on
     // A1, with the reason in words
     void handoffOffered(plenum::SessionId sid, plenum::DeviceId from);
+    // A1: `device` is offline; the snapshot waits in its DHT mailbox until `untilMs` (Unix ms).
+    void handoffStored(plenum::SessionId sid, plenum::DeviceId device, qint64 untilMs);
     void handoffDone(plenum::SessionId sid, plenum::DeviceId device, bool pushed);
     void handoffFailed(plenum::SessionId sid, plenum::DeviceId device, bool pushed, QString reason);
     // contacts, presence, devices
     void contactsChanged();
     void presenceChanged(plenum::AccountId account, QString presence);
     void devicesChanged();
+    // liveSessionsElsewhere() changed.
+    void liveSessionsChanged();
     // Existing device: a new device joined the account / a pairing attempt was refused.
     void devicePaired(plenum::DeviceId device, QString name);
     void pairingRefused(QString reason);

@@ -59,9 +59,15 @@ void NodeAccount::attach(identity::DhtNode* dht, identity::DeviceMailbox* mailbo
             [this](const AccountId& a, const DeviceId&, identity::PresenceState) {
                 Q_EMIT presenceChanged(a, presenceOf(a));
             });
+    connect(presence_, &identity::Presence::sessionsChanged, this,
+            [this](const AccountId& a, const DeviceId& d) {
+                if (a == profile_.account.id() && d != profile_.device.id())
+                    Q_EMIT liveSessionsChanged();
+            });
     for (const auto& c : profile_.contacts.all())
         presence_->watch(c.account);
     presence_->watch(profile_.account.id()); // our other devices: their class
+    presence_->setSessions(liveSessions_);
     publishPresence();
 }
 
@@ -195,6 +201,27 @@ Status NodeAccount::setDisplayName(const QString& name)
 }
 
 // ---- this account's devices ----
+
+void NodeAccount::setLiveSessions(const QList<identity::LiveSession>& sessions)
+{
+    liveSessions_ = sessions;
+    if (presence_) presence_->setSessions(sessions);
+}
+
+QList<NodeAccount::LiveSessionElsewhere> NodeAccount::liveSessionsElsewhere() const
+{
+    QList<LiveSessionElsewhere> out;
+    if (!presence_) return out;
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    for (const auto& r : presence_->devicesOf(profile_.account.id())) {
+        if (r.device == profile_.device.id() || !r.isLive(t) ||
+            profile_.account.revoked().contains(r.device))
+            continue;
+        for (const identity::LiveSession& s : r.sessions)
+            out.append({r.device, r.deviceName, r.deviceClass, s});
+    }
+    return out;
+}
 
 std::optional<protocol::DeviceClass> NodeAccount::deviceClassOf(const DeviceId& device) const
 {

@@ -65,6 +65,16 @@ public:
     QList<identity::DeviceRecord> myDevices() const { return profile_.account.devices(); }
     Status revokeDevice(const DeviceId& device);
     Result<QString> newPairingCode();
+    // "Continue here" (docs/handoff.md): the sessions this device is live in go into its
+    // presence; the account's other live devices' sessions come back from theirs.
+    struct LiveSessionElsewhere {
+        DeviceId device;
+        QString deviceName;
+        protocol::DeviceClass deviceClass = protocol::DeviceClass::Desktop;
+        identity::LiveSession session;
+    };
+    void setLiveSessions(const QList<identity::LiveSession>& sessions);
+    QList<LiveSessionElsewhere> liveSessionsElsewhere() const;
 
     Status save();
 
@@ -73,6 +83,7 @@ Q_SIGNALS:
     void blockedChanged();
     void presenceChanged(plenum::AccountId account, QString presence);
     void devicesChanged();
+    void liveSessionsChanged();
     void devicePaired(plenum::DeviceId device, QString name);
     void pairingRefused(QString reason);
     void warning(QString text);
@@ -84,6 +95,7 @@ private:
     QString profileDir_;
     protocol::DeviceClass deviceClass_;
     identity::PresenceState presenceState_ = identity::PresenceState::Online;
+    QList<identity::LiveSession> liveSessions_; // kept for a presence started later
     identity::Presence* presence_ = nullptr;
     identity::DeviceMailbox* mailbox_ = nullptr;
     net::LinkManager* links_ = nullptr;

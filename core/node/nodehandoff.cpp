@@ -4,7 +4,12 @@
 #include "node/nodechat.h"
 #include "session/roster.h"
 
+#include "protocol/codec.h"
+
+#include <QCborArray>
+#include <QCborValue>
 #include <QDateTime>
+#include <QPointer>
 
 namespace plenum::node {
 
@@ -19,6 +24,43 @@ NodeHandoff::NodeHandoff(Deps deps, handoff::HandoffMachine::Config config, QObj
         machine_.onTick(now());
         apply();
     });
+    live_.setSingleShot(true);
+    live_.setInterval(300);
+    connect(&live_, &QTimer::timeout, this, [this] { Q_EMIT liveSessionsChanged(liveSessions()); });
+}
+
+void NodeHandoff::onSessionsChanged()
+{
+    if (!live_.isActive()) live_.start();
+}
+
+QList<identity::LiveSession> NodeHandoff::liveSessions() const
+{
+    QList<identity::LiveSession> out;
+    for (const SessionId& sid : deps_.host.sessionIds()) {
+        const session::Session* s = deps_.host.session(sid);
+        if (!s || s->phase() != session::Session::Phase::Member) continue;
+        QStringList names;
+        for (const MemberInfo& m : s->committed().members)
+            if (m.account != account() && !m.name.isEmpty() && !names.contains(m.name))
+                names.append(m.name);
+        QString title;
+        if (names.isEmpty())
+            title = QStringLiteral("only you");
+        else if (names.size() == 1)
+            title = names.front();
+        else if (names.size() <= 3)
+            title = names.first(names.size() - 1).join(QStringLiteral(", ")) +
+                    QStringLiteral(" and ") + names.back();
+        else
+            title = names.first(2).join(QStringLiteral(", ")) +
+                    QStringLiteral(" and %1 others").arg(names.size() - 2);
+        if (title.size() > identity::PresenceRecord::kMaxTitleChars)
+            title = title.left(identity::PresenceRecord::kMaxTitleChars - 1) + QChar(0x2026);
+        out.append({sid, title});
+        if (out.size() == identity::PresenceRecord::kMaxLiveSessions) break;
+    }
+    return out;
 }
 
 session::Millis NodeHandoff::now()
@@ -35,15 +77,24 @@ bool NodeHandoff::isHandoff(const Body& body)
 
 // ---- commands ----
 
-Status NodeHandoff::push(const SessionId& sid, const DeviceId& to, bool keep)
+Status NodeHandoff::push(const SessionId& sid, const DeviceId& to, bool keep, qint64 ttlMs)
 {
+    if (ttlMs < 0 || ttlMs > limits::kMaxHandoffTtlMs)
+        return fail(QStringLiteral("the hand-off's time to live must be 1 s to %1 s")
+                        .arg(limits::kMaxHandoffTtlMs / 1000));
     const session::Session* s = deps_.host.session(sid);
     if (!s || s->phase() != session::Session::Phase::Member)
         return fail("this device is not in that session");
     if (to == device()) return fail("that is this device");
     if (const auto other = deps_.keys.entry(to); other && other->account != account())
         return fail("that device belongs to another account");
-    machine_.push(sid, to, keep, deps_.linkUp(to), now());
+    const bool linked = deps_.linkUp(to);
+    handoff::HandoffMachine::PushOptions options;
+    options.keep = keep;
+    options.linked = linked;
+    options.offline = !linked && deps_.online && !deps_.online(to);
+    options.ttl = ttlMs;
+    machine_.push(sid, to, options, now());
     apply();
     return Ok{};
 }
@@ -83,6 +134,15 @@ void NodeHandoff::onInvited(const SessionId& sid, const Reservation& seat)
 {
     if (seat.account != account() || seat.device != device()) {
         // Not our seat (the session core checked the inviter's identity, not this).
+        deps_.host.decline(sid, now());
+        deps_.runEffects();
+        return;
+    }
+    if (seat.expiresAtMs != 0 && seat.expiresAtMs <= static_cast<std::uint64_t>(now())) {
+        // An INVITE that waited in the DHT mailbox longer than its seat lives (this device
+        // came online too late): the hand-off is over, A1 was told.
+        Q_EMIT warning("a hand-off of " + sid.shortHex() +
+                       " expired before this device came online");
         deps_.host.decline(sid, now());
         deps_.runEffects();
         return;
@@ -131,6 +191,44 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
         }
     }
     machine_.onLinkUp(peer, now());
+    apply();
+    for (const SessionId& sid : QList<SessionId>(accepting_.cbegin(), accepting_.cend()))
+        if (accepting_.contains(sid) && linksReady(sid)) acceptNow(sid);
+}
+
+void NodeHandoff::onStored(const identity::OpenedEnvelope& env)
+{
+    const DeviceId from = env.sender;
+    const auto drop = [&](const QString& why) {
+        Q_EMIT warning("a stored hand-off from " + from.shortHex() + " was dropped: " + why);
+    };
+    if (!env.chain) return drop(QStringLiteral("it has no certificate chain"));
+    // Only this account's devices hand sessions to each other (the envelope's verified chain).
+    if (env.chain->account != account())
+        return drop(QStringLiteral("it comes from a device of another account"));
+    QCborParserError error;
+    const QCborValue value = QCborValue::fromCbor(env.body, &error);
+    const QCborArray parts = value.toArray();
+    if (error.error != QCborError::NoError || !value.isArray() || parts.size() != 2 ||
+        !parts[0].isByteArray() || !parts[1].isByteArray() ||
+        parts[0].toByteArray().size() > kMaxLinkCertificateBytes)
+        return drop(QStringLiteral("it is not a stored snapshot"));
+    auto link = crypto::Certificate::fromDer(parts[0].toByteArray());
+    if (!link) return drop("its link certificate is invalid: " + link.error());
+    // The snapshot is signed with A1's link key, which a link's handshake would have taught
+    // us: learn it from the chain the envelope's device certificate vouches for.
+    if (auto s = deps_.learnChain({link.value(), env.chain->deviceCert, env.chain->accountCert});
+        !s)
+        return drop("its link certificate does not verify: " + s.error());
+    auto message = protocol::decode(parts[1].toByteArray());
+    if (!message) return drop(message.error());
+    const auto* snapshot = std::get_if<HandoffSnapshot>(&message->body);
+    if (!snapshot) return drop(QStringLiteral("it is not a snapshot"));
+    // The value may outlive the seat in the DHT (10 min): past the seat's expiry it is void.
+    if (snapshot->seat.expiresAtMs <= static_cast<std::uint64_t>(now()))
+        return drop(QStringLiteral("its reservation expired before this device came online"));
+    if (stored_.size() < 64) stored_.insert(message->header.sid);
+    onSnapshot(from, message->header.sid, *snapshot);
     apply();
 }
 
@@ -208,6 +306,8 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
     } else if (const auto* e = std::get_if<fx::SendSnapshot>(&effect)) {
         sendSnapshot(e->sid, e->to);
+    } else if (const auto* e = std::get_if<fx::StoreSnapshot>(&effect)) {
+        storeSnapshot(e->sid, e->to, e->ttl);
     } else if (const auto* e = std::get_if<fx::SendPull>(&effect)) {
         const Message m{Header{e->sid, 0, 0, {}}, HandoffPull{e->keep}};
         if (deps_.linkUp(e->to)) {
@@ -219,18 +319,43 @@ void NodeHandoff::apply(const handoff::Effect& effect)
     } else if (const auto* e = std::get_if<fx::SendPullAnswer>(&effect)) {
         deps_.send(e->to, Message{Header{e->sid, 0, 0, {}}, HandoffPullAnswer{e->code, e->reason}});
     } else if (const auto* e = std::get_if<fx::Offer>(&effect)) {
+        if (stored_.contains(e->sid)) preconnect(e->sid); // while the user reads the offer
         Q_EMIT offered(e->sid, e->from);
     } else if (const auto* e = std::get_if<fx::Accept>(&effect)) {
         adopt(e->sid);
-        deps_.host.accept(e->sid, now());
-        deps_.runEffects();
+        // Only a device that just came online (the snapshot came from the DHT) waits for its
+        // links; one that was online links within the JOIN's attempts (handoff_bench: waiting
+        // there cost up to the full wait).
+        if (!stored_.contains(e->sid) || linksReady(e->sid)) {
+            acceptNow(e->sid);
+        } else {
+            accepting_.insert(e->sid);
+            preconnect(e->sid);
+            QPointer<NodeHandoff> self(this);
+            const SessionId sid = e->sid;
+            QTimer::singleShot(kLinkWaitMs, this, [self, sid] {
+                if (!self || !self->accepting_.contains(sid)) return;
+                QStringList missing;
+                if (auto it = self->snapshots_.find(sid); it != self->snapshots_.end())
+                    for (const MemberInfo& m : it->second.members)
+                        if (self->needsLink(it->second, m.device) && !self->deps_.linkUp(m.device))
+                            missing.append(m.name.isEmpty() ? m.device.shortHex() : m.name);
+                Q_EMIT self->warning("the hand-off of " + sid.shortHex() +
+                                     " joins without links to " + missing.join(", ") +
+                                     " (not up within 10 s)");
+                self->acceptNow(sid);
+            });
+        }
     } else if (const auto* e = std::get_if<fx::Decline>(&effect)) {
+        accepting_.remove(e->sid);
+        stored_.remove(e->sid);
         snapshots_.erase(e->sid);
         if (deps_.host.session(e->sid)) {
             deps_.host.decline(e->sid, now());
             deps_.runEffects();
         }
     } else if (const auto* e = std::get_if<fx::Done>(&effect)) {
+        stored_.remove(e->sid);
         bool call = false;
         if (auto it = snapshots_.find(e->sid); it != snapshots_.end()) {
             call = it->second.call.inCall;
@@ -238,19 +363,19 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
         Q_EMIT done(e->sid, e->device, e->pushed, call);
     } else if (const auto* e = std::get_if<fx::Failed>(&effect)) {
+        accepting_.remove(e->sid);
+        stored_.remove(e->sid);
         snapshots_.erase(e->sid);
         Q_EMIT failed(e->sid, e->device, e->pushed, e->reason);
     }
 }
 
-void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
+std::optional<HandoffSnapshot> NodeHandoff::snapshotFor(const SessionId& sid, const DeviceId& to,
+                                                        qsizetype maxBytes)
 {
     const session::Session* s = deps_.host.session(sid);
     const auto seat = s ? session::reservationFor(s->committed(), to) : std::nullopt;
-    if (!seat) {
-        machine_.cancel(sid);
-        return;
-    }
+    if (!seat) return std::nullopt;
     handoff::SnapshotInput in;
     in.sid = sid;
     in.seat = *seat;
@@ -262,9 +387,77 @@ void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
     if (auto marks = deps_.history.maxima(account(), sid)) in.lastSeqs = marks.value();
     in.call = deps_.callState(sid);
     in.plainTyping = !deps_.chat.liveTyping();
-    const HandoffSnapshot snapshot = handoff::makeSnapshot(in, deps_.sign);
-    deps_.send(to,
-               Message{Header{sid, snapshot.epoch, snapshot.at.version, snapshot.sm}, snapshot});
+    return handoff::makeSnapshot(in, deps_.sign, maxBytes);
+}
+
+void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
+{
+    const auto snapshot = snapshotFor(sid, to, 0);
+    if (!snapshot) {
+        machine_.cancel(sid);
+        return;
+    }
+    deps_.send(
+        to, Message{Header{sid, snapshot->epoch, snapshot->at.version, snapshot->sm}, *snapshot});
+}
+
+void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, session::Millis ttl)
+{
+    const auto snapshot = snapshotFor(sid, to, kMaxStoredSnapshotBytes);
+    if (!snapshot || !deps_.store) {
+        machine_.cancel(sid);
+        return;
+    }
+    const QByteArray body =
+        QCborValue(QCborArray{deps_.linkCertificate(), handoff::encodeSnapshot(sid, *snapshot)})
+            .toCbor();
+    // The seat's expiry (the SM's clock) is when the value stops counting, on A2 too.
+    const qint64 until =
+        snapshot->seat.expiresAtMs != 0 ? qint64(snapshot->seat.expiresAtMs) : now() + ttl;
+    QPointer<NodeHandoff> self(this);
+    deps_.store(to, body, [self, sid, to, until](Status s) {
+        if (!self) return;
+        if (s) {
+            if (self->machine_.stored(sid)) Q_EMIT self->stored(sid, to, until);
+            return;
+        }
+        self->machine_.onStored(sid, false, s.error());
+        self->apply();
+    });
+}
+
+void NodeHandoff::preconnect(const SessionId& sid)
+{
+    auto it = snapshots_.find(sid);
+    if (it == snapshots_.end()) return;
+    for (const MemberInfo& m : it->second.members)
+        if (needsLink(it->second, m.device) && !deps_.linkUp(m.device)) deps_.connect(m.device);
+}
+
+bool NodeHandoff::needsLink(const HandoffSnapshot& snapshot, const DeviceId& member) const
+{
+    // The INVITE's endpoints: every member but this device and the one the seat replaces
+    // (unless it stays, or is the SM that admits us; Session::sendInvite).
+    if (member == device()) return false;
+    const Reservation& seat = snapshot.seat;
+    return member != seat.replaces || seat.keep || seat.replaces == snapshot.sm;
+}
+
+bool NodeHandoff::linksReady(const SessionId& sid) const
+{
+    auto it = snapshots_.find(sid);
+    if (it == snapshots_.end()) return true;
+    return std::all_of(
+        it->second.members.cbegin(), it->second.members.cend(),
+        [&](const MemberInfo& m) { return m.device == device() || deps_.linkUp(m.device); });
+}
+
+void NodeHandoff::acceptNow(const SessionId& sid)
+{
+    accepting_.remove(sid);
+    if (!deps_.host.session(sid)) return; // the INVITE was withdrawn meanwhile
+    deps_.host.accept(sid, now());
+    deps_.runEffects();
 }
 
 void NodeHandoff::adopt(const SessionId& sid)

@@ -9,10 +9,13 @@
 #include "chat/historystore.h"
 #include "crypto/linkkeyring.h"
 #include "handoff/handoffmachine.h"
+#include "identity/presencerecord.h"
+#include "identity/sealedenvelope.h"
 #include "protocol/result.h"
 #include "session/sessionhost.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -40,13 +43,29 @@ public:
         std::function<void()> runEffects;
         // This device's place in `sid`'s call (the snapshot carries it).
         std::function<protocol::CallState(const SessionId&)> callState;
+        // ---- store and forward (A2 offline, docs/handoff.md) ----
+        // Presence: is this account's device online?
+        std::function<bool(const DeviceId&)> online;
+        // Seals `body` to the device and stores it in its DHT mailbox (RequestKind::HandoffNotice).
+        std::function<void(const DeviceId&, const QByteArray&, std::function<void(Status)>)> store;
+        // This device's link certificate (DER): A2 learns from it the key the snapshot is
+        // signed with, as a link's handshake would have taught it.
+        std::function<QByteArray()> linkCertificate;
+        // Verifies a chain [link, device, account] and learns its link key (LinkKeyRing).
+        std::function<Status(const QList<crypto::Certificate>&)> learnChain;
     };
+    // A stored snapshot: the sealed envelope's body must fit (SealedEnvelope::kMaxBody) with
+    // the link certificate beside the message.
+    static constexpr qsizetype kMaxStoredSnapshotBytes = identity::SealedEnvelope::kMaxBody - 4096;
+    static constexpr qsizetype kMaxLinkCertificateBytes = 4096;
 
     NodeHandoff(Deps deps, handoff::HandoffMachine::Config config = {}, QObject* parent = nullptr);
 
     // ---- commands ----
     // A1: hands `sid` to `device` (another device of this account); `keep` stays as well.
-    Status push(const SessionId& sid, const DeviceId& device, bool keep);
+    // `ttlMs` (0: the default 60 s) is the seat's life, and a stored snapshot's if `device` is
+    // offline.
+    Status push(const SessionId& sid, const DeviceId& device, bool keep, qint64 ttlMs = 0);
     // A2: asks `devices` (this account's other devices) for `sid`.
     Status pull(const SessionId& sid, const QList<DeviceId>& devices, bool keep);
     // A2: the user's answer to an offer.
@@ -64,6 +83,13 @@ public:
     void onAdmitted(const SessionId& sid);
     void onJoinFailed(const SessionId& sid, const QString& reason);
     void onLinkUp(const DeviceId& peer);
+    // The sessions this device is in changed (a roster committed, it left or was removed):
+    // soon, liveSessionsChanged with the new list (coalesced: one presence update per burst).
+    void onSessionsChanged();
+    // The sessions this device is a member of, titled with the other members' names.
+    QList<identity::LiveSession> liveSessions() const;
+    // A HandoffNotice from the DHT mailbox: a snapshot A1 stored while this device was offline.
+    void onStored(const identity::OpenedEnvelope& envelope);
     // HANDOFF_SNAPSHOT, HANDOFF_PULL or HANDOFF_PULL_ANSWER from a link (isHandoff).
     void onMessage(const DeviceId& from, const protocol::Message& message);
     static bool isHandoff(const protocol::Body& body);
@@ -77,6 +103,9 @@ Q_SIGNALS:
     // Either end: failed, the session as it was on A1, the reason in words.
     void failed(plenum::SessionId sid, plenum::DeviceId device, bool pushed, QString reason);
     void warning(QString text);
+    void liveSessionsChanged(QList<plenum::identity::LiveSession> sessions);
+    // A1: `device` is offline; the snapshot waits in its DHT mailbox until `untilMs` (Unix ms).
+    void stored(plenum::SessionId sid, plenum::DeviceId device, qint64 untilMs);
 
 private:
     static session::Millis now();
@@ -84,17 +113,34 @@ private:
     DeviceId device() const { return deps_.host.self().device; }
     void apply();
     void apply(const handoff::Effect& effect);
+    std::optional<protocol::HandoffSnapshot> snapshotFor(const SessionId& sid, const DeviceId& to,
+                                                         qsizetype maxBytes);
     void sendSnapshot(const SessionId& sid, const DeviceId& to);
+    void storeSnapshot(const SessionId& sid, const DeviceId& to, session::Millis ttl);
     void onSnapshot(const DeviceId& from, const SessionId& sid,
                     const protocol::HandoffSnapshot& snapshot);
     void adopt(const SessionId& sid);
+    // A2 that just came online (store and forward), make before break: links to the members
+    // its JOINs need are opened when the hand-off is offered, and the seat's INVITE is
+    // accepted once they are up (or after kLinkWaitMs): the session core gives each JOIN only
+    // about a second to find its link, which such a device does not have yet.
+    void preconnect(const SessionId& sid);
+    bool linksReady(const SessionId& sid) const;
+    bool needsLink(const protocol::HandoffSnapshot& snapshot, const DeviceId& member) const;
+    void acceptNow(const SessionId& sid);
     void arm();
 
     Deps deps_;
     handoff::HandoffMachine machine_;
     QTimer timer_;
+    QTimer live_; // coalesces presence updates of the live sessions
     // A2: the verified snapshot, until the hand-off ends.
     std::map<SessionId, protocol::HandoffSnapshot> snapshots_;
+    static constexpr int kLinkWaitMs = 10'000;
+    // A2: accepted, waiting for the members' links (preconnect).
+    QSet<SessionId> accepting_;
+    // A2: hand-offs whose snapshot came from the DHT (this device was offline at the push).
+    QSet<SessionId> stored_;
     // Pulls waiting for their link.
     QList<std::pair<DeviceId, protocol::Message>> waiting_;
     bool applying_ = false;

@@ -38,6 +38,8 @@ Status Node::injectChat(const SessionId& sid, const DeviceId& to, protocol::Chat
 
 void Node::onRequest(const identity::OpenedEnvelope& request)
 {
+    if (request.kind == identity::RequestKind::HandoffNotice && handoff_)
+        return handoff_->onStored(request); // a snapshot stored while we were offline
     if (request.kind != identity::RequestKind::Invitation || !request.chain) return;
     tickets_.learn(request.sender, request.senderKeyDer);
     tickets_.learnAccount(request.sender, request.chain->account);

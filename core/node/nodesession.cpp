@@ -209,6 +209,9 @@ void Node::forget(const SessionId& sid)
 void Node::notify(const SessionId& sid, const session::SessionEvent& event)
 {
     namespace ev = session::event;
+    if (std::holds_alternative<ev::RosterCommitted>(event) ||
+        std::holds_alternative<ev::Left>(event) || std::holds_alternative<ev::Removed>(event))
+        handoff_->onSessionsChanged(); // the live sessions in this device's presence
     if (const auto* e = std::get_if<ev::Invited>(&event); e && e->handoff) {
         // A seat of this account's hand-off: the snapshot decides, then the user (or the pull).
         handoff_->onInvited(sid, *e->handoff);

@@ -230,7 +230,14 @@ void Session::startAdmission(AdmitRequest request, Millis now)
     admission_ = Admission{request, {}, Code::Offline, std::nullopt, std::nullopt};
     for (const DeviceId& d : request.devices)
         sendInvite(d, request);
-    timers_.arm(TimerKind::InviteTimeout, now + config_.inviteTimeout);
+    // A hand-off's new device may be offline (store and forward, docs/handoff.md): its INVITE
+    // waits in the DHT mailbox, and the seat's TTL, not the invite timeout, bounds the wait
+    // (the seat's end withdraws the admission, endSeat).
+    Millis until = now + config_.inviteTimeout;
+    if (request.handoff)
+        until = std::max(until, static_cast<Millis>(request.handoff->expiresAtMs) +
+                                    config_.resendInterval);
+    timers_.arm(TimerKind::InviteTimeout, until);
 }
 
 void Session::sendInvite(const DeviceId& to, const AdmitRequest& request)

@@ -48,6 +48,12 @@ AppController::AppController(Options options, AppSettings* settings, Notifier* n
     connect(settings_, &AppSettings::liveTypingChanged, this, [this](bool on) {
         if (node_) node_->setLiveTyping(on);
     });
+    // The lock rule, off by default: the desktop locks -> offer the open conversation to my
+    // phone (the phone shows "Continue here?").
+    connect(&screenLock_, &ScreenLockWatcher::locked, this, [this] {
+        if (settings_->handoffOnLock()) handoff_.offerToPhone();
+    });
+    screenLock_.start();
     // The devices the person picked last time; a pick is saved at once.
     microphones_.setPreferredId(settings_->microphone());
     speakers_.setPreferredId(settings_->speaker());

@@ -6,6 +6,7 @@
 
 #include "app/appsettings.h"
 #include "app/handoffcontroller.h"
+#include "app/screenlockwatcher.h"
 #include "models/audiodevicemodel.h"
 #include "models/callmodel.h"
 #include "models/cobrowsestate.h"
@@ -240,6 +241,7 @@ private:
     ConversationModel conversation_;
     HandoffController handoff_{invitations_, handoffHooks()};
     HandoffController::Hooks handoffHooks();
+    ScreenLockWatcher screenLock_; // the hand-off's lock rule (AppSettings::handoffOnLock)
 };
 
 } // namespace plenum::ui

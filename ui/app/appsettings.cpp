@@ -69,6 +69,10 @@ bool AppSettings::trayEnabled() const
 {
     return value(QStringLiteral("window/tray"), true).toBool();
 }
+bool AppSettings::handoffOnLock() const
+{
+    return value(QStringLiteral("handoff/onLock"), false).toBool();
+}
 
 void AppSettings::setLanDiscovery(bool on)
 {
@@ -114,6 +118,10 @@ void AppSettings::setDoNotDisturb(bool on)
 void AppSettings::setTrayEnabled(bool on)
 {
     set(QStringLiteral("window/tray"), on);
+}
+void AppSettings::setHandoffOnLock(bool on)
+{
+    set(QStringLiteral("handoff/onLock"), on);
 }
 
 QRect AppSettings::windowGeometry() const

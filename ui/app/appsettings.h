@@ -26,6 +26,9 @@ class AppSettings : public QObject {
     Q_PROPERTY(bool soundEnabled READ soundEnabled WRITE setSoundEnabled NOTIFY changed)
     Q_PROPERTY(bool doNotDisturb READ doNotDisturb WRITE setDoNotDisturb NOTIFY changed)
     Q_PROPERTY(bool trayEnabled READ trayEnabled WRITE setTrayEnabled NOTIFY changed)
+    // The hand-off's lock rule (off by default): when this desktop locks, offer the open
+    // conversation to my phone if it is online.
+    Q_PROPERTY(bool handoffOnLock READ handoffOnLock WRITE setHandoffOnLock NOTIFY changed)
 public:
     static constexpr int kMinCapacity = 2;
     static constexpr int kMaxCapacity = 64;
@@ -44,6 +47,7 @@ public:
     bool soundEnabled() const;
     bool doNotDisturb() const;
     bool trayEnabled() const;
+    bool handoffOnLock() const;
 
     void setLanDiscovery(bool on);
     void setBootstrapNodes(const QStringList& nodes);
@@ -55,6 +59,7 @@ public:
     void setSoundEnabled(bool on);
     void setDoNotDisturb(bool on);
     void setTrayEnabled(bool on);
+    void setHandoffOnLock(bool on);
 
     // Window state and the last open session (restored on the next start).
     QRect windowGeometry() const; // null when never saved

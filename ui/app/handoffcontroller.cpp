@@ -38,6 +38,12 @@ void HandoffController::setStatus(const QString& text)
 void HandoffController::sendTo(const QString& deviceHex)
 {
     const auto sid = hooks_.currentSession ? hooks_.currentSession() : std::nullopt;
+    if (sid) sendSession(sid->toHex(), deviceHex);
+}
+
+void HandoffController::sendSession(const QString& sidHex, const QString& deviceHex)
+{
+    const auto sid = SessionId::fromHex(sidHex);
     const auto device = DeviceId::fromHex(deviceHex);
     if (!node_ || !sid || !device || pending_.contains(*sid)) return;
     if (auto s = node_->handoffPush(*sid, *device); !s) {
@@ -46,6 +52,18 @@ void HandoffController::sendTo(const QString& deviceHex)
     }
     pending_.append(*sid);
     setStatus(tr("Sending this conversation to %1…").arg(deviceName(*device)));
+}
+
+bool HandoffController::offerToPhone()
+{
+    const auto sid = hooks_.currentSession ? hooks_.currentSession() : std::nullopt;
+    if (!node_ || !sid || pending_.contains(*sid)) return false;
+    for (const DeviceId& d : node_->myOnlineDevices()) {
+        if (node_->deviceClassOf(d) != protocol::DeviceClass::Phone) continue;
+        sendSession(sid->toHex(), d.toHex());
+        return pending_.contains(*sid);
+    }
+    return false;
 }
 
 void HandoffController::cancel()

@@ -42,8 +42,13 @@ public:
 
     // A1: hands the open conversation to `deviceHex` (one of this account's devices).
     Q_INVOKABLE void sendTo(const QString& deviceHex);
+    // A1: hands the session `sidHex` to `deviceHex` (a session dragged onto a device).
+    Q_INVOKABLE void sendSession(const QString& sidHex, const QString& deviceHex);
     // A2: the user's answer to an offer (the banner's "Continue here" / "Not now").
     Q_INVOKABLE void answer(const QString& sidHex, bool accept);
+    // The lock rule: hands the open conversation to this account's phone that is online (the
+    // first one its presence lists); false when there is no open conversation or no such phone.
+    bool offerToPhone();
     // A1: stop a hand-off of the open conversation that has not completed.
     Q_INVOKABLE void cancel();
 

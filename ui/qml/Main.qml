@@ -179,6 +179,14 @@ ApplicationWindow {
                 }
                 // startGroup opens the new session itself; failures come back as a toast.
                 onStartGroupRequested: app.startGroup()
+                dragToDevices: !window.compact
+            }
+
+            DeviceStrip {
+                visible: !window.compact && targets > 0
+                devices: app.devices
+                Layout.fillWidth: true
+                onSessionDropped: (sid, device) => app.handoff.sendSession(sid, device)
             }
 
             ContactsPane {

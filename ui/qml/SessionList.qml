@@ -9,6 +9,9 @@ Item {
 
     property alias model: list.model
     readonly property alias listView: list
+    // Rows can be dragged onto a device (DeviceStrip) — on a desktop; on a touch layout a
+    // drag scrolls the list instead.
+    property bool dragToDevices: true
 
     signal openRequested(string sid)
     signal startGroupRequested
@@ -41,6 +44,9 @@ Item {
 
         ListView {
             id: list
+            // With drag-to-device a press-and-move on a row drags the session (the list's own
+            // flicking would take the move first); the wheel and the scroll bar still scroll.
+            interactive: !root.dragToDevices
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
@@ -57,6 +63,45 @@ Item {
 
                 width: ListView.view.width
                 highlighted: isCurrent
+
+                // Dragging a session onto one of my devices (DeviceStrip) hands it over: the
+                // ghost carries the sid; the row stays where it is.
+                DragHandler {
+                    id: dragHandler
+                    objectName: "sessionDragHandler"
+                    enabled: root.dragToDevices
+                    target: ghost
+                    onActiveChanged: {
+                        if (active)
+                            return;
+                        ghost.Drag.drop();
+                        ghost.x = 0;
+                        ghost.y = 0;
+                    }
+                }
+                Rectangle {
+                    id: ghost
+                    objectName: "sessionDragGhost"
+                    readonly property string sid: row.sid
+                    visible: dragHandler.active
+                    z: 10
+                    width: Math.min(row.width, ghostLabel.implicitWidth + 24)
+                    height: ghostLabel.implicitHeight + 12
+                    radius: 4
+                    color: row.palette.highlight
+                    opacity: 0.9
+                    Drag.active: dragHandler.active
+                    Drag.keys: ["plenum-session"]
+                    Drag.hotSpot.x: width / 2
+                    Drag.hotSpot.y: height / 2
+
+                    Label {
+                        id: ghostLabel
+                        anchors.centerIn: parent
+                        text: row.title !== "" ? row.title : qsTr("Just me")
+                        color: row.palette.highlightedText
+                    }
+                }
                 Accessible.name: unread > 0 ? qsTr("%1, %n unread", "", unread).arg(title) : title
                 onClicked: root.openRequested(sid)
 
@@ -101,6 +146,14 @@ Item {
                             font.bold: true
                         }
                     }
+                }
+            }
+
+            WheelHandler {
+                enabled: !list.interactive
+                onWheel: event => {
+                    const max = Math.max(0, list.contentHeight - list.height);
+                    list.contentY = Math.max(0, Math.min(max, list.contentY - event.angleDelta.y));
                 }
             }
 

@@ -369,6 +369,13 @@ Dialog {
                 Accessible.name: text
                 onToggled: root.settings.trayEnabled = checked
             }
+            Switch {
+                objectName: "handoffOnLockSwitch"
+                text: qsTr("When this computer locks, offer the open conversation to my phone")
+                checked: root.settings ? root.settings.handoffOnLock : false
+                Accessible.name: text
+                onToggled: root.settings.handoffOnLock = checked
+            }
             Item {
                 Layout.fillHeight: true
             }

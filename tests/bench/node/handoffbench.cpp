@@ -6,16 +6,24 @@
 // command written -> the receiver's "handoff_offer" event, and -> the last of every member's
 // committed roster holding the new device and not the old one. Also counts roster events at
 // the others that lack Alice's account (the others must never see her leave: 0).
-// Usage: handoff_bench [runs] [members N = 2..8]  Prints one JSON object.
+// With "call" (third argument): Alice (on whichever device has the session) and m1 are in
+// the session's call; Alice's devices speak a continuous signal, m1 records what it plays, one
+// WAV per run (audio_out switched mid-call), and the longest silence in it is the audio gap
+// m1 heard at that run's swap (audiogap.h), reported with where it started from the swap.
+// Usage: handoff_bench [runs] [members N = 2..8] [call]  Prints one JSON object.
 
+#include "audiogap.h"
 #include "benchstats.h"
+#include "media/wavfile.h"
 #include "peergroup.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 using namespace plenum::testsupport;
@@ -31,6 +39,15 @@ bool holds(const QJsonObject& roster, const QString& in, const QString& out)
         hasOut = hasOut || d == out;
     }
     return hasIn && !hasOut;
+}
+
+constexpr int kRate = 48000;
+
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 } // namespace
@@ -53,6 +70,28 @@ int main(int argc, char** argv)
         "alice-phone", {"--pair", code->value("code").toString(), "--device-class", "phone"});
     if (!phone->running()) return 1;
     const QString sid = peers[0]->lastRoster().value("sid").toString();
+    const bool call = argc > 3 && QByteArray(argv[3]) == "call";
+    QTemporaryDir dir;
+    PeerProcess* listener = peers[1];
+    if (call) {
+        const QString signal = dir.filePath("alice.wav");
+        if (!plenum::media::WavFile::write(signal, continuousSignal(2, kRate))) return 1;
+        for (PeerProcess* p : {peers[0], phone})
+            p->send({{"cmd", "audio_in"}, {"file", signal}, {"loop", true}});
+        listener->send({{"cmd", "audio_out"}, {"file", dir.filePath("warmup.wav")}});
+        listener->send({{"cmd", "call_join"}, {"sid", sid}});
+        peers[0]->send({{"cmd", "call_join"}, {"sid", sid}});
+        if (!listener->waitEvent(
+                [&](const QJsonObject& e) {
+                    return e.value("event") == "call_audio" && e.value("from") == peers[0]->device;
+                },
+                20000)) {
+            std::fprintf(stderr, "the listener never heard Alice\n");
+            return 1;
+        }
+    }
+    QList<double> gapMs, gapOffsetMs;
+    int gapsUnended = 0;
 
     PeerProcess* in = peers[0];
     PeerProcess* out = phone;
@@ -62,6 +101,14 @@ int main(int argc, char** argv)
         // The device that left may have been the SM: let the election settle first (a push
         // while the session has no SM is refused: "the session is reconnecting").
         in->waitEvent("never", 2000);
+        const QString wav = dir.filePath(QStringLiteral("run%1.wav").arg(r));
+        qint64 wavStartNs = 0;
+        if (call) {
+            // A fresh recording for this run: what the listener plays from now on.
+            listener->send({{"cmd", "audio_out"}, {"file", wav}});
+            wavStartNs = steadyNs();
+            in->waitEvent("never", 1000);
+        }
         const qint64 sent = testClockMs();
         in->send({{"cmd", "handoff_push"}, {"sid", sid}, {"device", out->device}});
         auto offer = out->waitEvent(
@@ -118,6 +165,33 @@ int main(int argc, char** argv)
             break;
         }
         doneMs.append(double(last - sent));
+        if (call) {
+            const qint64 swapNs = steadyNs() - (testClockMs() - last) * 1'000'000;
+            // The new device's audio reaches the listener, then a second more.
+            listener->waitEvent(
+                [&](const QJsonObject& e) {
+                    return e.value("_ms").toInteger() >= sent && e.value("event") == "call_audio" &&
+                           e.value("from") == out->device;
+                },
+                15000);
+            in->waitEvent("never", 1000);
+            listener->send({{"cmd", "audio_out"}, {"file", dir.filePath("between.wav")}});
+            in->waitEvent("never", 300); // the run's file is written at the switch
+            auto played = plenum::media::WavFile::read(wav);
+            if (!played || played->size() < size_t(kRate)) {
+                std::fprintf(stderr, "run %d: no recording\n", r);
+            } else {
+                const AudioGap g =
+                    longestGap(played.value(), 0, played->size() - size_t(kRate / 10), kRate);
+                if (g.longestMs < 0) {
+                    ++gapsUnended;
+                } else {
+                    gapMs.append(g.longestMs);
+                    gapOffsetMs.append(double(g.atSample) * 1000.0 / kRate -
+                                       double(swapNs - wavStartNs) / 1e6);
+                }
+            }
+        }
         std::swap(in, out);
     }
     int leaves = 0;
@@ -142,6 +216,19 @@ int main(int argc, char** argv)
         {"rosters_without_the_account_seen_by_others", leaves},
         {"goal", "<= 500 ms at N = 8 (issue 15)"},
     };
+    if (call) {
+        QJsonArray each;
+        for (double g : gapMs)
+            each.append(g);
+        result.insert("audio_gap_ms_each_run", each);
+        result.insert("audio_gap_ms_median", percentile(gapMs, 0.5));
+        result.insert("audio_gap_ms_max", percentile(gapMs, 1.0));
+        // Where the longest silence began, from the moment the last roster showed the swap
+        // (negative: before it, e.g. A1 stopping its audio as it leaves).
+        result.insert("audio_gap_start_from_swap_ms_median", percentile(gapOffsetMs, 0.5));
+        result.insert("audio_gaps_that_never_ended", gapsUnended);
+        result.insert("audio_gap_goal", "<= 60 ms (issue 15)");
+    }
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
     return failures == 0 ? 0 : 2;
 }

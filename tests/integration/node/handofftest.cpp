@@ -2,14 +2,22 @@
 // plenum-peer processes, private DHT on loopback). Bob and Carol see the roster change
 // A1 -> A2 and never a roster without Alice; A2 has the history from before and a message
 // sent during the hand-off; a declined offer and an unreachable A2 leave the session as it was
-// with the reason in words; a pull brings the session back.
+// with the reason in words; a pull brings the session back; an offline A2 gets the session
+// through the DHT (store and forward) when it comes online within the seat's TTL.
+#include "audiogap.h"
 #include "callcheck.h"
 #include "peergroup.h"
 
+#include "media/wavfile.h"
+
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 using namespace plenum::testsupport;
 
@@ -146,8 +154,23 @@ TEST(NodeHandoff, PushMovesTheSessionWithItsHistoryAndPullBringsItBack)
     ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "from the phone"}}, "sent"));
     EXPECT_TRUE(s.carol->waitEvent([](auto& e) { return isChat(e, "from the phone"); }, 10000));
 
-    // Pull back: A1 ("Continue here") asks for the session A2 is in.
-    auto pulled = s.a1->ask({{"cmd", "handoff_pull"}, {"sid", s.sid}}, "handoff_done", 40000);
+    // "Continue here" without knowing the id: A1 sees through A2's presence which session A2
+    // is live in, titled with the others' names, and pulls it back by that.
+    std::optional<QJsonObject> listed;
+    for (int i = 0; i < 60 && !listed; ++i) {
+        if (auto ev = s.a1->ask({{"cmd", "live_sessions"}}, "live_sessions"))
+            for (const auto& v : ev->value("sessions").toArray())
+                if (v.toObject().value("sid").toString() == s.sid &&
+                    v.toObject().value("device").toString() == s.a2->device)
+                    listed = v.toObject();
+        if (!listed) s.a1->waitEvent("never", 500);
+    }
+    ASSERT_TRUE(listed.has_value()) << "A2's presence never listed the session";
+    const QString title = listed->value("title").toString();
+    EXPECT_TRUE(title.contains("bob") && title.contains("carol")) << title.toStdString();
+    EXPECT_EQ(listed->value("class").toString(), "phone");
+    auto pulled = s.a1->ask({{"cmd", "handoff_pull"}, {"sid", listed->value("sid").toString()}},
+                            "handoff_done", 40000);
     ASSERT_TRUE(pulled.has_value()) << "the pull did not complete";
     ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
     for (PeerProcess* p : {s.bob, s.carol}) {
@@ -157,7 +180,7 @@ TEST(NodeHandoff, PushMovesTheSessionWithItsHistoryAndPullBringsItBack)
     }
 }
 
-TEST(NodeHandoff, DeclinedOrUnreachableLeavesTheSessionAsItWas)
+TEST(NodeHandoff, DeclinedOrOfflinePastItsTtlLeavesTheSessionAsItWas)
 {
     AliceTwoDevices s;
     ASSERT_TRUE(s.build());
@@ -179,16 +202,26 @@ TEST(NodeHandoff, DeclinedOrUnreachableLeavesTheSessionAsItWas)
     ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "still here"}}, "sent"));
     EXPECT_TRUE(s.bob->waitEvent([](auto& e) { return isChat(e, "still here"); }, 10000));
 
-    // A2 gone: the push fails in words, nothing changes.
-    s.a2->kill();
-    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
-    auto unreachable = outcome(s.a1, 60000);
-    ASSERT_TRUE(unreachable.has_value());
-    EXPECT_EQ(unreachable->value("event").toString(), "handoff_failed");
-    EXPECT_TRUE(unreachable->value("reason").toString().contains("reached"))
-        << unreachable->value("reason").toString().toStdString();
+    // A2 offline, and it stays offline past the seat's TTL: the snapshot waited in its DHT
+    // mailbox, the push fails in words, nothing changes; A2 coming online afterwards is not
+    // offered the stale hand-off.
+    ASSERT_TRUE(s.a2->quit());
+    s.a2->setExtraArgs({"--device-class", "phone"});
+    s.a1->send(
+        {{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}, {"ttl_ms", 6000}});
+    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    auto expired = outcome(s.a1, 60000);
+    ASSERT_TRUE(expired.has_value());
+    EXPECT_EQ(expired->value("event").toString(), "handoff_failed");
+    EXPECT_EQ(expired->value("reason").toString(),
+              "the other device did not come online within 6 s");
     ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
     EXPECT_TRUE(devicesIn(s.carol->lastRoster()).contains(s.a1->device));
+    ASSERT_TRUE(s.group.restart(s.a2));
+    EXPECT_FALSE(s.a2->waitEvent("handoff_offer", 8000).has_value()) << trail(s.a2);
+    EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device));
+    ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "after the expiry"}}, "sent"));
+    EXPECT_TRUE(s.bob->waitEvent([](auto& e) { return isChat(e, "after the expiry"); }, 10000));
     for (PeerProcess* p : {s.bob, s.carol}) {
         QString detail;
         EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail)) << detail.toStdString();
@@ -196,21 +229,96 @@ TEST(NodeHandoff, DeclinedOrUnreachableLeavesTheSessionAsItWas)
     (void)before;
 }
 
-// A1 in the session's call: at the swap A2 takes its place in the call, and Bob's call lists
-// Bob and A2 (A1 out); Bob never sees a roster without Alice.
-TEST(NodeHandoff, TheCallMovesWithTheSession)
+// Store and forward: A2 is offline at the push. A1 stores the signed snapshot in A2's DHT
+// mailbox (the SM's INVITE waits there too); A2 comes online 20 s later, within the seat's
+// default 60 s, finds both and completes the hand-off. The others never see Alice leave; A2
+// has the history from the snapshot and what was said while it was offline.
+TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
 {
     AliceTwoDevices s;
     ASSERT_TRUE(s.build());
+    ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "before"}}, "sent"));
+    ASSERT_TRUE(s.a2->quit());
+    s.a2->setExtraArgs({"--device-class", "phone"});
+
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    auto stored = s.a1->waitEvent("handoff_stored", 30000);
+    ASSERT_TRUE(stored.has_value()) << trail(s.a1);
+    const qint64 left =
+        qint64(stored->value("until_ms").toDouble()) - QDateTime::currentMSecsSinceEpoch();
+    EXPECT_GT(left, 40000) << "the seat should live about 60 s from the push";
+    EXPECT_LE(left, 61000);
+    // 20 s offline; Bob speaks meanwhile; A1 is still in the session and has no outcome yet.
+    EXPECT_FALSE(outcome(s.a1, 10000).has_value()) << trail(s.a1);
+    ASSERT_TRUE(s.bob->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "while away"}}, "sent"));
+    EXPECT_FALSE(outcome(s.a1, 10000).has_value()) << trail(s.a1);
+    EXPECT_TRUE(devicesIn(s.bob->lastRoster()).contains(s.a1->device));
+
+    ASSERT_TRUE(s.group.restart(s.a2));
+    const qint64 online = testClockMs();
+    auto offer = s.a2->waitEvent("handoff_offer", 20000);
+    ASSERT_TRUE(offer.has_value()) << "no offer from the DHT\n"
+                                   << trail(s.a1) << "\n"
+                                   << trail(s.a2);
+    EXPECT_EQ(offer->value("from").toString(), s.a1->device);
+    s.a2->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
+    auto onA2 = outcome(s.a2, 30000);
+    ASSERT_TRUE(onA2.has_value());
+    ASSERT_EQ(onA2->value("event").toString(), "handoff_done") << trail(s.a2);
+    auto onA1 = outcome(s.a1, 30000);
+    ASSERT_TRUE(onA1.has_value());
+    ASSERT_EQ(onA1->value("event").toString(), "handoff_done") << trail(s.a1);
+    std::printf("[ store and forward ] A2 online -> hand-off done on A2: %lld ms\n",
+                static_cast<long long>(onA2->value("_ms").toDouble() - online));
+    ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
+    for (PeerProcess* p : {s.bob, s.carol}) {
+        QString detail;
+        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail))
+            << p->name.toStdString() << " saw Alice leave: " << detail.toStdString();
+    }
+    bool all = false;
+    QStringList texts;
+    for (int i = 0; i < 100 && !all; ++i) {
+        texts = historyTexts(s.a2);
+        all = texts.contains("before") && texts.contains("while away");
+        if (!all) s.a2->waitEvent("never", 100);
+    }
+    EXPECT_TRUE(all) << texts.join(" | ").toStdString();
+}
+
+// A1 in the session's call: at the swap A2 takes its place in the call, and Bob's call lists
+// Bob and A2 (A1 out); Bob never sees a roster without Alice. A1 and A2 speak a continuous
+// signal; Bob records what it plays, and the longest silence around the swap is the gap Bob
+// hears (printed as JSON; the goal, 60 ms, is a benchmark figure, not a bound here).
+TEST(NodeHandoff, TheCallMovesWithTheSession)
+{
+    QTemporaryDir dir;
+    const QString signal = dir.filePath("alice.wav");
+    ASSERT_TRUE(plenum::media::WavFile::write(signal, continuousSignal(2, kCallRate)).ok());
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build());
+    for (PeerProcess* p : {s.a1, s.a2})
+        p->send({{"cmd", "audio_in"}, {"file", signal}, {"loop", true}});
+    s.bob->send({{"cmd", "audio_out"}, {"file", dir.filePath("bob.wav")}});
     s.a1->send({{"cmd", "call_join"}, {"sid", s.sid}});
     s.bob->send({{"cmd", "call_join"}, {"sid", s.sid}});
     const QStringList before{s.a1->device, s.bob->device};
     ASSERT_TRUE(s.bob->waitEvent([&](auto& e) { return callHas(e, before); }, 15000));
+    ASSERT_TRUE(s.bob->waitEvent(
+        [&](auto& e) {
+            return e.value("event") == "call_audio" && e.value("from") == s.a1->device;
+        },
+        15000))
+        << "Bob never heard A1";
+    s.bob->waitEvent("never", 1500); // Alice speaks to Bob a while before the swap
 
     s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
     ASSERT_TRUE(s.a2->waitEvent("handoff_offer", 20000)) << trail(s.a1) << "\n" << trail(s.a2);
     s.a2->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
     auto done = outcome(s.a2, 30000);
+    const qint64 swapNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
     ASSERT_TRUE(done.has_value());
     ASSERT_EQ(done->value("event").toString(), "handoff_done") << trail(s.a2);
     const QStringList after{s.a2->device, s.bob->device};
@@ -220,6 +328,50 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
         [&](auto& e) { return callHas(e, after) && e.value("in_call").toBool(); }, 20000));
     QString detail;
     EXPECT_TRUE(alwaysHas(s.bob, s.a1->account, &detail)) << detail.toStdString();
+
+    // A2's audio reaches Bob (its call joined at the swap), a second more, then Bob's
+    // recording is closed and measured.
+    ASSERT_TRUE(s.bob->waitEvent(
+        [&](auto& e) {
+            return e.value("event") == "call_audio" && e.value("from") == s.a2->device;
+        },
+        20000))
+        << "Bob never heard A2";
+    s.bob->waitEvent("never", 1000);
+    const qint64 bobStartNs = audioStartNs(s.bob);
+    ASSERT_GT(bobStartNs, 0);
+    ASSERT_TRUE(leaveCall(s.bob));
+    auto played = plenum::media::WavFile::read(dir.filePath("bob.wav"));
+    ASSERT_TRUE(played.ok()) << played.error().toStdString();
+    const qint64 swapAt = (swapNs - bobStartNs) * kCallRate / 1'000'000'000;
+    ASSERT_GT(swapAt, 0);
+    ASSERT_LT(size_t(swapAt), played->size());
+    // From 3 s before the swap (Alice's A1 speaking) to 0.1 s before Bob left (A2 speaking).
+    const size_t from = size_t(std::max<qint64>(0, swapAt - 3 * kCallRate));
+    const size_t to = played->size() - size_t(kCallRate / 10);
+    const AudioGap gap = longestGap(played.value(), from, to, kCallRate);
+    std::printf("{\"handoff_audio_gap_ms\": %d, \"gap_starts_ms_after_swap_seen\": %lld, "
+                "\"sound_fraction\": %.3f}\n",
+                gap.longestMs, static_cast<long long>((gap.atSample - swapAt) * 1000 / kCallRate),
+                gap.soundFraction);
+    // Bob heard Alice before and after the swap: the gap ended (A2's audio reached Bob).
+    EXPECT_GE(gap.longestMs, 0) << "Bob's audio never came back after the swap";
+    EXPECT_LT(gap.longestMs, 25000);
+    EXPECT_GT(gap.soundFraction, 0.5);
+}
+
+// The gap measure itself: a continuous signal with a 100 ms hole reads as a 100 ms gap; no
+// hole reads 0; a signal that stops and never resumes has no gap that ended.
+TEST(AudioGap, MeasuresTheLongestSilenceBetweenSounds)
+{
+    std::vector<qint16> v = continuousSignal(2, kCallRate);
+    EXPECT_EQ(longestGap(v, 0, v.size(), kCallRate).longestMs, 0);
+    std::fill(v.begin() + kCallRate, v.begin() + kCallRate + kCallRate / 10, qint16(0));
+    const AudioGap hole = longestGap(v, 0, v.size(), kCallRate);
+    EXPECT_NEAR(hole.longestMs, 100, 10);
+    EXPECT_NEAR(double(hole.atSample), double(kCallRate), kCallRate / 100.0);
+    std::fill(v.begin() + kCallRate, v.end(), qint16(0));
+    EXPECT_EQ(longestGap(v, 0, v.size(), kCallRate).longestMs, -1);
 }
 
 // A seat counts against capacity: a session with no room left refuses it in words, and A2 is

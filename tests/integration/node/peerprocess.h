@@ -34,6 +34,8 @@ public:
 
     // Starts the process and waits for "ready".
     bool start(int timeoutMs = 15000);
+    // The extra arguments of the next start (a paired device restarts without --pair).
+    void setExtraArgs(const QStringList& args) { extra_ = args; }
     void send(const QJsonObject& command);
     void sendRaw(const QByteArray& line) { process_.write(line + '\n'); }
     // Waits for the first event (not yet taken) matching `match`; takes it.

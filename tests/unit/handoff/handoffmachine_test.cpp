@@ -66,10 +66,11 @@ TEST(HandoffMachine, PushLinksThenReservesThenSendsTheSnapshotThenIsDone)
     EXPECT_FALSE(m.stage(kSid));
 }
 
-TEST(HandoffMachine, AnUnreachableDeviceFailsWithoutAskingForASeat)
+TEST(HandoffMachine, WithoutStoreAndForwardAnUnreachableDeviceFailsWithoutAskingForASeat)
 {
     HandoffMachine::Config c;
     c.linkTimeout = 1000;
+    c.storeAndForward = false;
     HandoffMachine m(c);
     m.push(kSid, kA2, false, false, 0);
     (void)m.takeEffects();
@@ -82,6 +83,109 @@ TEST(HandoffMachine, AnUnreachableDeviceFailsWithoutAskingForASeat)
     EXPECT_FALSE(has<effect::CancelSeat>(fx));
     EXPECT_EQ(failure(fx), "the other device could not be reached");
     EXPECT_FALSE(m.stage(kSid));
+}
+
+// Store and forward: A2 offline at the push. The seat is asked for with the push's TTL and
+// the snapshot goes to A2's DHT mailbox instead of its link; the seat's end (expiry, or its
+// INVITE unanswered) is "did not come online within N s"; A2's decline stays a decline.
+TEST(HandoffMachine, AnOfflineDeviceGetsTheSnapshotStoredForTheSeatsLife)
+{
+    HandoffMachine m;
+    HandoffMachine::PushOptions o;
+    o.offline = true;
+    o.ttl = 20'000;
+    m.push(kSid, kA2, o, 0);
+    auto fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::Connect>(fx));
+    ASSERT_EQ(only<effect::Reserve>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Reserve>(fx).front().ttl, 20'000);
+    EXPECT_TRUE(m.stored(kSid));
+    m.onSeatReserved(kSid);
+    fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::SendSnapshot>(fx));
+    ASSERT_EQ(only<effect::StoreSnapshot>(fx).size(), 1);
+    EXPECT_EQ(only<effect::StoreSnapshot>(fx).front().to, kA2);
+    EXPECT_EQ(only<effect::StoreSnapshot>(fx).front().ttl, 20'000);
+    m.onStored(kSid, true, {});
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onSeatFailed(kSid, "the reservation expired");
+    EXPECT_EQ(failure(m.takeEffects()), "the other device did not come online within 20 s");
+    EXPECT_FALSE(m.stage(kSid));
+
+    // It came online and said no: that reason, not "did not come online".
+    m.push(kSid, kA2, o, 0);
+    m.onSeatReserved(kSid);
+    (void)m.takeEffects();
+    m.onSeatFailed(kSid, "the other device declined");
+    EXPECT_EQ(failure(m.takeEffects()), "the other device declined");
+    // It came online in time: done.
+    m.push(kSid, kA2, o, 0);
+    m.onSeatReserved(kSid);
+    (void)m.takeEffects();
+    m.onSeatDone(kSid);
+    EXPECT_TRUE(has<effect::Done>(m.takeEffects()));
+}
+
+TEST(HandoffMachine, ALinkThatNeverComesUpFallsBackToStoreAndForward)
+{
+    HandoffMachine::Config c;
+    c.linkTimeout = 1000;
+    c.seatTtl = 60'000;
+    HandoffMachine m(c);
+    m.push(kSid, kA2, false, false, 0);
+    ASSERT_TRUE(has<effect::Connect>(m.takeEffects()));
+    m.onTick(1000);
+    auto fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::Failed>(fx));
+    ASSERT_EQ(only<effect::Reserve>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Reserve>(fx).front().ttl, 60'000);
+    m.onSeatReserved(kSid);
+    EXPECT_TRUE(has<effect::StoreSnapshot>(m.takeEffects()));
+    // An SM that never ends the seat: A1 withdraws it after the TTL and a link timeout.
+    EXPECT_EQ(m.nextDeadline(), 1000 + 60'000 + 1000);
+    m.onTick(62'000);
+    fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::CancelSeat>(fx));
+    EXPECT_EQ(failure(fx), "the other device did not come online within 60 s");
+}
+
+TEST(HandoffMachine, AStoredSnapshotThatCannotBeStoredWithdrawsTheSeat)
+{
+    HandoffMachine m;
+    HandoffMachine::PushOptions o;
+    o.offline = true;
+    m.push(kSid, kA2, o, 0);
+    m.onSeatReserved(kSid);
+    (void)m.takeEffects();
+    m.onStored(kSid, false, "the DHT is unreachable");
+    const auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::CancelSeat>(fx));
+    EXPECT_EQ(failure(fx),
+              "the snapshot could not be stored for the offline device: the DHT is unreachable");
+}
+
+TEST(HandoffMachine, AStoredSeatNeverOutlivesWhatTheDhtKeeps)
+{
+    HandoffMachine m;
+    HandoffMachine::PushOptions o;
+    o.offline = true;
+    o.ttl = 3'600'000;
+    m.push(kSid, kA2, o, 0);
+    EXPECT_EQ(only<effect::Reserve>(m.takeEffects()).front().ttl,
+              HandoffMachine::Config{}.maxStoredTtl);
+}
+
+TEST(HandoffMachine, APulledPushDoesNotStoreAndForward)
+{
+    HandoffMachine::Config c;
+    c.linkTimeout = 1000;
+    HandoffMachine m(c);
+    m.onPull(kSid, kA2, false, true, false, 0);
+    (void)m.takeEffects();
+    m.onTick(1000);
+    const auto fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::Reserve>(fx));
+    EXPECT_EQ(failure(fx), "the other device could not be reached");
 }
 
 TEST(HandoffMachine, TheSeatsEndIsTheReasonA1Hears)
