@@ -61,8 +61,8 @@ QCborArray memberArray(int n)
 TEST(CodecReject, WrongProtocolVersion)
 {
     QCborMap m = asMap(sample(kHello));
-    m[0] = 1; // before the co-browse, hand-off and relay message types
-    expectRejected(bytesOf(m), "uses protocol version 1; this device speaks version 2");
+    m[0] = 2; // before signed votes and pings inside link pings (docs/protocol.md "Versions")
+    expectRejected(bytesOf(m), "uses protocol version 2; this device speaks version 3");
 }
 
 TEST(CodecReject, UnknownMessageType)
