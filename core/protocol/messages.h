@@ -17,7 +17,7 @@
 
 namespace plenum::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 2;
+inline constexpr std::uint32_t kProtocolVersion = 3;
 
 // A roster's place in history. Compared lexicographically: epoch first (DESIGN §5).
 struct RosterStamp {
