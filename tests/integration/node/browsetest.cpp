@@ -53,22 +53,34 @@ QStringList shownUrls(PeerProcess* p)
     return out;
 }
 
+// Three plenum-peers in one session, the first holding the baton of generation 1, and a page
+// server. Empty peers when a step failed (reported).
+struct Browsing {
+    PageServer server;
+    PeerGroup group;
+    std::vector<PeerProcess*> peers;
+    Browsing()
+    {
+        if (!server.ok()) return;
+        auto all = group.session({"alice", "bob", "carol"});
+        if (all.size() != 3u) return;
+        all[0]->send({{"cmd", "baton_request"}});
+        if (everyoneSeesBaton(all, all[0]->device, 1)) peers = all;
+    }
+};
+
 } // namespace
 
 TEST(NodeBrowse, TheLeaderDrivesTheBatonPassesAndFollowOffOnlyNotes)
 {
-    PageServer server;
-    ASSERT_TRUE(server.ok());
-    PeerGroup group;
-    const auto peers = group.session({"alice", "bob", "carol"});
-    ASSERT_EQ(peers.size(), 3u);
+    // Nobody holds the baton at first; alice (the SM) asks and gets it.
+    Browsing b;
+    ASSERT_EQ(b.peers.size(), 3u) << "no session with alice leading";
+    const auto& peers = b.peers;
+    PageServer& server = b.server;
     PeerProcess* alice = peers[0];
     PeerProcess* bob = peers[1];
     PeerProcess* carol = peers[2];
-
-    // Nobody holds the baton at first; alice (the SM) asks and gets it.
-    alice->send({{"cmd", "baton_request"}});
-    ASSERT_TRUE(everyoneSeesBaton(peers, alice->device, 1));
 
     // The leader navigates three pages; both followers show the same URLs in order, and each
     // is a page the server really serves.
@@ -203,15 +215,13 @@ TEST(NodeBrowse, TheLeaderDrivesTheBatonPassesAndFollowOffOnlyNotes)
 // adds, so a follower that missed navigations catches up without a new one.
 TEST(NodeBrowse, ARestartedFollowerAndALateJoinerCatchUpWithTheLeadersPage)
 {
-    PageServer server;
-    ASSERT_TRUE(server.ok());
-    PeerGroup group;
-    const auto peers = group.session({"alice", "bob", "carol"});
-    ASSERT_EQ(peers.size(), 3u);
+    Browsing b;
+    ASSERT_EQ(b.peers.size(), 3u) << "no session with alice leading";
+    const auto& peers = b.peers;
+    PageServer& server = b.server;
+    PeerGroup& group = b.group;
     PeerProcess* alice = peers[0];
     PeerProcess* bob = peers[1];
-    alice->send({{"cmd", "baton_request"}});
-    ASSERT_TRUE(everyoneSeesBaton(peers, alice->device, 1));
     alice->send({{"cmd", "browse"}, {"url", server.url(1)}});
     ASSERT_TRUE(waitNavigate(bob, server.url(1)));
 
