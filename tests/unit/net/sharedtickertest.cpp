@@ -5,19 +5,15 @@
 #include <QEventLoop>
 #include <QTimer>
 
+#include "testapp.h"
+
 #include <gtest/gtest.h>
 
 using plenum::net::SharedTicker;
 
 namespace {
 
-void ensureApp()
-{
-    static int argc = 1;
-    static char name[] = "net_unit_test";
-    static char* argv[] = {name, nullptr};
-    if (!QCoreApplication::instance()) new QCoreApplication(argc, argv);
-}
+using plenum::net::test::ensureApp;
 
 // Runs the event loop until `done` or 5 s (generous: a busy machine delays timers).
 template <typename F> bool runUntil(F done)

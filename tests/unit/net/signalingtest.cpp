@@ -6,6 +6,8 @@
 #include <QEventLoop>
 #include <QTimer>
 
+#include "testapp.h"
+
 #include <gtest/gtest.h>
 
 using namespace plenum;
@@ -13,13 +15,7 @@ using namespace plenum::net;
 
 namespace {
 
-void ensureApp()
-{
-    static int argc = 1;
-    static char name[] = "net_unit_test";
-    static char* argv[] = {name, nullptr};
-    if (!QCoreApplication::instance()) new QCoreApplication(argc, argv);
-}
+using plenum::net::test::ensureApp;
 
 void drainEvents()
 {
