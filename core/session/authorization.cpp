@@ -53,6 +53,7 @@ DeviceId Session::smOfEpoch(std::uint64_t epoch) const
     // is not known from a header alone (a header is what an attacker writes).
     if (accepted_.at.epoch == epoch && !accepted_.sm.isNull()) return accepted_.sm;
     if (committed_.at.epoch == epoch && !committed_.sm.isNull()) return committed_.sm;
+    if (smProof_ && smProof_->epoch == epoch) return smProof_->sm; // its signed quorum, checked
     return {};
 }
 
@@ -132,6 +133,15 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
         // A leaver's tombstone hands out the roster it left with; onRoster gives it no ack.
         if (h.sm.isNull() && departed_.contains(from)) return std::nullopt;
         const DeviceId sm = smOfEpoch(r->at.epoch);
+        // A proposal of an epoch newer than ours comes from an SM whose signed quorum was
+        // checked here (SET_SM comes first): §5. A committed snapshot of such an epoch is
+        // taken (a member behind crosses its gap with it, rule 7 tells a removed one with it),
+        // but its SM is followed only once proven (acceptRoster).
+        if (!(r->full && r->committed) && r->at.epoch > accepted_.at.epoch &&
+            r->at.epoch > committed_.at.epoch && !smProven(r->at.epoch, r->sm))
+            return Refusal{refusal(body, "a roster of a newer epoch whose SM showed no signed "
+                                         "quorum"),
+                           false};
         if (r->full && r->committed) {
             // A relayed snapshot: it must name the SM we know for its epoch, one of its members.
             const bool smListed =

@@ -137,6 +137,15 @@ void InvariantChecker::outsiderGainsNothing()
                 fail("outsiderGainsNothing: peer" + std::to_string(i) + " follows or lists the " +
                      "outsider peer" + std::to_string(outsider_) + ": " + describe(s->accepted()) +
                      " sm " + s->sm().shortHex().toStdString());
+            // §5: the SM a member follows won its epoch (a signed quorum): a malicious member
+            // that claims it by SET_SM, a header or a roster of a newer epoch is not followed.
+            if (s->phase() != Session::Phase::Member || s->sm().isNull() || s->isSm()) continue;
+            const auto& sms = sids_[sid].smOfEpoch;
+            const auto won = sms.find(s->epoch());
+            if (won == sms.end() || won->second != s->sm())
+                fail("followsOnlyAnElectedSm: peer" + std::to_string(i) + " follows peer" +
+                     std::to_string(net_.indexOf(s->sm())) + " as SM of epoch " +
+                     std::to_string(s->epoch()) + ", which it never won");
         }
     }
 }
