@@ -78,12 +78,27 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
                            !knows(from)};
         if (const auto* r = std::get_if<Roster>(&body); r && !inviter && r->sm != from)
             return Refusal{refusal(body, "a roster for a joiner comes only from its SM"), false};
+        // Another endpoint naming itself SM is believed only for an epoch after our ticket's
+        // (an SM elected while we joined): the ticket names the SM of its epoch, and an
+        // endpoint claiming that epoch is lying (--adversary seed 49388).
+        if (const auto* r = std::get_if<Roster>(&body);
+            r && !inviter && join_ && r->at.epoch <= join_->invite.ticket.at.epoch &&
+            r->sm != join_->invite.ticket.sm)
+            return Refusal{refusal(body, "a roster naming another SM of the ticket's epoch"),
+                           false};
         return std::nullopt;
     }
     case Phase::Removed:
         // A removed device waits for its rejoin: only the devices of its last roster speak.
         if (!knows(from))
             return Refusal{refusal(body, "the sender was not in this device's last roster"), true};
+        // The roster that lets it back in names the SM we know for its epoch (a member that
+        // names itself SM of that epoch is lying: --adversary seed 49388).
+        if (const auto* r = std::get_if<Roster>(&body)) {
+            const DeviceId sm = smOfEpoch(r->at.epoch);
+            if (!sm.isNull() && r->sm != sm)
+                return Refusal{refusal(body, "a roster naming another SM of its epoch"), false};
+        }
         return std::nullopt;
     case Phase::Gone:
         return std::nullopt;
