@@ -157,13 +157,7 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
         accepted = t->second.accepted.at;
         // Known limit (docs/security.md): a device that names the sid gets the roster we left
         // with; restricting it to that roster's members stalled members that still count us.
-        // Only to a device of that roster, or one that says it holds a roster at least as new
-        // as the one we left from (a member admitted after we left may still count us): a
-        // stranger that names the sid with an empty header learns nothing (--adversary seed
-        // 14072). One that forges a newer header still does (docs/security.md).
-        const RosterStamp theirs{m.header.epoch, m.header.version};
-        const bool asker = contains(t->second.accepted, from) || theirs >= t->second.committed;
-        if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0 && asker) {
+        if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0) {
             // A member that still counts us asks for the roster we left with (it may be newer
             // than its own: docs/session.md, "Leavers"). It is a copy of its SM's proposal.
             const RosterSnapshot& a = t->second.accepted;
