@@ -273,12 +273,13 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
 
 void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now)
 {
-    // §5: a header that names the SM of a newer epoch is a claim, not a proof. While we follow
-    // a live SM (or are it) we move only once its signed quorum arrives: we ask the sender and
-    // the SM it names (an honest SM sends it, relayed or its own). A member that forges such a
-    // header therefore can neither become our SM nor depose the one we have.
-    if (!h.sm.isNull() && h.sm != self_.device && !sm_.isNull() && !lostSm_ &&
-        !config_.ruleOff(Rule::SignedSetSm) && !smProven(h.epoch, h.sm)) {
+    // §5: a header that names the SM of a newer epoch is a claim, not a proof. We move only
+    // once its signed quorum arrives: we ask the sender and the SM it names (an honest SM
+    // sends it, relayed or its own). A member that forges such a header therefore can neither
+    // become our SM nor depose the one we have, nor strand a member that lost its SM in an
+    // epoch nobody leads (--adversary seed 62915: it then ignored its SM's older epoch).
+    if (!h.sm.isNull() && h.sm != self_.device && !config_.ruleOff(Rule::SignedSetSm) &&
+        !smProven(h.epoch, h.sm)) {
         requestSnapshot(from);
         if (h.sm != from && inRoster(h.sm)) requestSnapshot(h.sm);
         return;
@@ -793,6 +794,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         }
         // It may ask to come back (REJOIN, rule 6) and hear why it is out.
         if (formerMembers_.size() < kMaxFormerMembers) formerMembers_.insert(gone);
+        spendTickets(gone);
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);
@@ -805,6 +807,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
         formerMembers_.remove(added);
+        spendTickets(added);
         pendingJoiners_.remove(added);
         // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
         // member; its old departure would keep its next leave from being queued.

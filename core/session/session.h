@@ -254,6 +254,10 @@ private:
     // The proof that `sm` leads `epoch`, if we hold it, to a member that may be behind.
     void sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceId& sm);
     protocol::SetSm ownSmProof(std::uint64_t epoch) const;
+    // A committed roster added or removed `device`: every ticket of it older than that roster
+    // is spent (§5.1 rule 6: a ticket is bound to its roster stamp, not only its epoch).
+    void spendTickets(const DeviceId& device);
+    bool ticketSpent(const protocol::Ticket& ticket) const;
 
     // -- roster replication (DESIGN §4 "Roster sync", §5.1 rule 4)
     void acceptRoster(const RosterSnapshot& roster, bool committed, Millis now);
@@ -383,6 +387,9 @@ private:
         QList<protocol::SignedVote> votes;
     };
     std::optional<SmProof> smProof_;
+    // Per device, the committed roster that last added or removed it (bounded like
+    // formerMembers_): its tickets from before are spent.
+    QHash<DeviceId, RosterStamp> ticketFloor_;
     Timers timers_;
     std::optional<Millis> scheduled_;
 

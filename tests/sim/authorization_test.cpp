@@ -321,3 +321,54 @@ TEST_F(ForgeryWithoutQuorumCheck, MemberSetSmIsBelievedWithTheCheckOff)
     claimSmBySetSm(kMember, kAlice, 10); // as soon as it arrived (Mallory's own core objects later)
     EXPECT_EQ(s(kAlice)->sm(), device(kMember));
 }
+
+namespace {
+// A group whose members do not check whether a ticket is spent (session::Rule::TicketSpent).
+class ForgeryWithoutSpentTickets : public Forgery {
+protected:
+    ForgeryWithoutSpentTickets() { disabledRules = std::uint32_t(session::Rule::TicketSpent); }
+    void TearDown() override {}
+};
+
+// Mallory (the member) leaves, then plays the JOIN of its own admission, ticket and all, to
+// Alice: the epoch is still the ticket's. Returns Alice's answer.
+std::optional<Code> replaySpentTicket(Forgery& f, SimNetwork& net, const SessionId& sid,
+                                      const std::vector<Message>& toMember)
+{
+    std::optional<Ticket> ticket;
+    for (const Message& m : toMember)
+        if (const auto* inv = std::get_if<Invite>(&m.body)) ticket = inv->ticket;
+    if (!ticket) return std::nullopt;
+    net.peer(kMember).host()->leave(sid, net.now());
+    net.runFor(2000);
+    const std::size_t before = toMember.size();
+    const Session* alice = net.peer(kAlice).session(sid);
+    net.inject(kMember, kAlice,
+               Message{Header{sid, alice->epoch(), alice->committed().at.version, {}},
+                       Join{*ticket, net.peer(kMember).info()}});
+    net.runFor(200);
+    for (std::size_t i = before; i < toMember.size(); ++i)
+        if (const auto* a = std::get_if<JoinAnswer>(&toMember[i].body)) return a->code;
+    (void)f;
+    return std::nullopt;
+}
+} // namespace
+
+// §5.1 rule 6: a ticket is bound to its roster stamp. Once a committed roster added (or removed)
+// its joiner, the ticket is spent: replayed later in the same epoch, it is refused (members used
+// to check only its epoch, so it opened the door again for the whole epoch).
+TEST_F(Forgery, SpentTicketReplayedInItsEpochIsRefused)
+{
+    const std::uint64_t epoch = s(kAlice)->epoch();
+    const auto answer = replaySpentTicket(*this, *net, sid, toMember);
+    ASSERT_EQ(s(kAlice)->epoch(), epoch) << "the ticket's epoch ended: not this test's case";
+    ASSERT_TRUE(answer) << "Alice did not answer the JOIN";
+    EXPECT_EQ(*answer, Code::Forbidden);
+}
+
+TEST_F(ForgeryWithoutSpentTickets, SpentTicketIsAcceptedWithTheCheckOff)
+{
+    const auto answer = replaySpentTicket(*this, *net, sid, toMember);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(*answer, Code::Ok);
+}
