@@ -210,6 +210,17 @@ void Session::refuse(const DeviceId& from, const Message& m, const Refusal& r)
     if (std::holds_alternative<Rejoin>(m.body) && phase_ == Phase::Member)
         send(from, Cancel{Code::Forbidden});
     deps_.out.refused(sid_, from, r.reason, r.outsider);
+    // A device removed while we watched, whose heartbeat is ahead of us: it lost its SM and
+    // took a newer epoch from a header (one nobody leads), so it is never "behind" and never
+    // told (rule 7). Tell it now, as onPingHeader tells one that is behind (--adversary seed
+    // 62915: it asked to be elected for ever).
+    if ((std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body)) &&
+        phase_ == Phase::Member && formerMembers_.contains(from) && m.header.sm.isNull() &&
+        RosterStamp{m.header.epoch, m.header.version} > committed_.at) {
+        sendCommittedRoster(from);
+        send(from, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
+        deps_.out.closeLink(sid_, from);
+    }
     // A removal we were told of by a member, not the SM: ask the SM whether it is true.
     if (const auto* b = std::get_if<Bye>(&m.body); b && b->reason == Bye::Reason::Removed &&
                                                    phase_ == Phase::Member && !isSm_ &&
