@@ -289,6 +289,7 @@ template <typename V> void describe(V& v, SetSm& m)
 {
     v.field(10, m.epoch, "epoch");
     v.field(11, m.votes, "vote list", kMaxMembers);
+    v.field(1400, m.candidate, "candidate"); // an extension: older peers skip it
 }
 template <typename V> void describe(V&, Stale&) {}
 template <typename V> void describe(V& v, ErrorReply& m)

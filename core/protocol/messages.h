@@ -17,7 +17,7 @@
 
 namespace plenum::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 3;
+inline constexpr std::uint32_t kProtocolVersion = 4;
 
 // A roster's place in history. Compared lexicographically: epoch first (DESIGN §5).
 struct RosterStamp {
@@ -285,6 +285,9 @@ struct SignedVote {
 struct SetSm {
     std::uint64_t epoch = 0;
     QList<SignedVote> votes = {};
+    // A relayed proof (extension key 1400): the SM these votes elected, when the sender is a
+    // member handing the proof on to one that is behind (absent: the sender is the SM).
+    std::optional<DeviceId> candidate = {};
 };
 // The bytes a voter signs when it allows `candidate` to lead `epoch` of session `sid`.
 QByteArray voteSigningBytes(const SessionId& sid, std::uint64_t epoch, const DeviceId& candidate,

@@ -53,6 +53,7 @@ DeviceId Session::smOfEpoch(std::uint64_t epoch) const
     // is not known from a header alone (a header is what an attacker writes).
     if (accepted_.at.epoch == epoch && !accepted_.sm.isNull()) return accepted_.sm;
     if (committed_.at.epoch == epoch && !committed_.sm.isNull()) return committed_.sm;
+    if (smProof_ && smProof_->epoch == epoch) return smProof_->sm; // its signed quorum, checked
     return {};
 }
 
@@ -77,12 +78,27 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
                            !knows(from)};
         if (const auto* r = std::get_if<Roster>(&body); r && !inviter && r->sm != from)
             return Refusal{refusal(body, "a roster for a joiner comes only from its SM"), false};
+        // Another endpoint naming itself SM is believed only for an epoch after our ticket's
+        // (an SM elected while we joined): the ticket names the SM of its epoch, and an
+        // endpoint claiming that epoch is lying (--adversary seed 49388).
+        if (const auto* r = std::get_if<Roster>(&body);
+            r && !inviter && join_ && r->at.epoch <= join_->invite.ticket.at.epoch &&
+            r->sm != join_->invite.ticket.sm)
+            return Refusal{refusal(body, "a roster naming another SM of the ticket's epoch"),
+                           false};
         return std::nullopt;
     }
     case Phase::Removed:
         // A removed device waits for its rejoin: only the devices of its last roster speak.
         if (!knows(from))
             return Refusal{refusal(body, "the sender was not in this device's last roster"), true};
+        // The roster that lets it back in names the SM we know for its epoch (a member that
+        // names itself SM of that epoch is lying: --adversary seed 49388).
+        if (const auto* r = std::get_if<Roster>(&body)) {
+            const DeviceId sm = smOfEpoch(r->at.epoch);
+            if (!sm.isNull() && r->sm != sm)
+                return Refusal{refusal(body, "a roster naming another SM of its epoch"), false};
+        }
         return std::nullopt;
     case Phase::Gone:
         return std::nullopt;
@@ -132,6 +148,15 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
         // A leaver's tombstone hands out the roster it left with; onRoster gives it no ack.
         if (h.sm.isNull() && departed_.contains(from)) return std::nullopt;
         const DeviceId sm = smOfEpoch(r->at.epoch);
+        // A proposal of an epoch newer than ours comes from an SM whose signed quorum was
+        // checked here (SET_SM comes first): §5. A committed snapshot of such an epoch is
+        // taken (a member behind crosses its gap with it, rule 7 tells a removed one with it),
+        // but its SM is followed only once proven (acceptRoster).
+        if (!(r->full && r->committed) && r->at.epoch > accepted_.at.epoch &&
+            r->at.epoch > committed_.at.epoch && !smProven(r->at.epoch, r->sm))
+            return Refusal{refusal(body, "a roster of a newer epoch whose SM showed no signed "
+                                         "quorum"),
+                           false};
         if (r->full && r->committed) {
             // A relayed snapshot: it must name the SM we know for its epoch, one of its members.
             const bool smListed =
@@ -185,6 +210,17 @@ void Session::refuse(const DeviceId& from, const Message& m, const Refusal& r)
     if (std::holds_alternative<Rejoin>(m.body) && phase_ == Phase::Member)
         send(from, Cancel{Code::Forbidden});
     deps_.out.refused(sid_, from, r.reason, r.outsider);
+    // A device removed while we watched, whose heartbeat is ahead of us: it lost its SM and
+    // took a newer epoch from a header (one nobody leads), so it is never "behind" and never
+    // told (rule 7). Tell it now, as onPingHeader tells one that is behind (--adversary seed
+    // 62915: it asked to be elected for ever).
+    if ((std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body)) &&
+        phase_ == Phase::Member && formerMembers_.contains(from) && m.header.sm.isNull() &&
+        RosterStamp{m.header.epoch, m.header.version} > committed_.at) {
+        sendCommittedRoster(from);
+        send(from, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
+        deps_.out.closeLink(sid_, from);
+    }
     // A removal we were told of by a member, not the SM: ask the SM whether it is true.
     if (const auto* b = std::get_if<Bye>(&m.body); b && b->reason == Bye::Reason::Removed &&
                                                    phase_ == Phase::Member && !isSm_ &&

@@ -6,6 +6,7 @@
 #include "protocol/messages.h"
 #include "session/clock.h"
 
+#include <QHash>
 #include <QSet>
 
 #include <algorithm>
@@ -29,6 +30,7 @@ public:
         bool voted = false;
         std::map<DeviceId, Candidate> seen;
         QSet<DeviceId> allows;
+        QHash<DeviceId, QByteArray> signatures; // of the allows: SET_SM carries them (§5)
         QSet<DeviceId> refusals;
         // A better candidate showed up after we had voted for ourselves: let it open the next
         // round (we join it) instead of racing it with another self-vote.
@@ -88,6 +90,7 @@ public:
     }
 
     Round* round() { return round_ ? &*round_ : nullptr; }
+    const Round* round() const { return round_ ? &*round_ : nullptr; }
     int failedRounds() const { return failedRounds_; }
     void roundFailed() { ++failedRounds_; }
     void forgetRequestsUpTo(std::uint64_t epoch);

@@ -238,6 +238,9 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
     // An error from a device that left carries its tombstone, not a live epoch.
     if (std::holds_alternative<ErrorReply>(m.body)) return true;
     if (h.epoch > epoch_) {
+        // A SET_SM's votes first: the header that carries it names the SM they prove.
+        if (const auto* s = std::get_if<SetSm>(&m.body))
+            acceptSmProof(s->candidate.value_or(from), *s);
         learnHigherEpoch(from, h, now);
         // Messages that carry the new state themselves are still handled.
         return std::holds_alternative<Roster>(m.body) || std::holds_alternative<SetSm>(m.body) ||
@@ -271,13 +274,26 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
 
 void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now)
 {
+    // §5: a header that names the SM of a newer epoch is a claim, not a proof. We move only
+    // once its signed quorum arrives: we ask the sender and the SM it names (an honest SM
+    // sends it, relayed or its own). A member that forges such a header therefore can neither
+    // become our SM nor depose the one we have, nor strand a member that lost its SM in an
+    // epoch nobody leads (--adversary seed 62915: it then ignored its SM's older epoch).
+    if (!h.sm.isNull() && h.sm != self_.device && !config_.ruleOff(Rule::SignedSetSm) &&
+        !smProven(h.epoch, h.sm)) {
+        requestSnapshot(from);
+        if (h.sm != from && inRoster(h.sm)) requestSnapshot(h.sm);
+        return;
+    }
     // §5.1 rule 2: whoever sees a higher epoch steps down if it was SM and fetches a snapshot.
     const bool wasSm = isSm_;
     if (isSm_ && !config_.ruleOff(Rule::HigherEpochStepsDown)) stepDown(now);
     epoch_ = h.epoch;
     // A header names an SM we follow only if it is in our roster (§5.1 rule 6): a member must
     // not hand us a stranger as SM. One we do not know yet comes with the snapshot we ask for.
-    const bool knownSm = inRoster(h.sm) || config_.ruleOff(Rule::Authorization);
+    // Nor a member that merely claims it: only one whose signed quorum we checked (§5).
+    const bool knownSm =
+        (inRoster(h.sm) && smProven(h.epoch, h.sm)) || config_.ruleOff(Rule::Authorization);
     if (!h.sm.isNull() && h.sm != self_.device && knownSm) {
         election_.close();
         timers_.disarm(TimerKind::BidWindow);
@@ -295,6 +311,8 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
         loseSmElectOnRetry(now);
     }
     requestSnapshot(from);
+    // The SM it names holds its signed quorum, if it won (the sender may not: it joined later).
+    if (!knownSm && h.sm != from && !h.sm.isNull() && inRoster(h.sm)) requestSnapshot(h.sm);
 }
 
 void Session::stepDown(Millis now)
@@ -439,9 +457,14 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
     if (phase_ != Phase::Member) return;
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
     // (Not one a swap took out of our roster: it handed its place over, §5.1 rule 10.)
+    // Of an epoch we learned from a header, only once its signed quorum is checked (§5): ask.
     if (from == sm_ && h.sm == from && h.epoch == epoch_ && lostSm_ && !isSm_ &&
-        (contains(accepted_, from) || contains(committed_, from)))
-        regainSm(from, h.epoch, now);
+        (contains(accepted_, from) || contains(committed_, from))) {
+        if (smProven(h.epoch, from))
+            regainSm(from, h.epoch, now);
+        else
+            requestSnapshot(from);
+    }
     // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
     // learn it from its pings; trusting it on would refuse every vote (seed 866522).
     if (from == sm_ && h.sm.isNull() && h.epoch >= epoch_ && !lostSm_ && !isSm_) loseSm(now);

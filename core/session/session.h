@@ -245,6 +245,23 @@ private:
                 Millis now);
     void onSetSm(const DeviceId& from, const protocol::SetSm& s, Millis now);
 
+    // -- the signed quorum of an epoch's SM (DESIGN §5, §5.1 rule 6; sessionquorum.cpp). A
+    // member follows the SM of a newer epoch only once it holds SET_SM's signed votes that
+    // make a majority of its own roster: never on a header, a roster or a bare SET_SM.
+    QByteArray signVote(std::uint64_t epoch, const DeviceId& candidate) const;
+    bool voteSigned(const DeviceId& voter, const protocol::Vote& v) const;
+    // Checks `s` (the SM it elects: `candidate`) and keeps it as the proof of its epoch.
+    bool acceptSmProof(const DeviceId& candidate, const protocol::SetSm& s);
+    // The SM of `epoch` is proven here (or the check is off in a test).
+    bool smProven(std::uint64_t epoch, const DeviceId& sm) const;
+    // The proof that `sm` leads `epoch`, if we hold it, to a member that may be behind.
+    void sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceId& sm);
+    protocol::SetSm ownSmProof(std::uint64_t epoch) const;
+    // A committed roster added or removed `device`: every ticket of it older than that roster
+    // is spent (§5.1 rule 6: a ticket is bound to its roster stamp, not only its epoch).
+    void spendTickets(const DeviceId& device);
+    bool ticketSpent(const protocol::Ticket& ticket) const;
+
     // -- roster replication (DESIGN §4 "Roster sync", §5.1 rule 4)
     void acceptRoster(const RosterSnapshot& roster, bool committed, Millis now);
     void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now);
@@ -366,6 +383,16 @@ private:
     static constexpr qsizetype kMaxFormerMembers = 1024;
 
     Election election_;
+    // The newest SET_SM this device checked (or, as SM, made): relayed to members behind.
+    struct SmProof {
+        std::uint64_t epoch = 0;
+        DeviceId sm;
+        QList<protocol::SignedVote> votes;
+    };
+    std::optional<SmProof> smProof_;
+    // Per device, the committed roster that last added or removed it (bounded like
+    // formerMembers_): its tickets from before are spent.
+    QHash<DeviceId, RosterStamp> ticketFloor_;
     Timers timers_;
     std::optional<Millis> scheduled_;
 

@@ -122,7 +122,7 @@ void Session::castVote(Millis now)
         if (*choice == self_.device)
             round->allows.insert(self_.device);
         else
-            send(*choice, Vote{epoch, true, Vote::Refusal::None});
+            send(*choice, Vote{epoch, true, Vote::Refusal::None, signVote(epoch, *choice)});
     }
     for (const auto& [id, c] : round->seen)
         if (id != self_.device && (!choice || id != *choice))
@@ -154,7 +154,7 @@ void Session::onRequestSm(const DeviceId& from, const RequestSm& r, Millis now)
     if (isSm_ || !lostSm_) return refuse(Vote::Refusal::SmAlive);
     if (!election_.canVote(r.epoch)) {
         if (election_.votedFor(r.epoch, from)) {
-            send(from, Vote{r.epoch, true, Vote::Refusal::None});
+            send(from, Vote{r.epoch, true, Vote::Refusal::None, signVote(r.epoch, from)});
             return;
         }
         refuse(Vote::Refusal::AlreadyVoted);
@@ -194,10 +194,14 @@ void Session::onVote(const DeviceId& from, const Vote& v, const Header& header, 
     }
     Election::Round* round = election_.round();
     if (!round || round->epoch != v.epoch || isSm_) return;
-    if (v.allow)
+    // An allow counts only with its signature: SET_SM forwards it, and a member checks it
+    // (§5). A bad one (a lying voter) would make our SET_SM fail everywhere: a refusal.
+    if (v.allow && voteSigned(from, v)) {
         round->allows.insert(from);
-    else
+        round->signatures.insert(from, v.signature);
+    } else {
         round->refusals.insert(from);
+    }
     checkWin(now);
 }
 
@@ -223,7 +227,11 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     sm_ = self_.device;
     epoch_ = epoch;
     // Flicker: a pending joiner of the old SM will never be committed by it.
-    sendToMembers(SetSm{epoch});
+    // SET_SM carries the signed votes (§5): a member checks them before it follows us, and
+    // relays them to members that are behind.
+    const SetSm proof = ownSmProof(epoch);
+    smProof_ = SmProof{epoch, self_.device, proof.votes};
+    sendToMembers(proof);
     emitEvent(event::BecameSm{epoch});
     // Republish the newest roster we have at the new epoch before any change (DESIGN §5).
     // Versions keep counting up across epochs: above every version the bidders reported, so
@@ -261,9 +269,22 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
 void Session::onSetSm(const DeviceId& from, const SetSm& s, Millis now)
 {
     if (phase_ != Phase::Member) return;
-    if (s.epoch < epoch_ || (s.epoch == epoch_ && !sm_.isNull() && sm_ != from && !lostSm_)) return;
+    // From the SM itself, or relayed by a member to one that is behind (it names the SM).
+    const DeviceId candidate = s.candidate.value_or(from);
+    if (candidate == self_.device) return;
+    if (s.epoch < epoch_ || (s.epoch == epoch_ && !sm_.isNull() && sm_ != candidate && !lostSm_))
+        return;
+    // §5: believed only with the signed votes of a majority of our roster (a member that just
+    // applies a claimed SM can be hijacked by any member that claims it).
+    if (!acceptSmProof(candidate, s)) {
+        deps_.out.refused(sid_, from,
+                          QStringLiteral("SET_SM refused: its signed votes are not a majority of "
+                                         "this device's roster"),
+                          false);
+        return;
+    }
     if (isSm_ && s.epoch > epoch_) stepDown(now);
-    regainSm(from, s.epoch, now);
+    regainSm(candidate, s.epoch, now);
 }
 
 } // namespace plenum::session

@@ -176,6 +176,22 @@ void Session::failJoin(Code code, const QString& reason, Millis now, bool refuse
     emitEvent(event::JoinFailed{code, reason});
 }
 
+void Session::spendTickets(const DeviceId& device)
+{
+    if (ticketFloor_.size() >= kMaxFormerMembers && !ticketFloor_.contains(device)) return;
+    ticketFloor_.insert(device, committed_.at);
+}
+
+bool Session::ticketSpent(const Ticket& ticket) const
+{
+    // The SM issues a ticket at its committed stamp, which is at least the one that last
+    // changed the joiner's membership: an older one was used (or voided) by that change. A
+    // device removed and admitted again gets a new ticket (a replayed old one is refused).
+    if (config_.ruleOff(Rule::TicketSpent)) return false;
+    const auto it = ticketFloor_.constFind(ticket.joiner);
+    return it != ticketFloor_.constEnd() && ticket.at < it.value();
+}
+
 // Member side: answer a JOIN only with a valid ticket from our SM (§5.1 rule 6).
 void Session::onJoin(const DeviceId& from, const Join& j, Millis now)
 {
@@ -187,7 +203,8 @@ void Session::onJoin(const DeviceId& from, const Join& j, Millis now)
     const Ticket& t = j.ticket;
     const bool valid = t.sid == sid_ && t.joiner == from && j.joiner.device == from &&
                        t.at.epoch == epoch_ && !sm_.isNull() && t.sm == sm_ &&
-                       deps_.tickets.verify(t.sm, ticketSigningBytes(t), t.signature);
+                       deps_.tickets.verify(t.sm, ticketSigningBytes(t), t.signature) &&
+                       (contains(accepted_, from) || !ticketSpent(t));
     if (!valid) {
         send(from, JoinAnswer{Code::Forbidden});
         return;

@@ -83,8 +83,13 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
             epoch_ = roster.at.epoch;
             // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
             // one whose SM swapped itself out for another device (§5.1 rule 10).
-            if (roster.sm != self_.device && !departed_.contains(roster.sm) &&
-                contains(roster, roster.sm) && (roster.sm != sm_ || lostSm_)) {
+            const bool leads = roster.sm != self_.device && !departed_.contains(roster.sm) &&
+                               contains(roster, roster.sm) && (roster.sm != sm_ || lostSm_);
+            if (leads && !smProven(roster.at.epoch, roster.sm)) {
+                // §5: not on a roster's word. Its SM holds the signed quorum: ask it.
+                if (!lostSm_ && roster.sm != sm_) loseSmElectOnRetry(now);
+                requestSnapshot(roster.sm);
+            } else if (leads) {
                 election_.close();
                 timers_.disarm(TimerKind::BidWindow);
                 timers_.disarm(TimerKind::ElectionRetry);
@@ -134,6 +139,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         }
         // It may ask to come back (REJOIN, rule 6) and hear why it is out.
         if (formerMembers_.size() < kMaxFormerMembers) formerMembers_.insert(gone);
+        spendTickets(gone);
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
         timers_.disarm(TimerKind::Suspect, gone);
@@ -146,6 +152,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
         formerMembers_.remove(added);
+        spendTickets(added);
         pendingJoiners_.remove(added);
         // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
         // member; its old departure would keep its next leave from being queued.
@@ -174,6 +181,8 @@ void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
 
 void Session::sendCommittedRoster(const DeviceId& to)
 {
+    // Who leads its epoch, proven, before the roster (a member behind needs both, §5).
+    sendSmProof(to, committed_.at.epoch, committed_.sm);
     Roster r;
     fillFull(r, committed_);
     r.committed = true;
@@ -201,6 +210,9 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
         }
         return;
     }
+    // Our epoch's SM, proven, when its roster is not committed yet (§5; the roster's below).
+    if (!lostSm_ && (epoch_ != committed_.at.epoch || sm_ != committed_.sm))
+        sendSmProof(from, epoch_, sm_);
     sendCommittedRoster(from);
     // An SM with an unacknowledged proposal re-sends it, so a lagging member can ack it.
     if (isSm_ && proposal_ && proposal_->voters.contains(from)) sendProposal(from);

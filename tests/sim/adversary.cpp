@@ -41,11 +41,12 @@ Adversary::Adversary(SimNetwork& net, int self, bool outsider)
 
 void Adversary::observe(int, const Message& m)
 {
-    // What an SM said to us is worth replaying to someone else. A member's SET_SM or BYE is
-    // its own claim to the SM until SET_SM carries signed votes (adversary.h): not replayed.
-    const bool claim = std::holds_alternative<SetSm>(m.body) || std::holds_alternative<Bye>(m.body);
+    // What an SM said to us is worth replaying to someone else: its SET_SM too (from our link
+    // it claims the SM for us, and the votes in it are for another device). A member's BYE
+    // is its own leave: only the outsider replays it.
+    const bool bye = std::holds_alternative<Bye>(m.body);
     if (!std::holds_alternative<Roster>(m.body) && !std::holds_alternative<Commit>(m.body) &&
-        !(claim && outsider_))
+        !std::holds_alternative<SetSm>(m.body) && !(bye && outsider_))
         return;
     heard_.push_back(m);
     if (heard_.size() > 64) heard_.erase(heard_.begin());
@@ -114,9 +115,26 @@ bool Adversary::attack(const SessionId& sid, int target, Attack attack)
         return true;
     }
     case Attack::SetSm: {
-        if (!outsider_) return false;
-        Header mine{sid, t->epoch() + 1, t->committed().at.version, me};
-        inject(target, Message{mine, SetSm{t->epoch() + 1}});
+        // SET_SM for the next epoch with a vote from every other member. The attacker cannot
+        // sign in their names (DESIGN §5): the signatures are its own bytes. A member then
+        // acts as that epoch's SM: it proposes the roster of its epoch without the victim.
+        // (A forged *committed* snapshot is the limit docs/security.md names: not sent.)
+        const std::uint64_t epoch = t->epoch() + 1;
+        Header mine{sid, epoch, t->committed().at.version, me};
+        SetSm claim{epoch, {}};
+        for (const MemberInfo& m : accepted.members)
+            if (m.device != me) claim.votes.append(SignedVote{m.device, QByteArray(8, char(0x5a))});
+        inject(target, Message{mine, claim});
+        if (outsider_) return true;
+        Roster r;
+        r.full = true;
+        r.base = t->committed().at;
+        r.at = RosterStamp{epoch, accepted.at.version + 1};
+        r.sm = me;
+        for (const MemberInfo& m : accepted.members)
+            if (!victim || m.device != victim->device) r.members.append(m);
+        mine.version = r.at.version;
+        inject(target, Message{mine, r});
         return true;
     }
     case Attack::ByeRemoved: {
@@ -127,7 +145,7 @@ bool Adversary::attack(const SessionId& sid, int target, Attack attack)
         return true;
     }
     case Attack::HigherEpoch: {
-        if (!outsider_) return false;
+        // A member's header naming itself SM of a newer epoch is a claim without votes.
         Header mine{sid, t->epoch() + 5, t->committed().at.version + 5, me};
         MemberInfo self = net_.peer(self_).info();
         inject(target, Message{mine, Hello{self, 250}});

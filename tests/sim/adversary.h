@@ -6,8 +6,9 @@
 // go straight onto the network, bypassing their own session core.
 //
 // What a malicious member can still do is listed in docs/security.md (it relays committed
-// snapshots that nobody signs, and it may vote and claim the SM until SET_SM carries signed
-// votes); those forgeries are not attempted here, so the invariants state what is guaranteed.
+// snapshots that nobody signs); that forgery is not attempted here, so the invariants state
+// what is guaranteed. Claiming the SM of a newer epoch (SET_SM without its voters' signatures,
+// a header, a roster of that epoch) is attempted: members check SET_SM's signed quorum.
 
 #include "simnetwork.h"
 
@@ -21,9 +22,9 @@ enum class Attack {
     RosterProposal,  // a full proposal with the attacker as SM of the current epoch
     RosterCommitted, // a "committed" snapshot naming the attacker as SM of the current epoch
     Commit,          // COMMIT of a roster the SM never finished (or of one it never made)
-    SetSm,           // SET_SM for the next epoch (outsider only: members may still claim)
+    SetSm,           // SET_SM for the next epoch with unsigned votes (a member: and a roster)
     ByeRemoved,      // BYE{removed} to a member that follows its SM
-    HigherEpoch,     // a HELLO/PING whose header names a much newer epoch and the attacker
+    HigherEpoch,     // a HELLO/PING whose header names a much newer epoch and the attacker SM
     Rejoin,          // REJOIN in the name of a member's account (outsider)
     Replay,          // an old SM message the attacker received, sent again
     Snoop,           // links and asks for a snapshot: must learn nothing

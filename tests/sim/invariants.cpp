@@ -36,9 +36,12 @@ void InvariantChecker::fail(const std::string& what)
 
 // ------------------------------------------------------------------- observations
 
-void InvariantChecker::onSend(int from, int, const Message& m, bool)
+void InvariantChecker::onSend(int from, int to, const Message& m, bool)
 {
     const SessionId& sid = m.header.sid;
+    // Judged when sent: by delivery the sender may hold a new session of that sid (--adversary
+    // seed 14072: a tombstone's answer arrived after its device was invited again).
+    if (outsider_ >= 0 && to == outsider_) outsiderSent(from, m);
     if (const auto* pass = std::get_if<BatonPass>(&m.body)) {
         sids_[sid].passes.emplace(net_.peer(from).info().device, pass->to, pass->generation);
         return;
@@ -137,6 +140,15 @@ void InvariantChecker::outsiderGainsNothing()
                 fail("outsiderGainsNothing: peer" + std::to_string(i) + " follows or lists the " +
                      "outsider peer" + std::to_string(outsider_) + ": " + describe(s->accepted()) +
                      " sm " + s->sm().shortHex().toStdString());
+            // §5: the SM a member follows won its epoch (a signed quorum): a malicious member
+            // that claims it by SET_SM, a header or a roster of a newer epoch is not followed.
+            if (s->phase() != Session::Phase::Member || s->sm().isNull() || s->isSm()) continue;
+            const auto& sms = sids_[sid].smOfEpoch;
+            const auto won = sms.find(s->epoch());
+            if (won == sms.end() || won->second != s->sm())
+                fail("followsOnlyAnElectedSm: peer" + std::to_string(i) + " follows peer" +
+                     std::to_string(net_.indexOf(s->sm())) + " as SM of epoch " +
+                     std::to_string(s->epoch()) + ", which it never won");
         }
     }
 }
@@ -156,11 +168,13 @@ void InvariantChecker::removedOnlyByARemoval(int peer, const SessionId& sid)
          describe(s->committed()) + " as removed, but no SM proposed a roster without it");
 }
 
-void InvariantChecker::outsiderReceived(int from, const Message& m)
+void InvariantChecker::outsiderSent(int from, const Message& m)
 {
     // A device that left the session hands the roster it left with to whoever names the sid
     // (a known limit, docs/security.md): only live sessions are held to this.
-    if (std::holds_alternative<Roster>(m.body) && !net_.peer(from).session(m.header.sid)) return;
+    const Session* s = net_.peer(from).session(m.header.sid);
+    if (std::holds_alternative<Roster>(m.body) && (!s || s->phase() == Session::Phase::Gone))
+        return;
     if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Roster>(m.body))
         fail(std::string("outsidersLearnNothing: peer") + std::to_string(from) + " sent the " +
              "outsider a " + messageName(m.body));

@@ -47,7 +47,6 @@ public:
     // honest member follows it as SM or lists it; a member is removed only by a removal some
     // SM proposed; and the outsider is never sent a HELLO or a roster.
     void watchOutsider(int outsider) { outsider_ = outsider; }
-    void outsiderReceived(int from, const protocol::Message& m);
 
 private:
     void fail(const std::string& what);
@@ -71,6 +70,8 @@ private:
     // that arms a timer without rescheduling would wait for ever). Checked after every step.
     void noLostWakeUp();
     void outsiderGainsNothing();
+    // No HELLO or roster to the outsider from a live session (checked when sent).
+    void outsiderSent(int from, const protocol::Message& m);
     // The hand-off (DESIGN §8, §5.1 rule 10), on every committed roster after `before`: an
     // account is represented by exactly one device (two only when the user kept the old one),
     // and a device whose seat lives leaves only by the swap, so the others never see the

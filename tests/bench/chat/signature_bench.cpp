@@ -1,6 +1,7 @@
 // What signed chat and signed votes cost (issue 13, DESIGN §5, §6): Ed25519 link-key signing
 // and checking per chat message, a joiner checking its recent history, and a member checking
-// a SET_SM quorum at N = 8. Medians over rounds, as JSON.
+// a SET_SM quorum at N = 8, and what signed votes cost one election at N = 8 (sessionquorum.cpp).
+// Medians over rounds, as JSON.
 //
 //   signature_bench [rounds=9] [messages=500]
 
@@ -97,11 +98,31 @@ int main(int argc, char** argv)
     const double quorumUs = medianUs(rounds, 50, [&](int) {
         if (!protocol::checkSetSmQuorum(sid, setSm, roster[0], roster, check).ok) ++bad;
     });
+    // One election at N = 8 as the session core runs it (sessionquorum.cpp): 4 voters each sign
+    // one allow; the winner checks each allow as it arrives; the 7 others check SET_SM's quorum.
+    const double voteSignUs = medianUs(rounds, 50, [&](int i) {
+        (void)protocol::signVote(sid, 5 + std::uint64_t(i), roster[0], roster[1],
+                                 [&](const QByteArray& d) { return group[1]->linkKey.sign(d); });
+    });
+    const double voteVerifyUs = medianUs(rounds, 50, [&](int i) {
+        const auto& v = setSm.votes[i % setSm.votes.size()];
+        if (!ring.verify(v.voter, protocol::voteSigningBytes(sid, 5, roster[0], v.voter),
+                         v.signature))
+            ++bad;
+    });
+    const double electionCpuUs = 4 * voteSignUs + 4 * voteVerifyUs + 7 * quorumUs;
+    // The busiest device: the winner (its 4 checks) or a member (one quorum check).
+    const double electionDeviceUs = std::max(4 * voteVerifyUs, voteSignUs + quorumUs);
     std::printf("{\"bench\":\"signature\",\"messages\":%d,\"rounds\":%d,"
                 "\"chat_sign_us_per_msg\":%.1f,\"chat_verify_us_per_msg\":%.1f,"
                 "\"join_n8_learn7_verify50_ms\":%.3f,\"chain_verify_us\":%.1f,"
-                "\"set_sm_quorum_n8_verify_us\":%.1f,\"signature_bytes\":%lld,\"failures\":%d}\n",
-                messages, rounds, signUs, verifyUs, joinUs / 1000.0, chainUs, quorumUs,
+                "\"set_sm_quorum_n8_verify_us\":%.1f,\"vote_sign_us\":%.1f,"
+                "\"vote_verify_us\":%.1f,\"election_n8_cpu_us_all_devices\":%.1f,"
+                "\"election_n8_cpu_us_busiest_device\":%.1f,\"set_sm_n8_votes_bytes_approx\":%lld,"
+                "\"signature_bytes\":%lld,\"failures\":%d}\n",
+                messages, rounds, signUs, verifyUs, joinUs / 1000.0, chainUs, quorumUs, voteSignUs,
+                voteVerifyUs, electionCpuUs, electionDeviceUs,
+                static_cast<long long>(4 * (32 + 2 + setSm.votes[0].signature.size() + 2)),
                 static_cast<long long>(signedMessages[0].signature.size()), bad);
     return bad == 0 ? 0 : 1;
 }

@@ -61,8 +61,8 @@ QCborArray memberArray(int n)
 TEST(CodecReject, WrongProtocolVersion)
 {
     QCborMap m = asMap(sample(kHello));
-    m[0] = 2; // before signed votes and pings inside link pings (docs/protocol.md "Versions")
-    expectRejected(bytesOf(m), "uses protocol version 2; this device speaks version 3");
+    m[0] = 3; // before signed votes (docs/protocol.md "Versions")
+    expectRejected(bytesOf(m), "uses protocol version 3; this device speaks version 4");
 }
 
 TEST(CodecReject, UnknownMessageType)

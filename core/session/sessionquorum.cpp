@@ -1,0 +1,75 @@
+// Session, the signed quorum of an epoch's SM (DESIGN §5 "SET_SM carries the signed votes",
+// §5.1 rule 6). A voter signs its allow=true with its device key (TicketAuthority: the Node's
+// Ed25519 link key, the simulator's keyed digest); the winner forwards the votes in SET_SM; a
+// member follows a new epoch's SM only once it checked them against its own roster. Without
+// this a malicious member could name itself SM of a newer epoch (by SET_SM, a header or a
+// roster) and then rewrite the roster as that SM.
+#include "protocol/quorum.h"
+#include "session/roster.h"
+#include "session/session.h"
+
+namespace plenum::session {
+
+using namespace protocol;
+
+QByteArray Session::signVote(std::uint64_t epoch, const DeviceId& candidate) const
+{
+    return deps_.tickets.sign(voteSigningBytes(sid_, epoch, candidate, self_.device));
+}
+
+bool Session::voteSigned(const DeviceId& voter, const Vote& v) const
+{
+    if (config_.ruleOff(Rule::SignedSetSm)) return true;
+    return deps_.tickets.verify(voter, voteSigningBytes(sid_, v.epoch, self_.device, voter),
+                                v.signature);
+}
+
+bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
+{
+    if (smProof_ && smProof_->epoch == s.epoch && smProof_->sm == candidate) return true;
+    const SignatureCheck verify = [this](const DeviceId& signer, const QByteArray& data,
+                                         const QByteArray& sig) {
+        return deps_.tickets.verify(signer, data, sig);
+    };
+    // A majority of our accepted or of our committed roster: the candidate counted a majority
+    // of its own, which is at least as new as every voter's; ours may hold one more change
+    // that it never saw (a proposal only we acknowledged), and a majority of either overlaps.
+    bool ok = config_.ruleOff(Rule::SignedSetSm);
+    for (const RosterSnapshot* roster : {&accepted_, &committed_}) {
+        if (ok) break;
+        const QSet<DeviceId> v = voters(*roster);
+        ok = checkSetSmQuorum(sid_, s, candidate, QList<DeviceId>(v.cbegin(), v.cend()), verify).ok;
+    }
+    if (!ok) return false;
+    if (!smProof_ || s.epoch >= smProof_->epoch) smProof_ = SmProof{s.epoch, candidate, s.votes};
+    return true;
+}
+
+bool Session::smProven(std::uint64_t epoch, const DeviceId& sm) const
+{
+    if (config_.ruleOff(Rule::SignedSetSm)) return true;
+    // The SM of a roster we hold (it was proven to us, or we were admitted under it).
+    if (accepted_.at.epoch == epoch && accepted_.sm == sm) return true;
+    if (committed_.at.epoch == epoch && committed_.sm == sm) return true;
+    return smProof_ && smProof_->epoch == epoch && smProof_->sm == sm;
+}
+
+SetSm Session::ownSmProof(std::uint64_t epoch) const
+{
+    SetSm s{epoch, {}};
+    if (const Election::Round* round = election_.round(); round && round->epoch == epoch)
+        for (auto it = round->signatures.cbegin(); it != round->signatures.cend(); ++it)
+            if (it.key() != self_.device) s.votes.append(SignedVote{it.key(), it.value()});
+    return s;
+}
+
+void Session::sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceId& sm)
+{
+    if (!smProof_ || smProof_->epoch != epoch || smProof_->sm != sm) return;
+    SetSm s{smProof_->epoch, smProof_->votes};
+    // From the SM itself the sender is the candidate; a member relaying it names the SM.
+    if (smProof_->sm != self_.device) s.candidate = smProof_->sm;
+    send(to, s);
+}
+
+} // namespace plenum::session
