@@ -25,4 +25,4 @@ ctest --preset asan -j "$JOBS"
 echo "== libFuzzer smoke run"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$JOBS"
-ctest --preset fuzz
+ctest --preset fuzz -j "$JOBS" # each fuzzer uses one core
