@@ -10,13 +10,15 @@ namespace plenum::node {
 namespace {
 
 constexpr quint32 kMagic = 0x504c5352; // "PLSR"
-constexpr quint32 kFormat = 4;         // 4: with the hand-off seats of both rosters
+constexpr quint32 kFormat = 5;         // 5: with the SM's signed quorum (SET_SM's votes)
+constexpr quint32 kFormatWithoutSmProof = 4;
 constexpr quint32 kFormatWithoutSeats = 3;
 constexpr quint32 kFormatWithoutBaton = 2;
 constexpr quint32 kFormatWithoutProposalBase = 1;
 constexpr quint32 kMaxMembers = 1024;
 constexpr quint32 kMaxAccounts = 4096;
 constexpr quint32 kMaxSeats = 1024; // live seats count against capacity: far fewer in practice
+constexpr qsizetype kMaxSignatureBytes = 1024; // an Ed25519 signature is 64
 
 template <typename Id> void putId(QDataStream& out, const Id& id)
 {
@@ -93,6 +95,44 @@ bool getAccounts(QDataStream& in, QList<AccountId>& list)
     return true;
 }
 
+void putSmProof(QDataStream& out, const std::optional<session::SmProof>& proof)
+{
+    out << proof.has_value();
+    if (!proof) return;
+    out << quint64(proof->epoch);
+    putId(out, proof->sm);
+    out << quint32(proof->votes.size());
+    for (const protocol::SignedVote& v : proof->votes) {
+        putId(out, v.voter);
+        out << v.signature;
+    }
+}
+
+bool getSmProof(QDataStream& in, std::optional<session::SmProof>& proof)
+{
+    bool present = false;
+    in >> present;
+    if (in.status() != QDataStream::Ok) return false;
+    if (!present) return true;
+    session::SmProof p;
+    quint64 epoch = 0;
+    quint32 n = 0;
+    in >> epoch;
+    p.epoch = epoch;
+    if (!getId(in, p.sm)) return false;
+    in >> n;
+    if (in.status() != QDataStream::Ok || n > kMaxMembers) return false;
+    for (quint32 i = 0; i < n; ++i) {
+        protocol::SignedVote v;
+        if (!getId(in, v.voter)) return false;
+        in >> v.signature;
+        if (in.status() != QDataStream::Ok || v.signature.size() > kMaxSignatureBytes) return false;
+        p.votes.append(v);
+    }
+    proof = std::move(p);
+    return true;
+}
+
 } // namespace
 
 SessionRecordFile::SessionRecordFile(QString directory) : dir_(std::move(directory)) {}
@@ -138,6 +178,8 @@ QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
             out << quint64(seat.expiresAtMs) << seat.keep;
         }
     }
+    // Format 5 added the SM's signed quorum (DESIGN §5), so a restarted SM can still show it.
+    putSmProof(out, r.smProof);
     return bytes;
 }
 
@@ -149,8 +191,8 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
     quint32 magic = 0, format = 0;
     in >> magic >> format;
     if (magic != kMagic) return fail("the file is not a Plenum session record");
-    if (format != kFormat && format != kFormatWithoutSeats && format != kFormatWithoutBaton &&
-        format != kFormatWithoutProposalBase)
+    if (format != kFormat && format != kFormatWithoutSmProof && format != kFormatWithoutSeats &&
+        format != kFormatWithoutBaton && format != kFormatWithoutProposalBase)
         return fail("the session record has an unknown format version");
     session::SessionRecord r;
     quint64 voted = 0, granted = 0, ends = 0;
@@ -182,7 +224,7 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
         roster->baton.generation = generation;
     }
     for (auto* roster : {&r.accepted, &r.committed}) {
-        if (!ok || format < kFormat) break;
+        if (!ok || format < kFormatWithoutSmProof) break;
         quint32 n = 0;
         in >> n;
         if (in.status() != QDataStream::Ok || n > kMaxSeats) {
@@ -198,6 +240,7 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
             roster->reservations.append(seat);
         }
     }
+    if (ok && format >= kFormat) ok = getSmProof(in, r.smProof);
     if (!ok || in.status() != QDataStream::Ok)
         return fail("the session record is truncated or corrupt");
     r.votedEpoch = voted;

@@ -47,6 +47,7 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
     s->rules_ = record.rules;
     s->accepted_ = record.accepted;
     s->committed_ = record.committed;
+    s->smProof_ = record.smProof;
     s->election_.restoreVote(record.votedEpoch, record.votedFor, record.grantedEpoch);
     s->epoch_ = record.accepted.at.epoch;
     s->sm_ = record.accepted.sm;
@@ -121,6 +122,7 @@ SessionRecord Session::record() const
     r.grantedEpoch = election_.grantedEpoch();
     r.rules = rules_;
     if (proposal_) r.proposalBase = proposal_->base;
+    r.smProof = smProof_;
     return r;
 }
 
@@ -281,8 +283,8 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
     // epoch nobody leads (--adversary seed 62915: it then ignored its SM's older epoch).
     if (!h.sm.isNull() && h.sm != self_.device && !config_.ruleOff(Rule::SignedSetSm) &&
         !smProven(h.epoch, h.sm)) {
-        requestSnapshot(from);
-        if (h.sm != from && inRoster(h.sm)) requestSnapshot(h.sm);
+        askSmProof(from, now);
+        if (h.sm != from && inRoster(h.sm)) askSmProof(h.sm, now);
         return;
     }
     // §5.1 rule 2: whoever sees a higher epoch steps down if it was SM and fetches a snapshot.
@@ -312,7 +314,7 @@ void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now
     }
     requestSnapshot(from);
     // The SM it names holds its signed quorum, if it won (the sender may not: it joined later).
-    if (!knownSm && h.sm != from && !h.sm.isNull() && inRoster(h.sm)) requestSnapshot(h.sm);
+    if (!knownSm && h.sm != from && !h.sm.isNull() && inRoster(h.sm)) askSmProof(h.sm, now);
 }
 
 void Session::stepDown(Millis now)
@@ -463,7 +465,7 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
         if (smProven(h.epoch, from))
             regainSm(from, h.epoch, now);
         else
-            requestSnapshot(from);
+            askSmProof(from, now);
     }
     // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
     // learn it from its pings; trusting it on would refuse every vote (seed 866522).

@@ -257,6 +257,10 @@ private:
     // The proof that `sm` leads `epoch`, if we hold it, to a member that may be behind.
     void sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceId& sm);
     protocol::SetSm ownSmProof(std::uint64_t epoch) const;
+    // Asks `from` for the proof (a snapshot request), at most once per kProofAskInterval per
+    // device: an SM that cannot show one (it restarted, or our roster is too old to check it)
+    // answers with a roster that makes us ask again, and each answer carries two rosters.
+    void askSmProof(const DeviceId& from, Millis now);
     // A committed roster added or removed `device`: every ticket of it older than that roster
     // is spent (§5.1 rule 6: a ticket is bound to its roster stamp, not only its epoch).
     void spendTickets(const DeviceId& device);
@@ -384,12 +388,9 @@ private:
 
     Election election_;
     // The newest SET_SM this device checked (or, as SM, made): relayed to members behind.
-    struct SmProof {
-        std::uint64_t epoch = 0;
-        DeviceId sm;
-        QList<protocol::SignedVote> votes;
-    };
     std::optional<SmProof> smProof_;
+    static constexpr Millis kProofAskInterval = 250;
+    QHash<DeviceId, Millis> proofAsked_; // bounded like formerMembers_
     // Per device, the committed roster that last added or removed it (bounded like
     // formerMembers_): its tickets from before are spent.
     QHash<DeviceId, RosterStamp> ticketFloor_;

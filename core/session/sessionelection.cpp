@@ -231,6 +231,7 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
     // relays them to members that are behind.
     const SetSm proof = ownSmProof(epoch);
     smProof_ = SmProof{epoch, self_.device, proof.votes};
+    persist(); // before SET_SM: restarted, we can still show it (§5.1 persisted before sent)
     sendToMembers(proof);
     emitEvent(event::BecameSm{epoch});
     // Republish the newest roster we have at the new epoch before any change (DESIGN §5).

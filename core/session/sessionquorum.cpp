@@ -34,14 +34,22 @@ bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
     // A majority of our accepted or of our committed roster: the candidate counted a majority
     // of its own, which is at least as new as every voter's; ours may hold one more change
     // that it never saw (a proposal only we acknowledged), and a majority of either overlaps.
+    // Each with and without the members we saw leave: a leaver's vote, cast before its BYE,
+    // is as real as any (--seed 3656: it counted for the candidate, who had not seen the BYE,
+    // and this member, without it, was left one vote short for ever).
     bool ok = config_.ruleOff(Rule::SignedSetSm);
     for (const RosterSnapshot* roster : {&accepted_, &committed_}) {
-        if (ok) break;
-        const QSet<DeviceId> v = voters(*roster);
-        ok = checkSetSmQuorum(sid_, s, candidate, QList<DeviceId>(v.cbegin(), v.cend()), verify).ok;
+        for (const QSet<DeviceId>& v : {voters(*roster), deviceSet(*roster)}) {
+            if (ok) break;
+            ok = checkSetSmQuorum(sid_, s, candidate, QList<DeviceId>(v.cbegin(), v.cend()), verify)
+                     .ok;
+        }
     }
     if (!ok) return false;
-    if (!smProof_ || s.epoch >= smProof_->epoch) smProof_ = SmProof{s.epoch, candidate, s.votes};
+    if (!smProof_ || s.epoch >= smProof_->epoch) {
+        smProof_ = SmProof{s.epoch, candidate, s.votes};
+        persist(); // a restarted member still relays it
+    }
     return true;
 }
 
@@ -61,6 +69,15 @@ SetSm Session::ownSmProof(std::uint64_t epoch) const
         for (auto it = round->signatures.cbegin(); it != round->signatures.cend(); ++it)
             if (it.key() != self_.device) s.votes.append(SignedVote{it.key(), it.value()});
     return s;
+}
+
+void Session::askSmProof(const DeviceId& from, Millis now)
+{
+    const auto it = proofAsked_.constFind(from);
+    if (it != proofAsked_.cend() && now - it.value() < kProofAskInterval) return;
+    if (proofAsked_.size() >= kMaxFormerMembers) proofAsked_.clear();
+    proofAsked_.insert(from, now);
+    requestSnapshot(from);
 }
 
 void Session::sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceId& sm)

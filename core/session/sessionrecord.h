@@ -6,6 +6,16 @@
 
 namespace plenum::session {
 
+// The signed quorum that made `sm` the SM of `epoch` (DESIGN §5): SET_SM's votes. Kept on disk
+// so a restarted SM, or a member relaying it, can still show it to a member that is behind
+// (--seed 1852: an SM that restarted before its SET_SM arrived was never followed again).
+struct SmProof {
+    std::uint64_t epoch = 0;
+    DeviceId sm;
+    QList<protocol::SignedVote> votes;
+    friend bool operator==(const SmProof&, const SmProof&) = default;
+};
+
 struct SessionRecord {
     SessionId sid;
     protocol::RosterSnapshot accepted;  // newest roster acknowledged (on disk before the ack)
@@ -20,6 +30,7 @@ struct SessionRecord {
     // The device left or was removed: kept as a tombstone so it can tell others from which
     // roster it went (a member with an older roster then knows it is the stale one).
     bool ended = false;
+    std::optional<SmProof> smProof; // the newest one this device checked or, as SM, made
     friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 

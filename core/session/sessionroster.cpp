@@ -88,7 +88,7 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
             if (leads && !smProven(roster.at.epoch, roster.sm)) {
                 // §5: not on a roster's word. Its SM holds the signed quorum: ask it.
                 if (!lostSm_ && roster.sm != sm_) loseSmElectOnRetry(now);
-                requestSnapshot(roster.sm);
+                askSmProof(roster.sm, now);
             } else if (leads) {
                 election_.close();
                 timers_.disarm(TimerKind::BidWindow);
@@ -113,7 +113,10 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     applyCommittedEffects(before, now);
     batonCommitted(before.baton);
     seatsCommitted(before, now);
-    if (!contains(roster, self_.device) && !isSm_) {
+    // One that still thinks it is SM too, when the roster is another SM's (--seed 8560: an SM
+    // removed while it was down restarted as SM, could not prove the new epoch's SM, and took
+    // the roster that left it out without ever noticing it was out).
+    if (!contains(roster, self_.device) && (!isSm_ || roster.sm != self_.device)) {
         if (handedOff(now)) return;
         beRemoved(roster.sm, Header{sid_, roster.at.epoch, roster.at.version, roster.sm}, now);
     }

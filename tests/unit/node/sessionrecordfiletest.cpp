@@ -39,6 +39,11 @@ session::SessionRecord sampleRecord(std::uint64_t n)
     r.rules.owner = AccountId::fromNumber(101);
     r.ended = n % 2 == 0;
     r.proposalBase = {2, 7};
+    r.smProof =
+        session::SmProof{3,
+                         DeviceId::fromNumber(1),
+                         {protocol::SignedVote{DeviceId::fromNumber(2), QByteArray(64, 'a')},
+                          protocol::SignedVote{DeviceId::fromNumber(3), QByteArray(64, 'b')}}};
     return r;
 }
 
@@ -46,12 +51,20 @@ session::SessionRecord sampleRecord(std::uint64_t n)
 constexpr int kBatonBytes = 2 * (4 + int(DeviceId::size) + 8);
 // What format 4 appends for two rosters without hand-off seats: two counts of 0.
 constexpr int kNoSeatsBytes = 2 * 4;
+// What format 5 appends without an SM proof: one bool.
+constexpr int kNoProofBytes = 1;
+
+session::SessionRecord withoutProof(session::SessionRecord r)
+{
+    r.smProof.reset();
+    return r;
+}
 
 session::SessionRecord withoutSeats(session::SessionRecord r)
 {
     r.accepted.reservations.clear();
     r.committed.reservations.clear();
-    return r;
+    return withoutProof(r);
 }
 
 } // namespace
@@ -68,7 +81,7 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheProposalBaseReadsAsNoProposal)
 {
     auto r = withoutSeats(sampleRecord(6));
     QByteArray bytes = SessionRecordFile::encode(r);
-    bytes.chop(16 + kBatonBytes + kNoSeatsBytes); // what formats 2, 3 and 4 append
+    bytes.chop(16 + kBatonBytes + kNoSeatsBytes + kNoProofBytes); // what formats 2 to 5 append
     bytes[7] = 1; // the format field (big-endian quint32 after the magic)
     auto back = SessionRecordFile::decode(bytes);
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
@@ -82,7 +95,7 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheBatonReadsAsNobodyHoldsIt)
 {
     auto r = withoutSeats(sampleRecord(7));
     QByteArray bytes = SessionRecordFile::encode(r);
-    bytes.chop(kBatonBytes + kNoSeatsBytes);
+    bytes.chop(kBatonBytes + kNoSeatsBytes + kNoProofBytes);
     bytes[7] = 2; // format 2: the proposal base, no baton
     auto back = SessionRecordFile::decode(bytes);
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
@@ -91,7 +104,7 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheBatonReadsAsNobodyHoldsIt)
     EXPECT_EQ(back.value(), r);
     // A format-3 record cut inside the baton is corrupt, not silently baton-less.
     QByteArray cut = SessionRecordFile::encode(withoutSeats(sampleRecord(7)));
-    cut.chop(kNoSeatsBytes + 3);
+    cut.chop(kNoSeatsBytes + kNoProofBytes + 3);
     cut[7] = 3;
     EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
 }
@@ -101,7 +114,7 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheSeatsReadsAsNoSeats)
     const auto full = sampleRecord(8);
     auto r = withoutSeats(full);
     QByteArray bytes = SessionRecordFile::encode(r);
-    bytes.chop(kNoSeatsBytes);
+    bytes.chop(kNoSeatsBytes + kNoProofBytes);
     bytes[7] = 3; // format 3: the baton, no hand-off seats
     auto back = SessionRecordFile::decode(bytes);
     ASSERT_TRUE(back.ok()) << back.error().toStdString();
@@ -110,8 +123,27 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheSeatsReadsAsNoSeats)
     auto seats = SessionRecordFile::decode(SessionRecordFile::encode(full));
     ASSERT_TRUE(seats.ok());
     EXPECT_EQ(seats.value().accepted.reservations, full.accepted.reservations);
+    QByteArray cut = SessionRecordFile::encode(withoutProof(full));
+    cut.chop(kNoProofBytes + 4 + 5); // the committed roster's count and part of the accepted seat
+    EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
+}
+
+TEST(SessionRecordFile, ARecordWrittenBeforeTheSmProofReadsAsNoProof)
+{
+    const auto full = sampleRecord(9);
+    auto r = withoutProof(full);
+    QByteArray bytes = SessionRecordFile::encode(r);
+    bytes.chop(kNoProofBytes);
+    bytes[7] = 4; // format 4: the seats, no SM proof
+    auto back = SessionRecordFile::decode(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back.value(), r);
+    // The SM's signed quorum survives a restart (DESIGN §5); a record cut inside it is corrupt.
+    auto proof = SessionRecordFile::decode(SessionRecordFile::encode(full));
+    ASSERT_TRUE(proof.ok());
+    EXPECT_EQ(proof.value().smProof, full.smProof);
     QByteArray cut = SessionRecordFile::encode(full);
-    cut.chop(4 + 5); // the committed roster's count and part of the accepted seat
+    cut.chop(10); // inside the last vote's signature
     EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
 }
 
