@@ -67,6 +67,7 @@ template <typename V> void describe(V& v, Ticket& t)
     v.field(2, t.joiner, "joiner");
     v.field(3, t.sm, "session manager");
     v.field(4, t.signature, "signature", kMaxSignatureBytes);
+    v.field(5, t.expiresAtMs, "expiry");
 }
 template <typename V> void describe(V& v, SessionRules& r)
 {

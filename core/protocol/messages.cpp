@@ -20,12 +20,13 @@ void appendU64(QByteArray& out, std::uint64_t v)
 
 QByteArray ticketSigningBytes(const Ticket& t)
 {
-    QByteArray out("plenum-ticket-v1");
+    QByteArray out("plenum-ticket-v2");
     out += t.sid.toBytes();
     appendU64(out, t.at.epoch);
     appendU64(out, t.at.version);
     out += t.joiner.toBytes();
     out += t.sm.toBytes();
+    appendU64(out, t.expiresAtMs);
     return out;
 }
 

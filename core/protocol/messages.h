@@ -132,6 +132,9 @@ struct Ticket {
     DeviceId joiner;
     DeviceId sm;
     QByteArray signature;
+    // Unix ms after which members refuse it (with a margin for clocks that differ): a ticket
+    // is good for one admission, not for the rest of its epoch (issue 13). Signed.
+    std::uint64_t expiresAtMs = 0;
     friend bool operator==(const Ticket&, const Ticket&) = default;
 };
 

@@ -265,6 +265,9 @@ private:
     // is spent (§5.1 rule 6: a ticket is bound to its roster stamp, not only its epoch).
     void spendTickets(const DeviceId& device);
     bool ticketSpent(const protocol::Ticket& ticket) const;
+    // Past its expiry (and the margin below): refused like a spent one (issue 13).
+    bool ticketExpired(const protocol::Ticket& ticket, Millis now) const;
+    static constexpr Millis kTicketClockMargin = 30000;
 
     // -- roster replication (DESIGN §4 "Roster sync", §5.1 rule 4)
     void acceptRoster(const RosterSnapshot& roster, bool committed, Millis now);
@@ -301,7 +304,9 @@ private:
     void regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now);
     void openRound(std::uint64_t epoch, Millis now);
     void castVote(Millis now);
-    void checkWin(Millis now);
+    // `last`: the round's time is up (no winner by the election timeout). Until then a win
+    // needs a majority of the committed roster too, when a change is pending.
+    void checkWin(Millis now, bool last = false);
     void becomeSm(std::uint64_t epoch, Millis now);
     void resendRefers();
     void reportLinks();
@@ -320,7 +325,7 @@ private:
     void rejoinLater(Millis now);
     void rejoinRefused(Code code, const QString& reason);
     void onRejoinAnswer(const DeviceId& from, const Message& m, Millis now);
-    void sendInvite(const DeviceId& to, const AdmitRequest& request);
+    void sendInvite(const DeviceId& to, const AdmitRequest& request, Millis now);
 
     // -- the baton (sessionbaton.cpp)
     void onBatonRequest(const DeviceId& from, const protocol::BatonRequest& r, Millis now);

@@ -102,7 +102,7 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
         // It gave up a JOIN (an endpoint it could not reach yet) and its BYE may have been
         // lost with the link: invite it again rather than wait for the invite timeout. Only
         // with the lease (rule 3): a deposed SM that does not know it yet must not.
-        if (hasLease(now)) sendInvite(from, admission_->request);
+        if (hasLease(now)) sendInvite(from, admission_->request, now);
         return;
     }
     // Readmitted under the account of its verified chain, never the one it claims (rule 6).
@@ -229,7 +229,7 @@ void Session::startAdmission(AdmitRequest request, Millis now)
     if (request.handoff) request.handoff = reservationFor(committed_, request.handoff->device);
     admission_ = Admission{request, {}, Code::Offline, std::nullopt, std::nullopt};
     for (const DeviceId& d : request.devices)
-        sendInvite(d, request);
+        sendInvite(d, request, now);
     // A hand-off's new device may be offline (store and forward, docs/handoff.md): its INVITE
     // waits in the DHT mailbox, and the seat's TTL, not the invite timeout, bounds the wait
     // (the seat's end withdraws the admission, endSeat).
@@ -240,13 +240,17 @@ void Session::startAdmission(AdmitRequest request, Millis now)
     timers_.arm(TimerKind::InviteTimeout, until);
 }
 
-void Session::sendInvite(const DeviceId& to, const AdmitRequest& request)
+void Session::sendInvite(const DeviceId& to, const AdmitRequest& request, Millis now)
 {
     QString inviterName = self_.name;
     if (request.referrer) {
         if (auto m = member(committed_, *request.referrer)) inviterName = m->name;
     }
     Ticket t{sid_, committed_.at, to, self_.device, {}};
+    // Good while this admission may run: the invite timeout, or a hand-off seat's life.
+    Millis until = now + config_.inviteTimeout;
+    if (request.handoff) until = std::max(until, static_cast<Millis>(request.handoff->expiresAtMs));
+    t.expiresAtMs = static_cast<std::uint64_t>(std::max<Millis>(until, 0));
     t.signature = deps_.tickets.sign(ticketSigningBytes(t));
     // The EndPoints are the exact committed roster: nothing else is in flight (rule 5). A
     // hand-off's leave out the device it replaces (not waited for, rule 10), unless it is us.

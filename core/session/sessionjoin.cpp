@@ -192,6 +192,13 @@ bool Session::ticketSpent(const Ticket& ticket) const
     return it != ticketFloor_.constEnd() && ticket.at < it.value();
 }
 
+bool Session::ticketExpired(const Ticket& ticket, Millis now) const
+{
+    if (config_.ruleOff(Rule::TicketSpent)) return false;
+    // The SM's clock and ours may differ (Unix time on two devices): a generous margin.
+    return static_cast<Millis>(ticket.expiresAtMs) + kTicketClockMargin < now;
+}
+
 // Member side: answer a JOIN only with a valid ticket from our SM (§5.1 rule 6).
 void Session::onJoin(const DeviceId& from, const Join& j, Millis now)
 {
@@ -204,7 +211,7 @@ void Session::onJoin(const DeviceId& from, const Join& j, Millis now)
     const bool valid = t.sid == sid_ && t.joiner == from && j.joiner.device == from &&
                        t.at.epoch == epoch_ && !sm_.isNull() && t.sm == sm_ &&
                        deps_.tickets.verify(t.sm, ticketSigningBytes(t), t.signature) &&
-                       (contains(accepted_, from) || !ticketSpent(t));
+                       (contains(accepted_, from) || !ticketSpent(t)) && !ticketExpired(t, now);
     if (!valid) {
         send(from, JoinAnswer{Code::Forbidden});
         return;

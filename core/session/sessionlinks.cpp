@@ -110,6 +110,8 @@ void Session::onTimer(TimerKind kind, const DeviceId& peer, Millis now)
             break;
         }
         if (phase_ == Phase::Member && !isSm_ && lostSm_) {
+            checkWin(now, true);
+            if (isSm_) break;
             election_.roundFailed();
             openRound(election_.nextEpoch(epoch_), now);
         }

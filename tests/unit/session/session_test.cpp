@@ -122,6 +122,36 @@ TEST_F(OneSession, JoinWithTheSmsTicketIsAnswered200)
     EXPECT_EQ(s->committed().members.size(), 1) << "seen joining is not committed (flicker)";
 }
 
+// Issue 13: a ticket is good for one admission, not for the rest of its epoch.
+TEST_F(OneSession, JoinWithAnExpiredTicketIsRefusedAndOneJustInTimeIsNot)
+{
+    const Millis margin = 30000; // Session::kTicketClockMargin: clocks of two devices differ
+    Ticket t{sid, {1, 1}, info(3).device, info(1).device, {}, 1000};
+    t.signature = tickets.sign(ticketSigningBytes(t));
+    s->onLinkUp(info(3).device, 5);
+    s->onMessage(info(3).device, msg(Join{t, info(3)}), 1000 + margin);
+    const auto* inTime = out.last<JoinAnswer>(info(3).device);
+    ASSERT_NE(inTime, nullptr);
+    EXPECT_EQ(inTime->code, Code::Ok);
+    s->onMessage(info(3).device, msg(Join{t, info(3)}), 1000 + margin + 1);
+    const auto* late = out.last<JoinAnswer>(info(3).device);
+    ASSERT_NE(late, nullptr);
+    EXPECT_EQ(late->code, Code::Forbidden);
+    // The expiry is signed: moving it on breaks the SM's signature.
+    Ticket moved = t;
+    moved.expiresAtMs = 1000000;
+    s->onMessage(info(3).device, msg(Join{moved, info(3)}), 1000 + margin + 2);
+    EXPECT_EQ(out.last<JoinAnswer>(info(3).device)->code, Code::Forbidden);
+}
+
+TEST_F(OneSession, TheSmsTicketExpiresWhenItsAdmissionWould)
+{
+    s->invite(info(2).account, {info(2).device}, 10);
+    const auto* inv = out.last<Invite>(info(2).device);
+    ASSERT_NE(inv, nullptr);
+    EXPECT_EQ(inv->ticket.expiresAtMs, std::uint64_t(10 + SessionConfig{}.inviteTimeout));
+}
+
 TEST_F(OneSession, SecondAdmissionWaitsForTheFirst)
 {
     s->invite(info(2).account, {info(2).device}, 10);
