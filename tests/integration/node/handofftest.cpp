@@ -289,7 +289,10 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
 // A1 in the session's call: at the swap A2 takes its place in the call, and Bob's call lists
 // Bob and A2 (A1 out); Bob never sees a roster without Alice. A1 and A2 speak a continuous
 // signal; Bob records what it plays, and the longest silence around the swap is the gap Bob
-// hears (printed as JSON; the goal, 60 ms, is a benchmark figure, not a bound here).
+// hears (printed as JSON). Make before break: A2's call streams run on standby before the
+// swap, so the gap is a switch between two primed streams (measured 40 ms; without the
+// standby A2 joined the call at the swap: 120-400 ms). The bound, 100 ms, holds under load;
+// the goal (60 ms) is handoff_bench's figure.
 TEST(NodeHandoff, TheCallMovesWithTheSession)
 {
     QTemporaryDir dir;
@@ -329,7 +332,7 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
     QString detail;
     EXPECT_TRUE(alwaysHas(s.bob, s.a1->account, &detail)) << detail.toStdString();
 
-    // A2's audio reaches Bob (its call joined at the swap), a second more, then Bob's
+    // A2's audio reaches Bob (its standby stream, before the swap), a second more, then Bob's
     // recording is closed and measured.
     ASSERT_TRUE(s.bob->waitEvent(
         [&](auto& e) {
@@ -346,8 +349,9 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
     const qint64 swapAt = (swapNs - bobStartNs) * kCallRate / 1'000'000'000;
     ASSERT_GT(swapAt, 0);
     ASSERT_LT(size_t(swapAt), played->size());
-    // From 3 s before the swap (Alice's A1 speaking) to 0.1 s before Bob left (A2 speaking).
-    const size_t from = size_t(std::max<qint64>(0, swapAt - 3 * kCallRate));
+    // From 1 s before the swap (A1 speaking for a while: the push came 1.5 s after Bob first
+    // heard it, past the call's start-up) to 0.1 s before Bob left (A2 speaking).
+    const size_t from = size_t(std::max<qint64>(0, swapAt - kCallRate));
     const size_t to = played->size() - size_t(kCallRate / 10);
     const AudioGap gap = longestGap(played.value(), from, to, kCallRate);
     std::printf("{\"handoff_audio_gap_ms\": %d, \"gap_starts_ms_after_swap_seen\": %lld, "
@@ -356,7 +360,7 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
                 gap.soundFraction);
     // Bob heard Alice before and after the swap: the gap ended (A2's audio reached Bob).
     EXPECT_GE(gap.longestMs, 0) << "Bob's audio never came back after the swap";
-    EXPECT_LT(gap.longestMs, 25000);
+    EXPECT_LT(gap.longestMs, 100) << "the swap's gap; " << trail(s.a2);
     EXPECT_GT(gap.soundFraction, 0.5);
 }
 
