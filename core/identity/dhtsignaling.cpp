@@ -4,14 +4,19 @@
 
 #include <QCborArray>
 #include <QCborValue>
+#include <QDateTime>
 
 namespace plenum::identity {
 
 DhtSignaling::DhtSignaling(DeviceMailbox* mailbox, QObject* parent)
-    : net::Signaling(parent), mailbox_(mailbox)
+    : net::Signaling(parent), mailbox_(mailbox), startedMs_(QDateTime::currentMSecsSinceEpoch())
 {
     connect(mailbox_, &DeviceMailbox::requestReceived, this, [this](const OpenedEnvelope& env) {
         if (env.kind != RequestKind::Signal || !env.chain) return;
+        if (env.sentMs != 0 && env.sentMs < startedMs_ - kStaleBeforeStartMs) {
+            ++stale_; // an attempt made while this device was offline: over
+            return;
+        }
         const QList<QByteArray> list = unpack(env.body);
         for (const QByteArray& m : list)
             Q_EMIT received(env.sender, m);

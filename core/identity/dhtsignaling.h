@@ -14,6 +14,17 @@ public:
     explicit DhtSignaling(DeviceMailbox* mailbox, QObject* parent = nullptr);
     void send(const DeviceId& to, const QByteArray& bytes) override;
     int failedSends() const { return failed_; }
+    // Signaling stored while this device was offline is dropped (see kStaleBeforeStartMs).
+    int staleDropped() const { return stale_; }
+
+    // A link attempt lives at most its connect timeout (10 s): a signal sent more than this
+    // long before this device started belongs to an attempt that is over. The DHT keeps such
+    // values (up to 10 min) and hands them to a new listener; answered, the dead offer held
+    // this device's link to the sender until ICE gave up, and the hand-off of a device coming
+    // online waited 10 s for it (docs/handoff.md). 20 s: the timeout plus 10 s for clocks that
+    // disagree (a sender whose clock is further behind loses signals only in the first
+    // seconds after this device started, and the attempt is retried).
+    static constexpr qint64 kStaleBeforeStartMs = 20'000;
 
     // Several signaling messages in one request body (a CBOR array of them; one alone is sent
     // as it is), and back. Shared with relayed signaling (node::SignalRouter).
@@ -31,6 +42,8 @@ private:
     QHash<DeviceId, QList<QByteArray>> queues_;
     QSet<DeviceId> busy_;
     int failed_ = 0;
+    int stale_ = 0;
+    qint64 startedMs_ = 0; // Unix ms
 };
 
 } // namespace plenum::identity

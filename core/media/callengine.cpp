@@ -118,6 +118,17 @@ void CallEngine::removePeer(const DeviceId& id)
     peers_.erase(it);
 }
 
+void CallEngine::setAudible(const DeviceId& id, bool audible)
+{
+    if (auto it = peers_.find(id); it != peers_.end()) it->second->audible = audible;
+}
+
+bool CallEngine::isAudible(const DeviceId& id) const
+{
+    auto it = peers_.find(id);
+    return it != peers_.end() && it->second->audible;
+}
+
 QList<DeviceId> CallEngine::peers() const
 {
     QList<DeviceId> out;
@@ -201,7 +212,7 @@ void CallEngine::onPlayback(std::span<qint16> out)
             break;
         }
         peer->meter.update(scratch_);
-        if (frame.kind != JitterBuffer::Frame::Kind::Silence) mixer_.add(scratch_);
+        if (frame.kind != JitterBuffer::Frame::Kind::Silence && peer->audible) mixer_.add(scratch_);
     }
     mixer_.read(out);
     if (deafened_) std::fill(out.begin(), out.end(), qint16(0));

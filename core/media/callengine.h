@@ -76,6 +76,11 @@ public:
     Status addPeer(net::ControlLink* link);
     void removePeer(const DeviceId& peer);
     QList<DeviceId> peers() const;
+    // An inaudible peer's stream runs in full (sent to, received, its jitter buffer and decoder
+    // kept primed) but is not mixed into what this device plays: the standby of a hand-off
+    // (docs/handoff.md "The call at the swap"), made audible the moment the swap commits.
+    void setAudible(const DeviceId& peer, bool audible);
+    bool isAudible(const DeviceId& peer) const;
 
     // Handles one datagram of `peer`'s media stream. addPeer() connects the link to this;
     // tests that impair the network disconnect it and call this themselves.
@@ -108,6 +113,7 @@ private:
         VoiceDecoder decoder;
         LevelMeter meter;
         std::optional<quint32> ssrc;
+        bool audible = true;
         quint64 sent = 0;
         quint64 malformed = 0;
         quint64 lastExpected = 0;

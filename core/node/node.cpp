@@ -192,9 +192,17 @@ void Node::makeHandoff()
         [this] { return profile_.device.chain().front().toDer(); },
         [this](const QList<crypto::Certificate>& chain) {
             return linkKeys_.learnChain(chain, profile_.account.revoked());
-        }};
+        },
+        [this](const SessionId& sid, const QList<DeviceId>& members) {
+            auto s = call_->joinStandby(sid, members);
+            if (!s) Q_EMIT warning("the hand-off's call does not start on standby: " + s.error());
+            return bool(s);
+        },
+        [this](const SessionId& sid) { call_->endStandby(sid); },
+        [this](const SessionId& sid) { return call_->standbyReady(sid); }};
     handoff_ = std::make_unique<NodeHandoff>(std::move(deps));
     connect(handoff_.get(), &NodeHandoff::stored, this, &Node::handoffStored);
+    connect(call_.get(), &NodeCall::standbyReadyChanged, handoff_.get(), &NodeHandoff::onCallReady);
     // "Continue here": this device's live sessions go into its presence.
     connect(handoff_.get(), &NodeHandoff::liveSessionsChanged, this,
             [this](const QList<identity::LiveSession>& sessions) {
@@ -209,13 +217,14 @@ void Node::makeHandoff()
                     // Out of the session (unless kept): its call and pages stop here.
                     const session::Session* s = host_->session(sid);
                     if (!s || s->phase() != session::Session::Phase::Member) {
-                        call_->onSessionGone(sid);
+                        call_->handOver(sid); // its stream drains while the members switch
                         browse_->onSessionGone(sid);
                         if (current_ == sid) current_.reset();
                     }
                 } else {
                     current_ = sid;
-                    // A1 was in the call: A2 takes its place (the others hear A2 from now).
+                    // A1 was in the call: A2 takes its place (the others hear A2 from now);
+                    // its standby streams (if any) become the call without a restart.
                     if (call && !call_->activeCall())
                         if (auto s = call_->join(sid); !s)
                             Q_EMIT warning("the hand-off could not join the call: " + s.error());

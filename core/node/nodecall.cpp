@@ -24,6 +24,11 @@ NodeCall::NodeCall(session::SessionHost& host, LinkSender send, LinkLookup link,
     retry_.setSingleShot(true);
     retry_.setInterval(kMediaRetryMs);
     connect(&retry_, &QTimer::timeout, this, &NodeCall::reconcile);
+    drain_.setSingleShot(true);
+    drain_.setInterval(kHandOverDrainMs);
+    connect(&drain_, &QTimer::timeout, this, [this] {
+        if (!active_) stopEngine(); // the drain of a handed-over call ends
+    });
 }
 
 NodeCall::~NodeCall()
@@ -43,8 +48,88 @@ Status NodeCall::join(const SessionId& sid)
     const session::Session* s = host_.session(sid);
     if (!s || s->phase() != session::Session::Phase::Member)
         return fail("this device is not a member of that session");
+    if (active_ == sid && standby_) {
+        // The swap committed: the standby's primed streams are the call from now, and the
+        // members play them as their rosters make this device a member (nothing restarts).
+        standby_ = false;
+        standbyMembers_.clear();
+        engine_->setDeafened(deafened_);
+        bumpCounter();
+        broadcast(sid);
+        reconcile();
+        Q_EMIT callChanged(sid);
+        return Ok{};
+    }
     if (active_ == sid) return Ok{};
-    if (active_) (void)leave();
+    if (active_ && !standby_) (void)leave();
+    if (auto ok = startEngine(sid); !ok) return ok;
+    bumpCounter();
+    broadcast(sid); // before any media offer: the others must know we are in the call first
+    reconcile();
+    Q_EMIT callChanged(sid);
+    return Ok{};
+}
+
+Status NodeCall::joinStandby(const SessionId& sid, const QList<DeviceId>& members)
+{
+    if (active_ == sid) return Ok{};
+    // In another call: that call is not broken for a standby; A2 joins at the swap instead.
+    if (active_) return fail("this device is in another call");
+    if (auto ok = startEngine(sid); !ok) return ok;
+    standby_ = true;
+    standbyWasReady_ = false;
+    standbyMembers_ = members;
+    standbyMembers_.removeAll(self());
+    engine_->setDeafened(true); // A1 still plays the call; the user would hear it twice
+    bumpCounter();
+    broadcast(sid);
+    reconcile();
+    return Ok{};
+}
+
+void NodeCall::endStandby(const SessionId& sid)
+{
+    if (!standby_ || active_ != sid) return;
+    active_.reset();
+    bumpCounter();
+    for (const DeviceId& d : std::as_const(standbyMembers_))
+        sendState(sid, d); // not in the call (any more)
+    stopEngine();
+}
+
+bool NodeCall::standbyReady(const SessionId& sid) const
+{
+    if (!standby_ || active_ != sid || !engine_) return false;
+    const auto states = states_.find(sid);
+    for (const DeviceId& d : standbyMembers_) {
+        const net::ControlLink* link = link_(d);
+        if (!link || link->state() != net::ControlLink::State::Up) return false;
+        if (states == states_.end() || !states->second.contains(d)) return false;
+        // A member in the call: its stream is open (its first packet here, or the stream up:
+        // a silent member sends nothing under DTX). The swap is a few round trips and a
+        // disk write later, by which time the member's jitter buffer holds this device too.
+        if (states->second.value(d).inCall && !heardFrom_.contains(d) && !link->isMediaUp())
+            return false;
+    }
+    return true;
+}
+
+void NodeCall::handOver(const SessionId& sid)
+{
+    if (active_ != sid || standby_ || !engine_) return onSessionGone(sid);
+    // Out of the call here at once, but the stream runs on: a member that commits the swap
+    // after this device did still plays it until its own commit switches it to A2 (its
+    // reconcile stops the stream then); no CALL_STATE "left", which would cut it earlier.
+    active_.reset();
+    states_.erase(sid);
+    told_.erase(sid);
+    drain_.start();
+    Q_EMIT callChanged(sid);
+}
+
+Status NodeCall::startEngine(const SessionId& sid)
+{
+    if (engine_) stopEngine(); // a handed-over call still draining
     auto device = factory_ ? factory_() : std::make_unique<media::FileAudioDevice>();
     if (!device) return fail("no audio device for the call");
     auto engine = std::make_unique<media::CallEngine>(device.get(), config_);
@@ -57,6 +142,7 @@ Status NodeCall::join(const SessionId& sid)
                 // Taken out now; reconcile() puts it back (a new stream) if both ends still
                 // are in the call, after a pause so a peer that refuses is not hammered.
                 if (engine_) engine_->removePeer(peer);
+                if (!active_) return; // a handed-over call's drain: the member switched
                 Q_EMIT warning("the media stream with " + peer.shortHex() +
                                " went down: " + reason);
                 retry_.start();
@@ -65,6 +151,7 @@ Status NodeCall::join(const SessionId& sid)
         if (!active_ || heardFrom_.contains(peer)) return;
         heardFrom_.insert(peer);
         Q_EMIT firstAudio(*active_, peer, sinceJoin_.elapsed());
+        checkStandby();
     });
     device_ = std::move(device);
     engine_ = std::move(engine);
@@ -72,16 +159,12 @@ Status NodeCall::join(const SessionId& sid)
     heardFrom_.clear();
     sinceJoin_.start();
     ticker_.start();
-    bumpCounter();
-    broadcast(sid); // before any media offer: the others must know we are in the call first
-    reconcile();
-    Q_EMIT callChanged(sid);
     return Ok{};
 }
 
 Status NodeCall::leave()
 {
-    if (!active_) return fail("this device is not in a call");
+    if (!active_ || standby_) return fail("this device is not in a call");
     const SessionId sid = *active_;
     active_.reset();
     bumpCounter();
@@ -123,7 +206,7 @@ QList<NodeCall::Member> NodeCall::members(const SessionId& sid) const
     QList<Member> out;
     const session::Session* s = host_.session(sid);
     if (!s) return out;
-    if (active_ == sid) {
+    if (active_ == sid && !standby_) {
         const auto& me = host_.self();
         out.append({me.device, me.account, me.name, true, muted_, deafened_,
                     engine_ && engine_->localSpeaking(), true,
@@ -135,7 +218,7 @@ QList<NodeCall::Member> NodeCall::members(const SessionId& sid) const
         const auto st = it->second.constFind(m.device);
         if (m.device == self() || st == it->second.cend() || !st->inCall) continue;
         Member member{m.device, m.account, m.name, false, st->muted, st->deafened};
-        if (engine_ && active_ == sid && engine_->peers().contains(m.device)) {
+        if (engine_ && active_ == sid && !standby_ && engine_->peers().contains(m.device)) {
             const auto heard = engine_->peerStats(m.device);
             member.speaking = heard.speaking;
             member.levelDb = heard.levelDb;
@@ -163,9 +246,10 @@ void NodeCall::onRosterChanged(const SessionId& sid, const protocol::RosterSnaps
 {
     // Members added since we last told: they get our state (they may have missed it while
     // joining). Members gone: their state is forgotten.
+    (void)roster;
     QSet<DeviceId> now;
-    for (const auto& m : roster.members)
-        if (m.device != self()) now.insert(m.device);
+    for (const DeviceId& d : callPeers(sid))
+        now.insert(d);
     QSet<DeviceId>& told = told_[sid];
     for (const DeviceId& d : now)
         if (!told.contains(d)) sendState(sid, d);
@@ -173,7 +257,7 @@ void NodeCall::onRosterChanged(const SessionId& sid, const protocol::RosterSnaps
     auto& states = states_[sid];
     bool changed = false;
     for (auto it = states.begin(); it != states.end();) {
-        if (!isMember(sid, it.key())) {
+        if (!isMember(sid, it.key()) && !isSeat(sid, it.key())) {
             changed = changed || it->inCall;
             it = states.erase(it);
         } else {
@@ -199,7 +283,7 @@ void NodeCall::onLinkUp(const DeviceId& peer)
 {
     if (net::ControlLink* link = link_(peer)) watch(link);
     for (const SessionId& sid : host_.sessionIds())
-        if (isMember(sid, peer)) sendState(sid, peer);
+        if (isMember(sid, peer) || isSeat(sid, peer)) sendState(sid, peer);
     reconcile();
 }
 
@@ -213,8 +297,9 @@ void NodeCall::onMessage(const DeviceId& from, const Message& message)
 {
     const SessionId& sid = message.header.sid;
     // §5.1 rule 6: only a member speaks about its call state, and only about itself (the
-    // body names no device: the link's verified peer is the one it is about).
-    if (!isMember(sid, from)) return;
+    // body names no device: the link's verified peer is the one it is about). A hand-off
+    // seat's device speaks about its standby the same way (it is played only once a member).
+    if (!isMember(sid, from) && !isSeat(sid, from)) return;
     if (const auto* state = std::get_if<CallState>(&message.body))
         onState(sid, from, *state);
     else if (const auto* probe = std::get_if<CallProbe>(&message.body))
@@ -233,7 +318,38 @@ bool NodeCall::isMember(const SessionId& sid, const DeviceId& device) const
 {
     const session::Session* s = host_.session(sid);
     if (!s || device == self()) return false;
+    if (standby_ && active_ == sid && standbyMembers_.contains(device)) return true;
     return session::member(s->committed(), device) || session::member(s->accepted(), device);
+}
+
+bool NodeCall::isSeat(const SessionId& sid, const DeviceId& device) const
+{
+    const session::Session* s = host_.session(sid);
+    if (!s || device == self()) return false;
+    const auto& seats = s->committed().reservations;
+    return std::any_of(seats.cbegin(), seats.cend(),
+                       [&](const protocol::Reservation& r) { return r.device == device; });
+}
+
+QList<DeviceId> NodeCall::callPeers(const SessionId& sid) const
+{
+    QList<DeviceId> out;
+    const session::Session* s = host_.session(sid);
+    if (!s) return out;
+    if (standby_ && active_ == sid && s->phase() != session::Session::Phase::Member)
+        return standbyMembers_;
+    for (const auto& m : s->committed().members)
+        if (m.device != self()) out.append(m.device);
+    for (const auto& r : s->committed().reservations)
+        if (r.device != self() && !out.contains(r.device)) out.append(r.device);
+    return out;
+}
+
+void NodeCall::checkStandby()
+{
+    if (!standby_ || standbyWasReady_ || !active_ || !standbyReady(*active_)) return;
+    standbyWasReady_ = true;
+    Q_EMIT standbyReadyChanged(*active_);
 }
 
 void NodeCall::bumpCounter()
@@ -245,10 +361,8 @@ void NodeCall::bumpCounter()
 
 void NodeCall::broadcast(const SessionId& sid)
 {
-    const session::Session* s = host_.session(sid);
-    if (!s) return;
-    for (const auto& m : s->committed().members)
-        if (m.device != self()) sendState(sid, m.device);
+    for (const DeviceId& d : callPeers(sid))
+        sendState(sid, d);
 }
 
 void NodeCall::sendState(const SessionId& sid, const DeviceId& to)
@@ -271,6 +385,7 @@ void NodeCall::onState(const SessionId& sid, const DeviceId& from, const CallSta
     if (!known) sendState(sid, from);
     if (active_ == sid && engine_ && !state.inCall) engine_->removePeer(from);
     reconcile();
+    checkStandby();
     if (visible && (known || state.inCall)) Q_EMIT callChanged(sid);
 }
 
@@ -289,14 +404,15 @@ void NodeCall::reconcile()
 {
     if (!engine_ || !active_) return;
     const auto states = states_.find(*active_);
+    const session::Session* s = host_.session(*active_);
     QSet<DeviceId> wanted;
-    if (const session::Session* s = host_.session(*active_); s && states != states_.end())
-        for (const auto& m : s->committed().members) {
-            const auto st = states->second.constFind(m.device);
-            net::ControlLink* link = m.device == self() ? nullptr : link_(m.device);
+    if (s && states != states_.end())
+        for (const DeviceId& d : callPeers(*active_)) {
+            const auto st = states->second.constFind(d);
+            net::ControlLink* link = link_(d);
             if (st != states->second.cend() && st->inCall && link &&
                 link->state() == net::ControlLink::State::Up)
-                wanted.insert(m.device);
+                wanted.insert(d);
         }
     for (const DeviceId& peer : engine_->peers())
         if (!wanted.contains(peer)) engine_->removePeer(peer);
@@ -308,6 +424,12 @@ void NodeCall::reconcile()
         if (auto ok = engine_->addPeer(link); !ok)
             Q_EMIT warning("no media stream with " + peer.shortHex() + ": " + ok.error());
     }
+    // Played: members only. A seat's device (A2 on standby) is heard once the swap makes it a
+    // member, in the same commit that takes A1 out (so never both). On standby this device
+    // plays nothing at all (deafened), and every peer counts.
+    for (const DeviceId& peer : engine_->peers())
+        engine_->setAudible(peer, standby_ || (s && session::member(s->committed(), peer)));
+    checkStandby();
 }
 
 void NodeCall::watch(net::ControlLink* link)
@@ -332,13 +454,16 @@ void NodeCall::tick()
     const auto stamp = std::uint64_t(clock_.nsecsElapsed() / 1000);
     for (const DeviceId& peer : engine_->peers())
         send_(peer, Message{host_.headerFor(*active_), CallProbe{stamp, false}});
-    Q_EMIT statsTick(*active_);
+    if (!standby_) Q_EMIT statsTick(*active_);
 }
 
 void NodeCall::stopEngine()
 {
     ticker_.stop();
     retry_.stop();
+    drain_.stop();
+    standby_ = false;
+    standbyMembers_.clear();
     if (engine_) {
         for (const DeviceId& peer : engine_->peers())
             engine_->removePeer(peer);

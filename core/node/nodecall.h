@@ -10,6 +10,14 @@
 // adds a peer's link to the engine when its CALL_STATE says it is in this device's call and the
 // link is up, and removes it when either leaves; a stream the other end opened without that
 // (a stale view on its side) is stopped again here.
+//
+// A hand-off's call (docs/handoff.md "The call at the swap"), make before break: the new
+// device (A2) joins the call on standby while it holds the seat — its engine runs, its streams
+// to the members in the call are open and primed both ways — and the members count a seat's
+// device's CALL_STATE like a member's, but play a peer only while it is a member of their
+// committed roster. The swap makes A2 a member and takes A1 out in one commit, so each member
+// switches from A1 to A2 in one step and never plays both; A1 keeps sending for a short drain
+// so a member that commits the swap later than A1 still hears it until then.
 
 #include "media/audiodevice.h"
 #include "media/callengine.h"
@@ -38,6 +46,8 @@ public:
     // RTT probes and the stats signal while in a call; a stream that failed is retried after.
     static constexpr int kStatsIntervalMs = 1000;
     static constexpr int kMediaRetryMs = 1000;
+    // A1 after the swap: its stream runs on this long, until every member switched to A2.
+    static constexpr int kHandOverDrainMs = 2000;
 
     using LinkSender = std::function<void(const DeviceId& to, const protocol::Message&)>;
     // The control link to a device when one exists (up or not), else null.
@@ -77,11 +87,23 @@ public:
     // another session first. Refused when this device is not a member of `sid`.
     Status join(const SessionId& sid);
     Status leave();
+    // A2 holding a hand-off seat of `sid` whose A1 is in the call: joins it on standby with
+    // `members` (the snapshot's, without A1): the engine runs and the streams open, but this
+    // device plays nothing and the members do not play it until the swap; join(sid) after
+    // the swap makes it a full member of the call at once. Not a call of activeCall().
+    Status joinStandby(const SessionId& sid, const QList<DeviceId>& members);
+    // The standby of `sid` ends without a swap (the hand-off failed).
+    void endStandby(const SessionId& sid);
+    // The standby is ready: every member's link is up, its call state known, and the stream
+    // of each member in the call delivered its first packet.
+    bool standbyReady(const SessionId& sid) const;
+    // A1 after the swap: out of the call, but its stream runs kHandOverDrainMs more.
+    void handOver(const SessionId& sid);
     void setMuted(bool muted);
     void setDeafened(bool deafened);
     bool muted() const { return muted_; }
     bool deafened() const { return deafened_; }
-    std::optional<SessionId> activeCall() const { return active_; }
+    std::optional<SessionId> activeCall() const { return standby_ ? std::nullopt : active_; }
     // Every member of `sid`'s call (this device first when it is in it), from the roster.
     QList<Member> members(const SessionId& sid) const;
     QList<PeerStats> stats() const;
@@ -104,12 +126,20 @@ Q_SIGNALS:
     void statsTick(plenum::SessionId sid);
     // The first audio packet of `peer` since this device joined (ms after join()).
     void firstAudio(plenum::SessionId sid, plenum::DeviceId peer, qint64 msSinceJoin);
+    // The standby of `sid` became ready (standbyReady).
+    void standbyReadyChanged(plenum::SessionId sid);
     void warning(QString text);
 
 private:
     DeviceId self() const { return host_.self().device; }
     protocol::CallState ownState(const SessionId& sid) const;
     bool isMember(const SessionId& sid, const DeviceId& device) const;
+    // A device holding a hand-off seat in `sid`'s committed roster (A2, seen from a member).
+    bool isSeat(const SessionId& sid, const DeviceId& device) const;
+    // Who this device shares `sid`'s call with: the committed members, or on standby the
+    // snapshot's; and, as a member, the seats' devices (inaudible until the swap).
+    QList<DeviceId> callPeers(const SessionId& sid) const;
+    void checkStandby();
     void bumpCounter();
     void broadcast(const SessionId& sid);
     void sendState(const SessionId& sid, const DeviceId& to);
@@ -118,6 +148,7 @@ private:
     void reconcile();
     void watch(net::ControlLink* link);
     void tick();
+    Status startEngine(const SessionId& sid);
     void stopEngine();
 
     session::SessionHost& host_;
@@ -141,6 +172,10 @@ private:
     QElapsedTimer clock_; // probe stamps
     QTimer ticker_;
     QTimer retry_;
+    QTimer drain_; // A1 after the swap (handOver)
+    bool standby_ = false;
+    bool standbyWasReady_ = false;
+    QList<DeviceId> standbyMembers_;
 };
 
 } // namespace plenum::node

@@ -193,7 +193,12 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
     machine_.onLinkUp(peer, now());
     apply();
     for (const SessionId& sid : QList<SessionId>(accepting_.cbegin(), accepting_.cend()))
-        if (accepting_.contains(sid) && linksReady(sid)) acceptNow(sid);
+        if (accepting_.contains(sid) && readyToAccept(sid)) acceptNow(sid);
+}
+
+void NodeHandoff::onCallReady(const SessionId& sid)
+{
+    if (accepting_.contains(sid) && readyToAccept(sid)) acceptNow(sid);
 }
 
 void NodeHandoff::onStored(const identity::OpenedEnvelope& env)
@@ -323,30 +328,21 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         Q_EMIT offered(e->sid, e->from);
     } else if (const auto* e = std::get_if<fx::Accept>(&effect)) {
         adopt(e->sid);
-        // Only a device that just came online (the snapshot came from the DHT) waits for its
-        // links; one that was online links within the JOIN's attempts (handoff_bench: waiting
-        // there cost up to the full wait).
-        if (!stored_.contains(e->sid) || linksReady(e->sid)) {
+        const auto snap = snapshots_.find(e->sid);
+        if (snap != snapshots_.end() && snap->second.call.inCall && deps_.joinStandby) {
+            acceptWithCall(e->sid);
+        } else if (!stored_.contains(e->sid) || linksReady(e->sid)) {
+            // Only a device that just came online (the snapshot came from the DHT) waits for
+            // its links; one that was online links within the JOIN's attempts (handoff_bench:
+            // waiting there cost up to the full wait).
             acceptNow(e->sid);
         } else {
             accepting_.insert(e->sid);
             preconnect(e->sid);
-            QPointer<NodeHandoff> self(this);
-            const SessionId sid = e->sid;
-            QTimer::singleShot(kLinkWaitMs, this, [self, sid] {
-                if (!self || !self->accepting_.contains(sid)) return;
-                QStringList missing;
-                if (auto it = self->snapshots_.find(sid); it != self->snapshots_.end())
-                    for (const MemberInfo& m : it->second.members)
-                        if (self->needsLink(it->second, m.device) && !self->deps_.linkUp(m.device))
-                            missing.append(m.name.isEmpty() ? m.device.shortHex() : m.name);
-                Q_EMIT self->warning("the hand-off of " + sid.shortHex() +
-                                     " joins without links to " + missing.join(", ") +
-                                     " (not up within 10 s)");
-                self->acceptNow(sid);
-            });
+            waitThenAccept(e->sid, kLinkWaitMs);
         }
     } else if (const auto* e = std::get_if<fx::Decline>(&effect)) {
+        if (standby_.remove(e->sid) && deps_.endStandby) deps_.endStandby(e->sid);
         accepting_.remove(e->sid);
         stored_.remove(e->sid);
         snapshots_.erase(e->sid);
@@ -356,6 +352,7 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
     } else if (const auto* e = std::get_if<fx::Done>(&effect)) {
         stored_.remove(e->sid);
+        standby_.remove(e->sid); // the Node's done() makes the standby the call
         bool call = false;
         if (auto it = snapshots_.find(e->sid); it != snapshots_.end()) {
             call = it->second.call.inCall;
@@ -363,6 +360,7 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
         Q_EMIT done(e->sid, e->device, e->pushed, call);
     } else if (const auto* e = std::get_if<fx::Failed>(&effect)) {
+        if (standby_.remove(e->sid) && deps_.endStandby) deps_.endStandby(e->sid);
         accepting_.remove(e->sid);
         stored_.remove(e->sid);
         snapshots_.erase(e->sid);
@@ -450,6 +448,52 @@ bool NodeHandoff::linksReady(const SessionId& sid) const
     return std::all_of(
         it->second.members.cbegin(), it->second.members.cend(),
         [&](const MemberInfo& m) { return m.device == device() || deps_.linkUp(m.device); });
+}
+
+bool NodeHandoff::readyToAccept(const SessionId& sid) const
+{
+    return (!stored_.contains(sid) || linksReady(sid)) &&
+           (!standby_.contains(sid) || !deps_.standbyReady || deps_.standbyReady(sid));
+}
+
+void NodeHandoff::acceptWithCall(const SessionId& sid)
+{
+    // Make before break for the call: A2 joins it on standby with every member but A1 (the
+    // same person; the user hears the call from A1 until the swap), opening the links it needs,
+    // and accepts the seat once those streams are up. The swap then only switches which of
+    // Alice's streams the members play (NodeCall).
+    const HandoffSnapshot& snap = snapshots_.at(sid);
+    QList<DeviceId> members;
+    for (const MemberInfo& m : snap.members)
+        if (m.device != device() && m.device != snap.seat.replaces) members.append(m.device);
+    for (const DeviceId& d : std::as_const(members))
+        if (!deps_.linkUp(d)) deps_.connect(d);
+    if (deps_.joinStandby(sid, members)) standby_.insert(sid);
+    if (readyToAccept(sid)) return acceptNow(sid);
+    accepting_.insert(sid);
+    if (stored_.contains(sid)) preconnect(sid);
+    waitThenAccept(sid, stored_.contains(sid) ? kLinkWaitMs : kCallWaitMs);
+}
+
+void NodeHandoff::waitThenAccept(const SessionId& sid, int ms)
+{
+    QPointer<NodeHandoff> self(this);
+    QTimer::singleShot(ms, this, [self, sid, ms] {
+        if (!self || !self->accepting_.contains(sid)) return;
+        QStringList missing;
+        if (auto it = self->snapshots_.find(sid); it != self->snapshots_.end())
+            for (const MemberInfo& m : it->second.members)
+                if (self->needsLink(it->second, m.device) && !self->deps_.linkUp(m.device))
+                    missing.append(m.name.isEmpty() ? m.device.shortHex() : m.name);
+        QString why;
+        if (!missing.isEmpty()) why = "without links to " + missing.join(", ");
+        if (self->standby_.contains(sid) && self->deps_.standbyReady &&
+            !self->deps_.standbyReady(sid))
+            why += QString(why.isEmpty() ? "" : " and ") + "with its call streams not all up";
+        Q_EMIT self->warning("the hand-off of " + sid.shortHex() + " joins " + why +
+                             QStringLiteral(" (not ready within %1 s)").arg(ms / 1000));
+        self->acceptNow(sid);
+    });
 }
 
 void NodeHandoff::acceptNow(const SessionId& sid)

@@ -53,7 +53,15 @@ public:
         std::function<QByteArray()> linkCertificate;
         // Verifies a chain [link, device, account] and learns its link key (LinkKeyRing).
         std::function<Status(const QList<crypto::Certificate>&)> learnChain;
+        // ---- the call, make before break (docs/handoff.md "The call at the swap") ----
+        // A2: joins `sid`'s call on standby with these members (false: it could not).
+        std::function<bool(const SessionId&, const QList<DeviceId>&)> joinStandby = {};
+        std::function<void(const SessionId&)> endStandby = {};
+        std::function<bool(const SessionId&)> standbyReady = {};
     };
+    // A2 accepts the seat once its standby call streams are up, or after this long anyway
+    // (then the gap others hear is the call's set-up, as without a standby).
+    static constexpr int kCallWaitMs = 3000;
     // A stored snapshot: the sealed envelope's body must fit (SealedEnvelope::kMaxBody) with
     // the link certificate beside the message.
     static constexpr qsizetype kMaxStoredSnapshotBytes = identity::SealedEnvelope::kMaxBody - 4096;
@@ -83,6 +91,8 @@ public:
     void onAdmitted(const SessionId& sid);
     void onJoinFailed(const SessionId& sid, const QString& reason);
     void onLinkUp(const DeviceId& peer);
+    // A2: the standby call of `sid` is ready (NodeCall::standbyReadyChanged).
+    void onCallReady(const SessionId& sid);
     // The sessions this device is in changed (a roster committed, it left or was removed):
     // soon, liveSessionsChanged with the new list (coalesced: one presence update per burst).
     void onSessionsChanged();
@@ -126,6 +136,11 @@ private:
     // about a second to find its link, which such a device does not have yet.
     void preconnect(const SessionId& sid);
     bool linksReady(const SessionId& sid) const;
+    // Everything the acceptance of `sid` waits for is there (links, the standby call).
+    bool readyToAccept(const SessionId& sid) const;
+    // A2 accepting a hand-off of a call: the standby, its links, the bounded wait.
+    void acceptWithCall(const SessionId& sid);
+    void waitThenAccept(const SessionId& sid, int ms);
     bool needsLink(const protocol::HandoffSnapshot& snapshot, const DeviceId& member) const;
     void acceptNow(const SessionId& sid);
     void arm();
@@ -141,6 +156,8 @@ private:
     QSet<SessionId> accepting_;
     // A2: hand-offs whose snapshot came from the DHT (this device was offline at the push).
     QSet<SessionId> stored_;
+    // A2: hand-offs whose call runs on standby until the swap.
+    QSet<SessionId> standby_;
     // Pulls waiting for their link.
     QList<std::pair<DeviceId, protocol::Message>> waiting_;
     bool applying_ = false;

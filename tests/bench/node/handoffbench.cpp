@@ -10,7 +10,7 @@
 // the session's call; Alice's devices speak a continuous signal, m1 records what it plays, one
 // WAV per run (audio_out switched mid-call), and the longest silence in it is the audio gap
 // m1 heard at that run's swap (audiogap.h), reported with where it started from the swap.
-// Usage: handoff_bench [runs] [members N = 2..8] [call]  Prints one JSON object.
+// Usage: handoff_bench [runs] [members N = 2..8] [call [fresh]]  Prints one JSON object.
 
 #include "audiogap.h"
 #include "benchstats.h"
@@ -52,30 +52,36 @@ qint64 steadyNs()
 
 } // namespace
 
-int main(int argc, char** argv)
+// What one group of processes measured over its runs.
+struct Sweep {
+    QList<double> offerMs, doneMs, gapMs, gapOffsetMs;
+    int gapsUnended = 0;
+    int failures = 0;
+    int leaves = 0;
+    bool setUp = false;
+};
+
+Sweep sweep(int runs, int members, bool call)
 {
-    QCoreApplication app(argc, argv);
-    const int runs = argc > 1 ? std::max(1, atoi(argv[1])) : 10;
-    const int members = argc > 2 ? std::clamp(atoi(argv[2]), 2, 8) : 4;
+    Sweep result;
     PeerGroup group;
     QStringList names{QStringLiteral("alice")};
     for (int i = 1; i < members; ++i)
         names.append(QStringLiteral("m%1").arg(i));
     // A live seat counts against capacity: room for N members and the seat.
     const auto peers = group.session(names, members + 1);
-    if (peers.size() != std::size_t(members)) return 1;
+    if (peers.size() != std::size_t(members)) return result;
     auto code = peers[0]->ask({{"cmd", "pair_code"}}, "pair_code");
-    if (!code) return 1;
+    if (!code) return result;
     PeerProcess* phone = group.add(
         "alice-phone", {"--pair", code->value("code").toString(), "--device-class", "phone"});
-    if (!phone->running()) return 1;
+    if (!phone->running()) return result;
     const QString sid = peers[0]->lastRoster().value("sid").toString();
-    const bool call = argc > 3 && QByteArray(argv[3]) == "call";
     QTemporaryDir dir;
     PeerProcess* listener = peers[1];
     if (call) {
         const QString signal = dir.filePath("alice.wav");
-        if (!plenum::media::WavFile::write(signal, continuousSignal(2, kRate))) return 1;
+        if (!plenum::media::WavFile::write(signal, continuousSignal(2, kRate))) return result;
         for (PeerProcess* p : {peers[0], phone})
             p->send({{"cmd", "audio_in"}, {"file", signal}, {"loop", true}});
         listener->send({{"cmd", "audio_out"}, {"file", dir.filePath("warmup.wav")}});
@@ -87,16 +93,19 @@ int main(int argc, char** argv)
                 },
                 20000)) {
             std::fprintf(stderr, "the listener never heard Alice\n");
-            return 1;
+            return result;
         }
     }
-    QList<double> gapMs, gapOffsetMs;
-    int gapsUnended = 0;
+    result.setUp = true;
+    QList<double>& gapMs = result.gapMs;
+    QList<double>& gapOffsetMs = result.gapOffsetMs;
+    int& gapsUnended = result.gapsUnended;
 
     PeerProcess* in = peers[0];
     PeerProcess* out = phone;
-    QList<double> offerMs, doneMs;
-    int failures = 0;
+    QList<double>& offerMs = result.offerMs;
+    QList<double>& doneMs = result.doneMs;
+    int& failures = result.failures;
     for (int r = 0; r < runs; ++r) {
         // The device that left may have been the SM: let the election settle first (a push
         // while the session has no SM is refused: "the session is reconnecting").
@@ -161,6 +170,17 @@ int main(int argc, char** argv)
         if (!ok || !done || done->value("event") != "handoff_done") {
             std::fprintf(stderr, "run %d: not done: %s\n", r,
                          done ? qPrintable(done->value("reason").toString()) : "timeout");
+            // What the receiving device said (links, warnings, the hand-off's steps).
+            for (PeerProcess* p : {out, listener})
+                for (const QJsonObject& e : p->events()) {
+                    const QString n = e.value("event").toString();
+                    if (e.value("_ms").toInteger() >= sent - 4000 &&
+                        (n.startsWith("handoff") || n == "warning" || n == "link_down" ||
+                         n == "link_up" || n == "join_failed"))
+                        std::fprintf(stderr, "  %s %+lld %s\n", qPrintable(p->name),
+                                     static_cast<long long>(e.value("_ms").toInteger() - sent),
+                                     QJsonDocument(e).toJson(QJsonDocument::Compact).constData());
+                }
             ++failures;
             break;
         }
@@ -194,7 +214,7 @@ int main(int argc, char** argv)
         }
         std::swap(in, out);
     }
-    int leaves = 0;
+    int& leaves = result.leaves;
     for (std::size_t i = 1; i < peers.size(); ++i)
         for (const QJsonObject& e : peers[i]->events()) {
             if (e.value("event") != "roster") continue;
@@ -203,9 +223,43 @@ int main(int argc, char** argv)
                 alice = alice || m.toObject().value("account").toString() == peers[0]->account;
             leaves += alice ? 0 : 1;
         }
+    return result;
+}
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const int runs = argc > 1 ? std::max(1, atoi(argv[1])) : 10;
+    const int members = argc > 2 ? std::clamp(atoi(argv[2]), 2, 8) : 4;
+    const bool call = argc > 3 && QByteArray(argv[3]) == "call";
+    // "fresh": a new group of processes for every run, so each run is a first swap A1 -> A2
+    // (the way back right after a swap fails on this machine at the signaling relay; see
+    // docs/handoff.md "The call at the swap").
+    const bool fresh = argc > 4 && QByteArray(argv[4]) == "fresh";
+    Sweep all;
+    for (int g = 0; g < (fresh ? runs : 1); ++g) {
+        Sweep one = sweep(fresh ? 1 : runs, members, call);
+        if (!one.setUp) {
+            std::fprintf(stderr, "the group did not come up\n");
+            return 1;
+        }
+        all.offerMs += one.offerMs;
+        all.doneMs += one.doneMs;
+        all.gapMs += one.gapMs;
+        all.gapOffsetMs += one.gapOffsetMs;
+        all.gapsUnended += one.gapsUnended;
+        all.failures += one.failures;
+        all.leaves += one.leaves;
+    }
+    const QList<double>& offerMs = all.offerMs;
+    const QList<double>& doneMs = all.doneMs;
+    const QList<double>& gapMs = all.gapMs;
+    const QList<double>& gapOffsetMs = all.gapOffsetMs;
+    const int failures = all.failures, leaves = all.leaves, gapsUnended = all.gapsUnended;
     QJsonObject result{
         {"benchmark", "handoff_push"},
         {"runs", runs},
+        {"fresh_group_per_run", fresh},
         {"members", members},
         {"completed", doneMs.size()},
         {"failures", failures},

@@ -51,15 +51,30 @@ AudioGap longestGap(std::span<const qint16> played, size_t from, size_t to, int 
 
 std::vector<qint16> continuousSignal(int seconds, int rate)
 {
-    std::vector<qint16> out(size_t(seconds) * size_t(rate));
+    // Two tones at a time, hopping every 40 ms among eight speech-band frequencies, at one
+    // level: each band switches on and off like speech, so the sender's denoiser (speexdsp,
+    // which learns a steady tone as noise and gates it) passes it whole, while the overall
+    // level never dips (a modulated steady chord came out with a 200 ms hole every second,
+    // which hid any shorter gap). Segments cross-fade over 5 ms, also across the loop's seam.
+    static constexpr double kHz[] = {210, 290, 370, 460, 580, 730, 910, 1150};
+    const size_t segment = size_t(rate) / 25; // 40 ms
+    const size_t fade = size_t(rate) / 200;   // 5 ms
+    const size_t segments = std::max<size_t>(1, size_t(seconds) * size_t(rate) / segment);
+    std::vector<qint16> out(segments * segment);
     const double tau = 2 * std::numbers::pi;
+    const auto chord = [&](size_t k, double t) {
+        const size_t a = (k * 5 + 1) % 8, b = (k * 3 + 4) % 8 == a ? (a + 4) % 8 : (k * 3 + 4) % 8;
+        return std::sin(tau * kHz[a] * t) + 0.7 * std::sin(tau * kHz[b] * t);
+    };
     for (size_t i = 0; i < out.size(); ++i) {
+        const size_t k = i / segment, inSeg = i % segment;
         const double t = double(i) / rate;
-        // A whole number of modulation periods per loop (1 Hz), so the loop has no seam.
-        const double level = 0.6 + 0.4 * std::sin(tau * 1.0 * t);
-        const double v =
-            std::sin(tau * 220 * t) + 0.6 * std::sin(tau * 330 * t) + 0.4 * std::sin(tau * 550 * t);
-        out[i] = qint16(std::lround(4000.0 * level * v));
+        double v = chord(k, t);
+        if (inSeg < fade) {
+            const double w = 0.5 - 0.5 * std::cos(std::numbers::pi * double(inSeg) / double(fade));
+            v = w * v + (1 - w) * chord((k + segments - 1) % segments, t);
+        }
+        out[i] = qint16(std::lround(5000.0 * v));
     }
     return out;
 }

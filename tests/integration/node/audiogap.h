@@ -21,8 +21,8 @@ struct AudioGap {
 // The longest run of silent windows in played[from, to) that has sound before and after it.
 AudioGap longestGap(std::span<const qint16> played, size_t from, size_t to, int rate);
 
-// A continuous, speech-band signal for the speaker's input (three tones, slowly modulated,
-// about -12 dBFS); `seconds` long, meant to be looped.
+// A continuous, speech-band signal for the speaker's input (two tones hopping every 40 ms
+// at one level, about -12 dBFS); `seconds` long (whole 40 ms segments), meant to be looped.
 std::vector<qint16> continuousSignal(int seconds, int rate);
 
 } // namespace plenum::testsupport

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 
 using namespace plenum::testsupport;
@@ -81,6 +82,31 @@ bool alwaysHas(PeerProcess* p, const QString& account, QString* detail)
     return true;
 }
 
+// The others never saw Alice's account leave (issue 15's invariant), each said in words.
+void expectNobodySawLeave(const AliceTwoDevices& s)
+{
+    for (PeerProcess* p : {s.bob, s.carol}) {
+        QString detail;
+        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail))
+            << p->name.toStdString() << " saw Alice leave: " << detail.toStdString();
+    }
+}
+
+// Polls `p`'s history until it holds every text of `wanted` (or `timeoutMs` passed); returns
+// whether it did, and the texts it had, for the failure message.
+bool historyHas(PeerProcess* p, const QStringList& wanted, QStringList* texts,
+                int timeoutMs = 10000)
+{
+    for (int waited = 0;; waited += 100) {
+        *texts = historyTexts(p);
+        if (std::all_of(wanted.cbegin(), wanted.cend(),
+                        [&](const QString& t) { return texts->contains(t); }))
+            return true;
+        if (waited >= timeoutMs) return false;
+        p->waitEvent("never", 100);
+    }
+}
+
 bool waitRosterHas(PeerProcess* p, const QString& device, bool present, int timeoutMs)
 {
     return p
@@ -135,21 +161,11 @@ TEST(NodeHandoff, PushMovesTheSessionWithItsHistoryAndPullBringsItBack)
         EXPECT_TRUE(waitRosterHas(p, s.a2->device, true, 15000)) << p->name.toStdString();
     ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
     EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a1->device)) << "A1 left after";
-    for (PeerProcess* p : {s.bob, s.carol}) {
-        QString detail;
-        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail))
-            << p->name.toStdString() << " saw Alice leave: " << detail.toStdString();
-    }
+    expectNobodySawLeave(s);
     // History: what was said before (from the snapshot) and during (from the members).
-    bool all = false;
     QStringList texts;
-    for (int i = 0; i < 100 && !all; ++i) {
-        texts = historyTexts(s.a2);
-        all = texts.contains("before 1") && texts.contains("before 2") &&
-              texts.contains("from bob before") && texts.contains("during");
-        if (!all) s.a2->waitEvent("never", 100);
-    }
-    EXPECT_TRUE(all) << texts.join(" | ").toStdString();
+    EXPECT_TRUE(historyHas(s.a2, {"before 1", "before 2", "from bob before", "during"}, &texts))
+        << texts.join(" | ").toStdString();
     // A2 speaks in the session now.
     ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "from the phone"}}, "sent"));
     EXPECT_TRUE(s.carol->waitEvent([](auto& e) { return isChat(e, "from the phone"); }, 10000));
@@ -173,18 +189,15 @@ TEST(NodeHandoff, PushMovesTheSessionWithItsHistoryAndPullBringsItBack)
                             "handoff_done", 40000);
     ASSERT_TRUE(pulled.has_value()) << "the pull did not complete";
     ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
-    for (PeerProcess* p : {s.bob, s.carol}) {
-        QString detail;
-        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail))
-            << p->name.toStdString() << " saw Alice leave: " << detail.toStdString();
-    }
+    expectNobodySawLeave(s);
 }
 
 TEST(NodeHandoff, DeclinedOrOfflinePastItsTtlLeavesTheSessionAsItWas)
 {
     AliceTwoDevices s;
     ASSERT_TRUE(s.build());
-    const QString before = rosterKey(s.bob->lastRoster());
+    QStringList before = devicesIn(s.bob->lastRoster());
+    before.sort();
 
     s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
     auto offer = s.a2->waitEvent("handoff_offer", 20000);
@@ -222,11 +235,10 @@ TEST(NodeHandoff, DeclinedOrOfflinePastItsTtlLeavesTheSessionAsItWas)
     EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device));
     ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "after the expiry"}}, "sent"));
     EXPECT_TRUE(s.bob->waitEvent([](auto& e) { return isChat(e, "after the expiry"); }, 10000));
-    for (PeerProcess* p : {s.bob, s.carol}) {
-        QString detail;
-        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail)) << detail.toStdString();
-    }
-    (void)before;
+    expectNobodySawLeave(s);
+    QStringList after = devicesIn(s.bob->lastRoster());
+    after.sort();
+    EXPECT_EQ(after, before) << "the members changed";
 }
 
 // Store and forward: A2 is offline at the push. A1 stores the signed snapshot in A2's DHT
@@ -268,28 +280,26 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
     auto onA1 = outcome(s.a1, 30000);
     ASSERT_TRUE(onA1.has_value());
     ASSERT_EQ(onA1->value("event").toString(), "handoff_done") << trail(s.a1);
+    const qint64 onlineToDone = qint64(onA2->value("_ms").toDouble()) - online;
     std::printf("[ store and forward ] A2 online -> hand-off done on A2: %lld ms\n",
-                static_cast<long long>(onA2->value("_ms").toDouble() - online));
+                static_cast<long long>(onlineToDone));
+    // A1 dials A2 afresh when A2's presence comes online: A2 no longer waits out its 10 s
+    // link bound behind A1's stale attempt (10.3 s before; about 1-2 s now).
+    EXPECT_LT(onlineToDone, 7000) << trail(s.a1) << "\n" << trail(s.a2);
     ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
-    for (PeerProcess* p : {s.bob, s.carol}) {
-        QString detail;
-        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail))
-            << p->name.toStdString() << " saw Alice leave: " << detail.toStdString();
-    }
-    bool all = false;
+    expectNobodySawLeave(s);
     QStringList texts;
-    for (int i = 0; i < 100 && !all; ++i) {
-        texts = historyTexts(s.a2);
-        all = texts.contains("before") && texts.contains("while away");
-        if (!all) s.a2->waitEvent("never", 100);
-    }
-    EXPECT_TRUE(all) << texts.join(" | ").toStdString();
+    EXPECT_TRUE(historyHas(s.a2, {"before", "while away"}, &texts))
+        << texts.join(" | ").toStdString();
 }
 
 // A1 in the session's call: at the swap A2 takes its place in the call, and Bob's call lists
 // Bob and A2 (A1 out); Bob never sees a roster without Alice. A1 and A2 speak a continuous
 // signal; Bob records what it plays, and the longest silence around the swap is the gap Bob
-// hears (printed as JSON; the goal, 60 ms, is a benchmark figure, not a bound here).
+// hears (printed as JSON). Make before break: A2's call streams run on standby before the
+// swap, so the gap is a switch between two primed streams (measured 40 ms; without the
+// standby A2 joined the call at the swap: 120-400 ms). The bound, 100 ms, holds under load;
+// the goal (60 ms) is handoff_bench's figure.
 TEST(NodeHandoff, TheCallMovesWithTheSession)
 {
     QTemporaryDir dir;
@@ -326,10 +336,9 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
         << "Bob's call does not list A2 (and not A1)";
     EXPECT_TRUE(s.a2->waitEvent(
         [&](auto& e) { return callHas(e, after) && e.value("in_call").toBool(); }, 20000));
-    QString detail;
-    EXPECT_TRUE(alwaysHas(s.bob, s.a1->account, &detail)) << detail.toStdString();
+    expectNobodySawLeave(s);
 
-    // A2's audio reaches Bob (its call joined at the swap), a second more, then Bob's
+    // A2's audio reaches Bob (its standby stream, before the swap), a second more, then Bob's
     // recording is closed and measured.
     ASSERT_TRUE(s.bob->waitEvent(
         [&](auto& e) {
@@ -346,8 +355,9 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
     const qint64 swapAt = (swapNs - bobStartNs) * kCallRate / 1'000'000'000;
     ASSERT_GT(swapAt, 0);
     ASSERT_LT(size_t(swapAt), played->size());
-    // From 3 s before the swap (Alice's A1 speaking) to 0.1 s before Bob left (A2 speaking).
-    const size_t from = size_t(std::max<qint64>(0, swapAt - 3 * kCallRate));
+    // From 1 s before the swap (A1 speaking for a while: the push came 1.5 s after Bob first
+    // heard it, past the call's start-up) to 0.1 s before Bob left (A2 speaking).
+    const size_t from = size_t(std::max<qint64>(0, swapAt - kCallRate));
     const size_t to = played->size() - size_t(kCallRate / 10);
     const AudioGap gap = longestGap(played.value(), from, to, kCallRate);
     std::printf("{\"handoff_audio_gap_ms\": %d, \"gap_starts_ms_after_swap_seen\": %lld, "
@@ -356,7 +366,7 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
                 gap.soundFraction);
     // Bob heard Alice before and after the swap: the gap ended (A2's audio reached Bob).
     EXPECT_GE(gap.longestMs, 0) << "Bob's audio never came back after the swap";
-    EXPECT_LT(gap.longestMs, 25000);
+    EXPECT_LT(gap.longestMs, 100) << "the swap's gap; " << trail(s.a2);
     EXPECT_GT(gap.soundFraction, 0.5);
 }
 
