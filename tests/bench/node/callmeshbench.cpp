@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -101,6 +102,18 @@ int main(int argc, char** argv)
                          qPrintable(p->name), qPrintable(missing.join(' ')),
                          qlonglong(warnings.size()), warnings.isEmpty() ? "" : ", last: ",
                          qPrintable(warnings.isEmpty() ? QString() : warnings.last()));
+        }
+        // CALL_MESH_EVENTS=DIR: every peer's events but call_stats, one JSON line each, for
+        // reading the timeline of a failure (names of devices: the short ids in warnings).
+        if (const QString out = qEnvironmentVariable("CALL_MESH_EVENTS"); !out.isEmpty()) {
+            for (auto* p : peers) {
+                QFile f(out + "/" + p->name + ".jsonl");
+                if (!f.open(QIODevice::WriteOnly)) continue;
+                f.write(QByteArray("{\"device\":\"") + p->device.toLatin1() + "\"}\n");
+                for (const auto& e : p->events())
+                    if (e.value("event") != "call_stats")
+                        f.write(QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n');
+            }
         }
         return fail("not every peer received media from every other within 60 s");
     }
