@@ -37,6 +37,14 @@ QJsonObject stats(PeerProcess* listener, const QString& speaker)
     return last;
 }
 
+// The 1-minute load average: the machine is shared, so every figure says its load.
+double loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    return f.readAll().split(' ').value(0).toDouble();
+}
+
 int fail(const QString& why)
 {
     std::fprintf(stderr, "call_mesh_bench: %s\n", qPrintable(why));
@@ -137,8 +145,12 @@ int main(int argc, char** argv)
     std::vector<qint64> cpuBefore;
     for (auto* p : peers)
         cpuBefore.push_back(p->cpuMs());
+    const qint64 windowStartMs = testClockMs();
     QElapsedTimer window;
     window.start();
+    // CLOCK_MONOTONIC, so a tracer's timestamps (perf -k CLOCK_MONOTONIC) can be cut to it.
+    std::fprintf(stderr, "call_mesh_bench: window starts at monotonic %lld ms\n",
+                 qlonglong(window.msecsSinceReference()));
     (void)waitFor([] { return false; }, seconds * 1000);
     const double minutes = double(window.elapsed()) / 60000.0;
     const auto after = snapshot();
@@ -167,6 +179,20 @@ int main(int argc, char** argv)
         cpu.append(std::round(pct * 10) / 10);
         cpuSum += pct;
     }
+    // Links that went down and members removed, from session set-up to the end of the
+    // window: a call that "came up" while links re-formed underneath is not a healthy call
+    // (issue 14: re-links went through the DHT and flooded it).
+    qint64 dropsSetUp = 0, dropsCall = 0, removals = 0;
+    for (auto* p : peers)
+        for (const auto& e : p->events()) {
+            const QString ev = e.value("event").toString();
+            if (ev == "removed") ++removals;
+            if (ev != "link_down") continue;
+            if (e.value("_ms").toInteger() < windowStartMs)
+                ++dropsSetUp;
+            else
+                ++dropsCall;
+        }
     const qint64 pairs = qint64(n) * (n - 1);
     QJsonObject out{{"peers", n},
                     {"seconds", double(window.elapsed()) / 1000.0},
@@ -183,6 +209,10 @@ int main(int argc, char** argv)
                     {"lost", lost},
                     {"cpu_percent_of_a_core", cpu},
                     {"cpu_percent_mean", cpuSum / double(n)},
+                    {"link_drops_before_window", dropsSetUp},
+                    {"link_drops_in_window", dropsCall},
+                    {"members_removed", removals},
+                    {"load_average", loadAverage()},
                     {"machine_cores", int(sysconf(_SC_NPROCESSORS_ONLN))}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
     return 0;
