@@ -45,6 +45,22 @@ double loadAverage()
     return f.readAll().split(' ').value(0).toDouble();
 }
 
+// CALL_MESH_EVENTS=DIR: every peer's events but call_stats, one JSON line each (first line:
+// its device id), for reading the timeline of a failure or of the link drops counted below.
+void dumpEvents(const std::vector<PeerProcess*>& peers)
+{
+    const QString out = qEnvironmentVariable("CALL_MESH_EVENTS");
+    if (out.isEmpty()) return;
+    for (auto* p : peers) {
+        QFile f(out + "/" + p->name + ".jsonl");
+        if (!f.open(QIODevice::WriteOnly)) continue;
+        f.write(QByteArray("{\"device\":\"") + p->device.toLatin1() + "\"}\n");
+        for (const auto& e : p->events())
+            if (e.value("event") != "call_stats")
+                f.write(QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n');
+    }
+}
+
 int fail(const QString& why)
 {
     std::fprintf(stderr, "call_mesh_bench: %s\n", qPrintable(why));
@@ -73,6 +89,10 @@ int main(int argc, char** argv)
     const qint64 sessionMs = setup.elapsed();
     for (auto* p : peers)
         p->send({{"cmd", "audio_in"}, {"file", wav}, {"loop", true}});
+    QElapsedTimer joinedAt;
+    joinedAt.start();
+    std::fprintf(stderr, "call_mesh_bench: call_join at monotonic %lld ms\n",
+                 qlonglong(joinedAt.msecsSinceReference()));
     for (auto* p : peers)
         p->send({{"cmd", "call_join"}});
     // Everyone sees everyone in the call with media up.
@@ -111,18 +131,7 @@ int main(int argc, char** argv)
                          qlonglong(warnings.size()), warnings.isEmpty() ? "" : ", last: ",
                          qPrintable(warnings.isEmpty() ? QString() : warnings.last()));
         }
-        // CALL_MESH_EVENTS=DIR: every peer's events but call_stats, one JSON line each, for
-        // reading the timeline of a failure (names of devices: the short ids in warnings).
-        if (const QString out = qEnvironmentVariable("CALL_MESH_EVENTS"); !out.isEmpty()) {
-            for (auto* p : peers) {
-                QFile f(out + "/" + p->name + ".jsonl");
-                if (!f.open(QIODevice::WriteOnly)) continue;
-                f.write(QByteArray("{\"device\":\"") + p->device.toLatin1() + "\"}\n");
-                for (const auto& e : p->events())
-                    if (e.value("event") != "call_stats")
-                        f.write(QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n');
-            }
-        }
+        dumpEvents(peers);
         return fail("not every peer received media from every other within 60 s");
     }
     const qint64 callUpMs = setup.elapsed() - sessionMs;
@@ -215,5 +224,6 @@ int main(int argc, char** argv)
                     {"load_average", loadAverage()},
                     {"machine_cores", int(sysconf(_SC_NPROCESSORS_ONLN))}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    dumpEvents(peers);
     return 0;
 }
