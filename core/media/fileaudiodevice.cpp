@@ -109,9 +109,18 @@ void FileAudioDevice::onTick()
     const qint64 frameNs = qint64(frameSamples_) * 1'000'000'000 / kSampleRate;
     const qint64 due = (steadyNowNs() - startNs_) / frameNs; // frames completed by now
     if (due - frames_ > 1) ++lateTicks_;
-    while (running_ && frames_ < due)
+    // A late wakeup (the process was not scheduled) finds several frames due. They are made
+    // up a few per event-loop turn, not all in one: one frame costs a few ms of CPU (echo
+    // control, encode, N-1 decodes), so after a 500 ms stall the catch-up alone kept a starved
+    // process from reading its sockets and sending its link pings for seconds, which its peers
+    // took for death (issue 14). The timeline is kept: nothing is skipped, only interleaved.
+    for (int i = 0; i < kFramesPerTurn && running_ && frames_ < due; ++i)
         processFrame();
-    if (running_ && !manual_) armTimer();
+    if (!running_ || manual_) return;
+    if (frames_ < due)
+        timer_.start(0); // the rest after whatever else is waiting
+    else
+        armTimer();
 }
 
 void FileAudioDevice::armTimer()

@@ -60,6 +60,8 @@ public:
     qint64 lateTicks() const { return lateTicks_; }
 
     static qint64 steadyNowNs();
+    // Frames made up per event-loop turn when the device wakes late (see onTick).
+    static constexpr int kFramesPerTurn = 2;
 
 private:
     void onTick();

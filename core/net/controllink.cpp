@@ -243,25 +243,30 @@ void ControlLink::onTick()
 {
     if (state_ == State::Down || !established_) return;
     const qint64 t = now();
-    if (liveness_.isDeadByMedia(t) && !liveness_.isDeadByControl(t)) {
+    if (liveness_.isDead(t)) {
+        // Either rule found the link silent. Confirmed one short tick later, after the event
+        // loop read what was queued: a process that was itself not scheduled for a while (a
+        // loaded machine) wakes with this timer and the peer's packets side by side, and
+        // GLib dispatches the timer first. Without the second look such a process dropped
+        // every link at once (issue 14: calls of 6+ processes beside a CPU hog).
         if (!confirmingDeath_) {
             confirmingDeath_ = true;
             tick_.start(kConfirmDeathMs);
             return;
         }
-        goDown(QStringLiteral("the peer fell silent during a call: nothing heard for %1 ms "
-                              "(media and control)")
-                   .arg(liveness_.mediaDeadAfter()));
+        confirmingDeath_ = false;
+        if (liveness_.isDeadByControl(t))
+            goDown(QStringLiteral("the peer fell silent: nothing heard for %1 ms (%2 ping "
+                                  "intervals)")
+                       .arg(liveness_.deadAfter())
+                       .arg(config_.missedPings));
+        else
+            goDown(QStringLiteral("the peer fell silent during a call: nothing heard for %1 ms "
+                                  "(media and control)")
+                       .arg(liveness_.mediaDeadAfter()));
         return;
     }
     confirmingDeath_ = false;
-    if (liveness_.isDead(t)) {
-        goDown(QStringLiteral("the peer fell silent: nothing heard for %1 ms (%2 ping "
-                              "intervals)")
-                   .arg(liveness_.deadAfter())
-                   .arg(config_.missedPings));
-        return;
-    }
     if (liveness_.pingDue(t)) sendPing();
     armTick();
 }
@@ -269,6 +274,7 @@ void ControlLink::onTick()
 void ControlLink::armTick()
 {
     if (state_ == State::Down) return;
+    if (confirmingDeath_ && tick_.isActive()) return; // the second look is already due
     tick_.start(int(liveness_.msUntilNextEvent(now())));
 }
 

@@ -179,8 +179,9 @@ private:
     // Keys and counters of the authenticated keepalive; kept across media restarts, so a
     // keepalive of an earlier media stream cannot be replayed.
     MediaKeepalive keepaliveAuth_;
-    // The media rule found the link silent once; it is confirmed one short tick later, after
-    // the event loop read what was queued (a stalled process must not misread its own stall).
+    // A liveness rule (control or media) found the link silent once; it is confirmed one short
+    // tick later, after the event loop read what was queued (a stalled process must not
+    // misread its own stall).
     bool confirmingDeath_ = false;
 };
 

@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,6 +35,30 @@ QJsonObject stats(PeerProcess* listener, const QString& speaker)
     for (const auto& e : listener->events())
         if (e.value("event") == "call_stats" && e.value("peer") == speaker) last = e;
     return last;
+}
+
+// The 1-minute load average: the machine is shared, so every figure says its load.
+double loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    return f.readAll().split(' ').value(0).toDouble();
+}
+
+// CALL_MESH_EVENTS=DIR: every peer's events but call_stats, one JSON line each (first line:
+// its device id), for reading the timeline of a failure or of the link drops counted below.
+void dumpEvents(const std::vector<PeerProcess*>& peers)
+{
+    const QString out = qEnvironmentVariable("CALL_MESH_EVENTS");
+    if (out.isEmpty()) return;
+    for (auto* p : peers) {
+        QFile f(out + "/" + p->name + ".jsonl");
+        if (!f.open(QIODevice::WriteOnly)) continue;
+        f.write(QByteArray("{\"device\":\"") + p->device.toLatin1() + "\"}\n");
+        for (const auto& e : p->events())
+            if (e.value("event") != "call_stats")
+                f.write(QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n');
+    }
 }
 
 int fail(const QString& why)
@@ -64,6 +89,10 @@ int main(int argc, char** argv)
     const qint64 sessionMs = setup.elapsed();
     for (auto* p : peers)
         p->send({{"cmd", "audio_in"}, {"file", wav}, {"loop", true}});
+    QElapsedTimer joinedAt;
+    joinedAt.start();
+    std::fprintf(stderr, "call_mesh_bench: call_join at monotonic %lld ms\n",
+                 qlonglong(joinedAt.msecsSinceReference()));
     for (auto* p : peers)
         p->send({{"cmd", "call_join"}});
     // Everyone sees everyone in the call with media up.
@@ -102,6 +131,7 @@ int main(int argc, char** argv)
                          qlonglong(warnings.size()), warnings.isEmpty() ? "" : ", last: ",
                          qPrintable(warnings.isEmpty() ? QString() : warnings.last()));
         }
+        dumpEvents(peers);
         return fail("not every peer received media from every other within 60 s");
     }
     const qint64 callUpMs = setup.elapsed() - sessionMs;
@@ -124,8 +154,12 @@ int main(int argc, char** argv)
     std::vector<qint64> cpuBefore;
     for (auto* p : peers)
         cpuBefore.push_back(p->cpuMs());
+    const qint64 windowStartMs = testClockMs();
     QElapsedTimer window;
     window.start();
+    // CLOCK_MONOTONIC, so a tracer's timestamps (perf -k CLOCK_MONOTONIC) can be cut to it.
+    std::fprintf(stderr, "call_mesh_bench: window starts at monotonic %lld ms\n",
+                 qlonglong(window.msecsSinceReference()));
     (void)waitFor([] { return false; }, seconds * 1000);
     const double minutes = double(window.elapsed()) / 60000.0;
     const auto after = snapshot();
@@ -154,6 +188,20 @@ int main(int argc, char** argv)
         cpu.append(std::round(pct * 10) / 10);
         cpuSum += pct;
     }
+    // Links that went down and members removed, from session set-up to the end of the
+    // window: a call that "came up" while links re-formed underneath is not a healthy call
+    // (issue 14: re-links went through the DHT and flooded it).
+    qint64 dropsSetUp = 0, dropsCall = 0, removals = 0;
+    for (auto* p : peers)
+        for (const auto& e : p->events()) {
+            const QString ev = e.value("event").toString();
+            if (ev == "removed") ++removals;
+            if (ev != "link_down") continue;
+            if (e.value("_ms").toInteger() < windowStartMs)
+                ++dropsSetUp;
+            else
+                ++dropsCall;
+        }
     const qint64 pairs = qint64(n) * (n - 1);
     QJsonObject out{{"peers", n},
                     {"seconds", double(window.elapsed()) / 1000.0},
@@ -170,7 +218,12 @@ int main(int argc, char** argv)
                     {"lost", lost},
                     {"cpu_percent_of_a_core", cpu},
                     {"cpu_percent_mean", cpuSum / double(n)},
+                    {"link_drops_before_window", dropsSetUp},
+                    {"link_drops_in_window", dropsCall},
+                    {"members_removed", removals},
+                    {"load_average", loadAverage()},
                     {"machine_cores", int(sysconf(_SC_NPROCESSORS_ONLN))}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    dumpEvents(peers);
     return 0;
 }

@@ -147,6 +147,7 @@ int main(int argc, char** argv)
         {"ping-ms", "ping interval while active", "ms", "250"},
         {"pacing-ms", "stun-pacing-timer", "ms", "5"},
         {"timeout-ms", "connect timeout", "ms", "10000"},
+        {"missed-pings", "link down after this many silent ping intervals", "n", "4"},
     });
     parser.addHelpOption();
     parser.process(app);
@@ -170,6 +171,7 @@ int main(int argc, char** argv)
     config.ice.stunPacingMs = parser.value("pacing-ms").toInt();
     config.activePingMs = parser.value("ping-ms").toInt();
     config.connectTimeoutMs = parser.value("timeout-ms").toInt();
+    config.missedPings = parser.value("missed-pings").toInt();
 
     Driver driver(config, parser.value("name"));
     return app.exec();

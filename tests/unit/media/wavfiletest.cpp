@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <QHash>
 #include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
 
 using namespace plenum::media;
 
@@ -149,4 +152,35 @@ TEST(FileAudioDevice, InputAndOutputSwitchWhileRunning)
     EXPECT_EQ(first->back(), 2);
     ASSERT_EQ(later->size(), 3u * 480);
     EXPECT_EQ(later->front(), 3);
+}
+
+TEST(FileAudioDevice, ALateWakeupMakesUpFramesBetweenOtherEvents)
+{
+    // Issue 14: a process that was not scheduled for a while must still read its sockets and
+    // send its link pings while the device makes up the missed frames.
+    plenum::net::test::ensureApp();
+    FileAudioDevice device;
+    device.setInput(std::vector<qint16>(48000, 100), true);
+    int turns = 0; // counts event-loop turns: a zero timer fires once per turn
+    QTimer other;
+    QObject::connect(&other, &QTimer::timeout, [&] { ++turns; });
+    other.start(0);
+    std::vector<int> turnOfFrame;
+    device.setCaptureSink([&](std::span<const qint16>) { turnOfFrame.push_back(turns); });
+    ASSERT_TRUE(device.start(960).ok());
+    ASSERT_TRUE(plenum::net::test::waitFor([&] { return device.framesProcessed() >= 2; }, 5000));
+    const qint64 before = device.framesProcessed();
+    QThread::msleep(300); // 15 frames of 20 ms fall due while nothing runs
+    ASSERT_TRUE(
+        plenum::net::test::waitFor([&] { return device.framesProcessed() >= before + 15; }, 5000));
+    device.stop();
+    // The frames made up after the stall: never more than kFramesPerTurn in one turn.
+    QHash<int, int> perTurn;
+    for (size_t i = size_t(before); i < turnOfFrame.size(); ++i)
+        ++perTurn[turnOfFrame[i]];
+    int most = 0;
+    for (int n : std::as_const(perTurn))
+        most = std::max(most, n);
+    EXPECT_LE(most, FileAudioDevice::kFramesPerTurn);
+    EXPECT_GE(perTurn.size(), 15 / FileAudioDevice::kFramesPerTurn);
 }
