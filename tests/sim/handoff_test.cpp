@@ -328,6 +328,7 @@ protected:
         std::function<void()> whenOut;
         bool out = false;
         int rejoinsToSelf = 0;
+        std::function<void()> onSwapToFollower;                // when A1 sends the swap to peer 1
         std::vector<std::pair<int, protocol::Message>> fromA1; // (to, message) sent by A1 once out
         std::vector<std::pair<int, protocol::Message>> toA1; // (from, message) sent to A1 once out
         void onEvent(int peer, const SessionId& id, const session::SessionEvent& e,
@@ -345,6 +346,9 @@ protected:
             if (from == 0 && r && !r->full &&
                 r->change.kind == protocol::RosterChange::Kind::Swap && onSwapProposed)
                 std::exchange(onSwapProposed, nullptr)(r->at);
+            if (from == 0 && to == 1 && r && !r->full &&
+                r->change.kind == protocol::RosterChange::Kind::Swap && onSwapToFollower)
+                std::exchange(onSwapToFollower, nullptr)();
             if (from == 0 && to == 0 && std::holds_alternative<protocol::Rejoin>(m.body))
                 ++rejoinsToSelf;
             if (out && from == 0) fromA1.push_back({to, m});
@@ -352,15 +356,19 @@ protected:
         }
     };
 
-    // Returns A1's accepted stamp once it is out (the swap's).
-    protocol::RosterStamp smOutOfItsOwnSwap(std::function<void()> whenOut)
+    // Returns A1's accepted stamp once it is out (the swap's). `followers` members besides A1;
+    // with `cutFollower` the swap proposal to peer 1 is lost (their link breaks under it).
+    protocol::RosterStamp smOutOfItsOwnSwap(std::function<void()> whenOut, int followers = 2,
+                                            bool cutFollower = false)
     {
-        start(4, 0); // peer0 = SM = A1, peer3 = A2; peers 1 and 2 follow A1
-        admit(1);
-        admit(2);
+        start(followers + 2, 0); // peer0 = SM = A1, the last peer = A2; the others follow A1
+        for (int i = 1; i <= followers; ++i)
+            admit(i);
         net->setObserver(nullptr);
         auto watch = std::make_unique<OutOfItsOwnSwap>(*net);
         w = watch.get();
+        // What is in flight on a broken link is lost, and the break is noticed 1 s later.
+        if (cutFollower) w->onSwapToFollower = [this] { net->breakLink(0, 1); };
         check = std::move(watch);
         net->setObserver(w);
         // The bid arrives before any ack of the swap: A1 holds a roster nobody committed.
@@ -415,6 +423,23 @@ TEST_F(HandoffOut, TheSmOutOfItsOwnSwapAnswersItsFollowerAndRejoinsThroughTheOth
 // newer than its own, asks A1 for that roster. A removed device used to answer 404 only, and
 // the last member left could never elect; it answers like a tombstone: the 404 and its
 // accepted roster, with no SM in the header (it acts for none), which the member does not ack.
+// Item 19, the stall itself (--handoff seed 72091): A1 and one member B; the swap never reaches
+// B. A1 is out holding the swap, B holds the roster before it. B, having lost A1, bids; A1's
+// refusal names its newer roster, so B counts it (it may have acknowledged a roster B lacks)
+// and asks it for that roster. Only with it can B lead (the swap's A2 never joined), admit A1
+// again and settle; answered 404 alone, B counted A1 for ever.
+TEST_F(HandoffOut, TheLastMemberTakesTheRosterFromTheRemovedDeviceAndLeads)
+{
+    const protocol::RosterStamp held = smOutOfItsOwnSwap([] {}, 1, true);
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_TRUE(isMember(1));
+    EXPECT_GE(s(1)->accepted().at, held) << "B never got the roster A1 holds\n"
+                                         << net->peer(1).formatLog();
+    EXPECT_TRUE(s(1)->isSm()) << "B, the last member, does not lead\n" << net->peer(1).formatLog();
+    settleAndCheck();
+    EXPECT_TRUE(isMember(0)) << "A1 was not readmitted";
+}
+
 TEST_F(HandoffOut, ARemovedDeviceHandsOutItsRosterLikeATombstone)
 {
     const protocol::RosterStamp held = smOutOfItsOwnSwap([this] {
