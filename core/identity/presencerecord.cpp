@@ -10,10 +10,6 @@ QByteArray PresenceRecord::encode(const DeviceIdentity& signer) const
     QCborArray devs;
     for (const DeviceId& d : accountDevices)
         devs.append(d.toBytes());
-    QCborArray live;
-    for (const LiveSession& s :
-         sessions.first(std::min<qsizetype>(sessions.size(), kMaxLiveSessions)))
-        live.append(QCborArray{s.sid.toBytes(), s.title.left(kMaxTitleChars)});
     const QByteArray inner =
         QCborMap{{QStringLiteral("v"), 1},
                  {QStringLiteral("name"), displayName},
@@ -21,7 +17,7 @@ QByteArray PresenceRecord::encode(const DeviceIdentity& signer) const
                  {QStringLiteral("state"), static_cast<int>(state)},
                  {QStringLiteral("class"), static_cast<int>(deviceClass)},
                  {QStringLiteral("devices"), devs},
-                 {QStringLiteral("sessions"), live},
+                 {QStringLiteral("sessions"), livesessions::encode(sessions)},
                  {QStringLiteral("published"), published.toMSecsSinceEpoch()},
                  {QStringLiteral("expires"), expires.toMSecsSinceEpoch()},
                  {QStringLiteral("deviceCert"), signer.deviceCertificate().toDer()},
@@ -76,17 +72,9 @@ Result<PresenceRecord> PresenceRecord::decode(const QByteArray& bytes,
     for (const QCborValue& d : devs)
         if (auto id = DeviceId::fromBytes(d.toByteArray())) r.accountDevices.append(*id);
     // Absent in records of older versions: no live sessions.
-    const QCborArray live = m.value(QStringLiteral("sessions")).toArray();
-    if (live.size() > kMaxLiveSessions)
-        return fail(QStringLiteral("the presence record lists too many live sessions"));
-    for (const QCborValue& v : live) {
-        const QCborArray pair = v.toArray();
-        const auto sid = SessionId::fromBytes(pair.at(0).toByteArray());
-        const QString title = pair.at(1).toString();
-        if (pair.size() != 2 || !sid || title.size() > kMaxTitleChars)
-            return fail(QStringLiteral("the presence record has a malformed live session"));
-        r.sessions.append({*sid, title});
-    }
+    auto live = livesessions::decode(m.value(QStringLiteral("sessions")));
+    if (!live) return fail(live.error());
+    r.sessions = std::move(live.value());
     r.published = QDateTime::fromMSecsSinceEpoch(m.value(QStringLiteral("published")).toInteger());
     r.expires = QDateTime::fromMSecsSinceEpoch(m.value(QStringLiteral("expires")).toInteger());
     r.deviceCert = dc.value();

@@ -5,6 +5,7 @@
 // watcher who knows only the AccountId can check it.
 
 #include "identity/deviceidentity.h"
+#include "identity/livesessions.h"
 #include "protocol/deviceclass.h"
 
 #include <QDateTime>
@@ -15,21 +16,12 @@ enum class PresenceState : quint8 { Offline = 0, Online = 1, Away = 2, Busy = 3 
 // The device class of rosters (one enum; a record holds the same numbers on the DHT).
 using DeviceClass = protocol::DeviceClass;
 
-// A session this device is live in, so that the account's other devices can offer "Continue
-// here" (a pull, docs/handoff.md) without knowing its id. Contacts watching the account's
-// presence see it too: the title is the other members' names, nothing from the conversation.
-struct LiveSession {
-    SessionId sid;
-    QString title;
-    friend bool operator==(const LiveSession&, const LiveSession&) = default;
-};
-
 struct PresenceRecord {
     static constexpr qsizetype kMaxEncoded = 24 * 1024;
     static constexpr int kMaxDevices = 64;
-    // Bounds of the live-session list: 16 x (32 + 48 x up to 4 bytes) stays under 4 KiB.
-    static constexpr int kMaxLiveSessions = 16;
-    static constexpr int kMaxTitleChars = 48;
+    // Bounds of the live-session list (identity/livesessions.h).
+    static constexpr int kMaxLiveSessions = livesessions::kMaxCount;
+    static constexpr int kMaxTitleChars = livesessions::kMaxTitleChars;
 
     AccountId account;
     DeviceId device;

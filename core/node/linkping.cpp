@@ -4,6 +4,8 @@
 
 #include <QtEndian>
 
+#include <algorithm>
+
 namespace plenum::node::linkping {
 
 QByteArray pack(const QList<protocol::Message>& pings, qsizetype limit,
@@ -11,6 +13,7 @@ QByteArray pack(const QList<protocol::Message>& pings, qsizetype limit,
 {
     QByteArray out;
     int packed = 0;
+    limit = std::min(limit, kMaxHeaderBytes);
     for (const protocol::Message& m : pings) {
         const QByteArray bytes = protocol::encode(m);
         if (packed < kMaxPings && bytes.size() <= 0xffff &&
@@ -29,6 +32,9 @@ QByteArray pack(const QList<protocol::Message>& pings, qsizetype limit,
 
 Result<QList<protocol::Message>> unpack(const QByteArray& bytes)
 {
+    if (bytes.size() > kMaxHeaderBytes)
+        return fail(QStringLiteral("a link ping's session header is larger than %1 bytes")
+                        .arg(kMaxHeaderBytes));
     QList<protocol::Message> out;
     qsizetype at = 0;
     while (at < bytes.size()) {

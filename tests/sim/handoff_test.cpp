@@ -314,6 +314,162 @@ TEST_F(Handoff, TheSmItselfHandsOffAndAnotherIsElected)
     settleAndCheck();
 }
 
+// Items 19 and 21 of docs/session.md: an SM hands itself off (A1 -> A2) and, with the swap
+// proposed but not committed, hears of a newer epoch that names no SM (a bid; --handoff
+// --adversary seed 70949). Its accepted roster, the swap, does not list it: it is out and
+// rejoins, a removed device holding a roster that a member behind it may still count it for.
+// `whenOut` runs once, 30 ms after A1 says it is out (the links it closed going out have
+// drained, so a message injected then reaches it); the run goes on for 4 s.
+class HandoffOut : public Handoff {
+protected:
+    struct OutOfItsOwnSwap : Recorder {
+        using Recorder::Recorder;
+        std::function<void(const protocol::RosterStamp&)> onSwapProposed;
+        std::function<void()> whenOut;
+        bool out = false;
+        int rejoinsToSelf = 0;
+        std::function<void()> onSwapToFollower;                // when A1 sends the swap to peer 1
+        std::vector<std::pair<int, protocol::Message>> fromA1; // (to, message) sent by A1 once out
+        std::vector<std::pair<int, protocol::Message>> toA1; // (from, message) sent to A1 once out
+        void onEvent(int peer, const SessionId& id, const session::SessionEvent& e,
+                     bool fromSm) override
+        {
+            Recorder::onEvent(peer, id, e, fromSm);
+            if (peer != 0 || out || !std::holds_alternative<session::event::Removed>(e)) return;
+            out = true;
+            if (whenOut) whenOut();
+        }
+        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
+        {
+            Recorder::onSend(from, to, m, overLink);
+            const auto* r = std::get_if<protocol::Roster>(&m.body);
+            if (from == 0 && r && !r->full &&
+                r->change.kind == protocol::RosterChange::Kind::Swap && onSwapProposed)
+                std::exchange(onSwapProposed, nullptr)(r->at);
+            if (from == 0 && to == 1 && r && !r->full &&
+                r->change.kind == protocol::RosterChange::Kind::Swap && onSwapToFollower)
+                std::exchange(onSwapToFollower, nullptr)();
+            if (from == 0 && to == 0 && std::holds_alternative<protocol::Rejoin>(m.body))
+                ++rejoinsToSelf;
+            if (out && from == 0) fromA1.push_back({to, m});
+            if (out && to == 0) toA1.push_back({from, m});
+        }
+    };
+
+    // Returns A1's accepted stamp once it is out (the swap's). `followers` members besides A1;
+    // with `cutFollower` the swap proposal to peer 1 is lost (their link breaks under it).
+    protocol::RosterStamp smOutOfItsOwnSwap(std::function<void()> whenOut, int followers = 2,
+                                            bool cutFollower = false)
+    {
+        start(followers + 2, 0); // peer0 = SM = A1, the last peer = A2; the others follow A1
+        for (int i = 1; i <= followers; ++i)
+            admit(i);
+        net->setObserver(nullptr);
+        auto watch = std::make_unique<OutOfItsOwnSwap>(*net);
+        w = watch.get();
+        // What is in flight on a broken link is lost, and the break is noticed 1 s later.
+        if (cutFollower) w->onSwapToFollower = [this] { net->breakLink(0, 1); };
+        check = std::move(watch);
+        net->setObserver(w);
+        // The bid arrives before any ack of the swap: A1 holds a roster nobody committed.
+        w->onSwapProposed = [this](const protocol::RosterStamp& at) {
+            net->at(net->now(), [this, at] {
+                net->inject(a2, 0,
+                            protocol::Message{protocol::Header{sid, at.epoch + 1, at.version, {}},
+                                              protocol::RequestSm{at.epoch + 1, 1, at}});
+            });
+        };
+        protocol::RosterStamp held;
+        w->whenOut = [this, &held, whenOut] {
+            held = s(0)->accepted().at;
+            net->at(net->now() + 30, whenOut);
+        };
+        push(0);
+        net->runFor(4000);
+        EXPECT_TRUE(w->out) << "A1, out of its own proposal, must say so\n"
+                            << net->peer(0).formatLog();
+        return held;
+    }
+    OutOfItsOwnSwap* w = nullptr;
+};
+
+// Item 21: a follower whose link to A1 stayed up pings it as its SM. A removed A1 used to send
+// nothing and answer nothing, so the follower followed a silent SM for ever and refused every
+// vote; it answers 404 with its stamp, as a tombstone does. And A1 asks the other members,
+// not itself (it was its own SM), to be readmitted.
+TEST_F(HandoffOut, TheSmOutOfItsOwnSwapAnswersItsFollowerAndRejoinsThroughTheOthers)
+{
+    const protocol::RosterStamp held = smOutOfItsOwnSwap([this] {
+        const protocol::RosterStamp c = s(1)->committed().at;
+        net->inject(1, 0,
+                    protocol::Message{protocol::Header{sid, c.epoch, c.version, device(0)},
+                                      protocol::Ping{}});
+    });
+    ASSERT_FALSE(HasFatalFailure());
+    bool told = false;
+    for (const auto& [to, m] : w->fromA1)
+        if (const auto* e = std::get_if<protocol::ErrorReply>(&m.body); e && to == 1)
+            told = told || (e->code == protocol::Code::NotFound && e->accepted == held);
+    EXPECT_TRUE(told) << "the follower's ping went unanswered\n" << net->peer(0).formatLog();
+    EXPECT_EQ(w->rejoinsToSelf, 0) << "A1 asked itself to be readmitted";
+    int sm = -1;
+    for (int i = 1; i <= a2; ++i)
+        if (isMember(i) && s(i)->isSm()) sm = i;
+    EXPECT_GE(sm, 1) << "no SM among the others";
+    settleAndCheck();
+}
+
+// Item 19 (--handoff seed 72091): a member that still counts A1, because A1 holds a roster
+// newer than its own, asks A1 for that roster. A removed device used to answer 404 only, and
+// the last member left could never elect; it answers like a tombstone: the 404 and its
+// accepted roster, with no SM in the header (it acts for none), which the member does not ack.
+// Item 19, the stall itself (--handoff seed 72091): A1 and one member B; the swap never reaches
+// B. A1 is out holding the swap, B holds the roster before it. B, having lost A1, bids; A1's
+// refusal names its newer roster, so B counts it (it may have acknowledged a roster B lacks)
+// and asks it for that roster. Only with it can B lead (the swap's A2 never joined), admit A1
+// again and settle; answered 404 alone, B counted A1 for ever.
+TEST_F(HandoffOut, TheLastMemberTakesTheRosterFromTheRemovedDeviceAndLeads)
+{
+    const protocol::RosterStamp held = smOutOfItsOwnSwap([] {}, 1, true);
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_TRUE(isMember(1));
+    EXPECT_GE(s(1)->accepted().at, held) << "B never got the roster A1 holds\n"
+                                         << net->peer(1).formatLog();
+    EXPECT_TRUE(s(1)->isSm()) << "B, the last member, does not lead\n" << net->peer(1).formatLog();
+    settleAndCheck();
+    EXPECT_TRUE(isMember(0)) << "A1 was not readmitted";
+}
+
+TEST_F(HandoffOut, ARemovedDeviceHandsOutItsRosterLikeATombstone)
+{
+    const protocol::RosterStamp held = smOutOfItsOwnSwap([this] {
+        const protocol::RosterStamp c = s(1)->committed().at;
+        net->inject(1, 0,
+                    protocol::Message{protocol::Header{sid, c.epoch, c.version, {}},
+                                      protocol::SnapshotRequest{}});
+    });
+    ASSERT_FALSE(HasFatalFailure());
+    bool notFound = false, roster = false;
+    for (const auto& [to, m] : w->fromA1) {
+        if (to != 1) continue;
+        if (const auto* e = std::get_if<protocol::ErrorReply>(&m.body))
+            notFound = notFound || e->code == protocol::Code::NotFound;
+        if (const auto* r = std::get_if<protocol::Roster>(&m.body); r && r->full) {
+            roster = true;
+            EXPECT_EQ(r->at, held) << "not the roster it holds";
+            EXPECT_TRUE(m.header.sm.isNull()) << "a removed device acts for no SM";
+            EXPECT_FALSE(session::contains(session::snapshotOf(*r), device(0)));
+        }
+    }
+    EXPECT_TRUE(notFound) << "no 404";
+    EXPECT_TRUE(roster) << "the removed device kept its roster to itself\n"
+                        << net->peer(0).formatLog();
+    for (const auto& [from, m] : w->toA1)
+        EXPECT_FALSE(from == 1 && std::holds_alternative<protocol::RosterAck>(m.body))
+            << "a roster from a device that is out was acknowledged";
+    settleAndCheck();
+}
+
 TEST_F(Handoff, TheSeatSurvivesAnSmCrashAndExpiresCleanly)
 {
     start(5, 1);

@@ -2,6 +2,7 @@
 // is handed back to be sent as messages, and anything but well-formed PINGs is refused.
 #include "node/linkping.h"
 
+#include "net/controllink.h"
 #include "protocol/codec.h"
 
 #include <QtEndian>
@@ -73,4 +74,32 @@ TEST(LinkPing, RefusesAnythingButPings)
     for (int i = 0; i <= linkping::kMaxPings; ++i)
         many += item(protocol::encode(ping(1)));
     EXPECT_FALSE(linkping::unpack(many));
+}
+
+// The decoder's own size bound: a header over kMaxHeaderBytes is refused unread, even when
+// every item in it is a well-formed PING and there are fewer than kMaxPings of them; pack
+// never writes one, whatever limit it is given; and the link's cap fits under it.
+TEST(LinkPing, HeaderSizeIsBoundedOnBothEnds)
+{
+    QList<protocol::Message> pings;
+    QByteArray big;
+    while (big.size() <= linkping::kMaxHeaderBytes) {
+        pings.append(ping(int(pings.size()) + 1));
+        big += item(protocol::encode(pings.back()));
+    }
+    ASSERT_LE(pings.size(), linkping::kMaxPings) << "the size bound must be the one that bites";
+    auto refused = linkping::unpack(big);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().indexOf("larger than"), -1) << refused.error().toStdString();
+
+    QList<protocol::Message> rest;
+    const QByteArray packed = linkping::pack(pings, 1 << 20, &rest);
+    EXPECT_LE(packed.size(), linkping::kMaxHeaderBytes);
+    EXPECT_FALSE(rest.isEmpty()) << "what does not fit the bound is handed back";
+    auto back = linkping::unpack(packed);
+    ASSERT_TRUE(back) << back.error().toStdString();
+    EXPECT_EQ(back->size() + rest.size(), pings.size());
+
+    EXPECT_LE(net::ControlLinkConfig{}.maxPingHeader, linkping::kMaxHeaderBytes)
+        << "the link would carry headers its peer's decoder refuses";
 }
