@@ -37,14 +37,16 @@ bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
     // Each with and without the members we saw leave: a leaver's vote, cast before its BYE,
     // is as real as any (--seed 3656: it counted for the candidate, who had not seen the BYE,
     // and this member, without it, was left one vote short for ever).
+    // Each distinct set once: they are often all the same, and every check verifies each vote.
+    QList<QSet<DeviceId>> rosters;
+    for (const RosterSnapshot* roster : {&accepted_, &committed_})
+        for (QSet<DeviceId> v : {voters(*roster), deviceSet(*roster)})
+            if (!rosters.contains(v)) rosters.append(std::move(v));
     bool ok = config_.ruleOff(Rule::SignedSetSm);
-    for (const RosterSnapshot* roster : {&accepted_, &committed_}) {
-        for (const QSet<DeviceId>& v : {voters(*roster), deviceSet(*roster)}) {
-            if (ok) break;
-            ok = checkSetSmQuorum(sid_, s, candidate, QList<DeviceId>(v.cbegin(), v.cend()), verify)
-                     .ok;
-        }
-    }
+    for (qsizetype i = 0; !ok && i < rosters.size(); ++i)
+        ok = checkSetSmQuorum(sid_, s, candidate,
+                              QList<DeviceId>(rosters[i].cbegin(), rosters[i].cend()), verify)
+                 .ok;
     if (!ok) return false;
     if (!smProof_ || s.epoch >= smProof_->epoch) {
         smProof_ = SmProof{s.epoch, candidate, s.votes};
