@@ -34,14 +34,21 @@ bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
     // A majority of our accepted or of our committed roster: the candidate counted a majority
     // of its own, which is at least as new as every voter's; ours may hold one more change
     // that it never saw (a proposal only we acknowledged), and a majority of either overlaps.
-    // Each with and without the members we saw leave: a leaver's vote, cast before its BYE,
-    // is as real as any (--seed 3656: it counted for the candidate, who had not seen the BYE,
-    // and this member, without it, was left one vote short for ever).
-    // Each distinct set once: they are often all the same, and every check verifies each vote.
+    // Without the members we saw leave (voters()), except those whose vote SET_SM carries: a
+    // leaver's vote, cast before its BYE, is as real as any (--seed 3656: it counted for the
+    // candidate, who had not seen the BYE), and leaving out one that voted only costs a vote.
+    // One set for both would strand us whenever we saw one leaver vote and another leave
+    // without voting (--seed 104193: each set alone was one vote short).
+    QSet<DeviceId> voted{candidate}; // its SET_SM is its own vote
+    for (const SignedVote& v : s.votes)
+        voted.insert(v.voter);
     QList<QSet<DeviceId>> rosters;
-    for (const RosterSnapshot* roster : {&accepted_, &committed_})
-        for (QSet<DeviceId> v : {voters(*roster), deviceSet(*roster)})
-            if (!rosters.contains(v)) rosters.append(std::move(v));
+    for (const RosterSnapshot* roster : {&accepted_, &committed_}) {
+        QSet<DeviceId> v = voters(*roster);
+        for (const DeviceId& d : deviceSet(*roster))
+            if (voted.contains(d)) v.insert(d);
+        if (!rosters.contains(v)) rosters.append(std::move(v));
+    }
     bool ok = config_.ruleOff(Rule::SignedSetSm);
     for (qsizetype i = 0; !ok && i < rosters.size(); ++i)
         ok = checkSetSmQuorum(sid_, s, candidate,

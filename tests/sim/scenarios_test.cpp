@@ -750,6 +750,51 @@ TEST_F(Group, MembersAskedToVoteByADyingSmStillElectOne)
     EXPECT_FALSE(observer->failed()) << observer->failure();
 }
 
+// Issue 13 stall class (seed 104193): the SM leaves; the member it named bids and wins with
+// the vote of V1, who leaves right after voting. V2 saw both BYEs. Its roster without the
+// leavers left V1's vote out (one vote of the two needed), its roster with them asked for
+// three: SET_SM was refused for ever, and the new SM could commit nothing without V2's ack.
+// V2 counts without the leavers that did not vote: two of three.
+TEST_F(Group, SetSmWithTheVoteOfAMemberThatLeftAfterVotingIsBelieved)
+{
+    start(4);
+    for (int i = 1; i < 4; ++i)
+        admit(0, i);
+    settle();
+    net->setObserver(nullptr);
+    struct VoteThenLeave : Recorder {
+        explicit VoteThenLeave(SimNetwork& n, SessionId sid) : Recorder(n), net(n), sid(sid) {}
+        SimNetwork& net;
+        SessionId sid;
+        int candidate = -1, v1 = -1, v2 = -1;
+        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
+        {
+            Recorder::onSend(from, to, m, overLink);
+            const auto* bye = std::get_if<protocol::Bye>(&m.body);
+            if (bye && from == 0 && bye->successor && candidate < 0) {
+                candidate = net.indexOf(*bye->successor);
+                for (int i = 1; i < 4; ++i)
+                    if (i != candidate) (v1 < 0 ? v1 : v2) = i;
+                net.setExtraDelay(v2, candidate, 50); // V1's vote wins the round
+            }
+            if (std::holds_alternative<protocol::Vote>(m.body) && from == v1 && to == candidate)
+                net.at(net.now(), [this] { net.peer(v1).host()->leave(sid, net.now()); });
+        }
+    };
+    auto observer = std::make_unique<VoteThenLeave>(*net, sid);
+    net->setObserver(observer.get());
+    net->peer(0).host()->leave(sid, net->now());
+    net->runFor(5000);
+    ASSERT_GE(observer->candidate, 1) << "the SM named no successor";
+    const int v2 = observer->v2;
+    ASSERT_TRUE(s(observer->candidate)->isSm()) << "the named successor did not win";
+    EXPECT_EQ(s(v2)->sm(), net->peer(observer->candidate).info().device)
+        << "V2 refused the SET_SM that carries the vote of a member that left\n"
+        << net->peer(v2).formatLog();
+    EXPECT_EQ(session::deviceSet(s(v2)->committed()), devices({observer->candidate, v2}));
+    EXPECT_FALSE(observer->failed()) << observer->failure();
+}
+
 TEST_F(Group, LateOldEpochMessageIsAnsweredStaleNamingTheNewSm)
 {
     EXPECT_EQ(staleAnswersToALateOldEpochMessage(), (std::set<int>{2, 3}));
