@@ -79,6 +79,11 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
             scheduleRelink(added, now);
         }
         accepted_ = roster;
+        // §5.1 rule 2: a roster of a newer epoch ends ours. A restarted SM that took its
+        // successor's committed snapshot (unproven, so followed by no one) went on proposing
+        // at its old epoch on top of it: (2,8) then (1,9) (--adversary seed 73218).
+        if (isSm_ && roster.at.epoch > epoch_ && !config_.ruleOff(Rule::HigherEpochStepsDown))
+            stepDown(now);
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
             // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
