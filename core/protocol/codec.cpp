@@ -258,6 +258,7 @@ template <typename V> void describe(V& v, Bye& m)
     v.field(10, m.reason, "reason");
     v.field(1000, m.accepted, "accepted stamp");
     v.field(1001, m.successor, "successor");
+    v.field(1002, m.votedIn, "voted in");
 }
 template <typename V> void describe(V& v, Rejoin& m)
 {
@@ -298,6 +299,7 @@ template <typename V> void describe(V& v, ErrorReply& m)
     v.field(10, m.code, "code");
     v.field(11, m.reason, "reason", kMaxReasonBytes);
     v.field(1000, m.accepted, "accepted stamp");
+    v.field(1001, m.votedIn, "voted in");
 }
 
 template <typename V> void describe(V& v, SenderMark& m)

@@ -241,6 +241,11 @@ struct Bye {
     // bids at once and the others vote for it as soon as its bid arrives, instead of waiting
     // out the bid window. Only a hint: the vote's up-to-date check still applies.
     std::optional<DeviceId> successor;
+    // The newest epoch in which the leaver voted for another device (0: never). Members drop
+    // it from an election's count only for a newer epoch: a vote it cast before its BYE may
+    // have elected someone else (--crash-points seed 199416: two SMs of one epoch). Absent
+    // from older peers: it counts.
+    std::optional<std::uint64_t> votedIn = {};
 };
 // REJOIN: a restarted or removed device asks the SM to readmit it (DESIGN §4).
 struct Rejoin {
@@ -303,6 +308,7 @@ struct ErrorReply {
     QString reason;
     // From a device that left the session: the newest roster it had on disk (as in BYE).
     std::optional<RosterStamp> accepted;
+    std::optional<std::uint64_t> votedIn = {}; // as in BYE
 };
 
 // ---- chat (DESIGN §6, §5.1 rule 8): not gated by epoch --------------------------------

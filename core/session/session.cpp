@@ -165,6 +165,19 @@ QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
     return out;
 }
 
+QSet<DeviceId> Session::electionVoters(const RosterSnapshot& roster, std::uint64_t epoch) const
+{
+    QSet<DeviceId> out = voters(roster);
+    if (config_.ruleOff(Rule::LeaverCounts)) return out;
+    for (auto it = departed_.cbegin(); it != departed_.cend(); ++it) {
+        const auto voted = departedVotedIn_.constFind(it.key());
+        if (voted == departedVotedIn_.cend() || voted.value() >= epoch) {
+            if (contains(roster, it.key())) out.insert(it.key());
+        }
+    }
+    return out;
+}
+
 bool Session::hasLease(Millis now) const
 {
     // §5.1 rule 3: an SM that has not heard from a majority for most of a detection time
@@ -269,9 +282,21 @@ bool Session::checkHeader(const DeviceId& from, const Message& m, Millis now)
                // A leaver's tombstone handing out the roster it left with (onRoster applies
                // the term rule to it like to any older SM's proposal).
                (std::holds_alternative<Roster>(m.body) && h.sm.isNull() &&
-                departed_.contains(from));
+                departed_.contains(from)) ||
+               oldSmsCommittedNews(from, m.body);
     }
     return true;
+}
+
+bool Session::oldSmsCommittedNews(const DeviceId& from, const Body& body) const
+{
+    // The SM of an older epoch that committed a roster newer than ours, in its own name: a
+    // fact, not a proposal (the term rule is about acks, and it asks for none). A member that
+    // took a newer epoch nobody won (its own bids) and was removed meanwhile learns it only
+    // so: the SM's BYE{removed} is of an older epoch than ours (seed 298707).
+    const auto* r = std::get_if<Roster>(&body);
+    return r && r->full && r->committed && r->sm == from && r->at > committed_.at &&
+           smProven(r->at.epoch, from);
 }
 
 void Session::learnHigherEpoch(const DeviceId& from, const Header& h, Millis now)
@@ -453,7 +478,7 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
         // it out of its accepted roster is out once deposed): say so as a tombstone would, or
         // it follows a silent SM over a healthy link for ever (--handoff --adversary 70949).
         send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
-                              accepted_.at});
+                              accepted_.at, election_.grantedEpoch()});
         return;
     }
     if (phase_ != Phase::Member) return;

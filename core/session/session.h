@@ -193,6 +193,8 @@ private:
     void reschedule();
     void emitEvent(const SessionEvent& event) { deps_.out.notify(sid_, event); }
     QSet<DeviceId> voters(const RosterSnapshot& roster) const;
+    // voters() for an election of `epoch`: without only the leavers that cannot have voted in it.
+    QSet<DeviceId> electionVoters(const RosterSnapshot& roster, std::uint64_t epoch) const;
     // Left, and no longer counted: our accepted roster is at least as new as its own.
     bool dropped(const DeviceId& d) const;
     void becomeMember(const RosterSnapshot& roster, Millis now);
@@ -202,6 +204,7 @@ private:
     bool checkHeader(const DeviceId& from, const Message& message, Millis now);
     // Lost our SM to someone else's round: no SM, and our own round on the retry timer.
     void loseSmElectOnRetry(Millis now);
+    bool oldSmsCommittedNews(const DeviceId& from, const protocol::Body& body) const;
     void learnHigherEpoch(const DeviceId& from, const protocol::Header& h, Millis now);
     void stepDown(Millis now);
 
@@ -315,9 +318,11 @@ private:
     void onErrorReply(const DeviceId& from, const protocol::ErrorReply& e,
                       const protocol::Header& h, Millis now);
     void departedFrom(const DeviceId& from, const protocol::Header& h,
-                      std::optional<RosterStamp> accepted, Millis now);
+                      std::optional<RosterStamp> accepted, std::optional<std::uint64_t> votedIn,
+                      Millis now);
     void catchUp(); // a snapshot request to every linked member
-    void markDeparted(const DeviceId& from, const RosterStamp& accepted, Millis now);
+    void markDeparted(const DeviceId& from, const RosterStamp& accepted,
+                      std::optional<std::uint64_t> votedIn, Millis now);
     void beRemoved(const DeviceId& from, const protocol::Header& h, Millis now);
     std::optional<DeviceId> chooseSuccessor() const;
     bool votesForSuccessor(const DeviceId& candidate);
@@ -384,6 +389,10 @@ private:
     // It stops counting in majorities only once our accepted roster is at least as new
     // (DESIGN §5: a leaver that may hold a newer roster than the voters still counts).
     QHash<DeviceId, RosterStamp> departed_;
+    // The newest epoch in which each leaver voted for another device, where it told us
+    // (BYE, its tombstone's 404): an election of a newer epoch may leave it out; one of that
+    // epoch or older may not (it may have voted there). Absent: unknown, it counts.
+    QHash<DeviceId, std::uint64_t> departedVotedIn_;
     QHash<DeviceId, Millis> pendingJoiners_;
     QHash<DeviceId, Millis> leaverAskedAt_; // we asked a leaver for its roster (rate limit)
     // Devices a committed roster removed while we watched: only they (and members) may

@@ -41,7 +41,7 @@ void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
     nowHint_ = now;
     for (const SessionRecord& r : records) {
         if (r.ended) {
-            tombstones_[r.sid] = Tombstone{r.committed.at, r.accepted};
+            tombstones_[r.sid] = Tombstone{r.committed.at, r.accepted, r.grantedEpoch};
             continue;
         }
         if (!contains(r.accepted, self_.device)) {
@@ -151,10 +151,12 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
     // A session we left answers with the roster we left from (see Session::departedFrom).
     Header reply{m.header.sid, 0, 0, {}};
     std::optional<RosterStamp> accepted; // none: never had a record of it
+    std::uint64_t votedIn = 0;           // without a record it holds no vote either
     if (auto t = tombstones_.find(m.header.sid); t != tombstones_.end()) {
         reply.epoch = t->second.committed.epoch;
         reply.version = t->second.committed.version;
         accepted = t->second.accepted.at;
+        votedIn = t->second.grantedEpoch;
         // Known limit (docs/security.md): a device that names the sid gets the roster we left
         // with; restricting it to that roster's members stalled members that still count us.
         if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0) {
@@ -201,13 +203,14 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
     else if (std::holds_alternative<Refer>(m.body) || std::holds_alternative<Rejoin>(m.body) ||
              std::holds_alternative<SnapshotRequest>(m.body))
         send(from, Message{reply, ErrorReply{Code::NotFound, QStringLiteral("no such session"),
-                                             accepted}});
+                                             accepted, votedIn}});
     else if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Ping>(m.body) ||
              std::holds_alternative<Roster>(m.body))
         // It still counts us as a member (an SM's proposal, too): we left and our BYE was lost,
         // or we were removed.
-        send(from, Message{reply, ErrorReply{Code::SessionNotKnown,
-                                             QStringLiteral("not in this session"), accepted}});
+        send(from,
+             Message{reply, ErrorReply{Code::SessionNotKnown, QStringLiteral("not in this session"),
+                                       accepted, votedIn}});
     else if (const auto* r = std::get_if<RequestSm>(&m.body))
         send(from, Message{reply, Vote{r->epoch, false, Vote::Refusal::NotMember}});
 }
@@ -302,7 +305,8 @@ void SessionHost::cancelTimer(const SessionId& sid)
 void SessionHost::persist(const SessionRecord& record)
 {
     if (record.ended) {
-        tombstones_[record.sid] = Tombstone{record.committed.at, record.accepted};
+        tombstones_[record.sid] =
+            Tombstone{record.committed.at, record.accepted, record.grantedEpoch};
         // Bounded: the oldest tombstones go (a session id is random; order is arbitrary).
         while (tombstones_.size() > kMaxTombstones) {
             io_.forget(tombstones_.begin()->first);

@@ -94,6 +94,7 @@ private:
     struct Tombstone {
         protocol::RosterStamp committed;   // named in the reply header
         protocol::RosterSnapshot accepted; // the newest roster it had on disk (ERROR, snapshot)
+        std::uint64_t grantedEpoch = 0;    // its newest vote for another device (ERROR)
     };
     std::map<SessionId, Tombstone> tombstones_; // sessions this device left
     std::map<SessionId, DeviceId> invitedBy_;   // invitations not yet joined, by sender

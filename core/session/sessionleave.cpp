@@ -24,7 +24,8 @@ void Session::leave(Millis now)
         const std::optional<DeviceId> successor = isSm_ ? chooseSuccessor() : std::nullopt;
         for (const MemberInfo& m : accepted_.members) {
             if (m.device == self_.device) continue;
-            send(m.device, Bye{Bye::Reason::Leave, accepted_.at, successor});
+            send(m.device,
+                 Bye{Bye::Reason::Leave, accepted_.at, successor, election_.grantedEpoch()});
             told.insert(m.device);
         }
         for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
@@ -78,7 +79,7 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         if (phase_ == Phase::Member && (contains(accepted_, from) || contains(committed_, from))) {
             // Committed while it gave up (the roster telling it was lost): it is not here.
             // A joiner acknowledges nothing before it is in: it holds no roster.
-            markDeparted(from, RosterStamp{}, now);
+            markDeparted(from, RosterStamp{}, 0, now);
             return;
         }
         pendingJoiners_.remove(from);
@@ -118,7 +119,7 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     // The leaver's newest roster on disk; an older peer sends none: its header's stamp.
     const RosterStamp theirs = bye.accepted.value_or(RosterStamp{m.header.epoch, m.header.version});
     if (from == sm_ && !isSm_ && !config_.ruleOff(Rule::SuccessorHint)) successor_ = bye.successor;
-    markDeparted(from, theirs, now);
+    markDeparted(from, theirs, bye.votedIn, now);
     // It may hold a roster we have not seen (committed with its ack): until we have it, it
     // still counts, and we fetch it from whoever has it.
     if (theirs > accepted_.at) catchUp();
@@ -131,11 +132,12 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
     const bool notThere = e.code == Code::SessionNotKnown || e.code == Code::NotFound;
     if (phase_ == Phase::Member && notThere &&
         (contains(accepted_, from) || contains(committed_, from)))
-        departedFrom(from, h, e.accepted, now);
+        departedFrom(from, h, e.accepted, e.votedIn, now);
 }
 
 void Session::departedFrom(const DeviceId& from, const Header& h,
-                           std::optional<RosterStamp> accepted, Millis now)
+                           std::optional<RosterStamp> accepted,
+                           std::optional<std::uint64_t> votedIn, Millis now)
 {
     // It names the newest roster it had on disk (an older peer: the roster in its header).
     // If that is newer than ours it may have acknowledged a roster we lack: it still counts
@@ -148,7 +150,7 @@ void Session::departedFrom(const DeviceId& from, const Header& h,
         catchUp();
         requestSnapshot(from); // its host hands out the roster it left with
     }
-    markDeparted(from, theirs, now);
+    markDeparted(from, theirs, votedIn, now);
 }
 
 void Session::catchUp()
@@ -158,8 +160,14 @@ void Session::catchUp()
             requestSnapshot(m.device);
 }
 
-void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted, Millis now)
+void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted,
+                           std::optional<std::uint64_t> votedIn, Millis now)
 {
+    if (votedIn) {
+        const auto was = departedVotedIn_.constFind(from);
+        departedVotedIn_.insert(from,
+                                was == departedVotedIn_.cend() ? *votedIn : qMax(*was, *votedIn));
+    }
     if (auto it = departed_.find(from); it != departed_.end()) {
         if (accepted > it.value()) it.value() = accepted;
         // Seed 455560: it departed, then won an election we followed, then lost the session.

@@ -34,17 +34,18 @@ bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
     // A majority of our accepted or of our committed roster: the candidate counted a majority
     // of its own, which is at least as new as every voter's; ours may hold one more change
     // that it never saw (a proposal only we acknowledged), and a majority of either overlaps.
-    // Without the members we saw leave (voters()), except those whose vote SET_SM carries: a
-    // leaver's vote, cast before its BYE, is as real as any (--seed 3656: it counted for the
-    // candidate, who had not seen the BYE), and leaving out one that voted only costs a vote.
-    // One set for both would strand us whenever we saw one leaver vote and another leave
-    // without voting (--seed 104193: each set alone was one vote short).
+    // Without the members we saw leave before this epoch's votes (electionVoters()), except
+    // those whose vote SET_SM carries: a leaver's vote, cast before its BYE, is as real as any
+    // (--seed 3656: it counted for the candidate, who had not seen the BYE), and leaving out
+    // one that voted only costs a vote. One set for both would strand us whenever we saw one
+    // leaver vote and another leave without voting (--seed 104193: each set alone was one
+    // vote short). A leaver that voted in this epoch for someone else still counts.
     QSet<DeviceId> voted{candidate}; // its SET_SM is its own vote
     for (const SignedVote& v : s.votes)
         voted.insert(v.voter);
     QList<QSet<DeviceId>> rosters;
     for (const RosterSnapshot* roster : {&accepted_, &committed_}) {
-        QSet<DeviceId> v = voters(*roster);
+        QSet<DeviceId> v = electionVoters(*roster, s.epoch);
         for (const DeviceId& d : deviceSet(*roster))
             if (voted.contains(d)) v.insert(d);
         if (!rosters.contains(v)) rosters.append(std::move(v));

@@ -22,7 +22,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
                                           r.change.member.device == self_.device;
         if (phase_ == Phase::Removed && !r.committed && dropsUs)
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
-                                  accepted_.at});
+                                  accepted_.at, election_.grantedEpoch()});
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
         if (!r.full || !r.committed) return;
         RosterSnapshot snap = snapshotOf(r);
@@ -156,6 +156,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         smLinkDownSince_.remove(gone);
         unreachableSince_.remove(gone);
         departed_.remove(gone);
+        departedVotedIn_.remove(gone);
     }
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
@@ -165,6 +166,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
         // member; its old departure would keep its next leave from being queued.
         departed_.remove(added);
+        departedVotedIn_.remove(added);
         timers_.disarm(TimerKind::Flicker, added);
         if (!links_.contains(added)) {
             deps_.out.openLink(sid_, added);
@@ -202,7 +204,7 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
     if (phase_ != Phase::Member) {
         if (phase_ == Phase::Gone || phase_ == Phase::Removed) {
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
-                                  accepted_.at});
+                                  accepted_.at, election_.grantedEpoch()});
             // Like a tombstone (SessionHost::answerUnknown): a member that still counts us,
             // because we may hold a newer roster than it, needs that roster to stop counting
             // us. A rejoining device answered with the error only, and a member left alone

@@ -795,6 +795,70 @@ TEST_F(Group, SetSmWithTheVoteOfAMemberThatLeftAfterVotingIsBelieved)
     EXPECT_FALSE(observer->failed()) << observer->failure();
 }
 
+// Safety (--crash-points seed 199416: two SMs of one epoch). The SM leaves and names P; Q
+// bids too, in the same epoch. L2 votes for P and L1 for Q, and each leaves after its vote.
+// P, hearing L1's BYE, and Q, hearing L2's, each left out the leaver that voted for the
+// other: 2 of 3 made two winners. A leaver now says in its BYE the newest
+// epoch it voted in, and counts in that epoch's election.
+TEST_F(Group, ALeaverThatVotedInTheEpochStillCountsInIt)
+{
+    start(5);
+    for (int i = 1; i < 5; ++i)
+        admit(0, i);
+    settle();
+    net->setObserver(nullptr);
+    struct TwoCandidates : Recorder {
+        explicit TwoCandidates(SimNetwork& n, SessionId sid) : Recorder(n), net(n), sid(sid) {}
+        SimNetwork& net;
+        SessionId sid;
+        int p = -1, q = -1, l1 = -1, l2 = -1;
+        std::set<int> left;
+        std::set<std::pair<std::uint64_t, int>> sms; // (epoch, peer) of every became-sm
+        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
+        {
+            Recorder::onSend(from, to, m, overLink);
+            const auto* bye = std::get_if<protocol::Bye>(&m.body);
+            if (bye && from == 0 && bye->successor && p < 0) {
+                p = net.indexOf(*bye->successor);
+                std::vector<int> others;
+                for (int i = 1; i < 5; ++i)
+                    if (i != p) others.push_back(i);
+                q = others[0], l1 = others[1], l2 = others[2];
+                // Q and L1 hear P's bid late: Q bids itself, L1 votes for Q. L2 hears Q late.
+                net.setExtraDelay(p, q, 400);
+                net.setExtraDelay(p, l1, 400);
+                net.setExtraDelay(q, l2, 400);
+                net.setExtraDelay(l2, p, 100); // L2's vote reaches P after L1's BYE
+            }
+            const auto* vote = std::get_if<protocol::Vote>(&m.body);
+            if (vote && vote->allow && ((from == l1 && to == q) || (from == l2 && to == p)) &&
+                !left.count(from)) {
+                left.insert(from);
+                net.at(net.now(), [this, from] { net.peer(from).host()->leave(sid, net.now()); });
+            }
+        }
+        void onEvent(int peer, const SessionId& s, const session::SessionEvent& e,
+                     bool fromSm) override
+        {
+            if (const auto* b = std::get_if<session::event::BecameSm>(&e))
+                sms.insert({b->epoch, peer});
+            Recorder::onEvent(peer, s, e, fromSm);
+        }
+    };
+    auto observer = std::make_unique<TwoCandidates>(*net, sid);
+    net->setObserver(observer.get());
+    net->peer(0).host()->leave(sid, net->now());
+    net->runFor(5000);
+    ASSERT_GE(observer->p, 1) << "the SM named no successor";
+    ASSERT_EQ(observer->left.size(), 2u) << "L1 and L2 did not both vote";
+    std::map<std::uint64_t, int> perEpoch;
+    for (const auto& [epoch, peer] : observer->sms)
+        ++perEpoch[epoch];
+    for (const auto& [epoch, n] : perEpoch)
+        EXPECT_EQ(n, 1) << n << " SMs of epoch " << epoch;
+    EXPECT_FALSE(observer->failed()) << observer->failure();
+}
+
 TEST_F(Group, LateOldEpochMessageIsAnsweredStaleNamingTheNewSm)
 {
     EXPECT_EQ(staleAnswersToALateOldEpochMessage(), (std::set<int>{2, 3}));

@@ -85,7 +85,7 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(SnapshotRequest{}));
     out.push_back(withHeader(Bye{Bye::Reason::JoinFailed, RosterStamp{5, 53}, std::nullopt}));
     out.push_back(
-        withHeader(Bye{Bye::Reason::Leave, RosterStamp{5, 54}, DeviceId::fromNumber(16)}));
+        withHeader(Bye{Bye::Reason::Leave, RosterStamp{5, 54}, DeviceId::fromNumber(16), 7}));
     out.push_back(withHeader(Rejoin{sampleMember(10)}));
     out.push_back(withHeader(LinkReport{DeviceId::fromNumber(15), false}));
     out.push_back(withHeader(RequestSm{6, 0xc000'0000'1234'5678ULL, {5, 52}}));
@@ -96,7 +96,7 @@ std::vector<Message> sampleMessages()
                                     {DeviceId::fromNumber(32), QByteArray(64, '\x78')}}}));
     out.push_back(withHeader(Stale{}));
     out.push_back(withHeader(
-        ErrorReply{Code::Full, QStringLiteral("the group is full"), RosterStamp{5, 54}}));
+        ErrorReply{Code::Full, QStringLiteral("the group is full"), RosterStamp{5, 54}, 4}));
     out.push_back(withHeader(ChatMessage{DeviceId::fromNumber(16),
                                          17,
                                          18,
