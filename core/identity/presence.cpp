@@ -1,6 +1,9 @@
 #include "identity/presence.h"
 
+#include <QDeadlineTimer>
 #include <QtEndian>
+
+#include <algorithm>
 
 namespace plenum::identity {
 
@@ -16,6 +19,13 @@ Presence::Presence(DhtNode* node, const DeviceIdentity* device, QObject* parent)
     : QObject(parent), node_(node), device_(device)
 {
     connect(&refresh_, &QTimer::timeout, this, &Presence::republish);
+    owed_.setSingleShot(true);
+    connect(&owed_, &QTimer::timeout, this, &Presence::onOwedTimer);
+}
+
+qint64 Presence::nowMs()
+{
+    return QDeadlineTimer::current().deadline(); // monotonic: a wall-clock step cannot stall it
 }
 
 QByteArray Presence::keyFor(const AccountId& account)
@@ -47,11 +57,26 @@ void Presence::setSessions(const QList<LiveSession>& sessions)
         sessions.first(std::min<qsizetype>(sessions.size(), PresenceRecord::kMaxLiveSessions));
     if (bounded == mine_.sessions) return;
     mine_.sessions = bounded;
-    if (publishing_) republish();
+    if (!publishing_) return;
+    if (pacer_.changed(nowMs()))
+        republish();
+    else if (!owed_.isActive())
+        owed_.start(int(std::max<qint64>(0, pacer_.due().value_or(0) - nowMs())));
+}
+
+void Presence::onOwedTimer()
+{
+    if (!publishing_) return;
+    if (pacer_.onTimer(nowMs()))
+        republish();
+    else if (const auto due = pacer_.due()) // fired early: wait for the rest
+        owed_.start(int(std::max<qint64>(1, *due - nowMs())));
 }
 
 void Presence::republish()
 {
+    pacer_.put(nowMs());
+    owed_.stop();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     mine_.published = now;
     mine_.expires = now.addSecs(ttlSecs_);

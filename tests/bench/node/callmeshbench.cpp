@@ -18,9 +18,12 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+
+#include <csignal>
 
 #include <unistd.h>
 
@@ -60,6 +63,37 @@ void dumpEvents(const std::vector<PeerProcess*>& peers)
                 f.write(QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n');
     }
 }
+
+// CALL_MESH_STALL=STOP_MS/PERIOD_MS: in the measured window, stop peer p1 (SIGSTOP) for
+// STOP_MS every PERIOD_MS, the way the scheduler starves a process beside a CPU hog. Its links
+// drop, it is removed and it rejoins, again and again: a link-drop cascade on demand, for the
+// DHT traffic it causes (tests/bench/node/dht_during_call.sh --stall).
+struct Staller {
+    qint64 pid = 0;
+    int stopMs = 0;
+    QTimer period;
+
+    bool configure(qint64 target)
+    {
+        const QStringList parts = qEnvironmentVariable("CALL_MESH_STALL").split('/');
+        if (parts.size() != 2) return false;
+        stopMs = parts[0].toInt();
+        const int periodMs = parts[1].toInt();
+        if (stopMs <= 0 || periodMs <= stopMs) return false;
+        pid = target;
+        period.setInterval(periodMs);
+        QObject::connect(&period, &QTimer::timeout, [this] {
+            ::kill(pid_t(pid), SIGSTOP);
+            QTimer::singleShot(stopMs, &period, [this] { ::kill(pid_t(pid), SIGCONT); });
+        });
+        period.start();
+        return true;
+    }
+    ~Staller()
+    {
+        if (pid) ::kill(pid_t(pid), SIGCONT);
+    }
+};
 
 int fail(const QString& why)
 {
@@ -160,7 +194,12 @@ int main(int argc, char** argv)
     // CLOCK_MONOTONIC, so a tracer's timestamps (perf -k CLOCK_MONOTONIC) can be cut to it.
     std::fprintf(stderr, "call_mesh_bench: window starts at monotonic %lld ms\n",
                  qlonglong(window.msecsSinceReference()));
+    Staller staller;
+    if (n > 2 && staller.configure(peers[1]->pid()))
+        std::fprintf(stderr, "call_mesh_bench: stalling %s for %d ms every %d ms\n",
+                     qPrintable(peers[1]->name), staller.stopMs, staller.period.interval());
     (void)waitFor([] { return false; }, seconds * 1000);
+    staller.period.stop();
     const double minutes = double(window.elapsed()) / 60000.0;
     const auto after = snapshot();
 
@@ -221,6 +260,7 @@ int main(int argc, char** argv)
                     {"link_drops_before_window", dropsSetUp},
                     {"link_drops_in_window", dropsCall},
                     {"members_removed", removals},
+                    {"stall", qEnvironmentVariable("CALL_MESH_STALL")},
                     {"load_average", loadAverage()},
                     {"machine_cores", int(sysconf(_SC_NPROCESSORS_ONLN))}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
