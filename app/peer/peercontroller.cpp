@@ -28,6 +28,23 @@ template <typename Id> std::optional<Id> idFrom(const QJsonValue& v)
     return Id::fromHex(v.toString());
 }
 
+// Who an invitation is from, as the Node verified it (docs/plenum-peer.md, `invited`).
+QJsonObject inviterJson(const char* event, const SessionId& sid, const node::Inviter& who)
+{
+    using Source = node::NodeAccount::NameSource;
+    const Source source = who.source;
+    QJsonObject o{{"event", QLatin1String(event)},
+                  {"sid", sid.toHex()},
+                  {"from", who.device.toHex()},
+                  {"account", who.account.isNull() ? QString() : who.account.toHex()},
+                  {"name", who.name},
+                  {"name_source", source == Source::Contact  ? "contact"
+                                  : source == Source::Signed ? "signed"
+                                                             : "none"}};
+    if (who.referredBy) o.insert("referred_by", who.referredBy->toHex());
+    return o;
+}
+
 QJsonArray idArray(const QList<DeviceId>& ids)
 {
     QJsonArray a;
@@ -41,12 +58,12 @@ QJsonArray idArray(const QList<DeviceId>& ids)
 PeerController::PeerController(node::Node* node, QObject* parent) : QObject(parent), node_(node)
 {
     using node::Node;
-    connect(node_, &Node::invited, this,
-            [this](const SessionId& sid, const DeviceId& from, const QString& name) {
-                emitEvent({{"event", "invited"},
-                           {"sid", sid.toHex()},
-                           {"from", from.toHex()},
-                           {"name", name}});
+    connect(node_, &Node::invited, this, [this](const SessionId& sid, const node::Inviter& who) {
+        emitEvent(inviterJson("invited", sid, who));
+    });
+    connect(node_, &Node::inviterNamed, this,
+            [this](const SessionId& sid, const node::Inviter& who) {
+                emitEvent(inviterJson("inviter_named", sid, who));
             });
     connect(node_, &Node::rosterChanged, this,
             [this](const SessionId& sid, const protocol::RosterSnapshot& r) {
@@ -502,6 +519,25 @@ void PeerController::handleLine(const QByteArray& line)
         if (auto s = node_->injectChat(*sid, *to, m, f.value("sign").toBool(false)); !s)
             return error(cmd, s.error());
         emitEvent({{"event", "forged"}, {"sid", sid->toHex()}});
+    } else if (cmd == "fault" && c.contains("forge_invite")) {
+        // Tests only, a hostile inviter (issue 13): this device's INVITEs claim "name", list
+        // it under "account", or name "referrer" as the member who asked; {} stops it.
+        const QJsonObject f = c.value("forge_invite").toObject();
+        std::optional<node::Node::ForgedInvite> forged;
+        if (!f.isEmpty()) {
+            forged.emplace();
+            forged->name = f.value("name").toString();
+            if (f.contains("account")) {
+                forged->account = idFrom<AccountId>(f.value("account"));
+                if (!forged->account) return error(cmd, "\"account\" must be 64 hex digits");
+            }
+            if (f.contains("referrer")) {
+                forged->referrer = idFrom<DeviceId>(f.value("referrer"));
+                if (!forged->referrer) return error(cmd, "\"referrer\" must be 64 hex digits");
+            }
+        }
+        node_->setForgedInvite(forged);
+        emitEvent({{"event", "forged"}});
     } else if (cmd == "fault") {
         // Tests only: lose this device's chat messages to one device (a lost write).
         auto d = idFrom<DeviceId>(c.value("drop_chat_to"));

@@ -103,6 +103,8 @@ Node::Node(NodeOptions options, identity::Profile profile,
     connect(account_.get(), &NodeAccount::blockedChanged, this, &Node::applyBlocks);
     connect(account_.get(), &NodeAccount::contactsChanged, this, &Node::contactsChanged);
     connect(account_.get(), &NodeAccount::presenceChanged, this, &Node::presenceChanged);
+    connect(account_.get(), &NodeAccount::presenceChanged, this,
+            [this](const AccountId& account, const QString&) { onInviterPresence(account); });
     connect(account_.get(), &NodeAccount::devicesChanged, this, &Node::devicesChanged);
     connect(account_.get(), &NodeAccount::liveSessionsChanged, this, &Node::liveSessionsChanged);
     connect(account_.get(), &NodeAccount::devicePaired, this, &Node::devicePaired);

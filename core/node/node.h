@@ -10,6 +10,7 @@
 // routing between the network and those parts. Everything runs on the Qt thread that owns it.
 
 #include "identity/profile.h"
+#include "node/inviter.h"
 #include "node/linkticketauthority.h"
 #include "node/nodeaccount.h"
 #include "node/nodebrowse.h"
@@ -222,6 +223,15 @@ public:
     // with this device's link key if `sign` (else unsigned). Nothing is stored here.
     Status injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
                       bool sign);
+    // Tests only (a hostile inviter, issue 13): this device's INVITEs claim `name` for the
+    // inviter (and for this device's endpoint entry), list this device under `account` if set,
+    // and name `referrer` (with `account` and `name`) as the member who asked, if set.
+    struct ForgedInvite {
+        QString name;
+        std::optional<AccountId> account;
+        std::optional<DeviceId> referrer;
+    };
+    void setForgedInvite(std::optional<ForgedInvite> forged) { forgedInvite_ = std::move(forged); }
     // Relayed signaling (issue 11): what went through the DHT and through relays, and what
     // this device relayed for others. Null before start().
     const SignalRouter* signalRouter() const { return signaling_; }
@@ -250,7 +260,11 @@ public:
 
 Q_SIGNALS:
     // sessions
-    void invited(plenum::SessionId sid, plenum::DeviceId from, QString inviterName);
+    // An invitation (not a hand-off seat), from whom as this device verified it (never the
+    // INVITE's claims); inviterNamed once its name became known later (its signed record
+    // arrived), if it was shown without one.
+    void invited(plenum::SessionId sid, plenum::node::Inviter inviter);
+    void inviterNamed(plenum::SessionId sid, plenum::node::Inviter inviter);
     void rosterChanged(plenum::SessionId sid, plenum::protocol::RosterSnapshot roster);
     void becameSm(plenum::SessionId sid, quint64 epoch);
     void inviteResult(plenum::SessionId sid, plenum::AccountId account, plenum::DeviceId device,
@@ -338,6 +352,16 @@ private:
     void onRequest(const identity::OpenedEnvelope& request);
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
+    // ---- invitations (nodeinviter.cpp, issue 13) ----
+    // The account of `device`'s verified chain (a link's or a DHT envelope's), if known.
+    std::optional<AccountId> verifiedAccountOf(const DeviceId& device);
+    // An INVITE from `from`, whose chain is `account`: false (with a warning) if refused, else
+    // the pair is remembered for the invitation it starts.
+    bool admitInvite(const protocol::Message& message, const DeviceId& from,
+                     const AccountId& account);
+    Inviter inviterOf(const SessionId& sid, const DeviceId& asker);
+    void onInviterPresence(const AccountId& account);
+    void endInvitation(const SessionId& sid);
     // RELAY_* messages (issue 11): the relay end and the recipient end.
     void onRelayMessage(const DeviceId& from, const protocol::Message& message);
     std::optional<SignalRouter::Relay> relayFor(const DeviceId& to) const;
@@ -359,6 +383,15 @@ private:
     // are checked against them (DESIGN §6). Declared before chat_, which reads it.
     crypto::LinkKeyRing linkKeys_;
     QSet<DeviceId> invitePeers_; // devices we sent INVITE to, or that sent us one
+    // The newest admitted INVITE's sender and chain account per invitation (bounded by the
+    // session host's pending invitations), and those shown without a name yet.
+    struct InviteChain {
+        DeviceId device;
+        AccountId account;
+    };
+    std::map<SessionId, InviteChain> inviteChains_;
+    std::map<SessionId, Inviter> unnamedInviters_;
+    std::optional<ForgedInvite> forgedInvite_;
     std::unique_ptr<session::SessionHost> host_;
     std::unique_ptr<NodeChat> chat_;       // made with host_ (it reads host_'s sessions)
     std::unique_ptr<NodeCall> call_;       // made with host_ (it reads host_'s rosters)

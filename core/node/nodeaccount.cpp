@@ -155,14 +155,23 @@ bool NodeAccount::watch(const AccountId& account)
     return true;
 }
 
-QString NodeAccount::knownName(const AccountId& account) const
+NodeAccount::AccountName NodeAccount::accountName(const AccountId& account) const
 {
+    if (account == profile_.account.id())
+        return {profile_.account.displayName(), NameSource::Contact};
     if (const auto* c = profile_.contacts.find(account); c && !c->displayName.isEmpty())
-        return c->displayName;
+        return {c->displayName, NameSource::Contact};
     if (presence_)
         for (const auto& r : presence_->devicesOf(account))
-            if (!r.displayName.isEmpty()) return r.displayName;
+            if (!r.displayName.isEmpty()) return {r.displayName, NameSource::Signed};
     return {};
+}
+
+void NodeAccount::unwatchStranger(const AccountId& account)
+{
+    if (!presence_ || account == profile_.account.id() || profile_.contacts.contains(account))
+        return;
+    presence_->unwatch(account);
 }
 
 void NodeAccount::publishPresence()

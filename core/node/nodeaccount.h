@@ -54,7 +54,20 @@ public:
     // Starts watching the account's presence (false: not started yet).
     bool watch(const AccountId& account);
     // A name the account gave itself (contact entry, else presence), or empty.
-    QString knownName(const AccountId& account) const;
+    QString knownName(const AccountId& account) const { return accountName(account).name; }
+    // An account's name and on whose word (issue 13): the contact entry kept on this device
+    // (this account: its profile), else the account's signed presence record (a device the
+    // account certified signed it; Presence checks the chain); None if neither is known here.
+    // Never what a message claims about its sender.
+    enum class NameSource { None, Contact, Signed };
+    struct AccountName {
+        QString name;
+        NameSource source = NameSource::None;
+    };
+    AccountName accountName(const AccountId& account) const;
+    // Stops watching a presence watched only to learn its name (a stranger's invitation):
+    // contacts and this account stay watched.
+    void unwatchStranger(const AccountId& account);
     Status setPresence(const QString& status);
     QString myPresence() const;
     Status setDisplayName(const QString& name);

@@ -55,6 +55,7 @@ void Node::onRequest(const identity::OpenedEnvelope& request)
         Q_EMIT warning("a request from " + request.sender.shortHex() + " was dropped: " + why);
         return;
     }
+    if (!admitInvite(message.value(), request.sender, request.chain->account)) return;
     if (std::holds_alternative<protocol::Invite>(message->body) && invitePeers_.size() < 4096)
         invitePeers_.insert(request.sender);
     host_->onMessage(request.sender, message.value(), now());
@@ -77,6 +78,15 @@ void Node::onLinkMessage(const DeviceId& from, const QByteArray& bytes)
             Q_EMIT warning("a message from " + from.shortHex() + " was dropped: " + why);
             return;
         }
+    }
+    if (std::holds_alternative<protocol::Invite>(message->body)) {
+        const auto account = verifiedAccountOf(from);
+        if (!account) {
+            Q_EMIT warning("an INVITE from " + from.shortHex() +
+                           " was refused: the link's chain is not known");
+            return;
+        }
+        if (!admitInvite(message.value(), from, *account)) return;
     }
     if (std::holds_alternative<protocol::RelaySignal>(message->body) ||
         std::holds_alternative<protocol::RelayKeyRequest>(message->body) ||

@@ -25,6 +25,26 @@ bool travelsByDht(const protocol::Body& body)
            std::holds_alternative<protocol::ErrorReply>(body);
 }
 
+// Tests only (Node::setForgedInvite): the INVITE a hostile inviter sends instead.
+Message forgedInvite(const Message& message, const Node::ForgedInvite& f, const DeviceId& self)
+{
+    Message out = message;
+    auto& invite = std::get<protocol::Invite>(out.body);
+    if (!f.name.isEmpty()) invite.inviterName = f.name;
+    for (protocol::MemberInfo& e : invite.endpoints) {
+        if (e.device != self) continue;
+        if (!f.name.isEmpty()) e.name = f.name;
+        if (f.account && !f.referrer) e.account = *f.account;
+    }
+    if (f.referrer) {
+        invite.referredBy = *f.referrer;
+        protocol::MemberInfo referrer{*f.referrer, f.account.value_or(AccountId{}), f.name,
+                                      protocol::DeviceClass::Desktop, true};
+        invite.endpoints.append(referrer);
+    }
+    return out;
+}
+
 } // namespace
 
 // ---- commands ----
@@ -147,6 +167,12 @@ void Node::runEffects()
 
 void Node::send(const DeviceId& to, const Message& message)
 {
+    if (forgedInvite_ && std::holds_alternative<protocol::Invite>(message.body)) {
+        const ForgedInvite f = *std::exchange(forgedInvite_, std::nullopt);
+        send(to, forgedInvite(message, f, device()));
+        forgedInvite_ = f;
+        return;
+    }
     if (std::holds_alternative<protocol::Joined>(message.body) && invitedAt_.isValid() &&
         joinTrace_.joinedMs < 0)
         joinTrace_.joinedMs = invitedAt_.elapsed();
@@ -218,7 +244,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     } else if (const auto* e = std::get_if<ev::Invited>(&event)) {
         invitedAt_.start();
         joinTrace_ = {};
-        Q_EMIT invited(sid, e->from, e->inviterName);
+        Q_EMIT invited(sid, inviterOf(sid, e->from)); // never e->inviterName (issue 13)
         if (options_.autoAccept && host_->session(sid)) (void)accept(sid);
     } else if (const auto* e = std::get_if<ev::RosterCommitted>(&event)) {
         noteCommitted(sid, e->roster);
@@ -227,6 +253,7 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
         browse_->onRosterCommitted(sid, e->roster);
         Q_EMIT rosterChanged(sid, e->roster);
     } else if (const auto* e = std::get_if<ev::Admitted>(&event)) {
+        endInvitation(sid);
         current_ = sid;
         if (invitedAt_.isValid()) joinTrace_.admittedMs = invitedAt_.elapsed();
         noteCommitted(sid, e->roster);
@@ -240,14 +267,17 @@ void Node::notify(const SessionId& sid, const session::SessionEvent& event)
     } else if (const auto* e = std::get_if<ev::InviteResult>(&event)) {
         Q_EMIT inviteResult(sid, e->account, e->device, int(e->code), protocol::codeText(e->code));
     } else if (const auto* e = std::get_if<ev::JoinFailed>(&event)) {
+        endInvitation(sid);
         chat_->onShutOut(sid);
         Q_EMIT joinFailed(sid, int(e->code), e->reason);
         handoff_->onJoinFailed(sid, e->reason);
     } else if (std::holds_alternative<ev::Left>(event)) {
+        endInvitation(sid);
         call_->onSessionGone(sid);
         browse_->onSessionGone(sid);
         Q_EMIT left(sid);
     } else if (const auto* e = std::get_if<ev::Removed>(&event)) {
+        endInvitation(sid);
         call_->onSessionGone(sid);
         browse_->onSessionGone(sid);
         Q_EMIT removed(sid, e->rejoining);

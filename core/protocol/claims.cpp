@@ -26,4 +26,14 @@ QString checkSelfClaim(const Body& body, const DeviceId& from, const AccountId& 
     return {};
 }
 
+QString checkInviterClaim(const Invite& invite, const DeviceId& from, const AccountId& account)
+{
+    for (const MemberInfo& e : invite.endpoints)
+        if (e.device == from && e.account != account)
+            return QStringLiteral("INVITE claims the account %1 for its sender, but the device "
+                                  "belongs to %2")
+                .arg(e.account.shortHex(), account.shortHex());
+    return {};
+}
+
 } // namespace plenum::protocol

@@ -14,4 +14,11 @@ const MemberInfo* selfClaim(const Body& body);
 // Empty if `body`'s self-claim (if any) names `from` and `account`; else a sentence.
 QString checkSelfClaim(const Body& body, const DeviceId& from, const AccountId& account);
 
+// An INVITE lists its sender among the endpoints (the SM is a member). That entry's account
+// must be the one of the sender's verified chain: a stranger's INVITE that lists itself under
+// Alice's account is refused (issue 13), rather than shown or joined. Empty if it matches or
+// the INVITE does not list its sender; else a sentence. (The name shown to the user never
+// comes from the INVITE: node/inviters.h.)
+QString checkInviterClaim(const Invite& invite, const DeviceId& from, const AccountId& account);
+
 } // namespace plenum::protocol

@@ -28,6 +28,24 @@ template <typename Id> std::optional<Id> idFrom(const QString& hex)
     return Id::fromHex(QStringView(hex).trimmed());
 }
 
+// The inviter as an invitation shows it (issue 13): the name the account is known by here
+// (contact entry, else its signed record) and, for a stranger, its short id; never the name
+// the INVITE claims. With no name known yet, the verified account's short id only.
+QString inviterText(const node::Inviter& who)
+{
+    using Source = node::NodeAccount::NameSource;
+    const QString id = who.account.isNull() ? who.device.shortHex() : who.account.shortHex();
+    switch (who.source) {
+    case Source::Contact:
+        return who.name;
+    case Source::Signed:
+        return AppController::tr("%1 (%2, not a contact)").arg(who.name, id);
+    case Source::None:
+        break;
+    }
+    return AppController::tr("%1 (name not verified)").arg(id);
+}
+
 QString localPath(const QString& pathOrUrl)
 {
     if (pathOrUrl.startsWith(QLatin1String("file:"))) return QUrl(pathOrUrl).toLocalFile();
@@ -245,6 +263,7 @@ void AppController::attachNode(node::Node* n)
         return;
     }
     connect(n, &node::Node::invited, this, &AppController::onInvited);
+    connect(n, &node::Node::inviterNamed, this, &AppController::onInviterNamed);
     connect(n, &node::Node::chatReceived, this, &AppController::onChat);
     connect(n, &node::Node::rosterChanged, this, &AppController::onRoster);
     connect(n, &node::Node::callChanged, this, &AppController::onCallChanged);
@@ -500,15 +519,23 @@ void AppController::leaveSession()
     closeCurrent();
 }
 
-void AppController::onInvited(const SessionId& sid, const DeviceId& from, const QString& name)
+void AppController::onInvited(const SessionId& sid, const node::Inviter& who)
 {
     // --demo: Alice's invitation is the demo itself; take it at once.
-    if (demo_ && from.toHex() == demo_->aliceDevice()) {
+    if (demo_ && who.device.toHex() == demo_->aliceDevice()) {
         acceptInvitation(sid.toHex());
         return;
     }
-    invitations_.add(sid, from, name);
+    const QString name = inviterText(who);
+    invitations_.add(sid, who.device, name, who.account);
     notifyUser(tr("Invitation"), tr("%1 invites you to a group").arg(name));
+}
+
+void AppController::onInviterNamed(const SessionId& sid, const node::Inviter& who)
+{
+    // The account's signed record arrived after the invitation was shown: name it now.
+    if (invitations_.contains(sid))
+        invitations_.add(sid, who.device, inviterText(who), who.account);
 }
 
 // --demo is ready when the peers see the user in the group and this device has committed it.

@@ -30,7 +30,8 @@
 
 namespace plenum::node {
 class Node;
-}
+struct Inviter;
+} // namespace plenum::node
 
 namespace plenum::ui {
 
@@ -194,7 +195,8 @@ private:
     void onNodeReady();
     void checkDemoReady();
     void abandonLinking(const QString& reason);
-    void onInvited(const SessionId& sid, const DeviceId& from, const QString& name);
+    void onInvited(const SessionId& sid, const node::Inviter& who);
+    void onInviterNamed(const SessionId& sid, const node::Inviter& who);
     void onChat(const SessionId& sid, const protocol::ChatMessage& m);
     void onRoster(const SessionId& sid, const protocol::RosterSnapshot& roster);
     void onCallChanged(const SessionId& sid);

@@ -382,6 +382,28 @@ TEST(IdentityBindingAttack, SelfClaimsMustNameTheSendersDeviceAndChainAccount)
     EXPECT_TRUE(checkSelfClaim(Ping{}, mallory, malloryAccount).isEmpty());
 }
 
+// Attack: a stranger's INVITE listed its own device under Alice's account and name, and the
+// invitee showed "Alice invites you". The sender's entry must carry its chain's account.
+TEST(IdentityBindingAttack, InviteListingItsSenderUnderAnotherAccountIsRefused)
+{
+    const DeviceId mallory = DeviceId::fromNumber(66);
+    const AccountId malloryAccount = AccountId::fromNumber(67);
+    const AccountId alice = AccountId::fromNumber(1);
+    const MemberInfo other{DeviceId::fromNumber(5), alice, QStringLiteral("Alice"),
+                           DeviceClass::Desktop, true};
+    Invite invite;
+    invite.endpoints = {
+        MemberInfo{mallory, alice, QStringLiteral("Alice"), DeviceClass::Desktop, true}, other};
+    const QString why = checkInviterClaim(invite, mallory, malloryAccount);
+    EXPECT_TRUE(why.contains(alice.shortHex()) && why.contains(malloryAccount.shortHex()))
+        << why.toStdString();
+    invite.endpoints[0].account = malloryAccount;
+    EXPECT_TRUE(checkInviterClaim(invite, mallory, malloryAccount).isEmpty())
+        << "other members' entries are the SM's word about them, not a claim about the sender";
+    invite.endpoints = {other};
+    EXPECT_TRUE(checkInviterClaim(invite, mallory, malloryAccount).isEmpty());
+}
+
 TEST(CodecReject, BrowseRulesAcrossFields)
 {
     Message nav = sample(kNavigate);

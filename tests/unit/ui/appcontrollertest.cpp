@@ -289,3 +289,37 @@ TEST(AppController, AConversationMovesHereAndBackBetweenMyDevices)
     EXPECT_FALSE(app.handoff()->busy());
     EXPECT_TRUE(app.toast().startsWith("Moved to")) << app.toast().toStdString();
 }
+
+// Attack (issue 13): a stranger's INVITE claimed the name "Alice", and the banner and the
+// notification said "Alice invites you to a group". They name the stranger's account and the
+// name its own signed record gives, marked as not a contact.
+TEST(InviteIdentityAttack, GuiShowsAStrangersSignedNameNotTheOneItsInviteClaims)
+{
+    LocalNet net;
+    PeerProcess* mallory = net.addPeer(QStringLiteral("Mallory"));
+    AppSettings settings(nullptr, false);
+    ui::RecordingNotifier notifier;
+    AppController app(optionsFor(net, net.dir("bob")), &settings, &notifier);
+    app.start();
+    app.createAccount(QStringLiteral("Bob"), QString());
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 30000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    app.setWindowActive(false); // the notification is shown too
+
+    ASSERT_TRUE(mallory->ask({{"cmd", "fault"}, {"forge_invite", QJsonObject{{"name", "Alice"}}}},
+                             "forged"));
+    ASSERT_TRUE(mallory->ask({{"cmd", "create"}}, "session"));
+    mallory->send({{"cmd", "invite"}, {"account", app.myAccount()}, {"device", app.myDevice()}});
+    ASSERT_TRUE(waitFor([&] { return app.invitations()->rowCount() == 1; }, 20000));
+    auto shown = [&] {
+        return role(*app.invitations(), 0, ui::InvitationsModel::FromNameRole).toString();
+    };
+    EXPECT_FALSE(shown().contains(QLatin1String("Alice"))) << shown().toStdString();
+    const QString expected = "Mallory (" + mallory->account.left(8) + ", not a contact)";
+    EXPECT_TRUE(waitFor([&] { return shown() == expected; }, 20000)) << shown().toStdString();
+    EXPECT_EQ(role(*app.invitations(), 0, ui::InvitationsModel::FromAccountRole).toString(),
+              mallory->account);
+    ASSERT_FALSE(notifier.shown.isEmpty());
+    for (const auto& [title, body] : std::as_const(notifier.shown))
+        EXPECT_FALSE(body.contains(QLatin1String("Alice"))) << body.toStdString();
+}
