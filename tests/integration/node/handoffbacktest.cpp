@@ -1,8 +1,9 @@
-// Issue 15: the way back right after a swap. Alice pushes the session from her desktop (A1)
-// to her phone (A2) and, as soon as that is done, straight back to A1 (handoff_bench's
-// alternation). A1 left the session and closed its links to the members a moment ago, and
-// the SM it was has handed over; the members must link to it again, signaling through the
-// new SM or the DHT, and the second hand-off completes like the first.
+// Issue 15: back and forth right after each swap. Alice pushes the session from her desktop
+// (A1) to her phone (A2), as soon as that is done straight back to A1, and to A2 again
+// (handoff_bench's alternation). Each time the device that comes in left the session and
+// closed its links to the members a moment ago; the members must link to it again,
+// signaling through the SM or the DHT, and every hand-off completes like the first.
+#include "callcheck.h"
 #include "handoffsupport.h"
 
 #include <QJsonArray>
@@ -61,28 +62,39 @@ namespace {
 
 } // namespace
 
-TEST(NodeHandoff, PushedStraightBackAfterASwapTheSessionReturns)
+TEST(NodeHandoff, PushedBackAndForthRightAfterEachSwapTheSessionFollows)
 {
     AliceTwoDevices s;
     ASSERT_TRUE(s.build());
     ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "before"}}, "sent"));
+    // In a call with Bob (as handoff_bench's): each new device stands by in it before its swap.
+    s.a1->send({{"cmd", "call_join"}, {"sid", s.sid}});
+    s.bob->send({{"cmd", "call_join"}, {"sid", s.sid}});
+    ASSERT_TRUE(s.bob->waitEvent(
+        [&](auto& e) {
+            return callHas(e, {s.a1->device, s.bob->device});
+        },
+        15000));
 
-    qint64 there = 0, back = 0;
+    qint64 there = 0, back = 0, again = 0;
     ASSERT_TRUE(handOff(s, s.a1, s.a2, &there));
     ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
     ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "on the phone"}}, "sent"));
     // Straight back: A1 was the SM, so the others elect another first (a push meanwhile is
     // refused in words and tried again; that is not what this test is about).
     ASSERT_TRUE(handOff(s, s.a2, s.a1, &back, 10000));
-    std::printf("{\"push_to_done_ms\": %lld, \"push_back_to_done_ms\": %lld}\n",
-                static_cast<long long>(there), static_cast<long long>(back));
     ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
     EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device)) << "A2 left after";
+    // And to the phone again: A2 comes back to members it was linked to a moment ago (its
+    // first links to them were signaled through the SM; that route must not outlive them).
+    ASSERT_TRUE(handOff(s, s.a1, s.a2, &again, 10000));
+    std::printf("{\"push_to_done_ms\": [%lld, %lld, %lld]}\n", static_cast<long long>(there),
+                static_cast<long long>(back), static_cast<long long>(again));
+    ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
     expectNobodySawLeave(s);
-    // A1 is in the session again: it speaks, and it has what was said on A2.
-    ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "home again"}}, "sent"));
-    EXPECT_TRUE(s.carol->waitEvent([](auto& e) { return isChat(e, "home again"); }, 10000));
+    ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "phone again"}}, "sent"));
+    EXPECT_TRUE(s.carol->waitEvent([](auto& e) { return isChat(e, "phone again"); }, 10000));
     QStringList texts;
-    EXPECT_TRUE(historyHas(s.a1, {"before", "on the phone"}, &texts))
+    EXPECT_TRUE(historyHas(s.a2, {"before", "on the phone"}, &texts))
         << texts.join(" | ").toStdString();
 }

@@ -80,9 +80,10 @@ TEST(NodeHandoff, AMutedDeviceArrivesMutedAndPlaysNothingOnStandby)
     for (qsizetype i = 0; i < events.size() && joined < 0; ++i)
         if (events[i].value("event") == "call" && events[i].value("in_call").toBool()) joined = i;
     ASSERT_GE(joined, 0);
-    for (qsizetype i = 0; i < events.size(); ++i)
-        if (events[i].value("event") == "call_audio")
-            EXPECT_GT(i, joined) << "A2 said it played "
-                                 << events[i].value("from").toString().toStdString()
-                                 << " while on standby";
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        if (events[i].value("event") != "call_audio") continue;
+        EXPECT_GT(i, joined) << "A2 said it played "
+                             << events[i].value("from").toString().toStdString()
+                             << " while on standby";
+    }
 }
