@@ -195,8 +195,9 @@ void Node::makeHandoff()
         [this](const QList<crypto::Certificate>& chain) {
             return linkKeys_.learnChain(chain, profile_.account.revoked());
         },
-        [this](const SessionId& sid, const QList<DeviceId>& members) {
-            auto s = call_->joinStandby(sid, members);
+        [this](const SessionId& sid, const QList<DeviceId>& members,
+               const protocol::CallState& call, const DeviceId& replaces) {
+            auto s = call_->joinStandby(sid, members, call, replaces);
             if (!s) Q_EMIT warning("the hand-off's call does not start on standby: " + s.error());
             return bool(s);
         },
@@ -214,7 +215,8 @@ void Node::makeHandoff()
     connect(handoff_.get(), &NodeHandoff::warning, this, &Node::warning);
     connect(handoff_.get(), &NodeHandoff::failed, this, &Node::handoffFailed);
     connect(handoff_.get(), &NodeHandoff::done, this,
-            [this](const SessionId& sid, const DeviceId& device, bool pushed, bool call) {
+            [this](const SessionId& sid, const DeviceId& device, bool pushed,
+                   const protocol::CallState& call) {
                 if (pushed) {
                     // Out of the session (unless kept): its call and pages stop here.
                     const session::Session* s = host_->session(sid);
@@ -226,10 +228,17 @@ void Node::makeHandoff()
                 } else {
                     current_ = sid;
                     // A1 was in the call: A2 takes its place (the others hear A2 from now);
-                    // its standby streams (if any) become the call without a restart.
-                    if (call && !call_->activeCall())
+                    // its standby streams (if any) become the call without a restart. Without
+                    // a standby, A1's mute and deafen from the snapshot are taken here (a
+                    // standby took them, and any change since, when it started).
+                    if (call.inCall && !call_->activeCall()) {
+                        if (!call_->onStandby(sid)) {
+                            call_->setMuted(call.muted);
+                            call_->setDeafened(call.deafened);
+                        }
                         if (auto s = call_->join(sid); !s)
                             Q_EMIT warning("the hand-off could not join the call: " + s.error());
+                    }
                 }
                 Q_EMIT handoffDone(sid, device, pushed);
             });

@@ -53,11 +53,13 @@ Status NodeCall::join(const SessionId& sid)
         // members play them as their rosters make this device a member (nothing restarts).
         standby_ = false;
         standbyMembers_.clear();
+        standbyFor_ = {};
         engine_->setDeafened(deafened_);
+        sinceJoin_.start(); // the user joins now: what it hears is played from here
         bumpCounter();
         broadcast(sid);
-        reconcile();
         Q_EMIT callChanged(sid);
+        reconcile(); // reports the first audio of every peer heard on standby: played now
         return Ok{};
     }
     if (active_ == sid) return Ok{};
@@ -70,16 +72,26 @@ Status NodeCall::join(const SessionId& sid)
     return Ok{};
 }
 
-Status NodeCall::joinStandby(const SessionId& sid, const QList<DeviceId>& members)
+Status NodeCall::joinStandby(const SessionId& sid, const QList<DeviceId>& members,
+                             const CallState& carried, const DeviceId& replaces)
 {
     if (active_ == sid) return Ok{};
     // In another call: that call is not broken for a standby; A2 joins at the swap instead.
     if (active_) return fail("this device is in another call");
-    if (auto ok = startEngine(sid); !ok) return ok;
+    mutedBefore_ = muted_;
+    deafenedBefore_ = deafened_;
+    muted_ = carried.muted;
+    deafened_ = carried.deafened;
+    if (auto ok = startEngine(sid); !ok) {
+        muted_ = mutedBefore_;
+        deafened_ = deafenedBefore_;
+        return ok;
+    }
     standby_ = true;
     standbyWasReady_ = false;
     standbyMembers_ = members;
     standbyMembers_.removeAll(self());
+    standbyFor_ = replaces;
     engine_->setDeafened(true); // A1 still plays the call; the user would hear it twice
     bumpCounter();
     broadcast(sid);
@@ -91,6 +103,8 @@ void NodeCall::endStandby(const SessionId& sid)
 {
     if (!standby_ || active_ != sid) return;
     active_.reset();
+    muted_ = mutedBefore_;
+    deafened_ = deafenedBefore_;
     bumpCounter();
     for (const DeviceId& d : std::as_const(standbyMembers_))
         sendState(sid, d); // not in the call (any more)
@@ -150,13 +164,14 @@ Status NodeCall::startEngine(const SessionId& sid)
     connect(engine.get(), &media::CallEngine::firstPacket, this, [this](const DeviceId& peer) {
         if (!active_ || heardFrom_.contains(peer)) return;
         heardFrom_.insert(peer);
-        Q_EMIT firstAudio(*active_, peer, sinceJoin_.elapsed());
+        reportAudio();
         checkStandby();
     });
     device_ = std::move(device);
     engine_ = std::move(engine);
     active_ = sid;
     heardFrom_.clear();
+    reported_.clear();
     sinceJoin_.start();
     ticker_.start();
     return Ok{};
@@ -299,7 +314,9 @@ void NodeCall::onMessage(const DeviceId& from, const Message& message)
     // §5.1 rule 6: only a member speaks about its call state, and only about itself (the
     // body names no device: the link's verified peer is the one it is about). A hand-off
     // seat's device speaks about its standby the same way (it is played only once a member).
-    if (!isMember(sid, from) && !isSeat(sid, from)) return;
+    // On standby, the device whose place it takes (A1, this account's) is heard as well.
+    const bool replaced = standby_ && active_ == sid && from == standbyFor_;
+    if (!isMember(sid, from) && !isSeat(sid, from) && !replaced) return;
     if (const auto* state = std::get_if<CallState>(&message.body))
         onState(sid, from, *state);
     else if (const auto* probe = std::get_if<CallProbe>(&message.body))
@@ -381,9 +398,19 @@ void NodeCall::onState(const SessionId& sid, const DeviceId& from, const CallSta
         !known || old->inCall != state.inCall ||
         (state.inCall && (old->muted != state.muted || old->deafened != state.deafened));
     states.insert(from, state);
+    // A1 muted or deafened on its device while this one stands by for it: the user's choice
+    // holds here too (after the swap, it is this device's own).
+    if (standby_ && active_ == sid && from == standbyFor_ && state.inCall &&
+        (muted_ != state.muted || deafened_ != state.deafened)) {
+        muted_ = state.muted;
+        deafened_ = state.deafened;
+        engine_->setMuted(muted_ || deafened_); // deafened on standby all along (see join)
+        bumpCounter();
+        broadcast(sid);
+    }
     // The first word from this member: it may have missed ours while it was joining.
     if (!known) sendState(sid, from);
-    if (active_ == sid && engine_ && !state.inCall) engine_->removePeer(from);
+    if (active_ == sid && engine_ && !state.inCall) dropPeer(from);
     reconcile();
     checkStandby();
     if (visible && (known || state.inCall)) Q_EMIT callChanged(sid);
@@ -415,7 +442,7 @@ void NodeCall::reconcile()
                 wanted.insert(d);
         }
     for (const DeviceId& peer : engine_->peers())
-        if (!wanted.contains(peer)) engine_->removePeer(peer);
+        if (!wanted.contains(peer)) dropPeer(peer);
     const QList<DeviceId> have = engine_->peers();
     for (const DeviceId& peer : wanted) {
         if (have.contains(peer)) continue;
@@ -429,7 +456,27 @@ void NodeCall::reconcile()
     // plays nothing at all (deafened), and every peer counts.
     for (const DeviceId& peer : engine_->peers())
         engine_->setAudible(peer, standby_ || (s && session::member(s->committed(), peer)));
+    reportAudio();
     checkStandby();
+}
+
+void NodeCall::reportAudio()
+{
+    // Played: this device is in the call (not on standby: deafened) and the peer is audible
+    // (a member; a seat's device is not played before the swap).
+    if (!engine_ || !active_ || standby_) return;
+    for (const DeviceId& peer : engine_->peers())
+        if (heardFrom_.contains(peer) && !reported_.contains(peer) && engine_->isAudible(peer)) {
+            reported_.insert(peer);
+            Q_EMIT firstAudio(*active_, peer, sinceJoin_.elapsed());
+        }
+}
+
+void NodeCall::dropPeer(const DeviceId& peer)
+{
+    engine_->removePeer(peer);
+    heardFrom_.remove(peer);
+    reported_.remove(peer);
 }
 
 void NodeCall::watch(net::ControlLink* link)
@@ -464,6 +511,7 @@ void NodeCall::stopEngine()
     drain_.stop();
     standby_ = false;
     standbyMembers_.clear();
+    standbyFor_ = {};
     if (engine_) {
         for (const DeviceId& peer : engine_->peers())
             engine_->removePeer(peer);

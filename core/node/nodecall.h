@@ -91,9 +91,15 @@ public:
     // `members` (the snapshot's, without A1): the engine runs and the streams open, but this
     // device plays nothing and the members do not play it until the swap; join(sid) after
     // the swap makes it a full member of the call at once. Not a call of activeCall().
-    Status joinStandby(const SessionId& sid, const QList<DeviceId>& members);
-    // The standby of `sid` ends without a swap (the hand-off failed).
+    // A1's mute and deafen (`carried`, from the snapshot) are this device's from now: the
+    // user muted on A1 is muted on A2 (members see it before the swap), and while the standby
+    // lasts A2 follows what A1 says of itself (CALL_STATE from `replaces`).
+    Status joinStandby(const SessionId& sid, const QList<DeviceId>& members,
+                       const protocol::CallState& carried = {}, const DeviceId& replaces = {});
+    // The standby of `sid` ends without a swap (the hand-off failed): mute and deafen return
+    // to what they were before it.
     void endStandby(const SessionId& sid);
+    bool onStandby(const SessionId& sid) const { return standby_ && active_ == sid; }
     // The standby is ready: every member's link is up, its call state known, and the stream
     // of each member in the call delivered its first packet.
     bool standbyReady(const SessionId& sid) const;
@@ -124,7 +130,9 @@ Q_SIGNALS:
     void callChanged(plenum::SessionId sid);
     // Once a second while this device is in a call.
     void statsTick(plenum::SessionId sid);
-    // The first audio packet of `peer` since this device joined (ms after join()).
+    // The first audio packet of `peer` this device plays since it joined, or since `peer`
+    // came (back) into its call (ms after join()). Not while on standby (it plays nothing),
+    // nor from a seat's device before the swap (inaudible): reported when it becomes played.
     void firstAudio(plenum::SessionId sid, plenum::DeviceId peer, qint64 msSinceJoin);
     // The standby of `sid` became ready (standbyReady).
     void standbyReadyChanged(plenum::SessionId sid);
@@ -140,6 +148,10 @@ private:
     // snapshot's; and, as a member, the seats' devices (inaudible until the swap).
     QList<DeviceId> callPeers(const SessionId& sid) const;
     void checkStandby();
+    // firstAudio for every peer heard and now played that was not reported yet.
+    void reportAudio();
+    // A peer left this device's call: its stream and its first-packet report are gone.
+    void dropPeer(const DeviceId& peer);
     void bumpCounter();
     void broadcast(const SessionId& sid);
     void sendState(const SessionId& sid, const DeviceId& to);
@@ -167,7 +179,8 @@ private:
     std::unique_ptr<media::CallEngine> engine_;
     QHash<DeviceId, QPointer<net::ControlLink>> watched_;
     QHash<DeviceId, double> rttMs_;
-    QSet<DeviceId> heardFrom_; // first packet reported since join
+    QSet<DeviceId> heardFrom_; // first packet received since join (or since it came back)
+    QSet<DeviceId> reported_;  // of those, reported by firstAudio (played)
     QElapsedTimer sinceJoin_;
     QElapsedTimer clock_; // probe stamps
     QTimer ticker_;
@@ -176,6 +189,10 @@ private:
     bool standby_ = false;
     bool standbyWasReady_ = false;
     QList<DeviceId> standbyMembers_;
+    DeviceId standbyFor_; // A1: the device whose place in the call the standby takes
+    // Mute and deafen before the standby took A1's (restored if the hand-off fails).
+    bool mutedBefore_ = false;
+    bool deafenedBefore_ = false;
 };
 
 } // namespace plenum::node

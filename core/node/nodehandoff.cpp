@@ -353,9 +353,9 @@ void NodeHandoff::apply(const handoff::Effect& effect)
     } else if (const auto* e = std::get_if<fx::Done>(&effect)) {
         stored_.remove(e->sid);
         standby_.remove(e->sid); // the Node's done() makes the standby the call
-        bool call = false;
+        CallState call;
         if (auto it = snapshots_.find(e->sid); it != snapshots_.end()) {
-            call = it->second.call.inCall;
+            call = it->second.call;
             snapshots_.erase(it);
         }
         Q_EMIT done(e->sid, e->device, e->pushed, call);
@@ -468,7 +468,7 @@ void NodeHandoff::acceptWithCall(const SessionId& sid)
         if (m.device != device() && m.device != snap.seat.replaces) members.append(m.device);
     for (const DeviceId& d : std::as_const(members))
         if (!deps_.linkUp(d)) deps_.connect(d);
-    if (deps_.joinStandby(sid, members)) standby_.insert(sid);
+    if (deps_.joinStandby(sid, members, snap.call, snap.seat.replaces)) standby_.insert(sid);
     if (readyToAccept(sid)) return acceptNow(sid);
     accepting_.insert(sid);
     if (stored_.contains(sid)) preconnect(sid);

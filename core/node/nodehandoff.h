@@ -54,8 +54,11 @@ public:
         // Verifies a chain [link, device, account] and learns its link key (LinkKeyRing).
         std::function<Status(const QList<crypto::Certificate>&)> learnChain;
         // ---- the call, make before break (docs/handoff.md "The call at the swap") ----
-        // A2: joins `sid`'s call on standby with these members (false: it could not).
-        std::function<bool(const SessionId&, const QList<DeviceId>&)> joinStandby = {};
+        // A2: joins `sid`'s call on standby with these members, taking A1's place in it
+        // (`call`, its mute and deafen) from device `replaces` (false: it could not).
+        std::function<bool(const SessionId&, const QList<DeviceId>&, const protocol::CallState&,
+                           const DeviceId& replaces)>
+            joinStandby = {};
         std::function<void(const SessionId&)> endStandby = {};
         std::function<bool(const SessionId&)> standbyReady = {};
     };
@@ -108,8 +111,9 @@ Q_SIGNALS:
     // A2: "Continue here?" — answer with answer().
     void offered(plenum::SessionId sid, plenum::DeviceId from);
     // Either end: done (A2 is in the committed roster); `pushed` = this device was A1.
-    // `call`: A1 was in the session's call (A2 joins it).
-    void done(plenum::SessionId sid, plenum::DeviceId device, bool pushed, bool call);
+    // `call`: A1's place in the session's call (in it: A2 joins it, muted or deafened as A1).
+    void done(plenum::SessionId sid, plenum::DeviceId device, bool pushed,
+              plenum::protocol::CallState call);
     // Either end: failed, the session as it was on A1, the reason in words.
     void failed(plenum::SessionId sid, plenum::DeviceId device, bool pushed, QString reason);
     void warning(QString text);

@@ -6,6 +6,7 @@
 // through the DHT (store and forward) when it comes online within the seat's TTL.
 #include "audiogap.h"
 #include "callcheck.h"
+#include "handoffsupport.h"
 #include "peergroup.h"
 
 #include "media/wavfile.h"
@@ -21,115 +22,6 @@
 #include <chrono>
 
 using namespace plenum::testsupport;
-
-namespace {
-
-struct AliceTwoDevices {
-    PeerGroup group;
-    PeerProcess *a1 = nullptr, *a2 = nullptr, *bob = nullptr, *carol = nullptr;
-    QString sid;
-
-    // Alice's desktop in a session with Bob and Carol; her phone paired, not in it.
-    bool build(int capacity = 8)
-    {
-        a1 = group.add("alice");
-        bob = group.add("bob");
-        carol = group.add("carol");
-        sid = group.buildSession({a1, bob, carol}, {}, capacity);
-        if (sid.isEmpty() || !group.rostersEqual({a1, bob, carol}, 3, 15000)) return false;
-        auto code = a1->ask({{"cmd", "pair_code"}}, "pair_code");
-        if (!code) return false;
-        a2 = group.add("alice-phone",
-                       {"--pair", code->value("code").toString(), "--device-class", "phone"});
-        return a2->running() && a2->account == a1->account;
-    }
-};
-
-// What a peer said about the hand-off (for failure messages).
-std::string trail(PeerProcess* p)
-{
-    QStringList lines;
-    for (const QJsonObject& e : p->events()) {
-        const QString n = e.value("event").toString();
-        if (n.startsWith("handoff") || n == "warning" || n == "error" || n == "link_down" ||
-            n == "join_failed" || n == "notice")
-            lines.append(QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact)));
-    }
-    return (p->name + ": " + lines.join("\n  ")).toStdString();
-}
-
-QStringList devicesIn(const QJsonObject& roster)
-{
-    QStringList out;
-    for (const auto& m : roster.value("members").toArray())
-        out.append(m.toObject().value("device").toString());
-    return out;
-}
-
-// Every roster event `p` reported lists a device of `account`: nobody saw it leave.
-bool alwaysHas(PeerProcess* p, const QString& account, QString* detail)
-{
-    for (const QJsonObject& e : p->events()) {
-        if (e.value("event").toString() != "roster") continue;
-        bool found = false;
-        for (const auto& m : e.value("members").toArray())
-            found = found || m.toObject().value("account").toString() == account;
-        if (!found) {
-            *detail = rosterKey(e);
-            return false;
-        }
-    }
-    return true;
-}
-
-// The others never saw Alice's account leave (issue 15's invariant), each said in words.
-void expectNobodySawLeave(const AliceTwoDevices& s)
-{
-    for (PeerProcess* p : {s.bob, s.carol}) {
-        QString detail;
-        EXPECT_TRUE(alwaysHas(p, s.a1->account, &detail))
-            << p->name.toStdString() << " saw Alice leave: " << detail.toStdString();
-    }
-}
-
-// Polls `p`'s history until it holds every text of `wanted` (or `timeoutMs` passed); returns
-// whether it did, and the texts it had, for the failure message.
-bool historyHas(PeerProcess* p, const QStringList& wanted, QStringList* texts,
-                int timeoutMs = 10000)
-{
-    for (int waited = 0;; waited += 100) {
-        *texts = historyTexts(p);
-        if (std::all_of(wanted.cbegin(), wanted.cend(),
-                        [&](const QString& t) { return texts->contains(t); }))
-            return true;
-        if (waited >= timeoutMs) return false;
-        p->waitEvent("never", 100);
-    }
-}
-
-bool waitRosterHas(PeerProcess* p, const QString& device, bool present, int timeoutMs)
-{
-    return p
-        ->waitEvent(
-            [&](const QJsonObject& e) {
-                return e.value("event").toString() == "roster" &&
-                       devicesIn(e).contains(device) == present;
-            },
-            timeoutMs)
-        .has_value();
-}
-
-std::optional<QJsonObject> outcome(PeerProcess* p, int timeoutMs)
-{
-    return p->waitEvent(
-        [](const QJsonObject& e) {
-            const QString n = e.value("event").toString();
-            return n == "handoff_done" || n == "handoff_failed";
-        },
-        timeoutMs);
-}
-
-} // namespace
 
 TEST(NodeHandoff, PushMovesTheSessionWithItsHistoryAndPullBringsItBack)
 {
@@ -338,14 +230,27 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
         [&](auto& e) { return callHas(e, after) && e.value("in_call").toBool(); }, 20000));
     expectNobodySawLeave(s);
 
-    // A2's audio reaches Bob (its standby stream, before the swap), a second more, then Bob's
-    // recording is closed and measured.
+    // A2's audio reaches Bob (its standby stream, primed before the swap and played from it),
+    // a second more, then Bob's recording is closed and measured.
     ASSERT_TRUE(s.bob->waitEvent(
         [&](auto& e) {
             return e.value("event") == "call_audio" && e.value("from") == s.a2->device;
         },
         20000))
         << "Bob never heard A2";
+    // Bob plays A2 from the swap on, not its standby stream before (he would hear Alice
+    // twice): his call_audio from A2 comes with the roster that makes A2 a member (the same
+    // turn; 50 ms for the pipe), not when A2's stream first reached him.
+    qint64 rosterMs = -1, audioMs = -1;
+    for (const QJsonObject& e : s.bob->events()) {
+        if (rosterMs < 0 && e.value("event") == "roster" && devicesIn(e).contains(s.a2->device))
+            rosterMs = e.value("_ms").toInteger();
+        if (audioMs < 0 && e.value("event") == "call_audio" && e.value("from") == s.a2->device)
+            audioMs = e.value("_ms").toInteger();
+    }
+    ASSERT_GE(rosterMs, 0);
+    EXPECT_GE(audioMs + 50, rosterMs)
+        << "Bob said he played A2 " << rosterMs - audioMs << " ms before it was a member";
     s.bob->waitEvent("never", 1000);
     const qint64 bobStartNs = audioStartNs(s.bob);
     ASSERT_GT(bobStartNs, 0);

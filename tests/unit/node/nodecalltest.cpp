@@ -120,3 +120,36 @@ TEST_F(CallState_, MessagesForAnUnknownSessionAreIgnored)
     EXPECT_TRUE(inCall().isEmpty());
     EXPECT_TRUE(sent.isEmpty());
 }
+
+// Issue 15: A2 standing by for A1's place in the call takes A1's mute and deafen from the
+// snapshot, follows what A1 (only A1) says of itself until the swap, tells the members, and
+// gets its own settings back if the hand-off fails.
+TEST_F(CallState_, AStandbyTakesTheHandedMuteAndGivesItBackIfTheHandoffFails)
+{
+    const DeviceId a1 = info(3).device;
+    call->setDeafened(true); // this device's own setting before the hand-off
+    ASSERT_TRUE(call->joinStandby(sid, {info(2).device}, CallState{true, true, false, 5}, a1));
+    EXPECT_TRUE(call->onStandby(sid));
+    EXPECT_FALSE(call->activeCall().has_value());
+    EXPECT_TRUE(call->muted());
+    EXPECT_FALSE(call->deafened());
+    ASSERT_FALSE(sent.isEmpty());
+    EXPECT_EQ(sent.back().first, info(2).device);
+    EXPECT_TRUE(std::get<CallState>(sent.back().second.body).muted);
+
+    // A1 unmutes while A2 stands by: A2 follows, and says so to the members.
+    sent.clear();
+    call->onMessage(a1,
+                    Message{Header{sid, 1, 2, info(1).device}, CallState{true, false, false, 6}});
+    EXPECT_FALSE(call->muted());
+    ASSERT_FALSE(sent.isEmpty());
+    EXPECT_FALSE(std::get<CallState>(sent.back().second.body).muted);
+    // A member's state is its own, not this device's.
+    call->onMessage(info(2).device, state(true, true, 7));
+    EXPECT_FALSE(call->muted());
+
+    call->endStandby(sid);
+    EXPECT_FALSE(call->onStandby(sid));
+    EXPECT_FALSE(call->muted());
+    EXPECT_TRUE(call->deafened()); // as before the standby
+}

@@ -1,0 +1,104 @@
+// Issue 15: back and forth right after each swap. Alice pushes the session from her desktop
+// (A1) to her phone (A2), as soon as that is done straight back to A1, and to A2 again
+// (handoff_bench's alternation). Each time the device that comes in left the session and
+// closed its links to the members a moment ago; the members must link to it again,
+// signaling through the SM or the DHT, and every hand-off completes like the first.
+#include "callcheck.h"
+#include "handoffsupport.h"
+
+#include <QJsonArray>
+
+#include <gtest/gtest.h>
+
+using namespace plenum::testsupport;
+
+namespace {
+
+// `from` pushes the session to `to`, which accepts; both end with handoff_done. `ms`: the
+// push -> done on `to`. A push refused while the session elects its SM (A1 was the SM and
+// left) is tried again, for up to `settleMs`.
+::testing::AssertionResult handOff(AliceTwoDevices& s, PeerProcess* from, PeerProcess* to,
+                                   qint64* ms, int settleMs = 0)
+{
+    qint64 sent = 0;
+    std::optional<QJsonObject> offer;
+    for (int waited = 0;; waited += 500) {
+        sent = testClockMs();
+        from->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", to->device}});
+        const auto since = [&](const QJsonObject& e) { return e.value("_ms").toInteger() >= sent; };
+        offer = to->waitEvent(
+            [&](auto& e) { return since(e) && e.value("event") == "handoff_offer"; }, 1500);
+        if (offer) break;
+        auto refused = from->waitEvent(
+            [&](auto& e) { return since(e) && e.value("event") == "handoff_failed"; }, 20000);
+        if (!refused || !refused->value("reason").toString().contains("reconnecting") ||
+            waited >= settleMs)
+            return ::testing::AssertionFailure() << "no offer on " << to->name.toStdString() << "\n"
+                                                 << trail(from) << "\n"
+                                                 << trail(to);
+        from->waitEvent("never", 500);
+    }
+    to->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
+    for (PeerProcess* p : {to, from}) {
+        auto e = p->waitEvent(
+            [&](const QJsonObject& e) {
+                const QString n = e.value("event").toString();
+                return e.value("_ms").toInteger() >= sent &&
+                       (n == "handoff_done" || n == "handoff_failed");
+            },
+            30000);
+        if (!e || e->value("event") != "handoff_done")
+            return ::testing::AssertionFailure()
+                   << p->name.toStdString() << ": "
+                   << (e ? e->value("reason").toString().toStdString() : "no outcome") << "\n"
+                   << trail(from) << "\n"
+                   << trail(to) << "\n"
+                   << trail(s.bob) << "\n"
+                   << trail(s.carol);
+        if (p == to) *ms = e->value("_ms").toInteger() - sent;
+    }
+    return ::testing::AssertionSuccess();
+}
+
+} // namespace
+
+// DISABLED: it reproduces the open bug of issue 15 (handoff5's report): the device coming back
+// the second time gets no link to a member within its JOIN's attempts ("could not reach bob"):
+// that member re-dialled the device after it left (the call), its relay failed ("falls back to
+// the DHT: the relay cannot reach it"). Fails about one run in two alone, every run under load.
+TEST(NodeHandoff, DISABLED_PushedBackAndForthRightAfterEachSwapTheSessionFollows)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build());
+    ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "before"}}, "sent"));
+    // In a call with Bob (as handoff_bench's): each new device stands by in it before its swap.
+    s.a1->send({{"cmd", "call_join"}, {"sid", s.sid}});
+    s.bob->send({{"cmd", "call_join"}, {"sid", s.sid}});
+    ASSERT_TRUE(s.bob->waitEvent(
+        [&](auto& e) {
+            return callHas(e, {s.a1->device, s.bob->device});
+        },
+        15000));
+
+    qint64 there = 0, back = 0, again = 0;
+    ASSERT_TRUE(handOff(s, s.a1, s.a2, &there));
+    ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
+    ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "on the phone"}}, "sent"));
+    // Straight back: A1 was the SM, so the others elect another first (a push meanwhile is
+    // refused in words and tried again; that is not what this test is about).
+    ASSERT_TRUE(handOff(s, s.a2, s.a1, &back, 10000));
+    ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
+    EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device)) << "A2 left after";
+    // And to the phone again: A2 comes back to members it was linked to a moment ago (its
+    // first links to them were signaled through the SM; that route must not outlive them).
+    ASSERT_TRUE(handOff(s, s.a1, s.a2, &again, 10000));
+    std::printf("{\"push_to_done_ms\": [%lld, %lld, %lld]}\n", static_cast<long long>(there),
+                static_cast<long long>(back), static_cast<long long>(again));
+    ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
+    expectNobodySawLeave(s);
+    ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "phone again"}}, "sent"));
+    EXPECT_TRUE(s.carol->waitEvent([](auto& e) { return isChat(e, "phone again"); }, 10000));
+    QStringList texts;
+    EXPECT_TRUE(historyHas(s.a2, {"before", "on the phone"}, &texts))
+        << texts.join(" | ").toStdString();
+}
