@@ -167,13 +167,12 @@ QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
 
 QSet<DeviceId> Session::electionVoters(const RosterSnapshot& roster, std::uint64_t epoch) const
 {
-    QSet<DeviceId> out = voters(roster);
-    if (config_.ruleOff(Rule::LeaverCounts)) return out;
+    QSet<DeviceId> out = deviceSet(roster);
     for (auto it = departed_.cbegin(); it != departed_.cend(); ++it) {
         const auto voted = departedVotedIn_.constFind(it.key());
-        if (voted == departedVotedIn_.cend() || voted.value() >= epoch) {
-            if (contains(roster, it.key())) out.insert(it.key());
-        }
+        const bool votedBefore = voted != departedVotedIn_.cend() && voted.value() < epoch;
+        if ((it.value() <= accepted_.at && votedBefore) || config_.ruleOff(Rule::LeaverCounts))
+            out.remove(it.key());
     }
     return out;
 }
