@@ -376,7 +376,8 @@ bool Session::handedOff(Millis now)
         persistEnded();
         const std::optional<DeviceId> successor = chooseSuccessor();
         for (const MemberInfo& m : committed_.members)
-            send(m.device, Bye{Bye::Reason::Leave, accepted_.at, successor});
+            send(m.device,
+                 Bye{Bye::Reason::Leave, accepted_.at, successor, election_.grantedEpoch()});
     }
     finish(Phase::Gone);
     emitEvent(event::Handoff{Stage::Done, to, {}});

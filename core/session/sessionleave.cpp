@@ -28,9 +28,12 @@ void Session::leave(Millis now)
                  Bye{Bye::Reason::Leave, accepted_.at, successor, election_.grantedEpoch()});
             told.insert(m.device);
         }
+        // A joiner we answered may be a member by the time our BYE lands, and then it counts
+        // a leaver without 'voted in' in every election for ever (--handoff seed 20791).
         for (auto it = pendingJoiners_.cbegin(); it != pendingJoiners_.cend(); ++it)
             if (!told.contains(it.key()))
-                send(it.key(), Bye{Bye::Reason::Leave, accepted_.at, std::nullopt});
+                send(it.key(),
+                     Bye{Bye::Reason::Leave, accepted_.at, std::nullopt, election_.grantedEpoch()});
     } else if (phase_ == Phase::Joining && join_) {
         failJoin(Code::Declined, QStringLiteral("you left"), now, true);
         return;

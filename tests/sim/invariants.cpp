@@ -42,6 +42,13 @@ void InvariantChecker::onSend(int from, int to, const Message& m, bool)
     // Judged when sent: by delivery the sender may hold a new session of that sid (--adversary
     // seed 14072: a tombstone's answer arrived after its device was invited again).
     if (outsider_ >= 0 && to == outsider_) outsiderSent(from, m);
+    // A leave says the last epoch its sender voted in: a member that hears one without it must
+    // count the leaver in every election for ever (--handoff seed 20791: the BYE a leaver sent
+    // a joiner that was a member by the time it landed).
+    if (const auto* bye = std::get_if<Bye>(&m.body);
+        bye && bye->reason == Bye::Reason::Leave && !bye->votedIn && from != outsider_)
+        fail("leaversSayWhatTheyVotedIn: peer" + std::to_string(from) + " sent peer" +
+             std::to_string(to) + " a BYE without 'voted in'");
     if (const auto* pass = std::get_if<BatonPass>(&m.body)) {
         sids_[sid].passes.emplace(net_.peer(from).info().device, pass->to, pass->generation);
         return;

@@ -110,9 +110,9 @@ SimPeer::SimPeer(SimNetwork& net, int index, const MemberInfo& info)
 
 SimPeer::~SimPeer() = default;
 
-void SimPeer::note(const char* what, const char* type, int other)
+void SimPeer::note(const char* what, const char* type, int other, std::string detail)
 {
-    log_.push_back(LogEntry{net_.now(), what, type, other});
+    log_.push_back(LogEntry{net_.now(), what, type, other, std::move(detail)});
     if (log_.size() > logLimit()) log_.pop_front();
 }
 
@@ -122,6 +122,7 @@ std::string SimPeer::formatLog() const
     for (const LogEntry& e : log_) {
         out << "    t=" << e.at << " " << e.what << " " << e.type;
         if (e.other >= 0) out << " peer" << e.other;
+        if (!e.detail.empty()) out << ": " << e.detail;
         out << "\n";
     }
     return out.str();
@@ -281,7 +282,7 @@ void SimPeer::refused(const SessionId& sid, const DeviceId& from, const QString&
     if (dying_) return;
     ++refusals_;
     lastRefusal_ = reason.toStdString();
-    note("refused", outsider ? "outsider" : "member", net_.indexOf(from));
+    note("refused", outsider ? "outsider" : "member", net_.indexOf(from), lastRefusal_);
     if (outsider) closeLink(sid, from);
 }
 

@@ -57,12 +57,13 @@ public:
     const std::map<SessionId, Millis>& timers() const { return timers_; }
     struct LogEntry {
         Millis at;
-        const char* what; // static text: "send", "recv", "link-up", an event name...
-        const char* type; // message or event name
-        int other;        // the other peer, or -1
+        const char* what;        // static text: "send", "recv", "link-up", an event name...
+        const char* type;        // message or event name
+        int other;               // the other peer, or -1
+        std::string detail = {}; // a refusal's reason: what a stall's replay needs most
     };
     const std::deque<LogEntry>& log() const { return log_; }
-    void note(const char* what, const char* type, int other);
+    void note(const char* what, const char* type, int other, std::string detail = {});
     std::string formatLog() const;
 
     void start(); // (re)starts: a new host restored from disk
