@@ -154,14 +154,15 @@ bool Session::dropped(const DeviceId& d) const
 {
     auto it = departed_.find(d);
     return it != departed_.end() &&
-           (it.value() <= accepted_.at || config_.ruleOff(Rule::LeaverCounts));
+           (it->accepted <= accepted_.at || config_.ruleOff(Rule::LeaverCounts));
 }
 
 QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
 {
     QSet<DeviceId> out = deviceSet(roster);
     for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
-        if (it.value() <= accepted_.at || config_.ruleOff(Rule::LeaverCounts)) out.remove(it.key());
+        if (it->accepted <= accepted_.at || config_.ruleOff(Rule::LeaverCounts))
+            out.remove(it.key());
     return out;
 }
 
@@ -169,9 +170,8 @@ QSet<DeviceId> Session::electionVoters(const RosterSnapshot& roster, std::uint64
 {
     QSet<DeviceId> out = deviceSet(roster);
     for (auto it = departed_.cbegin(); it != departed_.cend(); ++it) {
-        const auto voted = departedVotedIn_.constFind(it.key());
-        const bool votedBefore = voted != departedVotedIn_.cend() && voted.value() < epoch;
-        if ((it.value() <= accepted_.at && votedBefore) || config_.ruleOff(Rule::LeaverCounts))
+        const bool votedBefore = it->votedIn && *it->votedIn < epoch;
+        if ((it->accepted <= accepted_.at && votedBefore) || config_.ruleOff(Rule::LeaverCounts))
             out.remove(it.key());
     }
     return out;

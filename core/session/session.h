@@ -385,14 +385,18 @@ private:
     QSet<DeviceId> links_; // links that are up (the host's view; closing one is only a wish)
     QHash<DeviceId, Millis> lastHeard_; // last message from a member following us as SM
     QHash<DeviceId, int> relinkAttempts_;
-    // Left (BYE, or a 610/404 from its tombstone), with the newest roster it had on disk.
-    // It stops counting in majorities only once our accepted roster is at least as new
-    // (DESIGN §5: a leaver that may hold a newer roster than the voters still counts).
-    QHash<DeviceId, RosterStamp> departed_;
-    // The newest epoch in which each leaver voted for another device, where it told us
-    // (BYE, its tombstone's 404): an election of a newer epoch may leave it out; one of that
-    // epoch or older may not (it may have voted there). Absent: unknown, it counts.
-    QHash<DeviceId, std::uint64_t> departedVotedIn_;
+    // A member that left (BYE, or a 610/404 from its tombstone).
+    struct Departure {
+        // The newest roster it had on disk: it stops counting in majorities only once our
+        // accepted roster is at least as new (DESIGN §5: a leaver that may hold a newer
+        // roster than the voters still counts).
+        RosterStamp accepted;
+        // The newest epoch in which it voted for another device, where it told us (BYE, its
+        // tombstone's 404): an election of a newer epoch may leave it out; one of that epoch
+        // or older may not (it may have voted there). Unknown: it counts.
+        std::optional<std::uint64_t> votedIn;
+    };
+    QHash<DeviceId, Departure> departed_;
     QHash<DeviceId, Millis> pendingJoiners_;
     QHash<DeviceId, Millis> leaverAskedAt_; // we asked a leaver for its roster (rate limit)
     // Devices a committed roster removed while we watched: only they (and members) may

@@ -166,19 +166,15 @@ void Session::catchUp()
 void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted,
                            std::optional<std::uint64_t> votedIn, Millis now)
 {
-    if (votedIn) {
-        const auto was = departedVotedIn_.constFind(from);
-        departedVotedIn_.insert(from,
-                                was == departedVotedIn_.cend() ? *votedIn : qMax(*was, *votedIn));
-    }
     if (auto it = departed_.find(from); it != departed_.end()) {
-        if (accepted > it.value()) it.value() = accepted;
+        if (accepted > it->accepted) it->accepted = accepted;
+        if (votedIn) it->votedIn = std::max(it->votedIn.value_or(0), *votedIn);
         // Seed 455560: it departed, then won an election we followed, then lost the session.
         // Its "not there" replies must still cost it our allegiance, or we follow it forever.
         if (from == sm_ && !isSm_) loseSm(now);
         return;
     }
-    departed_.insert(from, accepted);
+    departed_.insert(from, Departure{accepted, votedIn});
     if (accepted <= accepted_.at) {
         timers_.disarm(TimerKind::Relink, from);
         deps_.out.closeLink(sid_, from);

@@ -156,7 +156,6 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         smLinkDownSince_.remove(gone);
         unreachableSince_.remove(gone);
         departed_.remove(gone);
-        departedVotedIn_.remove(gone);
     }
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
@@ -166,7 +165,6 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
         // member; its old departure would keep its next leave from being queued.
         departed_.remove(added);
-        departedVotedIn_.remove(added);
         timers_.disarm(TimerKind::Flicker, added);
         if (!links_.contains(added)) {
             deps_.out.openLink(sid_, added);
