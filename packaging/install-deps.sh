@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format git
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format git mold
   # core libraries
   qt6-base-dev libqt6sql6-sqlite libglib2.0-dev libnice-dev libopus-dev libsrtp2-dev
   libopendht-dev libgnutls28-dev libqrencode-dev

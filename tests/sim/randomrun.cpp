@@ -168,9 +168,9 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
                     if (!s || s->phase() != Session::Phase::Member) continue;
                     s->handoff(net.peer(to).info().device, ttl, keep, net.now());
                     if (cancel)
-                        net.at(net.now() + cancelAfter, [&net, from, sid] {
+                        net.at(net.now() + cancelAfter, [&net, giver = from, sid] {
                             Session* again =
-                                net.peer(from).alive() ? net.peer(from).session(sid) : nullptr;
+                                net.peer(giver).alive() ? net.peer(giver).session(sid) : nullptr;
                             if (again) again->cancelHandoff(net.now());
                         });
                     return;

@@ -28,6 +28,15 @@ QCborArray entry(int n, const QString& title)
     return QCborArray{SessionId::fromNumber(n).toBytes(), title};
 }
 
+// A list of one element. Not QCborArray{x}: for an x that is itself a QCborArray, clang reads
+// that as a copy of x and GCC as a list holding x.
+QCborArray listOf(const QCborValue& only)
+{
+    QCborArray out;
+    out.append(only);
+    return out;
+}
+
 std::map<QString, QByteArray> corpus()
 {
     std::map<QString, QByteArray> files;
@@ -49,13 +58,13 @@ std::map<QString, QByteArray> corpus()
         tooMany.append(entry(i + 1, QStringLiteral("t")));
     files[QStringLiteral("bad-too-many.cbor")] = cbor(tooMany);
     files[QStringLiteral("bad-long-title.cbor")] =
-        cbor(QCborArray{entry(1, QString(livesessions::kMaxTitleChars + 1, QChar('y')))});
+        cbor(listOf(entry(1, QString(livesessions::kMaxTitleChars + 1, QChar('y')))));
     const QByteArray id = SessionId::fromNumber(1).toBytes();
     files[QStringLiteral("bad-short-id.cbor")] =
-        cbor(QCborArray{QCborArray{id.left(5), QStringLiteral("t")}});
-    files[QStringLiteral("bad-title-not-text.cbor")] = cbor(QCborArray{QCborArray{id, 42}});
+        cbor(listOf(QCborArray{id.left(5), QStringLiteral("t")}));
+    files[QStringLiteral("bad-title-not-text.cbor")] = cbor(listOf(QCborArray{id, 42}));
     files[QStringLiteral("bad-too-deep.cbor")] =
-        cbor(QCborArray{QCborArray{entry(1, QStringLiteral("t"))}});
+        cbor(listOf(listOf(entry(1, QStringLiteral("t")))));
     files[QStringLiteral("bad-twice.cbor")] =
         cbor(QCborArray{entry(1, QStringLiteral("a")), entry(1, QStringLiteral("b"))});
     files[QStringLiteral("bad-not-a-list.cbor")] = cbor(QCborMap{{QStringLiteral("sid"), id}});
