@@ -94,14 +94,24 @@ ListenerScore scoreListener(const std::vector<qint16>& said, size_t leadIn, qint
     // sample 0, then the lag found is the mouth-to-ear delay (searched to 1 s).
     const qint64 zeroLag = (speakerStartNs - listenerStartNs) * kCallRate / 1'000'000'000 -
                            kCallRate / 50; // one 20 ms frame of device buffering
-    if (zeroLag < 0 || zeroLag >= qint64(played.size())) {
+    if (zeroLag >= qint64(played.size())) {
         out.error = QStringLiteral("the listener's file does not cover the speaker's start "
                                    "(offset %1 samples of %2)")
                         .arg(zeroLag)
                         .arg(played.size());
         return out;
     }
-    const std::span<const qint16> heard(played.data() + zeroLag, played.size() - size_t(zeroLag));
+    // A listener that started its device less than a frame before the speaker (a busy machine
+    // schedules them close together) played nothing before input sample 0: silence there.
+    std::vector<qint16> padded;
+    if (zeroLag < 0) {
+        padded.assign(size_t(-zeroLag), 0);
+        padded.insert(padded.end(), played.begin(), played.end());
+    }
+    const std::span<const qint16> heard =
+        zeroLag < 0
+            ? std::span<const qint16>(padded)
+            : std::span<const qint16>(played.data() + zeroLag, played.size() - size_t(zeroLag));
     std::vector<qint16> input(leadIn, 0);
     input.insert(input.end(), said.begin(), said.end());
     std::vector<qint16> reversed(leadIn, 0);
