@@ -161,8 +161,7 @@ QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
 {
     QSet<DeviceId> out = deviceSet(roster);
     for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
-        if (it->accepted <= accepted_.at || config_.ruleOff(Rule::LeaverCounts))
-            out.remove(it.key());
+        if (dropped(it.key())) out.remove(it.key());
     return out;
 }
 
