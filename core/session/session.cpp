@@ -493,15 +493,9 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
     // A member of our roster says it leads our epoch, and we follow nobody in it: its SET_SM
     // was lost (we voted in this epoch, so no header of it is "newer" and learnHigherEpoch
     // never asks). Unasked, we refuse its rosters and it never resends the proof (seed 79233).
-    // Proven since (we took its committed roster after refusing its SET_SM against our older
-    // one), we follow it: else we elect for ever beside it (--handoff seed 40265).
     if (h.sm == from && from != sm_ && h.epoch == epoch_ && (sm_.isNull() || lostSm_) && !isSm_ &&
-        inRoster(from)) {
-        if (smProven(h.epoch, from))
-            regainSm(from, h.epoch, now);
-        else
-            askSmProof(from, now);
-    }
+        inRoster(from) && !smProven(h.epoch, from))
+        askSmProof(from, now);
     // Our SM's own header names no SM: it stepped down (it saw a newer epoch). Its followers
     // learn it from its pings; trusting it on would refuse every vote (seed 866522).
     if (from == sm_ && h.sm.isNull() && h.epoch >= epoch_ && !lostSm_ && !isSm_) loseSm(now);

@@ -84,6 +84,12 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
         // at its old epoch on top of it: (2,8) then (1,9) (--adversary seed 73218).
         if (isSm_ && roster.at.epoch > epoch_ && !config_.ruleOff(Rule::HigherEpochStepsDown))
             stepDown(now);
+        // A departure older than a roster its device leads is stale: the device came back (we
+        // missed the commit that readmitted it) and won an election since. Kept, it made us
+        // take its rosters for a tombstone's and elect for ever beside it (--handoff 40265).
+        if (auto gone = departed_.find(roster.sm);
+            gone != departed_.end() && gone->accepted < roster.at)
+            departed_.erase(gone);
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
             // A roster handed out by a leaver's tombstone names an SM that is gone, and so does

@@ -884,3 +884,51 @@ TEST_F(Group, RuleOffJoinedLinkedEqualsRosterAdmitsOnAStaleJoined)
     disabledRules = static_cast<std::uint32_t>(session::Rule::JoinedLinkedEqualsRoster);
     EXPECT_FALSE(admittedOnAJoinedOfTheCurrentRoster());
 }
+
+// Item 26 (seeds 436069, 979504, --handoff 34404): a member crashes; the SM proposes its
+// removal, which reaches only P, and crashes too. P, on the pending roster of five, wins
+// with its own vote and two more while V4 is slow: three of five, but only three of the
+// committed six. At a round's end a majority of the pending roster used to do; the two
+// voters, still on the committed roster, checked SET_SM against it and refused it for ever.
+// Only voters whose bid showed the pending roster count toward such a win.
+TEST_F(Group, AWinOnAPendingRosterNeedsVotersThatHoldIt)
+{
+    start(6);
+    for (int i = 1; i < 6; ++i)
+        admit(0, i);
+    settle();
+    const DeviceId gone = net->peer(5).info().device;
+    const auto isRemoval = [&](int from, const protocol::Message& m) {
+        const auto* r = std::get_if<protocol::Roster>(&m.body);
+        return from == 0 && r && !r->full && r->change.member.device == gone;
+    };
+    const auto slowV4 = [&](Millis extra) {
+        for (int i = 1; i < 4; ++i) {
+            net->setExtraDelay(4, i, extra);
+            net->setExtraDelay(i, 4, extra);
+        }
+    };
+    bool crashed = false;
+    net->setDrop([&](int from, int to, const protocol::Message& m) {
+        if (!isRemoval(from, m)) return false;
+        if (!crashed) {
+            crashed = true;
+            net->at(net->now() + 8, [&] { // P has it (5 ms), the SM has no majority of acks
+                net->crash(0);
+                slowV4(400); // V4's vote misses the first rounds
+                net->at(net->now() + 2000, [&] { slowV4(0); });
+            });
+        }
+        return to != 1; // only P holds the pending roster
+    });
+    net->crash(5);
+    net->runFor(15000);
+    ASSERT_TRUE(crashed) << "the SM never proposed the removal";
+    const int sm = smIndex({1, 2, 3, 4});
+    ASSERT_GE(sm, 1) << "nobody leads";
+    for (int i : {1, 2, 3, 4}) {
+        EXPECT_EQ(s(i)->sm(), net->peer(sm).info().device) << "peer " << i << " follows another";
+        EXPECT_EQ(session::deviceSet(s(i)->committed()), devices({1, 2, 3, 4})) << "peer " << i;
+    }
+    EXPECT_FALSE(check->failed()) << check->failure();
+}

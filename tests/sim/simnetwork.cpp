@@ -385,6 +385,7 @@ void SimNetwork::transmit(int from, int to, const Message& m, bool forged)
     auto it = links_.find(key(from, to));
     const bool overLink = it != links_.end() && it->second.up && !it->second.broken;
     if (observer_ && !forged) observer_->onSend(from, to, m, overLink);
+    if (drop_ && drop_(from, to, m)) return;
     if (overLink) {
         Link& l = it->second;
         const int dir = from < to ? 0 : 1;

@@ -166,6 +166,10 @@ public:
     // Sees every message delivered, before the receiver handles it.
     using Tap = std::function<void(int from, int to, const protocol::Message& m)>;
     void setTap(Tap tap) { tap_ = std::move(tap); }
+    // Scenarios: a message for which `drop` answers true is lost in transit (after the
+    // observer saw it sent), as on a link that dropped one packet.
+    using Drop = std::function<bool(int from, int to, const protocol::Message& m)>;
+    void setDrop(Drop drop) { drop_ = std::move(drop); }
 
     // ---- faults
     void partition(const std::vector<int>& sideA); // everyone else is side B
@@ -229,6 +233,7 @@ private:
     std::set<std::pair<int, int>> oneWay_;
     SimObserver* observer_ = nullptr;
     Tap tap_;
+    Drop drop_;
     double acceptProbability_ = -1;
     std::map<int, bool> answers_;
     std::map<std::pair<int, int>, Millis> extraDelay_;
