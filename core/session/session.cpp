@@ -69,10 +69,13 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }
-    for (const MemberInfo& m : s->accepted_.members) {
-        if (m.device == self.device) continue;
-        s->deps_.out.openLink(s->sid_, m.device);
-        s->scheduleRelink(m.device, now); // retried until the link is up
+    // Members of the committed roster too: one a pending change removes still counts in our
+    // elections until we hear it left, and after a restart only its (tombstone's) answer
+    // tells us (--handoff seed 77640: two members elected for ever, one counting two leavers).
+    for (const DeviceId& d : deviceSet(s->accepted_) | deviceSet(s->committed_)) {
+        if (d == self.device) continue;
+        s->deps_.out.openLink(s->sid_, d);
+        s->scheduleRelink(d, now); // retried until the link is up
     }
     s->timers_.arm(TimerKind::Ping, now + config.pingInterval);
     // Its SM swapped itself out for another device (§5.1 rule 10): elect one. (A link to it
