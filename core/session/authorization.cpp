@@ -121,11 +121,13 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
                 return Refusal{refusal(body, "a roster naming another SM of its epoch"), false};
             if (r->full && r->sm != from && !rosterSigned(*r))
                 return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
-            // It lets us back in only by moving us forward (--adversary seed 163087: a member
-            // naming itself SM of an older epoch, whose SM we never knew, took us back). The
-            // roster that removed us, which members send with BYE (rule 7), is no news.
-            if (r->full && r->committed && r->at < accepted_.at)
-                return Refusal{refusal(body, "a roster older than the one that removed us"), false};
+            // It lets us back in only by a roster not older than our committed one
+            // (--adversary seed 163087: a member naming itself SM of an older epoch, whose SM
+            // we never knew, took us back). Our accepted one may be a proposal that removed us
+            // and was never committed: then the committed roster still lists us (--handoff
+            // seed 7776).
+            if (r->full && r->committed && r->at < committed_.at)
+                return Refusal{refusal(body, "a roster older than our committed one"), false};
             if (const char* why = unprovenSmClaim(from, *r))
                 return Refusal{refusal(body, why), false};
         }
