@@ -10,7 +10,8 @@ namespace plenum::node {
 namespace {
 
 constexpr quint32 kMagic = 0x504c5352; // "PLSR"
-constexpr quint32 kFormat = 5;         // 5: with the SM's signed quorum (SET_SM's votes)
+constexpr quint32 kFormat = 6;         // 6: with the SM's signatures over the two rosters
+constexpr quint32 kFormatWithoutRosterSignatures = 5; // 5: with the SM's signed quorum
 constexpr quint32 kFormatWithoutSmProof = 4;
 constexpr quint32 kFormatWithoutSeats = 3;
 constexpr quint32 kFormatWithoutBaton = 2;
@@ -180,6 +181,8 @@ QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
     }
     // Format 5 added the SM's signed quorum (DESIGN §5), so a restarted SM can still show it.
     putSmProof(out, r.smProof);
+    // Format 6 added the SM's roster signatures, so a restarted member still relays them.
+    out << r.acceptedSignature << r.committedSignature;
     return bytes;
 }
 
@@ -191,7 +194,8 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
     quint32 magic = 0, format = 0;
     in >> magic >> format;
     if (magic != kMagic) return fail("the file is not a Plenum session record");
-    if (format != kFormat && format != kFormatWithoutSmProof && format != kFormatWithoutSeats &&
+    if (format != kFormat && format != kFormatWithoutRosterSignatures &&
+        format != kFormatWithoutSmProof && format != kFormatWithoutSeats &&
         format != kFormatWithoutBaton && format != kFormatWithoutProposalBase)
         return fail("the session record has an unknown format version");
     session::SessionRecord r;
@@ -240,7 +244,12 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
             roster->reservations.append(seat);
         }
     }
-    if (ok && format >= kFormat) ok = getSmProof(in, r.smProof);
+    if (ok && format >= kFormatWithoutRosterSignatures) ok = getSmProof(in, r.smProof);
+    if (ok && format >= kFormat) {
+        in >> r.acceptedSignature >> r.committedSignature;
+        ok = in.status() == QDataStream::Ok && r.acceptedSignature.size() <= kMaxSignatureBytes &&
+             r.committedSignature.size() <= kMaxSignatureBytes;
+    }
     if (!ok || in.status() != QDataStream::Ok)
         return fail("the session record is truncated or corrupt");
     r.votedEpoch = voted;

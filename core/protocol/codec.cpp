@@ -241,7 +241,8 @@ template <typename V> void describe(V& v, Roster& m)
     v.field(14, m.committed, "committed flag");
     v.field(15, m.change, "change");
     v.field(16, m.members, "member list", kMaxMembers);
-    v.field(1100, m.baton, "baton"); // an extension: older peers skip it
+    v.field(17, m.signature, "signature", kMaxSignatureBytes); // version 5
+    v.field(1100, m.baton, "baton");                           // an extension: older peers skip it
     v.field(1151, m.reservations, "reservation list", kMaxReservations);
 }
 template <typename V> void describe(V& v, RosterAck& m)
@@ -251,6 +252,7 @@ template <typename V> void describe(V& v, RosterAck& m)
 template <typename V> void describe(V& v, Commit& m)
 {
     v.field(10, m.at, "stamp");
+    v.field(11, m.signature, "signature", kMaxSignatureBytes); // version 5
 }
 template <typename V> void describe(V&, SnapshotRequest&) {}
 template <typename V> void describe(V& v, Bye& m)

@@ -30,6 +30,37 @@ QByteArray ticketSigningBytes(const Ticket& t)
     return out;
 }
 
+QByteArray rosterSigningBytes(const SessionId& sid, const RosterSnapshot& r, bool committed)
+{
+    QByteArray out("plenum-roster-v1");
+    out += sid.toBytes();
+    out += char(committed ? 1 : 0);
+    appendU64(out, r.at.epoch);
+    appendU64(out, r.at.version);
+    out += r.sm.toBytes();
+    appendU64(out, std::uint64_t(r.members.size()));
+    for (const MemberInfo& m : r.members) {
+        const QByteArray name = m.name.toUtf8();
+        out += m.device.toBytes();
+        out += m.account.toBytes();
+        appendU64(out, std::uint64_t(name.size()));
+        out += name;
+        out += char(m.deviceClass);
+        out += char(m.multiparty ? 1 : 0);
+    }
+    out += r.baton.holder.toBytes();
+    appendU64(out, r.baton.generation);
+    appendU64(out, std::uint64_t(r.reservations.size()));
+    for (const Reservation& s : r.reservations) {
+        out += s.device.toBytes();
+        out += s.replaces.toBytes();
+        out += s.account.toBytes();
+        appendU64(out, s.expiresAtMs);
+        out += char(s.keep ? 1 : 0);
+    }
+    return out;
+}
+
 QByteArray voteSigningBytes(const SessionId& sid, std::uint64_t epoch, const DeviceId& candidate,
                             const DeviceId& voter)
 {

@@ -17,7 +17,7 @@
 
 namespace plenum::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 4;
+inline constexpr std::uint32_t kProtocolVersion = 5;
 
 // A roster's place in history. Compared lexicographically: epoch first (DESIGN §5).
 struct RosterStamp {
@@ -219,15 +219,26 @@ struct Roster {
     // When full: the snapshot's baton (extension key 1100; absent = nobody, generation 0).
     std::optional<Baton> baton;
     std::optional<QList<Reservation>> reservations = {}; // when full and any is live
+    // The SM's link-key signature over rosterSigningBytes(sid, the roster after this message,
+    // committed): for a delta, over the snapshot it yields. A member keeps it with the roster
+    // and relays it with every snapshot it hands out; a snapshot from anyone but its SM is
+    // believed only with it (docs/security.md). Empty when the sender holds none.
+    QByteArray signature = {};
 };
 // Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
 struct RosterAck {
     RosterStamp at;
 };
-// COMMIT: SM -> members; the roster at `at` is committed.
+// COMMIT: SM -> members; the roster at `at` is committed. `signature` is the SM's over
+// rosterSigningBytes(sid, that roster, true): what a member relays with it as committed.
 struct Commit {
     RosterStamp at;
+    QByteArray signature = {};
 };
+// The bytes an SM signs for a roster: a fixed prefix, the session, whether it says the roster
+// is committed, and every field of the snapshot in canonical order (members and seats sorted
+// by device, as every copy holds them).
+QByteArray rosterSigningBytes(const SessionId& sid, const RosterSnapshot& roster, bool committed);
 // A peer that sees a gap asks any member for a full snapshot (DESIGN §4).
 struct SnapshotRequest {};
 // BYE: leave (to all), removal told (§5.1 rule 7), or a failed join cancelling partial links.

@@ -2,9 +2,9 @@
 // message is believed, its header included: an outsider's higher epoch is never adopted.
 // `from` is always the device of the verified link or DHT envelope the message came by.
 //
-// What a check here cannot tell without the SM's signature on rosters (docs/security.md): a
-// full committed snapshot relayed by a member is believed if it names the SM we know for its
-// epoch; a lying member can still forge one of those.
+// A full snapshot that does not come from its SM is believed only with that SM's signature
+// over it, committed flag included (rosterSigned, sessionquorum.cpp): a member relays
+// snapshots but cannot write them.
 #include "session/roster.h"
 #include "session/session.h"
 
@@ -57,6 +57,24 @@ DeviceId Session::smOfEpoch(std::uint64_t epoch) const
     return {};
 }
 
+const char* Session::unprovenSmClaim(const DeviceId& from, const Roster& r) const
+{
+    // A committed snapshot that its own SM hands out needs no signature (the link is its), but
+    // then the claim that it is the SM of that epoch is all there is. For an epoch whose SM we
+    // know, smOfEpoch settles it; otherwise its signed quorum must (the SM's signature proves
+    // only who wrote the roster). Before our newest epoch nobody holds that proof any more,
+    // and we need no roster of it: we never go back.
+    if (!r.full || !r.committed || from != r.sm || config_.ruleOff(Rule::SignedRoster))
+        return nullptr;
+    if (!smOfEpoch(r.at.epoch).isNull() || smProven(r.at.epoch, r.sm)) return nullptr;
+    // A newer epoch's is still taken, its SM followed only once proven (acceptRoster): a
+    // member behind crosses its gap with it, and asking for the proof first stalled members
+    // whose roster was too old to check it (docs/security.md).
+    if (r.at.epoch < std::max(accepted_.at.epoch, committed_.at.epoch))
+        return "a roster of an older epoch from a device naming itself its SM";
+    return nullptr;
+}
+
 std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const Message& m) const
 {
     const Body& body = m.body;
@@ -78,6 +96,9 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
                            !knows(from)};
         if (const auto* r = std::get_if<Roster>(&body); r && !inviter && r->sm != from)
             return Refusal{refusal(body, "a roster for a joiner comes only from its SM"), false};
+        if (const auto* r = std::get_if<Roster>(&body);
+            r && r->full && r->sm != from && !rosterSigned(*r))
+            return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
         // Another endpoint naming itself SM is believed only for an epoch after our ticket's
         // (an SM elected while we joined): the ticket names the SM of its epoch, and an
         // endpoint claiming that epoch is lying (--adversary seed 49388).
@@ -98,6 +119,17 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
             const DeviceId sm = smOfEpoch(r->at.epoch);
             if (!sm.isNull() && r->sm != sm)
                 return Refusal{refusal(body, "a roster naming another SM of its epoch"), false};
+            if (r->full && r->sm != from && !rosterSigned(*r))
+                return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
+            // It lets us back in only by a roster not older than our committed one
+            // (--adversary seed 163087: a member naming itself SM of an older epoch, whose SM
+            // we never knew, took us back). Our accepted one may be a proposal that removed us
+            // and was never committed: then the committed roster still lists us (--handoff
+            // seed 7776).
+            if (r->full && r->committed && r->at < committed_.at)
+                return Refusal{refusal(body, "a roster older than our committed one"), false};
+            if (const char* why = unprovenSmClaim(from, *r))
+                return Refusal{refusal(body, why), false};
         }
         return std::nullopt;
     case Phase::Gone:
@@ -145,6 +177,10 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
         return Refusal{refusal(body, "the sender is not a member"), true};
     }
     if (const auto* r = std::get_if<Roster>(&body)) {
+        // A snapshot from anyone but its SM (a member relaying it, a leaver's tombstone) is
+        // believed only with the SM's signature over it, committed flag included.
+        if (r->full && r->sm != from && !rosterSigned(*r))
+            return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
         // A leaver's tombstone hands out the roster it left with; onRoster gives it no ack.
         if (h.sm.isNull() && departed_.contains(from)) return std::nullopt;
         const DeviceId sm = smOfEpoch(r->at.epoch);
@@ -157,6 +193,7 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
             return Refusal{refusal(body, "a roster of a newer epoch whose SM showed no signed "
                                          "quorum"),
                            false};
+        if (const char* why = unprovenSmClaim(from, *r)) return Refusal{refusal(body, why), false};
         if (r->full && r->committed) {
             // A relayed snapshot: it must name the SM we know for its epoch, one of its members.
             const bool smListed =

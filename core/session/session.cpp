@@ -33,7 +33,7 @@ std::unique_ptr<Session> Session::create(const SessionConfig& config, const Memb
     s->isSm_ = true;
     s->smReady_ = true;
     s->accepted_ = roster;
-    s->becomeMember(roster, now);
+    s->becomeMember(roster, now, s->signRoster(roster, true));
     s->emitEvent(event::BecameSm{1});
     s->emitEvent(event::RosterCommitted{roster, {}});
     s->reschedule();
@@ -47,6 +47,8 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
     s->rules_ = record.rules;
     s->accepted_ = record.accepted;
     s->committed_ = record.committed;
+    s->acceptedSig_ = record.acceptedSignature;
+    s->committedSig_ = record.committedSignature;
     s->smProof_ = record.smProof;
     s->election_.restoreVote(record.votedEpoch, record.votedFor, record.grantedEpoch);
     s->epoch_ = record.accepted.at.epoch;
@@ -126,6 +128,8 @@ SessionRecord Session::record() const
     r.rules = rules_;
     if (proposal_) r.proposalBase = proposal_->base;
     r.smProof = smProof_;
+    r.acceptedSignature = acceptedSig_;
+    r.committedSignature = committedSig_;
     return r;
 }
 
@@ -194,12 +198,14 @@ bool Session::hasLease(Millis now) const
     return heard >= majorityOf(static_cast<int>(v.size()));
 }
 
-void Session::becomeMember(const RosterSnapshot& roster, Millis now)
+void Session::becomeMember(const RosterSnapshot& roster, Millis now, const QByteArray& signature)
 {
     phase_ = Phase::Member;
     rejoining_ = false;
     accepted_ = roster;
     committed_ = roster;
+    acceptedSig_.clear();
+    committedSig_ = signature;
     epoch_ = std::max(epoch_, roster.at.epoch);
     if (!isSm_) {
         sm_ = roster.sm;

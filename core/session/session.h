@@ -93,6 +93,8 @@ public:
     std::uint64_t epoch() const { return epoch_; }
     const RosterSnapshot& committed() const { return committed_; }
     const RosterSnapshot& accepted() const { return accepted_; }
+    // The SM's signature over committed() as committed, which this device relays with it.
+    const QByteArray& committedSignature() const { return committedSig_; }
     const protocol::SessionRules& rules() const { return rules_; }
     bool hasLease(Millis now) const;
     bool linkedTo(const DeviceId& peer) const { return links_.contains(peer); }
@@ -164,6 +166,7 @@ private:
         std::optional<protocol::RosterChange> change; // null: republish after an election
         QSet<DeviceId> voters;                        // the base roster's voters
         QSet<DeviceId> acks;
+        QByteArray signature; // ours, over `next` (not committed)
     };
     struct JoinState {
         protocol::Invite invite;
@@ -197,7 +200,8 @@ private:
     QSet<DeviceId> electionVoters(const RosterSnapshot& roster, std::uint64_t epoch) const;
     // Left, and no longer counted: our accepted roster is at least as new as its own.
     bool dropped(const DeviceId& d) const;
-    void becomeMember(const RosterSnapshot& roster, Millis now);
+    // `signature`: the SM's over `roster` as committed.
+    void becomeMember(const RosterSnapshot& roster, Millis now, const QByteArray& signature);
     void finish(Phase phase);
 
     // -- header checks (§5.1 rules 1, 2)
@@ -264,6 +268,16 @@ private:
     // device: an SM that cannot show one (it restarted, or our roster is too old to check it)
     // answers with a roster that makes us ask again, and each answer carries two rosters.
     void askSmProof(const DeviceId& from, Millis now);
+    // -- the SM's signature on rosters (§5.1 rule 6, sessionquorum.cpp): an SM signs each
+    // roster it proposes and each it commits; members keep and relay the signature, and a
+    // full snapshot from anyone but its SM is believed only with it.
+    QByteArray signRoster(const RosterSnapshot& roster, bool committed) const;
+    bool rosterSigned(const protocol::Roster& r) const;
+    // Why `r`, handed out by the SM it names, is a claim we cannot check (null: it is not).
+    const char* unprovenSmClaim(const DeviceId& from, const protocol::Roster& r) const;
+    // The signature this device holds for its accepted roster as `committed` says (signed
+    // now if it is that roster's SM and has none), for a snapshot it hands out.
+    QByteArray heldSignature(const RosterSnapshot& roster, bool committed) const;
     // A committed roster added or removed `device`: every ticket of it older than that roster
     // is spent (§5.1 rule 6: a ticket is bound to its roster stamp, not only its epoch).
     void spendTickets(const DeviceId& device);
@@ -273,8 +287,11 @@ private:
     static constexpr Millis kTicketClockMargin = 30000;
 
     // -- roster replication (DESIGN §4 "Roster sync", §5.1 rule 4)
-    void acceptRoster(const RosterSnapshot& roster, bool committed, Millis now);
-    void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now);
+    // `signature`: the SM's, over `roster` as `committed` says (kept, relayed later).
+    void acceptRoster(const RosterSnapshot& roster, bool committed, Millis now,
+                      const QByteArray& signature);
+    void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now,
+                       const QByteArray& signature);
     void applyCommittedEffects(const RosterSnapshot& before, Millis now);
     void requestSnapshot(const DeviceId& from);
     // A joiner is in when it receives this (§5.1 rule 4); laggards cross gaps with it.
@@ -407,6 +424,10 @@ private:
     Election election_;
     // The newest SET_SM this device checked (or, as SM, made): relayed to members behind.
     std::optional<SmProof> smProof_;
+    // The SM's signatures over accepted_ (as a proposal; empty when it came committed) and
+    // over committed_ (as committed): what this device relays with them.
+    QByteArray acceptedSig_;
+    QByteArray committedSig_;
     static constexpr Millis kProofAskInterval = 250;
     QHash<DeviceId, Millis> proofAsked_; // bounded like formerMembers_
     // Per device, the committed roster that last added or removed it (bounded like

@@ -405,9 +405,11 @@ void Session::propose(const RosterSnapshot& next, const RosterStamp& base,
     p.voters = voters(committed_);
     if (!change) p.voters = voters(accepted_);
     p.acks.insert(self_.device);
+    p.signature = signRoster(next, false);
     if (change) noteHandoffChange(next.at, *change);
     proposal_ = p;
     accepted_ = next; // the SM's own acknowledgement, on disk before anyone else's
+    acceptedSig_ = p.signature;
     persist();
     for (const DeviceId& d : p.voters)
         sendProposal(d);
@@ -422,6 +424,7 @@ void Session::sendProposal(const DeviceId& to)
     Roster r;
     r.at = proposal_->next.at;
     r.sm = self_.device;
+    r.signature = proposal_->signature; // a delta's covers the roster it yields
     if (proposal_->change && isAdmission(*proposal_->change) &&
         proposal_->change->member.device == to)
         return; // the joiner learns it is in only from the committed roster
@@ -454,11 +457,12 @@ void Session::maybeCommit(Millis now)
     proposal_.reset();
     timers_.disarm(TimerKind::Resend);
     smReady_ = true;
+    const QByteArray signature = signRoster(p.next, true);
     for (const MemberInfo& m : p.next.members)
         if (m.device != self_.device &&
             (!p.change || m.device != p.change->member.device || !isAdmission(*p.change)))
-            send(m.device, Commit{p.next.at});
-    markCommitted(p.next, p.base, now);
+            send(m.device, Commit{p.next.at, signature});
+    markCommitted(p.next, p.base, now, signature);
     if (p.change && isAdmission(*p.change)) {
         sendCommittedRoster(p.change->member.device); // the joiner learns it is in
         if (admission_ && admission_->invitee &&

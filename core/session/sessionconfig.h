@@ -27,6 +27,7 @@ enum class Rule : std::uint32_t {
     HandoffChecks = 1u << 23,           // rule 10: who may reserve a seat; A1's leave folded in
     SignedSetSm = 1u << 28,             // §5: an SM of a new epoch only with its signed quorum
     TicketSpent = 1u << 29,             // rule 6: a ticket older than its joiner's last change
+    SignedRoster = 1u << 30,            // rule 6: a relayed roster only with its SM's signature
 };
 
 struct SessionConfig {

@@ -41,7 +41,7 @@ void SessionHost::restore(const QList<SessionRecord>& records, Millis now)
     nowHint_ = now;
     for (const SessionRecord& r : records) {
         if (r.ended) {
-            tombstones_[r.sid] = Tombstone{r.committed.at, r.accepted, r.grantedEpoch};
+            tombstones_[r.sid] = Tombstone::of(r);
             continue;
         }
         if (!contains(r.accepted, self_.device)) {
@@ -146,6 +146,14 @@ void SessionHost::onMessage(const DeviceId& from, const Message& m, Millis now)
     reap();
 }
 
+SessionHost::Tombstone SessionHost::Tombstone::of(const SessionRecord& r)
+{
+    // What it hands out is `accepted`, as committed when it is the committed roster.
+    const bool committed = r.accepted.at == r.committed.at;
+    return Tombstone{r.committed.at, r.accepted, r.grantedEpoch,
+                     committed ? r.committedSignature : r.acceptedSignature};
+}
+
 void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis now)
 {
     // A session we left answers with the roster we left from (see Session::departedFrom).
@@ -167,6 +175,7 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
             fillFull(r, a);
             r.committed = a.at == t->second.committed;
             r.base = t->second.committed;
+            r.signature = t->second.signature; // members believe no snapshot without it
             send(from,
                  Message{Header{m.header.sid, a.at.epoch, t->second.committed.version, {}}, r});
         }
@@ -305,8 +314,7 @@ void SessionHost::cancelTimer(const SessionId& sid)
 void SessionHost::persist(const SessionRecord& record)
 {
     if (record.ended) {
-        tombstones_[record.sid] =
-            Tombstone{record.committed.at, record.accepted, record.grantedEpoch};
+        tombstones_[record.sid] = Tombstone::of(record);
         // Bounded: the oldest tombstones go (a session id is random; order is arbitrary).
         while (tombstones_.size() > kMaxTombstones) {
             io_.forget(tombstones_.begin()->first);

@@ -95,6 +95,8 @@ private:
         protocol::RosterStamp committed;   // named in the reply header
         protocol::RosterSnapshot accepted; // the newest roster it had on disk (ERROR, snapshot)
         std::uint64_t grantedEpoch = 0;    // its newest vote for another device (ERROR)
+        QByteArray signature;              // the SM's over `accepted`, relayed with it
+        static Tombstone of(const SessionRecord& r);
     };
     std::map<SessionId, Tombstone> tombstones_; // sessions this device left
     std::map<SessionId, DeviceId> invitedBy_;   // invitations not yet joined, by sender

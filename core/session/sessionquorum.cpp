@@ -99,4 +99,32 @@ void Session::sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceI
     send(to, s);
 }
 
+// -------------------------------------------------------- the SM's signature on rosters
+// Without it a member that hands out a snapshot could write what it likes in it, naming the
+// right SM of its epoch (--adversary seeds 80011, 163087). Deltas and proposals from the SM
+// itself come over its authenticated link and are not checked; they carry the signature so
+// that a member can relay what they yield.
+
+QByteArray Session::signRoster(const RosterSnapshot& roster, bool committed) const
+{
+    return deps_.tickets.sign(rosterSigningBytes(sid_, roster, committed));
+}
+
+bool Session::rosterSigned(const Roster& r) const
+{
+    if (config_.ruleOff(Rule::SignedRoster)) return true;
+    if (r.signature.isEmpty()) return false;
+    return deps_.tickets.verify(r.sm, rosterSigningBytes(sid_, snapshotOf(r), r.committed),
+                                r.signature);
+}
+
+QByteArray Session::heldSignature(const RosterSnapshot& roster, bool committed) const
+{
+    if (committed && roster.at == committed_.at && !committedSig_.isEmpty()) return committedSig_;
+    if (!committed && roster.at == accepted_.at && !acceptedSig_.isEmpty()) return acceptedSig_;
+    // Our own roster (a record from before signatures, or one we never stored a copy of).
+    if (roster.sm == self_.device) return signRoster(roster, committed);
+    return {};
+}
+
 } // namespace plenum::session

@@ -31,6 +31,11 @@ struct SessionRecord {
     // roster it went (a member with an older roster then knows it is the stale one).
     bool ended = false;
     std::optional<SmProof> smProof; // the newest one this device checked or, as SM, made
+    // The SM's signatures over `accepted` as a proposal (empty when it came committed) and over
+    // `committed` as committed (protocol::rosterSigningBytes): a restarted member, or a
+    // tombstone, relays them with the snapshots it hands out.
+    QByteArray acceptedSignature = {};
+    QByteArray committedSignature = {};
     friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 

@@ -30,7 +30,7 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         join_.reset();
         timers_.clear();
         epoch_ = snap.at.epoch;
-        becomeMember(snap, now);
+        becomeMember(snap, now, r.signature);
         emitEvent(event::Admitted{snap});
         emitEvent(event::RosterCommitted{snap, {}});
         if (snap.baton != Baton{}) emitEvent(event::BatonChanged{snap.baton});
@@ -53,13 +53,13 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
         return;
     }
     if (r.full) {
-        acceptRoster(snapshotOf(r), r.committed, now);
+        acceptRoster(snapshotOf(r), r.committed, now, r.signature);
         if (!r.committed && accepted_.at == r.at && !fromTombstone) send(r.sm, RosterAck{r.at});
         return;
     }
     if (r.base == accepted_.at) {
         noteHandoffChange(r.at, r.change);
-        acceptRoster(applyChange(accepted_, r.change, r.at, r.sm), false, now);
+        acceptRoster(applyChange(accepted_, r.change, r.at, r.sm), false, now, r.signature);
         send(from, RosterAck{r.at});
     } else if (r.at == accepted_.at) {
         send(from, RosterAck{r.at}); // a re-sent proposal we already have
@@ -68,7 +68,8 @@ void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, M
     }
 }
 
-void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis now)
+void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis now,
+                           const QByteArray& signature)
 {
     if (roster.at > accepted_.at) {
         // A member we must count on (its vote, if the SM goes before the commit) needs a link
@@ -79,6 +80,7 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
             scheduleRelink(added, now);
         }
         accepted_ = roster;
+        acceptedSig_ = committed ? QByteArray() : signature;
         // §5.1 rule 2: a roster of a newer epoch ends ours. A restarted SM that took its
         // successor's committed snapshot (unproven, so followed by no one) went on proposing
         // at its old epoch on top of it: (2,8) then (1,9) (--adversary seed 73218).
@@ -111,14 +113,16 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
     }
     if (committed && roster.at > committed_.at && roster.at <= accepted_.at) {
         if (roster.at == accepted_.at || roster.at > committed_.at)
-            markCommitted(roster, committed_.at, now);
+            markCommitted(roster, committed_.at, now, signature);
     }
 }
 
-void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now)
+void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now,
+                            const QByteArray& signature)
 {
     const RosterSnapshot before = committed_;
     committed_ = roster;
+    committedSig_ = signature;
     persist();
     emitEvent(event::RosterCommitted{roster, base});
     applyCommittedEffects(before, now);
@@ -188,7 +192,7 @@ void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)
     if (phase_ == Phase::Joining && join_ && from == join_->sm) return requestSnapshot(from);
     if (phase_ != Phase::Member || isSm_) return;
     if (c.at == accepted_.at && c.at > committed_.at)
-        markCommitted(accepted_, committed_.at, now);
+        markCommitted(accepted_, committed_.at, now, c.signature);
     else if (c.at > accepted_.at)
         requestSnapshot(from);
 }
@@ -200,6 +204,7 @@ void Session::sendCommittedRoster(const DeviceId& to)
     Roster r;
     fillFull(r, committed_);
     r.committed = true;
+    r.signature = heldSignature(committed_, true);
     send(to, r);
 }
 
@@ -218,6 +223,7 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
                 fillFull(r, accepted_);
                 r.committed = accepted_.at == committed_.at;
                 r.base = committed_.at;
+                r.signature = heldSignature(accepted_, r.committed);
                 deps_.out.send(
                     from, Message{Header{sid_, accepted_.at.epoch, committed_.at.version, {}}, r});
             }

@@ -59,6 +59,51 @@ std::optional<Message> Adversary::replayable(const SessionId& sid) const
     return std::nullopt;
 }
 
+bool Adversary::relayForged(const SessionId& sid, int target, int how, bool unsigned_)
+{
+    if (outsider_ || target == self_ || !net_.peer(self_).alive() || !net_.peer(target).alive())
+        return false;
+    const Session* mine = net_.peer(self_).session(sid);
+    const Session* t = net_.peer(target).session(sid);
+    if (!mine || !t || mine->phase() != Session::Phase::Member) return false;
+    const DeviceId me = net_.peer(self_).info().device;
+    const RosterSnapshot& held = mine->committed();
+    if (held.sm == me || held.sm.isNull()) return false; // as its SM it could sign anything
+    Roster r;
+    session::fillFull(r, held);
+    r.committed = true;
+    r.base = held.at;
+    r.signature = unsigned_ ? QByteArray() : mine->committedSignature();
+    switch (how % 4) {
+    case 0: { // a member removed (not the SM, not the target)
+        const auto victim =
+            std::find_if(r.members.cbegin(), r.members.cend(), [&](const MemberInfo& m) {
+                return m.device != me && m.device != held.sm &&
+                       m.device != net_.peer(target).info().device;
+            });
+        if (victim == r.members.cend()) return false;
+        r.members.remove(victim - r.members.cbegin());
+        if (r.baton && r.baton->holder == victim->device) r.baton = Baton{{}, r.baton->generation};
+        break;
+    }
+    case 1: { // the outsider let in
+        const int out = net_.size() - 1;
+        if (out == self_ || out == target) return false;
+        r.members.append(net_.peer(out).info());
+        break;
+    }
+    case 2: // a version the SM never made
+        r.at.version += 1;
+        break;
+    default: // an older epoch, whose SM the target may not know
+        if (r.at.epoch <= 1) return false;
+        r.at = RosterStamp{r.at.epoch - 1, r.at.version + 1};
+        break;
+    }
+    inject(target, Message{Header{sid, r.at.epoch, r.at.version, held.sm}, r});
+    return true;
+}
+
 void Adversary::inject(int to, const Message& m)
 {
     ++sent_;

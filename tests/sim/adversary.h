@@ -5,10 +5,11 @@
 // *malicious member* is an ordinary, honestly running member that also forges. Their messages
 // go straight onto the network, bypassing their own session core.
 //
-// What a malicious member can still do is listed in docs/security.md (it relays committed
-// snapshots that nobody signs); that forgery is not attempted here, so the invariants state
+// What a malicious member can still do is listed in docs/security.md; the invariants state
 // what is guaranteed. Claiming the SM of a newer epoch (SET_SM without its voters' signatures,
-// a header, a roster of that epoch) is attempted: members check SET_SM's signed quorum.
+// a header, a roster of that epoch) is attempted: members check SET_SM's signed quorum. So is
+// relaying a snapshot it altered in its SM's name (relayForged): members check the SM's
+// signature on it.
 
 #include "simnetwork.h"
 
@@ -43,6 +44,11 @@ public:
     // Returns false if the attack does not apply now (no such session at the target, the
     // attacker is the SM, ...).
     bool attack(const SessionId& sid, int target, Attack attack);
+    // A malicious member hands `target` the committed snapshot it holds, altered (`how`: 0 a
+    // member removed, 1 the outsider added, 2 one version on, 3 an older epoch's stamp), still
+    // naming its SM and carrying that SM's signature of the real one (or none, `unsigned_`).
+    // Kept apart from attack() so the seeds' choice of attacks stays as it was.
+    bool relayForged(const SessionId& sid, int target, int how, bool unsigned_);
     // Every message the attacker's device received (for replays).
     void observe(int from, const protocol::Message& m);
     std::uint64_t sent() const { return sent_; }

@@ -105,6 +105,7 @@ void InvariantChecker::onEvent(int peer, const SessionId& sid, const session::Se
         atMostOneManagerPerEpoch(peer, sid, b->epoch);
     } else if (const auto* c = std::get_if<session::event::RosterCommitted>(&e)) {
         batonHasOneHolderPerGeneration(peer, sid, c->roster);
+        committedRostersCarryTheirSmsSignature(peer, sid, c->roster);
         if (fromSm)
             committedChangesAreNeverLost(sid, c->roster, c->base);
         else
@@ -307,6 +308,18 @@ void InvariantChecker::membersOnlyApplyCommittedRosters(int peer, const SessionI
         it->second.sm != roster.sm || it->second.baton != roster.baton)
         fail("membersShowOnlyCommittedRosters: peer" + std::to_string(peer) + " shows " +
              describe(roster) + " which no SM committed");
+}
+
+void InvariantChecker::committedRostersCarryTheirSmsSignature(int peer, const SessionId& sid,
+                                                              const RosterSnapshot& roster)
+{
+    if (net_.config().session.ruleOff(session::Rule::SignedRoster)) return;
+    Session* s = net_.peer(peer).session(sid);
+    if (!s || s->committed() != roster) return;
+    if (!net_.peer(peer).tickets().verify(
+            roster.sm, protocol::rosterSigningBytes(sid, roster, true), s->committedSignature()))
+        fail("committedRostersCarryTheirSmsSignature: peer" + std::to_string(peer) + " committed " +
+             describe(roster) + " without its SM's valid signature");
 }
 
 void InvariantChecker::batonMovesOnlyByItsHolder(const SessionId& sid, const SessionLog& log,

@@ -63,6 +63,10 @@ private:
                                    const protocol::RosterSnapshot& roster);
     void batonHasOneHolderPerGeneration(int peer, const SessionId& sid,
                                         const protocol::RosterSnapshot& roster);
+    // Issue 13: a member holds its SM's valid signature over every roster it commits, so any
+    // snapshot it relays later is believed.
+    void committedRostersCarryTheirSmsSignature(int peer, const SessionId& sid,
+                                                const protocol::RosterSnapshot& roster);
     void agreementAtQuiescence(const SessionId& sid, const SessionLog& log);
     void fullMesh(const SessionLog& log);
     bool everyoneLeft(const SessionId& sid, const SessionLog& log);

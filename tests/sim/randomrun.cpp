@@ -110,6 +110,23 @@ RunResult runRandom(std::uint64_t seed, const RunOptions& options)
                 (fromOutside ? *outsider : *insider).attack(sid, target, attack);
             });
         }
+        // The malicious member relays snapshots it altered in its SM's name (issue 13: the SM
+        // signs rosters). From their own stream, so the attacks above are the seeds' old ones.
+        std::mt19937_64 relay(seed ^ 0x5167'0000'0013'0001ull);
+        auto relayRoll = [&](int lo, int hi) {
+            return std::uniform_int_distribution<int>(lo, hi)(relay);
+        };
+        for (int k = 0; k < 12; ++k) {
+            const Millis when = relayRoll(50, 8000);
+            const int target = relayRoll(0, n - 1);
+            const int how = relayRoll(0, 3);
+            const bool unsigned_ = relayRoll(0, 3) == 0;
+            const int which = relayRoll(0, 1);
+            net.at(when, [&, target, how, unsigned_, which] {
+                const SessionId& sid = sids[static_cast<std::size_t>(which) % sids.size()];
+                insider->relayForged(sid, target, how, unsigned_);
+            });
+        }
     }
     // Rule 11: baton requests, answers and passes at random times, from their own stream (the
     // plan above is unchanged). Each acts on whatever the device's committed roster says then.

@@ -110,6 +110,11 @@ SimPeer::SimPeer(SimNetwork& net, int index, const MemberInfo& info)
 
 SimPeer::~SimPeer() = default;
 
+session::TicketAuthority& SimPeer::tickets()
+{
+    return *tickets_;
+}
+
 void SimPeer::note(const char* what, const char* type, int other, std::string detail)
 {
     log_.push_back(LogEntry{net_.now(), what, type, other, std::move(detail)});

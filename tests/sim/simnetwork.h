@@ -54,6 +54,8 @@ public:
         return host_ ? host_->session(sid) : nullptr;
     }
     const std::map<SessionId, session::SessionRecord>& disk() const { return disk_; }
+    // Its keyed digest (a device signs only as itself; anyone checks anyone's).
+    session::TicketAuthority& tickets();
     const std::map<SessionId, Millis>& timers() const { return timers_; }
     struct LogEntry {
         Millis at;

@@ -1,6 +1,7 @@
 // What signed chat and signed votes cost (issue 13, DESIGN §5, §6): Ed25519 link-key signing
 // and checking per chat message, a joiner checking its recent history, and a member checking
-// a SET_SM quorum at N = 8, and what signed votes cost one election at N = 8 (sessionquorum.cpp).
+// a SET_SM quorum at N = 8, what signed votes cost one election at N = 8 (sessionquorum.cpp),
+// and the SM's signature on a roster of 8 members: signing one, and checking a relayed one.
 // Medians over rounds, as JSON.
 //
 //   signature_bench [rounds=9] [messages=500]
@@ -110,6 +111,38 @@ int main(int argc, char** argv)
                          v.signature))
             ++bad;
     });
+    // A roster of 8 (names, a baton, a hand-off seat): what an SM signs twice per change (its
+    // proposal and its commit) and what a member checks once per snapshot relayed to it.
+    protocol::RosterSnapshot snap;
+    snap.at = {5, 42};
+    snap.sm = roster[0];
+    for (int d = 0; d < 8; ++d)
+        snap.members.append(protocol::MemberInfo{roster[d], group[std::size_t(d)]->chain.account,
+                                                 QStringLiteral("Member number %1").arg(d),
+                                                 protocol::DeviceClass::Laptop, true});
+    snap.baton = {roster[3], 7};
+    snap.reservations = {protocol::Reservation{DeviceId::fromNumber(99), roster[5],
+                                               group[5]->chain.account, 1790000000000, false}};
+    std::vector<QByteArray> rosterSigs;
+    const double rosterSignUs = medianUs(rounds, 50, [&](int i) {
+        protocol::RosterSnapshot r = snap;
+        r.at.version += std::uint64_t(i);
+        const QByteArray sig = group[0]->linkKey.sign(protocol::rosterSigningBytes(sid, r, true));
+        if (rosterSigs.size() < 50) rosterSigs.push_back(sig);
+    });
+    const double rosterVerifyUs = medianUs(rounds, 50, [&](int i) {
+        protocol::RosterSnapshot r = snap;
+        r.at.version += std::uint64_t(i);
+        if (!ring.verify(roster[0], protocol::rosterSigningBytes(sid, r, true),
+                         rosterSigs[std::size_t(i)]))
+            ++bad;
+    });
+    // An altered copy (one member dropped) must fail: the bench checks what it measures.
+    protocol::RosterSnapshot altered = snap;
+    altered.members.removeLast();
+    if (ring.verify(roster[0], protocol::rosterSigningBytes(sid, altered, true), rosterSigs[0]))
+        ++bad;
+    const qsizetype rosterSigningBytes = protocol::rosterSigningBytes(sid, snap, true).size();
     const double electionCpuUs = 4 * voteSignUs + 4 * voteVerifyUs + 7 * quorumUs;
     // The busiest device: the winner (its 4 checks) or a member (one quorum check).
     const double electionDeviceUs = std::max(4 * voteVerifyUs, voteSignUs + quorumUs);
@@ -119,10 +152,14 @@ int main(int argc, char** argv)
                 "\"set_sm_quorum_n8_verify_us\":%.1f,\"vote_sign_us\":%.1f,"
                 "\"vote_verify_us\":%.1f,\"election_n8_cpu_us_all_devices\":%.1f,"
                 "\"election_n8_cpu_us_busiest_device\":%.1f,\"set_sm_n8_votes_bytes_approx\":%lld,"
-                "\"signature_bytes\":%lld,\"failures\":%d}\n",
+                "\"signature_bytes\":%lld,\"roster_n8_sign_us\":%.1f,"
+                "\"roster_n8_verify_us\":%.1f,\"roster_n8_signed_bytes\":%lld,"
+                "\"roster_and_commit_growth_bytes\":%lld,\"failures\":%d}\n",
                 messages, rounds, signUs, verifyUs, joinUs / 1000.0, chainUs, quorumUs, voteSignUs,
                 voteVerifyUs, electionCpuUs, electionDeviceUs,
                 static_cast<long long>(4 * (32 + 2 + setSm.votes[0].signature.size() + 2)),
-                static_cast<long long>(signedMessages[0].signature.size()), bad);
+                static_cast<long long>(signedMessages[0].signature.size()), rosterSignUs,
+                rosterVerifyUs, static_cast<long long>(rosterSigningBytes),
+                static_cast<long long>(1 + 2 + rosterSigs[0].size()), bad);
     return bad == 0 ? 0 : 1;
 }

@@ -44,6 +44,8 @@ session::SessionRecord sampleRecord(std::uint64_t n)
                          DeviceId::fromNumber(1),
                          {protocol::SignedVote{DeviceId::fromNumber(2), QByteArray(64, 'a')},
                           protocol::SignedVote{DeviceId::fromNumber(3), QByteArray(64, 'b')}}};
+    r.acceptedSignature = QByteArray(64, 'c');
+    r.committedSignature = QByteArray(64, 'd');
     return r;
 }
 
@@ -51,13 +53,22 @@ session::SessionRecord sampleRecord(std::uint64_t n)
 constexpr int kBatonBytes = 2 * (4 + int(DeviceId::size) + 8);
 // What format 4 appends for two rosters without hand-off seats: two counts of 0.
 constexpr int kNoSeatsBytes = 2 * 4;
-// What format 5 appends without an SM proof: one bool.
-constexpr int kNoProofBytes = 1;
+// What format 6 appends without roster signatures: two empty byte arrays.
+constexpr int kNoSignatureBytes = 2 * 4;
+// What format 5 appends without an SM proof (and format 6 without signatures): one bool.
+constexpr int kNoProofBytes = 1 + kNoSignatureBytes;
+
+session::SessionRecord withoutSignatures(session::SessionRecord r)
+{
+    r.acceptedSignature = QByteArray("");
+    r.committedSignature = QByteArray("");
+    return r;
+}
 
 session::SessionRecord withoutProof(session::SessionRecord r)
 {
     r.smProof.reset();
-    return r;
+    return withoutSignatures(r);
 }
 
 session::SessionRecord withoutSeats(session::SessionRecord r)
@@ -142,8 +153,31 @@ TEST(SessionRecordFile, ARecordWrittenBeforeTheSmProofReadsAsNoProof)
     auto proof = SessionRecordFile::decode(SessionRecordFile::encode(full));
     ASSERT_TRUE(proof.ok());
     EXPECT_EQ(proof.value().smProof, full.smProof);
+    QByteArray cut = SessionRecordFile::encode(withoutSignatures(full));
+    cut.chop(kNoSignatureBytes + 10); // inside the last vote's signature
+    cut[7] = 5;
+    EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
+}
+
+TEST(SessionRecordFile, ARecordWrittenBeforeRosterSignaturesReadsAsNoneHeld)
+{
+    const auto full = sampleRecord(10);
+    auto r = withoutSignatures(full);
+    QByteArray bytes = SessionRecordFile::encode(r);
+    bytes.chop(kNoSignatureBytes);
+    bytes[7] = 5; // format 5: the SM proof, no roster signatures
+    auto back = SessionRecordFile::decode(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_TRUE(back.value().acceptedSignature.isEmpty());
+    EXPECT_TRUE(back.value().committedSignature.isEmpty());
+    // The SM's signatures survive a restart, so a restarted member still relays them; a
+    // record cut inside them is corrupt.
+    auto signedBack = SessionRecordFile::decode(SessionRecordFile::encode(full));
+    ASSERT_TRUE(signedBack.ok());
+    EXPECT_EQ(signedBack.value().acceptedSignature, full.acceptedSignature);
+    EXPECT_EQ(signedBack.value().committedSignature, full.committedSignature);
     QByteArray cut = SessionRecordFile::encode(full);
-    cut.chop(10); // inside the last vote's signature
+    cut.chop(10);
     EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
 }
 

@@ -61,8 +61,8 @@ QCborArray memberArray(int n)
 TEST(CodecReject, WrongProtocolVersion)
 {
     QCborMap m = asMap(sample(kHello));
-    m[0] = 3; // before signed votes (docs/protocol.md "Versions")
-    expectRejected(bytesOf(m), "uses protocol version 3; this device speaks version 4");
+    m[0] = 4; // before SM-signed rosters (docs/protocol.md "Versions")
+    expectRejected(bytesOf(m), "uses protocol version 4; this device speaks version 5");
 }
 
 TEST(CodecReject, UnknownMessageType)
@@ -191,6 +191,13 @@ TEST(CodecReject, StringsTooLong)
     Message invite = sample(kInvite);
     std::get<Invite>(invite.body).ticket.signature = QByteArray(513, 's');
     expectRejected(encode(invite), "INVITE: ticket: signature has 513 bytes, the limit is 512.");
+
+    Message roster = sample(kRoster);
+    std::get<Roster>(roster.body).signature = QByteArray(513, 's');
+    expectRejected(encode(roster), "ROSTER: signature has 513 bytes, the limit is 512.");
+    Message commit = sample(15);
+    std::get<Commit>(commit.body).signature = QByteArray(513, 's');
+    expectRejected(encode(commit), "COMMIT: signature has 513 bytes, the limit is 512.");
 }
 
 TEST(CodecReject, IdsMustHaveExactSize)

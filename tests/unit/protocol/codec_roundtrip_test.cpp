@@ -111,7 +111,7 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
 static_assert(plenum::testing::detail::fieldCount<Invite>() == 6);
-static_assert(plenum::testing::detail::fieldCount<Roster>() == 9);
+static_assert(plenum::testing::detail::fieldCount<Roster>() == 10);
 static_assert(plenum::testing::detail::fieldCount<RosterChange>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Reservation>() == 5);
 static_assert(plenum::testing::detail::fieldCount<MemberInfo>() == 5);

@@ -79,9 +79,10 @@ std::vector<Message> sampleMessages()
                      sampleMember(6)};
     roster.members = {sampleMember(7), sampleMember(8), sampleMember(9)};
     roster.baton = Baton{sampleMember(8).device, 5};
+    roster.signature = QByteArray(64, '\x72');
     out.push_back(withHeader(roster));
     out.push_back(withHeader(RosterAck{{5, 50}}));
-    out.push_back(withHeader(Commit{{5, 51}}));
+    out.push_back(withHeader(Commit{{5, 51}, QByteArray(64, '\x73')}));
     out.push_back(withHeader(SnapshotRequest{}));
     out.push_back(withHeader(Bye{Bye::Reason::JoinFailed, RosterStamp{5, 53}, std::nullopt}));
     out.push_back(
