@@ -17,7 +17,11 @@ constexpr qsizetype kMaxTrackedPeers = 1024;
 SignalRouter::SignalRouter(identity::DeviceMailbox* mailbox, Hooks hooks, QObject* parent)
     : net::Signaling(parent), mailbox_(mailbox), dht_(mailbox), hooks_(std::move(hooks))
 {
-    connect(&dht_, &net::Signaling::received, this, &net::Signaling::received);
+    connect(&dht_, &net::Signaling::received, this,
+            [this](const DeviceId& from, const QByteArray& bytes) {
+                heardFrom(from);
+                Q_EMIT received(from, bytes);
+            });
 }
 
 void SignalRouter::sendByDht(const DeviceId& to, const QByteArray& bytes)
@@ -115,6 +119,15 @@ void SignalRouter::onLinkUp(const DeviceId& peer)
             QTimer::singleShot(0, this, [this, to = it.key()] { flush(to); });
 }
 
+void SignalRouter::heardFrom(const DeviceId& from)
+{
+    // The device is alive and signaling: no reason to suspect the relay yet. This is no proof
+    // that what we relayed arrived (its signals cross ours), so `unanswered` stays for a
+    // RELAY_FAILED until a link to it is up.
+    auto p = peers_.value(from);
+    if (p && p->deadline && p->pending.isEmpty()) p->deadline->stop();
+}
+
 void SignalRouter::fallBack(const DeviceId& to, const QString& why)
 {
     auto p = peers_.value(to);
@@ -161,6 +174,7 @@ void SignalRouter::onRelaySignal(const DeviceId& relay, const SessionId& sid,
     const DeviceId from = env->sender;
     if (cameVia_.contains(from) || cameVia_.size() < kMaxTrackedPeers)
         cameVia_.insert(from, Relay{relay, sid});
+    heardFrom(from);
     for (const QByteArray& item : list)
         Q_EMIT received(from, item);
 }
