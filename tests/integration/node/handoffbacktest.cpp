@@ -6,6 +6,7 @@
 #include "callcheck.h"
 #include "handoffsupport.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 
 #include <gtest/gtest.h>
@@ -26,11 +27,19 @@ namespace {
         sent = testClockMs();
         from->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", to->device}});
         const auto since = [&](const QJsonObject& e) { return e.value("_ms").toInteger() >= sent; };
-        offer = to->waitEvent(
-            [&](auto& e) { return since(e) && e.value("event") == "handoff_offer"; }, 1500);
+        // Whichever comes first: the offer, or the push's failure. A fixed wait for the offer
+        // (1.5 s) ended loaded runs whose offer came later, as if the push had failed.
+        std::optional<QJsonObject> refused;
+        QElapsedTimer waiting;
+        waiting.start();
+        while (!offer && !refused && waiting.elapsed() < 20000) {
+            offer = to->waitEvent(
+                [&](auto& e) { return since(e) && e.value("event") == "handoff_offer"; }, 100);
+            if (!offer)
+                refused = from->waitEvent(
+                    [&](auto& e) { return since(e) && e.value("event") == "handoff_failed"; }, 10);
+        }
         if (offer) break;
-        auto refused = from->waitEvent(
-            [&](auto& e) { return since(e) && e.value("event") == "handoff_failed"; }, 20000);
         if (!refused || !refused->value("reason").toString().contains("reconnecting") ||
             waited >= settleMs)
             return ::testing::AssertionFailure() << "no offer on " << to->name.toStdString() << "\n"
