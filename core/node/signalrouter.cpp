@@ -19,7 +19,7 @@ SignalRouter::SignalRouter(identity::DeviceMailbox* mailbox, Hooks hooks, QObjec
 {
     connect(&dht_, &net::Signaling::received, this,
             [this](const DeviceId& from, const QByteArray& bytes) {
-                heardFrom(from);
+                heardFrom(from, bytes);
                 Q_EMIT received(from, bytes);
             });
 }
@@ -119,13 +119,17 @@ void SignalRouter::onLinkUp(const DeviceId& peer)
             QTimer::singleShot(0, this, [this, to = it.key()] { flush(to); });
 }
 
-void SignalRouter::heardFrom(const DeviceId& from)
+void SignalRouter::heardFrom(const DeviceId& from, const QByteArray& bytes)
 {
-    // The device is alive and signaling: no reason to suspect the relay yet. This is no proof
-    // that what we relayed arrived (its signals cross ours), so `unanswered` stays for a
-    // RELAY_FAILED until a link to it is up.
+    // Only the answer to our offer proves that the relay delivered it. Anything else the device
+    // sends may cross ours in flight, and our answer is proven by the link alone: a relay that
+    // forwarded it onto a link the device was closing lost it without a RELAY_FAILED, and the
+    // device's candidates, heard meanwhile, used to stop this deadline (issue 15).
     auto p = peers_.value(from);
-    if (p && p->deadline && p->pending.isEmpty()) p->deadline->stop();
+    if (!p || !p->deadline || !p->pending.isEmpty()) return;
+    const auto m = net::SignalMessage::decode(bytes);
+    if (m && m->type == net::SignalMessage::Type::Answer && m->attempt == p->offered)
+        p->deadline->stop();
 }
 
 void SignalRouter::fallBack(const DeviceId& to, const QString& why)
@@ -174,9 +178,10 @@ void SignalRouter::onRelaySignal(const DeviceId& relay, const SessionId& sid,
     const DeviceId from = env->sender;
     if (cameVia_.contains(from) || cameVia_.size() < kMaxTrackedPeers)
         cameVia_.insert(from, Relay{relay, sid});
-    heardFrom(from);
-    for (const QByteArray& item : list)
+    for (const QByteArray& item : list) {
+        heardFrom(from, item);
         Q_EMIT received(from, item);
+    }
 }
 
 void SignalRouter::onRelayKey(const DeviceId& relay, const protocol::RelayKey& m)

@@ -8,11 +8,12 @@
 // read, forge nor replay it. Messages to one device queued in one event-loop turn go in one
 // envelope (an offer with its candidates: one RSA operation per end, not one per candidate).
 //
-// Fallback to the DHT, per device: the relay says it cannot forward (RELAY_FAILED), or nothing
-// came back from the device and no link to it came up within kFallbackMs (a relay that drops or
-// tampers). What was sent through the relay since a link to the device was last up is then
-// sent again through the DHT, for our latest offer's and answer's attempts only; duplicates are
-// harmless (LinkManager ignores a known attempt's offer, ICE a known candidate).
+// Fallback to the DHT, per device: the relay says it cannot forward (RELAY_FAILED), or neither
+// the answer to our offer nor a link to the device came within kFallbackMs (a relay that drops
+// or tampers, or forwards onto a link the device is closing). What was sent through the relay
+// since a link to the device was last up is then sent again through the DHT, for our latest
+// offer's and answer's attempts only; duplicates are harmless (LinkManager ignores a known
+// attempt's offer, ICE a known candidate).
 
 #include "identity/devicemailbox.h"
 #include "identity/dhtsignaling.h"
@@ -85,7 +86,7 @@ private:
     };
     void sendByDht(const DeviceId& to, const QByteArray& bytes);
     void flush(const DeviceId& to);
-    void heardFrom(const DeviceId& peer);
+    void heardFrom(const DeviceId& peer, const QByteArray& signal);
     void fallBack(const DeviceId& to, const QString& why);
 
     identity::DeviceMailbox* mailbox_;

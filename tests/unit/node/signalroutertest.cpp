@@ -1,10 +1,10 @@
 // SignalRouter's fallback to the DHT (issue 15, the way back): signaling relayed through the
 // SM must reach the device even when the device's own signaling crosses ours in flight. Bob
 // answers Alice's offer through the relay; Alice's trickled candidates reach Bob meanwhile;
-// the relay then says it cannot deliver. Bob's answer must go again through the DHT: it
-// used to count as delivered because Bob had heard from Alice, so Alice's link attempt never
-// came up nor failed ("could not reach bob"). The DHT is a node that records puts, which
-// Alice's mailbox opens.
+// the relay then says it cannot deliver (or drops it silently). Bob's answer must go again
+// through the DHT: it used to count as delivered because Bob had heard from Alice, so Alice's
+// link attempt never came up nor failed ("could not reach bob"). The DHT is a node that
+// records puts, which Alice's mailbox opens.
 #include "node/signalrouter.h"
 #include "identity/devicemailbox.h"
 #include "identity/dhtsignaling.h"
@@ -146,6 +146,31 @@ TEST(SignalRouter, AnAnswerTheRelayCouldNotDeliverGoesThroughTheDhtThoughThePeer
     ASSERT_TRUE(runUntil([&] { return f.dhtCarriesAnswer(42); }, 2000))
         << "the answer was lost: " << f.dhtToAlice().size() << " signals on the DHT";
     EXPECT_EQ(f.router->stats().fallbacks, 1);
+}
+
+// The relay forwarded Bob's answer onto a link Alice was closing: lost, and no RELAY_FAILED.
+// Alice's candidates, heard meanwhile, must not stop the deadline: only a link (or, for an
+// offer, its answer) proves delivery.
+TEST(SignalRouter, AnAnswerTheRelayDroppedSilentlyGoesThroughTheDhtAfterTheDeadline)
+{
+    Fixture f;
+    f.router->send(f.alice.id(), signal(SignalMessage::Type::Answer, 42));
+    ASSERT_TRUE(runUntil([&] { return !f.toRelay.isEmpty(); }, 2000)) << "nothing relayed";
+    f.aliceSends(signal(SignalMessage::Type::Candidate, 42));
+    ASSERT_TRUE(runUntil([&] { return f.dhtCarriesAnswer(42); }, SignalRouter::kFallbackMs + 3000));
+}
+
+// The answer to our offer proves the relay works: no fallback while the link comes up slowly
+// (each one re-sends a device's signaling through the DHT).
+TEST(SignalRouter, TheAnswerToOurOfferKeepsTheRelay)
+{
+    Fixture f;
+    f.router->send(f.alice.id(), signal(SignalMessage::Type::Offer, 7));
+    ASSERT_TRUE(runUntil([&] { return !f.toRelay.isEmpty(); }, 2000)) << "nothing relayed";
+    f.aliceSends(signal(SignalMessage::Type::Answer, 7));
+    runUntil([] { return false; }, SignalRouter::kFallbackMs + 300);
+    EXPECT_EQ(f.router->stats().fallbacks, 0);
+    EXPECT_TRUE(f.dhtToAlice().isEmpty());
 }
 
 TEST(SignalRouter, ALinkUpProvesDeliverySoNothingIsSentAgain)
