@@ -107,7 +107,7 @@ void HandoffMachine::onSeatReserved(const SessionId& sid)
     it->second.stage = Stage::Swapping;
     if (it->second.stored)
         out(effect::StoreSnapshot{sid, it->second.device, it->second.ttl});
-    else
+    else if (!it->second.linkLost) // else onLinkUp sends it
         out(effect::SendSnapshot{sid, it->second.device});
 }
 
@@ -273,8 +273,29 @@ void HandoffMachine::onJoinFailed(const SessionId& sid, const QString& reason)
 
 void HandoffMachine::onLinkUp(const DeviceId& peer, Millis now)
 {
-    for (auto& [sid, e] : entries_)
-        if (e.pushing && e.stage == Stage::Linking && e.device == peer) reserve(sid, e, now);
+    for (auto& [sid, e] : entries_) {
+        if (!e.pushing || e.device != peer) continue;
+        if (e.stage == Stage::Linking) {
+            reserve(sid, e, now);
+        } else if (e.linkLost) {
+            e.linkLost = false;
+            if (e.stage == Stage::Swapping) out(effect::SendSnapshot{sid, peer});
+        }
+    }
+}
+
+void HandoffMachine::onLinkDown(const DeviceId& peer)
+{
+    // Issue 15: A1 pushed over a link that A2 was closing (it had just left the session); the
+    // snapshot went nowhere and A2, holding only the seat's INVITE, let it expire. A2 ignores
+    // a second copy of the snapshot.
+    for (auto& [sid, e] : entries_) {
+        if (!e.pushing || e.stored || e.device != peer || e.linkLost ||
+            (e.stage != Stage::Reserving && e.stage != Stage::Swapping))
+            continue;
+        e.linkLost = true;
+        out(effect::Connect{peer});
+    }
 }
 
 void HandoffMachine::onTick(Millis now)

@@ -164,6 +164,9 @@ public:
 
     // ---- both ----
     void onLinkUp(const DeviceId& peer, Millis now);
+    // A1: A2's link went down (or was not up when the snapshot was due) after the seat was
+    // asked: the snapshot may be lost with it, so A2 is dialed again and gets it once linked.
+    void onLinkDown(const DeviceId& peer);
     void onTick(Millis now);
     std::optional<Millis> nextDeadline() const;
     std::optional<Stage> stage(const SessionId& sid) const;
@@ -180,9 +183,10 @@ private:
         bool keep = false;
         bool haveInvite = false;
         bool haveSnapshot = false;
-        bool pulled = false; // A2 asked for it: no offer to the user
-        bool stored = false; // A1: store and forward (A2 offline)
-        Millis ttl = 0;      // A1: the seat's life
+        bool pulled = false;   // A2 asked for it: no offer to the user
+        bool stored = false;   // A1: store and forward (A2 offline)
+        bool linkLost = false; // A1: the snapshot waits for A2's link to be back (onLinkDown)
+        Millis ttl = 0;        // A1: the seat's life
         Millis deadline = 0;
         QString lastRefusal;
     };

@@ -5,8 +5,14 @@
 #include <QCborArray>
 #include <QCborValue>
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QLoggingCategory>
 
 namespace plenum::identity {
+
+namespace {
+Q_LOGGING_CATEGORY(lcDhtSignal, "plenum.dht.signal", QtWarningMsg)
+} // namespace
 
 DhtSignaling::DhtSignaling(DeviceMailbox* mailbox, QObject* parent)
     : net::Signaling(parent), mailbox_(mailbox), startedMs_(QDateTime::currentMSecsSinceEpoch())
@@ -18,6 +24,9 @@ DhtSignaling::DhtSignaling(DeviceMailbox* mailbox, QObject* parent)
             return;
         }
         const QList<QByteArray> list = unpack(env.body);
+        qCDebug(lcDhtSignal, "<-%s %lld signals, sent %lld ms ago",
+                qPrintable(env.sender.shortHex()), qlonglong(list.size()),
+                QDateTime::currentMSecsSinceEpoch() - env.sentMs);
         for (const QByteArray& m : list)
             Q_EMIT received(env.sender, m);
     });
@@ -44,7 +53,13 @@ void DhtSignaling::pump(const DeviceId& to)
     it->remove(0, batch.size());
     const QByteArray next = pack(batch);
     // Best effort, as the contract says; ICE's own timeout reports a peer that never answers.
-    mailbox_->send(to, RequestKind::Signal, next, [this, to](Status s) {
+    qCDebug(lcDhtSignal, "->%s put %lld signals (%lld more queued)", qPrintable(to.shortHex()),
+            qlonglong(batch.size()), qlonglong(it->size()));
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    mailbox_->send(to, RequestKind::Signal, next, [this, to, clock](Status s) {
+        qCDebug(lcDhtSignal, "->%s put done after %lld ms: %s", qPrintable(to.shortHex()),
+                clock->elapsed(), s ? "ok" : qPrintable(s.error()));
         if (!s) ++failed_;
         pump(to);
     });

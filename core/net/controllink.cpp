@@ -144,6 +144,10 @@ void ControlLink::handleSignal(const SignalMessage& message)
     case SignalMessage::Type::CandidatesDone:
         ice_->remoteCandidatesDone();
         break;
+    case SignalMessage::Type::Cancel:
+        if (state_ == State::Connecting)
+            goDown(QStringLiteral("the peer gave up this link attempt"));
+        break;
     case SignalMessage::Type::Offer:
         break; // a new attempt is the manager's business
     }
@@ -303,6 +307,9 @@ void ControlLink::close(const QString& reason)
     if (state_ == State::Up) {
         sendFrame(Frame::Kind::Close, reason.toUtf8().left(kMaxCloseReason));
         tls_->shutdown();
+    } else if (state_ == State::Connecting) {
+        // The peer's end of this attempt goes down at once, so its next dial is a new one.
+        sendSignal({SignalMessage::Type::Cancel, attempt_, {}, {}, {}});
     }
     goDown(reason);
 }

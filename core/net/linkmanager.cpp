@@ -1,10 +1,14 @@
 #include "net/linkmanager.h"
 
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 
 namespace plenum::net {
 
 namespace {
+// Attempt-level trace (who dialed, which offer won glare, which signal matched nothing):
+// QT_LOGGING_RULES="plenum.net.links.debug=true".
+Q_LOGGING_CATEGORY(lcLinks, "plenum.net.links", QtWarningMsg)
 constexpr qsizetype kMaxEarlySignals = 64;
 constexpr qsizetype kMaxEarlySenders = 256; // devices with early candidates waiting
 } // namespace
@@ -54,6 +58,8 @@ bool LinkManager::admitOffer(const DeviceId& from)
         refusal = QStringLiteral("too many link attempts from unknown devices");
     if (refusal.isEmpty()) return true;
     ++refusedOffers_;
+    qCDebug(lcLinks, "%s<-%s offer refused: %s", qPrintable(self().shortHex()),
+            qPrintable(from.shortHex()), qPrintable(refusal));
     Q_EMIT offerRefused(from, refusal);
     return false;
 }
@@ -63,6 +69,9 @@ ControlLink* LinkManager::createLink(const DeviceId& peer, bool replacement)
     auto* link = new ControlLink(credentials_, verifier_, peer, config_, this);
     link->setSignalSender([this, peer](const QByteArray& bytes) { signaling_->send(peer, bytes); });
     connect(link, &ControlLink::linkUp, this, [this, link, peer] {
+        qCDebug(lcLinks, "%s->%s attempt %llx up%s", qPrintable(self().shortHex()),
+                qPrintable(peer.shortHex()), qulonglong(link->attempt()),
+                replacing_.value(peer) == link ? " (replacement)" : "");
         if (replacing_.value(peer) == link) promote(link);
         Q_EMIT linkUp(peer);
     });
@@ -70,6 +79,9 @@ ControlLink* LinkManager::createLink(const DeviceId& peer, bool replacement)
             [this, peer](const QByteArray& m) { Q_EMIT message(peer, m); });
     connect(link, &ControlLink::linkDown, this, [this, link, peer](const QString& reason) {
         const bool current = links_.value(peer) == link;
+        qCDebug(lcLinks, "%s->%s attempt %llx down%s: %s", qPrintable(self().shortHex()),
+                qPrintable(peer.shortHex()), qulonglong(link->attempt()),
+                current ? "" : " (not current)", qPrintable(reason));
         forget(link);
         if (current) Q_EMIT linkDown(peer, reason); // a failed replacement leaves the old link
     });
@@ -114,7 +126,10 @@ ControlLink* LinkManager::connectTo(const DeviceId& peer)
         existing && existing->state() != ControlLink::State::Down)
         return existing;
     ControlLink* link = createLink(peer);
-    if (auto ok = link->connectToPeer(QRandomGenerator::global()->generate64()); !ok) {
+    const quint64 attempt = QRandomGenerator::global()->generate64();
+    qCDebug(lcLinks, "%s->%s dial attempt %llx", qPrintable(self().shortHex()),
+            qPrintable(peer.shortHex()), qulonglong(attempt));
+    if (auto ok = link->connectToPeer(attempt); !ok) {
         // linkDown carries the reason; the caller sees the link in state Down.
         QMetaObject::invokeMethod(
             link, [link, reason = ok.error()] { link->close(reason); }, Qt::QueuedConnection);
@@ -124,7 +139,11 @@ ControlLink* LinkManager::connectTo(const DeviceId& peer)
 
 void LinkManager::disconnectFrom(const DeviceId& peer, const QString& reason)
 {
-    if (ControlLink* link = links_.value(peer)) link->close(reason);
+    if (ControlLink* link = links_.value(peer)) {
+        qCDebug(lcLinks, "%s->%s close attempt %llx: %s", qPrintable(self().shortHex()),
+                qPrintable(peer.shortHex()), qulonglong(link->attempt()), qPrintable(reason));
+        link->close(reason);
+    }
 }
 
 void LinkManager::onSignal(const DeviceId& from, const QByteArray& bytes)
@@ -142,10 +161,16 @@ void LinkManager::onSignal(const DeviceId& from, const QByteArray& bytes)
     }
     for (ControlLink* link : {links_.value(from), replacing_.value(from)}) {
         if (link && link->attempt() == m.attempt) {
+            qCDebug(lcLinks, "%s<-%s type %d attempt %llx (link state %d)",
+                    qPrintable(self().shortHex()), qPrintable(from.shortHex()), int(m.type),
+                    qulonglong(m.attempt), int(link->state()));
             link->handleSignal(m);
             return;
         }
     }
+    qCDebug(lcLinks, "%s<-%s type %d attempt %llx matches no link (held as early)",
+            qPrintable(self().shortHex()), qPrintable(from.shortHex()), int(m.type),
+            qulonglong(m.attempt));
     if (!early_.contains(from) && early_.size() >= kMaxEarlySenders) return;
     QList<SignalMessage>& early = early_[from];
     if (early.size() < kMaxEarlySignals) early.append(m);
@@ -155,6 +180,12 @@ void LinkManager::onOffer(const DeviceId& from, const SignalMessage& offer)
 {
     bool replacement = false;
     ControlLink* existing = links_.value(from);
+    qCDebug(lcLinks, "%s<-%s offer %llx; ours: %llx %s state %d, replacing %llx",
+            qPrintable(self().shortHex()), qPrintable(from.shortHex()), qulonglong(offer.attempt),
+            existing ? qulonglong(existing->attempt()) : 0ULL,
+            existing ? (existing->answering() ? "answering" : "offering") : "-",
+            existing ? int(existing->state()) : -1,
+            replacing_.value(from) ? qulonglong(replacing_.value(from)->attempt()) : 0ULL);
     // A duplicate delivery of an offer we are already answering costs nothing: not counted.
     if (existing && existing->attempt() == offer.attempt) return;
     if (ControlLink* pending = replacing_.value(from);
@@ -167,6 +198,9 @@ void LinkManager::onOffer(const DeviceId& from, const SignalMessage& offer)
             // until the new one is up: a failed attempt must not cost a working link.
             replacement = true;
         } else if (!existing->answering() && self() < from) {
+            qCDebug(lcLinks, "%s<-%s offer %llx ignored: glare, ours wins",
+                    qPrintable(self().shortHex()), qPrintable(from.shortHex()),
+                    qulonglong(offer.attempt));
             return; // glare: both offered; the lower DeviceId's attempt wins
         } else {
             // Glare that we lose: drop our attempt and answer theirs. Or we were answering an

@@ -61,6 +61,7 @@ QByteArray SignalMessage::encode() const
         putField(out, candidate);
         break;
     case Type::CandidatesDone:
+    case Type::Cancel:
         break;
     }
     return out;
@@ -76,7 +77,7 @@ Result<SignalMessage> SignalMessage::decode(const QByteArray& in)
         return fail(QStringLiteral("signaling version %1 is not supported").arg(quint8(in[2])));
     SignalMessage m;
     const quint8 type = quint8(in[3]);
-    if (type < 1 || type > 4)
+    if (type < 1 || type > 5)
         return fail(QStringLiteral("unknown signaling message type %1").arg(type));
     m.type = Type(type);
     m.attempt = qFromBigEndian<quint64>(in.constData() + 4);

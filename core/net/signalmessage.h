@@ -10,7 +10,16 @@
 namespace plenum::net {
 
 struct SignalMessage {
-    enum class Type : quint8 { Offer = 1, Answer = 2, Candidate = 3, CandidatesDone = 4 };
+    // Cancel: the sender gave up this attempt before it came up (an attempt closed while
+    // connecting used to tell the peer nothing: its end waited out the connect timeout and
+    // its own dial returned that dead link, issue 15).
+    enum class Type : quint8 {
+        Offer = 1,
+        Answer = 2,
+        Candidate = 3,
+        CandidatesDone = 4,
+        Cancel = 5
+    };
     static constexpr qsizetype kMaxCredential = 256;
     static constexpr qsizetype kMaxCandidate = 512;
     static constexpr qsizetype kMaxEncoded = 1024;

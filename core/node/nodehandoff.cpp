@@ -196,6 +196,12 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
         if (accepting_.contains(sid) && readyToAccept(sid)) acceptNow(sid);
 }
 
+void NodeHandoff::onLinkDown(const DeviceId& peer)
+{
+    machine_.onLinkDown(peer);
+    apply();
+}
+
 void NodeHandoff::onCallReady(const SessionId& sid)
 {
     if (accepting_.contains(sid) && readyToAccept(sid)) acceptNow(sid);
@@ -393,6 +399,10 @@ void NodeHandoff::sendSnapshot(const SessionId& sid, const DeviceId& to)
     const auto snapshot = snapshotFor(sid, to, 0);
     if (!snapshot) {
         machine_.cancel(sid);
+        return;
+    }
+    if (!deps_.linkUp(to)) {
+        machine_.onLinkDown(to); // sent once the link is back (apply() takes its Connect)
         return;
     }
     deps_.send(

@@ -94,6 +94,7 @@ public:
     void onAdmitted(const SessionId& sid);
     void onJoinFailed(const SessionId& sid, const QString& reason);
     void onLinkUp(const DeviceId& peer);
+    void onLinkDown(const DeviceId& peer);
     // A2: the standby call of `sid` is ready (NodeCall::standbyReadyChanged).
     void onCallReady(const SessionId& sid);
     // The sessions this device is in changed (a roster committed, it left or was removed):

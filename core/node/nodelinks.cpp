@@ -156,6 +156,7 @@ void Node::onLinkDown(const DeviceId& peer)
     runEffects();
     chat_->onLinkDown(peer);
     call_->onLinkDown(peer);
+    handoff_->onLinkDown(peer);
 }
 
 // ---- relayed signaling (issue 11) ----

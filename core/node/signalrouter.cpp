@@ -1,10 +1,14 @@
 #include "node/signalrouter.h"
 
+#include "net/signalmessage.h"
 #include "protocol/limits.h"
+
+#include <QLoggingCategory>
 
 namespace plenum::node {
 
 namespace {
+Q_LOGGING_CATEGORY(lcRoute, "plenum.node.signal", QtWarningMsg)
 // Devices tracked at once (peers we signal to, peers that reached us through a relay); beyond
 // this the DHT carries the signaling, as before relays existed.
 constexpr qsizetype kMaxTrackedPeers = 1024;
@@ -15,7 +19,7 @@ SignalRouter::SignalRouter(identity::DeviceMailbox* mailbox, Hooks hooks, QObjec
 {
     connect(&dht_, &net::Signaling::received, this,
             [this](const DeviceId& from, const QByteArray& bytes) {
-                heardFrom(from);
+                heardFrom(from, bytes);
                 Q_EMIT received(from, bytes);
             });
 }
@@ -32,6 +36,8 @@ void SignalRouter::send(const DeviceId& to, const QByteArray& bytes)
     if (it == peers_.end()) {
         std::optional<Relay> relay = cameVia_.value(to, Relay{});
         if (relay->device.isNull()) relay = hooks_.relayFor ? hooks_.relayFor(to) : std::nullopt;
+        qCDebug(lcRoute, "->%s route: %s", qPrintable(to.shortHex()),
+                relay ? qPrintable("relay " + relay->device.shortHex()) : "DHT");
         if (!relay || relay->device == to || peers_.size() >= kMaxTrackedPeers)
             return sendByDht(to, bytes);
         auto peer = std::make_shared<Peer>();
@@ -39,8 +45,12 @@ void SignalRouter::send(const DeviceId& to, const QByteArray& bytes)
         it = peers_.insert(to, peer);
     }
     Peer& peer = **it;
+    if (auto m = net::SignalMessage::decode(bytes); m && m->type == net::SignalMessage::Type::Offer)
+        peer.offered = m->attempt;
+    else if (m && m->type == net::SignalMessage::Type::Answer)
+        peer.answered = m->attempt;
     if (peer.dhtOnly) return sendByDht(to, bytes);
-    if (peer.pending.size() >= kMaxPendingPerPeer)
+    if (peer.pending.size() + peer.unanswered.size() >= kMaxPendingPerPeer)
         return fallBack(to, QStringLiteral("too much is waiting"));
     peer.pending.append(bytes);
     if (!peer.deadline) {
@@ -97,21 +107,29 @@ void SignalRouter::flush(const DeviceId& to)
 
 void SignalRouter::onLinkUp(const DeviceId& peer)
 {
-    heardFrom(peer); // a link to it is up: whatever we sent arrived
-    // The next link attempt to it chooses its path afresh (the SM may have changed).
-    if (auto p = peers_.value(peer); p && p->pending.isEmpty()) peers_.remove(peer);
+    // A link to it is up: whatever we relayed before arrived. The next link attempt to it
+    // chooses its path afresh (the SM may have changed).
+    if (auto p = peers_.value(peer)) {
+        p->unanswered.clear();
+        if (p->pending.isEmpty()) peers_.remove(peer);
+    }
     cameVia_.remove(peer);
     for (auto it = peers_.cbegin(); it != peers_.cend(); ++it)
         if (it.value()->relay.device == peer && !it.value()->pending.isEmpty())
             QTimer::singleShot(0, this, [this, to = it.key()] { flush(to); });
 }
 
-void SignalRouter::heardFrom(const DeviceId& from)
+void SignalRouter::heardFrom(const DeviceId& from, const QByteArray& bytes)
 {
+    // Only the answer to our offer proves that the relay delivered it. Anything else the device
+    // sends may cross ours in flight, and our answer is proven by the link alone: a relay that
+    // forwarded it onto a link the device was closing lost it without a RELAY_FAILED, and the
+    // device's candidates, heard meanwhile, used to stop this deadline (issue 15).
     auto p = peers_.value(from);
-    if (!p) return;
-    p->unanswered.clear();
-    if (p->deadline && p->pending.isEmpty()) p->deadline->stop();
+    if (!p || !p->deadline || !p->pending.isEmpty()) return;
+    const auto m = net::SignalMessage::decode(bytes);
+    if (m && m->type == net::SignalMessage::Type::Answer && m->attempt == p->offered)
+        p->deadline->stop();
 }
 
 void SignalRouter::fallBack(const DeviceId& to, const QString& why)
@@ -123,11 +141,17 @@ void SignalRouter::fallBack(const DeviceId& to, const QString& why)
     ++stats_.fallbacks;
     cameVia_.remove(to);
     Q_EMIT warning("signaling to " + to.shortHex() + " falls back to the DHT: " + why);
+    qCDebug(lcRoute, "->%s falls back: %lld unanswered, %lld pending", qPrintable(to.shortHex()),
+            qlonglong(p->unanswered.size()), qlonglong(p->pending.size()));
     const QList<QByteArray> again = p->unanswered + p->pending;
     p->unanswered.clear();
     p->pending.clear();
-    for (const QByteArray& b : again)
-        sendByDht(to, b);
+    // Only our latest offer's and latest answer's attempts: an older attempt of ours is over,
+    // and its offer arriving late would make the peer answer a dead attempt.
+    for (const QByteArray& b : again) {
+        const auto m = net::SignalMessage::decode(b);
+        if (!m || m->attempt == p->offered || m->attempt == p->answered) sendByDht(to, b);
+    }
 }
 
 void SignalRouter::onRelaySignal(const DeviceId& relay, const SessionId& sid,
@@ -154,9 +178,10 @@ void SignalRouter::onRelaySignal(const DeviceId& relay, const SessionId& sid,
     const DeviceId from = env->sender;
     if (cameVia_.contains(from) || cameVia_.size() < kMaxTrackedPeers)
         cameVia_.insert(from, Relay{relay, sid});
-    heardFrom(from);
-    for (const QByteArray& item : list)
+    for (const QByteArray& item : list) {
+        heardFrom(from, item);
         Q_EMIT received(from, item);
+    }
 }
 
 void SignalRouter::onRelayKey(const DeviceId& relay, const protocol::RelayKey& m)

@@ -8,10 +8,12 @@
 // read, forge nor replay it. Messages to one device queued in one event-loop turn go in one
 // envelope (an offer with its candidates: one RSA operation per end, not one per candidate).
 //
-// Fallback to the DHT, per device: the relay says it cannot forward (RELAY_FAILED), or nothing
-// came back from the device and no link to it came up within kFallbackMs (a relay that drops or
-// tampers). Everything sent through the relay since the device was last heard from is then sent
-// again through the DHT; duplicates are harmless (LinkManager ignores a known attempt's offer).
+// Fallback to the DHT, per device: the relay says it cannot forward (RELAY_FAILED), or neither
+// the answer to our offer nor a link to the device came within kFallbackMs (a relay that drops
+// or tampers, or forwards onto a link the device is closing). What was sent through the relay
+// since a link to the device was last up is then sent again through the DHT, for our latest
+// offer's and answer's attempts only; duplicates are harmless (LinkManager ignores a known
+// attempt's offer, ICE a known candidate).
 
 #include "identity/devicemailbox.h"
 #include "identity/dhtsignaling.h"
@@ -70,16 +72,21 @@ Q_SIGNALS:
 private:
     struct Peer {
         Relay relay;
-        QList<QByteArray> pending;    // not yet sent: waiting for the turn, the relay or a key
-        QList<QByteArray> unanswered; // relayed, nothing heard back yet
-        bool dhtOnly = false;         // the relay failed for this device: DHT from now on
+        QList<QByteArray> pending; // not yet sent: waiting for the turn, the relay or a key
+        // Relayed since the last link to the device came up. Only that link proves delivery:
+        // hearing from the device proves nothing, since its own offer or candidates cross ours
+        // in flight (issue 15: they cleared an answer the relay then failed to deliver).
+        QList<QByteArray> unanswered;
+        quint64 offered = 0;  // attempt of our latest offer to the device
+        quint64 answered = 0; // attempt of our latest answer to it
+        bool dhtOnly = false; // the relay failed for this device: DHT from now on
         bool keyAsked = false;
         bool flushQueued = false;
         std::unique_ptr<QTimer> deadline;
     };
     void sendByDht(const DeviceId& to, const QByteArray& bytes);
     void flush(const DeviceId& to);
-    void heardFrom(const DeviceId& peer);
+    void heardFrom(const DeviceId& peer, const QByteArray& signal);
     void fallBack(const DeviceId& to, const QString& why);
 
     identity::DeviceMailbox* mailbox_;

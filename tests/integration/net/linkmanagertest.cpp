@@ -228,3 +228,70 @@ TEST(LinkManager, ANewOfferReplacesOurAnswerToAnAbandonedOne)
         << low.manager.config().connectTimeoutMs << " ms)";
     EXPECT_LT(clock.elapsed(), low.manager.config().connectTimeoutMs);
 }
+
+// Issue 15, the way back: a member dialled the device that had just left, then closed that
+// attempt before it came up (the swap committed: no session needed it). Closing a connecting
+// link told the device nothing, so its answer sat "connecting" until the connect timeout, and
+// when the device came back its own dial returned that dead link: its JOIN could not reach the
+// member. The peer's Cancel takes the answer down at once and the next dial is a fresh one.
+TEST(LinkManager, AnAttemptThePeerGaveUpGoesDownSoOurDialIsAFreshOne)
+{
+    ensureApp();
+    Device a(LinkPair::identityA()), b(LinkPair::identityB());
+    a.manager.config().connectTimeoutMs = 8000;
+    b.manager.config().connectTimeoutMs = 8000;
+    // B's attempt whose ICE cannot complete (no candidates ever come): A answers it.
+    LoopSignaling gone(b.signaling.self());
+    LoopSignaling::connectPair(&gone, &a.signaling);
+    SignalMessage offer;
+    offer.attempt = 1;
+    offer.ufrag = "abcd";
+    offer.password = "0123456789abcdefghijklmn";
+    gone.send(a.signaling.self(), offer.encode());
+    ASSERT_TRUE(waitFor([&] { return a.manager.link(b.signaling.self()) != nullptr; }, 2000));
+    ControlLink* answer = a.manager.link(b.signaling.self());
+    ASSERT_TRUE(answer->answering());
+    bool answerDown = false;
+    QObject::connect(answer, &ControlLink::linkDown, [&] { answerDown = true; });
+
+    // B gives that attempt up (the manager's close of a connecting link sends this).
+    SignalMessage cancel;
+    cancel.type = SignalMessage::Type::Cancel;
+    cancel.attempt = 1;
+    gone.send(a.signaling.self(), cancel.encode());
+    ASSERT_TRUE(waitFor([&] { return answerDown; }, 2000)) << "the abandoned answer stayed";
+
+    // A dials B: a new attempt, linked well before the connect timeout.
+    LoopSignaling::connectPair(&a.signaling, &b.signaling);
+    QElapsedTimer clock;
+    clock.start();
+    ControlLink* dial = a.manager.connectTo(b.signaling.self());
+    EXPECT_FALSE(dial->answering());
+    ASSERT_TRUE(waitFor([&] { return !a.up.isEmpty() && !b.up.isEmpty(); }, 5000));
+    EXPECT_LT(clock.elapsed(), a.manager.config().connectTimeoutMs);
+}
+
+// The manager's own close of a connecting attempt is what sends the Cancel.
+TEST(LinkManager, ClosingAConnectingAttemptCancelsItAtThePeer)
+{
+    ensureApp();
+    Device a(LinkPair::identityA());
+    const DeviceId b = LinkPair::identityB().device;
+    LoopSignaling spy(b); // B's end of the signaling: it records, never answers
+    LoopSignaling::connectPair(&a.signaling, &spy);
+    QList<SignalMessage> heard;
+    QObject::connect(&spy, &Signaling::received, [&](DeviceId, const QByteArray& bytes) {
+        if (auto m = SignalMessage::decode(bytes)) heard.append(m.value());
+    });
+    ControlLink* dial = a.manager.connectTo(b);
+    const quint64 attempt = dial->attempt();
+    ASSERT_TRUE(waitFor([&] { return !heard.isEmpty(); }, 2000));
+    a.manager.disconnectFrom(b, QStringLiteral("no session needs this link"));
+    EXPECT_EQ(dial->state(), ControlLink::State::Down);
+    const auto cancelled = [&] {
+        return std::any_of(heard.cbegin(), heard.cend(), [&](const SignalMessage& m) {
+            return m.type == SignalMessage::Type::Cancel && m.attempt == attempt;
+        });
+    };
+    EXPECT_TRUE(waitFor(cancelled, 2000)) << "the peer was not told";
+}

@@ -374,3 +374,46 @@ TEST(HandoffMachine, APullWhoseInviteNeverComesFails)
     m.onTick(50);
     EXPECT_EQ(failure(m.takeEffects()), "no other device of this account answered");
 }
+
+// Issue 15, the way back: A1 pushed over a link that A2 was closing (A2 had just left the
+// session). The snapshot was lost with it and A2, holding only the seat's INVITE, let the
+// seat expire. A link lost after the seat was asked: A2 is dialed again, and the snapshot goes
+// (again) once the link is back; a copy that did arrive is ignored by A2.
+TEST(HandoffMachine, ASnapshotLostWithA2sLinkIsSentAgainOnceTheLinkIsBack)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, true, 0);
+    ASSERT_TRUE(has<effect::Reserve>(m.takeEffects()));
+    m.onSeatReserved(kSid);
+    ASSERT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+    m.onLinkDown(kA3);
+    EXPECT_TRUE(m.takeEffects().isEmpty()); // another device's link: nothing to do
+    m.onLinkDown(kA2);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Connect>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Connect>(fx).front().device, kA2);
+    EXPECT_FALSE(has<effect::Failed>(fx));
+    m.onLinkUp(kA2, 100);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::SendSnapshot>(fx).size(), 1);
+    EXPECT_EQ(only<effect::SendSnapshot>(fx).front().to, kA2);
+    m.onLinkUp(kA2, 200); // once only
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onSeatDone(kSid);
+    EXPECT_TRUE(has<effect::Done>(m.takeEffects()));
+}
+
+TEST(HandoffMachine, ALinkLostWhileTheSeatIsAskedHoldsTheSnapshotUntilTheLinkIsBack)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, true, 0);
+    ASSERT_TRUE(has<effect::Reserve>(m.takeEffects()));
+    m.onLinkDown(kA2);
+    ASSERT_TRUE(has<effect::Connect>(m.takeEffects()));
+    m.onSeatReserved(kSid);
+    auto fx = m.takeEffects();
+    EXPECT_FALSE(has<effect::SendSnapshot>(fx)) << "sent on no link: lost";
+    EXPECT_EQ(m.stage(kSid), Stage::Swapping);
+    m.onLinkUp(kA2, 100);
+    EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+}

@@ -14,7 +14,8 @@ TEST(SignalMessage, RoundTripsEveryType)
                              {},
                              "a=candidate:1 1 UDP 2013266431 127.0.0.1 40000 typ host"};
     const SignalMessage done{SignalMessage::Type::CandidatesDone, 42, {}, {}, {}};
-    for (const SignalMessage& m : {offer, cand, done}) {
+    const SignalMessage cancel{SignalMessage::Type::Cancel, 42, {}, {}, {}};
+    for (const SignalMessage& m : {offer, cand, done, cancel}) {
         auto back = SignalMessage::decode(m.encode());
         ASSERT_TRUE(back.ok()) << back.error().toStdString();
         EXPECT_EQ(back->type, m.type);
