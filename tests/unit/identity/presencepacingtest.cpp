@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
+#include "testeventloop.h"
+
 #include <gtest/gtest.h>
 
 using namespace plenum;
@@ -26,23 +28,8 @@ public:
     QList<QByteArray> puts;
 };
 
-void ensureApp()
-{
-    static int argc = 1;
-    static char name[] = "identity_unit_tests";
-    static char* argv[] = {name, nullptr};
-    if (!QCoreApplication::instance()) new QCoreApplication(argc, argv);
-}
-
-// Runs the event loop for `ms`, or until `done` (generous bounds: a busy machine delays timers).
-template <typename F> bool runUntil(F done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return done();
-}
+using plenum::test::ensureApp;
+using plenum::test::runUntil;
 
 // Long enough that a descheduled test thread does not end it in the middle of a burst.
 constexpr int kInterval = 3000;

@@ -14,6 +14,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
+#include "testeventloop.h"
+
 #include <gtest/gtest.h>
 
 using namespace plenum;
@@ -34,22 +36,8 @@ public:
     QList<std::pair<QByteArray, QByteArray>> puts;
 };
 
-void ensureApp()
-{
-    static int argc = 1;
-    static char name[] = "node_unit_tests";
-    static char* argv[] = {name, nullptr};
-    if (!QCoreApplication::instance()) new QCoreApplication(argc, argv);
-}
-
-template <typename F> bool runUntil(F done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return done();
-}
+using plenum::test::ensureApp;
+using plenum::test::runUntil;
 
 QByteArray signal(SignalMessage::Type type, quint64 attempt)
 {
