@@ -22,6 +22,8 @@ QString refusal(const Body& body, const char* why)
         .arg(QLatin1String(messageName(body)), QLatin1String(why));
 }
 
+constexpr const char* kUnsignedRelay = "a relayed roster without its SM's signature";
+
 bool isHeartbeat(const Body& body)
 {
     return std::holds_alternative<Hello>(body) || std::holds_alternative<Ping>(body);
@@ -55,6 +57,11 @@ DeviceId Session::smOfEpoch(std::uint64_t epoch) const
     if (committed_.at.epoch == epoch && !committed_.sm.isNull()) return committed_.sm;
     if (smProof_ && smProof_->epoch == epoch) return smProof_->sm; // its signed quorum, checked
     return {};
+}
+
+bool Session::unsignedRelay(const DeviceId& from, const Roster& r) const
+{
+    return r.full && r.sm != from && !rosterSigned(r);
 }
 
 const char* Session::unprovenSmClaim(const DeviceId& from, const Roster& r) const
@@ -96,9 +103,8 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
                            !knows(from)};
         if (const auto* r = std::get_if<Roster>(&body); r && !inviter && r->sm != from)
             return Refusal{refusal(body, "a roster for a joiner comes only from its SM"), false};
-        if (const auto* r = std::get_if<Roster>(&body);
-            r && r->full && r->sm != from && !rosterSigned(*r))
-            return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
+        if (const auto* r = std::get_if<Roster>(&body); r && unsignedRelay(from, *r))
+            return Refusal{refusal(body, kUnsignedRelay), false};
         // Another endpoint naming itself SM is believed only for an epoch after our ticket's
         // (an SM elected while we joined): the ticket names the SM of its epoch, and an
         // endpoint claiming that epoch is lying (--adversary seed 49388).
@@ -119,8 +125,7 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
             const DeviceId sm = smOfEpoch(r->at.epoch);
             if (!sm.isNull() && r->sm != sm)
                 return Refusal{refusal(body, "a roster naming another SM of its epoch"), false};
-            if (r->full && r->sm != from && !rosterSigned(*r))
-                return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
+            if (unsignedRelay(from, *r)) return Refusal{refusal(body, kUnsignedRelay), false};
             // It lets us back in only by a roster not older than our committed one
             // (--adversary seed 163087: a member naming itself SM of an older epoch, whose SM
             // we never knew, took us back). Our accepted one may be a proposal that removed us
@@ -179,8 +184,7 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
     if (const auto* r = std::get_if<Roster>(&body)) {
         // A snapshot from anyone but its SM (a member relaying it, a leaver's tombstone) is
         // believed only with the SM's signature over it, committed flag included.
-        if (r->full && r->sm != from && !rosterSigned(*r))
-            return Refusal{refusal(body, "a relayed roster without its SM's signature"), false};
+        if (unsignedRelay(from, *r)) return Refusal{refusal(body, kUnsignedRelay), false};
         // A leaver's tombstone hands out the roster it left with; onRoster gives it no ack.
         if (h.sm.isNull() && departed_.contains(from)) return std::nullopt;
         const DeviceId sm = smOfEpoch(r->at.epoch);

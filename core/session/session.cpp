@@ -164,6 +164,12 @@ bool Session::dropped(const DeviceId& d) const
            (it->accepted <= accepted_.at || config_.ruleOff(Rule::LeaverCounts));
 }
 
+bool Session::leftSince(const DeviceId& d, RosterStamp at) const
+{
+    auto it = departed_.find(d);
+    return it != departed_.end() && it->accepted >= at;
+}
+
 QSet<DeviceId> Session::voters(const RosterSnapshot& roster) const
 {
     QSet<DeviceId> out = deviceSet(roster);

@@ -200,6 +200,8 @@ private:
     QSet<DeviceId> electionVoters(const RosterSnapshot& roster, std::uint64_t epoch) const;
     // Left, and no longer counted: our accepted roster is at least as new as its own.
     bool dropped(const DeviceId& d) const;
+    // `d` left with a roster at least as new as `at`: it cannot lead that roster's epoch.
+    bool leftSince(const DeviceId& d, RosterStamp at) const;
     // `signature`: the SM's over `roster` as committed.
     void becomeMember(const RosterSnapshot& roster, Millis now, const QByteArray& signature);
     void finish(Phase phase);
@@ -275,6 +277,8 @@ private:
     bool rosterSigned(const protocol::Roster& r) const;
     // Why `r`, handed out by the SM it names, is a claim we cannot check (null: it is not).
     const char* unprovenSmClaim(const DeviceId& from, const protocol::Roster& r) const;
+    // A full snapshot from anyone but the SM it names, without that SM's signature over it.
+    bool unsignedRelay(const DeviceId& from, const protocol::Roster& r) const;
     // The signature this device holds for its accepted roster as `committed` says (signed
     // now if it is that roster's SM and has none), for a snapshot it hands out.
     QByteArray heldSignature(const RosterSnapshot& roster, bool committed) const;

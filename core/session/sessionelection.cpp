@@ -311,9 +311,7 @@ void Session::onSetSm(const DeviceId& from, const SetSm& s, Millis now)
     // Proven, but it left since (its departure is of that epoch or a newer one): a member
     // relayed the proof of an SM that had swapped itself out and left, and we followed its
     // tombstone for ever (--handoff seed 163248).
-    if (const auto gone = departed_.constFind(candidate);
-        gone != departed_.cend() && gone->accepted.epoch >= s.epoch)
-        return;
+    if (leftSince(candidate, RosterStamp{s.epoch, 0})) return;
     if (isSm_ && s.epoch > epoch_) stepDown(now);
     regainSm(candidate, s.epoch, now);
 }

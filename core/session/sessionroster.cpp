@@ -96,7 +96,7 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
             epoch_ = roster.at.epoch;
             // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
             // one whose SM swapped itself out for another device (§5.1 rule 10).
-            const bool leads = roster.sm != self_.device && !departed_.contains(roster.sm) &&
+            const bool leads = roster.sm != self_.device && !leftSince(roster.sm, roster.at) &&
                                contains(roster, roster.sm) && (roster.sm != sm_ || lostSm_);
             if (leads && !smProven(roster.at.epoch, roster.sm)) {
                 // §5: not on a roster's word. Its SM holds the signed quorum: ask it.

@@ -5,7 +5,7 @@
 #include <QEventLoop>
 #include <QTimer>
 
-#include "testapp.h"
+#include "testeventloop.h"
 
 #include <gtest/gtest.h>
 
@@ -13,20 +13,12 @@ using plenum::net::SharedTicker;
 
 namespace {
 
-using plenum::net::test::ensureApp;
+using plenum::test::ensureApp;
 
-// Runs the event loop until `done` or 5 s (generous: a busy machine delays timers).
+// Generous: a busy machine delays timers.
 template <typename F> bool runUntil(F done)
 {
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (done()) loop.quit();
-    });
-    poll.start(1);
-    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
-    loop.exec();
-    return done();
+    return plenum::test::runUntil(done, 5000);
 }
 
 } // namespace

@@ -6,7 +6,7 @@
 #include <QEventLoop>
 #include <QTimer>
 
-#include "testapp.h"
+#include "testeventloop.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@ using namespace plenum::net;
 
 namespace {
 
-using plenum::net::test::ensureApp;
+using plenum::test::ensureApp;
 
 void drainEvents()
 {
