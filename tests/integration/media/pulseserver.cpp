@@ -2,10 +2,37 @@
 
 #include "eventloop.h"
 
-#include <QFileInfo>
+#include <QFile>
 #include <QProcessEnvironment>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
 namespace plenum::media::test {
+
+namespace {
+
+// True once the daemon accepts on `path`. The file appears at bind(), before listen(): on a
+// busy machine a client that connects in between is refused, and Qt's PulseAudio backend
+// never retries (its device lists stay empty for the whole process).
+bool accepts(const QString& path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    sockaddr_un addr{};
+    if (native.size() >= static_cast<qsizetype>(sizeof addr.sun_path)) return false;
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, native.constData(), static_cast<std::size_t>(native.size()));
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+} // namespace
 
 PulseServer::PulseServer() = default;
 
@@ -36,15 +63,16 @@ bool PulseServer::start(int timeoutMs)
     process_.start(QStringLiteral("pulseaudio"),
                    {"-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
                     "--use-pid-file=no",
-                    "--load=module-native-protocol-unix auth-anonymous=1 socket=" + socket,
+                    // Modules load in this order: the devices exist before anyone can connect.
                     "--load=module-null-sink sink_name=spk rate=48000",
-                    "--load=module-null-source source_name=mic rate=48000 channels=1"});
+                    "--load=module-null-source source_name=mic rate=48000 channels=1",
+                    "--load=module-native-protocol-unix auth-anonymous=1 socket=" + socket});
     if (!process_.waitForStarted(timeoutMs)) {
         error_ = QStringLiteral("pulseaudio did not start (packaging/install-deps.sh installs it)");
         return false;
     }
-    if (!net::test::waitFor([&] { return QFileInfo::exists(socket); }, timeoutMs)) {
-        error_ = QStringLiteral("pulseaudio's socket %1 did not appear").arg(socket);
+    if (!net::test::waitFor([&] { return accepts(socket); }, timeoutMs)) {
+        error_ = QStringLiteral("pulseaudio's socket %1 accepted no connection").arg(socket);
         return false;
     }
     qputenv("PULSE_SERVER", ("unix:" + socket).toLocal8Bit());

@@ -12,7 +12,7 @@ class PulseServer {
 public:
     PulseServer();
     ~PulseServer();
-    // False (with `error()`) when pulseaudio is missing or its socket did not appear.
+    // False (with `error()`) when pulseaudio is missing or its socket accepts no connection.
     bool start(int timeoutMs = 10000);
     QString error() const { return error_; }
 
