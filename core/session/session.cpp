@@ -213,6 +213,15 @@ void Session::becomeMember(const RosterSnapshot& roster, Millis now, const QByte
     acceptedSig_.clear();
     committedSig_ = signature;
     epoch_ = std::max(epoch_, roster.at.epoch);
+    // A departure we saw before we were out is stale if the roster that lets us back in lists
+    // its device at a newer stamp: readmitted while we were away, it is a voter again (seed
+    // 1027114: a readmitted SM still dropped a member that had once given up joining, won an
+    // election on 2 of 3 and was refused for ever by members counting 4). A real leaver's
+    // tombstone tells us again.
+    for (const MemberInfo& m : roster.members)
+        if (auto gone = departed_.find(m.device);
+            gone != departed_.end() && gone->accepted < roster.at)
+            departed_.erase(gone);
     if (!isSm_) {
         sm_ = roster.sm;
         lostSm_ = !links_.contains(roster.sm);

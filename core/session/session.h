@@ -116,8 +116,9 @@ public:
     // committed roster, a leaver, a former member, a ticket holder or invitee, a join
     // endpoint (§5.1 rule 6). Everyone else is an outsider to it.
     bool knows(const DeviceId& device) const;
-    // The PING this member owes `peer` now (a linked member of its accepted roster), for a
-    // transport that carries pings itself (SessionConfig::pingsOnLinks); none otherwise.
+    // The PING this member owes `peer` now (a linked member of its accepted roster, or the
+    // SM it follows), for a transport that carries pings itself (SessionConfig::pingsOnLinks);
+    // none otherwise.
     std::optional<Message> pingTo(const DeviceId& peer) const;
 
 private:
@@ -385,6 +386,7 @@ private:
     // -- timers
     void onTimer(TimerKind kind, const DeviceId& peer, Millis now);
     void onPingTimer(Millis now);
+    bool pings(const DeviceId& peer) const;
     void scheduleRelink(const DeviceId& peer, Millis now);
 
     SessionConfig config_;

@@ -312,6 +312,11 @@ void Session::onSetSm(const DeviceId& from, const SetSm& s, Millis now)
     // relayed the proof of an SM that had swapped itself out and left, and we followed its
     // tombstone for ever (--handoff seed 163248).
     if (leftSince(candidate, RosterStamp{s.epoch, 0})) return;
+    // Nor one that a committed roster of its own epoch leaves out: an SM leaves the rosters of
+    // its epoch only by swapping itself out (§5.1 rule 10), and committing the swap erased
+    // its departure (--handoff seed 221649: a member took the swap from the SM's tombstone,
+    // then a relayed proof, and followed the tombstone over a healthy link for ever).
+    if (committed_.at.epoch == s.epoch && !contains(committed_, candidate)) return;
     if (isSm_ && s.epoch > epoch_) stepDown(now);
     regainSm(candidate, s.epoch, now);
 }

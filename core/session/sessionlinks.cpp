@@ -187,15 +187,24 @@ void Session::onPingTimer(Millis now)
 {
     if (phase_ != Phase::Member || config_.pingsOnLinks) return;
     for (const MemberInfo& m : accepted_.members)
-        if (m.device != self_.device && links_.contains(m.device)) send(m.device, Ping{});
+        if (pings(m.device)) send(m.device, Ping{});
+    if (!contains(accepted_, sm_) && pings(sm_)) send(sm_, Ping{});
     timers_.arm(TimerKind::Ping, now + config_.pingInterval);
+}
+
+bool Session::pings(const DeviceId& peer) const
+{
+    // The members of our accepted roster, and the SM we follow even when a proposal we took
+    // leaves it out (its own swap): our ping is how it tells us it is out (--handoff
+    // --adversary seed 129569: deposed mid-swap, it fell silent, and a link that another
+    // session kept up hid that from its follower for ever).
+    if (phase_ != Phase::Member || peer == self_.device || !links_.contains(peer)) return false;
+    return contains(accepted_, peer) || (peer == sm_ && !isSm_);
 }
 
 std::optional<Message> Session::pingTo(const DeviceId& peer) const
 {
-    if (phase_ != Phase::Member || peer == self_.device || !links_.contains(peer) ||
-        !contains(accepted_, peer))
-        return std::nullopt;
+    if (!pings(peer)) return std::nullopt;
     return Message{header(), Ping{}};
 }
 

@@ -14,13 +14,18 @@ using namespace protocol;
 void Session::onRoster(const DeviceId& from, const Roster& r, const Header& h, Millis now)
 {
     if (phase_ == Phase::Joining || phase_ == Phase::Invited || phase_ == Phase::Removed) {
-        // A proposal that removes us needs our ack or the news that we are not in (a
-        // tombstone's 404): a rejoining device, like one that is gone, answers the latter, or
+        // A proposal that counts us needs our ack or the news that we are not in (a
+        // tombstone's 404): a removed device, like one that is gone, answers the latter, or
         // the SM of a two-member session could commit neither the removal nor our return.
-        const bool dropsUs = r.full ? !contains(snapshotOf(r), self_.device)
-                                    : r.change.kind == RosterChange::Kind::Remove &&
-                                          r.change.member.device == self_.device;
-        if (phase_ == Phase::Removed && !r.committed && dropsUs)
+        // That is any proposal but the one that lets us back in: one that removes us, and
+        // one that still lists us (--crash-points seed 442448: an SM restarted without the
+        // departure it had seen re-sent its proposal to us for ever, and queued our REJOIN
+        // behind it).
+        const bool addsUs = !r.full &&
+                            (r.change.kind == RosterChange::Kind::Add ||
+                             r.change.kind == RosterChange::Kind::Swap) &&
+                            r.change.member.device == self_.device;
+        if (phase_ == Phase::Removed && !r.committed && !addsUs)
             send(from, ErrorReply{Code::NotFound, QStringLiteral("not a member of this session"),
                                   accepted_.at, election_.grantedEpoch()});
         // A joiner is in when it receives the committed ROSTER that lists it (§5.1 rule 4).
