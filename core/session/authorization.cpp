@@ -199,10 +199,15 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
                            false};
         if (const char* why = unprovenSmClaim(from, *r)) return Refusal{refusal(body, why), false};
         if (r->full && r->committed) {
-            // A relayed snapshot: it must name the SM we know for its epoch, one of its members.
+            // A relayed snapshot: it must name the SM we know for its epoch, one of its members
+            // or one that swapped itself out for another device of its account (§5.1 rule 10;
+            // refusing that one kept members behind from learning of the swap).
+            std::optional<MemberInfo> smInfo = member(accepted_, r->sm);
+            if (!smInfo) smInfo = member(committed_, r->sm);
             const bool smListed =
-                std::any_of(r->members.cbegin(), r->members.cend(),
-                            [&](const MemberInfo& x) { return x.device == r->sm; });
+                std::any_of(r->members.cbegin(), r->members.cend(), [&](const MemberInfo& x) {
+                    return x.device == r->sm || (smInfo && x.account == smInfo->account);
+                });
             if (!smListed)
                 return Refusal{refusal(body, "a roster whose SM is not among its members"), false};
             if (!sm.isNull() && r->sm != sm)

@@ -314,6 +314,32 @@ TEST_F(Handoff, TheSmItselfHandsOffAndAnotherIsElected)
     settleAndCheck();
 }
 
+// The committed roster of an SM's own swap names that SM and no longer lists it; a member
+// relays it, signed, to one that missed the commit. It used to be refused ("a roster whose SM
+// is not among its members"), so a member behind learnt of the swap only from a new SM.
+TEST_F(Handoff, ARelayedSwapThatTookTheSmOutIsBelieved)
+{
+    start(4, 0); // peer0 = SM = A1, peer3 = A2
+    admit(1);
+    admit(2);
+    net->setExtraDelay(0, 2, 3000); // peer 2 hears nothing from A1 in time
+    push(0);
+    const DeviceId a1 = device(0);
+    while (net->now() < 10000 && (!isMember(1) || session::contains(s(1)->committed(), a1)))
+        net->runFor(1);
+    ASSERT_TRUE(isMember(1));
+    const protocol::RosterSnapshot swap = s(1)->committed();
+    ASSERT_FALSE(session::contains(swap, a1)) << "the swap did not commit at peer 1";
+    ASSERT_EQ(swap.sm, a1);
+    ASSERT_TRUE(session::contains(s(2)->committed(), a1)) << "peer 2 already has the swap";
+    const protocol::Header h{sid, swap.at.epoch, swap.at.version, a1};
+    net->inject(2, 1, protocol::Message{h, protocol::SnapshotRequest{}});
+    net->runFor(50);
+    EXPECT_GE(s(2)->committed().at, swap.at) << "peer 2 refused the relayed swap\n"
+                                             << net->peer(2).formatLog();
+    settleAndCheck();
+}
+
 // Items 19 and 21 of docs/session.md: an SM hands itself off (A1 -> A2) and, with the swap
 // proposed but not committed, hears of a newer epoch that names no SM (a bid; --handoff
 // --adversary seed 70949). Its accepted roster, the swap, does not list it: it is out and
