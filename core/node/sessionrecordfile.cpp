@@ -9,8 +9,9 @@ namespace plenum::node {
 
 namespace {
 
-constexpr quint32 kMagic = 0x504c5352; // "PLSR"
-constexpr quint32 kFormat = 6;         // 6: with the SM's signatures over the two rosters
+constexpr quint32 kMagic = 0x504c5352;             // "PLSR"
+constexpr quint32 kFormat = 7;                     // 7: with the devices removed while it watched
+constexpr quint32 kFormatWithoutFormerMembers = 6; // 6: with the SM's signatures on rosters
 constexpr quint32 kFormatWithoutRosterSignatures = 5; // 5: with the SM's signed quorum
 constexpr quint32 kFormatWithoutSmProof = 4;
 constexpr quint32 kFormatWithoutSeats = 3;
@@ -19,6 +20,7 @@ constexpr quint32 kFormatWithoutProposalBase = 1;
 constexpr quint32 kMaxMembers = 1024;
 constexpr quint32 kMaxAccounts = 4096;
 constexpr quint32 kMaxSeats = 1024; // live seats count against capacity: far fewer in practice
+constexpr quint32 kMaxFormerMembers = 1024;    // Session keeps no more
 constexpr qsizetype kMaxSignatureBytes = 1024; // an Ed25519 signature is 64
 
 template <typename Id> void putId(QDataStream& out, const Id& id)
@@ -183,6 +185,10 @@ QByteArray SessionRecordFile::encode(const session::SessionRecord& r)
     putSmProof(out, r.smProof);
     // Format 6 added the SM's roster signatures, so a restarted member still relays them.
     out << r.acceptedSignature << r.committedSignature;
+    // Format 7 added the former members, so a restarted member still tells them (rule 7).
+    out << quint32(r.formerMembers.size());
+    for (const DeviceId& d : r.formerMembers)
+        putId(out, d);
     return bytes;
 }
 
@@ -194,9 +200,10 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
     quint32 magic = 0, format = 0;
     in >> magic >> format;
     if (magic != kMagic) return fail("the file is not a Plenum session record");
-    if (format != kFormat && format != kFormatWithoutRosterSignatures &&
-        format != kFormatWithoutSmProof && format != kFormatWithoutSeats &&
-        format != kFormatWithoutBaton && format != kFormatWithoutProposalBase)
+    if (format != kFormat && format != kFormatWithoutFormerMembers &&
+        format != kFormatWithoutRosterSignatures && format != kFormatWithoutSmProof &&
+        format != kFormatWithoutSeats && format != kFormatWithoutBaton &&
+        format != kFormatWithoutProposalBase)
         return fail("the session record has an unknown format version");
     session::SessionRecord r;
     quint64 voted = 0, granted = 0, ends = 0;
@@ -245,10 +252,20 @@ Result<session::SessionRecord> SessionRecordFile::decode(const QByteArray& bytes
         }
     }
     if (ok && format >= kFormatWithoutRosterSignatures) ok = getSmProof(in, r.smProof);
-    if (ok && format >= kFormat) {
+    if (ok && format >= kFormatWithoutFormerMembers) {
         in >> r.acceptedSignature >> r.committedSignature;
         ok = in.status() == QDataStream::Ok && r.acceptedSignature.size() <= kMaxSignatureBytes &&
              r.committedSignature.size() <= kMaxSignatureBytes;
+    }
+    if (ok && format >= kFormat) {
+        quint32 n = 0;
+        in >> n;
+        ok = in.status() == QDataStream::Ok && n <= kMaxFormerMembers;
+        for (quint32 i = 0; ok && i < n; ++i) {
+            DeviceId d;
+            ok = getId(in, d);
+            r.formerMembers.append(d);
+        }
     }
     if (!ok || in.status() != QDataStream::Ok)
         return fail("the session record is truncated or corrupt");

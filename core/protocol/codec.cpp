@@ -254,7 +254,10 @@ template <typename V> void describe(V& v, Commit& m)
     v.field(10, m.at, "stamp");
     v.field(11, m.signature, "signature", kMaxSignatureBytes); // version 5
 }
-template <typename V> void describe(V&, SnapshotRequest&) {}
+template <typename V> void describe(V& v, SnapshotRequest& m)
+{
+    v.field(10, m.proof, "membership proof"); // version 6
+}
 template <typename V> void describe(V& v, Bye& m)
 {
     v.field(10, m.reason, "reason");

@@ -17,7 +17,7 @@
 
 namespace plenum::protocol {
 
-inline constexpr std::uint32_t kProtocolVersion = 5;
+inline constexpr std::uint32_t kProtocolVersion = 6;
 
 // A roster's place in history. Compared lexicographically: epoch first (DESIGN §5).
 struct RosterStamp {
@@ -224,6 +224,7 @@ struct Roster {
     // and relays it with every snapshot it hands out; a snapshot from anyone but its SM is
     // believed only with it (docs/security.md). Empty when the sender holds none.
     QByteArray signature = {};
+    friend bool operator==(const Roster&, const Roster&) = default;
 };
 // Member -> SM: the ROSTER at `at` is on disk here (§5.1 rule 4).
 struct RosterAck {
@@ -240,7 +241,12 @@ struct Commit {
 // by device, as every copy holds them).
 QByteArray rosterSigningBytes(const SessionId& sid, const RosterSnapshot& roster, bool committed);
 // A peer that sees a gap asks any member for a full snapshot (DESIGN §4).
-struct SnapshotRequest {};
+struct SnapshotRequest {
+    // A device that is not in the answerer's roster proves it was a member: a full roster it
+    // holds that lists it, with its SM's signature (issue 13: rule 7 tells only such a device
+    // that it was removed, so a stranger's made-up stamp earns it nothing). Version 6.
+    std::optional<Roster> proof = {};
+};
 // BYE: leave (to all), removal told (§5.1 rule 7), or a failed join cancelling partial links.
 struct Bye {
     enum class Reason : std::uint8_t { Leave = 0, Removed = 1, JoinFailed = 2 };

@@ -170,6 +170,9 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
             return Refusal{refusal(body, "REJOIN only from a device of the last roster"),
                            !knows(from)};
         }
+        // A device we never saw as a member, showing the roster that listed it (rule 7).
+        if (const auto* q = std::get_if<SnapshotRequest>(&body); q && provesMembership(from, *q))
+            return std::nullopt;
         if (knows(from)) {
             // A ticket holder, an invitee or a former member: its part of admission only.
             const auto* bye = std::get_if<Bye>(&body);

@@ -35,6 +35,13 @@ void normalize(RosterSnapshot& roster)
               });
 }
 
+std::optional<MemberInfo> memberOfAccount(const RosterSnapshot& roster, const AccountId& account)
+{
+    for (const MemberInfo& m : roster.members)
+        if (m.account == account) return m;
+    return std::nullopt;
+}
+
 RosterSnapshot snapshotOf(const protocol::Roster& full)
 {
     RosterSnapshot snap{full.at, full.sm, full.members, full.baton.value_or(protocol::Baton{})};

@@ -17,6 +17,8 @@ using protocol::RosterStamp;
 bool contains(const RosterSnapshot& roster, const DeviceId& device);
 std::optional<MemberInfo> member(const RosterSnapshot& roster, const DeviceId& device);
 QSet<DeviceId> deviceSet(const RosterSnapshot& roster);
+// The member of `account` (at most one device per account is listed, §5.1 rule 10).
+std::optional<MemberInfo> memberOfAccount(const RosterSnapshot& roster, const AccountId& account);
 // The roster after `change`, at `at` (members kept sorted by DeviceId so every copy is equal).
 RosterSnapshot applyChange(const RosterSnapshot& roster, const RosterChange& change, RosterStamp at,
                            const DeviceId& sm);

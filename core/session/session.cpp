@@ -50,6 +50,8 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
     s->acceptedSig_ = record.acceptedSignature;
     s->committedSig_ = record.committedSignature;
     s->smProof_ = record.smProof;
+    for (const DeviceId& d : record.formerMembers)
+        if (s->formerMembers_.size() < kMaxFormerMembers) s->formerMembers_.insert(d);
     s->election_.restoreVote(record.votedEpoch, record.votedFor, record.grantedEpoch);
     s->epoch_ = record.accepted.at.epoch;
     s->sm_ = record.accepted.sm;
@@ -130,6 +132,8 @@ SessionRecord Session::record() const
     r.smProof = smProof_;
     r.acceptedSignature = acceptedSig_;
     r.committedSignature = committedSig_;
+    r.formerMembers = formerMembers_.values();
+    std::sort(r.formerMembers.begin(), r.formerMembers.end()); // the same set, the same bytes
     return r;
 }
 
@@ -162,6 +166,12 @@ bool Session::dropped(const DeviceId& d) const
     auto it = departed_.find(d);
     return it != departed_.end() &&
            (it->accepted <= accepted_.at || config_.ruleOff(Rule::LeaverCounts));
+}
+
+void Session::forgetDepartureBefore(const DeviceId& d, RosterStamp at)
+{
+    if (auto gone = departed_.find(d); gone != departed_.end() && gone->accepted < at)
+        departed_.erase(gone);
 }
 
 bool Session::leftSince(const DeviceId& d, RosterStamp at) const
@@ -219,9 +229,7 @@ void Session::becomeMember(const RosterSnapshot& roster, Millis now, const QByte
     // election on 2 of 3 and was refused for ever by members counting 4). A real leaver's
     // tombstone tells us again.
     for (const MemberInfo& m : roster.members)
-        if (auto gone = departed_.find(m.device);
-            gone != departed_.end() && gone->accepted < roster.at)
-            departed_.erase(gone);
+        forgetDepartureBefore(m.device, roster.at);
     if (!isSm_) {
         sm_ = roster.sm;
         lostSm_ = !links_.contains(roster.sm);
@@ -452,7 +460,7 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                 else if constexpr (std::is_same_v<T, Commit>)
                     onCommit(from, body, now);
                 else if constexpr (std::is_same_v<T, SnapshotRequest>)
-                    onSnapshotRequest(from, now);
+                    onSnapshotRequest(from, body, now);
                 else if constexpr (std::is_same_v<T, Bye>)
                     onBye(from, m, now);
                 else if constexpr (std::is_same_v<T, Rejoin>)
@@ -532,12 +540,22 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
     const RosterStamp theirs{h.epoch, h.version};
     // Whether or not it still follows an SM: one that lost it would otherwise never learn.
     if (!known && theirs < committed_.at && theirs.epoch != 0) {
-        // The committed roster first: a BYE{removed} from a member that is not the SM is not
-        // believed on its own (§5.1 rule 6), the roster that removed it is.
-        sendCommittedRoster(from);
-        send(from, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
-        deps_.out.closeLink(sid_, from);
+        // One we saw removed is told; anyone else first shows a roster that listed it (a
+        // stranger only has to make up an old stamp: --adversary seeds 158439, 228167).
+        if (formerMembers_.contains(from))
+            tellRemoved(from);
+        else
+            askMembershipProof(from, now);
     }
+}
+
+void Session::tellRemoved(const DeviceId& to)
+{
+    // The committed roster first: a BYE{removed} from a member that is not the SM is not
+    // believed on its own (§5.1 rule 6), the roster that removed it is.
+    sendCommittedRoster(to);
+    send(to, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
+    deps_.out.closeLink(sid_, to);
 }
 
 } // namespace plenum::session

@@ -35,6 +35,17 @@ struct SessionDeps {
     std::function<std::uint64_t()> random;
 };
 
+// A membership proof (SNAPSHOT_REQUEST, §5.1 rule 7): a full roster of `sid` that lists
+// `asker`, with its SM's signature. Whether that SM is one this device can vouch for (a forger
+// can sign a roster naming itself SM) is the caller's to say.
+bool signedListing(const SessionId& sid, const protocol::Roster& proof, const DeviceId& asker,
+                   TicketAuthority& tickets);
+
+// Rule 7's answer to a device behind us that is not in our roster: a bare 403 (no epoch, SM or
+// stamp, for it may be a stranger). A member answers by showing its proof; a majority of its
+// roster answering so puts it out (Session::notListedByMajority).
+protocol::Message notInRoster(const SessionId& sid);
+
 class Session {
 public:
     // Admissions waiting at the SM; more are refused with 503 (a member spamming REFERs
@@ -203,6 +214,8 @@ private:
     bool dropped(const DeviceId& d) const;
     // `d` left with a roster at least as new as `at`: it cannot lead that roster's epoch.
     bool leftSince(const DeviceId& d, RosterStamp at) const;
+    // A roster at `at` lists `d`: a departure of it older than that is stale (it came back).
+    void forgetDepartureBefore(const DeviceId& d, RosterStamp at);
     // `signature`: the SM's over `roster` as committed.
     void becomeMember(const RosterSnapshot& roster, Millis now, const QByteArray& signature);
     void finish(Phase phase);
@@ -246,7 +259,7 @@ private:
                   Millis now);
     void onRosterAck(const DeviceId& from, const protocol::RosterAck& a, Millis now);
     void onCommit(const DeviceId& from, const protocol::Commit& c, Millis now);
-    void onSnapshotRequest(const DeviceId& from, Millis now);
+    void onSnapshotRequest(const DeviceId& from, const protocol::SnapshotRequest& q, Millis now);
     void onBye(const DeviceId& from, const Message& m, Millis now);
     void onRejoin(const DeviceId& from, const protocol::Rejoin& r, Millis now);
     void onLinkReport(const DeviceId& from, const protocol::LinkReport& r, Millis now);
@@ -271,6 +284,22 @@ private:
     // device: an SM that cannot show one (it restarted, or our roster is too old to check it)
     // answers with a roster that makes us ask again, and each answer carries two rosters.
     void askSmProof(const DeviceId& from, Millis now);
+    // -- membership proofs (§5.1 rule 7, sessionquorum.cpp): a device behind us that we never
+    // saw as a member is told it was removed only once it shows a roster that lists it, signed
+    // by its SM; a stranger's made-up stamp earns it a bare 403 and nothing about the session.
+    std::optional<protocol::Roster> membershipProof() const;
+    bool provesMembership(const DeviceId& from, const protocol::SnapshotRequest& q) const;
+    // `sm` signed rosters here as far as this device knows (itself, a member or former
+    // member, or the SM it knows for `epoch`).
+    bool vouchesFor(const DeviceId& sm, std::uint64_t epoch) const;
+    void askMembershipProof(const DeviceId& from, Millis now); // the bare 403
+    void showMembershipProof(const DeviceId& to, Millis now);  // our answer to one
+    // The committed roster that left `to` out, then BYE{removed} (rule 7).
+    void tellRemoved(const DeviceId& to);
+    // More than half of the other members of our roster answered our heartbeat with rule 7's
+    // 403 (a newer committed roster without us): we are out, roster or not.
+    bool notListedByMajority() const;
+    void leftOut();
     // -- the SM's signature on rosters (§5.1 rule 6, sessionquorum.cpp): an SM signs each
     // roster it proposes and each it commits; members keep and relay the signature, and a
     // full snapshot from anyone but its SM is believed only with it.
@@ -297,6 +326,8 @@ private:
                       const QByteArray& signature);
     void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now,
                        const QByteArray& signature);
+    // Who the newly committed roster removed or added since `before` (formerMembers_).
+    void noteFormerMembers(const RosterSnapshot& before);
     void applyCommittedEffects(const RosterSnapshot& before, Millis now);
     void requestSnapshot(const DeviceId& from);
     // A joiner is in when it receives this (§5.1 rule 4); laggards cross gaps with it.
@@ -423,7 +454,7 @@ private:
     QHash<DeviceId, Millis> pendingJoiners_;
     QHash<DeviceId, Millis> leaverAskedAt_; // we asked a leaver for its roster (rate limit)
     // Devices a committed roster removed while we watched: only they (and members) may
-    // REJOIN (§5.1 rule 6). In memory only: bounded, and lost on restart (docs/security.md).
+    // REJOIN (§5.1 rule 6) and be told they are out (rule 7). Bounded; kept in the record.
     QSet<DeviceId> formerMembers_;
     static constexpr qsizetype kMaxFormerMembers = 1024;
 
@@ -435,7 +466,10 @@ private:
     QByteArray acceptedSig_;
     QByteArray committedSig_;
     static constexpr Millis kProofAskInterval = 250;
-    QHash<DeviceId, Millis> proofAsked_; // bounded like formerMembers_
+    QHash<DeviceId, Millis> proofAsked_;      // bounded like formerMembers_
+    QHash<DeviceId, Millis> membershipAsked_; // rule 7's 403s, bounded like formerMembers_
+    QHash<DeviceId, Millis> membershipShown_; // our proofs, one per kProofAskInterval
+    QSet<DeviceId> notListedBy_; // rule 7's 403s since our committed roster last changed
     // Per device, the committed roster that last added or removed it (bounded like
     // formerMembers_): its tickets from before are spent.
     QHash<DeviceId, RosterStamp> ticketFloor_;

@@ -365,10 +365,8 @@ bool Session::handedOff(Millis now)
     if (contains(committed_, self_.device)) return false;
     // Out of the roster, but the account is still in it: only a swap does that (admission
     // refuses a second device of an account). It is a hand-off, not a removal: no rejoin.
-    const auto other =
-        std::find_if(committed_.members.cbegin(), committed_.members.cend(),
-                     [&](const MemberInfo& m) { return m.account == self_.account; });
-    if (other == committed_.members.cend()) return false;
+    const std::optional<MemberInfo> other = memberOfAccount(committed_, self_.account);
+    if (!other) return false;
     const DeviceId to = other->device;
     if (isSm_) {
         // The others hold the swap already; our BYE (with a successor) lets them elect at once.

@@ -133,9 +133,40 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
     // A member that does not know the session has left it (seed 004: 610): its BYE was lost.
     // A device that left answers a snapshot request with 404 ("not a member"): the same news.
     const bool notThere = e.code == Code::SessionNotKnown || e.code == Code::NotFound;
+    // A member of our roster does not list us in a committed roster newer than ours (rule 7):
+    // we show it the roster that lists us, and it tells us what removed us if it can check
+    // that roster's SM. If a majority of the others say so, we are out either way.
+    if (phase_ == Phase::Member && e.code == Code::Forbidden &&
+        (contains(accepted_, from) || contains(committed_, from))) {
+        showMembershipProof(from, now);
+        notListedBy_.insert(from);
+        if (notListedByMajority()) {
+            leftOut();
+            return;
+        }
+    }
     if (phase_ == Phase::Member && notThere &&
         (contains(accepted_, from) || contains(committed_, from)))
         departedFrom(from, h, e.accepted, e.votedIn, now);
+}
+
+bool Session::notListedByMajority() const
+{
+    QSet<DeviceId> others = deviceSet(accepted_) | deviceSet(committed_);
+    others.remove(self_.device);
+    const qsizetype said = (notListedBy_ & others).size();
+    return !others.isEmpty() && 2 * said > others.size();
+}
+
+void Session::leftOut()
+{
+    // Removed, and nobody left can show us the roster that did it: the members that answered
+    // cannot check the SM of the roster we hold (they were not there), so they cannot tell us
+    // from a stranger making up a stamp. No rejoin either: nobody remembers us to vouch for a
+    // REJOIN. A malicious member alone is never a majority of the others.
+    finish(Phase::Removed);
+    emitEvent(event::Removed{false});
+    finish(Phase::Gone);
 }
 
 void Session::departedFrom(const DeviceId& from, const Header& h,

@@ -99,6 +99,84 @@ void Session::sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceI
     send(to, s);
 }
 
+// ------------------------------------------------------------ membership proofs (rule 7)
+// A device behind us that we never saw as a member (it was removed before we joined, or the
+// bounded formerMembers_ dropped it) still needs to hear it is out, but its header's stamp
+// is anyone's to make up: it shows a roster that listed it, which only its SM could sign.
+
+std::optional<Roster> Session::membershipProof() const
+{
+    for (const bool committed : {false, true}) {
+        const RosterSnapshot& r = committed ? committed_ : accepted_;
+        const bool asCommitted = committed || accepted_.at == committed_.at;
+        if (!contains(r, self_.device)) continue;
+        QByteArray signature = heldSignature(r, asCommitted);
+        if (signature.isEmpty()) continue; // a record from before signatures
+        Roster proof;
+        fillFull(proof, r);
+        proof.committed = asCommitted;
+        proof.signature = std::move(signature);
+        return proof;
+    }
+    return std::nullopt;
+}
+
+Message notInRoster(const SessionId& sid)
+{
+    // A bare header: the asker may be a stranger, who learns neither epoch nor SM from it.
+    return Message{
+        Header{sid, 0, 0, {}},
+        ErrorReply{Code::Forbidden, QStringLiteral("not in this session's roster"), std::nullopt}};
+}
+
+bool signedListing(const SessionId& sid, const Roster& proof, const DeviceId& asker,
+                   TicketAuthority& tickets)
+{
+    if (!proof.full || proof.signature.isEmpty()) return false;
+    const RosterSnapshot snapshot = snapshotOf(proof);
+    return contains(snapshot, asker) &&
+           tickets.verify(proof.sm, rosterSigningBytes(sid, snapshot, proof.committed),
+                          proof.signature);
+}
+
+bool Session::vouchesFor(const DeviceId& sm, std::uint64_t epoch) const
+{
+    return sm == self_.device || inRoster(sm) || formerMembers_.contains(sm) ||
+           smOfEpoch(epoch) == sm;
+}
+
+bool Session::provesMembership(const DeviceId& from, const SnapshotRequest& q) const
+{
+    if (!q.proof) return false;
+    const Roster& p = *q.proof;
+    // A member: only of a roster older than ours (a newer one may list a member we have not
+    // learned of yet). A device that left hands out the roster it left with (below).
+    if (phase_ == Phase::Member && !(p.at < committed_.at)) return false;
+    if (!vouchesFor(p.sm, p.at.epoch)) return false;
+    if (config_.ruleOff(Rule::SignedRoster)) return contains(snapshotOf(p), from);
+    return signedListing(sid_, p, from, deps_.tickets);
+}
+
+void Session::askMembershipProof(const DeviceId& from, Millis now)
+{
+    const auto it = membershipAsked_.constFind(from);
+    if (it != membershipAsked_.cend() && now - it.value() < kProofAskInterval) return;
+    if (membershipAsked_.size() >= kMaxFormerMembers) membershipAsked_.clear();
+    membershipAsked_.insert(from, now);
+    deps_.out.send(from, notInRoster(sid_));
+}
+
+void Session::showMembershipProof(const DeviceId& to, Millis now)
+{
+    const auto it = membershipShown_.constFind(to);
+    if (it != membershipShown_.cend() && now - it.value() < kProofAskInterval) return;
+    std::optional<Roster> proof = membershipProof();
+    if (!proof) return;
+    if (membershipShown_.size() >= kMaxFormerMembers) membershipShown_.clear();
+    membershipShown_.insert(to, now);
+    send(to, SnapshotRequest{std::move(proof)});
+}
+
 // -------------------------------------------------------- the SM's signature on rosters
 // Without it a member that hands out a snapshot could write what it likes in it, naming the
 // right SM of its epoch (--adversary seeds 80011, 163087). Deltas and proposals from the SM

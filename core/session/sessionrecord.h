@@ -36,6 +36,9 @@ struct SessionRecord {
     // tombstone, relays them with the snapshots it hands out.
     QByteArray acceptedSignature = {};
     QByteArray committedSignature = {};
+    // Devices a committed roster removed while this device watched (sorted, at most 1024): a
+    // restarted member still tells them they are out (§5.1 rule 7) and lets them REJOIN.
+    QList<DeviceId> formerMembers = {};
     friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 

@@ -94,9 +94,7 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
         // A departure older than a roster its device leads is stale: the device came back (we
         // missed the commit that readmitted it) and won an election since. Kept, it made us
         // take its rosters for a tombstone's and elect for ever beside it (--handoff 40265).
-        if (auto gone = departed_.find(roster.sm);
-            gone != departed_.end() && gone->accepted < roster.at)
-            departed_.erase(gone);
+        forgetDepartureBefore(roster.sm, roster.at);
         if (roster.at.epoch >= epoch_ && !isSm_) {
             epoch_ = roster.at.epoch;
             // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
@@ -128,6 +126,8 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     const RosterSnapshot before = committed_;
     committed_ = roster;
     committedSig_ = signature;
+    noteFormerMembers(before); // on disk with the roster: a restarted member still knows them
+    notListedBy_.clear();
     persist();
     emitEvent(event::RosterCommitted{roster, base});
     applyCommittedEffects(before, now);
@@ -142,6 +142,18 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     }
 }
 
+void Session::noteFormerMembers(const RosterSnapshot& before)
+{
+    const QSet<DeviceId> was = deviceSet(before);
+    const QSet<DeviceId> is = deviceSet(committed_);
+    // It may ask to come back (REJOIN, rule 6) and hear why it is out (rule 7).
+    for (const DeviceId& gone : was - is)
+        if (gone != self_.device && formerMembers_.size() < kMaxFormerMembers)
+            formerMembers_.insert(gone);
+    for (const DeviceId& added : is - was)
+        formerMembers_.remove(added);
+}
+
 void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
 {
     const QSet<DeviceId> was = deviceSet(before);
@@ -151,17 +163,13 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         // §5.1 rule 7: a member that applies a removal tells the removed device. One that
         // handed its place to another device of its account (rule 10) gets the roster only.
         const std::optional<MemberInfo> old = member(before, gone);
-        const bool swapped =
-            old && std::any_of(committed_.members.cbegin(), committed_.members.cend(),
-                               [&](const MemberInfo& m) { return m.account == old->account; });
+        const bool swapped = old && memberOfAccount(committed_, old->account);
         if (swapped && !departed_.contains(gone)) {
             sendCommittedRoster(gone);
         } else if (!departed_.contains(gone) && !config_.ruleOff(Rule::RemovalTold)) {
             if (!isSm_) sendCommittedRoster(gone); // what it acts on (see onPingHeader)
             send(gone, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt});
         }
-        // It may ask to come back (REJOIN, rule 6) and hear why it is out.
-        if (formerMembers_.size() < kMaxFormerMembers) formerMembers_.insert(gone);
         spendTickets(gone);
         deps_.out.closeLink(sid_, gone);
         timers_.disarm(TimerKind::Relink, gone);
@@ -174,7 +182,6 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
     }
     for (const DeviceId& added : is - was) {
         if (added == self_.device) continue;
-        formerMembers_.remove(added);
         spendTickets(added);
         pendingJoiners_.remove(added);
         // Seed 793360: a device that left (or gave up joining) and was admitted again is a new
@@ -213,7 +220,7 @@ void Session::sendCommittedRoster(const DeviceId& to)
     send(to, r);
 }
 
-void Session::onSnapshotRequest(const DeviceId& from, Millis now)
+void Session::onSnapshotRequest(const DeviceId& from, const SnapshotRequest& q, Millis now)
 {
     if (phase_ != Phase::Member) {
         if (phase_ == Phase::Gone || phase_ == Phase::Removed) {
@@ -233,6 +240,11 @@ void Session::onSnapshotRequest(const DeviceId& from, Millis now)
                     from, Message{Header{sid_, accepted_.at.epoch, committed_.at.version, {}}, r});
             }
         }
+        return;
+    }
+    // A device we never saw as a member that proved it was one (authorizeMember): rule 7.
+    if (!knows(from)) {
+        if (provesMembership(from, q)) tellRemoved(from);
         return;
     }
     // Our epoch's SM, proven, when its roster is not committed yet (§5; the roster's below).

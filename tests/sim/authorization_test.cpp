@@ -207,6 +207,55 @@ TEST_F(Forgery, OutsiderSnapshotRequestLearnsNoRoster)
     EXPECT_FALSE(outsiderHeard("ROSTER"));
 }
 
+// §5.1 rule 7 tells a device that is behind that it was removed, with the committed roster.
+// A stranger's heartbeat naming a made-up old stamp got that roster (--adversary seeds 158439,
+// 228167): now only a device seen removed gets it, anyone else a bare 403.
+TEST_F(Forgery, OutsiderHeartbeatWithAnOldStampLearnsNoRoster)
+{
+    const Header old{sid, 1, 1, device(kSm)};
+    forge(kOutsider, kAlice, Message{old, Hello{net->peer(kOutsider).info(), 250}});
+    forge(kOutsider, kAlice, Message{old, Ping{}}, 1000);
+    EXPECT_FALSE(outsiderHeard("ROSTER")) << "a stranger's old stamp bought it the roster";
+    EXPECT_FALSE(outsiderHeard("SET_SM"));
+    bool toldNothing = false;
+    for (const Message& m : toOutsider)
+        if (const auto* e = std::get_if<ErrorReply>(&m.body); e && e->code == Code::Forbidden)
+            toldNothing = m.header.epoch == 0 && m.header.sm.isNull() && !e->accepted;
+    EXPECT_TRUE(toldNothing) << "the 403 names no epoch, SM or stamp";
+}
+
+// Asked to show a roster that lists it, a stranger can only sign one itself: as its SM, or in
+// the real SM's name. Neither is a proof.
+TEST_F(Forgery, OutsiderSignedRosterProvesNoMembership)
+{
+    for (const int signedAs : {kOutsider, kSm}) {
+        Roster proof;
+        proof.at = RosterStamp{1, 1};
+        proof.base = proof.at;
+        proof.sm = device(signedAs);
+        proof.full = true;
+        proof.committed = true;
+        proof.members = s(kAlice)->committed().members;
+        proof.members.append(net->peer(kOutsider).info());
+        RosterSnapshot snapshot = session::snapshotOf(proof);
+        proof.members = snapshot.members; // in the canonical order the signature covers
+        proof.signature =
+            net->peer(kOutsider).tickets().sign(rosterSigningBytes(sid, snapshot, true));
+        forge(kOutsider, kAlice, Message{Header{sid, 1, 1, {}}, SnapshotRequest{proof}}, 500);
+    }
+    EXPECT_FALSE(outsiderHeard("ROSTER")) << "a self-signed roster passed for membership";
+}
+
+// A removed device that nobody left can vouch for learns it is out from a majority of its
+// roster's 403s (rule 7). One member's 403s, however many, do not push another member out.
+TEST_F(Forgery, MemberAloneCannotPushAnotherOutWith403s)
+{
+    for (int i = 0; i < 5; ++i)
+        forge(kMember, kAlice, session::notInRoster(sid), 300);
+    EXPECT_TRUE(isMember(kAlice)) << "one member's word put Alice out";
+    EXPECT_TRUE(session::contains(s(kAlice)->committed(), device(kAlice)));
+}
+
 TEST_F(Forgery, MemberRosterInTheSmsNameIsRefused)
 {
     const RosterStamp before = s(kAlice)->accepted().at;

@@ -46,6 +46,7 @@ session::SessionRecord sampleRecord(std::uint64_t n)
                           protocol::SignedVote{DeviceId::fromNumber(3), QByteArray(64, 'b')}}};
     r.acceptedSignature = QByteArray(64, 'c');
     r.committedSignature = QByteArray(64, 'd');
+    r.formerMembers = {DeviceId::fromNumber(4), DeviceId::fromNumber(5)};
     return r;
 }
 
@@ -53,13 +54,22 @@ session::SessionRecord sampleRecord(std::uint64_t n)
 constexpr int kBatonBytes = 2 * (4 + int(DeviceId::size) + 8);
 // What format 4 appends for two rosters without hand-off seats: two counts of 0.
 constexpr int kNoSeatsBytes = 2 * 4;
-// What format 6 appends without roster signatures: two empty byte arrays.
-constexpr int kNoSignatureBytes = 2 * 4;
+// What format 7 appends without former members: a count of 0.
+constexpr int kNoFormerBytes = 4;
+// What format 6 appends without roster signatures (two empty byte arrays), and format 7 after.
+constexpr int kNoSignatureBytes = 2 * 4 + kNoFormerBytes;
 // What format 5 appends without an SM proof (and format 6 without signatures): one bool.
 constexpr int kNoProofBytes = 1 + kNoSignatureBytes;
 
+session::SessionRecord withoutFormerMembers(session::SessionRecord r)
+{
+    r.formerMembers.clear();
+    return r;
+}
+
 session::SessionRecord withoutSignatures(session::SessionRecord r)
 {
+    r = withoutFormerMembers(r);
     r.acceptedSignature = QByteArray("");
     r.committedSignature = QByteArray("");
     return r;
@@ -179,6 +189,30 @@ TEST(SessionRecordFile, ARecordWrittenBeforeRosterSignaturesReadsAsNoneHeld)
     QByteArray cut = SessionRecordFile::encode(full);
     cut.chop(10);
     EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
+}
+
+TEST(SessionRecordFile, ARecordWrittenBeforeFormerMembersReadsAsNone)
+{
+    const auto full = sampleRecord(11);
+    auto r = withoutFormerMembers(full);
+    QByteArray bytes = SessionRecordFile::encode(r);
+    bytes.chop(kNoFormerBytes);
+    bytes[7] = 6; // format 6: the roster signatures, no former members
+    auto back = SessionRecordFile::decode(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back.value(), r);
+    // Who was removed survives a restart (rule 7 still tells them); a cut list is corrupt, and
+    // so is a count past the bound.
+    auto kept = SessionRecordFile::decode(SessionRecordFile::encode(full));
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ(kept.value().formerMembers, full.formerMembers);
+    QByteArray cut = SessionRecordFile::encode(full);
+    cut.chop(5);
+    EXPECT_FALSE(SessionRecordFile::decode(cut).ok());
+    QByteArray huge = SessionRecordFile::encode(r);
+    huge.chop(kNoFormerBytes);
+    huge.append("\x00\x00\x04\x01", 4); // 1025 entries claimed
+    EXPECT_FALSE(SessionRecordFile::decode(huge).ok());
 }
 
 TEST(SessionRecordFile, WriteReplaceReadAllAndRemove)

@@ -61,8 +61,8 @@ QCborArray memberArray(int n)
 TEST(CodecReject, WrongProtocolVersion)
 {
     QCborMap m = asMap(sample(kHello));
-    m[0] = 4; // before SM-signed rosters (docs/protocol.md "Versions")
-    expectRejected(bytesOf(m), "uses protocol version 4; this device speaks version 5");
+    m[0] = 5; // before membership proofs (docs/protocol.md "Versions")
+    expectRejected(bytesOf(m), "uses protocol version 5; this device speaks version 6");
 }
 
 TEST(CodecReject, UnknownMessageType)

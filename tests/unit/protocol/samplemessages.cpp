@@ -83,7 +83,7 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(roster));
     out.push_back(withHeader(RosterAck{{5, 50}}));
     out.push_back(withHeader(Commit{{5, 51}, QByteArray(64, '\x73')}));
-    out.push_back(withHeader(SnapshotRequest{}));
+    out.push_back(withHeader(SnapshotRequest{roster})); // its membership proof
     out.push_back(withHeader(Bye{Bye::Reason::JoinFailed, RosterStamp{5, 53}, std::nullopt}));
     out.push_back(
         withHeader(Bye{Bye::Reason::Leave, RosterStamp{5, 54}, DeviceId::fromNumber(16), 7}));
