@@ -35,12 +35,6 @@ struct SessionDeps {
     std::function<std::uint64_t()> random;
 };
 
-// A membership proof (SNAPSHOT_REQUEST, §5.1 rule 7): a full roster of `sid` that lists
-// `asker`, with its SM's signature. Whether that SM is one this device can vouch for (a forger
-// can sign a roster naming itself SM) is the caller's to say.
-bool signedListing(const SessionId& sid, const protocol::Roster& proof, const DeviceId& asker,
-                   TicketAuthority& tickets);
-
 // Rule 7's answer to a device behind us that is not in our roster: a bare 403 (no epoch, SM or
 // stamp, for it may be a stranger). A member answers by showing its proof; a majority of its
 // roster answering so puts it out (Session::notListedByMajority).
@@ -284,6 +278,9 @@ private:
     // device: an SM that cannot show one (it restarted, or our roster is too old to check it)
     // answers with a roster that makes us ask again, and each answer carries two rosters.
     void askSmProof(const DeviceId& from, Millis now);
+    // Records `now` for `d` unless `last` holds a time within kProofAskInterval (bounded like
+    // formerMembers_): the rate limit of the proof asks and answers below.
+    bool dueAgain(QHash<DeviceId, Millis>& last, const DeviceId& d, Millis now);
     // -- membership proofs (§5.1 rule 7, sessionquorum.cpp): a device behind us that we never
     // saw as a member is told it was removed only once it shows a roster that lists it, signed
     // by its SM; a stranger's made-up stamp earns it a bare 403 and nothing about the session.

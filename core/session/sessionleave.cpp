@@ -133,11 +133,11 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
     // A member that does not know the session has left it (seed 004: 610): its BYE was lost.
     // A device that left answers a snapshot request with 404 ("not a member"): the same news.
     const bool notThere = e.code == Code::SessionNotKnown || e.code == Code::NotFound;
+    const bool listed = contains(accepted_, from) || contains(committed_, from);
     // A member of our roster does not list us in a committed roster newer than ours (rule 7):
     // we show it the roster that lists us, and it tells us what removed us if it can check
     // that roster's SM. If a majority of the others say so, we are out either way.
-    if (phase_ == Phase::Member && e.code == Code::Forbidden &&
-        (contains(accepted_, from) || contains(committed_, from))) {
+    if (phase_ == Phase::Member && e.code == Code::Forbidden && listed) {
         showMembershipProof(from, now);
         notListedBy_.insert(from);
         if (notListedByMajority()) {
@@ -145,8 +145,7 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
             return;
         }
     }
-    if (phase_ == Phase::Member && notThere &&
-        (contains(accepted_, from) || contains(committed_, from)))
+    if (phase_ == Phase::Member && notThere && listed)
         departedFrom(from, h, e.accepted, e.votedIn, now);
 }
 

@@ -83,11 +83,16 @@ SetSm Session::ownSmProof(std::uint64_t epoch) const
 
 void Session::askSmProof(const DeviceId& from, Millis now)
 {
-    const auto it = proofAsked_.constFind(from);
-    if (it != proofAsked_.cend() && now - it.value() < kProofAskInterval) return;
-    if (proofAsked_.size() >= kMaxFormerMembers) proofAsked_.clear();
-    proofAsked_.insert(from, now);
-    requestSnapshot(from);
+    if (dueAgain(proofAsked_, from, now)) requestSnapshot(from);
+}
+
+bool Session::dueAgain(QHash<DeviceId, Millis>& last, const DeviceId& d, Millis now)
+{
+    const auto it = last.constFind(d);
+    if (it != last.cend() && now - it.value() < kProofAskInterval) return false;
+    if (last.size() >= kMaxFormerMembers) last.clear();
+    last.insert(d, now);
+    return true;
 }
 
 void Session::sendSmProof(const DeviceId& to, std::uint64_t epoch, const DeviceId& sm)
@@ -129,16 +134,6 @@ Message notInRoster(const SessionId& sid)
         ErrorReply{Code::Forbidden, QStringLiteral("not in this session's roster"), std::nullopt}};
 }
 
-bool signedListing(const SessionId& sid, const Roster& proof, const DeviceId& asker,
-                   TicketAuthority& tickets)
-{
-    if (!proof.full || proof.signature.isEmpty()) return false;
-    const RosterSnapshot snapshot = snapshotOf(proof);
-    return contains(snapshot, asker) &&
-           tickets.verify(proof.sm, rosterSigningBytes(sid, snapshot, proof.committed),
-                          proof.signature);
-}
-
 bool Session::vouchesFor(const DeviceId& sm, std::uint64_t epoch) const
 {
     return sm == self_.device || inRoster(sm) || formerMembers_.contains(sm) ||
@@ -147,34 +142,22 @@ bool Session::vouchesFor(const DeviceId& sm, std::uint64_t epoch) const
 
 bool Session::provesMembership(const DeviceId& from, const SnapshotRequest& q) const
 {
-    if (!q.proof) return false;
+    if (!q.proof || !q.proof->full) return false;
     const Roster& p = *q.proof;
-    // A member: only of a roster older than ours (a newer one may list a member we have not
-    // learned of yet). A device that left hands out the roster it left with (below).
-    if (phase_ == Phase::Member && !(p.at < committed_.at)) return false;
-    if (!vouchesFor(p.sm, p.at.epoch)) return false;
-    if (config_.ruleOff(Rule::SignedRoster)) return contains(snapshotOf(p), from);
-    return signedListing(sid_, p, from, deps_.tickets);
+    // Only of a roster older than ours: a newer one may list a member we have not learned of.
+    return p.at < committed_.at && vouchesFor(p.sm, p.at.epoch) && contains(snapshotOf(p), from) &&
+           rosterSigned(p);
 }
 
 void Session::askMembershipProof(const DeviceId& from, Millis now)
 {
-    const auto it = membershipAsked_.constFind(from);
-    if (it != membershipAsked_.cend() && now - it.value() < kProofAskInterval) return;
-    if (membershipAsked_.size() >= kMaxFormerMembers) membershipAsked_.clear();
-    membershipAsked_.insert(from, now);
-    deps_.out.send(from, notInRoster(sid_));
+    if (dueAgain(membershipAsked_, from, now)) deps_.out.send(from, notInRoster(sid_));
 }
 
 void Session::showMembershipProof(const DeviceId& to, Millis now)
 {
-    const auto it = membershipShown_.constFind(to);
-    if (it != membershipShown_.cend() && now - it.value() < kProofAskInterval) return;
     std::optional<Roster> proof = membershipProof();
-    if (!proof) return;
-    if (membershipShown_.size() >= kMaxFormerMembers) membershipShown_.clear();
-    membershipShown_.insert(to, now);
-    send(to, SnapshotRequest{std::move(proof)});
+    if (proof && dueAgain(membershipShown_, to, now)) send(to, SnapshotRequest{std::move(proof)});
 }
 
 // -------------------------------------------------------- the SM's signature on rosters
