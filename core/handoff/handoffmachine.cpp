@@ -35,6 +35,23 @@ void HandoffMachine::push(const SessionId& sid, const DeviceId& device, const Pu
     out(effect::Connect{device});
 }
 
+void HandoffMachine::resume(const SessionId& sid, const DeviceId& device, bool keep,
+                            Millis expiresAt, Millis now)
+{
+    if (entries_.contains(sid)) return;
+    Entry& e = entries_[sid];
+    e.pushing = true;
+    e.device = device;
+    e.keep = keep;
+    e.stage = Stage::Swapping;
+    e.ttl = std::max<Millis>(expiresAt - now, 0);
+    // As after reserve(): the SM ends the seat at its expiry and A1 hears it; this deadline is
+    // only for an SM that never says.
+    e.deadline = std::max(expiresAt, now) + config_.linkTimeout;
+    e.linkLost = true; // onLinkUp sends the snapshot
+    out(effect::Connect{device});
+}
+
 void HandoffMachine::onPull(const SessionId& sid, const DeviceId& from, bool keep, bool member,
                             bool linked, Millis now)
 {

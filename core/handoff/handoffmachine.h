@@ -134,6 +134,12 @@ public:
     {
         push(sid, device, PushOptions{keep, linked, false, 0}, now);
     }
+    // A1 restarted after a crash (a quit leaves the session) with a seat it asked for in its
+    // committed roster (the session record keeps it): the hand-off goes on from the swap. A2
+    // is dialed and gets the snapshot again once linked (it ignores a copy; one stored in its
+    // mailbox before the crash still waits there). `expiresAt`: the seat's, on the SM's clock.
+    void resume(const SessionId& sid, const DeviceId& device, bool keep, Millis expiresAt,
+                Millis now);
     // The StoreSnapshot effect's result: stored in A2's mailbox, or why not.
     void onStored(const SessionId& sid, bool ok, const QString& reason);
     // A1: the snapshot of `sid` waits in the DHT for A2 (store and forward).

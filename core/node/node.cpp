@@ -435,6 +435,7 @@ Status Node::startServices()
         Q_EMIT warning("a session record was skipped: " + e);
     host_->restore(records, now());
     runEffects();
+    handoff_->restore();
     for (const auto& r : records)
         if (!r.ended) {
             current_ = r.sid;

@@ -151,11 +151,35 @@ void NodeHandoff::onInvited(const SessionId& sid, const Reservation& seat)
     apply();
 }
 
+void NodeHandoff::restore()
+{
+    for (const SessionId& sid : deps_.host.sessionIds()) {
+        const session::Session* s = deps_.host.session(sid);
+        if (!s || s->phase() != session::Session::Phase::Member) continue;
+        if (const auto seat = session::reservationReplacing(s->committed(), device()))
+            machine_.resume(sid, seat->device, seat->keep, session::Millis(seat->expiresAtMs),
+                            now());
+    }
+    apply();
+}
+
 void NodeHandoff::onSeatEvent(const SessionId& sid, const session::event::Handoff& e)
 {
     using Stage = session::event::Handoff::Stage;
     switch (e.stage) {
     case Stage::Reserved:
+        if (!machine_.stage(sid)) {
+            // A seat nobody here drives: asked before a crash and committed after the restart,
+            // or committed after its push gave up. Nobody would send the snapshot; withdrawn,
+            // the session stays as it was.
+            if (session::Session* s = deps_.host.session(sid)) {
+                Q_EMIT warning("a hand-off seat of " + sid.shortHex() +
+                               " that no hand-off here asked for was withdrawn");
+                s->cancelHandoff(now());
+                deps_.runEffects();
+            }
+            return;
+        }
         machine_.onSeatReserved(sid);
         break;
     case Stage::Done:

@@ -88,6 +88,10 @@ public:
     }
 
     // ---- from the Node ----
+    // At start, once the session records are restored: a seat this device asked for before a
+    // crash (a quit leaves the session) goes on from the swap (HandoffMachine::resume), and
+    // its outcome is reported as if nothing had happened.
+    void restore();
     // An INVITE for a hand-off seat (event::Invited with `handoff`).
     void onInvited(const SessionId& sid, const protocol::Reservation& seat);
     void onSeatEvent(const SessionId& sid, const session::event::Handoff& event);

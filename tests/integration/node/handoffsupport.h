@@ -17,8 +17,9 @@ struct AliceTwoDevices {
     PeerProcess *a1 = nullptr, *a2 = nullptr, *bob = nullptr, *carol = nullptr;
     QString sid;
 
-    // Alice's desktop in a session with Bob and Carol; her phone paired, not in it.
-    bool build(int capacity = 8);
+    // Alice's desktop in a session with Bob and Carol; her phone paired, not in it. The
+    // session's creator (its first SM) is Alice's desktop, or Bob.
+    bool build(int capacity = 8, bool bobIsSm = false);
 };
 
 // What a peer said about the hand-off (for failure messages).

@@ -185,6 +185,49 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
         << texts.join(" | ").toStdString();
 }
 
+// A crash on A1 loses nothing (docs/handoff.md "A1 restarted"): A1 pushes to an offline A2,
+// the snapshot waits in A2's mailbox, and A1 is killed (kill -9) and started again. Its
+// session record holds the seat it asked for, so the restarted A1 goes on with the hand-off:
+// A2 comes online, completes it from the DHT, and A1 reports the outcome of the push it made
+// before the crash.
+TEST(NodeHandoff, A1KilledWhileTheSnapshotWaitsStillHearsTheOutcome)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build(8, true)); // A1 is a member, Bob the SM
+    ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "before"}}, "sent"));
+    ASSERT_TRUE(s.a2->quit());
+    s.a2->setExtraArgs({"--device-class", "phone"});
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+
+    s.a1->kill();
+    ASSERT_TRUE(s.group.restart(s.a1));
+    // A1 is back in the session (its record), the seat still lives.
+    ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000)) << trail(s.a1);
+    EXPECT_FALSE(outcome(s.a1, 3000).has_value()) << trail(s.a1);
+
+    ASSERT_TRUE(s.group.restart(s.a2));
+    auto offer = s.a2->waitEvent("handoff_offer", 20000);
+    ASSERT_TRUE(offer.has_value()) << "no offer from the DHT\n"
+                                   << trail(s.a1) << "\n"
+                                   << trail(s.a2);
+    s.a2->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
+    auto onA2 = outcome(s.a2, 30000);
+    ASSERT_TRUE(onA2.has_value());
+    ASSERT_EQ(onA2->value("event").toString(), "handoff_done") << trail(s.a2) << "\n"
+                                                               << trail(s.a1) << "\n"
+                                                               << trail(s.bob);
+    auto onA1 = outcome(s.a1, 30000);
+    ASSERT_TRUE(onA1.has_value()) << "the restarted A1 never heard the outcome\n" << trail(s.a1);
+    EXPECT_EQ(onA1->value("event").toString(), "handoff_done") << trail(s.a1);
+    EXPECT_EQ(onA1->value("device").toString(), s.a2->device);
+    EXPECT_EQ(onA1->value("role").toString(), "pushed");
+    ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
+    expectNobodySawLeave(s);
+    QStringList texts;
+    EXPECT_TRUE(historyHas(s.a2, {"before"}, &texts)) << texts.join(" | ").toStdString();
+}
+
 // A1 in the session's call: at the swap A2 takes its place in the call, and Bob's call lists
 // Bob and A2 (A1 out); Bob never sees a roster without Alice. A1 and A2 speak a continuous
 // signal; Bob records what it plays, and the longest silence around the swap is the gap Bob

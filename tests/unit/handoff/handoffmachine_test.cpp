@@ -417,3 +417,42 @@ TEST(HandoffMachine, ALinkLostWhileTheSeatIsAskedHoldsTheSnapshotUntilTheLinkIsB
     m.onLinkUp(kA2, 100);
     EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
 }
+
+TEST(HandoffMachine, A1RestartedWithItsSeatCommittedGoesOnFromTheSwap)
+{
+    HandoffMachine::Config c;
+    c.linkTimeout = 1000;
+    HandoffMachine m(c);
+    m.resume(kSid, kA2, true, 9000, 4000);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Connect>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Connect>(fx).front().device, kA2);
+    EXPECT_FALSE(has<effect::Reserve>(fx)) << "the seat is committed already";
+    EXPECT_FALSE(has<effect::SendSnapshot>(fx)) << "no link yet";
+    EXPECT_EQ(m.stage(kSid), Stage::Swapping);
+    EXPECT_EQ(m.peer(kSid), kA2);
+    m.resume(kSid, kA3, false, 9000, 4000); // one per session
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onLinkUp(kA2, 4100);
+    EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+    m.onSeatDone(kSid);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Done>(fx).size(), 1);
+    EXPECT_TRUE(only<effect::Done>(fx).front().pushed);
+
+    // The seat's end is what A1 hears; an SM that never says ends it past the seat's expiry.
+    m.resume(kSid, kA2, false, 9000, 4000);
+    (void)m.takeEffects();
+    EXPECT_EQ(m.nextDeadline(), 10000);
+    m.onTick(9999);
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.onTick(10000);
+    fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::CancelSeat>(fx));
+    EXPECT_EQ(failure(fx), "the reservation expired");
+    m.resume(kSid, kA2, false, 3000, 4000); // already past: the SM's end is due any moment
+    (void)m.takeEffects();
+    EXPECT_EQ(m.nextDeadline(), 5000);
+    m.onSeatFailed(kSid, "the other device declined");
+    EXPECT_EQ(failure(m.takeEffects()), "the other device declined");
+}
