@@ -98,6 +98,7 @@ public:
     // The header chat messages of `sid` carry now.
 
 Q_SIGNALS:
+    // A new message for this device, verified; shown before it is on disk (its ack is not).
     void chatReceived(plenum::SessionId sid, plenum::protocol::ChatMessage message);
     void receiptChanged(plenum::SessionId sid, quint64 seq, plenum::chat::Receipt receipt);
     void typingState(plenum::SessionId sid, plenum::AccountId from, QString text, bool plain);
@@ -118,7 +119,6 @@ private:
     struct Stored {
         SessionId sid;
         protocol::ChatMessage message;
-        bool isNew = false;   // not held before: shown once on disk
         bool relayed = false; // pulled or sent as history, not from its sender
     };
 
