@@ -70,6 +70,9 @@ std::unique_ptr<Session> Session::restore(const SessionConfig& config, const Mem
         if (base == record.committed.at) change = addedTo(record.committed, record.accepted);
         if (!s->smReady_) s->propose(record.accepted, base, change, now);
         s->armReservationTimer(now); // its seats still expire (§5.1 rule 10)
+        // ... and their admissions died with the process: a JOIN or INVITE answer for one
+        // would be "a late yes to a dead invite" (issue 15, A1 the SM restarted mid-hand-off).
+        s->readmitSeats(record.accepted, now);
     } else {
         s->timers_.arm(TimerKind::SmLink, now + config.detection);
     }

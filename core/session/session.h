@@ -404,6 +404,9 @@ private:
     bool held(const Request& request) const;
     void onReservationTimer(Millis now);
     void armReservationTimer(Millis now);
+    // A live hand-off seat (rule 10) outlives the admission of its device, which an SM that
+    // is new, or restarted, no longer runs: it is started again for every seat of `roster`.
+    void readmitSeats(const RosterSnapshot& roster, Millis now);
     // After a commit: the SM admits reserved devices; the asker hears how its hand-off went.
     void seatsCommitted(const RosterSnapshot& before, Millis now);
     // Out of the committed roster because another device of our account took our place.

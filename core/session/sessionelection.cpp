@@ -273,13 +273,9 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
         if (contains(next, it.key()))
             enqueue(RemoveRequest{it.key(), RosterChange::Reason::Left}, now);
     propose(next, accepted_.at, std::nullopt, now);
-    // A live hand-off seat (rule 10) outlives the SM that admitted its device; its admission
-    // did not (the old SM's INVITE and tickets are void): start it again, or the seat only
-    // expires and A1 hears "the reservation expired". Checked again when its turn comes.
-    for (const Reservation& seat : next.reservations)
-        if (!contains(next, seat.device))
-            enqueue(AdmitRequest{seat.account, {seat.device}, std::nullopt, 0, false, seat, true},
-                    now);
+    // The old SM's INVITE and tickets are void: without this the seat only expires and A1
+    // hears "the reservation expired".
+    readmitSeats(next, now);
     // Our own REFERs that the old SM never answered are now ours to carry out.
     for (const auto& [id, r] : refers_)
         enqueue(AdmitRequest{r.account, r.devices, std::nullopt, 0, false}, now);

@@ -301,6 +301,15 @@ void Session::armReservationTimer(Millis now)
         timers_.disarm(TimerKind::Reservation);
 }
 
+void Session::readmitSeats(const RosterSnapshot& roster, Millis now)
+{
+    // Checked again when its turn comes (startAdmission).
+    for (const Reservation& seat : roster.reservations)
+        if (!contains(roster, seat.device))
+            enqueue(AdmitRequest{seat.account, {seat.device}, std::nullopt, 0, false, seat, true},
+                    now);
+}
+
 void Session::onReservationTimer(Millis now)
 {
     if (!isSm_ || phase_ != Phase::Member) return;

@@ -14,6 +14,11 @@ void Session::onInvite(const DeviceId& from, const Message& m, Millis now)
     if (phase_ == Phase::Member) return; // the host answers 486 for members
     if (inv.ticket.joiner != self_.device || inv.ticket.sm != from || inv.ticket.sid != sid_)
         return;
+    // An INVITE of an older epoch than the invitation we hold comes from an SM that was
+    // replaced since: a device that was offline reads its DHT mailbox in any order, and the
+    // old SM's INVITE read after the new one's would send our JOIN to a device that is no
+    // longer SM (issue 15: A1, the SM, crashed while its snapshot waited for an offline A2).
+    if (join_ && m.header.epoch < epoch_) return;
     const bool wasJoining = phase_ == Phase::Joining || phase_ == Phase::Removed;
     if (join_) {
         for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)

@@ -302,3 +302,31 @@ TEST(SessionHostLimits, InviteFloodFromOneSenderIsCapped)
                    20);
     EXPECT_NE(host.session(sid), nullptr);
 }
+
+// Issue 15: a device that was offline reads its DHT mailbox in any order. The INVITE of an SM
+// that was replaced since (epoch 1), read after the new SM's (epoch 2), must not take over the
+// invitation: our JOIN would go to a device that is no longer SM ("the invitation was
+// withdrawn"). One of the same or a newer epoch still does (a new SM re-admitting).
+TEST(SessionHostInvites, AnOlderEpochsInviteReadAfterANewerOneIsIgnored)
+{
+    Recorder out;
+    PlainTickets tickets;
+    tickets.self = info(1).device;
+    SessionHost host({}, info(1), out, tickets, [] { return 7ull; });
+    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 'h'));
+    const auto invite = [&](std::uint64_t sm, std::uint64_t epoch, Millis now) {
+        Ticket t{sid, {epoch, 3}, info(1).device, info(sm).device, {}};
+        t.signature = tickets.sign(ticketSigningBytes(t));
+        Invite inv{{info(2), info(3), info(4)}, t, std::nullopt, info(sm).name, {}};
+        host.onMessage(info(sm).device, Message{Header{sid, epoch, 3, info(sm).device}, inv}, now);
+    };
+    invite(3, 2, 10); // the new SM's
+    ASSERT_NE(host.session(sid), nullptr);
+    EXPECT_EQ(host.session(sid)->sm(), info(3).device);
+    invite(2, 1, 11); // the old SM's, read later
+    EXPECT_EQ(host.session(sid)->sm(), info(3).device) << "a replaced SM's INVITE took over";
+    EXPECT_EQ(host.session(sid)->epoch(), 2u);
+    invite(4, 3, 12); // an SM elected after that
+    EXPECT_EQ(host.session(sid)->sm(), info(4).device);
+    EXPECT_EQ(host.session(sid)->epoch(), 3u);
+}
