@@ -207,8 +207,9 @@ Sweep sweep(int runs, int members, bool call)
                     ++gapsUnended;
                 } else {
                     gapMs.append(g.longestMs);
-                    gapOffsetMs.append(double(g.atSample) * 1000.0 / kRate -
-                                       double(swapNs - wavStartNs) / 1e6);
+                    if (g.atSample >= 0) // no silence at all: no place to report
+                        gapOffsetMs.append(double(g.atSample) * 1000.0 / kRate -
+                                           double(swapNs - wavStartNs) / 1e6);
                 }
             }
         }
