@@ -167,6 +167,11 @@ PeerController::PeerController(node::Node* node, QObject* parent) : QObject(pare
                            {"device", device.toHex()},
                            {"until_ms", untilMs}});
             });
+    connect(
+        node_, &Node::handoffResumed, this, [this](const SessionId& sid, const DeviceId& device) {
+            emitEvent(
+                {{"event", "handoff_resumed"}, {"sid", sid.toHex()}, {"device", device.toHex()}});
+        });
     connect(node_, &Node::handoffDone, this,
             [this](const SessionId& sid, const DeviceId& device, bool pushed) {
                 emitEvent({{"event", "handoff_done"},

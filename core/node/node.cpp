@@ -205,6 +205,7 @@ void Node::makeHandoff()
         [this](const SessionId& sid) { return call_->standbyReady(sid); }};
     handoff_ = std::make_unique<NodeHandoff>(std::move(deps));
     connect(handoff_.get(), &NodeHandoff::stored, this, &Node::handoffStored);
+    connect(handoff_.get(), &NodeHandoff::resumed, this, &Node::handoffResumed);
     connect(call_.get(), &NodeCall::standbyReadyChanged, handoff_.get(), &NodeHandoff::onCallReady);
     // "Continue here": this device's live sessions go into its presence.
     connect(handoff_.get(), &NodeHandoff::liveSessionsChanged, this,

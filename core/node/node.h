@@ -295,6 +295,8 @@ Q_SIGNALS:
     void handoffOffered(plenum::SessionId sid, plenum::DeviceId from);
     // A1: `device` is offline; the snapshot waits in its DHT mailbox until `untilMs` (Unix ms).
     void handoffStored(plenum::SessionId sid, plenum::DeviceId device, qint64 untilMs);
+    // A1 at start: a push under way when this device stopped goes on (done or failed follows).
+    void handoffResumed(plenum::SessionId sid, plenum::DeviceId device);
     void handoffDone(plenum::SessionId sid, plenum::DeviceId device, bool pushed);
     void handoffFailed(plenum::SessionId sid, plenum::DeviceId device, bool pushed, QString reason);
     // contacts, presence, devices

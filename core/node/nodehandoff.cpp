@@ -156,9 +156,10 @@ void NodeHandoff::restore()
     for (const SessionId& sid : deps_.host.sessionIds()) {
         const session::Session* s = deps_.host.session(sid);
         if (!s || s->phase() != session::Session::Phase::Member) continue;
-        if (const auto seat = session::reservationReplacing(s->committed(), device()))
-            machine_.resume(sid, seat->device, seat->keep, session::Millis(seat->expiresAtMs),
-                            now());
+        const auto seat = session::reservationReplacing(s->committed(), device());
+        if (!seat) continue;
+        machine_.resume(sid, seat->device, seat->keep, session::Millis(seat->expiresAtMs), now());
+        Q_EMIT resumed(sid, seat->device);
     }
     apply();
 }

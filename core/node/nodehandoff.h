@@ -125,6 +125,9 @@ Q_SIGNALS:
     void liveSessionsChanged(QList<plenum::identity::LiveSession> sessions);
     // A1: `device` is offline; the snapshot waits in its DHT mailbox until `untilMs` (Unix ms).
     void stored(plenum::SessionId sid, plenum::DeviceId device, qint64 untilMs);
+    // A1 at start: a push to `device` was under way when this device stopped; it goes on
+    // (restore), and done or failed follows.
+    void resumed(plenum::SessionId sid, plenum::DeviceId device);
 
 private:
     static session::Millis now();

@@ -18,6 +18,7 @@ void HandoffController::setNode(node::Node* node)
     if (!node) return;
     connect(node, &node::Node::handoffOffered, this, &HandoffController::onOffered);
     connect(node, &node::Node::handoffDone, this, &HandoffController::onDone);
+    connect(node, &node::Node::handoffResumed, this, &HandoffController::onResumed);
     connect(node, &node::Node::handoffFailed, this, &HandoffController::onFailed);
 }
 
@@ -86,6 +87,13 @@ void HandoffController::onOffered(const SessionId& sid, const DeviceId& from)
     const QString name = deviceName(from);
     invitations_.add(sid, from, name, {}, InvitationsModel::Kind::Handoff);
     hooks_.notify(tr("Continue here?"), tr("%1 hands you a conversation").arg(name));
+}
+
+void HandoffController::onResumed(const SessionId& sid, const DeviceId& device)
+{
+    // A push under way when Plenum stopped goes on: the same status line, with its Cancel.
+    if (!pending_.contains(sid)) pending_.append(sid);
+    setStatus(tr("Still sending this conversation to %1…").arg(deviceName(device)));
 }
 
 void HandoffController::onDone(const SessionId& sid, const DeviceId& device, bool pushed)

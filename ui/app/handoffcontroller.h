@@ -60,6 +60,7 @@ Q_SIGNALS:
 
 private:
     void onOffered(const SessionId& sid, const DeviceId& from);
+    void onResumed(const SessionId& sid, const DeviceId& device);
     void onDone(const SessionId& sid, const DeviceId& device, bool pushed);
     void onFailed(const SessionId& sid, const DeviceId& device, bool pushed, const QString& why);
     void setStatus(const QString& text);

@@ -225,6 +225,9 @@ TEST_P(A1Killed, WhileTheSnapshotWaitsItStillHearsTheOutcome)
         ASSERT_TRUE(s.group.restart(s.a1));
     } else {
         ASSERT_TRUE(s.group.restart(s.a1));
+        auto resumed = s.a1->waitEvent("handoff_resumed", 5000);
+        ASSERT_TRUE(resumed.has_value()) << trail(s.a1);
+        EXPECT_EQ(resumed->value("device").toString(), s.a2->device);
         // A1 is back in the session (its record), the seat still lives.
         ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000)) << trail(s.a1);
         EXPECT_FALSE(outcome(s.a1, 3000).has_value()) << trail(s.a1);
