@@ -3,7 +3,8 @@
 // Times are measured in this process from the command to the event (pipe latency included).
 // Fan-out is two figures (issue 11): send -> shown on each recipient (its "chat" event, sent
 // as soon as the message is verified, before its disk write) and send -> durable on every
-// disk (the sender's "delivered" event: every recipient acknowledged it from disk).
+// disk (the sender's "delivered" event: every recipient acknowledged it from disk). Shown is
+// reported twice: when this process read the event, and when the recipient stamped it.
 // Usage: node_bench [runs] [maxPeers]
 
 #include "benchstats.h"
@@ -16,6 +17,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 using namespace plenum::testsupport;
@@ -24,6 +26,14 @@ namespace {
 
 // Fan-out is measured this long after a join (see the loop).
 constexpr int kSettleMs = 500;
+
+// The machine's monotonic clock in µs, the one plenum-peer stamps "shown_us" with.
+qint64 steadyUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 // p50, p99 and the sample count of each group size's samples.
 QJsonObject spread(const QMap<int, QList<double>>& byN)
@@ -58,6 +68,7 @@ int main(int argc, char** argv)
     QMap<int, QList<double>> commitMs;  // k -> "invited" (auto-accept) until every roster equal
     QMap<int, QList<double>> fanoutMs;  // N -> every recipient's send -> shown, all runs
     QMap<int, QList<double>> firstMs;   // N -> the same for the first message after the join
+    QMap<int, QList<double>> atPeerMs;  // N -> send -> shown, by the recipient's own clock
     QMap<int, QList<double>> durableMs; // N -> send -> acknowledged by all, all runs
     QList<double> failoverMs, memoryKb;
     for (int run = 0; run < runs; ++run) {
@@ -90,6 +101,7 @@ int main(int argc, char** argv)
                 auto& samples = m < 0 ? firstMs[k + 1] : fanoutMs[k + 1];
                 const QString text = QStringLiteral("fanout %1 %2 %3").arg(run).arg(k).arg(m);
                 const qint64 sentAt = testClockUs();
+                const qint64 sentSteady = steadyUs();
                 peers[0]->send({{"cmd", "say"}, {"text", text}});
                 auto sent = peers[0]->waitEvent("sent", 5000);
                 // When each event was read (its "_us"), not when this loop took it.
@@ -100,6 +112,9 @@ int main(int argc, char** argv)
                         },
                         5000);
                     if (got) samples.append((got->value("_us").toInteger() - sentAt) / 1e3);
+                    if (got && m >= 0 && got->contains("shown_us"))
+                        atPeerMs[k + 1].append((got->value("shown_us").toInteger() - sentSteady) /
+                                               1e3);
                 }
                 if (!sent || m < 0) continue;
                 const QString id = sent->value("id").toString();
@@ -144,6 +159,9 @@ int main(int argc, char** argv)
                            }())},
                           {"fanout_ms_by_group_size", spread(fanoutMs)}, // send -> shown on each
                           {"fanout_first_after_join_ms_by_group_size", spread(firstMs)},
+                          // The same as fanout_ms, stamped by each recipient as it shows the
+                          // message ("shown_us"), without this process's delay reading 7 pipes.
+                          {"fanout_at_recipient_ms_by_group_size", spread(atPeerMs)},
                           {"fanout_settle_ms", kSettleMs},
                           {"fanout_durable_all_ms_by_group_size", spread(durableMs)},
                           {"loadavg_at_end", load},
