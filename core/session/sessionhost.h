@@ -96,9 +96,6 @@ private:
         protocol::RosterSnapshot accepted; // the newest roster it had on disk (ERROR, snapshot)
         std::uint64_t grantedEpoch = 0;    // its newest vote for another device (ERROR)
         QByteArray signature;              // the SM's over `accepted`, relayed with it
-        // Who may have the roster it left with: members of its last rosters, and devices a
-        // committed roster removed while it watched (they may still count it).
-        QSet<DeviceId> told = {};
         static Tombstone of(const SessionRecord& r);
     };
     std::map<SessionId, Tombstone> tombstones_; // sessions this device left

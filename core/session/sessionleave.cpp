@@ -123,7 +123,6 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     const RosterStamp theirs = bye.accepted.value_or(RosterStamp{m.header.epoch, m.header.version});
     if (from == sm_ && !isSm_ && !config_.ruleOff(Rule::SuccessorHint)) successor_ = bye.successor;
     markDeparted(from, theirs, bye.votedIn, now);
-    if (phase_ != Phase::Member) return; // that was the news that we are out (leftOut)
     // It may hold a roster we have not seen (committed with its ack): until we have it, it
     // still counts, and we fetch it from whoever has it.
     if (theirs > accepted_.at) catchUp();
@@ -154,10 +153,6 @@ bool Session::notListedByMajority() const
 {
     QSet<DeviceId> others = deviceSet(accepted_) | deviceSet(committed_);
     others.remove(self_.device);
-    // A device that said it left has no say: it keeps the roster it left with for those it
-    // knew, not for a device removed after it went (docs/security.md, the tombstone).
-    for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
-        others.remove(it.key());
     const qsizetype said = (notListedBy_ & others).size();
     return !others.isEmpty() && 2 * said > others.size();
 }
@@ -210,11 +205,6 @@ void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted,
         return;
     }
     departed_.insert(from, Departure{accepted, votedIn});
-    // One voice fewer: the 403s we have may be a majority of those left (leftOut).
-    if (phase_ == Phase::Member && !notListedBy_.isEmpty() && notListedByMajority()) {
-        leftOut();
-        return;
-    }
     if (accepted <= accepted_.at) {
         timers_.disarm(TimerKind::Relink, from);
         deps_.out.closeLink(sid_, from);
