@@ -44,7 +44,6 @@ void HandoffMachine::resume(const SessionId& sid, const DeviceId& device, bool k
     e.device = device;
     e.keep = keep;
     e.stage = Stage::Swapping;
-    e.ttl = std::max<Millis>(expiresAt - now, 0);
     // As after reserve(): the SM ends the seat at its expiry and A1 hears it; this deadline is
     // only for an SM that never says.
     e.deadline = std::max(expiresAt, now) + config_.linkTimeout;

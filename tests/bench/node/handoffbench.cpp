@@ -23,7 +23,6 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 using namespace plenum::testsupport;
@@ -42,13 +41,6 @@ bool holds(const QJsonObject& roster, const QString& in, const QString& out)
 }
 
 constexpr int kRate = 48000;
-
-qint64 steadyNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 } // namespace
 
@@ -115,7 +107,7 @@ Sweep sweep(int runs, int members, bool call)
         if (call) {
             // A fresh recording for this run: what the listener plays from now on.
             listener->send({{"cmd", "audio_out"}, {"file", wav}});
-            wavStartNs = steadyNs();
+            wavStartNs = steadyClockNs();
             in->waitEvent("never", 1000);
         }
         const qint64 sent = testClockMs();
@@ -186,7 +178,7 @@ Sweep sweep(int runs, int members, bool call)
         }
         doneMs.append(double(last - sent));
         if (call) {
-            const qint64 swapNs = steadyNs() - (testClockMs() - last) * 1'000'000;
+            const qint64 swapNs = steadyClockNs() - (testClockMs() - last) * 1'000'000;
             // The new device's audio reaches the listener, then a second more.
             listener->waitEvent(
                 [&](const QJsonObject& e) {

@@ -17,7 +17,6 @@
 #include <QJsonDocument>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 using namespace plenum::testsupport;
@@ -26,14 +25,6 @@ namespace {
 
 // Fan-out is measured this long after a join (see the loop).
 constexpr int kSettleMs = 500;
-
-// The machine's monotonic clock in µs, the one plenum-peer stamps "shown_us" with.
-qint64 steadyUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 // p50, p99 and the sample count of each group size's samples.
 QJsonObject spread(const QMap<int, QList<double>>& byN)
@@ -101,7 +92,7 @@ int main(int argc, char** argv)
                 auto& samples = m < 0 ? firstMs[k + 1] : fanoutMs[k + 1];
                 const QString text = QStringLiteral("fanout %1 %2 %3").arg(run).arg(k).arg(m);
                 const qint64 sentAt = testClockUs();
-                const qint64 sentSteady = steadyUs();
+                const qint64 sentSteady = steadyClockNs() / 1000; // as shown_us
                 peers[0]->send({{"cmd", "say"}, {"text", text}});
                 auto sent = peers[0]->waitEvent("sent", 5000);
                 // When each event was read (its "_us"), not when this loop took it.

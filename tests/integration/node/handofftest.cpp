@@ -19,7 +19,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 
 using namespace plenum::testsupport;
 
@@ -301,9 +300,7 @@ TEST(NodeHandoff, TheCallMovesWithTheSession)
     ASSERT_TRUE(s.a2->waitEvent("handoff_offer", 20000)) << trail(s.a1) << "\n" << trail(s.a2);
     s.a2->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
     auto done = outcome(s.a2, 30000);
-    const qint64 swapNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                              std::chrono::steady_clock::now().time_since_epoch())
-                              .count();
+    const qint64 swapNs = steadyClockNs();
     ASSERT_TRUE(done.has_value());
     ASSERT_EQ(done->value("event").toString(), "handoff_done") << trail(s.a2);
     const QStringList after{s.a2->device, s.bob->device};

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <chrono>
 
 #include <unistd.h>
 
@@ -148,6 +149,13 @@ qint64 testClockUs()
         return t;
     }();
     return clock.nsecsElapsed() / 1000;
+}
+
+qint64 steadyClockNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 qint64 testClockMs()

@@ -77,6 +77,10 @@ private:
 qint64 testClockMs();
 // The same clock in µs (every event also gets "_us"): benchmarks of a few ms.
 qint64 testClockUs();
+// The machine's monotonic clock (CLOCK_MONOTONIC, one clock for every process on Linux) in ns:
+// what plenum-peer stamps a chat event's "shown_us" with, and what lines up this process's
+// moments with a peer's recording.
+qint64 steadyClockNs();
 
 // Members of a roster event as a sorted list of device ids, with the SM and version.
 QString rosterKey(const QJsonObject& roster);
