@@ -208,9 +208,10 @@ void HandoffMachine::onInvite(const SessionId& sid, const DeviceId& replaces, Mi
 }
 
 void HandoffMachine::onSnapshot(const SessionId& sid, const DeviceId& from, bool ok,
-                                const QString& reason, Millis now)
+                                const QString& reason, bool member, Millis now)
 {
     auto it = entries_.find(sid);
+    if (it == entries_.end() && member) return;
     if (it != entries_.end() && it->second.pushing) return;
     if (it != entries_.end() && !it->second.device.isNull() && it->second.device != from) return;
     if (!ok) {

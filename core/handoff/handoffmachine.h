@@ -159,9 +159,11 @@ public:
     void onPullAnswer(const SessionId& sid, const DeviceId& from, const QString& reason);
     // The seat's INVITE arrived (event::Invited with a hand-off seat replacing `from`).
     void onInvite(const SessionId& sid, const DeviceId& replaces, Millis now);
-    // The snapshot from `from` checked: `ok`, or refused with `reason`.
+    // The snapshot from `from` checked: `ok`, or refused with `reason`. `member`: this device
+    // is in `sid` already, so a snapshot that opens no hand-off here is a late copy (A1's
+    // resend after the swap) and is dropped, not left to time out as a failure.
     void onSnapshot(const SessionId& sid, const DeviceId& from, bool ok, const QString& reason,
-                    Millis now);
+                    bool member, Millis now);
     // The user's answer to an Offer.
     void answer(const SessionId& sid, bool accept, Millis now);
     // The session core admitted this device (the swap committed) / the join failed.

@@ -295,6 +295,19 @@ void NodeHandoff::onMessage(const DeviceId& from, const Message& message)
 void NodeHandoff::onSnapshot(const DeviceId& from, const SessionId& sid,
                              const HandoffSnapshot& snapshot)
 {
+    // The SM never seats a device that is a member, so a snapshot for a session we are in
+    // that opens no hand-off here is a late copy of the one that brought us here.
+    const session::Session* s = deps_.host.session(sid);
+    const bool member = s &&
+                        (s->phase() == session::Session::Phase::Member ||
+                         s->phase() == session::Session::Phase::Joining) &&
+                        session::member(s->committed(), device());
+    if (member && !machine_.stage(sid)) {
+        Q_EMIT warning("a late copy of the hand-off snapshot for " + sid.shortHex() +
+                       " was dropped: this device is in that session already");
+        machine_.onSnapshot(sid, from, true, {}, member, now()); // which drops it
+        return;
+    }
     const auto verdict =
         handoff::checkSnapshot(sid, snapshot, from, device(), account(), deps_.keys);
     if (verdict.ok) {
@@ -308,7 +321,7 @@ void NodeHandoff::onSnapshot(const DeviceId& from, const SessionId& sid,
         });
         snapshots_[sid] = std::move(kept);
     }
-    machine_.onSnapshot(sid, from, verdict.ok, verdict.reason, now());
+    machine_.onSnapshot(sid, from, verdict.ok, verdict.reason, member, now());
 }
 
 // ---- effects ----

@@ -252,9 +252,9 @@ TEST(HandoffMachine, A2OffersOnlyOnceTheInviteAndAVerifiedSnapshotAreBothHere)
         if (inviteFirst) {
             m.onInvite(kSid, kA1, 0);
             EXPECT_TRUE(m.takeEffects().isEmpty());
-            m.onSnapshot(kSid, kA1, true, {}, 5);
+            m.onSnapshot(kSid, kA1, true, {}, false, 5);
         } else {
-            m.onSnapshot(kSid, kA1, true, {}, 0);
+            m.onSnapshot(kSid, kA1, true, {}, false, 0);
             EXPECT_TRUE(m.takeEffects().isEmpty());
             m.onInvite(kSid, kA1, 5);
         }
@@ -273,11 +273,32 @@ TEST(HandoffMachine, A2OffersOnlyOnceTheInviteAndAVerifiedSnapshotAreBothHere)
     }
 }
 
+// A copy of the snapshot that reaches A2 after the swap (A1 resent it when their link came
+// back, or resumed from a record older than the swap) finds A2 a member already: it opens
+// nothing, so no "the session's invitation did not arrive" shows 15 s later.
+TEST(HandoffMachine, ALateSnapshotForASessionA2IsInAlreadyIsDropped)
+{
+    HandoffMachine::Config c;
+    c.snapshotTimeout = 100;
+    HandoffMachine m(c);
+    m.onInvite(kSid, kA1, 0);
+    m.onSnapshot(kSid, kA1, true, {}, false, 1);
+    m.answer(kSid, true, 2);
+    m.onAdmitted(kSid);
+    ASSERT_TRUE(has<effect::Done>(m.takeEffects()));
+
+    m.onSnapshot(kSid, kA1, true, {}, true, 10);
+    m.onSnapshot(kSid, kA1, false, "its reservation expired", true, 11);
+    m.onTick(1'000);
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    EXPECT_FALSE(m.stage(kSid).has_value());
+}
+
 TEST(HandoffMachine, A2DeclinesARefusedSnapshotAndSaysWhy)
 {
     HandoffMachine m;
     m.onInvite(kSid, kA1, 0);
-    m.onSnapshot(kSid, kA1, false, "the snapshot's signature does not match its sender", 1);
+    m.onSnapshot(kSid, kA1, false, "the snapshot's signature does not match its sender", false, 1);
     const auto fx = m.takeEffects();
     EXPECT_TRUE(has<effect::Decline>(fx));
     EXPECT_FALSE(has<effect::Offer>(fx));
@@ -288,7 +309,7 @@ TEST(HandoffMachine, ASnapshotFromAnotherDeviceThanTheSeatsIsIgnored)
 {
     HandoffMachine m;
     m.onInvite(kSid, kA1, 0);
-    m.onSnapshot(kSid, kA3, true, {}, 1);
+    m.onSnapshot(kSid, kA3, true, {}, false, 1);
     EXPECT_TRUE(m.takeEffects().isEmpty());
     EXPECT_EQ(m.stage(kSid), Stage::Waiting);
 }
@@ -297,7 +318,7 @@ TEST(HandoffMachine, TheUserDeclinesTheOffer)
 {
     HandoffMachine m;
     m.onInvite(kSid, kA1, 0);
-    m.onSnapshot(kSid, kA1, true, {}, 1);
+    m.onSnapshot(kSid, kA1, true, {}, false, 1);
     (void)m.takeEffects();
     m.answer(kSid, false, 2);
     const auto fx = m.takeEffects();
@@ -326,7 +347,7 @@ TEST(HandoffMachine, APullAsksTheDevicesAndAcceptsWithoutAnOffer)
     ASSERT_EQ(only<effect::SendPull>(fx).size(), 2);
     m.onPullAnswer(kSid, kA3, "that device is not in the session");
     EXPECT_TRUE(m.takeEffects().isEmpty()); // kA1 may still push
-    m.onSnapshot(kSid, kA1, true, {}, 5);
+    m.onSnapshot(kSid, kA1, true, {}, false, 5);
     m.onInvite(kSid, kA1, 6);
     fx = m.takeEffects();
     EXPECT_FALSE(has<effect::Offer>(fx));
