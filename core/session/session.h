@@ -380,6 +380,7 @@ private:
     void rejoinLater(Millis now);
     void rejoinRefused(Code code, const QString& reason);
     void onRejoinAnswer(const DeviceId& from, const Message& m, Millis now);
+    void resendSeatInvite(const DeviceId& peer, Millis now);
     void sendInvite(const DeviceId& to, const AdmitRequest& request, Millis now);
 
     // -- the baton (sessionbaton.cpp)

@@ -266,6 +266,22 @@ void Session::sendInvite(const DeviceId& to, const AdmitRequest& request, Millis
     send(to, invite);
 }
 
+void Session::resendSeatInvite(const DeviceId& peer, Millis now)
+{
+    // A hand-off's new device links to us before it joins (NodeHandoff::onSnapshot): the
+    // INVITE goes again over that link, faster than the DHT copy, and it reaches a device
+    // that restarted before it answered and so forgot the INVITE it held (nothing of an
+    // unanswered invitation is kept on disk), whose seat would otherwise wait out its TTL.
+    // A device that holds it already takes the copy as the same invitation (onInvite).
+    if (!admission_ || !admission_->request.handoff || admission_->invitee ||
+        !admission_->request.devices.contains(peer) || admission_->refused.contains(peer))
+        return;
+    // Like the first INVITE (admissionRefusal): only while a majority still follows us, so
+    // a deposed SM cut off from it sends no endpoints that are no longer the roster.
+    if (!hasLease(now)) return;
+    sendInvite(peer, admission_->request, now);
+}
+
 void Session::onInviteAnswer(const DeviceId& from, const InviteAnswer& a, Millis now)
 {
     if (!isSm_ || !admission_ || !admission_->request.devices.contains(from)) {

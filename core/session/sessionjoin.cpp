@@ -19,6 +19,20 @@ void Session::onInvite(const DeviceId& from, const Message& m, Millis now)
     // old SM's INVITE read after the new one's would send our JOIN to a device that is no
     // longer SM (issue 15: A1, the SM, crashed while its snapshot waited for an offline A2).
     if (join_ && m.header.epoch < epoch_) return;
+    // A copy of the hand-off INVITE we are joining with (the SM sends a seat's again when our
+    // link comes up and it has no answer from us: resendSeatInvite): our yes was lost, or the
+    // SM restarted. Say yes again, and JOINED again if we sent it; the join goes on.
+    if (phase_ == Phase::Joining && join_ && inv.handoff && from == join_->sm &&
+        m.header.epoch == epoch_ && join_->invite.handoff == inv.handoff &&
+        join_->invite.ticket.at == inv.ticket.at && join_->invite.endpoints == inv.endpoints) {
+        join_->invite.ticket = inv.ticket; // the newer expiry
+        send(from, InviteAnswer{Code::Ok, self_});
+        if (join_->joinedSent) {
+            join_->joinedSent = false;
+            maybeSendJoined(now);
+        }
+        return;
+    }
     const bool wasJoining = phase_ == Phase::Joining || phase_ == Phase::Removed;
     if (join_) {
         for (auto it = join_->endpoints.cbegin(); it != join_->endpoints.cend(); ++it)

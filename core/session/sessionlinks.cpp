@@ -27,6 +27,7 @@ void Session::onLinkUp(const DeviceId& peer, Millis now)
         if (isSm_) {
             smLinkDownSince_.remove(peer);
             unreachableSince_.remove(peer);
+            resendSeatInvite(peer, now);
             pump(now); // a request held for this link (Session::held) may go now
         } else if (contains(committed_, peer) && !sm_.isNull() && links_.contains(sm_)) {
             send(sm_, LinkReport{peer, false});

@@ -184,6 +184,44 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
         << texts.join(" | ").toStdString();
 }
 
+// A crash on A2 before it answered loses nothing either: nothing of an unanswered
+// invitation is on A2's disk, so the restarted A2 has only what A1 sends again once their
+// link is back (the snapshot). A2 links to the SM the snapshot names, and the SM, seeing the
+// link come back while the seat waits for its answer, sends its INVITE again: A2 is offered
+// the session again instead of the seat waiting out its 60 s (Session::resendSeatInvite).
+TEST(NodeHandoff, A2KilledBeforeItAnsweredIsOfferedTheSessionAgain)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build(8, true)); // Bob is the SM
+    ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "before"}}, "sent"));
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    ASSERT_TRUE(s.a2->waitEvent("handoff_offer", 15000)) << trail(s.a1) << "\n" << trail(s.a2);
+
+    s.a2->kill();
+    s.a2->setExtraArgs({"--device-class", "phone"}); // paired already
+    ASSERT_TRUE(s.group.restart(s.a2));
+    const qint64 restarted = testClockMs();
+    auto offer = s.a2->waitEvent("handoff_offer", 20000);
+    ASSERT_TRUE(offer.has_value()) << "the restarted A2 was not offered the session again\n"
+                                   << trail(s.a1) << "\n"
+                                   << trail(s.a2) << "\n"
+                                   << trail(s.bob);
+    std::printf("[ A2 restarted ] restart -> offered again: %lld ms\n",
+                static_cast<long long>(qint64(offer->value("_ms").toDouble()) - restarted));
+    EXPECT_EQ(offer->value("from").toString(), s.a1->device);
+    s.a2->send({{"cmd", "handoff_answer"}, {"sid", s.sid}, {"accept", true}});
+    auto onA2 = outcome(s.a2, 30000);
+    ASSERT_TRUE(onA2.has_value()) << trail(s.a2);
+    ASSERT_EQ(onA2->value("event").toString(), "handoff_done") << trail(s.a2);
+    auto onA1 = outcome(s.a1, 30000);
+    ASSERT_TRUE(onA1.has_value()) << trail(s.a1);
+    EXPECT_EQ(onA1->value("event").toString(), "handoff_done") << trail(s.a1);
+    ASSERT_TRUE(s.group.rostersEqual({s.a2, s.bob, s.carol}, 3, 15000));
+    expectNobodySawLeave(s);
+    QStringList texts;
+    EXPECT_TRUE(historyHas(s.a2, {"before"}, &texts)) << texts.join(" | ").toStdString();
+}
+
 // A crash on A1 loses nothing (docs/handoff.md "A1 restarted"): A1 pushes to an offline A2,
 // the snapshot waits in A2's mailbox, and A1 is killed (kill -9) and started again. Its
 // session record holds the seat it asked for, so the restarted A1 goes on with the hand-off:
