@@ -150,8 +150,31 @@ SessionHost::Tombstone SessionHost::Tombstone::of(const SessionRecord& r)
 {
     // What it hands out is `accepted`, as committed when it is the committed roster.
     const bool committed = r.accepted.at == r.committed.at;
-    return Tombstone{r.committed.at, r.accepted, r.grantedEpoch,
-                     committed ? r.committedSignature : r.acceptedSignature};
+    Tombstone t{r.committed.at, r.accepted, r.grantedEpoch,
+                committed ? r.committedSignature : r.acceptedSignature};
+    for (const auto* roster : {&r.accepted, &r.committed})
+        for (const MemberInfo& m : roster->members)
+            t.told.insert(m.device);
+    for (const DeviceId& d : r.formerMembers)
+        t.told.insert(d);
+    return t;
+}
+
+bool SessionHost::provesMembership(const SessionId& sid, const Tombstone& t, const DeviceId& from,
+                                   const SnapshotRequest& q) const
+{
+    // Rule 7's proof, as a member takes it (Session::provesMembership): a roster older than
+    // ours that lists the asker, signed by an SM we can vouch for (us, or a device of our
+    // rosters or one we saw removed). A member removed after we left is in none of our sets,
+    // and may reach nobody but us (--handoff seeds 852659, 955489).
+    if (!q.proof || !q.proof->full) return false;
+    const Roster& p = *q.proof;
+    const RosterSnapshot shown = snapshotOf(p);
+    if (!(p.at < t.accepted.at) || !contains(shown, from)) return false;
+    if (p.sm != self_.device && !t.told.contains(p.sm)) return false;
+    if (config_.ruleOff(Rule::SignedRoster)) return true;
+    return !p.signature.isEmpty() &&
+           tickets_.verify(p.sm, rosterSigningBytes(sid, shown, p.committed), p.signature);
 }
 
 void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis now)
@@ -165,9 +188,14 @@ void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis n
         reply.version = t->second.committed.version;
         accepted = t->second.accepted.at;
         votedIn = t->second.grantedEpoch;
-        // Known limit (docs/security.md): a device that names the sid gets the roster we left
-        // with; restricting it to that roster's members stalled members that still count us.
-        if (std::holds_alternative<SnapshotRequest>(m.body) && accepted->epoch != 0) {
+        // Only to who may still count us (Tombstone::told): anyone else who names the sid
+        // learns no member (docs/security.md). Members of the last rosters alone were not
+        // enough: an SM swapped out of its own hand-off holds no roster listing itself, and
+        // learns it is out from us (--handoff seed 99912); we saw it removed.
+        const auto* ask = std::get_if<SnapshotRequest>(&m.body);
+        if (ask && accepted->epoch != 0 &&
+            (t->second.told.contains(from) ||
+             provesMembership(m.header.sid, t->second, from, *ask))) {
             // A member that still counts us asks for the roster we left with (it may be newer
             // than its own: docs/session.md, "Leavers"). It is a copy of its SM's proposal.
             const RosterSnapshot& a = t->second.accepted;

@@ -79,6 +79,9 @@ private:
                  bool outsider) override;
 
     void answerUnknown(const DeviceId& from, const protocol::Message& message, Millis now);
+    struct Tombstone;
+    bool provesMembership(const SessionId& sid, const Tombstone& t, const DeviceId& from,
+                          const protocol::SnapshotRequest& q) const;
     void reap();
     SessionDeps deps();
 
@@ -96,6 +99,9 @@ private:
         protocol::RosterSnapshot accepted; // the newest roster it had on disk (ERROR, snapshot)
         std::uint64_t grantedEpoch = 0;    // its newest vote for another device (ERROR)
         QByteArray signature;              // the SM's over `accepted`, relayed with it
+        // Who may have the roster it left with: members of its last rosters, and devices a
+        // committed roster removed while it watched (they may still count it).
+        QSet<DeviceId> told = {};
         static Tombstone of(const SessionRecord& r);
     };
     std::map<SessionId, Tombstone> tombstones_; // sessions this device left

@@ -123,6 +123,7 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
     const RosterStamp theirs = bye.accepted.value_or(RosterStamp{m.header.epoch, m.header.version});
     if (from == sm_ && !isSm_ && !config_.ruleOff(Rule::SuccessorHint)) successor_ = bye.successor;
     markDeparted(from, theirs, bye.votedIn, now);
+    if (phase_ != Phase::Member) return; // that was the news that we are out (leftOut)
     // It may hold a roster we have not seen (committed with its ack): until we have it, it
     // still counts, and we fetch it from whoever has it.
     if (theirs > accepted_.at) catchUp();
@@ -145,14 +146,22 @@ void Session::onErrorReply(const DeviceId& from, const ErrorReply& e, const Head
             return;
         }
     }
-    if (phase_ == Phase::Member && notThere && listed)
+    if (phase_ == Phase::Member && notThere && listed) {
+        // It left with a roster newer than ours, which may be what removed us: its tombstone
+        // hands it to who shows a roster listing them (SessionHost::provesMembership).
+        if (e.accepted && *e.accepted > committed_.at) showMembershipProof(from, now);
         departedFrom(from, h, e.accepted, e.votedIn, now);
+    }
 }
 
 bool Session::notListedByMajority() const
 {
     QSet<DeviceId> others = deviceSet(accepted_) | deviceSet(committed_);
     others.remove(self_.device);
+    // A device that said it left has no say: it keeps the roster it left with for those it
+    // knew, not for a device removed after it went (docs/security.md, the tombstone).
+    for (auto it = departed_.cbegin(); it != departed_.cend(); ++it)
+        others.remove(it.key());
     const qsizetype said = (notListedBy_ & others).size();
     return !others.isEmpty() && 2 * said > others.size();
 }
@@ -205,6 +214,11 @@ void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted,
         return;
     }
     departed_.insert(from, Departure{accepted, votedIn});
+    // One voice fewer: the 403s we have may be a majority of those left (leftOut).
+    if (phase_ == Phase::Member && !notListedBy_.isEmpty() && notListedByMajority()) {
+        leftOut();
+        return;
+    }
     if (accepted <= accepted_.at) {
         timers_.disarm(TimerKind::Relink, from);
         deps_.out.closeLink(sid_, from);

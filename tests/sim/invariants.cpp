@@ -178,11 +178,10 @@ void InvariantChecker::removedOnlyByARemoval(int peer, const SessionId& sid)
 
 void InvariantChecker::outsiderSent(int from, const Message& m)
 {
-    // A device that left the session hands the roster it left with to whoever names the sid
-    // (a known limit, docs/security.md): only live sessions are held to this.
+    // Tombstones are held to it too (they hand their roster only to members and former
+    // members); a session ending in this very step (Gone, not yet a tombstone) is not.
     const Session* s = net_.peer(from).session(m.header.sid);
-    if (std::holds_alternative<Roster>(m.body) && (!s || s->phase() == Session::Phase::Gone))
-        return;
+    if (std::holds_alternative<Roster>(m.body) && s && s->phase() == Session::Phase::Gone) return;
     if (std::holds_alternative<Hello>(m.body) || std::holds_alternative<Roster>(m.body))
         fail(std::string("outsidersLearnNothing: peer") + std::to_string(from) + " sent the " +
              "outsider a " + messageName(m.body));

@@ -1,5 +1,6 @@
 // One Session driven by hand through a recording Outbox: the rules that are easiest to see
 // message by message (§5.1 rules 1 and 6).
+#include "session/roster.h"
 #include "session/session.h"
 #include "session/sessionhost.h"
 
@@ -329,4 +330,80 @@ TEST(SessionHostInvites, AnOlderEpochsInviteReadAfterANewerOneIsIgnored)
     invite(4, 3, 12); // an SM elected after that
     EXPECT_EQ(host.session(sid)->sm(), info(4).device);
     EXPECT_EQ(host.session(sid)->epoch(), 3u);
+}
+
+// Issue 13 (docs/security.md): a device that left hands the roster it left with only to who
+// may still count it: the members of its last rosters and the devices a committed roster
+// removed while it watched (an SM swapped out of its own hand-off holds no roster listing
+// itself: --handoff seed 99912). Anyone else who names the session id learns no member.
+TEST(SessionHostTombstone, HandsItsRosterOnlyToMembersAndFormerMembers)
+{
+    Recorder out;
+    PlainTickets tickets;
+    tickets.self = info(1).device;
+    SessionHost host({}, info(1), out, tickets, [] { return 7ull; });
+    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 't'));
+    SessionRecord r;
+    r.sid = sid;
+    r.ended = true;
+    r.committed = RosterSnapshot{{2, 4}, info(2).device, {info(1), info(2), info(3)}, {}};
+    r.accepted = RosterSnapshot{{2, 5}, info(2).device, {info(1), info(2), info(4)}, {}};
+    r.formerMembers = {info(5).device};
+    host.restore({r}, 10);
+    const auto ask = [&](std::uint64_t n) {
+        out.sent.clear();
+        host.onMessage(info(n).device, Message{Header{sid, 2, 3, {}}, SnapshotRequest{}}, 11);
+        const auto* roster = out.last<Roster>(info(n).device);
+        const auto* error = out.last<ErrorReply>(info(n).device);
+        EXPECT_NE(error, nullptr) << "d" << n << " is told the session is gone either way";
+        return roster != nullptr;
+    };
+    EXPECT_TRUE(ask(2)) << "a member of both rosters";
+    EXPECT_TRUE(ask(3)) << "a member of the committed roster only";
+    EXPECT_TRUE(ask(4)) << "a member of the accepted roster only";
+    EXPECT_TRUE(ask(5)) << "a device it saw removed";
+    EXPECT_FALSE(ask(9)) << "a stranger that names the session id got its members";
+}
+
+// A member removed after the tombstone's device left is in none of its sets, and may reach
+// nobody but it (--handoff seeds 852659, 955489): it shows the roster that lists it (rule 7's
+// proof), signed by an SM the tombstone can vouch for, and gets the roster. A stranger's own
+// signature, or a roster that does not list the asker, proves nothing.
+TEST(SessionHostTombstone, HandsItsRosterToWhoShowsARosterListingIt)
+{
+    Recorder out;
+    PlainTickets tickets;
+    tickets.self = info(1).device;
+    SessionHost host({}, info(1), out, tickets, [] { return 7ull; });
+    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 't'));
+    SessionRecord r;
+    r.sid = sid;
+    r.ended = true;
+    r.committed = RosterSnapshot{{2, 4}, info(2).device, {info(1), info(2), info(3)}, {}};
+    r.accepted = r.committed;
+    host.restore({r}, 10);
+    const auto proofBy = [&](std::uint64_t signer, const RosterSnapshot& listed) {
+        Roster p;
+        fillFull(p, listed);
+        p.committed = true;
+        p.signature =
+            DeviceId::fromNumber(signer).toBytes() + rosterSigningBytes(sid, listed, true);
+        return p;
+    };
+    const RosterSnapshot older{{2, 3}, info(2).device, {info(1), info(2), info(3), info(6)}, {}};
+    RosterSnapshot byStranger = older;
+    byStranger.sm = info(9).device;
+    const auto ask = [&](std::uint64_t n, std::optional<Roster> proof) {
+        out.sent.clear();
+        host.onMessage(info(n).device,
+                       Message{Header{sid, 2, 3, {}}, SnapshotRequest{std::move(proof)}}, 11);
+        return out.last<Roster>(info(n).device) != nullptr;
+    };
+    EXPECT_FALSE(ask(6, std::nullopt)) << "no proof";
+    EXPECT_TRUE(ask(6, proofBy(2, older))) << "listed by a roster its SM signed";
+    EXPECT_FALSE(ask(7, proofBy(2, older))) << "a roster that does not list the asker";
+    EXPECT_FALSE(ask(6, proofBy(9, byStranger))) << "signed by an SM it cannot vouch for";
+    Roster forged = proofBy(2, older);
+    forged.signature = DeviceId::fromNumber(6).toBytes() + rosterSigningBytes(sid, older, true);
+    EXPECT_FALSE(ask(6, forged)) << "a signature that is not its SM's";
 }
