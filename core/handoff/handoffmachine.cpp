@@ -294,7 +294,9 @@ void HandoffMachine::onLinkUp(const DeviceId& peer, Millis now)
         if (!e.pushing || e.device != peer) continue;
         if (e.stage == Stage::Linking) {
             reserve(sid, e, now);
-        } else if (e.linkLost) {
+        } else if (e.linkLost || (e.stored && e.stage == Stage::Swapping)) {
+            // Also a stored one: A2 may have read (and spent) the DHT's copy and restarted
+            // since, and nothing of an offer is on its disk (docs/handoff.md "A2 restarted").
             e.linkLost = false;
             if (e.stage == Stage::Swapping) out(effect::SendSnapshot{sid, peer});
         }
@@ -307,7 +309,7 @@ void HandoffMachine::onLinkDown(const DeviceId& peer)
     // snapshot went nowhere and A2, holding only the seat's INVITE, let it expire. A2 ignores
     // a second copy of the snapshot.
     for (auto& [sid, e] : entries_) {
-        if (!e.pushing || e.stored || e.device != peer || e.linkLost ||
+        if (!e.pushing || e.device != peer || e.linkLost ||
             (e.stage != Stage::Reserving && e.stage != Stage::Swapping))
             continue;
         e.linkLost = true;

@@ -322,14 +322,15 @@ void NodeHandoff::onSnapshot(const DeviceId& from, const SessionId& sid,
         snapshots_[sid] = std::move(kept);
     }
     machine_.onSnapshot(sid, from, verdict.ok, verdict.reason, member, now());
-    // A link to the SM that seats us: our JOIN needs it, and should this device restart
-    // before it answers, the link coming back is what makes the SM send its INVITE again
-    // (Session::resendSeatInvite).
     const auto stage = machine_.stage(sid);
-    if (verdict.ok && snapshot.sm != device() && !deps_.linkUp(snapshot.sm) &&
-        (stage == handoff::HandoffMachine::Stage::Waiting ||
-         stage == handoff::HandoffMachine::Stage::Offered))
-        deps_.connect(snapshot.sm);
+    if (!verdict.ok || (stage != handoff::HandoffMachine::Stage::Waiting &&
+                        stage != handoff::HandoffMachine::Stage::Offered))
+        return;
+    // The links our JOIN (and a call's standby streams, acceptWithCall) will need start now,
+    // while the INVITE and the user's answer are on their way. The SM's among them: should
+    // this device restart before it answers, that link coming back is what makes the SM send
+    // its INVITE again (Session::resendSeatInvite).
+    preconnect(sid);
 }
 
 // ---- effects ----

@@ -88,6 +88,29 @@ TEST(HandoffMachine, WithoutStoreAndForwardAnUnreachableDeviceFailsWithoutAsking
 // Store and forward: A2 offline at the push. The seat is asked for with the push's TTL and
 // the snapshot goes to A2's DHT mailbox instead of its link; the seat's end (expiry, or its
 // INVITE unanswered) is "did not come online within N s"; A2's decline stays a decline.
+// A2 may read the DHT's copy of a stored snapshot, spend it, and restart before it answers:
+// nothing of the offer is on its disk then. So A1 sends the snapshot over their link as well
+// whenever it comes up, and dials A2 again when it goes down (docs/handoff.md "A2 restarted").
+TEST(HandoffMachine, AStoredSnapshotGoesOverTheLinkTooWheneverA2LinksAgain)
+{
+    HandoffMachine m;
+    HandoffMachine::PushOptions o;
+    o.offline = true;
+    m.push(kSid, kA2, o, 0);
+    m.onSeatReserved(kSid);
+    m.onStored(kSid, true, {});
+    (void)m.takeEffects();
+    m.onLinkUp(kA2, 10);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::SendSnapshot>(fx).size(), 1);
+    EXPECT_EQ(only<effect::SendSnapshot>(fx).front().to, kA2);
+    m.onLinkDown(kA2);
+    fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Connect>(fx).size(), 1);
+    m.onLinkUp(kA2, 20);
+    EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+}
+
 TEST(HandoffMachine, AnOfflineDeviceGetsTheSnapshotStoredForTheSeatsLife)
 {
     HandoffMachine m;
