@@ -326,11 +326,11 @@ void NodeHandoff::onSnapshot(const DeviceId& from, const SessionId& sid,
     if (!verdict.ok || (stage != handoff::HandoffMachine::Stage::Waiting &&
                         stage != handoff::HandoffMachine::Stage::Offered))
         return;
-    // The links our JOIN (and a call's standby streams, acceptWithCall) will need start now,
-    // while the INVITE and the user's answer are on their way. The SM's among them: should
-    // this device restart before it answers, that link coming back is what makes the SM send
-    // its INVITE again (Session::resendSeatInvite).
-    preconnect(sid);
+    // A link to the SM that seats us: should this device restart before it answers, that
+    // link coming back is what makes the SM send its INVITE again (Session::resendSeatInvite).
+    // Only that one: starting the JOIN's other links here too made the whole hand-off slower
+    // (handoff_bench 5 8: 161-172 ms against 120-126; their ICE competes with the INVITE).
+    if (snapshot.sm != device() && !deps_.linkUp(snapshot.sm)) deps_.connect(snapshot.sm);
 }
 
 // ---- effects ----
