@@ -36,6 +36,14 @@ QString failure(const QList<Effect>& effects)
     return f.size() == 1 ? f.front().reason : QStringLiteral("<%1 failures>").arg(f.size());
 }
 
+// A push to a device that is offline (store and forward).
+HandoffMachine::PushOptions offline()
+{
+    HandoffMachine::PushOptions o;
+    o.offline = true;
+    return o;
+}
+
 } // namespace
 
 TEST(HandoffMachine, PushLinksThenReservesThenSendsTheSnapshotThenIsDone)
@@ -85,18 +93,13 @@ TEST(HandoffMachine, WithoutStoreAndForwardAnUnreachableDeviceFailsWithoutAsking
     EXPECT_FALSE(m.stage(kSid));
 }
 
-// Store and forward: A2 offline at the push. The seat is asked for with the push's TTL and
-// the snapshot goes to A2's DHT mailbox instead of its link; the seat's end (expiry, or its
-// INVITE unanswered) is "did not come online within N s"; A2's decline stays a decline.
 // A2 may read the DHT's copy of a stored snapshot, spend it, and restart before it answers:
 // nothing of the offer is on its disk then. So A1 sends the snapshot over their link as well
 // whenever it comes up, and dials A2 again when it goes down (docs/handoff.md "A2 restarted").
 TEST(HandoffMachine, AStoredSnapshotGoesOverTheLinkTooWheneverA2LinksAgain)
 {
     HandoffMachine m;
-    HandoffMachine::PushOptions o;
-    o.offline = true;
-    m.push(kSid, kA2, o, 0);
+    m.push(kSid, kA2, offline(), 0);
     m.onSeatReserved(kSid);
     m.onStored(kSid, true, {});
     (void)m.takeEffects();
@@ -111,6 +114,9 @@ TEST(HandoffMachine, AStoredSnapshotGoesOverTheLinkTooWheneverA2LinksAgain)
     EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
 }
 
+// Store and forward: A2 offline at the push. The seat is asked for with the push's TTL and
+// the snapshot goes to A2's DHT mailbox instead of its link; the seat's end (expiry, or its
+// INVITE unanswered) is "did not come online within N s"; A2's decline stays a decline.
 TEST(HandoffMachine, AnOfflineDeviceGetsTheSnapshotStoredForTheSeatsLife)
 {
     HandoffMachine m;
@@ -175,9 +181,7 @@ TEST(HandoffMachine, ALinkThatNeverComesUpFallsBackToStoreAndForward)
 TEST(HandoffMachine, AStoredSnapshotThatCannotBeStoredWithdrawsTheSeat)
 {
     HandoffMachine m;
-    HandoffMachine::PushOptions o;
-    o.offline = true;
-    m.push(kSid, kA2, o, 0);
+    m.push(kSid, kA2, offline(), 0);
     m.onSeatReserved(kSid);
     (void)m.takeEffects();
     m.onStored(kSid, false, "the DHT is unreachable");

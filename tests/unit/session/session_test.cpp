@@ -332,32 +332,47 @@ TEST(SessionHostInvites, AnOlderEpochsInviteReadAfterANewerOneIsIgnored)
     EXPECT_EQ(host.session(sid)->epoch(), 3u);
 }
 
+namespace {
+
+// A device (info(1)) that left a session: its host holds only the tombstone of `r`.
+class SessionHostTombstone : public ::testing::Test {
+protected:
+    SessionHostTombstone() { tickets.self = info(1).device; }
+    void leave(SessionRecord r)
+    {
+        r.sid = sid;
+        r.ended = true;
+        host.restore({r}, 10);
+    }
+    // Whether info(n), asking for a snapshot (with `proof`), gets the roster.
+    bool ask(std::uint64_t n, std::optional<Roster> proof = std::nullopt)
+    {
+        out.sent.clear();
+        host.onMessage(info(n).device,
+                       Message{Header{sid, 2, 3, {}}, SnapshotRequest{std::move(proof)}}, 11);
+        EXPECT_NE(out.last<ErrorReply>(info(n).device), nullptr)
+            << "d" << n << " is told the session is gone either way";
+        return out.last<Roster>(info(n).device) != nullptr;
+    }
+    Recorder out;
+    PlainTickets tickets;
+    SessionHost host{{}, info(1), out, tickets, [] { return 7ull; }};
+    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 't'));
+};
+
+} // namespace
+
 // Issue 13 (docs/security.md): a device that left hands the roster it left with only to who
 // may still count it: the members of its last rosters and the devices a committed roster
 // removed while it watched (an SM swapped out of its own hand-off holds no roster listing
 // itself: --handoff seed 99912). Anyone else who names the session id learns no member.
-TEST(SessionHostTombstone, HandsItsRosterOnlyToMembersAndFormerMembers)
+TEST_F(SessionHostTombstone, HandsItsRosterOnlyToMembersAndFormerMembers)
 {
-    Recorder out;
-    PlainTickets tickets;
-    tickets.self = info(1).device;
-    SessionHost host({}, info(1), out, tickets, [] { return 7ull; });
-    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 't'));
     SessionRecord r;
-    r.sid = sid;
-    r.ended = true;
     r.committed = RosterSnapshot{{2, 4}, info(2).device, {info(1), info(2), info(3)}, {}};
     r.accepted = RosterSnapshot{{2, 5}, info(2).device, {info(1), info(2), info(4)}, {}};
     r.formerMembers = {info(5).device};
-    host.restore({r}, 10);
-    const auto ask = [&](std::uint64_t n) {
-        out.sent.clear();
-        host.onMessage(info(n).device, Message{Header{sid, 2, 3, {}}, SnapshotRequest{}}, 11);
-        const auto* roster = out.last<Roster>(info(n).device);
-        const auto* error = out.last<ErrorReply>(info(n).device);
-        EXPECT_NE(error, nullptr) << "d" << n << " is told the session is gone either way";
-        return roster != nullptr;
-    };
+    leave(r);
     EXPECT_TRUE(ask(2)) << "a member of both rosters";
     EXPECT_TRUE(ask(3)) << "a member of the committed roster only";
     EXPECT_TRUE(ask(4)) << "a member of the accepted roster only";
@@ -369,19 +384,12 @@ TEST(SessionHostTombstone, HandsItsRosterOnlyToMembersAndFormerMembers)
 // nobody but it (--handoff seeds 852659, 955489): it shows the roster that lists it (rule 7's
 // proof), signed by an SM the tombstone can vouch for, and gets the roster. A stranger's own
 // signature, or a roster that does not list the asker, proves nothing.
-TEST(SessionHostTombstone, HandsItsRosterToWhoShowsARosterListingIt)
+TEST_F(SessionHostTombstone, HandsItsRosterToWhoShowsARosterListingIt)
 {
-    Recorder out;
-    PlainTickets tickets;
-    tickets.self = info(1).device;
-    SessionHost host({}, info(1), out, tickets, [] { return 7ull; });
-    const SessionId sid = *SessionId::fromBytes(QByteArray(16, 't'));
     SessionRecord r;
-    r.sid = sid;
-    r.ended = true;
     r.committed = RosterSnapshot{{2, 4}, info(2).device, {info(1), info(2), info(3)}, {}};
     r.accepted = r.committed;
-    host.restore({r}, 10);
+    leave(r);
     const auto proofBy = [&](std::uint64_t signer, const RosterSnapshot& listed) {
         Roster p;
         fillFull(p, listed);
@@ -393,12 +401,6 @@ TEST(SessionHostTombstone, HandsItsRosterToWhoShowsARosterListingIt)
     const RosterSnapshot older{{2, 3}, info(2).device, {info(1), info(2), info(3), info(6)}, {}};
     RosterSnapshot byStranger = older;
     byStranger.sm = info(9).device;
-    const auto ask = [&](std::uint64_t n, std::optional<Roster> proof) {
-        out.sent.clear();
-        host.onMessage(info(n).device,
-                       Message{Header{sid, 2, 3, {}}, SnapshotRequest{std::move(proof)}}, 11);
-        return out.last<Roster>(info(n).device) != nullptr;
-    };
     EXPECT_FALSE(ask(6, std::nullopt)) << "no proof";
     EXPECT_TRUE(ask(6, proofBy(2, older))) << "listed by a roster its SM signed";
     EXPECT_FALSE(ask(7, proofBy(2, older))) << "a roster that does not list the asker";
