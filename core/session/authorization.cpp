@@ -133,6 +133,11 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
             // seed 7776).
             if (r->full && r->committed && r->at < committed_.at)
                 return Refusal{refusal(body, "a roster older than our committed one"), false};
+            // Nor by one older than the committed roster the SM told us removed us (we acked
+            // it, so a quorum that elects from the older one must not count us: --handoff
+            // --adversary seed 88301 with a removal grace, a restarted member relayed it).
+            if (r->full && r->committed && r->at < removedAt_)
+                return Refusal{refusal(body, "a roster older than the one that removed us"), false};
             if (const char* why = unprovenSmClaim(from, *r))
                 return Refusal{refusal(body, why), false};
         }

@@ -496,6 +496,9 @@ private:
     bool rejoining_ = false;
     int rejoinAttempts_ = 0;
     DeviceId rejoinVia_;
+    // The committed roster that removed us, when the SM told us (BYE{removed}): a committed
+    // roster older than it that still lists us is history, not a way back.
+    protocol::RosterStamp removedAt_;
     QHash<DeviceId, std::uint64_t> rejoinGone_;
     // baton state: our request (to whom, at which generation), our pass waiting at the SM,
     // and the members asking us while we hold it (bounded by the roster)

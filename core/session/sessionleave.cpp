@@ -75,7 +75,10 @@ void Session::onBye(const DeviceId& from, const Message& m, Millis now)
         // BYE{removed} in the old SM's name reached its target just after the target learned
         // that member had become its SM (--handoff --adversary seed 56295).
         const RosterStamp theirs{m.header.epoch, m.header.version};
-        if (theirs >= committed_.at && m.header.epoch >= epoch_) beRemoved(from, m.header, now);
+        if (theirs >= committed_.at && m.header.epoch >= epoch_) {
+            beRemoved(from, m.header, now);
+            removedAt_ = std::max(removedAt_, theirs);
+        }
         return;
     }
     if (bye.reason == Bye::Reason::JoinFailed) {

@@ -23,6 +23,7 @@ protected:
         using InvariantChecker::InvariantChecker;
         std::map<int, std::vector<session::event::JoinFailed>> joinFailed;
         std::map<int, int> removed;
+        std::map<int, std::vector<session::RosterStamp>> admittedAt;
         void onEvent(int peer, const SessionId& sid, const session::SessionEvent& e,
                      bool fromSm) override
         {
@@ -30,6 +31,8 @@ protected:
             if (const auto* f = std::get_if<session::event::JoinFailed>(&e))
                 joinFailed[peer].push_back(*f);
             if (std::holds_alternative<session::event::Removed>(e)) ++removed[peer];
+            if (const auto* a = std::get_if<session::event::Admitted>(&e))
+                admittedAt[peer].push_back(a->roster.at);
         }
     };
 
@@ -163,3 +166,49 @@ TEST_F(Rejoin, TheGroupThatEndedIsSaidInWords)
 }
 
 } // namespace
+
+// A device the SM told it was removed (BYE{removed} after the commit it had acknowledged) must
+// not take back an older committed roster that still lists it: a member restarted from an old
+// record relays one (--handoff --adversary seed 88301 with a removal grace), and a quorum
+// elected from that older roster would count it twice. It waits for a newer one (its rejoin).
+TEST_F(Rejoin, ARemovedDeviceDoesNotTakeBackAnOlderCommittedRoster)
+{
+    start(7);
+    constexpr int x = 5, relay = 6;
+    // The committed roster that lists x, as a member hands it out (with the SM's signature).
+    std::optional<protocol::Message> old;
+    net->setTap([&](int from, int to, const protocol::Message& m) {
+        const auto* r = std::get_if<protocol::Roster>(&m.body);
+        if (from == relay && to == x && r && r->full && r->committed) old = m;
+    });
+    const session::RosterStamp at = s(relay)->committed().at;
+    net->inject(x, relay,
+                protocol::Message{protocol::Header{sid, at.epoch, at.version, s(relay)->sm()},
+                                  protocol::SnapshotRequest{}});
+    net->runFor(100);
+    net->setTap({});
+    ASSERT_TRUE(old) << "no committed snapshot from the relay";
+    // Four of the six others lose x (rule 9: a majority cannot reach it); the SM still can, so
+    // x acknowledges its removal and the SM tells it with BYE{removed} (the SM sends no
+    // committed roster to a device it removed; the relay's copy is held back here).
+    for (int other : {1, 2, 3, 4})
+        cutBothWays(x, other);
+    net->blockOneWay(relay, x);
+    for (Millis t = 0; t < 15000 && check->removed[x] == 0; t += 1)
+        net->runFor(1);
+    ASSERT_EQ(check->removed[x], 1) << net->peer(x).formatLog();
+    // Before its REJOIN can bring it back (several round trips), the relay hands it the older
+    // committed roster that lists it.
+    const std::size_t before = check->admittedAt[x].size();
+    net->healAll();
+    net->inject(relay, x, *old);
+    net->runFor(100);
+    const session::RosterStamp oldAt = std::get<protocol::Roster>(old->body).at;
+    for (std::size_t i = before; i < check->admittedAt[x].size(); ++i)
+        EXPECT_GT(check->admittedAt[x][i], oldAt)
+            << "it took back the roster that its removal replaced\n"
+            << net->peer(x).formatLog();
+    net->healAll();
+    settle();
+    expectBackEverywhere(x);
+}
