@@ -150,4 +150,12 @@ int majorityOf(int voters)
     return voters / 2 + 1;
 }
 
+bool signedBySm(const protocol::Roster& full, const SessionId& sid, TicketAuthority& tickets)
+{
+    return !full.signature.isEmpty() &&
+           tickets.verify(full.sm,
+                          protocol::rosterSigningBytes(sid, snapshotOf(full), full.committed),
+                          full.signature);
+}
+
 } // namespace plenum::session

@@ -2,6 +2,7 @@
 // Roster arithmetic on protocol::RosterSnapshot: membership, deltas and majorities.
 
 #include "protocol/messages.h"
+#include "session/ticketauthority.h"
 
 #include <QSet>
 
@@ -29,6 +30,9 @@ void normalize(RosterSnapshot& roster);
 // A full ROSTER's snapshot, and a full ROSTER carrying a snapshot (members and live seats).
 RosterSnapshot snapshotOf(const protocol::Roster& full);
 void fillFull(protocol::Roster& full, const RosterSnapshot& roster);
+// Whether a full ROSTER carries the signature of the SM it names (rosterSigningBytes, checked
+// against that SM's link key): what a member relays, or a device shows as rule 7's proof.
+bool signedBySm(const protocol::Roster& full, const SessionId& sid, TicketAuthority& tickets);
 // The live hand-off seat of `device` (the new device), or the one replacing `replaces`.
 std::optional<protocol::Reservation> reservationFor(const RosterSnapshot& roster,
                                                     const DeviceId& device);

@@ -152,9 +152,7 @@ SessionHost::Tombstone SessionHost::Tombstone::of(const SessionRecord& r)
     const bool committed = r.accepted.at == r.committed.at;
     Tombstone t{r.committed.at, r.accepted, r.grantedEpoch,
                 committed ? r.committedSignature : r.acceptedSignature};
-    for (const auto* roster : {&r.accepted, &r.committed})
-        for (const MemberInfo& m : roster->members)
-            t.told.insert(m.device);
+    t.told = deviceSet(r.accepted) | deviceSet(r.committed);
     for (const DeviceId& d : r.formerMembers)
         t.told.insert(d);
     return t;
@@ -169,12 +167,9 @@ bool SessionHost::provesMembership(const SessionId& sid, const Tombstone& t, con
     // and may reach nobody but us (--handoff seeds 852659, 955489).
     if (!q.proof || !q.proof->full) return false;
     const Roster& p = *q.proof;
-    const RosterSnapshot shown = snapshotOf(p);
-    if (!(p.at < t.accepted.at) || !contains(shown, from)) return false;
+    if (!(p.at < t.accepted.at) || !contains(snapshotOf(p), from)) return false;
     if (p.sm != self_.device && !t.told.contains(p.sm)) return false;
-    if (config_.ruleOff(Rule::SignedRoster)) return true;
-    return !p.signature.isEmpty() &&
-           tickets_.verify(p.sm, rosterSigningBytes(sid, shown, p.committed), p.signature);
+    return config_.ruleOff(Rule::SignedRoster) || signedBySm(p, sid, tickets_);
 }
 
 void SessionHost::answerUnknown(const DeviceId& from, const Message& m, Millis now)

@@ -173,10 +173,7 @@ QByteArray Session::signRoster(const RosterSnapshot& roster, bool committed) con
 
 bool Session::rosterSigned(const Roster& r) const
 {
-    if (config_.ruleOff(Rule::SignedRoster)) return true;
-    if (r.signature.isEmpty()) return false;
-    return deps_.tickets.verify(r.sm, rosterSigningBytes(sid_, snapshotOf(r), r.committed),
-                                r.signature);
+    return config_.ruleOff(Rule::SignedRoster) || signedBySm(r, sid_, deps_.tickets);
 }
 
 QByteArray Session::heldSignature(const RosterSnapshot& roster, bool committed) const
