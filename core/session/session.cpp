@@ -515,6 +515,15 @@ void Session::onPingHeader(const DeviceId& from, const Header& h, Millis now)
         return;
     }
     if (phase_ != Phase::Member) return;
+    // A device we noted as departed from its tombstone's answer, and that we never saw
+    // removed because it was readmitted before our roster caught up, is back: it pings, and
+    // our committed roster, newer than any it left with, lists it. Counted out, it made our
+    // election's majority smaller than everyone else's, and our SET_SM was refused for ever
+    // (plain seed 270816). The ping's own header proves nothing: a former member naming a
+    // newer roster in it was awaited as a voter for ever (--handoff --adversary 128475).
+    if (auto gone = departed_.find(from);
+        gone != departed_.end() && contains(committed_, from) && committed_.at > gone->accepted)
+        departed_.erase(gone);
     // The SM is alive and still SM of our epoch: whatever made us lose it has healed.
     // (Not one a swap took out of our roster: it handed its place over, §5.1 rule 10.)
     // Of an epoch we learned from a header, only once its signed quorum is checked (§5): ask.

@@ -520,8 +520,18 @@ void Session::evaluateSuspect(const DeviceId& peer, Millis now)
     const bool smDown = !links_.contains(peer);
     const int reporters = static_cast<int>(downReports_.value(peer).size());
     if (smDown && reporters >= 1) {
-        // DESIGN §4: the SM and one other member lost their links to it.
-        enqueue(RemoveRequest{peer, RosterChange::Reason::Crashed}, now);
+        // DESIGN §4: the SM and one other member lost their links to it. Not at once: a
+        // member whose process stalled or whose network switched links again within a second
+        // or two, and removing it cost a removal and a readmission that every member went
+        // through (issue 14). The SM of the epoch before ours goes at once: an election
+        // replaced it, and the failover waits for nothing.
+        const Millis since = smLinkDownSince_.value(peer, now);
+        const bool formerSm = peer == committed_.sm || peer == accepted_.sm;
+        if (formerSm || now - since >= config_.crashGrace) {
+            enqueue(RemoveRequest{peer, RosterChange::Reason::Crashed}, now);
+            return;
+        }
+        timers_.arm(TimerKind::Suspect, since + config_.crashGrace, peer);
         return;
     }
     if (smDown && committed_.members.size() > 2 && !config_.ruleOff(Rule::KeepReachable)) {
@@ -543,7 +553,10 @@ void Session::evaluateSuspect(const DeviceId& peer, Millis now)
     // Rule 9: keep a member a majority can still reach; remove it once a majority cannot.
     const int cannotReach = reporters;
     const int n = static_cast<int>(voters(committed_).size());
-    const Millis since = unreachableSince_.value(peer, now);
+    // The clock starts now if our own link's return cleared it: re-armed from `now` each
+    // time, it never ran out (a timer for ever, --adversary 566).
+    if (!unreachableSince_.contains(peer)) unreachableSince_.insert(peer, now);
+    const Millis since = unreachableSince_.value(peer);
     if (cannotReach >= majorityOf(n)) {
         if (now - since >= config_.unreachableGrace) {
             enqueue(RemoveRequest{peer, RosterChange::Reason::Unreachable}, now);

@@ -48,6 +48,7 @@ struct SessionConfig {
     Millis relinkMax = 2000;
     Millis resendInterval = 500;    // SM re-sends an unacknowledged ROSTER this often
     Millis unreachableGrace = 3000; // rule 9: a majority cannot reach X for this long: remove X
+    Millis crashGrace = 2000;       // the SM and another lost X: remove X unless back by then (§4)
     bool autoRejoin = true;         // a removed (not departed) device asks to be readmitted
     Millis rejoinBase = 500;        // first REJOIN retry; doubles up to rejoinMax, for ever
     Millis rejoinMax = 4000;        // (until readmitted, or the group refuses in words)

@@ -65,7 +65,7 @@ protected:
     void crashAndRemove(int x)
     {
         net->crash(x);
-        net->runFor(3000);
+        net->runFor(5000); // 1 s silence, then the SM's 2 s grace (crashGrace), then a commit
         for (int i = 0; i < net->size(); ++i) {
             if (i == x) continue;
             ASSERT_FALSE(inRosterOf(x, i)) << "peer" << i << " still lists it";

@@ -495,10 +495,29 @@ TEST_F(Group, CrashedMemberIsRemovedAndRejoinsAfterRestart)
     admit(0, 2);
     admit(0, 3);
     net->crash(3);
-    net->runFor(3000);
+    net->runFor(5000); // 1 s silence, then the SM's 2 s grace (crashGrace), then a commit
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2}));
     net->restart(3); // it still holds the session record: REJOIN, normal admission
     settle();
+    EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
+}
+
+// Issue 14 (docs/session.md item 43): a member cut off for 1.5 s (its process stalled, its
+// network switched) loses its links, and is back before the SM's grace ends: no roster
+// change at all. Before, the SM and another member that lost it removed it 1 s in.
+TEST_F(Group, AMemberCutOffForOneAndAHalfSecondsKeepsItsPlace)
+{
+    start(4);
+    admit(0, 1);
+    admit(0, 2);
+    admit(0, 3);
+    settle();
+    const session::RosterStamp before = s(0)->committed().at;
+    net->partition({3});
+    net->runFor(1500);
+    net->healAll();
+    settle();
+    EXPECT_EQ(s(0)->committed().at, before) << net->peer(0).formatLog();
     EXPECT_EQ(session::deviceSet(s(0)->committed()), devices({0, 1, 2, 3}));
 }
 
