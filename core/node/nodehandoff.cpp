@@ -547,6 +547,7 @@ void NodeHandoff::waitThenAccept(const SessionId& sid, int ms)
         if (self->standby_.contains(sid) && self->deps_.standbyReady &&
             !self->deps_.standbyReady(sid))
             why += QString(why.isEmpty() ? "" : " and ") + "with its call streams not all up";
+        if (why.isEmpty()) return self->acceptNow(sid); // ready, and nothing said so
         Q_EMIT self->warning("the hand-off of " + sid.shortHex() + " joins " + why +
                              QStringLiteral(" (not ready within %1 s)").arg(ms / 1000));
         self->acceptNow(sid);
