@@ -286,6 +286,15 @@ void HandoffMachine::onJoinFailed(const SessionId& sid, const QString& reason)
     fail(sid, reason);
 }
 
+void HandoffMachine::withdraw(const SessionId& sid, const DeviceId& from, const QString& reason)
+{
+    auto it = entries_.find(sid);
+    if (it == entries_.end() || it->second.pushing || it->second.device != from) return;
+    if (it->second.stage != Stage::Waiting && it->second.stage != Stage::Offered) return;
+    if (it->second.haveInvite) out(effect::Decline{sid});
+    fail(sid, reason);
+}
+
 // ---------------------------------------------------------------------- both
 
 void HandoffMachine::onLinkUp(const DeviceId& peer, Millis now)

@@ -169,6 +169,9 @@ public:
     // The session core admitted this device (the swap committed) / the join failed.
     void onAdmitted(const SessionId& sid);
     void onJoinFailed(const SessionId& sid, const QString& reason);
+    // A1 took back the push this device holds from `from` (a withdrawal it stored after the
+    // snapshot): not offered, or no longer; an answer already given stands (the SM ends it).
+    void withdraw(const SessionId& sid, const DeviceId& from, const QString& reason);
 
     // ---- both ----
     void onLinkUp(const DeviceId& peer, Millis now);

@@ -258,14 +258,64 @@ void NodeHandoff::onStored(const identity::OpenedEnvelope& env)
         return drop("its link certificate does not verify: " + s.error());
     auto message = protocol::decode(parts[1].toByteArray());
     if (!message) return drop(message.error());
+    const SessionId sid = message->header.sid;
+    if (std::holds_alternative<HandoffPullAnswer>(message->body))
+        return onWithdrawn(from, sid, env.sentMs); // the push that failed, in words
     const auto* snapshot = std::get_if<HandoffSnapshot>(&message->body);
     if (!snapshot) return drop(QStringLiteral("it is not a snapshot"));
     // The value may outlive the seat in the DHT (10 min): past the seat's expiry it is void.
     if (snapshot->seat.expiresAtMs <= static_cast<std::uint64_t>(now()))
         return drop(QStringLiteral("its reservation expired before this device came online"));
-    if (stored_.size() < 64) stored_.insert(message->header.sid);
-    onSnapshot(from, message->header.sid, *snapshot);
-    apply();
+    // Taken up once this batch of the mailbox is read: a withdrawal in it voids it first.
+    QPointer<NodeHandoff> self(this);
+    QTimer::singleShot(0, this, [self, from, sid, snapshot = *snapshot, sentMs = env.sentMs] {
+        if (!self) return;
+        if (auto w = self->withdrawn_.find(sid);
+            w != self->withdrawn_.end() && w->second.from == from && sentMs <= w->second.sentMs) {
+            Q_EMIT self->warning("a stored hand-off from " + from.shortHex() +
+                                 " was dropped: that device took it back");
+            return;
+        }
+        if (self->stored_.size() < kMaxStoredHandoffs) self->stored_.insert(sid, sentMs);
+        self->onSnapshot(from, sid, snapshot);
+        self->apply();
+    });
+}
+
+void NodeHandoff::onWithdrawn(const DeviceId& from, const SessionId& sid, qint64 sentMs)
+{
+    // The withdrawal may be read before the snapshot it voids (the DHT keeps no order).
+    if (auto w = withdrawn_.find(sid); w != withdrawn_.end()) {
+        if (w->second.from != from || w->second.sentMs < sentMs) w->second = {from, sentMs};
+    } else if (qsizetype(withdrawn_.size()) < kMaxStoredHandoffs) {
+        withdrawn_.emplace(sid, Withdrawal{from, sentMs});
+    }
+    if (auto s = stored_.constFind(sid); s != stored_.cend() && *s <= sentMs) {
+        machine_.withdraw(sid, from,
+                          QStringLiteral("the hand-off was withdrawn on the other device"));
+        apply();
+    }
+}
+
+void NodeHandoff::withdrawStored(const SessionId& sid)
+{
+    auto it = storedPushes_.find(sid);
+    if (it == storedPushes_.end()) return;
+    const auto [to, until] = it->second;
+    storedPushes_.erase(it);
+    if (until <= now() || !deps_.store) return; // void in A2's eyes already
+    const Message m{
+        Header{sid, 0, 0, {}},
+        HandoffPullAnswer{Code::NotFound, QStringLiteral("the hand-off was withdrawn")}};
+    const QByteArray body =
+        QCborValue(QCborArray{deps_.linkCertificate(), protocol::encode(m)}).toCbor();
+    QPointer<NodeHandoff> self(this);
+    deps_.store(to, body, [self, sid](Status s) {
+        if (self && !s)
+            Q_EMIT self->warning(
+                "the hand-off of " + sid.shortHex() +
+                " waiting for the other device could not be taken back: " + s.error());
+    });
 }
 
 void NodeHandoff::onMessage(const DeviceId& from, const Message& message)
@@ -404,6 +454,7 @@ void NodeHandoff::apply(const handoff::Effect& effect)
             deps_.runEffects();
         }
     } else if (const auto* e = std::get_if<fx::Done>(&effect)) {
+        storedPushes_.erase(e->sid);
         stored_.remove(e->sid);
         standby_.remove(e->sid); // the Node's done() makes the standby the call
         CallState call;
@@ -413,6 +464,7 @@ void NodeHandoff::apply(const handoff::Effect& effect)
         }
         Q_EMIT done(e->sid, e->device, e->pushed, call);
     } else if (const auto* e = std::get_if<fx::Failed>(&effect)) {
+        if (e->pushed) withdrawStored(e->sid);
         if (standby_.remove(e->sid) && deps_.endStandby) deps_.endStandby(e->sid);
         accepting_.remove(e->sid);
         stored_.remove(e->sid);
@@ -473,7 +525,9 @@ void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, sessio
     deps_.store(to, body, [self, sid, to, until](Status s) {
         if (!self) return;
         if (s) {
-            if (self->machine_.stored(sid)) Q_EMIT self->stored(sid, to, until);
+            if (!self->machine_.stored(sid)) return;
+            self->storedPushes_[sid] = {to, until};
+            Q_EMIT self->stored(sid, to, until);
             return;
         }
         self->machine_.onStored(sid, false, s.error());

@@ -139,6 +139,10 @@ private:
                                                          qsizetype maxBytes);
     void sendSnapshot(const SessionId& sid, const DeviceId& to);
     void storeSnapshot(const SessionId& sid, const DeviceId& to, session::Millis ttl);
+    // A1: a stored push that failed (cancelled, refused) is taken back from A2's mailbox.
+    void withdrawStored(const SessionId& sid);
+    // A2: A1 took back the push of `sid` it stored before `sentMs`.
+    void onWithdrawn(const DeviceId& from, const SessionId& sid, qint64 sentMs);
     void onSnapshot(const DeviceId& from, const SessionId& sid,
                     const protocol::HandoffSnapshot& snapshot);
     void adopt(const SessionId& sid);
@@ -166,8 +170,19 @@ private:
     static constexpr int kLinkWaitMs = 10'000;
     // A2: accepted, waiting for the members' links (preconnect).
     QSet<SessionId> accepting_;
-    // A2: hand-offs whose snapshot came from the DHT (this device was offline at the push).
-    QSet<SessionId> stored_;
+    // A2: hand-offs whose snapshot came from the DHT (this device was offline at the push),
+    // with when A1 stored it (the envelope's time, A1's clock).
+    QHash<SessionId, qint64> stored_;
+    // A2: stored pushes A1 took back. A value in the DHT cannot be deleted; a withdrawal A1
+    // stores after it voids every snapshot of the session it stored before.
+    struct Withdrawal {
+        DeviceId from;
+        qint64 sentMs = 0;
+    };
+    std::map<SessionId, Withdrawal> withdrawn_;
+    // A1: pushes waiting in A2's mailbox: A2, and the seat's expiry (Unix ms).
+    std::map<SessionId, std::pair<DeviceId, qint64>> storedPushes_;
+    static constexpr qsizetype kMaxStoredHandoffs = 64;
     // A2: hand-offs whose call runs on standby until the swap.
     QSet<SessionId> standby_;
     // Pulls waiting for their link.

@@ -184,6 +184,30 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
         << texts.join(" | ").toStdString();
 }
 
+// A push to an offline device that the user cancels before that device comes online: the
+// snapshot still waits in the DHT (a stored value cannot be deleted) until its seat's expiry.
+// A2 coming online afterwards must not offer the hand-off the user took back.
+TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedWhenTheDeviceComesOnline)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build());
+    ASSERT_TRUE(s.a2->quit());
+    s.a2->setExtraArgs({"--device-class", "phone"});
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    s.a1->send({{"cmd", "handoff_cancel"}, {"sid", s.sid}});
+    auto cancelled = outcome(s.a1, 20000);
+    ASSERT_TRUE(cancelled.has_value()) << trail(s.a1);
+    EXPECT_EQ(cancelled->value("event").toString(), "handoff_failed");
+    s.a1->waitEvent("never", 1000); // A1 stores the withdrawal (a put to the local DHT)
+
+    ASSERT_TRUE(s.group.restart(s.a2));
+    EXPECT_FALSE(s.a2->waitEvent("handoff_offer", 10000).has_value()) << trail(s.a2);
+    ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
+    EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device));
+    expectNobodySawLeave(s);
+}
+
 // A crash on A2 before it answered loses nothing either: nothing of an unanswered
 // invitation is on A2's disk, so the restarted A2 has only what A1 sends again once their
 // link is back (the snapshot). A2 links to the SM the snapshot names, and the SM, seeing the

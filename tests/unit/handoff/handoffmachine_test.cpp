@@ -321,6 +321,32 @@ TEST(HandoffMachine, ALateSnapshotForASessionA2IsInAlreadyIsDropped)
     EXPECT_FALSE(m.stage(kSid).has_value());
 }
 
+// A1 cancelled a push it had stored in this device's DHT mailbox and stored a withdrawal
+// after it: an offer still open is declined and ends in words; one the user accepted
+// stands (the SM's end of the seat ends it); another device's word changes nothing.
+TEST(HandoffMachine, AWithdrawnPushIsNoLongerOffered)
+{
+    HandoffMachine m;
+    m.onInvite(kSid, kA1, 0);
+    m.onSnapshot(kSid, kA1, true, {}, false, 1);
+    ASSERT_TRUE(has<effect::Offer>(m.takeEffects()));
+    m.withdraw(kSid, kA3, "taken back");
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    m.withdraw(kSid, kA1, "the hand-off was withdrawn on the other device");
+    const auto fx = m.takeEffects();
+    EXPECT_TRUE(has<effect::Decline>(fx));
+    EXPECT_TRUE(failure(fx).contains("withdrawn"));
+    EXPECT_FALSE(m.stage(kSid).has_value());
+
+    m.onInvite(kSid, kA1, 10);
+    m.onSnapshot(kSid, kA1, true, {}, false, 11);
+    m.answer(kSid, true, 12);
+    (void)m.takeEffects();
+    m.withdraw(kSid, kA1, "the hand-off was withdrawn on the other device");
+    EXPECT_TRUE(m.takeEffects().isEmpty());
+    EXPECT_EQ(m.stage(kSid), HandoffMachine::Stage::Joining);
+}
+
 TEST(HandoffMachine, A2DeclinesARefusedSnapshotAndSaysWhy)
 {
     HandoffMachine m;
