@@ -14,13 +14,6 @@ using namespace plenum::testsupport;
 
 namespace {
 
-bool lists(const QJsonObject& roster, const QString& device)
-{
-    for (const auto& m : roster.value("members").toArray())
-        if (m.toObject().value("device").toString() == device) return true;
-    return false;
-}
-
 qint64 at(const QJsonObject& e)
 {
     return e.value("_ms").toInteger();
@@ -37,7 +30,7 @@ std::optional<qint64> backSince(PeerProcess* p, const QString& device, qint64 t0
         const QString name = e.value("event").toString();
         bool now = in;
         if (name == "roster")
-            now = lists(e, device);
+            now = devicesIn(e).contains(device);
         else if (self && (name == "removed" || name == "join_failed" || name == "left"))
             now = false;
         else

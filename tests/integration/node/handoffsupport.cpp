@@ -37,14 +37,6 @@ std::string trail(PeerProcess* p)
     return (p->name + ": " + lines.join("\n  ")).toStdString();
 }
 
-QStringList devicesIn(const QJsonObject& roster)
-{
-    QStringList out;
-    for (const auto& m : roster.value("members").toArray())
-        out.append(m.toObject().value("device").toString());
-    return out;
-}
-
 // Once a roster event of `p` listed a device of `account`, every later one does: nobody saw
 // it leave. (The session's first rosters may come before the account joined.)
 bool alwaysHas(PeerProcess* p, const QString& account, QString* detail)

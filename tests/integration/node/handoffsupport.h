@@ -24,7 +24,6 @@ struct AliceTwoDevices {
 
 // What a peer said about the hand-off (for failure messages).
 std::string trail(PeerProcess* p);
-QStringList devicesIn(const QJsonObject& roster);
 // Every roster event `p` reported lists a device of `account`: nobody saw it leave.
 bool alwaysHas(PeerProcess* p, const QString& account, QString* detail);
 // The others never saw Alice's account leave (issue 15's invariant), each said in words.

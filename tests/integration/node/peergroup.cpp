@@ -98,6 +98,14 @@ bool isChat(const QJsonObject& e, const QString& text)
     return e.value("event").toString() == "chat" && e.value("text").toString() == text;
 }
 
+QStringList devicesIn(const QJsonObject& roster)
+{
+    QStringList out;
+    for (const auto& m : roster.value("members").toArray())
+        out.append(m.toObject().value("device").toString());
+    return out;
+}
+
 QStringList historyTexts(PeerProcess* p)
 {
     QStringList texts;

@@ -42,6 +42,8 @@ private:
     std::vector<std::unique_ptr<PeerProcess>> peers_;
 };
 
+// The devices a "roster" event lists.
+QStringList devicesIn(const QJsonObject& roster);
 // A "chat" event with this text.
 bool isChat(const QJsonObject& event, const QString& text);
 // The texts of a peer's history (newest session, up to 1,000 messages), in display order.

@@ -5,25 +5,12 @@
 // that every member's roster, presence record and call went through.
 #include "peergroup.h"
 
-#include <QJsonArray>
-
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <sys/types.h>
 
 using namespace plenum::testsupport;
-
-namespace {
-
-bool lists(const QJsonObject& roster, const QString& device)
-{
-    for (const auto& m : roster.value("members").toArray())
-        if (m.toObject().value("device").toString() == device) return true;
-    return false;
-}
-
-} // namespace
 
 TEST(NodeGroup, AMemberStalledForOneAndAHalfSecondsIsNotRemoved)
 {
@@ -44,7 +31,7 @@ TEST(NodeGroup, AMemberStalledForOneAndAHalfSecondsIsNotRemoved)
         if (p == carol) continue;
         for (const QJsonObject& e : p->events()) {
             if (e.value("event") != "roster" || e.value("_ms").toInteger() < t0) continue;
-            EXPECT_TRUE(lists(e, carol->device))
+            EXPECT_TRUE(devicesIn(e).contains(carol->device))
                 << p->name.toStdString() << " saw carol removed at "
                 << e.value("_ms").toInteger() - t0 << " ms";
         }
