@@ -159,6 +159,10 @@ void NodeHandoff::restore()
         const auto seat = session::reservationReplacing(s->committed(), device());
         if (!seat) continue;
         machine_.resume(sid, seat->device, seat->keep, session::Millis(seat->expiresAtMs), now());
+        // Whether the snapshot was stored died with the process: if this push fails, it is
+        // taken back from the device's mailbox anyway (a withdrawal that voids nothing is
+        // dropped there).
+        storedPushes_[sid] = {seat->device, qint64(seat->expiresAtMs)};
         Q_EMIT resumed(sid, seat->device);
     }
     apply();

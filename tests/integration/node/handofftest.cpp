@@ -186,8 +186,12 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
 
 // A push to an offline device that the user cancels before that device comes online: the
 // snapshot still waits in the DHT (a stored value cannot be deleted) until its seat's expiry.
-// A2 coming online afterwards must not offer the hand-off the user took back.
-TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedWhenTheDeviceComesOnline)
+// A2 coming online afterwards must not offer the hand-off the user took back. Also when A1
+// was killed and restarted between the push and the cancel (it resumes the push from its
+// session record, not knowing whether it stored the snapshot).
+namespace {
+
+void cancelStoredPush(bool a1Restarts)
 {
     AliceTwoDevices s;
     ASSERT_TRUE(s.build());
@@ -195,6 +199,12 @@ TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedWhenTheDeviceComesOnline)
     s.a2->setExtraArgs({"--device-class", "phone"});
     s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
     ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    if (a1Restarts) {
+        s.a1->kill();
+        ASSERT_TRUE(s.group.restart(s.a1));
+        ASSERT_TRUE(s.a1->waitEvent("handoff_resumed", 5000)) << trail(s.a1);
+        ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000)) << trail(s.a1);
+    }
     s.a1->send({{"cmd", "handoff_cancel"}, {"sid", s.sid}});
     auto cancelled = outcome(s.a1, 20000);
     ASSERT_TRUE(cancelled.has_value()) << trail(s.a1);
@@ -206,6 +216,18 @@ TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedWhenTheDeviceComesOnline)
     ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
     EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device));
     expectNobodySawLeave(s);
+}
+
+} // namespace
+
+TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedWhenTheDeviceComesOnline)
+{
+    cancelStoredPush(false);
+}
+
+TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedEvenAfterA1Restarted)
+{
+    cancelStoredPush(true);
 }
 
 // A crash on A2 before it answered loses nothing either: nothing of an unanswered
