@@ -311,10 +311,8 @@ void NodeHandoff::withdrawStored(const SessionId& sid)
     const Message m{
         Header{sid, 0, 0, {}},
         HandoffPullAnswer{Code::NotFound, QStringLiteral("the hand-off was withdrawn")}};
-    const QByteArray body =
-        QCborValue(QCborArray{deps_.linkCertificate(), protocol::encode(m)}).toCbor();
     QPointer<NodeHandoff> self(this);
-    deps_.store(to, body, [self, sid](Status s) {
+    deps_.store(to, mailboxBody(protocol::encode(m)), [self, sid](Status s) {
         if (self && !s)
             Q_EMIT self->warning(
                 "the hand-off of " + sid.shortHex() +
@@ -519,9 +517,7 @@ void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, sessio
         machine_.cancel(sid);
         return;
     }
-    const QByteArray body =
-        QCborValue(QCborArray{deps_.linkCertificate(), handoff::encodeSnapshot(sid, *snapshot)})
-            .toCbor();
+    const QByteArray body = mailboxBody(handoff::encodeSnapshot(sid, *snapshot));
     // The seat's expiry (the SM's clock) is when the value stops counting, on A2 too.
     const qint64 until =
         snapshot->seat.expiresAtMs != 0 ? qint64(snapshot->seat.expiresAtMs) : now() + ttl;
@@ -537,6 +533,13 @@ void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, sessio
         self->machine_.onStored(sid, false, s.error());
         self->apply();
     });
+}
+
+QByteArray NodeHandoff::mailboxBody(const QByteArray& message) const
+{
+    // What onStored reads: the certificate of the link key the message may be signed with,
+    // beside the message.
+    return QCborValue(QCborArray{deps_.linkCertificate(), message}).toCbor();
 }
 
 void NodeHandoff::preconnect(const SessionId& sid)

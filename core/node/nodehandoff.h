@@ -139,6 +139,8 @@ private:
                                                          qsizetype maxBytes);
     void sendSnapshot(const SessionId& sid, const DeviceId& to);
     void storeSnapshot(const SessionId& sid, const DeviceId& to, session::Millis ttl);
+    // A HandoffNotice's body: [this device's link certificate, the encoded message].
+    QByteArray mailboxBody(const QByteArray& message) const;
     // A1: a stored push that failed (cancelled, refused) is taken back from A2's mailbox.
     void withdrawStored(const SessionId& sid);
     // A2: A1 took back the push of `sid` it stored before `sentMs`.
