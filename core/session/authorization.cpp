@@ -105,6 +105,14 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
             return Refusal{refusal(body, "a roster for a joiner comes only from its SM"), false};
         if (const auto* r = std::get_if<Roster>(&body); r && unsignedRelay(from, *r))
             return Refusal{refusal(body, kUnsignedRelay), false};
+        // The roster that lets us in is newer than the one our ticket was cut from (admission
+        // is a change on that one): an older one is made up, even by the SM that invited us,
+        // naming itself SM of an epoch whose SM it was not (--adversary seeds 559340, 676595:
+        // a malicious SM of epoch 2 admitted a restarted member by an "epoch 1" roster).
+        if (const auto* r = std::get_if<Roster>(&body);
+            r && r->full && r->committed && join_ && r->at <= join_->invite.ticket.at)
+            return Refusal{refusal(body, "a roster not newer than the ticket that invited us"),
+                           false};
         // Another endpoint naming itself SM is believed only for an epoch after our ticket's
         // (an SM elected while we joined): the ticket names the SM of its epoch, and an
         // endpoint claiming that epoch is lying (--adversary seed 49388).

@@ -95,6 +95,12 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
         // Still a member (it restarted, or a member told it too early that it was out): the
         // committed roster that lists it makes it one again. Being removed: queued below, it
         // is admitted again once the removal is committed.
+        // It takes that roster as its accepted one: an ack it gave our proposal is gone with
+        // it and must not count; the proposal's re-send asks it again (--handoff 1928342: A1
+        // acked its own swap, lost its SM link, took itself for removed and rejoined; it voted
+        // in the next epoch with the older roster while we committed the swap counting its
+        // ack, and the two epochs' rosters forked).
+        if (proposal_) proposal_->acks.remove(from);
         sendCommittedRoster(from);
         return;
     }

@@ -36,6 +36,13 @@ std::uint64_t fnv(const QByteArray& data, std::uint64_t h)
     return h;
 }
 
+// "sid e.v": which session a logged message or commit is of (runs have two sessions).
+std::string stamp(const SessionId& sid, std::uint64_t epoch, std::uint64_t version)
+{
+    return sid.shortHex().left(4).toStdString() + " " + std::to_string(epoch) + "." +
+           std::to_string(version);
+}
+
 const char* eventName(const session::SessionEvent& e)
 {
     using namespace session::event;
@@ -180,7 +187,8 @@ void SimPeer::send(const DeviceId& to, const Message& message)
 {
     const int j = net_.indexOf(to);
     if (j < 0 || suppressed("send", &message)) return;
-    note("send", messageName(message.body), j);
+    note("send", messageName(message.body), j,
+         stamp(message.header.sid, message.header.epoch, message.header.version));
     net_.transmit(index_, j, message);
 }
 
@@ -255,7 +263,10 @@ void SimPeer::forget(const SessionId& sid)
 void SimPeer::notify(const SessionId& sid, const session::SessionEvent& event)
 {
     if (dying_) return; // the UI never heard it
-    note("event", eventName(event), -1);
+    const auto* committed = std::get_if<session::event::RosterCommitted>(&event);
+    note("event", eventName(event), -1,
+         committed ? stamp(sid, committed->roster.at.epoch, committed->roster.at.version)
+                   : stamp(sid, 0, 0));
     bool fromSm = false;
     if (const auto* rc = std::get_if<session::event::RosterCommitted>(&event)) {
         session::Session* s = host_ ? host_->session(sid) : nullptr;
@@ -420,7 +431,8 @@ void SimNetwork::deliver(int from, int to, const Message& m, std::uint64_t gen, 
     } else if (!reachable(from, to)) {
         return;
     }
-    dst.note("recv", messageName(m.body), from);
+    dst.note("recv", messageName(m.body), from,
+             stamp(m.header.sid, m.header.epoch, m.header.version));
     if (tap_) tap_(from, to, m);
     const session::Session* s = dst.session(m.header.sid);
     const RosterStamp prev = s ? s->accepted().at : RosterStamp{};
