@@ -393,6 +393,14 @@ std::optional<HandoffMachine::Stage> HandoffMachine::stage(const SessionId& sid)
     return it->second.stage;
 }
 
+QList<HandoffMachine::Push> HandoffMachine::pushes() const
+{
+    QList<Push> out;
+    for (const auto& [sid, e] : entries_)
+        if (e.pushing) out.append({sid, e.device, e.keep});
+    return out;
+}
+
 std::optional<DeviceId> HandoffMachine::peer(const SessionId& sid) const
 {
     auto it = entries_.find(sid);

@@ -183,6 +183,13 @@ public:
     std::optional<Stage> stage(const SessionId& sid) const;
     // The other end of `sid`'s hand-off (A2 on A1, A1 on A2).
     std::optional<DeviceId> peer(const SessionId& sid) const;
+    // A1's hand-offs under way, by session: what a restarted A1 must not forget in silence.
+    struct Push {
+        SessionId sid;
+        DeviceId device; // A2
+        bool keep = false;
+    };
+    QList<Push> pushes() const;
     QList<Effect> takeEffects();
 
 private:

@@ -202,7 +202,8 @@ void Node::makeHandoff()
             return bool(s);
         },
         [this](const SessionId& sid) { call_->endStandby(sid); },
-        [this](const SessionId& sid) { return call_->standbyReady(sid); }};
+        [this](const SessionId& sid) { return call_->standbyReady(sid); },
+        options_.profileDir + QStringLiteral("/handoffs.rec")};
     handoff_ = std::make_unique<NodeHandoff>(std::move(deps));
     connect(handoff_.get(), &NodeHandoff::stored, this, &Node::handoffStored);
     connect(handoff_.get(), &NodeHandoff::resumed, this, &Node::handoffResumed);

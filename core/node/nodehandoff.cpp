@@ -19,6 +19,7 @@ namespace fx = handoff::effect;
 NodeHandoff::NodeHandoff(Deps deps, handoff::HandoffMachine::Config config, QObject* parent)
     : QObject(parent), deps_(std::move(deps)), machine_(config)
 {
+    if (!deps_.pushRecordPath.isEmpty()) pushFile_.emplace(deps_.pushRecordPath);
     timer_.setSingleShot(true);
     connect(&timer_, &QTimer::timeout, this, [this] {
         machine_.onTick(now());
@@ -153,6 +154,14 @@ void NodeHandoff::onInvited(const SessionId& sid, const Reservation& seat)
 
 void NodeHandoff::restore()
 {
+    // Read before anything is written over it (apply() records the pushes it resumes).
+    QList<PendingPush> before;
+    if (pushFile_) {
+        if (auto read = pushFile_->read())
+            before = read.value();
+        else
+            Q_EMIT warning("the record of hand-offs under way was skipped: " + read.error());
+    }
     for (const SessionId& sid : deps_.host.sessionIds()) {
         const session::Session* s = deps_.host.session(sid);
         if (!s || s->phase() != session::Session::Phase::Member) continue;
@@ -165,6 +174,15 @@ void NodeHandoff::restore()
         storedPushes_[sid] = {seat->device, qint64(seat->expiresAtMs)};
         Q_EMIT resumed(sid, seat->device);
     }
+    for (const PendingPush& p : before) {
+        const session::Session* s = deps_.host.session(p.sid);
+        // Resumed above; or no longer here (the swap committed just before the crash).
+        if (machine_.stage(p.sid) || !s || s->phase() != session::Session::Phase::Member) continue;
+        interrupted_.insert(p.sid);
+        Q_EMIT failed(p.sid, p.device, true,
+                      QStringLiteral("Plenum closed before the hand-off could finish"));
+    }
+    pushesOnDisk_ = before; // apply() writes what is left: the resumed ones
     apply();
 }
 
@@ -176,10 +194,11 @@ void NodeHandoff::onSeatEvent(const SessionId& sid, const session::event::Handof
         if (!machine_.stage(sid)) {
             // A seat nobody here drives: asked before a crash and committed after the restart,
             // or committed after its push gave up. Nobody would send the snapshot; withdrawn,
-            // the session stays as it was.
+            // the session stays as it was. The user heard of a push the crash cut short.
             if (session::Session* s = deps_.host.session(sid)) {
-                Q_EMIT warning("a hand-off seat of " + sid.shortHex() +
-                               " that no hand-off here asked for was withdrawn");
+                if (!interrupted_.remove(sid))
+                    Q_EMIT warning("a hand-off seat of " + sid.shortHex() +
+                                   " that no hand-off here asked for was withdrawn");
                 s->cancelHandoff(now());
                 deps_.runEffects();
             }
@@ -392,10 +411,28 @@ void NodeHandoff::apply()
     // Effects may call into the session core, whose events come back here: the nested call
     // drains what they added, the outer loop what was there before.
     for (QList<handoff::Effect> effects = machine_.takeEffects(); !effects.isEmpty();
-         effects = machine_.takeEffects())
+         effects = machine_.takeEffects()) {
+        recordPushes();
         for (const handoff::Effect& e : effects)
             apply(e);
+    }
+    recordPushes(); // one that ended in a nested call
     arm();
+}
+
+void NodeHandoff::recordPushes()
+{
+    if (!pushFile_) return;
+    QList<PendingPush> current;
+    for (const auto& p : machine_.pushes())
+        current.append({p.sid, p.device, p.keep});
+    if (current == pushesOnDisk_) return;
+    if (auto written = pushFile_->write(current); !written) {
+        // The hand-off goes on; only a crash before its seat commits would go unreported.
+        Q_EMIT warning("a hand-off under way could not be recorded: " + written.error());
+        return;
+    }
+    pushesOnDisk_ = current;
 }
 
 void NodeHandoff::apply(const handoff::Effect& effect)

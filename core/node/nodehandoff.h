@@ -11,6 +11,7 @@
 #include "handoff/handoffmachine.h"
 #include "identity/presencerecord.h"
 #include "identity/sealedenvelope.h"
+#include "node/pendingpushfile.h"
 #include "protocol/result.h"
 #include "session/sessionhost.h"
 
@@ -61,6 +62,8 @@ public:
             joinStandby = {};
         std::function<void(const SessionId&)> endStandby = {};
         std::function<bool(const SessionId&)> standbyReady = {};
+        // Where A1's hand-offs under way are kept (PendingPushFile); empty: not kept.
+        QString pushRecordPath = {};
     };
     // A2 accepts the seat once its standby call streams are up, or after this long anyway
     // (then the gap others hear is the call's set-up, as without a standby).
@@ -90,7 +93,9 @@ public:
     // ---- from the Node ----
     // At start, once the session records are restored: a seat this device asked for before a
     // crash (a quit leaves the session) goes on from the swap (HandoffMachine::resume), and
-    // its outcome is reported as if nothing had happened.
+    // its outcome is reported as if nothing had happened. A push the crash cut short before
+    // its seat was committed is reported failed, in words (PendingPushFile), and a seat the SM
+    // commits for it afterwards is withdrawn.
     void restore();
     // An INVITE for a hand-off seat (event::Invited with `handoff`).
     void onInvited(const SessionId& sid, const protocol::Reservation& seat);
@@ -135,6 +140,9 @@ private:
     DeviceId device() const { return deps_.host.self().device; }
     void apply();
     void apply(const handoff::Effect& effect);
+    // Writes A1's pushes under way to disk when they changed: before the effects that ask
+    // for a seat leave, so a crash after them finds the push there.
+    void recordPushes();
     std::optional<protocol::HandoffSnapshot> snapshotFor(const SessionId& sid, const DeviceId& to,
                                                          qsizetype maxBytes);
     void sendSnapshot(const SessionId& sid, const DeviceId& to);
@@ -190,6 +198,12 @@ private:
     // Pulls waiting for their link.
     QList<std::pair<DeviceId, protocol::Message>> waiting_;
     bool applying_ = false;
+    // A1: the pushes under way as on disk (PendingPushFile, in the machine's order).
+    std::optional<PendingPushFile> pushFile_;
+    QList<PendingPush> pushesOnDisk_;
+    // A1: pushes a crash cut short, reported failed at the restart: a seat committed for one
+    // later is withdrawn without a second message.
+    QSet<SessionId> interrupted_;
 };
 
 } // namespace plenum::node

@@ -530,3 +530,27 @@ TEST(HandoffMachine, A1RestartedWithItsSeatCommittedGoesOnFromTheSwap)
     m.onSeatFailed(kSid, "the other device declined");
     EXPECT_EQ(failure(m.takeEffects()), "the other device declined");
 }
+
+// What the Node keeps on disk for a restarted A1: its pushes from the first step (linking) to
+// the outcome, not A2's side of a hand-off, and not a second push refused while one runs.
+TEST(HandoffMachine, PushesListsA1sHandoffsUnderWayFromTheFirstStepToTheOutcome)
+{
+    HandoffMachine m;
+    const SessionId other = SessionId::fromNumber(16);
+    m.push(kSid, kA2, true, false, 0);
+    ASSERT_EQ(m.pushes().size(), 1);
+    EXPECT_EQ(m.pushes().front().sid, kSid);
+    EXPECT_EQ(m.pushes().front().device, kA2);
+    EXPECT_TRUE(m.pushes().front().keep);
+    m.push(kSid, kA3, false, true, 0); // refused: one is under way
+    const auto refused = only<effect::Failed>(m.takeEffects());
+    ASSERT_EQ(refused.size(), 1);
+    EXPECT_EQ(refused.front().device, kA3);
+    ASSERT_EQ(m.pushes().size(), 1);
+    EXPECT_EQ(m.pushes().front().device, kA2);
+    m.onInvite(other, kA3, 5); // A2's side of another session
+    EXPECT_EQ(m.pushes().size(), 1);
+    m.onLinkUp(kA2, 10);
+    m.onSeatFailed(kSid, QStringLiteral("the session is full"));
+    EXPECT_TRUE(m.pushes().isEmpty());
+}
