@@ -330,12 +330,27 @@ void NodeHandoff::withdrawStored(const SessionId& sid)
     const Message m{
         Header{sid, 0, 0, {}},
         HandoffPullAnswer{Code::NotFound, QStringLiteral("the hand-off was withdrawn")}};
+    storeWithdrawal(sid, to, until, mailboxBody(protocol::encode(m)), 0);
+}
+
+void NodeHandoff::storeWithdrawal(const SessionId& sid, const DeviceId& to, qint64 until,
+                                  const QByteArray& body, int attempt)
+{
     QPointer<NodeHandoff> self(this);
-    deps_.store(to, mailboxBody(protocol::encode(m)), [self, sid](Status s) {
-        if (self && !s)
-            Q_EMIT self->warning(
-                "the hand-off of " + sid.shortHex() +
-                " waiting for the other device could not be taken back: " + s.error());
+    deps_.store(to, body, [self, sid, to, until, body, attempt](Status s) {
+        if (!self || s) return;
+        // A put that failed (no DHT node answered) is tried again while the stored push could
+        // still be offered: A2 coming online would otherwise be offered a cancelled hand-off.
+        const int delay = kWithdrawRetryMs << attempt;
+        if (attempt + 1 < kWithdrawAttempts && now() + delay < until) {
+            QTimer::singleShot(delay, self, [self, sid, to, until, body, attempt] {
+                if (self) self->storeWithdrawal(sid, to, until, body, attempt + 1);
+            });
+            return;
+        }
+        Q_EMIT self->warning("the hand-off of " + sid.shortHex() +
+                             " waiting for the other device could not be taken back (" +
+                             QString::number(attempt + 1) + " attempts): " + s.error());
     });
 }
 
