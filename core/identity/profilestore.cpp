@@ -1,17 +1,16 @@
 #include "identity/profilestore.h"
 
+#include "storage/privatefile.h"
+
 #include <QCborValue>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace plenum::identity {
 
@@ -107,54 +106,19 @@ bool ProfileStore::hasIdentity() const
 
 Status ProfileStore::writeFile(const QString& name, const QByteArray& bytes) const
 {
-    QSaveFile f(path(name));
-    if (!f.open(QIODevice::WriteOnly))
-        return fail(QStringLiteral("cannot write %1: %2").arg(path(name), f.errorString()));
-    // Set on the temporary file before anything secret is written to it; a failure is an error.
-    if (!f.setPermissions(kOwnerOnly)) {
-        f.cancelWriting();
-        return fail(
-            QStringLiteral("cannot make %1 private (0600): %2").arg(path(name), f.errorString()));
-    }
-    if (f.write(bytes) != bytes.size() || !f.commit())
-        return fail(QStringLiteral("cannot write %1: %2").arg(path(name), f.errorString()));
-    return Ok{};
+    return storage::savePrivate(path(name), bytes, QStringLiteral("the profile file ") + name);
 }
 
 Result<QByteArray> ProfileStore::readFile(const QString& name) const
 {
     // Regular files only, and a bounded read: a key file that is a symlink to /dev/zero or a
-    // FIFO must give an error, not exhaust memory or block start-up. O_NONBLOCK keeps open()
-    // of a FIFO from waiting for a writer; fstat on the opened descriptor leaves no gap.
-    const QString full = path(name);
-    const int fd = ::open(QFile::encodeName(full).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return fail(QStringLiteral("the profile file %1 is missing").arg(full));
-        return fail(QStringLiteral("cannot read %1: %2").arg(full, errnoText()));
-    }
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0)
-        return fail(QStringLiteral("cannot read %1: %2").arg(full, errnoText()));
-    if (!S_ISREG(st.st_mode))
-        return fail(QStringLiteral("the profile file %1 is not a regular file").arg(full));
-    if (st.st_size > kMaxFileBytes)
-        return fail(QStringLiteral("the profile file %1 is too large").arg(full));
-    QByteArray bytes(static_cast<qsizetype>(st.st_size), Qt::Uninitialized);
-    qsizetype got = 0;
-    while (got < bytes.size()) {
-        const ssize_t n = ::read(fd, bytes.data() + got, static_cast<size_t>(bytes.size() - got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail(QStringLiteral("cannot read %1: %2").arg(full, errnoText()));
-        if (n == 0) break; // shrank while we read: take what is there
-        got += n;
-    }
-    bytes.truncate(got);
-    return bytes;
+    // FIFO must give an error, not exhaust memory or block start-up.
+    auto read =
+        storage::readRegular(path(name), kMaxFileBytes, QStringLiteral("the profile file ") + name);
+    if (!read) return Error{read.error()};
+    if (!read->has_value())
+        return fail(QStringLiteral("the profile file %1 is missing").arg(path(name)));
+    return read.value().value();
 }
 
 Result<Profile> ProfileStore::create(const QString& displayName, const QString& deviceName) const

@@ -1,7 +1,8 @@
 #include "identity/replayguard.h"
 
+#include "storage/privatefile.h"
+
 #include <QFile>
-#include <QSaveFile>
 #include <QtEndian>
 
 #include <cerrno>
@@ -109,11 +110,8 @@ Status ReplayGuard::rewrite()
     QByteArray all = record(floor_, {});
     for (const auto& [sent, nonce] : bySentTime_)
         all += record(sent, nonce);
-    QSaveFile f(path_);
-    if (!f.open(QIODevice::WriteOnly) ||
-        !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
-        f.write(all) != all.size() || !f.commit())
-        return fail(QStringLiteral("cannot write the replay record %1").arg(path_));
+    if (auto saved = storage::savePrivate(path_, all, QStringLiteral("the replay record")); !saved)
+        return saved;
     if (fd_ >= 0) ::close(fd_);
     fd_ =
         ::open(QFile::encodeName(path_).constData(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);

@@ -1,9 +1,9 @@
 #include "node/pendingpushfile.h"
 
+#include "storage/privatefile.h"
+
 #include <QDataStream>
 #include <QFile>
-#include <QFileInfo>
-#include <QSaveFile>
 
 namespace plenum::node {
 
@@ -72,31 +72,15 @@ Status PendingPushFile::write(const QList<PendingPush>& pushes) const
             return fail("cannot remove the hand-off record: " + f.errorString());
         return Ok{};
     }
-    QSaveFile file(path_);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail("cannot write the hand-off record: " + file.errorString());
-    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        file.cancelWriting();
-        return fail("cannot make the hand-off record private (0600): " + file.errorString());
-    }
-    file.write(encode(pushes));
-    // QSaveFile::commit flushes, fsyncs and renames over the old file.
-    if (!file.commit()) return fail("cannot save the hand-off record: " + file.errorString());
-    return Ok{};
+    return storage::savePrivate(path_, encode(pushes), QStringLiteral("the hand-off record"));
 }
 
 Result<QList<PendingPush>> PendingPushFile::read() const
 {
-    const QFileInfo info(path_);
-    if (!info.exists() && !info.isSymLink()) return QList<PendingPush>{};
-    // Regular files only, bounded: a FIFO would hang the start, /dev/zero fill the memory.
-    if (!info.isFile() || info.isSymLink())
-        return fail("the hand-off record is not a regular file");
-    if (info.size() > kMaxFileBytes) return fail("the hand-off record is too large");
-    QFile f(path_);
-    if (!f.open(QIODevice::ReadOnly))
-        return fail("cannot read the hand-off record: " + f.errorString());
-    return decode(f.read(kMaxFileBytes + 1));
+    auto bytes = storage::readRegular(path_, kMaxFileBytes, QStringLiteral("the hand-off record"));
+    if (!bytes) return Error{bytes.error()};
+    if (!bytes->has_value()) return QList<PendingPush>{};
+    return decode(bytes.value().value());
 }
 
 } // namespace plenum::node

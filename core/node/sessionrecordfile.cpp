@@ -1,9 +1,10 @@
 #include "node/sessionrecordfile.h"
 
+#include "storage/privatefile.h"
+
 #include <QDataStream>
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 namespace plenum::node {
 
@@ -283,17 +284,8 @@ Status SessionRecordFile::write(const session::SessionRecord& record) const
     if (!QFile::setPermissions(dir_, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                          QFileDevice::ExeOwner))
         return fail("cannot make the session directory private (0700): " + dir_);
-    QSaveFile file(path(record.sid));
-    if (!file.open(QIODevice::WriteOnly))
-        return fail("cannot write the session record: " + file.errorString());
-    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        file.cancelWriting();
-        return fail("cannot make the session record private (0600): " + file.errorString());
-    }
-    file.write(encode(record));
-    // QSaveFile::commit flushes, fsyncs and renames over the old file.
-    if (!file.commit()) return fail("cannot save the session record: " + file.errorString());
-    return Ok{};
+    return storage::savePrivate(path(record.sid), encode(record),
+                                QStringLiteral("the session record"));
 }
 
 Status SessionRecordFile::remove(const SessionId& sid) const
@@ -309,12 +301,12 @@ QList<session::SessionRecord> SessionRecordFile::readAll(QStringList* errors) co
     QList<session::SessionRecord> out;
     QDir dir(dir_);
     for (const QString& name : dir.entryList({QStringLiteral("*.rec")}, QDir::Files)) {
-        QFile f(dir.filePath(name));
-        if (f.size() > kMaxFileBytes || !f.open(QIODevice::ReadOnly)) {
-            if (errors) errors->append(name + ": unreadable");
+        auto bytes = storage::readRegular(dir.filePath(name), kMaxFileBytes, name);
+        if (!bytes || !bytes->has_value()) {
+            if (errors) errors->append(bytes ? name + ": gone while reading" : bytes.error());
             continue;
         }
-        auto r = decode(f.readAll());
+        auto r = decode(bytes.value().value());
         if (r)
             out.append(r.value());
         else if (errors)

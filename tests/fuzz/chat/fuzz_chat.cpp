@@ -3,6 +3,7 @@
 // the invariants that every replica relies on must hold after every frame.
 
 #include "chatframes.h"
+#include "fuzzcheck.h"
 
 #include "chat/antientropy.h"
 #include "chat/chatsender.h"
@@ -19,13 +20,9 @@
 using namespace plenum;
 using namespace plenum::chat;
 
-namespace {
+using plenum::fuzz::broken;
 
-[[noreturn]] void broken(const char* what)
-{
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-}
+namespace {
 
 void checkLog(const ConversationLog& log)
 {

@@ -2,6 +2,7 @@
 // device signed): never crashes; what it accepts is within the bounds (count, title length,
 // distinct 16-byte ids) and survives encode/decode unchanged; refusals are in words. Bytes
 // that are not CBOR stop at Qt's parser (with its own nesting limit), as in PresenceRecord.
+#include "fuzzcheck.h"
 #include "identity/livesessions.h"
 
 #include <QCborValue>
@@ -14,16 +15,12 @@
 using namespace plenum;
 using namespace plenum::identity;
 
+using plenum::fuzz::broken;
+
 namespace {
 
 // PresenceRecord::kMaxEncoded: PresenceRecord::decode parses no larger record.
 constexpr std::size_t kMaxRecordBytes = 24 * 1024;
-
-[[noreturn]] void broken(const char* what)
-{
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-}
 
 void checkBounds(const QList<LiveSession>& sessions)
 {

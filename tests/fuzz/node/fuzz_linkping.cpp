@@ -1,6 +1,7 @@
 // linkping::unpack on arbitrary bytes (a peer's link-ping header): never crashes; what it
 // accepts respects the bounds (kMaxHeaderBytes, kMaxPings, nothing but PINGs), and packing
 // what it accepted gives back the same PINGs; what it refuses, it refuses in words.
+#include "fuzzcheck.h"
 #include "node/linkping.h"
 #include "protocol/codec.h"
 
@@ -10,15 +11,7 @@
 
 using namespace plenum;
 
-namespace {
-
-[[noreturn]] void broken(const char* what)
-{
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-}
-
-} // namespace
+using plenum::fuzz::broken;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

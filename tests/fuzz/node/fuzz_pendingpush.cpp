@@ -1,6 +1,7 @@
 // PendingPushFile::decode on arbitrary bytes (a hand-off record on disk, however it was
 // damaged): never crashes; what it accepts respects the bounds (kMaxFileBytes, kMaxPushes, no
 // null ids) and, written again, reads back the same; what it refuses, it refuses in words.
+#include "fuzzcheck.h"
 #include "node/pendingpushfile.h"
 
 #include <cstdint>
@@ -9,15 +10,7 @@
 
 using namespace plenum;
 
-namespace {
-
-[[noreturn]] void broken(const char* what)
-{
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-}
-
-} // namespace
+using plenum::fuzz::broken;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
