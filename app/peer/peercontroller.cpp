@@ -43,6 +43,7 @@ QJsonObject inviterJson(const char* event, const SessionId& sid, const node::Inv
                                   : source == Source::Signed ? "signed"
                                                              : "none"}};
     if (who.referredBy) o.insert("referred_by", who.referredBy->toHex());
+    if (who.referrerAccount) o.insert("referred_by_account", who.referrerAccount->toHex());
     return o;
 }
 

@@ -18,8 +18,13 @@ struct Inviter {
     // None) until one is known: then the short account id is all that may be shown.
     QString name;
     NodeAccount::NameSource source = NodeAccount::NameSource::None;
-    // The member the INVITE says asked for it (a REFER): the inviter's word, not checked.
+    // The member that asked for it (a REFER), when its own signed referral verified against
+    // its certificate chain (Invite::referral), and that chain's account. The SM's word alone
+    // (an INVITE that names a member without its signature) gives neither.
     std::optional<DeviceId> referredBy;
+    std::optional<AccountId> referrerAccount;
+    QString referrerName; // as `name` and `source`, for the referrer's account
+    NodeAccount::NameSource referrerSource = NodeAccount::NameSource::None;
 };
 
 } // namespace plenum::node

@@ -402,6 +402,9 @@ Status Node::startServices()
             if (auto device = crypto::Certificate::fromDer(der[1]); device && mailbox_)
                 mailbox_->addKnownDevice(device.value());
             relay_.learnChain(peer->device, der[1], der[2]);
+            if (linkChains_.size() >= kMaxLinkChains && !linkChains_.contains(peer->device))
+                linkChains_.erase(linkChains_.begin());
+            linkChains_.insert(peer->device, der);
         }
         return peer;
     };

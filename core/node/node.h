@@ -390,7 +390,16 @@ private:
     struct InviteChain {
         DeviceId device;
         AccountId account;
+        // The member that asked, when its signed referral verified (Invite::referral).
+        std::optional<DeviceId> referrer = {};
     };
+    // Checks an INVITE's referral: the referrer's chain, then its signature over this device's
+    // account and the session. Returns the referrer it vouches for, or nothing (and says why).
+    std::optional<DeviceId> checkReferral(const protocol::Invite& invite, const SessionId& sid);
+    // [link, device, account] certificates of the devices we verified on links, so that as SM
+    // we can hand a referrer's chain to its invitee (Invite::referral); bounded.
+    QHash<DeviceId, QList<QByteArray>> linkChains_;
+    static constexpr qsizetype kMaxLinkChains = 1024;
     std::map<SessionId, InviteChain> inviteChains_;
     std::map<SessionId, Inviter> unnamedInviters_;
     std::optional<ForgedInvite> forgedInvite_;

@@ -11,6 +11,8 @@
 // hold each of its invitations for the whole bound; the account is what the user decides on.
 #include "node/node.h"
 
+#include "crypto/certificate.h"
+#include "crypto/keys.h"
 #include "protocol/claims.h"
 
 namespace plenum::node {
@@ -50,8 +52,37 @@ bool Node::admitInvite(const Message& message, const DeviceId& from, const Accou
                       [this](const auto& e) { return !pending(host_->session(e.first)); });
     // Full of pending ones: inviterOf falls back to the chains verified on links and the DHT.
     if (inviteChains_.contains(sid) || inviteChains_.size() < kMaxInviteChains)
-        inviteChains_[sid] = InviteChain{from, account};
+        inviteChains_[sid] = InviteChain{from, account, checkReferral(*invite, sid)};
     return true;
+}
+
+std::optional<DeviceId> Node::checkReferral(const protocol::Invite& invite, const SessionId& sid)
+{
+    if (!invite.referredBy || !invite.referral) return std::nullopt;
+    const DeviceId& referrer = *invite.referredBy;
+    const protocol::Referral& r = *invite.referral;
+    const auto refuse = [&](const QString& why) -> std::optional<DeviceId> {
+        Q_EMIT warning("an invitation's note that " + referrer.shortHex() +
+                       " asked for it was not believed: " + why);
+        return std::nullopt;
+    };
+    auto link = crypto::Certificate::fromDer(r.linkCert);
+    auto device = crypto::Certificate::fromDer(r.deviceCert);
+    auto owner = crypto::Certificate::fromDer(r.accountCert);
+    if (!link || !device || !owner) return refuse("its certificates do not parse");
+    if (auto learned = linkKeys_.learnChain({link.value(), device.value(), owner.value()},
+                                            profile_.account.revoked());
+        !learned)
+        return refuse(learned.error());
+    // The chain is that device's (its id is its device key's hash), and the session core signs
+    // with the device key (LinkTicketAuthority), as it does tickets and votes.
+    const QByteArray deviceKey = device->publicKeyDer();
+    if (DeviceId::fromBytes(crypto::sha256(deviceKey)) != referrer)
+        return refuse("its certificate chain is another device's");
+    const QByteArray signed_ = protocol::referralSigningBytes(sid, account(), referrer);
+    if (!crypto::verifySignature(deviceKey, signed_, r.signature))
+        return refuse("its signature is not that device's");
+    return referrer;
 }
 
 Inviter Node::inviterOf(const SessionId& sid, const DeviceId& asker)
@@ -59,47 +90,67 @@ Inviter Node::inviterOf(const SessionId& sid, const DeviceId& asker)
     // The Invited event comes from the INVITE admitted just before (runEffects follows each
     // message into the session host at once), so the newest chain noted for `sid` is its own.
     Inviter who;
+    std::optional<DeviceId> referrer;
     if (auto it = inviteChains_.find(sid); it != inviteChains_.end()) {
         who.device = it->second.device;
         who.account = it->second.account;
+        referrer = it->second.referrer;
     } else if (const session::Session* s = host_->session(sid)) {
         who.device = s->sm(); // Session::onInvite takes the INVITE's sender for the SM
         who.account = verifiedAccountOf(who.device).value_or(AccountId{});
     }
-    if (asker != who.device) who.referredBy = asker;
+    // Who asked, only in its own signed words: an SM naming a member is not enough.
+    if (asker != who.device && referrer == asker) {
+        who.referredBy = asker;
+        who.referrerAccount = verifiedAccountOf(asker);
+    }
     if (who.account.isNull()) return who; // nothing verified: no name at all
     const NodeAccount::AccountName name = account_->accountName(who.account);
     who.name = name.name;
     who.source = name.source;
-    if (who.source == NodeAccount::NameSource::None) {
-        account_->watch(who.account); // its signed presence record: onInviterPresence
-        unnamedInviters_[sid] = who;
+    if (who.referrerAccount) {
+        const NodeAccount::AccountName known = account_->accountName(*who.referrerAccount);
+        who.referrerName = known.name;
+        who.referrerSource = known.source;
     }
+    // Names not known yet come with the accounts' signed presence records: onInviterPresence.
+    const bool referrerUnnamed =
+        who.referrerAccount && who.referrerSource == NodeAccount::NameSource::None;
+    if (who.source == NodeAccount::NameSource::None) account_->watch(who.account);
+    if (referrerUnnamed) account_->watch(*who.referrerAccount);
+    if (who.source == NodeAccount::NameSource::None || referrerUnnamed) unnamedInviters_[sid] = who;
     return who;
 }
 
 void Node::onInviterPresence(const AccountId& account)
 {
+    using Source = NodeAccount::NameSource;
     QList<std::pair<SessionId, Inviter>> named;
     for (auto it = unnamedInviters_.begin(); it != unnamedInviters_.end();) {
-        if (it->second.account != account) {
-            ++it;
-            continue;
-        }
         if (!pending(host_->session(it->first))) {
             it = unnamedInviters_.erase(it);
             continue;
         }
+        Inviter& who = it->second;
         const NodeAccount::AccountName name = account_->accountName(account);
-        if (name.source == NodeAccount::NameSource::None) {
-            ++it;
-            continue;
+        bool changed = false;
+        if (name.source != Source::None && who.account == account && who.source == Source::None) {
+            who.name = name.name;
+            who.source = name.source;
+            changed = true;
         }
-        Inviter who = it->second;
-        who.name = name.name;
-        who.source = name.source;
-        named.append({it->first, who});
-        it = unnamedInviters_.erase(it);
+        if (name.source != Source::None && who.referrerAccount == account &&
+            who.referrerSource == Source::None) {
+            who.referrerName = name.name;
+            who.referrerSource = name.source;
+            changed = true;
+        }
+        if (changed) named.append({it->first, who});
+        if (who.source != Source::None &&
+            (!who.referrerAccount || who.referrerSource != Source::None))
+            it = unnamedInviters_.erase(it);
+        else
+            ++it;
     }
     // After the loop: a handler may accept, and an admission ends the invitation here.
     for (const auto& [sid, who] : named)
@@ -108,14 +159,25 @@ void Node::onInviterPresence(const AccountId& account)
 
 void Node::endInvitation(const SessionId& sid)
 {
-    unnamedInviters_.erase(sid);
+    std::optional<AccountId> referrer;
+    if (auto u = unnamedInviters_.find(sid); u != unnamedInviters_.end()) {
+        referrer = u->second.referrerAccount;
+        unnamedInviters_.erase(u);
+    }
     auto it = inviteChains_.find(sid);
     if (it == inviteChains_.end()) return;
     const AccountId account = it->second.account;
     inviteChains_.erase(it);
-    for (const auto& [other, chain] : inviteChains_)
-        if (chain.account == account) return;
-    account_->unwatchStranger(account);
+    const auto stillNeeded = [this](const AccountId& a) {
+        for (const auto& [other, chain] : inviteChains_)
+            if (chain.account == a) return true;
+        for (const auto& [other, who] : unnamedInviters_)
+            if (who.referrerAccount == a) return true;
+        return false;
+    };
+    if (!stillNeeded(account)) account_->unwatchStranger(account);
+    if (referrer && *referrer != account && !stillNeeded(*referrer))
+        account_->unwatchStranger(*referrer);
 }
 
 } // namespace plenum::node

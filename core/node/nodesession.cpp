@@ -176,7 +176,23 @@ void Node::send(const DeviceId& to, const Message& message)
     if (std::holds_alternative<protocol::Joined>(message.body) && invitedAt_.isValid() &&
         joinTrace_.joinedMs < 0)
         joinTrace_.joinedMs = invitedAt_.elapsed();
-    if (std::holds_alternative<protocol::Invite>(message.body)) invitePeers_.insert(to);
+    if (const auto* invite = std::get_if<protocol::Invite>(&message.body)) {
+        invitePeers_.insert(to);
+        if (invite->referral && invite->referral->linkCert.isEmpty()) {
+            // The session core passes on the referrer's signature; its chain is ours to add
+            // (verified on our link to it). Without one the invitee could not check it.
+            Message withChain = message;
+            auto& referral = std::get<protocol::Invite>(withChain.body).referral;
+            const auto chain =
+                invite->referredBy ? linkChains_.value(*invite->referredBy) : QList<QByteArray>{};
+            if (chain.size() == 3)
+                *referral = {referral->signature, chain[0], chain[1], chain[2]};
+            else
+                referral.reset();
+            send(to, withChain);
+            return;
+        }
+    }
     net::ControlLink* link = links_ ? links_->link(to) : nullptr;
     if (link && link->state() == net::ControlLink::State::Up) {
         sendOnLink(to, message);

@@ -92,6 +92,13 @@ template <typename V> void describe(V& v, Reservation& r)
     v.field(3, r.expiresAtMs, "expiry");
     v.field(4, r.keep, "keep flag");
 }
+template <typename V> void describe(V& v, Referral& m)
+{
+    v.field(0, m.signature, "signature", kMaxSignatureBytes);
+    v.field(1, m.linkCert, "link certificate", kMaxCertificateBytes);
+    v.field(2, m.deviceCert, "device certificate", kMaxCertificateBytes);
+    v.field(3, m.accountCert, "account certificate", kMaxCertificateBytes);
+}
 template <typename V> void describe(V& v, RosterChange& c)
 {
     v.field(0, c.kind, "change kind");
@@ -121,6 +128,7 @@ template <typename V> void describe(V& v, Invite& m)
     v.field(13, m.inviterName, "inviter name", kMaxNameBytes);
     v.field(14, m.rules, "rules");
     v.field(1152, m.handoff, "hand-off reservation");
+    v.field(1160, m.referral, "referral"); // an extension: older peers skip it
 }
 template <typename V> void describe(V& v, HandoffReserve& m)
 {
@@ -200,6 +208,7 @@ template <typename V> void describe(V& v, Refer& m)
     v.field(10, m.referId, "refer id");
     v.field(11, m.account, "account");
     v.field(12, m.devices, "device list", kMaxDevicesPerAccount);
+    v.field(1161, m.signature, "signature", kMaxSignatureBytes); // an extension, as above
 }
 template <typename V> void describe(V& v, ReferAccepted& m)
 {

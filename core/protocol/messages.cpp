@@ -30,6 +30,16 @@ QByteArray ticketSigningBytes(const Ticket& t)
     return out;
 }
 
+QByteArray referralSigningBytes(const SessionId& sid, const AccountId& invitee,
+                                const DeviceId& referrer)
+{
+    QByteArray out("plenum-referral-v1");
+    out += sid.toBytes();
+    out += invitee.toBytes();
+    out += referrer.toBytes();
+    return out;
+}
+
 QByteArray rosterSigningBytes(const SessionId& sid, const RosterSnapshot& r, bool committed)
 {
     QByteArray out("plenum-roster-v1");

@@ -150,6 +150,22 @@ struct Hello {
 };
 // PING: liveness; its header lets a stale peer notice a newer epoch (§5.1 rule 1).
 struct Ping {};
+// Who asked for an invitation, in their own words (issue 13): the member's device-key signature
+// over referralSigningBytes (as its tickets and votes), and the certificate chain [link, device,
+// account] the invitee checks it with (it has no link to that member yet). The SM passes on the
+// signature it got in the REFER; the SM's Node adds the chain it verified on its link to the
+// member.
+struct Referral {
+    QByteArray signature;
+    QByteArray linkCert;
+    QByteArray deviceCert;
+    QByteArray accountCert;
+    friend bool operator==(const Referral&, const Referral&) = default;
+};
+// The bytes a member signs when it asks the SM to invite `invitee` into `sid`: bound to the
+// session, the account invited and the member, so it vouches for nothing else.
+QByteArray referralSigningBytes(const SessionId& sid, const AccountId& invitee,
+                                const DeviceId& referrer);
 // INVITE: SM -> invitee, with the exact current EndPoints and the SM (seed 004, INVITE).
 struct Invite {
     QList<MemberInfo> endpoints;
@@ -160,6 +176,9 @@ struct Invite {
     // A hand-off: the invitee takes over this reservation's seat. Its endpoints leave out the
     // device it replaces (unless kept): that one is not waited for (§5.1 rule 10).
     std::optional<Reservation> handoff = {};
+    // `referredBy`'s own word that it asked (extension key 1160): without it, or when it does
+    // not verify, the invitee treats `referredBy` as the SM's claim and does not show it.
+    std::optional<Referral> referral = {};
 };
 // Invitee -> SM: 200 accept, 603 declined, 480 offline/blocked, 488 one-to-one only.
 struct InviteAnswer {
@@ -175,6 +194,9 @@ struct Refer {
     std::uint32_t referId = 0;
     AccountId account;
     QList<DeviceId> devices; // every online device of the account rings; the first to accept joins
+    // The member's signature over referralSigningBytes(sid, account, member) (extension key
+    // 1161): the SM hands it to the invitee in the INVITE's referral.
+    QByteArray signature = {};
 };
 // 202: the SM took the REFER; a NOTIFY with the result follows.
 struct ReferAccepted {

@@ -138,6 +138,8 @@ private:
         // A seat's admission restarted by a new SM: it waits until the SM links to every
         // member A2 must JOIN (the old SM, crashed, is usually one until its removal).
         bool resumed = false;
+        // The referrer's signature from its REFER, checked here (Invite::referral).
+        QByteArray referral = {};
     };
     struct RemoveRequest {
         DeviceId device;
@@ -188,6 +190,8 @@ private:
         AccountId account;
         QList<DeviceId> devices;
     };
+    // A REFER for `account`, with this member's signature that it asked (Invite::referral).
+    protocol::Refer referFor(std::uint32_t id, const OutstandingRefer& r);
 
     Session(const SessionConfig& config, const MemberInfo& self, const SessionId& sid,
             SessionDeps deps);

@@ -33,15 +33,21 @@ void Session::invite(const AccountId& account, const QList<DeviceId>& devices, M
     } else {
         const std::uint32_t id = nextReferId_++;
         refers_[id] = OutstandingRefer{account, devices};
-        if (!sm().isNull()) send(sm_, Refer{id, account, devices});
+        if (!sm().isNull()) send(sm_, referFor(id, refers_[id]));
     }
     reschedule();
+}
+
+protocol::Refer Session::referFor(std::uint32_t id, const OutstandingRefer& r)
+{
+    return Refer{id, r.account, r.devices,
+                 deps_.tickets.sign(referralSigningBytes(sid_, r.account, self_.device))};
 }
 
 void Session::resendRefers()
 {
     for (const auto& [id, r] : refers_)
-        send(sm_, Refer{id, r.account, r.devices});
+        send(sm_, referFor(id, r));
 }
 
 void Session::onRefer(const DeviceId& from, const Refer& r, Millis now)
@@ -69,7 +75,12 @@ void Session::onRefer(const DeviceId& from, const Refer& r, Millis now)
         admission_->request.referId == r.referId)
         return;
     send(from, ReferAccepted{r.referId});
-    enqueue(AdmitRequest{r.account, r.devices, from, r.referId, false}, now);
+    AdmitRequest request{r.account, r.devices, from, r.referId, false};
+    // Passed on only if it is the referrer's (the invitee shows who asked only then).
+    if (!r.signature.isEmpty() &&
+        deps_.tickets.verify(from, referralSigningBytes(sid_, r.account, from), r.signature))
+        request.referral = r.signature;
+    enqueue(std::move(request), now);
 }
 
 void Session::onNotify(const DeviceId& from, const Notify& n, Millis now)
@@ -261,6 +272,8 @@ void Session::sendInvite(const DeviceId& to, const AdmitRequest& request, Millis
     // The EndPoints are the exact committed roster: nothing else is in flight (rule 5). A
     // hand-off's leave out the device it replaces (not waited for, rule 10), unless it is us.
     Invite invite{committed_.members, t, request.referrer, inviterName, rules_};
+    if (request.referrer && !request.referral.isEmpty())
+        invite.referral = Referral{request.referral, {}, {}, {}};
     if (request.handoff) {
         const Reservation& seat = *request.handoff;
         if (auto m = member(committed_, seat.replaces)) invite.inviterName = m->name;

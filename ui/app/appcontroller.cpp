@@ -28,22 +28,37 @@ template <typename Id> std::optional<Id> idFrom(const QString& hex)
     return Id::fromHex(QStringView(hex).trimmed());
 }
 
-// The inviter as an invitation shows it (issue 13): the name the account is known by here
-// (contact entry, else its signed record) and, for a stranger, its short id; never the name
-// the INVITE claims. With no name known yet, the verified account's short id only.
-QString inviterText(const node::Inviter& who)
+// A name as an invitation shows it (issue 13): the name the account is known by here
+// (contact entry, else its signed record) and, for a stranger, its short id; never a name an
+// INVITE claims. With no name known yet, the verified account's short id only.
+QString knownName(const QString& name, node::NodeAccount::NameSource source, const QString& id)
 {
     using Source = node::NodeAccount::NameSource;
-    const QString id = who.account.isNull() ? who.device.shortHex() : who.account.shortHex();
-    switch (who.source) {
+    switch (source) {
     case Source::Contact:
-        return who.name;
+        return name;
     case Source::Signed:
-        return AppController::tr("%1 (%2, not a contact)").arg(who.name, id);
+        return AppController::tr("%1 (%2, not a contact)").arg(name, id);
     case Source::None:
         break;
     }
     return AppController::tr("%1 (name not verified)").arg(id);
+}
+
+QString inviterText(const node::Inviter& who)
+{
+    const QString id = who.account.isNull() ? who.device.shortHex() : who.account.shortHex();
+    return knownName(who.name, who.source, id);
+}
+
+// The member that asked the inviter, when its own signed referral verified; empty for the
+// inviter's own invitation.
+QString referrerText(const node::Inviter& who)
+{
+    if (!who.referredBy) return {};
+    const QString id =
+        who.referrerAccount ? who.referrerAccount->shortHex() : who.referredBy->shortHex();
+    return knownName(who.referrerName, who.referrerSource, id);
 }
 
 QString localPath(const QString& pathOrUrl)
@@ -527,15 +542,21 @@ void AppController::onInvited(const SessionId& sid, const node::Inviter& who)
         return;
     }
     const QString name = inviterText(who);
-    invitations_.add(sid, who.device, name, who.account);
-    notifyUser(tr("Invitation"), tr("%1 invites you to a group").arg(name));
+    const QString referrer = referrerText(who);
+    invitations_.add(sid, who.device, name, who.account, InvitationsModel::Kind::Invitation,
+                     referrer);
+    notifyUser(tr("Invitation"),
+               referrer.isEmpty()
+                   ? tr("%1 invites you to a group").arg(name)
+                   : tr("%1 invites you to a group; %2 asked for it").arg(name, referrer));
 }
 
 void AppController::onInviterNamed(const SessionId& sid, const node::Inviter& who)
 {
     // The account's signed record arrived after the invitation was shown: name it now.
     if (invitations_.contains(sid))
-        invitations_.add(sid, who.device, inviterText(who), who.account);
+        invitations_.add(sid, who.device, inviterText(who), who.account,
+                         InvitationsModel::Kind::Invitation, referrerText(who));
 }
 
 // --demo is ready when the peers see the user in the group and this device has committed it.

@@ -5,9 +5,9 @@ namespace plenum::ui {
 InvitationsModel::InvitationsModel(QObject* parent) : QAbstractListModel(parent) {}
 
 void InvitationsModel::add(const SessionId& sid, const DeviceId& from, const QString& fromName,
-                           const AccountId& fromAccount, Kind kind)
+                           const AccountId& fromAccount, Kind kind, const QString& referrer)
 {
-    const Row r{sid, from, fromName, fromAccount, kind};
+    const Row r{sid, from, fromName, fromAccount, kind, referrer};
     if (const int i = indexOf(sid); i >= 0) {
         rows_[i] = r;
         Q_EMIT dataChanged(index(i), index(i));
@@ -65,6 +65,8 @@ QVariant InvitationsModel::data(const QModelIndex& index, int role) const
         return r.from.toHex();
     case IsHandoffRole:
         return r.kind == Kind::Handoff;
+    case ReferrerRole:
+        return r.referrer;
     }
     return {};
 }
@@ -75,7 +77,8 @@ QHash<int, QByteArray> InvitationsModel::roleNames() const
             {FromNameRole, "fromName"},
             {FromAccountRole, "fromAccount"},
             {FromDeviceRole, "fromDevice"},
-            {IsHandoffRole, "isHandoff"}};
+            {IsHandoffRole, "isHandoff"},
+            {ReferrerRole, "referrer"}};
 }
 
 } // namespace plenum::ui

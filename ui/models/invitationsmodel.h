@@ -20,6 +20,7 @@ public:
         FromAccountRole,
         FromDeviceRole,
         IsHandoffRole,
+        ReferrerRole, // the member that asked the inviter (its own signed word), or empty
     };
     enum class Kind { Invitation, Handoff };
 
@@ -27,7 +28,8 @@ public:
 
     // A second invitation to the same session replaces the first.
     void add(const SessionId& sid, const DeviceId& from, const QString& fromName,
-             const AccountId& fromAccount = {}, Kind kind = Kind::Invitation);
+             const AccountId& fromAccount = {}, Kind kind = Kind::Invitation,
+             const QString& referrer = {});
     bool remove(const SessionId& sid);
     bool contains(const SessionId& sid) const { return indexOf(sid) >= 0; }
     QString fromNameOf(const SessionId& sid) const;
@@ -47,6 +49,7 @@ private:
         QString fromName;
         AccountId fromAccount; // zero when the invitation did not name it
         Kind kind = Kind::Invitation;
+        QString referrer;
     };
     int indexOf(const SessionId& sid) const;
 

@@ -11,9 +11,13 @@ Pane {
     property string sid
     property string fromName
     property bool handoff
+    // The member that asked the inviter, in its own signed words (empty: the inviter's own).
+    property string referrer
     readonly property string message: handoff
         ? qsTr("%1 hands you a conversation. Continue it here?").arg(fromName)
-        : qsTr("%1 invites you to a group").arg(fromName)
+        : referrer
+            ? qsTr("%1 invites you to a group; %2 asked for it").arg(fromName).arg(referrer)
+            : qsTr("%1 invites you to a group").arg(fromName)
 
     signal accepted(string sid)
     signal declined(string sid)
@@ -34,6 +38,9 @@ Pane {
 
         Label {
             text: root.message
+            // Two names and who asked do not fit one line of a narrow window: wrap, not cut.
+            wrapMode: Text.Wrap
+            maximumLineCount: 3
             elide: Text.ElideRight
             Layout.fillWidth: true
         }

@@ -269,6 +269,7 @@ ApplicationWindow {
                 delegate: InvitationBanner {
                     sid: model.sid
                     fromName: model.fromName
+                    referrer: model.referrer
                     handoff: model.isHandoff
                     Layout.fillWidth: true
                     Layout.margins: 6

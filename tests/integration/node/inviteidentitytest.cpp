@@ -112,8 +112,8 @@ TEST(InviteIdentityAttack, StrangerListingItselfUnderAnotherAccountIsRefused)
 }
 
 // Attack: Mallory's INVITE said Alice (Bob's contact, her real device and account) asked for
-// it, so Bob saw it as Alice's invitation. Now it is Mallory's, with Alice only as Mallory's
-// claim ("referred_by").
+// it, so Bob saw it as Alice's invitation. Now it is Mallory's; and Alice, who signed no
+// referral, is not named at all (it was passed on as Mallory's claim, "referred_by", before).
 TEST(InviteIdentityAttack, StrangerNamingAContactAsWhoAskedIsShownAsItself)
 {
     PeerGroup group;
@@ -129,10 +129,39 @@ TEST(InviteIdentityAttack, StrangerNamingAContactAsWhoAskedIsShownAsItself)
     ASSERT_TRUE(invited.has_value());
     EXPECT_EQ(text(invited->value("from")), text(mallory->device));
     EXPECT_EQ(text(invited->value("account")), text(mallory->account));
-    EXPECT_EQ(text(invited->value("referred_by")), text(alice->device));
+    EXPECT_FALSE(invited->contains("referred_by")) << text(invited->value("referred_by"));
     QString source;
     EXPECT_EQ(text(shownName(bob, *invited, &source)), "mallory");
     EXPECT_TRUE(bob->quit());
+}
+
+// A member that is not the SM asks it to invite someone (REFER): the invitation comes from
+// the SM, and names the member that asked in the member's own words, a signature the invitee
+// checks against the member's certificate chain (the SM adds it from its link). Neither the
+// SM nor anyone else can make that up for a member that did not ask (the attack above).
+TEST(InviteIdentity, AMemberWhoAskedTheSmIsNamedByItsOwnSignature)
+{
+    PeerGroup group;
+    const auto members = group.session({"alice", "carol"}); // Alice is the SM
+    ASSERT_EQ(members.size(), 2u);
+    PeerProcess* alice = members[0];
+    PeerProcess* carol = members[1];
+    auto* dave = group.add("dave");
+    const QString sid = carol->lastRoster().value("sid").toString();
+    carol->send(
+        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
+    auto invited = dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(invited.has_value());
+    EXPECT_EQ(text(invited->value("from")), text(alice->device));
+    EXPECT_EQ(text(invited->value("account")), text(alice->account));
+    EXPECT_EQ(text(invited->value("referred_by")), text(carol->device));
+    EXPECT_EQ(text(invited->value("referred_by_account")), text(carol->account));
+    for (const QJsonObject& e : dave->events())
+        EXPECT_FALSE(e.value("event") == "warning" &&
+                     e.value("text").toString().contains("was not believed"))
+            << e.value("text").toString().toStdString();
+    dave->send({{"cmd", "accept"}, {"sid", invited->value("sid")}});
+    EXPECT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
 }
 
 // The honest case: a contact's invitation is shown under her account and signed name, and

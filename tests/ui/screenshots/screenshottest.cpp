@@ -99,6 +99,7 @@ private Q_SLOTS:
     void failedDelivery();
     void settings();
     void finder();
+    void invitationAtAMembersRequest();
     void coBrowse();
     void narrowWindow();
     void darkPalette();
@@ -488,6 +489,20 @@ void ScreenshotTest::finder()
     SHOOT(QStringLiteral("08-finder"), QStringLiteral("finder"), QStringLiteral("finderResults"));
     QTest::keyClick(window_, Qt::Key_Escape);
     QTRY_VERIFY2(!finder->property("visible").toBool(), "Esc did not close the finder");
+}
+
+// Issue 13: an invitation the SM sends because a member asked names that member too, by the
+// member's own signed word (docs/security.md). The row is what AppController::onInvited adds.
+void ScreenshotTest::invitationAtAMembersRequest()
+{
+    QVERIFY(controller_);
+    const SessionId sid = SessionId::fromNumber(77);
+    controller_->invitations()->add(sid, DeviceId::fromNumber(78), QStringLiteral("Alice"),
+                                    AccountId::fromNumber(79), InvitationsModel::Kind::Invitation,
+                                    QStringLiteral("Erin (5e6f7a8b, not a contact)"));
+    QTRY_VERIFY(visible(QStringLiteral("invitationBanner")));
+    SHOOT(QStringLiteral("14-invitation-referred"), QStringLiteral("invitationBanner"));
+    controller_->invitations()->remove(sid);
 }
 
 // Browsing together: the pane opens beside the conversation, nobody leads at first; asking

@@ -110,7 +110,9 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
 }
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
-static_assert(plenum::testing::detail::fieldCount<Invite>() == 6);
+static_assert(plenum::testing::detail::fieldCount<Invite>() == 7);
+static_assert(plenum::testing::detail::fieldCount<Refer>() == 4);
+static_assert(plenum::testing::detail::fieldCount<Referral>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Roster>() == 10);
 static_assert(plenum::testing::detail::fieldCount<RosterChange>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Reservation>() == 5);

@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QSignalSpy>
 
 #include <gtest/gtest.h>
@@ -322,4 +323,51 @@ TEST(InviteIdentityAttack, GuiShowsAStrangersSignedNameNotTheOneItsInviteClaims)
     ASSERT_FALSE(notifier.shown.isEmpty());
     for (const auto& [title, body] : std::as_const(notifier.shown))
         EXPECT_FALSE(body.contains(QLatin1String("Alice"))) << body.toStdString();
+}
+
+// A member that is not the SM asks it to invite Bob (REFER): the banner names the SM as the
+// inviter and the member as who asked, the member's name as for an inviter (her signed record,
+// marked as not a contact), because her own signature vouches for it (docs/security.md).
+TEST(InviteIdentity, GuiNamesTheMemberWhoAskedTheInviter)
+{
+    LocalNet net;
+    PeerProcess* alice = net.addPeer(QStringLiteral("Alice"));
+    PeerProcess* carol = net.addPeer(QStringLiteral("Carol"));
+    AppSettings settings(nullptr, false);
+    ui::RecordingNotifier notifier;
+    AppController app(optionsFor(net, net.dir("bob")), &settings, &notifier);
+    app.start();
+    app.createAccount(QStringLiteral("Bob"), QString());
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 30000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    app.setWindowActive(false); // the notification is shown too
+
+    auto created = alice->ask({{"cmd", "create"}}, "session");
+    ASSERT_TRUE(created.has_value());
+    const QString sid = created->value("sid").toString();
+    alice->send({{"cmd", "invite"}, {"account", carol->account}, {"device", carol->device}});
+    auto invited = carol->waitEvent("invited", 20000);
+    ASSERT_TRUE(invited.has_value());
+    carol->send({{"cmd", "accept"}, {"sid", sid}});
+    ASSERT_TRUE(carol->waitEvent(
+        [](const QJsonObject& e) {
+            return e.value("event") == "roster" && e.value("members").toArray().size() == 2;
+        },
+        20000));
+    carol->send({{"cmd", "invite"},
+                 {"sid", sid},
+                 {"account", app.myAccount()},
+                 {"device", app.myDevice()}});
+    ASSERT_TRUE(waitFor([&] { return app.invitations()->rowCount() == 1; }, 20000));
+    auto referrer = [&] {
+        return role(*app.invitations(), 0, ui::InvitationsModel::ReferrerRole).toString();
+    };
+    const QString expected = "Carol (" + carol->account.left(8) + ", not a contact)";
+    EXPECT_TRUE(waitFor([&] { return referrer() == expected; }, 20000)) << referrer().toStdString();
+    EXPECT_TRUE(role(*app.invitations(), 0, ui::InvitationsModel::FromNameRole)
+                    .toString()
+                    .startsWith(QLatin1String("Alice")));
+    ASSERT_FALSE(notifier.shown.isEmpty());
+    EXPECT_TRUE(notifier.shown.front().second.contains(QLatin1String("asked for it")))
+        << notifier.shown.front().second.toStdString();
 }
