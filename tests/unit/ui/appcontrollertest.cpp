@@ -32,6 +32,18 @@ AppController::Options optionsFor(const LocalNet& net, const QString& dir)
     return o;
 }
 
+// Bob's account made and the app ready, its window in the background (so notifications show).
+::testing::AssertionResult readyInTheBackground(AppController& app)
+{
+    app.start();
+    app.createAccount(QStringLiteral("Bob"), QString());
+    if (!waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 30000))
+        return ::testing::AssertionFailure()
+               << app.phase().toStdString() << " " << app.errorText().toStdString();
+    app.setWindowActive(false);
+    return ::testing::AssertionSuccess();
+}
+
 } // namespace
 
 TEST(AppController, FirstStartCreatesAnAccountOffTheGuiThreadThenStartsAGroup)
@@ -301,11 +313,7 @@ TEST(InviteIdentityAttack, GuiShowsAStrangersSignedNameNotTheOneItsInviteClaims)
     AppSettings settings(nullptr, false);
     ui::RecordingNotifier notifier;
     AppController app(optionsFor(net, net.dir("bob")), &settings, &notifier);
-    app.start();
-    app.createAccount(QStringLiteral("Bob"), QString());
-    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 30000))
-        << app.phase().toStdString() << " " << app.errorText().toStdString();
-    app.setWindowActive(false); // the notification is shown too
+    ASSERT_TRUE(readyInTheBackground(app));
 
     ASSERT_TRUE(mallory->ask({{"cmd", "fault"}, {"forge_invite", QJsonObject{{"name", "Alice"}}}},
                              "forged"));
@@ -336,11 +344,7 @@ TEST(InviteIdentity, GuiNamesTheMemberWhoAskedTheInviter)
     AppSettings settings(nullptr, false);
     ui::RecordingNotifier notifier;
     AppController app(optionsFor(net, net.dir("bob")), &settings, &notifier);
-    app.start();
-    app.createAccount(QStringLiteral("Bob"), QString());
-    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 30000))
-        << app.phase().toStdString() << " " << app.errorText().toStdString();
-    app.setWindowActive(false); // the notification is shown too
+    ASSERT_TRUE(readyInTheBackground(app));
 
     auto created = alice->ask({{"cmd", "create"}}, "session");
     ASSERT_TRUE(created.has_value());
