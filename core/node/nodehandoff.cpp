@@ -444,10 +444,14 @@ void NodeHandoff::recordPushes()
     if (current == pushesOnDisk_) return;
     if (auto written = pushFile_->write(current); !written) {
         // The hand-off goes on; only a crash before its seat commits would go unreported.
-        Q_EMIT warning("a hand-off under way could not be recorded: " + written.error());
+        // Said once per state, not at every step while the disk refuses.
+        if (current != pushesNotWritten_)
+            Q_EMIT warning("a hand-off under way could not be recorded: " + written.error());
+        pushesNotWritten_ = current;
         return;
     }
     pushesOnDisk_ = current;
+    pushesNotWritten_.reset();
 }
 
 void NodeHandoff::apply(const handoff::Effect& effect)

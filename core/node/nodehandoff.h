@@ -205,6 +205,7 @@ private:
     // A1: the pushes under way as on disk (PendingPushFile, in the machine's order).
     std::optional<PendingPushFile> pushFile_;
     QList<PendingPush> pushesOnDisk_;
+    std::optional<QList<PendingPush>> pushesNotWritten_; // the last one a write failed for
     // A1: pushes a crash cut short, reported failed at the restart: a seat committed for one
     // later is withdrawn without a second message.
     QSet<SessionId> interrupted_;
