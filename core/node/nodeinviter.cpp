@@ -125,6 +125,7 @@ Inviter Node::inviterOf(const SessionId& sid, const DeviceId& asker)
 void Node::onInviterPresence(const AccountId& account)
 {
     using Source = NodeAccount::NameSource;
+    const NodeAccount::AccountName name = account_->accountName(account); // once, for all
     QList<std::pair<SessionId, Inviter>> named;
     for (auto it = unnamedInviters_.begin(); it != unnamedInviters_.end();) {
         if (!pending(host_->session(it->first))) {
@@ -132,7 +133,6 @@ void Node::onInviterPresence(const AccountId& account)
             continue;
         }
         Inviter& who = it->second;
-        const NodeAccount::AccountName name = account_->accountName(account);
         bool changed = false;
         if (name.source != Source::None && who.account == account && who.source == Source::None) {
             who.name = name.name;
