@@ -209,6 +209,11 @@ void Session::checkWin(Millis now, bool last)
 {
     Election::Round* round = election_.round();
     if (!round || !round->allows.contains(self_.device)) return;
+    // A roster of the round's epoch (or a newer one) means that epoch had an SM already: only
+    // its SM proposes there. The round is stale; the retry opens one above it (seed 2842884:
+    // a member cut off during the election took the epoch's roster from a leaver's tombstone,
+    // found every other voter gone, and won that very epoch alone).
+    if (accepted_.at.epoch >= round->epoch || committed_.at.epoch >= round->epoch) return;
     const auto majorityOfRoster = [&](const RosterSnapshot& roster) {
         const QSet<DeviceId> v = electionVoters(roster, round->epoch);
         return static_cast<int>((round->allows & v).size()) >=
