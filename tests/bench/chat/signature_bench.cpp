@@ -1,12 +1,16 @@
 // What signed chat and signed votes cost (issue 13, DESIGN §5, §6): Ed25519 link-key signing
 // and checking per chat message, a joiner checking its recent history, and a member checking
 // a SET_SM quorum at N = 8, what signed votes cost one election at N = 8 (sessionquorum.cpp),
-// and the SM's signature on a roster of 8 members: signing one, and checking a relayed one.
-// Medians over rounds, as JSON.
+// and the SM's signature on a roster of 8 members: signing one, and checking a relayed one;
+// a signed referral (who asked for an invitation) with the product's keys: the member signs
+// with its RSA-2048 device key, the invitee checks the chain [link, device, account (RSA-4096)]
+// it came with and then the signature. Medians over rounds, as JSON.
 //
 //   signature_bench [rounds=9] [messages=500]
 
 #include "chat/chatsignature.h"
+#include "crypto/linkkeyring.h"
+#include "protocol/messages.h"
 #include "protocol/quorum.h"
 #include "testchain.h"
 
@@ -143,6 +147,48 @@ int main(int argc, char** argv)
     if (ring.verify(roster[0], protocol::rosterSigningBytes(sid, altered, true), rosterSigs[0]))
         ++bad;
     const qsizetype rosterSigningBytes = protocol::rosterSigningBytes(sid, snap, true).size();
+    // The referral, once per invitation a member asks for (nodeinviter.cpp checkReferral): an
+    // invitee has no link to the member, so it verifies the whole chain each time.
+    const auto accountKey = crypto::PrivateKey::generate(crypto::KeyKind::Rsa4096).value();
+    const auto deviceKey = crypto::PrivateKey::generate(crypto::KeyKind::Rsa2048).value();
+    const auto accountCert =
+        crypto::issueCertificate(accountKey, QStringLiteral("Carol"), crypto::CertRole::Account,
+                                 nullptr, accountKey)
+            .value();
+    const auto deviceCert =
+        crypto::issueCertificate(deviceKey, QStringLiteral("laptop"), crypto::CertRole::Device,
+                                 &accountCert, accountKey)
+            .value();
+    const auto linkCert = crypto::issueCertificate(group[2]->linkKey, QStringLiteral("link"),
+                                                   crypto::CertRole::Link, &deviceCert, deviceKey)
+                              .value();
+    const DeviceId referrer = *DeviceId::fromBytes(crypto::sha256(deviceKey.publicKeyDer()));
+    const AccountId invitee = group[7]->chain.account;
+    const QByteArray referralBytes = protocol::referralSigningBytes(sid, invitee, referrer);
+    QByteArray referralSig;
+    const double referralSignUs =
+        medianUs(rounds, 20, [&](int) { referralSig = deviceKey.sign(referralBytes); });
+    const QByteArray linkDer = linkCert.toDer(), deviceDer = deviceCert.toDer(),
+                     accountDer = accountCert.toDer();
+    const auto checkReferral = [&](const AccountId& who) {
+        auto link = crypto::Certificate::fromDer(linkDer);
+        auto device = crypto::Certificate::fromDer(deviceDer);
+        auto owner = crypto::Certificate::fromDer(accountDer);
+        crypto::LinkKeyRing fresh;
+        if (!link || !device || !owner ||
+            !fresh.learnChain({link.value(), device.value(), owner.value()}))
+            return false;
+        return crypto::verifySignature(device->publicKeyDer(),
+                                       protocol::referralSigningBytes(sid, who, referrer),
+                                       referralSig);
+    };
+    const double referralCheckUs = medianUs(rounds, 20, [&](int) {
+        if (!checkReferral(invitee)) ++bad;
+    });
+    // Bound to the account invited: shown to another account it must fail.
+    if (checkReferral(group[6]->chain.account)) ++bad;
+    const qsizetype referralWireBytes =
+        referralSig.size() + linkDer.size() + deviceDer.size() + accountDer.size();
     const double electionCpuUs = 4 * voteSignUs + 4 * voteVerifyUs + 7 * quorumUs;
     // The busiest device: the winner (its 4 checks) or a member (one quorum check).
     const double electionDeviceUs = std::max(4 * voteVerifyUs, voteSignUs + quorumUs);
@@ -154,12 +200,14 @@ int main(int argc, char** argv)
                 "\"election_n8_cpu_us_busiest_device\":%.1f,\"set_sm_n8_votes_bytes_approx\":%lld,"
                 "\"signature_bytes\":%lld,\"roster_n8_sign_us\":%.1f,"
                 "\"roster_n8_verify_us\":%.1f,\"roster_n8_signed_bytes\":%lld,"
-                "\"roster_and_commit_growth_bytes\":%lld,\"failures\":%d}\n",
+                "\"roster_and_commit_growth_bytes\":%lld,\"referral_sign_us\":%.1f,"
+                "\"referral_check_us\":%.1f,\"referral_bytes\":%lld,\"failures\":%d}\n",
                 messages, rounds, signUs, verifyUs, joinUs / 1000.0, chainUs, quorumUs, voteSignUs,
                 voteVerifyUs, electionCpuUs, electionDeviceUs,
                 static_cast<long long>(4 * (32 + 2 + setSm.votes[0].signature.size() + 2)),
                 static_cast<long long>(signedMessages[0].signature.size()), rosterSignUs,
                 rosterVerifyUs, static_cast<long long>(rosterSigningBytes),
-                static_cast<long long>(1 + 2 + rosterSigs[0].size()), bad);
+                static_cast<long long>(1 + 2 + rosterSigs[0].size()), referralSignUs,
+                referralCheckUs, static_cast<long long>(referralWireBytes), bad);
     return bad == 0 ? 0 : 1;
 }
