@@ -12,6 +12,7 @@
 #include "crypto/linkkeyring.h"
 #include "protocol/messages.h"
 #include "protocol/quorum.h"
+#include "testaccounts.h"
 #include "testchain.h"
 
 #include <algorithm>
@@ -149,7 +150,8 @@ int main(int argc, char** argv)
     const qsizetype rosterSigningBytes = protocol::rosterSigningBytes(sid, snap, true).size();
     // The referral, once per invitation a member asks for (nodeinviter.cpp checkReferral): an
     // invitee has no link to the member, so it verifies the whole chain each time.
-    const auto accountKey = crypto::PrivateKey::generate(crypto::KeyKind::Rsa4096).value();
+    // RSA-4096 generation costs up to seconds: the tests' cached account key.
+    const auto accountKey = testsupport::cachedAccountKey(0);
     const auto deviceKey = crypto::PrivateKey::generate(crypto::KeyKind::Rsa2048).value();
     const auto accountCert =
         crypto::issueCertificate(accountKey, QStringLiteral("Carol"), crypto::CertRole::Account,
