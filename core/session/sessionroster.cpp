@@ -96,6 +96,7 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
         // take its rosters for a tombstone's and elect for ever beside it (--handoff 40265).
         forgetDepartureBefore(roster.sm, roster.at);
         if (roster.at.epoch >= epoch_ && !isSm_) {
+            const bool newerEpoch = roster.at.epoch > epoch_;
             epoch_ = roster.at.epoch;
             // A roster handed out by a leaver's tombstone names an SM that is gone, and so does
             // one whose SM swapped itself out for another device (§5.1 rule 10).
@@ -110,6 +111,10 @@ void Session::acceptRoster(const RosterSnapshot& roster, bool committed, Millis 
                 timers_.disarm(TimerKind::BidWindow);
                 timers_.disarm(TimerKind::ElectionRetry);
                 regainSm(roster.sm, roster.at.epoch, now);
+            } else if (newerEpoch && !lostSm_ && sm_ != roster.sm) {
+                // The SM we follow is of an older epoch, and this epoch's has left: following
+                // it on, we named it SM of an epoch it never won (--handoff --adversary 912471).
+                loseSmElectOnRetry(now);
             }
         }
         persist();
