@@ -178,6 +178,8 @@ public:
     // A1: A2's link went down (or was not up when the snapshot was due) after the seat was
     // asked: the snapshot may be lost with it, so A2 is dialed again and gets it once linked.
     void onLinkDown(const DeviceId& peer);
+    // A1: presence says A2 came online (the caller knows it is not linked to it yet).
+    void onOnline(const DeviceId& peer);
     void onTick(Millis now);
     std::optional<Millis> nextDeadline() const;
     std::optional<Stage> stage(const SessionId& sid) const;
@@ -213,6 +215,9 @@ private:
     QString offlineReason(const Entry& e) const;
     void ready(const SessionId& sid, Entry& e, Millis now);
     void fail(const SessionId& sid, const QString& reason);
+    // A1: dial A2 for the pushes to it at the seat (`storedOnly`: the stored ones) and send
+    // the snapshot once linked.
+    void redial(const DeviceId& peer, bool storedOnly);
     void out(Effect e) { effects_.append(std::move(e)); }
 
     Config config_;

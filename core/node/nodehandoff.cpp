@@ -244,6 +244,13 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
         if (accepting_.contains(sid) && readyToAccept(sid)) acceptNow(sid);
 }
 
+void NodeHandoff::onDeviceOnline(const DeviceId& device)
+{
+    if (deps_.linkUp(device)) return;
+    machine_.onOnline(device);
+    apply();
+}
+
 void NodeHandoff::onLinkDown(const DeviceId& peer)
 {
     machine_.onLinkDown(peer);

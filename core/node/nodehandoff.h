@@ -104,6 +104,8 @@ public:
     void onJoinFailed(const SessionId& sid, const QString& reason);
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
+    // Presence: another device of this account is online (a stored push to it dials it).
+    void onDeviceOnline(const DeviceId& device);
     // A2: the standby call of `sid` is ready (NodeCall::standbyReadyChanged).
     void onCallReady(const SessionId& sid);
     // The sessions this device is in changed (a roster committed, it left or was removed):

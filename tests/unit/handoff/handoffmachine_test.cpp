@@ -114,6 +114,38 @@ TEST(HandoffMachine, AStoredSnapshotGoesOverTheLinkTooWheneverA2LinksAgain)
     EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
 }
 
+// ... but A2, reading the stored copy, links only to the SM: without a link of ours, an A2
+// that restarted before it answered was never offered the session again. A1 dials A2 once
+// presence says it is online, for a stored push only (a linked one dials by itself), once.
+TEST(HandoffMachine, AStoredPushDialsA2WhenItComesOnline)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, false, true, 0);
+    m.onOnline(kA2); // a push over a link: nothing to do
+    EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
+    m.onSeatFailed(kSid, QStringLiteral("declined"));
+    (void)m.takeEffects();
+
+    m.push(kSid, kA2, offline(), 0);
+    m.onSeatReserved(kSid);
+    m.onStored(kSid, true, {});
+    (void)m.takeEffects();
+    m.onOnline(kA3);
+    EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
+    m.onOnline(kA2);
+    auto fx = m.takeEffects();
+    ASSERT_EQ(only<effect::Connect>(fx).size(), 1);
+    EXPECT_EQ(only<effect::Connect>(fx).front().device, kA2);
+    m.onOnline(kA2); // a second presence update while dialing
+    EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
+    m.onLinkUp(kA2, 10);
+    EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+    m.onLinkDown(kA2); // A2 killed: dialed again, the snapshot goes out once it is back
+    EXPECT_EQ(only<effect::Connect>(m.takeEffects()).size(), 1);
+    m.onLinkUp(kA2, 20);
+    EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+}
+
 // Store and forward: A2 offline at the push. The seat is asked for with the push's TTL and
 // the snapshot goes to A2's DHT mailbox instead of its link; the seat's end (expiry, or its
 // INVITE unanswered) is "did not come online within N s"; A2's decline stays a decline.
