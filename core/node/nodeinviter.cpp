@@ -13,6 +13,7 @@
 
 #include "crypto/certificate.h"
 #include "crypto/keys.h"
+#include "crypto/referral.h"
 #include "protocol/claims.h"
 
 namespace plenum::node {
@@ -60,28 +61,13 @@ std::optional<DeviceId> Node::checkReferral(const protocol::Invite& invite, cons
 {
     if (!invite.referredBy || !invite.referral) return std::nullopt;
     const DeviceId& referrer = *invite.referredBy;
-    const protocol::Referral& r = *invite.referral;
-    const auto refuse = [&](const QString& why) -> std::optional<DeviceId> {
+    if (auto ok = crypto::verifyReferral(*invite.referral, referrer, sid, account(), linkKeys_,
+                                         profile_.account.revoked());
+        !ok) {
         Q_EMIT warning("an invitation's note that " + referrer.shortHex() +
-                       " asked for it was not believed: " + why);
+                       " asked for it was not believed: " + ok.error());
         return std::nullopt;
-    };
-    auto link = crypto::Certificate::fromDer(r.linkCert);
-    auto device = crypto::Certificate::fromDer(r.deviceCert);
-    auto owner = crypto::Certificate::fromDer(r.accountCert);
-    if (!link || !device || !owner) return refuse("its certificates do not parse");
-    if (auto learned = linkKeys_.learnChain({link.value(), device.value(), owner.value()},
-                                            profile_.account.revoked());
-        !learned)
-        return refuse(learned.error());
-    // The chain is that device's (its id is its device key's hash), and the session core signs
-    // with the device key (LinkTicketAuthority), as it does tickets and votes.
-    const QByteArray deviceKey = device->publicKeyDer();
-    if (DeviceId::fromBytes(crypto::sha256(deviceKey)) != referrer)
-        return refuse("its certificate chain is another device's");
-    const QByteArray signed_ = protocol::referralSigningBytes(sid, account(), referrer);
-    if (!crypto::verifySignature(deviceKey, signed_, r.signature))
-        return refuse("its signature is not that device's");
+    }
     return referrer;
 }
 

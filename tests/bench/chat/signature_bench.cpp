@@ -10,6 +10,7 @@
 
 #include "chat/chatsignature.h"
 #include "crypto/linkkeyring.h"
+#include "crypto/referral.h"
 #include "protocol/messages.h"
 #include "protocol/quorum.h"
 #include "testaccounts.h"
@@ -148,7 +149,7 @@ int main(int argc, char** argv)
     if (ring.verify(roster[0], protocol::rosterSigningBytes(sid, altered, true), rosterSigs[0]))
         ++bad;
     const qsizetype rosterSigningBytes = protocol::rosterSigningBytes(sid, snap, true).size();
-    // The referral, once per invitation a member asks for (nodeinviter.cpp checkReferral): an
+    // The referral, once per invitation a member asks for (crypto::verifyReferral): an
     // invitee has no link to the member, so it verifies the whole chain each time.
     // RSA-4096 generation costs up to seconds: the tests' cached account key.
     const auto accountKey = testsupport::cachedAccountKey(0);
@@ -172,17 +173,10 @@ int main(int argc, char** argv)
         medianUs(rounds, 20, [&](int) { referralSig = deviceKey.sign(referralBytes); });
     const QByteArray linkDer = linkCert.toDer(), deviceDer = deviceCert.toDer(),
                      accountDer = accountCert.toDer();
+    const protocol::Referral referral{referralSig, linkDer, deviceDer, accountDer};
     const auto checkReferral = [&](const AccountId& who) {
-        auto link = crypto::Certificate::fromDer(linkDer);
-        auto device = crypto::Certificate::fromDer(deviceDer);
-        auto owner = crypto::Certificate::fromDer(accountDer);
-        crypto::LinkKeyRing fresh;
-        if (!link || !device || !owner ||
-            !fresh.learnChain({link.value(), device.value(), owner.value()}))
-            return false;
-        return crypto::verifySignature(device->publicKeyDer(),
-                                       protocol::referralSigningBytes(sid, who, referrer),
-                                       referralSig);
+        crypto::LinkKeyRing fresh; // as an invitee that never met the member
+        return bool(crypto::verifyReferral(referral, referrer, sid, who, fresh));
     };
     const double referralCheckUs = medianUs(rounds, 20, [&](int) {
         if (!checkReferral(invitee)) ++bad;
