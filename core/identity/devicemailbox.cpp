@@ -1,10 +1,13 @@
 #include "identity/devicemailbox.h"
 
 #include "identity/deviceidentity.h"
+#include "identity/retry.h"
 
 #include <QCborArray>
 #include <QDateTime>
 #include <QTimer>
+
+#include <memory>
 
 namespace plenum::identity {
 
@@ -70,7 +73,7 @@ void DeviceMailbox::lookUp(const DeviceId& to, std::function<void(Result<QByteAr
     }
     auto& waiting = pendingLookUps_[to];
     waiting.append(std::move(then));
-    if (waiting.size() == 1) fetchCertificate(to, 1);
+    if (waiting.size() == 1) fetchCertificate(to);
 }
 
 void DeviceMailbox::finishLookUp(const DeviceId& to, const Result<QByteArray>& key)
@@ -80,35 +83,38 @@ void DeviceMailbox::finishLookUp(const DeviceId& to, const Result<QByteArray>& k
         then(key);
 }
 
-void DeviceMailbox::fetchCertificate(const DeviceId& to, int attempt)
+void DeviceMailbox::fetchCertificate(const DeviceId& to)
 {
+    // One get per attempt; the look-up succeeds as soon as a valid chain arrives.
     auto found = std::make_shared<bool>(false);
-    node_->get(
-        certificateKey(to),
-        [this, to, found](const QList<DhtValue>& values) {
-            for (const DhtValue& v : values) {
-                if (*found) return;
-                QCborParserError err;
-                const QCborArray certs = QCborValue::fromCbor(v.data, &err).toArray();
-                if (err.error != QCborError::NoError || certs.size() != 2) continue;
-                auto dc = crypto::Certificate::fromDer(certs[0].toByteArray());
-                auto ac = crypto::Certificate::fromDer(certs[1].toByteArray());
-                if (!dc || !ac) continue;
-                auto chain = crypto::verifyDeviceChain({dc.value(), ac.value()}, revoked_);
-                // Self-certifying: whatever the DHT returns must hash to the id we asked for.
-                if (!chain || chain->device != to) continue;
-                *found = true;
-                knownKeys_.insert(to, dc->publicKeyDer());
-                finishLookUp(to, dc->publicKeyDer());
-            }
-        },
-        [this, to, found, attempt](bool) {
-            if (*found) return;
-            if (attempt < kLookUpAttempts) {
-                QTimer::singleShot(kFirstLookUpRetryMs << (attempt - 1), this,
-                                   [this, to, attempt] { fetchCertificate(to, attempt + 1); });
-                return;
-            }
+    const RetryAttempt get = [this, to, found](std::function<void(Status)> report) {
+        node_->get(
+            certificateKey(to),
+            [this, to, found](const QList<DhtValue>& values) {
+                for (const DhtValue& v : values) {
+                    if (*found) return;
+                    QCborParserError err;
+                    const QCborArray certs = QCborValue::fromCbor(v.data, &err).toArray();
+                    if (err.error != QCborError::NoError || certs.size() != 2) continue;
+                    auto dc = crypto::Certificate::fromDer(certs[0].toByteArray());
+                    auto ac = crypto::Certificate::fromDer(certs[1].toByteArray());
+                    if (!dc || !ac) continue;
+                    auto chain = crypto::verifyDeviceChain({dc.value(), ac.value()}, revoked_);
+                    // Self-certifying: whatever the DHT returns must hash to the id we asked for.
+                    if (!chain || chain->device != to) continue;
+                    *found = true;
+                    knownKeys_.insert(to, dc->publicKeyDer());
+                    finishLookUp(to, dc->publicKeyDer());
+                }
+            },
+            [found, report](bool) {
+                report(*found ? Status{Ok{}} : Status{fail(QStringLiteral("not found"))});
+            });
+    };
+    retryWithBackoff(
+        this, get, RetryPolicy{kLookUpAttempts, kFirstLookUpRetryMs},
+        [this, to](const Status& s, int) {
+            if (s) return;
             finishLookUp(
                 to,
                 fail(

@@ -80,7 +80,7 @@ Q_SIGNALS:
 private:
     DeviceMailbox(DhtNode* node, EnvelopeOpener opener, QObject* parent);
     void lookUp(const DeviceId& to, std::function<void(Result<QByteArray>)> then);
-    void fetchCertificate(const DeviceId& to, int attempt);
+    void fetchCertificate(const DeviceId& to);
     void finishLookUp(const DeviceId& to, const Result<QByteArray>& key);
     void onValues(const QList<DhtValue>& values);
     // The checks every arriving envelope gets; `silent` is set for drops that must look like

@@ -44,11 +44,12 @@ public:
     QString endpoint() const;
 
     // `key` is hashed with InfoHash::get. Signed puts carry this device as owner; a value id
-    // of 0 lets OpenDHT pick one. Virtual so that a test can count what a publisher puts.
+    // of 0 lets OpenDHT pick one. Virtual so that a test can count what a publisher puts, and
+    // fail or delay what a reader gets.
     virtual void put(const QByteArray& key, const QByteArray& data, quint64 valueId, bool sign,
                      bool permanent, DoneCallback done = {});
     void cancelPut(const QByteArray& key, quint64 valueId);
-    void get(const QByteArray& key, ValuesCallback onValues, DoneCallback done = {});
+    virtual void get(const QByteArray& key, ValuesCallback onValues, DoneCallback done = {});
     quint64 listen(const QByteArray& key, ValuesCallback onValues);
     void cancelListen(quint64 token);
 

@@ -1,6 +1,7 @@
 #include "node/nodehandoff.h"
 
 #include "handoff/snapshot.h"
+#include "identity/retry.h"
 #include "node/nodechat.h"
 #include "session/roster.h"
 
@@ -337,28 +338,19 @@ void NodeHandoff::withdrawStored(const SessionId& sid)
     const Message m{
         Header{sid, 0, 0, {}},
         HandoffPullAnswer{Code::NotFound, QStringLiteral("the hand-off was withdrawn")}};
-    storeWithdrawal(sid, to, until, mailboxBody(protocol::encode(m)), 0);
-}
-
-void NodeHandoff::storeWithdrawal(const SessionId& sid, const DeviceId& to, qint64 until,
-                                  const QByteArray& body, int attempt)
-{
-    QPointer<NodeHandoff> self(this);
-    deps_.store(to, body, [self, sid, to, until, body, attempt](Status s) {
-        if (!self || s) return;
-        // A put that failed (no DHT node answered) is tried again while the stored push could
-        // still be offered: A2 coming online would otherwise be offered a cancelled hand-off.
-        const int delay = kWithdrawRetryMs << attempt;
-        if (attempt + 1 < kWithdrawAttempts && now() + delay < until) {
-            QTimer::singleShot(delay, self, [self, sid, to, until, body, attempt] {
-                if (self) self->storeWithdrawal(sid, to, until, body, attempt + 1);
-            });
-            return;
-        }
-        Q_EMIT self->warning("the hand-off of " + sid.shortHex() +
-                             " waiting for the other device could not be taken back (" +
-                             QString::number(attempt + 1) + " attempts): " + s.error());
-    });
+    const QByteArray body = mailboxBody(protocol::encode(m));
+    // A put that failed (no DHT node answered) is tried again while the stored push could
+    // still be offered: A2 coming online would otherwise be offered a cancelled hand-off.
+    const identity::RetryPolicy policy{kWithdrawAttempts, kWithdrawRetryMs,
+                                       [until](int delay) { return now() + delay < until; }};
+    identity::retryWithBackoff(
+        this, [this, to, body](auto report) { deps_.store(to, body, std::move(report)); }, policy,
+        [this, sid](const Status& s, int attempts) {
+            if (s) return;
+            Q_EMIT warning("the hand-off of " + sid.shortHex() +
+                           " waiting for the other device could not be taken back (" +
+                           QString::number(attempts) + " attempts): " + s.error());
+        });
 }
 
 void NodeHandoff::onMessage(const DeviceId& from, const Message& message)

@@ -153,8 +153,6 @@ private:
     QByteArray mailboxBody(const QByteArray& message) const;
     // A1: a stored push that failed (cancelled, refused) is taken back from A2's mailbox.
     void withdrawStored(const SessionId& sid);
-    void storeWithdrawal(const SessionId& sid, const DeviceId& to, qint64 until,
-                         const QByteArray& body, int attempt);
     static constexpr int kWithdrawRetryMs = 2000; // doubles: 2, 4, 8 s
     static constexpr int kWithdrawAttempts = 4;
     // A2: A1 took back the push of `sid` it stored before `sentMs`.
