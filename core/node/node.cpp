@@ -96,7 +96,8 @@ Node::Node(NodeOptions options, identity::Profile profile,
                                 },
                                 [this](const DeviceId& d) { return linkIsUp(d); },
                                 [this](const DeviceId& to, const Message& m) { sendOnLink(to, m); },
-                                [this](const SessionId& sid) { return host_->headerFor(sid); }})
+                                [this](const SessionId& sid) { return host_->headerFor(sid); },
+                                [this](const DeviceId& d) { return linkChains_.value(d); }})
 {
     deviceClass_ = options_.deviceClass.value_or(protocol::DeviceClass::Desktop);
     account_ = std::make_unique<NodeAccount>(profile_, options_.profileDir, deviceClass_);
@@ -398,12 +399,12 @@ Status Node::startServices()
             if (auto link = crypto::Certificate::fromDer(der.front()))
                 linkKeys_.learn(
                     crypto::VerifiedChain{peer->device, peer->account, link.value(), {}, {}});
-        // [link, device, account]: the device certificate lets us seal relayed signals to it,
-        // and lets us hand it to devices that relay through us (issue 11).
+        // [link, device, account]: the device certificate lets us seal relayed signals to it;
+        // the chain is what we hand to devices that relay through us (issue 11) and to the
+        // invitee of a member's referral (Invite::referral).
         if (peer && der.size() == 3) {
             if (auto device = crypto::Certificate::fromDer(der[1]); device && mailbox_)
                 mailbox_->addKnownDevice(device.value());
-            relay_.learnChain(peer->device, der[1], der[2]);
             if (linkChains_.size() >= kMaxLinkChains && !linkChains_.contains(peer->device))
                 linkChains_.erase(linkChains_.begin());
             linkChains_.insert(peer->device, der);

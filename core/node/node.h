@@ -396,8 +396,9 @@ private:
     // Checks an INVITE's referral: the referrer's chain, then its signature over this device's
     // account and the session. Returns the referrer it vouches for, or nothing (and says why).
     std::optional<DeviceId> checkReferral(const protocol::Invite& invite, const SessionId& sid);
-    // [link, device, account] certificates of the devices we verified on links, so that as SM
-    // we can hand a referrer's chain to its invitee (Invite::referral); bounded.
+    // [link, device, account] certificates of the devices we verified on links: the relay
+    // hands them to devices that relay through us, and as SM we hand a referrer's chain to
+    // its invitee (Invite::referral). Bounded: a new device evicts an arbitrary old one.
     QHash<DeviceId, QList<QByteArray>> linkChains_;
     static constexpr qsizetype kMaxLinkChains = 1024;
     std::map<SessionId, InviteChain> inviteChains_;

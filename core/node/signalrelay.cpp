@@ -46,19 +46,12 @@ void SignalRelay::onKeyRequest(const DeviceId& from, const protocol::Header& hea
                                const protocol::RelayKeyRequest& m)
 {
     QString why = refusal(from, header, m.device);
-    const auto chain = chains_.constFind(m.device);
-    if (why.isEmpty() && chain == chains_.constEnd())
+    const QList<QByteArray> chain = why.isEmpty() ? hooks_.chainOf(m.device) : QList<QByteArray>{};
+    if (why.isEmpty() && chain.size() != 3)
         why = QStringLiteral("the device's certificates are not known here");
     if (!why.isEmpty()) return refuse(from, header, m.device, why);
-    hooks_.sendOnLink(from, {hooks_.header(header.sid),
-                             protocol::RelayKey{m.device, chain->first, chain->second}});
-}
-
-void SignalRelay::learnChain(const DeviceId& device, const QByteArray& deviceCert,
-                             const QByteArray& accountCert)
-{
-    if (!chains_.contains(device) && chains_.size() >= kMaxKnownChains) return;
-    chains_.insert(device, {deviceCert, accountCert});
+    hooks_.sendOnLink(
+        from, {hooks_.header(header.sid), protocol::RelayKey{m.device, chain[1], chain[2]}});
 }
 
 } // namespace plenum::node

@@ -22,7 +22,6 @@ public:
     // group sends about two per member. Generous for that, useless as a bulk pipe.
     static constexpr net::RateLimiter::Limits kPerSender{128, 20};
     static constexpr net::RateLimiter::Limits kAll{512, 5};
-    static constexpr qsizetype kMaxKnownChains = 1024;
 
     struct Hooks {
         // Session `sid` of ours knows `device` (Session::knows).
@@ -30,6 +29,9 @@ public:
         std::function<bool(const DeviceId& device)> linkUp;
         std::function<void(const DeviceId& to, const protocol::Message& message)> sendOnLink;
         std::function<protocol::Header(const SessionId& sid)> header;
+        // The certificates [link, device, account] `device`'s TLS link presented (verified by
+        // the link), or none: the Node keeps them, for this and for referrals.
+        std::function<QList<QByteArray>(const DeviceId& device)> chainOf;
     };
     // Tests only: a hostile relay that changes one byte of what it forwards, or forwards every
     // envelope twice (a replay).
@@ -41,9 +43,6 @@ public:
                   const protocol::RelaySignal& message);
     void onKeyRequest(const DeviceId& from, const protocol::Header& header,
                       const protocol::RelayKeyRequest& message);
-    // The certificates a device's TLS link presented (already verified by the link).
-    void learnChain(const DeviceId& device, const QByteArray& deviceCert,
-                    const QByteArray& accountCert);
 
     void setEnabled(bool on) { enabled_ = on; }
     void setTamper(Tamper t) { tamper_ = t; }
@@ -60,7 +59,6 @@ private:
     net::RateLimiter perSender_{kPerSender};
     net::RateLimiter all_{kAll};
     QElapsedTimer clock_;
-    QHash<DeviceId, std::pair<QByteArray, QByteArray>> chains_;
     bool enabled_ = true;
     Tamper tamper_ = Tamper::None;
     int forwarded_ = 0;

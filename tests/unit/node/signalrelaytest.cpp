@@ -17,6 +17,7 @@ struct Fixture {
              outsider = DeviceId::fromNumber(4);
     QSet<DeviceId> up{joiner, member, outsider};
     std::vector<std::pair<DeviceId, protocol::Message>> sent;
+    QHash<DeviceId, QList<QByteArray>> chains;
     SignalRelay relay{SignalRelay::Hooks{
         [this](const SessionId& s, const DeviceId& d) {
             return s == sid && (d == joiner || d == member);
@@ -25,7 +26,8 @@ struct Fixture {
         [this](const DeviceId& to, const protocol::Message& m) { sent.emplace_back(to, m); },
         [](const SessionId& s) {
             return protocol::Header{s, 1, 1, {}};
-        }}};
+        },
+        [this](const DeviceId& d) { return chains.value(d); }}};
 
     protocol::Header header() const { return {sid, 1, 1, {}}; }
     QString lastFailure() const
@@ -90,12 +92,13 @@ TEST(SignalRelay, HandsOutOnlyKnownCertificates)
     Fixture f;
     f.relay.onKeyRequest(f.joiner, f.header(), {f.member});
     EXPECT_EQ(f.lastFailure(), "the device's certificates are not known here");
-    f.relay.learnChain(f.member, "device-der", "account-der");
+    f.chains.insert(f.member, {"link-der", "device-der", "account-der"});
     f.relay.onKeyRequest(f.joiner, f.header(), {f.member});
     const auto* key = std::get_if<protocol::RelayKey>(&f.sent.back().second.body);
     ASSERT_NE(key, nullptr);
     EXPECT_EQ(key->device, f.member);
     EXPECT_EQ(key->deviceCert, "device-der");
+    EXPECT_EQ(key->accountCert, "account-der");
     f.relay.onKeyRequest(f.outsider, f.header(), {f.member});
     EXPECT_EQ(f.lastFailure(), "the session does not know both devices");
 }
