@@ -58,19 +58,27 @@ std::function<void(Status, int)> into(Outcome& o)
     };
 }
 
+// Runs `op` under `policy` until it is reported, then a while longer: nothing more may come.
+Outcome retried(Flaky& op, RetryPolicy policy)
+{
+    ensureApp();
+    op.clock.start();
+    Outcome o;
+    retryWithBackoff(op.context, op.attempt(), std::move(policy), into(o));
+    EXPECT_TRUE(runUntil([&] { return o.reports > 0; }, 10000));
+    runUntil([] { return false; }, 200);
+    EXPECT_EQ(o.reports, 1);
+    if (!o.status) o.status = fail(QStringLiteral("never reported"));
+    return o;
+}
+
 } // namespace
 
 TEST(RetryWithBackoff, AnOperationThatSucceedsOnTheThirdTryIsReportedOnceAsSuccess)
 {
-    ensureApp();
     QObject context;
     Flaky op{2, {}, {}, &context};
-    op.clock.start();
-    Outcome o;
-    retryWithBackoff(&context, op.attempt(), RetryPolicy{5, 40}, into(o));
-    ASSERT_TRUE(runUntil([&] { return o.reports > 0; }, 10000));
-    runUntil([] { return false; }, 200); // nothing more comes
-    EXPECT_EQ(o.reports, 1);
+    const Outcome o = retried(op, RetryPolicy{5, 40});
     EXPECT_TRUE(*o.status);
     EXPECT_EQ(o.attempts, 3);
     ASSERT_EQ(op.calls.size(), 3u);
@@ -80,15 +88,9 @@ TEST(RetryWithBackoff, AnOperationThatSucceedsOnTheThirdTryIsReportedOnceAsSucce
 
 TEST(RetryWithBackoff, AnOperationThatNeverSucceedsIsTriedAsOftenAsThePolicySaysThenReported)
 {
-    ensureApp();
     QObject context;
     Flaky op{1000, {}, {}, &context};
-    op.clock.start();
-    Outcome o;
-    retryWithBackoff(&context, op.attempt(), RetryPolicy{4, 10}, into(o));
-    ASSERT_TRUE(runUntil([&] { return o.reports > 0; }, 10000));
-    runUntil([] { return false; }, 200);
-    EXPECT_EQ(o.reports, 1);
+    const Outcome o = retried(op, RetryPolicy{4, 10});
     ASSERT_FALSE(*o.status);
     EXPECT_EQ(o.status->error(), QStringLiteral("no node"));
     EXPECT_EQ(o.attempts, 4);
@@ -99,18 +101,13 @@ TEST(RetryWithBackoff, AnOperationThatNeverSucceedsIsTriedAsOftenAsThePolicySays
 TEST(RetryWithBackoff, AWaitThePolicyRefusesEndsTheRetriesWithTheLastFailure)
 {
     // As a hand-off's withdrawal: no point putting it after the stored push has expired.
-    ensureApp();
     QObject context;
     Flaky op{1000, {}, {}, &context};
-    op.clock.start();
-    Outcome o;
     std::vector<int> asked;
-    RetryPolicy policy{6, 100, [&](int delay) {
-                           asked.push_back(delay);
-                           return delay < 400; // the deadline: 100 and 200 fit, 400 does not
-                       }};
-    retryWithBackoff(&context, op.attempt(), policy, into(o));
-    ASSERT_TRUE(runUntil([&] { return o.reports > 0; }, 10000));
+    const Outcome o = retried(op, RetryPolicy{6, 100, [&](int delay) {
+                                                  asked.push_back(delay);
+                                                  return delay < 400; // 100 and 200 fit
+                                              }});
     EXPECT_FALSE(*o.status);
     EXPECT_EQ(o.attempts, 3);
     EXPECT_EQ(asked, (std::vector<int>{100, 200, 400}));
@@ -118,16 +115,20 @@ TEST(RetryWithBackoff, AWaitThePolicyRefusesEndsTheRetriesWithTheLastFailure)
 
 TEST(RetryWithBackoff, NothingRunsOnceItsContextIsGone)
 {
+    // Destroyed while a retry waits (the first failure came back, the 3 s timer runs), and
+    // while a report is on its way: neither runs anything nor reports.
     ensureApp();
-    auto context = std::make_unique<QObject>();
-    QObject reporter; // outlives the context: the first failure still arrives
-    Flaky op{1000, {}, {}, &reporter};
-    op.clock.start();
-    Outcome o;
-    retryWithBackoff(context.get(), op.attempt(), RetryPolicy{5, 50}, into(o));
-    ASSERT_TRUE(runUntil([&] { return !op.calls.empty(); }, 1000));
-    context.reset();
-    runUntil([] { return false; }, 500);
-    EXPECT_EQ(op.calls.size(), 1u) << "a retry ran after its owner was destroyed";
-    EXPECT_EQ(o.reports, 0);
+    for (const bool waiting : {true, false}) {
+        auto context = std::make_unique<QObject>();
+        QObject reporter; // outlives the context: the first failure still arrives
+        Flaky op{1000, {}, {}, &reporter};
+        op.clock.start();
+        Outcome o;
+        retryWithBackoff(context.get(), op.attempt(), RetryPolicy{5, 3000}, into(o));
+        if (waiting) runUntil([] { return false; }, 100); // the report, then the timer
+        context.reset();
+        runUntil([] { return false; }, waiting ? 3500 : 300);
+        EXPECT_EQ(op.calls.size(), 1u) << "a retry ran after its owner was destroyed";
+        EXPECT_EQ(o.reports, 0);
+    }
 }
