@@ -317,27 +317,31 @@ void HandoffMachine::onLinkDown(const DeviceId& peer)
     // Issue 15: A1 pushed over a link that A2 was closing (it had just left the session); the
     // snapshot went nowhere and A2, holding only the seat's INVITE, let it expire. A2 ignores
     // a second copy of the snapshot.
-    redial(peer, false);
+    for (auto& [sid, e] : entries_) {
+        if (!atSeat(e, peer) || e.linkLost) continue;
+        e.linkLost = true;
+        out(effect::Connect{peer});
+    }
 }
 
 void HandoffMachine::onOnline(const DeviceId& peer)
 {
-    // A push stored while A2 looked offline: A2 reads the DHT's copy, and spends it (its replay
-    // memory). Should it restart before it answers, only a link of ours notices and sends the
-    // snapshot again; it links to the SM, not to us, so we dial it (the test that kills A2 as
-    // its offer shows failed whenever A2's presence reached A1 after the push).
-    redial(peer, true);
-}
-
-void HandoffMachine::redial(const DeviceId& peer, bool storedOnly)
-{
+    // A push stored while A2 looked offline: A2 reads the DHT's copy and spends it (its replay
+    // memory), and links to the SM, not to us. Should it restart before it answers, nothing
+    // would offer it the session again; a link of ours sees it go and sends the snapshot
+    // again. Dialed again on each call: the caller asks only while A2 is not linked, and a
+    // dial under way is not doubled (net::LinkManager::connectTo).
     for (auto& [sid, e] : entries_) {
-        if (!e.pushing || e.device != peer || e.linkLost || (storedOnly && !e.stored) ||
-            (e.stage != Stage::Reserving && e.stage != Stage::Swapping))
-            continue;
+        if (!atSeat(e, peer) || !e.stored) continue;
         e.linkLost = true;
         out(effect::Connect{peer});
     }
+}
+
+bool HandoffMachine::atSeat(const Entry& e, const DeviceId& peer)
+{
+    return e.pushing && e.device == peer &&
+           (e.stage == Stage::Reserving || e.stage == Stage::Swapping);
 }
 
 void HandoffMachine::onTick(Millis now)

@@ -178,7 +178,7 @@ public:
     // A1: A2's link went down (or was not up when the snapshot was due) after the seat was
     // asked: the snapshot may be lost with it, so A2 is dialed again and gets it once linked.
     void onLinkDown(const DeviceId& peer);
-    // A1: presence says A2 came online (the caller knows it is not linked to it yet).
+    // A1: presence says A2 is online, and it is not linked: a stored push to it dials it.
     void onOnline(const DeviceId& peer);
     void onTick(Millis now);
     std::optional<Millis> nextDeadline() const;
@@ -215,9 +215,8 @@ private:
     QString offlineReason(const Entry& e) const;
     void ready(const SessionId& sid, Entry& e, Millis now);
     void fail(const SessionId& sid, const QString& reason);
-    // A1: dial A2 for the pushes to it at the seat (`storedOnly`: the stored ones) and send
-    // the snapshot once linked.
-    void redial(const DeviceId& peer, bool storedOnly);
+    // A1: a push to `peer` whose seat is asked for or reserved.
+    static bool atSeat(const Entry& e, const DeviceId& peer);
     void out(Effect e) { effects_.append(std::move(e)); }
 
     Config config_;

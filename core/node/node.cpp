@@ -209,8 +209,6 @@ void Node::makeHandoff()
     connect(handoff_.get(), &NodeHandoff::stored, this, &Node::handoffStored);
     connect(handoff_.get(), &NodeHandoff::resumed, this, &Node::handoffResumed);
     connect(call_.get(), &NodeCall::standbyReadyChanged, handoff_.get(), &NodeHandoff::onCallReady);
-    connect(account_.get(), &NodeAccount::ownDeviceOnline, handoff_.get(),
-            &NodeHandoff::onDeviceOnline);
     // "Continue here": this device's live sessions go into its presence.
     connect(handoff_.get(), &NodeHandoff::liveSessionsChanged, this,
             [this](const QList<identity::LiveSession>& sessions) {

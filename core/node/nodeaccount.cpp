@@ -56,11 +56,8 @@ void NodeAccount::attach(identity::DhtNode* dht, identity::DeviceMailbox* mailbo
     links_ = links;
     presence_ = new identity::Presence(dht, &profile_.device, this);
     connect(presence_, &identity::Presence::presenceChanged, this,
-            [this](const AccountId& a, const DeviceId& d, identity::PresenceState state) {
+            [this](const AccountId& a, const DeviceId&, identity::PresenceState) {
                 Q_EMIT presenceChanged(a, presenceOf(a));
-                if (a == profile_.account.id() && d != profile_.device.id() &&
-                    state != identity::PresenceState::Offline)
-                    Q_EMIT ownDeviceOnline(d);
             });
     connect(presence_, &identity::Presence::sessionsChanged, this,
             [this](const AccountId& a, const DeviceId& d) {

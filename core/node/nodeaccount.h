@@ -95,8 +95,6 @@ Q_SIGNALS:
     void contactsChanged();
     void blockedChanged();
     void presenceChanged(plenum::AccountId account, QString presence);
-    // Another device of this account published a presence other than offline.
-    void ownDeviceOnline(plenum::DeviceId device);
     void devicesChanged();
     void liveSessionsChanged();
     void devicePaired(plenum::DeviceId device, QString name);

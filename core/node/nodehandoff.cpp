@@ -29,6 +29,8 @@ NodeHandoff::NodeHandoff(Deps deps, handoff::HandoffMachine::Config config, QObj
     live_.setSingleShot(true);
     live_.setInterval(300);
     connect(&live_, &QTimer::timeout, this, [this] { Q_EMIT liveSessionsChanged(liveSessions()); });
+    storedDial_.setInterval(kStoredDialMs);
+    connect(&storedDial_, &QTimer::timeout, this, &NodeHandoff::dialStoredPushes);
 }
 
 void NodeHandoff::onSessionsChanged()
@@ -245,10 +247,16 @@ void NodeHandoff::onLinkUp(const DeviceId& peer)
         if (accepting_.contains(sid) && readyToAccept(sid)) acceptNow(sid);
 }
 
-void NodeHandoff::onDeviceOnline(const DeviceId& device)
+void NodeHandoff::dialStoredPushes()
 {
-    if (deps_.linkUp(device)) return;
-    machine_.onOnline(device);
+    bool waiting = false;
+    for (const auto& p : machine_.pushes()) {
+        if (!machine_.stored(p.sid)) continue;
+        waiting = true;
+        if (!deps_.linkUp(p.device) && deps_.online && deps_.online(p.device))
+            machine_.onOnline(p.device);
+    }
+    if (!waiting) storedDial_.stop();
     apply();
 }
 
@@ -582,6 +590,7 @@ void NodeHandoff::storeSnapshot(const SessionId& sid, const DeviceId& to, sessio
         if (s) {
             if (!self->machine_.stored(sid)) return;
             self->storedPushes_[sid] = {to, until};
+            if (!self->storedDial_.isActive()) self->storedDial_.start();
             Q_EMIT self->stored(sid, to, until);
             return;
         }

@@ -104,8 +104,6 @@ public:
     void onJoinFailed(const SessionId& sid, const QString& reason);
     void onLinkUp(const DeviceId& peer);
     void onLinkDown(const DeviceId& peer);
-    // Presence: another device of this account is online (a stored push to it dials it).
-    void onDeviceOnline(const DeviceId& device);
     // A2: the standby call of `sid` is ready (NodeCall::standbyReadyChanged).
     void onCallReady(const SessionId& sid);
     // The sessions this device is in changed (a roster committed, it left or was removed):
@@ -179,6 +177,12 @@ private:
     handoff::HandoffMachine machine_;
     QTimer timer_;
     QTimer live_; // coalesces presence updates of the live sessions
+    // A1: while a stored push waits, A2 is dialed whenever presence says it is online and it
+    // is not linked (HandoffMachine::onOnline). A dial that fails ends after the link timeout
+    // (10 s), so an A2 whose presence outlived it costs a dial per 10 s for the seat's life.
+    QTimer storedDial_;
+    static constexpr int kStoredDialMs = 2000;
+    void dialStoredPushes();
     // A2: the verified snapshot, until the hand-off ends.
     std::map<SessionId, protocol::HandoffSnapshot> snapshots_;
     static constexpr int kLinkWaitMs = 10'000;

@@ -218,6 +218,8 @@ void cancelStoredPush(bool a1Restarts)
     expectNobodySawLeave(s);
 }
 
+} // namespace
+
 TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedWhenTheDeviceComesOnline)
 {
     cancelStoredPush(false);
@@ -245,7 +247,9 @@ void a2KilledBeforeItAnswered(bool stored)
     ASSERT_TRUE(s.build(8, true)); // Bob is the SM
     ASSERT_TRUE(s.a1->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "before"}}, "sent"));
     s.a2->setExtraArgs({"--device-class", "phone"}); // paired already
-    if (stored) ASSERT_TRUE(s.a2->quit());
+    if (stored) {
+        ASSERT_TRUE(s.a2->quit());
+    }
     s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
     if (stored) {
         ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);

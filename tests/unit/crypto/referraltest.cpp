@@ -73,8 +73,9 @@ TEST(Referral, AForgedOrBrokenChainIsRefusedInWords)
     // A chain whose account did not certify the device (Mallory's account cert beside it).
     r = s.referral;
     r.accountCert = test::TestChain(QStringLiteral("mallory")).account.toDer();
-    EXPECT_FALSE(verifyReferral(r, s.member.id(), kSid, s.invitee, ring));
-    EXPECT_FALSE(ring.knows(s.member.id()));
+    LinkKeyRing fresh;
+    EXPECT_FALSE(verifyReferral(r, s.member.id(), kSid, s.invitee, fresh));
+    EXPECT_FALSE(fresh.knows(s.member.id()));
     // A revoked device's referral.
     EXPECT_FALSE(verifyReferral(s.referral, s.member.id(), kSid, s.invitee, ring, {s.member.id()}));
 }
