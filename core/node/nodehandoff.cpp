@@ -340,7 +340,9 @@ void NodeHandoff::withdrawStored(const SessionId& sid)
 {
     auto it = storedPushes_.find(sid);
     if (it == storedPushes_.end()) return;
-    const auto [to, until] = it->second;
+    // Named copies, not a structured binding: lambdas below capture them (clang refuses).
+    const DeviceId to = it->second.first;
+    const qint64 until = it->second.second;
     storedPushes_.erase(it);
     if (until <= now() || !deps_.store) return; // void in A2's eyes already
     const Message m{
@@ -354,10 +356,11 @@ void NodeHandoff::withdrawStored(const SessionId& sid)
     identity::retryWithBackoff(
         this, [this, to, body](auto report) { deps_.store(to, body, std::move(report)); }, policy,
         [this, sid](const Status& s, int attempts) {
-            if (s) return;
-            Q_EMIT warning("the hand-off of " + sid.shortHex() +
-                           " waiting for the other device could not be taken back (" +
-                           QString::number(attempts) + " attempts): " + s.error());
+            if (!s) {
+                Q_EMIT warning("the hand-off of " + sid.shortHex() +
+                               " waiting for the other device could not be taken back (" +
+                               QString::number(attempts) + " attempts): " + s.error());
+            }
         });
 }
 
