@@ -11,8 +11,6 @@
 // hold each of its invitations for the whole bound; the account is what the user decides on.
 #include "node/node.h"
 
-#include "crypto/certificate.h"
-#include "crypto/keys.h"
 #include "crypto/referral.h"
 #include "protocol/claims.h"
 
