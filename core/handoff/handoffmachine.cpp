@@ -301,6 +301,7 @@ void HandoffMachine::onLinkUp(const DeviceId& peer, Millis now)
 {
     for (auto& [sid, e] : entries_) {
         if (!e.pushing || e.device != peer) continue;
+        e.nextDial = e.dialGap = 0; // reached: a later loss dials at once again
         if (e.stage == Stage::Linking) {
             reserve(sid, e, now);
         } else if (e.linkLost || (e.stored && e.stage == Stage::Swapping)) {
@@ -324,15 +325,24 @@ void HandoffMachine::onLinkDown(const DeviceId& peer)
     }
 }
 
-void HandoffMachine::onOnline(const DeviceId& peer)
+void HandoffMachine::onOnline(const DeviceId& peer, Millis now, qint64 publishedMs)
 {
     // A push stored while A2 looked offline: A2 reads the DHT's copy and spends it (its replay
     // memory), and links to the SM, not to us. Should it restart before it answers, nothing
     // would offer it the session again; a link of ours sees it go and sends the snapshot
-    // again. Dialed again on each call: the caller asks only while A2 is not linked, and a
-    // dial under way is not doubled (net::LinkManager::connectTo).
+    // again. A dial under way is not doubled (net::LinkManager::connectTo), but an A2 whose
+    // presence outlived it (it quit without an offline record) would be dialed for the
+    // seat's whole life: each dial that brings no link doubles the wait before the next.
     for (auto& [sid, e] : entries_) {
         if (!atSeat(e, peer) || !e.stored) continue;
+        if (publishedMs > e.seenPublished) {
+            if (e.seenPublished != 0) e.nextDial = e.dialGap = 0; // it published again
+            e.seenPublished = publishedMs;
+        }
+        if (now < e.nextDial) continue;
+        e.dialGap = e.dialGap == 0 ? config_.storedDialGap
+                                   : std::min(2 * e.dialGap, config_.maxStoredDialGap);
+        e.nextDial = now + e.dialGap;
         e.linkLost = true;
         out(effect::Connect{peer});
     }

@@ -107,6 +107,11 @@ public:
         // mailbox accepts nothing older (DeviceMailbox::kMaxAgeMs), so a longer seat would
         // outlive the value it needs.
         Millis maxStoredTtl = 10 * 60 * 1000;
+        // A1 dials a stored push's A2 when presence says it is online (onOnline). A dial that
+        // brings no link waits this long before the next, doubling up to the maximum; a link
+        // or a newer presence record of A2's (it published: it is alive) starts over.
+        Millis storedDialGap = 10'000;
+        Millis maxStoredDialGap = 80'000;
     };
     struct PushOptions {
         bool keep = false;    // A1 stays in the session as well
@@ -178,8 +183,10 @@ public:
     // A1: A2's link went down (or was not up when the snapshot was due) after the seat was
     // asked: the snapshot may be lost with it, so A2 is dialed again and gets it once linked.
     void onLinkDown(const DeviceId& peer);
-    // A1: presence says A2 is online, and it is not linked: a stored push to it dials it.
-    void onOnline(const DeviceId& peer);
+    // A1: presence says A2 is online (its record published at `publishedMs`, the
+    // publisher's clock) and it is not linked: a stored push to it dials it, with a back-off
+    // (Config::storedDialGap).
+    void onOnline(const DeviceId& peer, Millis now, qint64 publishedMs);
     void onTick(Millis now);
     std::optional<Millis> nextDeadline() const;
     std::optional<Stage> stage(const SessionId& sid) const;
@@ -208,6 +215,11 @@ private:
         bool linkLost = false; // A1: the snapshot waits for A2's link to be back (onLinkDown)
         Millis ttl = 0;        // A1: the seat's life
         Millis deadline = 0;
+        // A1, stored push: when A2 may be dialed again, the gap after that dial, and the
+        // newest presence record of A2's seen (a newer one resets the back-off).
+        Millis nextDial = 0;
+        Millis dialGap = 0;
+        qint64 seenPublished = 0;
         QString lastRefusal;
     };
     void reserve(const SessionId& sid, Entry& e, Millis now);

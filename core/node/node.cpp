@@ -185,8 +185,9 @@ void Node::makeHandoff()
             state.deafened = state.inCall && call_->deafened();
             return state;
         },
-        [this](const DeviceId& peer) {
-            return account_ && account_->onlineDevicesOf(account()).contains(peer);
+        [this](const DeviceId& peer) -> std::optional<qint64> {
+            if (!account_) return std::nullopt;
+            return account_->onlineSince(account(), peer);
         },
         [this](const DeviceId& to, const QByteArray& body, std::function<void(Status)> done) {
             if (!mailbox_) return done(fail("the node is not connected yet"));

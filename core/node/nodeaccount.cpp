@@ -144,8 +144,23 @@ QList<DeviceId> NodeAccount::onlineDevicesOf(const AccountId& account) const
     if (!presence_) return out;
     const QDateTime t = QDateTime::currentDateTimeUtc();
     for (const auto& r : presence_->devicesOf(account))
-        if (r.isLive(t) && !profile_.account.revoked().contains(r.device)) out.append(r.device);
+        if (isOnline(r, t)) out.append(r.device);
     return out;
+}
+
+std::optional<qint64> NodeAccount::onlineSince(const AccountId& account,
+                                               const DeviceId& device) const
+{
+    if (!presence_) return std::nullopt;
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    for (const auto& r : presence_->devicesOf(account))
+        if (r.device == device && isOnline(r, t)) return r.published.toMSecsSinceEpoch();
+    return std::nullopt;
+}
+
+bool NodeAccount::isOnline(const identity::PresenceRecord& r, const QDateTime& now) const
+{
+    return r.isLive(now) && !profile_.account.revoked().contains(r.device);
 }
 
 bool NodeAccount::watch(const AccountId& account)

@@ -13,6 +13,8 @@
 #include <QObject>
 #include <QSet>
 
+#include <optional>
+
 namespace plenum::identity {
 class DhtNode;
 class DeviceMailbox;
@@ -51,6 +53,8 @@ public:
     QList<DeviceId> devicesOf(const AccountId& account) const;
     // The ones live now and not revoked by this account (whom an invitation goes to).
     QList<DeviceId> onlineDevicesOf(const AccountId& account) const;
+    // One of them: when its live record was published (ms since the epoch), else nullopt.
+    std::optional<qint64> onlineSince(const AccountId& account, const DeviceId& device) const;
     // Starts watching the account's presence (false: not started yet).
     bool watch(const AccountId& account);
     // A name the account gave itself (contact entry, else presence), or empty.
@@ -103,6 +107,8 @@ Q_SIGNALS:
 
 private:
     void publishPresence();
+    // Live now, and not a device this account revoked.
+    bool isOnline(const identity::PresenceRecord& r, const QDateTime& now) const;
 
     identity::Profile& profile_;
     QString profileDir_;

@@ -253,8 +253,9 @@ void NodeHandoff::dialStoredPushes()
     for (const auto& p : machine_.pushes()) {
         if (!machine_.stored(p.sid)) continue;
         waiting = true;
-        if (!deps_.linkUp(p.device) && deps_.online && deps_.online(p.device))
-            machine_.onOnline(p.device);
+        if (deps_.linkUp(p.device) || !deps_.online) continue;
+        if (const auto published = deps_.online(p.device))
+            machine_.onOnline(p.device, now(), *published);
     }
     if (!waiting) storedDial_.stop();
     apply();

@@ -45,8 +45,9 @@ public:
         // This device's place in `sid`'s call (the snapshot carries it).
         std::function<protocol::CallState(const SessionId&)> callState;
         // ---- store and forward (A2 offline, docs/handoff.md) ----
-        // Presence: is this account's device online?
-        std::function<bool(const DeviceId&)> online;
+        // Presence: is this account's device online? If so, when its record was published
+        // (ms since the epoch, its clock): a newer one shows it alive (onOnline's back-off).
+        std::function<std::optional<qint64>(const DeviceId&)> online;
         // Seals `body` to the device and stores it in its DHT mailbox (RequestKind::HandoffNotice).
         std::function<void(const DeviceId&, const QByteArray&, std::function<void(Status)>)> store;
         // This device's link certificate (DER): A2 learns from it the key the snapshot is
@@ -177,9 +178,8 @@ private:
     handoff::HandoffMachine machine_;
     QTimer timer_;
     QTimer live_; // coalesces presence updates of the live sessions
-    // A1: while a stored push waits, A2 is dialed whenever presence says it is online and it
-    // is not linked (HandoffMachine::onOnline). A dial that fails ends after the link timeout
-    // (10 s), so an A2 whose presence outlived it costs a dial per 10 s for the seat's life.
+    // A1: while a stored push waits, A2 is dialed when presence says it is online and it is
+    // not linked (HandoffMachine::onOnline, which backs off while dials bring no link).
     QTimer storedDial_;
     static constexpr int kStoredDialMs = 2000;
     void dialStoredPushes();

@@ -122,7 +122,7 @@ TEST(HandoffMachine, AStoredPushDialsA2WhenItComesOnline)
 {
     HandoffMachine m;
     m.push(kSid, kA2, false, true, 0);
-    m.onOnline(kA2); // a push over a link: nothing to do
+    m.onOnline(kA2, 0, 1); // a push over a link: nothing to do
     EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
     m.onSeatFailed(kSid, QStringLiteral("declined"));
     (void)m.takeEffects();
@@ -131,20 +131,51 @@ TEST(HandoffMachine, AStoredPushDialsA2WhenItComesOnline)
     m.onSeatReserved(kSid);
     m.onStored(kSid, true, {});
     (void)m.takeEffects();
-    m.onOnline(kA3);
+    m.onOnline(kA3, 0, 1);
     EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
-    m.onOnline(kA2);
+    m.onOnline(kA2, 0, 1);
     auto fx = m.takeEffects();
     ASSERT_EQ(only<effect::Connect>(fx).size(), 1);
     EXPECT_EQ(only<effect::Connect>(fx).front().device, kA2);
-    m.onOnline(kA2); // still not linked a moment later: again (the link layer keeps one dial)
-    EXPECT_EQ(only<effect::Connect>(m.takeEffects()).size(), 1);
     m.onLinkUp(kA2, 10);
     EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
     m.onLinkDown(kA2); // A2 killed: dialed again, the snapshot goes out once it is back
     EXPECT_EQ(only<effect::Connect>(m.takeEffects()).size(), 1);
-    m.onLinkUp(kA2, 20);
+    m.onOnline(kA2, 20, 1); // the link came up since the last dial: no waiting
+    EXPECT_EQ(only<effect::Connect>(m.takeEffects()).size(), 1);
+    m.onLinkUp(kA2, 30);
     EXPECT_EQ(only<effect::SendSnapshot>(m.takeEffects()).size(), 1);
+}
+
+// An A2 whose presence outlived it (it quit without an offline record) looks online for the
+// seat's life: dials that bring no link back off (10, 20, 40, 80, 80 s), and a newer presence
+// record of A2's (it published again: it is alive) or a link starts over.
+TEST(HandoffMachine, AStoredPushBacksOffDialsThatBringNoLink)
+{
+    HandoffMachine m;
+    m.push(kSid, kA2, offline(), 1000);
+    m.onSeatReserved(kSid);
+    m.onStored(kSid, true, {});
+    (void)m.takeEffects();
+    QList<Millis> dials;
+    for (Millis t = 0; t <= 250'000; t += 2'000) {
+        m.onOnline(kA2, t, 1);
+        if (has<effect::Connect>(m.takeEffects())) dials.append(t);
+    }
+    EXPECT_EQ(dials, (QList<Millis>{0, 10'000, 30'000, 70'000, 150'000, 230'000}));
+
+    m.onOnline(kA2, 232'000, 1); // the same record: still waiting
+    EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
+    m.onOnline(kA2, 234'000, 2); // A2 published again: dialed at once
+    EXPECT_TRUE(has<effect::Connect>(m.takeEffects()));
+    m.onOnline(kA2, 236'000, 2);
+    EXPECT_FALSE(has<effect::Connect>(m.takeEffects()));
+    m.onLinkUp(kA2, 238'000);
+    (void)m.takeEffects();
+    m.onLinkDown(kA2);
+    (void)m.takeEffects();
+    m.onOnline(kA2, 240'000, 2); // reached since: the back-off started over
+    EXPECT_TRUE(has<effect::Connect>(m.takeEffects()));
 }
 
 // Store and forward: A2 offline at the push. The seat is asked for with the push's TTL and
