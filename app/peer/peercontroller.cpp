@@ -319,12 +319,17 @@ QJsonObject PeerController::rosterEvent(const SessionId& sid,
                                    {"device", m.device.toHex()},
                                    {"name", m.name},
                                    {"class", protocol::deviceClassName(m.deviceClass)}});
+    QJsonArray seats;
+    for (const auto& s : r.reservations)
+        seats.append(QJsonObject{
+            {"device", s.device.toHex()}, {"replaces", s.replaces.toHex()}, {"keep", s.keep}});
     return {{"event", "roster"},
             {"sid", sid.toHex()},
             {"sm", r.sm.toHex()},
             {"epoch", qint64(r.at.epoch)},
             {"version", qint64(r.at.version)},
-            {"members", members}};
+            {"members", members},
+            {"seats", seats}};
 }
 
 QJsonObject PeerController::messageJson(const protocol::ChatMessage& m) const
