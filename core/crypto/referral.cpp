@@ -2,11 +2,14 @@
 
 #include "crypto/keys.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace plenum::crypto {
 
 Status verifyReferral(const protocol::Referral& referral, const DeviceId& referrer,
-                      const SessionId& sid, const AccountId& invitee, LinkKeyRing& ring,
-                      const QSet<DeviceId>& revoked)
+                      const SessionId& sid, const AccountId& invitee, qint64 nowMs,
+                      LinkKeyRing& ring, const QSet<DeviceId>& revoked)
 {
     auto link = Certificate::fromDer(referral.linkCert);
     auto device = Certificate::fromDer(referral.deviceCert);
@@ -20,9 +23,19 @@ Status verifyReferral(const protocol::Referral& referral, const DeviceId& referr
     const QByteArray deviceKey = device->publicKeyDer();
     if (DeviceId::fromBytes(sha256(deviceKey)) != referrer)
         return fail(QStringLiteral("its certificate chain is another device's"));
-    if (!verifySignature(deviceKey, protocol::referralSigningBytes(sid, invitee, referrer),
-                         referral.signature))
+    if (!verifySignature(
+            deviceKey, protocol::referralSigningBytes(sid, invitee, referrer, referral.issuedAtMs),
+            referral.signature))
         return fail(QStringLiteral("its signature is not that device's"));
+    // Checked after the signature, so that the words name the member's own date.
+    const auto issued = static_cast<qint64>(
+        std::min<std::uint64_t>(referral.issuedAtMs, std::numeric_limits<qint64>::max()));
+    if (issued > nowMs + kReferralSkewMs)
+        return fail(QStringLiteral("it is dated %1 min ahead of this device's clock")
+                        .arg((issued - nowMs) / 60'000));
+    if (nowMs - issued > kMaxReferralAgeMs + kReferralSkewMs)
+        return fail(QStringLiteral("it was made %1 min ago, too long before this invitation")
+                        .arg((nowMs - issued) / 60'000));
     return Ok{};
 }
 

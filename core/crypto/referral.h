@@ -10,10 +10,17 @@
 
 namespace plenum::crypto {
 
-// Ok, or why the referral is not believed, in words. A chain that verifies is learned into
-// `ring` (the invitee may meet that member's link key later).
+// How long a referral speaks for its member: a REFER waits in the SM's queue and an
+// invitation rings for at most minutes, so an older one is a signature kept for a later
+// invitation the member never asked for. Clocks of two devices may disagree by the skew.
+inline constexpr qint64 kMaxReferralAgeMs = 10 * 60 * 1000;
+inline constexpr qint64 kReferralSkewMs = 2 * 60 * 1000;
+
+// Ok, or why the referral is not believed, in words; `nowMs` is this device's clock (Unix
+// ms). A chain that verifies is learned into `ring` (the invitee may meet that member's link
+// key later).
 Status verifyReferral(const protocol::Referral& referral, const DeviceId& referrer,
-                      const SessionId& sid, const AccountId& invitee, LinkKeyRing& ring,
-                      const QSet<DeviceId>& revoked = {});
+                      const SessionId& sid, const AccountId& invitee, qint64 nowMs,
+                      LinkKeyRing& ring, const QSet<DeviceId>& revoked = {});
 
 } // namespace plenum::crypto

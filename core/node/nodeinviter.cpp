@@ -59,8 +59,8 @@ std::optional<DeviceId> Node::checkReferral(const protocol::Invite& invite, cons
 {
     if (!invite.referredBy || !invite.referral) return std::nullopt;
     const DeviceId& referrer = *invite.referredBy;
-    if (auto ok = crypto::verifyReferral(*invite.referral, referrer, sid, account(), linkKeys_,
-                                         profile_.account.revoked());
+    if (auto ok = crypto::verifyReferral(*invite.referral, referrer, sid, account(), now(),
+                                         linkKeys_, profile_.account.revoked());
         !ok) {
         Q_EMIT warning("an invitation's note that " + referrer.shortHex() +
                        " asked for it was not believed: " + ok.error());

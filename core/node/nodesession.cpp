@@ -186,7 +186,8 @@ void Node::send(const DeviceId& to, const Message& message)
             const auto chain =
                 invite->referredBy ? linkChains_.value(*invite->referredBy) : QList<QByteArray>{};
             if (chain.size() == 3)
-                *referral = {referral->signature, chain[0], chain[1], chain[2]};
+                *referral = {referral->signature, chain[0], chain[1], chain[2],
+                             referral->issuedAtMs};
             else
                 referral.reset();
             send(to, withChain);

@@ -98,6 +98,7 @@ template <typename V> void describe(V& v, Referral& m)
     v.field(1, m.linkCert, "link certificate", kMaxCertificateBytes);
     v.field(2, m.deviceCert, "device certificate", kMaxCertificateBytes);
     v.field(3, m.accountCert, "account certificate", kMaxCertificateBytes);
+    v.field(4, m.issuedAtMs, "issue time");
 }
 template <typename V> void describe(V& v, RosterChange& c)
 {
@@ -209,6 +210,7 @@ template <typename V> void describe(V& v, Refer& m)
     v.field(11, m.account, "account");
     v.field(12, m.devices, "device list", kMaxDevicesPerAccount);
     v.field(1161, m.signature, "signature", kMaxSignatureBytes); // an extension, as above
+    v.field(1162, m.issuedAtMs, "issue time");
 }
 template <typename V> void describe(V& v, ReferAccepted& m)
 {

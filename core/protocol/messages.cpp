@@ -31,12 +31,13 @@ QByteArray ticketSigningBytes(const Ticket& t)
 }
 
 QByteArray referralSigningBytes(const SessionId& sid, const AccountId& invitee,
-                                const DeviceId& referrer)
+                                const DeviceId& referrer, std::uint64_t issuedAtMs)
 {
-    QByteArray out("plenum-referral-v1");
+    QByteArray out("plenum-referral-v2");
     out += sid.toBytes();
     out += invitee.toBytes();
     out += referrer.toBytes();
+    appendU64(out, issuedAtMs);
     return out;
 }
 

@@ -160,12 +160,14 @@ struct Referral {
     QByteArray linkCert;
     QByteArray deviceCert;
     QByteArray accountCert;
+    std::uint64_t issuedAtMs = 0; // when the member asked (Refer::issuedAtMs)
     friend bool operator==(const Referral&, const Referral&) = default;
 };
 // The bytes a member signs when it asks the SM to invite `invitee` into `sid`: bound to the
-// session, the account invited and the member, so it vouches for nothing else.
+// session, the account invited, the member and the moment it asked (Unix ms, its clock), so
+// it vouches for nothing else, and not for an invitation long after (crypto::verifyReferral).
 QByteArray referralSigningBytes(const SessionId& sid, const AccountId& invitee,
-                                const DeviceId& referrer);
+                                const DeviceId& referrer, std::uint64_t issuedAtMs);
 // INVITE: SM -> invitee, with the exact current EndPoints and the SM (seed 004, INVITE).
 struct Invite {
     QList<MemberInfo> endpoints;
@@ -194,9 +196,10 @@ struct Refer {
     std::uint32_t referId = 0;
     AccountId account;
     QList<DeviceId> devices; // every online device of the account rings; the first to accept joins
-    // The member's signature over referralSigningBytes(sid, account, member) (extension key
-    // 1161): the SM hands it to the invitee in the INVITE's referral.
+    // The member's signature over referralSigningBytes(sid, account, member, issuedAtMs)
+    // (extension keys 1161, 1162): the SM hands both to the invitee in the INVITE's referral.
     QByteArray signature = {};
+    std::uint64_t issuedAtMs = 0; // when the member's user asked (the session's clock)
 };
 // 202: the SM took the REFER; a NOTIFY with the result follows.
 struct ReferAccepted {

@@ -138,8 +138,10 @@ private:
         // A seat's admission restarted by a new SM: it waits until the SM links to every
         // member A2 must JOIN (the old SM, crashed, is usually one until its removal).
         bool resumed = false;
-        // The referrer's signature from its REFER, checked here (Invite::referral).
+        // The referrer's signature from its REFER, checked here, and the moment it signed
+        // (Invite::referral).
         QByteArray referral = {};
+        std::uint64_t referralAt = 0;
     };
     struct RemoveRequest {
         DeviceId device;
@@ -189,6 +191,7 @@ private:
     struct OutstandingRefer {
         AccountId account;
         QList<DeviceId> devices;
+        Millis askedAt = 0; // the moment the referral vouches for (re-sent REFERs keep it)
     };
     // A REFER for `account`, with this member's signature that it asked (Invite::referral).
     protocol::Refer referFor(std::uint32_t id, const OutstandingRefer& r);

@@ -32,7 +32,7 @@ void Session::invite(const AccountId& account, const QList<DeviceId>& devices, M
         }
     } else {
         const std::uint32_t id = nextReferId_++;
-        refers_[id] = OutstandingRefer{account, devices};
+        refers_[id] = OutstandingRefer{account, devices, now};
         if (!sm().isNull()) send(sm_, referFor(id, refers_[id]));
     }
     reschedule();
@@ -40,8 +40,9 @@ void Session::invite(const AccountId& account, const QList<DeviceId>& devices, M
 
 protocol::Refer Session::referFor(std::uint32_t id, const OutstandingRefer& r)
 {
+    const auto at = static_cast<std::uint64_t>(std::max<Millis>(r.askedAt, 0));
     return Refer{id, r.account, r.devices,
-                 deps_.tickets.sign(referralSigningBytes(sid_, r.account, self_.device))};
+                 deps_.tickets.sign(referralSigningBytes(sid_, r.account, self_.device, at)), at};
 }
 
 void Session::resendRefers()
@@ -78,8 +79,11 @@ void Session::onRefer(const DeviceId& from, const Refer& r, Millis now)
     AdmitRequest request{r.account, r.devices, from, r.referId, false};
     // Passed on only if it is the referrer's (the invitee shows who asked only then).
     if (!r.signature.isEmpty() &&
-        deps_.tickets.verify(from, referralSigningBytes(sid_, r.account, from), r.signature))
+        deps_.tickets.verify(from, referralSigningBytes(sid_, r.account, from, r.issuedAtMs),
+                             r.signature)) {
         request.referral = r.signature;
+        request.referralAt = r.issuedAtMs;
+    }
     enqueue(std::move(request), now);
 }
 
@@ -273,7 +277,7 @@ void Session::sendInvite(const DeviceId& to, const AdmitRequest& request, Millis
     // hand-off's leave out the device it replaces (not waited for, rule 10), unless it is us.
     Invite invite{committed_.members, t, request.referrer, inviterName, rules_};
     if (request.referrer && !request.referral.isEmpty())
-        invite.referral = Referral{request.referral, {}, {}, {}};
+        invite.referral = Referral{request.referral, {}, {}, {}, request.referralAt};
     if (request.handoff) {
         const Reservation& seat = *request.handoff;
         if (auto m = member(committed_, seat.replaces)) invite.inviterName = m->name;

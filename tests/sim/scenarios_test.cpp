@@ -410,9 +410,23 @@ TEST_F(Group, SmCrashDuringAdmissionThenTheReferIsRetried)
     admit(0, 1);
     admit(0, 2);
     net->setObserver(nullptr);
-    auto observer = std::make_unique<OnFirstSend<protocol::Joined>>(*net);
+    // Every INVITE's referral names the moment B asked: the re-sent REFER keeps it (it is
+    // what B's signature vouches for, crypto::verifyReferral).
+    struct Watch : OnFirstSend<protocol::Joined> {
+        using OnFirstSend::OnFirstSend;
+        QList<std::uint64_t> referralTimes;
+        void onSend(int from, int to, const protocol::Message& m, bool overLink) override
+        {
+            OnFirstSend::onSend(from, to, m, overLink);
+            if (const auto* i = std::get_if<protocol::Invite>(&m.body); i && i->referral)
+                referralTimes.append(i->referral->issuedAtMs);
+        }
+    };
+    auto observer = std::make_unique<Watch>(*net);
     observer->hook = [this] { net->at(net->now(), [this] { net->crash(0); }); };
     net->setObserver(observer.get());
+    net->runFor(500); // B's REFER is signed at a moment other than the session's start
+    const auto askedAt = static_cast<std::uint64_t>(net->now());
     invite(1, 3); // B refers D; the SM dies as D reports JOINED
     net->runFor(15000);
     ASSERT_TRUE(runToQuiescence(*net, 30000));
@@ -426,6 +440,9 @@ TEST_F(Group, SmCrashDuringAdmissionThenTheReferIsRetried)
     for (const auto& [peer, code] : observer->results)
         notified |= peer == 1 && code == Code::Ok;
     EXPECT_TRUE(notified);
+    ASSERT_FALSE(observer->referralTimes.isEmpty());
+    for (std::uint64_t at : observer->referralTimes)
+        EXPECT_EQ(at, askedAt);
 }
 
 TEST_F(Group, PartitionThreeTwoKeepsOneSmAndHeals)

@@ -167,16 +167,19 @@ int main(int argc, char** argv)
                               .value();
     const DeviceId referrer = *DeviceId::fromBytes(crypto::sha256(deviceKey.publicKeyDer()));
     const AccountId invitee = group[7]->chain.account;
-    const QByteArray referralBytes = protocol::referralSigningBytes(sid, invitee, referrer);
+    const qint64 issuedAt = QDateTime::currentMSecsSinceEpoch();
+    const QByteArray referralBytes =
+        protocol::referralSigningBytes(sid, invitee, referrer, quint64(issuedAt));
     QByteArray referralSig;
     const double referralSignUs =
         medianUs(rounds, 20, [&](int) { referralSig = deviceKey.sign(referralBytes); });
     const QByteArray linkDer = linkCert.toDer(), deviceDer = deviceCert.toDer(),
                      accountDer = accountCert.toDer();
-    const protocol::Referral referral{referralSig, linkDer, deviceDer, accountDer};
+    const protocol::Referral referral{referralSig, linkDer, deviceDer, accountDer,
+                                      quint64(issuedAt)};
     const auto checkReferral = [&](const AccountId& who) {
         crypto::LinkKeyRing fresh; // as an invitee that never met the member
-        return bool(crypto::verifyReferral(referral, referrer, sid, who, fresh));
+        return bool(crypto::verifyReferral(referral, referrer, sid, who, issuedAt, fresh));
     };
     const double referralCheckUs = medianUs(rounds, 20, [&](int) {
         if (!checkReferral(invitee)) ++bad;

@@ -111,8 +111,8 @@ TEST(CodecRoundTrip, TypeNumbersAreStable)
 
 // The member counter behind fieldwiseDiff must see every member, optional ones included.
 static_assert(plenum::testing::detail::fieldCount<Invite>() == 7);
-static_assert(plenum::testing::detail::fieldCount<Refer>() == 4);
-static_assert(plenum::testing::detail::fieldCount<Referral>() == 4);
+static_assert(plenum::testing::detail::fieldCount<Refer>() == 5);
+static_assert(plenum::testing::detail::fieldCount<Referral>() == 5);
 static_assert(plenum::testing::detail::fieldCount<Roster>() == 10);
 static_assert(plenum::testing::detail::fieldCount<RosterChange>() == 4);
 static_assert(plenum::testing::detail::fieldCount<Reservation>() == 5);

@@ -167,12 +167,16 @@ std::vector<Message> sampleMessages()
     out.push_back(withHeader(
         RelayFailed{DeviceId::fromNumber(53), QStringLiteral("no link to that device")}));
     // A member's own word that it asked for an invitation (issue 13): REFER and INVITE.
-    out.push_back(withHeader(
-        Refer{54, AccountId::fromNumber(55), {DeviceId::fromNumber(56)}, QByteArray(64, '\x63')}));
+    out.push_back(withHeader(Refer{54,
+                                   AccountId::fromNumber(55),
+                                   {DeviceId::fromNumber(56)},
+                                   QByteArray(64, '\x63'),
+                                   1'800'000'000'000}));
     Invite referred{
         {sampleMember(1)}, sampleTicket(), DeviceId::fromNumber(57), QStringLiteral("Ada"), {}};
-    referred.referral = Referral{QByteArray(64, '\x64'), QByteArray(300, '\x65'),
-                                 QByteArray(310, '\x66'), QByteArray(320, '\x67')};
+    referred.referral =
+        Referral{QByteArray(64, '\x64'), QByteArray(300, '\x65'), QByteArray(310, '\x66'),
+                 QByteArray(320, '\x67'), 1'800'000'000'000};
     out.push_back(withHeader(referred));
     return out;
 }
