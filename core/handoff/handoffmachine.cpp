@@ -188,23 +188,10 @@ void HandoffMachine::onInvite(const SessionId& sid, const DeviceId& replaces, Mi
 {
     auto it = entries_.find(sid);
     if (it != entries_.end() && it->second.pushing) return;
-    if (it == entries_.end()) {
-        Entry& e = entries_[sid];
-        e.stage = Stage::Waiting;
-        e.device = replaces;
-        e.deadline = now + config_.snapshotTimeout;
-        it = entries_.find(sid);
-    }
-    Entry& e = it->second;
-    if (e.stage != Stage::Pulling && e.stage != Stage::Waiting) return;
-    if (!e.device.isNull() && e.device != replaces) return; // not the device that sent it
-    e.device = replaces;
-    e.haveInvite = true;
-    if (e.stage == Stage::Pulling) {
-        e.stage = Stage::Waiting;
-        e.deadline = now + config_.snapshotTimeout;
-    }
-    if (e.haveSnapshot) ready(sid, e, now);
+    Entry* e = arriving(sid, replaces, now);
+    if (!e) return;
+    e->haveInvite = true;
+    if (e->haveSnapshot) ready(sid, *e, now);
 }
 
 void HandoffMachine::onSnapshot(const SessionId& sid, const DeviceId& from, bool ok,
@@ -223,21 +210,25 @@ void HandoffMachine::onSnapshot(const SessionId& sid, const DeviceId& from, bool
                            false});
         return;
     }
-    if (it == entries_.end()) {
-        Entry& e = entries_[sid];
-        e.stage = Stage::Waiting;
-        e.deadline = now + config_.snapshotTimeout;
-        it = entries_.find(sid);
-    }
+    Entry* e = arriving(sid, from, now);
+    if (!e) return;
+    e->haveSnapshot = true;
+    if (e->haveInvite) ready(sid, *e, now);
+}
+
+HandoffMachine::Entry* HandoffMachine::arriving(const SessionId& sid, const DeviceId& from,
+                                                Millis now)
+{
+    auto [it, fresh] = entries_.try_emplace(sid);
     Entry& e = it->second;
-    if (e.stage != Stage::Pulling && e.stage != Stage::Waiting) return;
+    if (!fresh && e.stage != Stage::Pulling && e.stage != Stage::Waiting) return nullptr;
+    if (!e.device.isNull() && e.device != from) return nullptr; // not the device that sent it
     e.device = from;
-    e.haveSnapshot = true;
-    if (e.stage == Stage::Pulling) {
+    if (fresh || e.stage == Stage::Pulling) { // the other half is due within the timeout
         e.stage = Stage::Waiting;
         e.deadline = now + config_.snapshotTimeout;
     }
-    if (e.haveInvite) ready(sid, e, now);
+    return &e;
 }
 
 void HandoffMachine::ready(const SessionId& sid, Entry& e, Millis now)

@@ -226,6 +226,9 @@ private:
     void store(const SessionId& sid, Entry& e, Millis now);
     QString offlineReason(const Entry& e) const;
     void ready(const SessionId& sid, Entry& e, Millis now);
+    // A2: the entry an INVITE or a snapshot of `sid` from `from` arrives into, waiting for the
+    // other half (made if new); null when it is past that point or another device's.
+    Entry* arriving(const SessionId& sid, const DeviceId& from, Millis now);
     void fail(const SessionId& sid, const QString& reason);
     // A1: a push to `peer` whose seat is asked for or reserved.
     static bool atSeat(const Entry& e, const DeviceId& peer);

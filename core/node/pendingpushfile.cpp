@@ -1,5 +1,6 @@
 #include "node/pendingpushfile.h"
 
+#include "node/recordids.h"
 #include "storage/privatefile.h"
 
 #include <QDataStream>
@@ -12,17 +13,6 @@ namespace {
 constexpr quint32 kMagic = 0x504c4850; // "PLHP"
 constexpr quint32 kFormat = 1;
 
-template <typename Id> bool getId(QDataStream& in, Id& id)
-{
-    QByteArray bytes;
-    in >> bytes;
-    if (in.status() != QDataStream::Ok) return false;
-    auto parsed = Id::fromBytes(bytes);
-    if (!parsed || parsed->isNull()) return false;
-    id = *parsed;
-    return true;
-}
-
 } // namespace
 
 PendingPushFile::PendingPushFile(QString path) : path_(std::move(path)) {}
@@ -33,8 +23,11 @@ QByteArray PendingPushFile::encode(const QList<PendingPush>& pushes)
     QDataStream out(&bytes, QIODevice::WriteOnly);
     out.setVersion(QDataStream::Qt_6_4);
     out << kMagic << kFormat << quint32(pushes.size());
-    for (const PendingPush& p : pushes)
-        out << p.sid.toBytes() << p.device.toBytes() << p.keep;
+    for (const PendingPush& p : pushes) {
+        putId(out, p.sid);
+        putId(out, p.device);
+        out << p.keep;
+    }
     return bytes;
 }
 
@@ -52,7 +45,7 @@ Result<QList<PendingPush>> PendingPushFile::decode(const QByteArray& bytes)
     QList<PendingPush> pushes;
     for (quint32 i = 0; i < count; ++i) {
         PendingPush p;
-        if (!getId(in, p.sid) || !getId(in, p.device))
+        if (!getId(in, p.sid) || !getId(in, p.device) || p.sid.isNull() || p.device.isNull())
             return fail("the hand-off record is truncated or corrupt");
         in >> p.keep;
         if (in.status() != QDataStream::Ok)

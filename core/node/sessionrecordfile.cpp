@@ -1,5 +1,6 @@
 #include "node/sessionrecordfile.h"
 
+#include "node/recordids.h"
 #include "storage/privatefile.h"
 
 #include <QDataStream>
@@ -23,26 +24,6 @@ constexpr quint32 kMaxAccounts = 4096;
 constexpr quint32 kMaxSeats = 1024; // live seats count against capacity: far fewer in practice
 constexpr quint32 kMaxFormerMembers = 1024;    // Session keeps no more
 constexpr qsizetype kMaxSignatureBytes = 1024; // an Ed25519 signature is 64
-
-template <typename Id> void putId(QDataStream& out, const Id& id)
-{
-    out << id.toBytes();
-}
-
-template <typename Id> bool getId(QDataStream& in, Id& id)
-{
-    QByteArray bytes;
-    in >> bytes;
-    if (in.status() != QDataStream::Ok) return false;
-    if (bytes.isEmpty()) {
-        id = Id{};
-        return true;
-    }
-    auto parsed = Id::fromBytes(bytes);
-    if (!parsed) return false;
-    id = parsed.value();
-    return true;
-}
 
 void putSnapshot(QDataStream& out, const protocol::RosterSnapshot& r)
 {
