@@ -138,10 +138,9 @@ private:
         // A seat's admission restarted by a new SM: it waits until the SM links to every
         // member A2 must JOIN (the old SM, crashed, is usually one until its removal).
         bool resumed = false;
-        // The referrer's signature from its REFER, checked here, and the moment it signed
-        // (Invite::referral).
-        QByteArray referral = {};
-        std::uint64_t referralAt = 0;
+        // The referrer's signature and moment from its REFER, checked here: the INVITE's
+        // referral as the session core knows it (the Node adds the referrer's chain).
+        std::optional<protocol::Referral> referral = std::nullopt;
     };
     struct RemoveRequest {
         DeviceId device;

@@ -80,10 +80,8 @@ void Session::onRefer(const DeviceId& from, const Refer& r, Millis now)
     // Passed on only if it is the referrer's (the invitee shows who asked only then).
     if (!r.signature.isEmpty() &&
         deps_.tickets.verify(from, referralSigningBytes(sid_, r.account, from, r.issuedAtMs),
-                             r.signature)) {
-        request.referral = r.signature;
-        request.referralAt = r.issuedAtMs;
-    }
+                             r.signature))
+        request.referral = Referral{r.signature, {}, {}, {}, r.issuedAtMs};
     enqueue(std::move(request), now);
 }
 
@@ -276,8 +274,7 @@ void Session::sendInvite(const DeviceId& to, const AdmitRequest& request, Millis
     // The EndPoints are the exact committed roster: nothing else is in flight (rule 5). A
     // hand-off's leave out the device it replaces (not waited for, rule 10), unless it is us.
     Invite invite{committed_.members, t, request.referrer, inviterName, rules_};
-    if (request.referrer && !request.referral.isEmpty())
-        invite.referral = Referral{request.referral, {}, {}, {}, request.referralAt};
+    if (request.referrer) invite.referral = request.referral;
     if (request.handoff) {
         const Reservation& seat = *request.handoff;
         if (auto m = member(committed_, seat.replaces)) invite.inviterName = m->name;
