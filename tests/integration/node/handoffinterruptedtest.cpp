@@ -104,11 +104,8 @@ TEST(NodeHandoff, ASeatCommittedAfterTheRestartIsWithdrawnWithoutASecondWord)
     const QString sid = group.buildSession({bob, a1, carol, dave});
     ASSERT_FALSE(sid.isEmpty());
     ASSERT_TRUE(group.rostersEqual({a1, bob, carol, dave}, 4, 15000));
-    auto code = a1->ask({{"cmd", "pair_code"}}, "pair_code");
-    ASSERT_TRUE(code.has_value());
-    PeerProcess* a2 = group.add(
-        "alice-phone", {"--pair", code->value("code").toString(), "--device-class", "phone"});
-    ASSERT_TRUE(a2->running() && a2->account == a1->account);
+    PeerProcess* a2 = pairPhone(group, a1);
+    ASSERT_NE(a2, nullptr) << "Alice's phone was not paired";
 
     // A2's link is signalled through a member: brought up first, by a push A2 declines. Made
     // once A1 sees A2 online (else the push waits in A2's DHT mailbox and A2 links to Bob only).

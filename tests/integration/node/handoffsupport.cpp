@@ -17,11 +17,17 @@ bool AliceTwoDevices::build(int capacity, bool bobIsSm)
     sid = bobIsSm ? group.buildSession({bob, a1, carol}, {}, capacity)
                   : group.buildSession({a1, bob, carol}, {}, capacity);
     if (sid.isEmpty() || !group.rostersEqual({a1, bob, carol}, 3, 15000)) return false;
-    auto code = a1->ask({{"cmd", "pair_code"}}, "pair_code");
-    if (!code) return false;
-    a2 = group.add("alice-phone",
-                   {"--pair", code->value("code").toString(), "--device-class", "phone"});
-    return a2->running() && a2->account == a1->account;
+    a2 = pairPhone(group, a1);
+    return a2 != nullptr;
+}
+
+PeerProcess* pairPhone(PeerGroup& group, PeerProcess* desktop)
+{
+    auto code = desktop->ask({{"cmd", "pair_code"}}, "pair_code");
+    if (!code) return nullptr;
+    PeerProcess* phone = group.add(
+        "alice-phone", {"--pair", code->value("code").toString(), "--device-class", "phone"});
+    return phone->running() && phone->account == desktop->account ? phone : nullptr;
 }
 
 // What a peer said about the hand-off (for failure messages).

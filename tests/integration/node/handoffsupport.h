@@ -22,6 +22,8 @@ struct AliceTwoDevices {
     bool build(int capacity = 8, bool bobIsSm = false);
 };
 
+// Alice's phone (device class phone), paired to `desktop`'s account; null if pairing failed.
+PeerProcess* pairPhone(PeerGroup& group, PeerProcess* desktop);
 // What a peer said about the hand-off (for failure messages).
 std::string trail(PeerProcess* p);
 // Every roster event `p` reported lists a device of `account`: nobody saw it leave.
