@@ -539,7 +539,8 @@ void PeerController::handleLine(const QByteArray& line)
         emitEvent({{"event", "forged"}, {"sid", sid->toHex()}});
     } else if (cmd == "fault" && c.contains("forge_invite")) {
         // Tests only, a hostile inviter (issue 13): this device's INVITEs claim "name", list
-        // it under "account", or name "referrer" as the member who asked; {} stops it.
+        // it under "account", or name "referrer" as the member who asked, or carry the last
+        // member's referral it passed on ("replay_referral"); {} stops it.
         const QJsonObject f = c.value("forge_invite").toObject();
         std::optional<node::Node::ForgedInvite> forged;
         if (!f.isEmpty()) {
@@ -553,6 +554,7 @@ void PeerController::handleLine(const QByteArray& line)
                 forged->referrer = idFrom<DeviceId>(f.value("referrer"));
                 if (!forged->referrer) return error(cmd, "\"referrer\" must be 64 hex digits");
             }
+            forged->replayReferral = f.value("replay_referral").toBool(false);
         }
         node_->setForgedInvite(forged);
         emitEvent({{"event", "forged"}});

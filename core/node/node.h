@@ -20,6 +20,7 @@
 #include "node/nodeoptions.h"
 #include "node/sessioneffects.h"
 #include "node/sessionrecordfile.h"
+#include "node/shownreferrals.h"
 #include "node/signalrelay.h"
 #include "node/signalrouter.h"
 #include "session/sessionhost.h"
@@ -225,11 +226,14 @@ public:
                       bool sign);
     // Tests only (a hostile inviter, issue 13): this device's INVITEs claim `name` for the
     // inviter (and for this device's endpoint entry), list this device under `account` if set,
-    // and name `referrer` (with `account` and `name`) as the member who asked, if set.
+    // and name `referrer` (with `account` and `name`) as the member who asked, if set. With
+    // `replayReferral`, an INVITE of this device's own carries the last member's referral it
+    // passed on (an SM showing a member's signature again).
     struct ForgedInvite {
         QString name;
         std::optional<AccountId> account;
         std::optional<DeviceId> referrer;
+        bool replayReferral = false;
     };
     void setForgedInvite(std::optional<ForgedInvite> forged) { forgedInvite_ = std::move(forged); }
     // Relayed signaling (issue 11): what went through the DHT and through relays, and what
@@ -402,8 +406,10 @@ private:
     QHash<DeviceId, QList<QByteArray>> linkChains_;
     static constexpr qsizetype kMaxLinkChains = 1024;
     std::map<SessionId, InviteChain> inviteChains_;
+    ShownReferrals shownReferrals_; // each referral names its member on one invitation
     std::map<SessionId, Inviter> unnamedInviters_;
     std::optional<ForgedInvite> forgedInvite_;
+    std::optional<protocol::Invite> replayable_; // tests only: the referral to show again
     std::unique_ptr<session::SessionHost> host_;
     std::unique_ptr<NodeChat> chat_;       // made with host_ (it reads host_'s sessions)
     std::unique_ptr<NodeCall> call_;       // made with host_ (it reads host_'s rosters)

@@ -46,12 +46,22 @@ bool Node::admitInvite(const Message& message, const DeviceId& from, const Accou
         return false;
     }
     const SessionId& sid = message.header.sid;
+    // Whether this INVITE is a copy of the invitation pending here, before the host takes it.
+    const bool wasPending = pending(host_->session(sid));
+    std::optional<DeviceId> referrer = checkReferral(*invite, sid);
+    std::optional<ShownReferrals::Key> shown;
+    if (referrer) shown = ShownReferrals::Key{sid, *referrer, qint64(invite->referral->issuedAtMs)};
+    if (!shownReferrals_.onInvite(sid, shown, wasPending, now()) && referrer) {
+        Q_EMIT warning("an invitation's note that " + referrer->shortHex() +
+                       " asked for it was not believed: an earlier invitation showed it already");
+        referrer.reset();
+    }
     if (!inviteChains_.contains(sid) && inviteChains_.size() >= kMaxInviteChains)
         std::erase_if(inviteChains_,
                       [this](const auto& e) { return !pending(host_->session(e.first)); });
     // Full of pending ones: inviterOf falls back to the chains verified on links and the DHT.
     if (inviteChains_.contains(sid) || inviteChains_.size() < kMaxInviteChains)
-        inviteChains_[sid] = InviteChain{from, account, checkReferral(*invite, sid)};
+        inviteChains_[sid] = InviteChain{from, account, referrer};
     return true;
 }
 

@@ -26,10 +26,15 @@ bool travelsByDht(const protocol::Body& body)
 }
 
 // Tests only (Node::setForgedInvite): the INVITE a hostile inviter sends instead.
-Message forgedInvite(const Message& message, const Node::ForgedInvite& f, const DeviceId& self)
+Message forgedInvite(const Message& message, const Node::ForgedInvite& f, const DeviceId& self,
+                     const std::optional<protocol::Invite>& replayable)
 {
     Message out = message;
     auto& invite = std::get<protocol::Invite>(out.body);
+    if (f.replayReferral && replayable && !invite.referral) {
+        invite.referredBy = replayable->referredBy;
+        invite.referral = replayable->referral;
+    }
     if (!f.name.isEmpty()) invite.inviterName = f.name;
     for (protocol::MemberInfo& e : invite.endpoints) {
         if (e.device != self) continue;
@@ -169,7 +174,9 @@ void Node::send(const DeviceId& to, const Message& message)
 {
     if (forgedInvite_ && std::holds_alternative<protocol::Invite>(message.body)) {
         const ForgedInvite f = *std::exchange(forgedInvite_, std::nullopt);
-        send(to, forgedInvite(message, f, device()));
+        const auto& invite = std::get<protocol::Invite>(message.body);
+        if (f.replayReferral && invite.referral) replayable_ = invite; // its chain added below
+        send(to, forgedInvite(message, f, device(), replayable_));
         forgedInvite_ = f;
         return;
     }

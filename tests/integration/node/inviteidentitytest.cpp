@@ -164,6 +164,48 @@ TEST(InviteIdentity, AMemberWhoAskedTheSmIsNamedByItsOwnSignature)
     EXPECT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
 }
 
+// Attack: Alice, the SM, kept Carol's signed referral from an invitation that ended (Dave
+// joined and left, or declined) and put it on an invitation of her own minutes later: Dave saw
+// "Carol asked for it" twice, though Carol asked once (a referral binds session, account and
+// moment, so it verified). Now a referral names its member on one invitation: the second is Alice's
+// own, with a warning.
+TEST(InviteIdentityAttack, SmShowingAMembersReferralAgainIsShownAsItsOwn)
+{
+    PeerGroup group;
+    const auto members = group.session({"alice", "carol"}); // Alice is the SM
+    ASSERT_EQ(members.size(), 2u);
+    PeerProcess* alice = members[0];
+    PeerProcess* carol = members[1];
+    auto* dave = group.add("dave");
+    ASSERT_TRUE(forgeInvite(alice, {{"replay_referral", true}}));
+    const QString sid = carol->lastRoster().value("sid").toString();
+    carol->send(
+        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
+    auto first = dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(text(first->value("referred_by")), text(carol->device));
+    // Test peers take invitations at once: Dave joins, then leaves (the invitation ended).
+    ASSERT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
+    dave->send({{"cmd", "leave"}, {"sid", sid}});
+    ASSERT_TRUE(group.rostersEqual({alice, carol}, 2, 15000));
+
+    alice->send(
+        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
+    auto second = dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(second.has_value()) << "Alice's own invitation was not shown";
+    EXPECT_EQ(text(second->value("from")), text(alice->device));
+    EXPECT_FALSE(second->contains("referred_by")) << text(second->value("referred_by"));
+    EXPECT_TRUE(dave->waitEvent(
+        [](const QJsonObject& e) {
+            return e.value("event") == QLatin1String("warning") &&
+                   e.value("text").toString().contains("an earlier invitation showed it");
+        },
+        1000))
+        << "no warning in words";
+    // Still an invitation (Dave takes it).
+    EXPECT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
+}
+
 // The honest case: a contact's invitation is shown under her account and signed name, and
 // accepting it works as before.
 TEST(InviteIdentity, ContactsInvitationShowsHerAccountAndSignedName)

@@ -1,0 +1,90 @@
+// Each referral names its member on one invitation (node/shownreferrals.h, issue 13): copies
+// of the invitation pending here keep it; a later showing (after a decline, or after the
+// invitee joined and left) does not; and it is forgotten once no one would believe it.
+#include "node/shownreferrals.h"
+
+#include "crypto/referral.h"
+
+#include <gtest/gtest.h>
+
+using namespace plenum;
+using namespace plenum::node;
+
+namespace {
+
+constexpr qint64 kAsked = 1'800'000'000'000; // the member's moment (Unix ms)
+const SessionId kSid = SessionId::fromNumber(7);
+
+ShownReferrals::Key carols(qint64 at = kAsked, SessionId sid = kSid)
+{
+    return {sid, DeviceId::fromNumber(3), at};
+}
+
+} // namespace
+
+TEST(ShownReferrals, CopiesOfThePendingInvitationKeepItsReferral)
+{
+    ShownReferrals shown;
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
+    // The SM sends it again while it rings, then a new SM retries the REFER while we join.
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), true, kAsked + 5000));
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), true, kAsked + 60'000));
+}
+
+TEST(ShownReferrals, AnInvitationAfterTheFirstEndedDoesNotShowItAgain)
+{
+    ShownReferrals shown;
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
+    // Declined (or joined and left): the SM invites again with the member's old signature.
+    EXPECT_FALSE(shown.onInvite(kSid, carols(), false, kAsked + 30'000));
+    // Nor does a copy of that second invitation make it the member's.
+    EXPECT_FALSE(shown.onInvite(kSid, carols(), true, kAsked + 31'000));
+    // A new ask of the member (a new moment) is its own.
+    EXPECT_TRUE(shown.onInvite(kSid, carols(kAsked + 40'000), false, kAsked + 41'000));
+}
+
+TEST(ShownReferrals, APendingInvitationShownWithoutItCannotTakeItLater)
+{
+    ShownReferrals shown;
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
+    EXPECT_FALSE(shown.onInvite(kSid, std::nullopt, false, kAsked + 2000)); // the SM's own
+    EXPECT_FALSE(shown.onInvite(kSid, carols(), true, kAsked + 3000));
+}
+
+TEST(ShownReferrals, OneReferralPerSessionAndMoment)
+{
+    ShownReferrals shown;
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
+    const SessionId other = SessionId::fromNumber(8);
+    EXPECT_TRUE(shown.onInvite(other, carols(kAsked, other), false, kAsked + 1000));
+    // A second member asking for the same pending invitation is news, not a copy.
+    const ShownReferrals::Key dave{kSid, DeviceId::fromNumber(4), kAsked + 500};
+    EXPECT_TRUE(shown.onInvite(kSid, dave, true, kAsked + 2000));
+    EXPECT_FALSE(shown.onInvite(kSid, carols(), true, kAsked + 3000));
+}
+
+TEST(ShownReferrals, ForgetsWhatNoOneWouldBelieveAndStaysBounded)
+{
+    ShownReferrals shown;
+    const qint64 end = kAsked + crypto::kMaxReferralAgeMs + crypto::kReferralSkewMs;
+    EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked));
+    EXPECT_FALSE(shown.onInvite(kSid, carols(), false, end)); // still believable: remembered
+    EXPECT_EQ(shown.size(), 1u);
+    // Past its end verifyReferral refuses it anyway, so it need not be remembered.
+    shown.onInvite(SessionId::fromNumber(9), std::nullopt, false, end + 1);
+    EXPECT_EQ(shown.size(), 0u);
+
+    for (std::uint64_t n = 0; n < ShownReferrals::kMaxRemembered + 50; ++n) {
+        const SessionId sid = SessionId::fromNumber(100 + n);
+        EXPECT_TRUE(shown.onInvite(sid, carols(kAsked + qint64(n), sid), false, kAsked + 1000));
+    }
+    EXPECT_EQ(shown.size(), ShownReferrals::kMaxRemembered);
+    // The ones nearest their end went first; the newest are still remembered.
+    const SessionId newest = SessionId::fromNumber(100 + ShownReferrals::kMaxRemembered + 49);
+    EXPECT_FALSE(
+        shown.onInvite(newest, carols(kAsked + qint64(ShownReferrals::kMaxRemembered) + 49, newest),
+                       false, kAsked + 2000));
+    // The first one was forgotten to make room: it could be shown once more.
+    const SessionId oldest = SessionId::fromNumber(100);
+    EXPECT_TRUE(shown.onInvite(oldest, carols(kAsked, oldest), false, kAsked + 2000));
+}
