@@ -558,6 +558,10 @@ void PeerController::handleLine(const QByteArray& line)
         }
         node_->setForgedInvite(forged);
         emitEvent({{"event", "forged"}});
+    } else if (cmd == "fault" && c.contains("fail_handoff_stores")) {
+        // Tests only: the next N hand-off notices put on the DHT fail.
+        node_->setFailHandoffStores(c.value("fail_handoff_stores").toInt());
+        emitEvent({{"event", "forged"}});
     } else if (cmd == "fault") {
         // Tests only: lose this device's chat messages to one device (a lost write).
         auto d = idFrom<DeviceId>(c.value("drop_chat_to"));

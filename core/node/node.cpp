@@ -191,6 +191,10 @@ void Node::makeHandoff()
         },
         [this](const DeviceId& to, const QByteArray& body, std::function<void(Status)> done) {
             if (!mailbox_) return done(fail("the node is not connected yet"));
+            if (failHandoffStores_ > 0) {
+                --failHandoffStores_;
+                return done(fail("no DHT node stored it (a test fault)"));
+            }
             mailbox_->send(to, identity::RequestKind::HandoffNotice, body, std::move(done));
         },
         [this] { return profile_.device.chain().front().toDer(); },

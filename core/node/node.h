@@ -242,6 +242,9 @@ public:
     const SignalRelay& signalRelay() const { return relay_; }
     // Tests only: stop relaying (RELAY_FAILED to every request), or relay as a hostile device.
     void setRelayEnabled(bool on) { relay_.setEnabled(on); }
+    // Tests only: the next `count` hand-off notices put on the DHT fail as a put that no node
+    // answered does (issue 15: the withdrawal of a cancelled stored push is tried again).
+    void setFailHandoffStores(int count) { failHandoffStores_ = count; }
     void setRelayTamper(SignalRelay::Tamper t) { relay_.setTamper(t); }
     // When ICE connected and TLS was established on the current link to each device, in ms
     // since the link was made (-1: not yet): the join-time split of node benchmarks.
@@ -410,6 +413,7 @@ private:
     std::map<SessionId, Inviter> unnamedInviters_;
     std::optional<ForgedInvite> forgedInvite_;
     std::optional<protocol::Invite> replayable_; // tests only: the referral to show again
+    int failHandoffStores_ = 0;                  // tests only: see setFailHandoffStores
     std::unique_ptr<session::SessionHost> host_;
     std::unique_ptr<NodeChat> chat_;       // made with host_ (it reads host_'s sessions)
     std::unique_ptr<NodeCall> call_;       // made with host_ (it reads host_'s rosters)

@@ -232,6 +232,62 @@ TEST(NodeHandoff, ACancelledStoredPushIsNotOfferedEvenAfterA1Restarted)
 
 namespace {
 
+bool isWithdrawalWarning(const QJsonObject& e)
+{
+    return e.value("event") == QLatin1String("warning") &&
+           e.value("text").toString().contains("could not be taken back");
+}
+
+} // namespace
+
+// The withdrawal is a DHT put like any other, and a put can fail (no DHT node answered): it
+// is tried again (2, 4, 8 s later) while the stored push could still be offered. Two puts
+// fail here; the third lands, so A2 coming online is not offered the cancelled hand-off, and
+// A1 has nothing to tell its user.
+TEST(NodeHandoff, AWithdrawalWhosePutFailsIsTriedAgain)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build());
+    ASSERT_TRUE(s.a2->quit());
+    s.a2->setExtraArgs({"--device-class", "phone"});
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    ASSERT_TRUE(s.a1->ask({{"cmd", "fault"}, {"fail_handoff_stores", 2}}, "forged"));
+    s.a1->send({{"cmd", "handoff_cancel"}, {"sid", s.sid}});
+    auto cancelled = outcome(s.a1, 20000);
+    ASSERT_TRUE(cancelled.has_value()) << trail(s.a1);
+    EXPECT_EQ(cancelled->value("event").toString(), "handoff_failed");
+    // The third attempt is 6 s after the first; a busy machine fires timers late, not early.
+    EXPECT_FALSE(s.a1->waitEvent(isWithdrawalWarning, 9000).has_value()) << trail(s.a1);
+
+    ASSERT_TRUE(s.group.restart(s.a2));
+    EXPECT_FALSE(s.a2->waitEvent("handoff_offer", 10000).has_value()) << trail(s.a2);
+    EXPECT_FALSE(devicesIn(s.bob->lastRoster()).contains(s.a2->device));
+    expectNobodySawLeave(s);
+}
+
+// Every attempt fails (the DHT stays out of reach): A1's user is told, in words, that the
+// hand-off waiting for the other device could not be taken back.
+TEST(NodeHandoff, AWithdrawalThatNeverLandsIsToldInWords)
+{
+    AliceTwoDevices s;
+    ASSERT_TRUE(s.build());
+    ASSERT_TRUE(s.a2->quit());
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    ASSERT_TRUE(s.a1->ask({{"cmd", "fault"}, {"fail_handoff_stores", 100}}, "forged"));
+    s.a1->send({{"cmd", "handoff_cancel"}, {"sid", s.sid}});
+    ASSERT_TRUE(outcome(s.a1, 20000).has_value()) << trail(s.a1);
+    auto told = s.a1->waitEvent(isWithdrawalWarning, 30000); // after 2 + 4 + 8 s of retries
+    ASSERT_TRUE(told.has_value()) << trail(s.a1);
+    EXPECT_TRUE(told->value("text").toString().contains("4 attempts"))
+        << told->value("text").toString().toStdString();
+    // The session is as it was on A1.
+    ASSERT_TRUE(s.group.rostersEqual({s.a1, s.bob, s.carol}, 3, 15000));
+}
+
+namespace {
+
 // A crash on A2 before it answered loses nothing either: nothing of an unanswered
 // invitation is on A2's disk, so the restarted A2 has only what A1 sends again once their
 // link is back (the snapshot). A2 links to the SM the snapshot names, and the SM, seeing the
