@@ -329,9 +329,15 @@ private:
                       const QByteArray& signature);
     void markCommitted(const RosterSnapshot& roster, const RosterStamp& base, Millis now,
                        const QByteArray& signature);
-    // Who the newly committed roster removed or added since `before` (formerMembers_).
-    void noteFormerMembers(const RosterSnapshot& before);
-    void applyCommittedEffects(const RosterSnapshot& before, Millis now);
+    // The newly committed roster's members, and whom it removed or added since `before`.
+    struct MemberChange {
+        QSet<DeviceId> members;
+        QSet<DeviceId> gone;
+        QSet<DeviceId> added;
+    };
+    void noteFormerMembers(const MemberChange& change); // formerMembers_
+    void applyCommittedEffects(const RosterSnapshot& before, const MemberChange& change,
+                               Millis now);
     void requestSnapshot(const DeviceId& from);
     // A joiner is in when it receives this (§5.1 rule 4); laggards cross gaps with it.
     void sendCommittedRoster(const DeviceId& to);

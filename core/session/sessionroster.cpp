@@ -131,11 +131,14 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     const RosterSnapshot before = committed_;
     committed_ = roster;
     committedSig_ = signature;
-    noteFormerMembers(before); // on disk with the roster: a restarted member still knows them
+    const QSet<DeviceId> was = deviceSet(before);
+    const QSet<DeviceId> is = deviceSet(committed_);
+    const MemberChange change{is, was - is, is - was};
+    noteFormerMembers(change); // on disk with the roster: a restarted member still knows them
     notListedBy_.clear();
     persist();
     emitEvent(event::RosterCommitted{roster, base});
-    applyCommittedEffects(before, now);
+    applyCommittedEffects(before, change, now);
     batonCommitted(before.baton);
     seatsCommitted(before, now);
     // One that still thinks it is SM too, when the roster is another SM's (--seed 8560: an SM
@@ -147,23 +150,20 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
     }
 }
 
-void Session::noteFormerMembers(const RosterSnapshot& before)
+void Session::noteFormerMembers(const MemberChange& change)
 {
-    const QSet<DeviceId> was = deviceSet(before);
-    const QSet<DeviceId> is = deviceSet(committed_);
     // It may ask to come back (REJOIN, rule 6) and hear why it is out (rule 7).
-    for (const DeviceId& gone : was - is)
+    for (const DeviceId& gone : change.gone)
         if (gone != self_.device && formerMembers_.size() < kMaxFormerMembers)
             formerMembers_.insert(gone);
-    for (const DeviceId& added : is - was)
+    for (const DeviceId& added : change.added)
         formerMembers_.remove(added);
 }
 
-void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
+void Session::applyCommittedEffects(const RosterSnapshot& before, const MemberChange& change,
+                                    Millis now)
 {
-    const QSet<DeviceId> was = deviceSet(before);
-    const QSet<DeviceId> is = deviceSet(committed_);
-    for (const DeviceId& gone : was - is) {
+    for (const DeviceId& gone : change.gone) {
         if (gone == self_.device) continue;
         // §5.1 rule 7: a member that applies a removal tells the removed device. One that
         // handed its place to another device of its account (rule 10) gets the roster only.
@@ -185,7 +185,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         unreachableSince_.remove(gone);
         departed_.remove(gone);
     }
-    for (const DeviceId& added : is - was) {
+    for (const DeviceId& added : change.added) {
         if (added == self_.device) continue;
         spendTickets(added);
         pendingJoiners_.remove(added);
@@ -199,7 +199,7 @@ void Session::applyCommittedEffects(const RosterSnapshot& before, Millis now)
         }
     }
     for (auto it = downReports_.begin(); it != downReports_.end(); ++it)
-        it.value().intersect(is);
+        it.value().intersect(change.members);
 }
 
 void Session::onCommit(const DeviceId& from, const Commit& c, Millis now)

@@ -191,14 +191,21 @@ TEST(NodeHandoff, AnOfflineDeviceCompletesTheHandoffFromTheDhtWhenItComesOnline)
 // session record, not knowing whether it stored the snapshot).
 namespace {
 
+// A1 pushes to its phone A2 while A2 is offline: the snapshot waits in the DHT.
+bool pushToOfflinePhone(AliceTwoDevices& s)
+{
+    if (!s.build() || !s.a2->quit()) return false;
+    s.a2->setExtraArgs({"--device-class", "phone"});
+    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
+    if (s.a1->waitEvent("handoff_stored", 30000)) return true;
+    ADD_FAILURE() << "not stored\n" << trail(s.a1);
+    return false;
+}
+
 void cancelStoredPush(bool a1Restarts)
 {
     AliceTwoDevices s;
-    ASSERT_TRUE(s.build());
-    ASSERT_TRUE(s.a2->quit());
-    s.a2->setExtraArgs({"--device-class", "phone"});
-    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
-    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    ASSERT_TRUE(pushToOfflinePhone(s));
     if (a1Restarts) {
         s.a1->kill();
         ASSERT_TRUE(s.group.restart(s.a1));
@@ -247,11 +254,7 @@ bool isWithdrawalWarning(const QJsonObject& e)
 TEST(NodeHandoff, AWithdrawalWhosePutFailsIsTriedAgain)
 {
     AliceTwoDevices s;
-    ASSERT_TRUE(s.build());
-    ASSERT_TRUE(s.a2->quit());
-    s.a2->setExtraArgs({"--device-class", "phone"});
-    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
-    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    ASSERT_TRUE(pushToOfflinePhone(s));
     ASSERT_TRUE(s.a1->ask({{"cmd", "fault"}, {"fail_handoff_stores", 2}}, "forged"));
     s.a1->send({{"cmd", "handoff_cancel"}, {"sid", s.sid}});
     auto cancelled = outcome(s.a1, 20000);
@@ -271,10 +274,7 @@ TEST(NodeHandoff, AWithdrawalWhosePutFailsIsTriedAgain)
 TEST(NodeHandoff, AWithdrawalThatNeverLandsIsToldInWords)
 {
     AliceTwoDevices s;
-    ASSERT_TRUE(s.build());
-    ASSERT_TRUE(s.a2->quit());
-    s.a1->send({{"cmd", "handoff_push"}, {"sid", s.sid}, {"device", s.a2->device}});
-    ASSERT_TRUE(s.a1->waitEvent("handoff_stored", 30000)) << trail(s.a1);
+    ASSERT_TRUE(pushToOfflinePhone(s));
     ASSERT_TRUE(s.a1->ask({{"cmd", "fault"}, {"fail_handoff_stores", 100}}, "forged"));
     s.a1->send({{"cmd", "handoff_cancel"}, {"sid", s.sid}});
     ASSERT_TRUE(outcome(s.a1, 20000).has_value()) << trail(s.a1);

@@ -58,6 +58,19 @@ QString shownName(PeerProcess* invitee, const QJsonObject& invited, QString* sou
     return named->value("name").toString();
 }
 
+// Alice (the SM) and Carol in a session, and Dave outside it (all null if it failed).
+struct Three {
+    PeerProcess* alice = nullptr;
+    PeerProcess* carol = nullptr;
+    PeerProcess* dave = nullptr;
+};
+Three aliceCarolAndDave(PeerGroup& group)
+{
+    const auto members = group.session({"alice", "carol"});
+    if (members.size() != 2u) return {};
+    return {members[0], members[1], group.add("dave")};
+}
+
 } // namespace
 
 // Attack: Mallory, a stranger, sent Bob an INVITE whose inviter name was "alice" (one of Bob's
@@ -142,11 +155,8 @@ TEST(InviteIdentityAttack, StrangerNamingAContactAsWhoAskedIsShownAsItself)
 TEST(InviteIdentity, AMemberWhoAskedTheSmIsNamedByItsOwnSignature)
 {
     PeerGroup group;
-    const auto members = group.session({"alice", "carol"}); // Alice is the SM
-    ASSERT_EQ(members.size(), 2u);
-    PeerProcess* alice = members[0];
-    PeerProcess* carol = members[1];
-    auto* dave = group.add("dave");
+    const auto [alice, carol, dave] = aliceCarolAndDave(group);
+    ASSERT_TRUE(dave);
     const QString sid = carol->lastRoster().value("sid").toString();
     carol->send(
         {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
@@ -172,11 +182,8 @@ TEST(InviteIdentity, AMemberWhoAskedTheSmIsNamedByItsOwnSignature)
 TEST(InviteIdentityAttack, SmShowingAMembersReferralAgainIsShownAsItsOwn)
 {
     PeerGroup group;
-    const auto members = group.session({"alice", "carol"}); // Alice is the SM
-    ASSERT_EQ(members.size(), 2u);
-    PeerProcess* alice = members[0];
-    PeerProcess* carol = members[1];
-    auto* dave = group.add("dave");
+    const auto [alice, carol, dave] = aliceCarolAndDave(group);
+    ASSERT_TRUE(dave);
     ASSERT_TRUE(forgeInvite(alice, {{"replay_referral", true}}));
     const QString sid = carol->lastRoster().value("sid").toString();
     carol->send(
