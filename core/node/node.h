@@ -233,7 +233,7 @@ public:
         QString name;
         std::optional<AccountId> account;
         std::optional<DeviceId> referrer;
-        bool replayReferral = false;
+        bool replayReferral; // no initializer: clang would refuse optional::emplace()
     };
     void setForgedInvite(std::optional<ForgedInvite> forged) { forgedInvite_ = std::move(forged); }
     // Relayed signaling (issue 11): what went through the DHT and through relays, and what
