@@ -365,7 +365,10 @@ private:
     void failJoin(Code code, const QString& reason, Millis now, bool refused = false);
 
     // -- election (DESIGN §5)
+    // Opens a round unless one is under way (a round, its retry, or the wait for a new SM's
+    // link): lost with none of these, nothing else would ever elect.
     void loseSm(Millis now);
+    bool electionUnderWay() const;
     void regainSm(const DeviceId& sm, std::uint64_t epoch, Millis now);
     void openRound(std::uint64_t epoch, Millis now);
     void castVote(Millis now);

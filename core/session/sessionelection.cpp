@@ -11,7 +11,7 @@ using namespace protocol;
 
 void Session::loseSm(Millis now)
 {
-    if (phase_ != Phase::Member || isSm_ || lostSm_) return;
+    if (phase_ != Phase::Member || isSm_ || (lostSm_ && electionUnderWay())) return;
     lostSm_ = true;
     dropBatonAsks(); // rule 11: an election starts
     timers_.disarm(TimerKind::SmLink);
@@ -21,6 +21,12 @@ void Session::loseSm(Millis now)
         if (auto asked = election_.pendingRequestFrom(*successor_); asked && *asked > epoch_)
             epoch = *asked;
     openRound(epoch, now);
+}
+
+bool Session::electionUnderWay() const
+{
+    return election_.round() || timers_.armed(TimerKind::BidWindow) ||
+           timers_.armed(TimerKind::ElectionRetry) || timers_.armed(TimerKind::SmLink);
 }
 
 void Session::loseSmElectOnRetry(Millis now)

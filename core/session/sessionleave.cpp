@@ -231,12 +231,8 @@ void Session::markDeparted(const DeviceId& from, const RosterStamp& accepted,
         scheduleRelink(from, now);
     }
     if (from == sm_ && !isSm_) {
-        // Lost already, with no round open and none scheduled (readmitted while our SM was
-        // unreachable, then it turned out to have left): nothing would ever elect another
-        // (plain seed 1195048: a member alone with two tombstones, no timer armed).
-        if (lostSm_ && !election_.round() && !timers_.armed(TimerKind::ElectionRetry) &&
-            !timers_.armed(TimerKind::SmLink))
-            lostSm_ = false;
+        // Lost already while readmitted, it may have no round open and none scheduled: loseSm
+        // opens one then (plain seed 1195048: a member alone with two tombstones).
         loseSm(now);
     } else if (isSm_) {
         enqueue(RemoveRequest{from, RosterChange::Reason::Left}, now);
