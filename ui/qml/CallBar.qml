@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import "names.js" as Names
 
 // The session's call (docs/media.md "Call control"): who is in it, a green ring on whoever
 // speaks, a slashed name on the muted; Join (or Start) when this device is not in it, and
@@ -41,93 +42,108 @@ Pane {
             opacity: 0.75
         }
 
-        Repeater {
-            id: members
+        // The members scroll sideways when they do not all fit (a phone, a big call): the
+        // buttons stay in view.
+        Flickable {
+            objectName: "callMembers"
+            Layout.fillWidth: true
+            implicitHeight: chips.implicitHeight
+            contentWidth: chips.implicitWidth
+            contentHeight: chips.implicitHeight
+            clip: true
+            flickableDirection: Flickable.HorizontalFlick
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollIndicator.horizontal: ScrollIndicator {}
 
-            delegate: Item {
-                id: member
-                required property string name
-                required property string initials
-                required property bool isMe
-                required property bool muted
-                required property bool deafened
-                required property bool speaking
-                required property real level
+            Row {
+                id: chips
+                spacing: 8
 
-                objectName: "callMember"
-                implicitWidth: chip.implicitWidth
-                implicitHeight: 32
-                Accessible.role: Accessible.ListItem
-                Accessible.name: [isMe ? qsTr("%1 (you)").arg(name) : name,
-                                  speaking ? qsTr("speaking") : "",
-                                  muted ? qsTr("muted") : "",
-                                  deafened ? qsTr("deafened") : ""].filter(t => t).join(", ")
+                Repeater {
+                    id: members
 
-                RowLayout {
-                    id: chip
-                    anchors.verticalCenter: parent.verticalCenter
-                    spacing: 4
+                    delegate: Item {
+                        id: member
+                        required property string name
+                        required property string initials
+                        required property bool isMe
+                        required property bool muted
+                        required property bool deafened
+                        required property bool speaking
+                        required property real level
 
-                    Item {
-                        implicitWidth: 30
-                        implicitHeight: 30
-                        Avatar {
-                            anchors.centerIn: parent
-                            name: member.name
-                            initials: member.initials
-                            size: 24
-                        }
-                        Rectangle {
-                            // The speaking ring.
-                            objectName: "speakingRing"
-                            anchors.fill: parent
-                            radius: width / 2
-                            color: "transparent"
-                            border.width: 3
-                            border.color: "#2fb35a"
-                            visible: member.speaking && !member.muted
-                        }
-                    }
-                    ColumnLayout {
-                        spacing: 2
-                        Label {
-                            text: member.isMe ? qsTr("%1 (you)").arg(member.name) : member.name
-                            font.strikeout: member.muted
-                            opacity: member.muted ? 0.6 : 1
-                        }
-                        Rectangle {
-                            // The level meter: its fill follows the member's level.
-                            objectName: "levelMeter"
-                            implicitWidth: 48
-                            implicitHeight: 4
-                            radius: 2
-                            color: Qt.rgba(0.5, 0.5, 0.5, 0.25)
-                            visible: root.inCall
-                            Rectangle {
-                                objectName: "levelFill"
-                                height: parent.height
-                                radius: 2
-                                width: parent.width * Math.max(0, Math.min(1, member.level))
-                                color: member.speaking ? "#2fb35a" : "#8a8a8a"
-                                Behavior on width {
-                                    NumberAnimation { duration: 90 }
+                        objectName: "callMember"
+                        implicitWidth: chip.implicitWidth
+                        implicitHeight: 32
+                        Accessible.role: Accessible.ListItem
+                        Accessible.name: [Names.shown(name, isMe),
+                                          speaking ? qsTr("speaking") : "",
+                                          muted ? qsTr("muted") : "",
+                                          deafened ? qsTr("deafened") : ""].filter(t => t).join(", ")
+
+                        RowLayout {
+                            id: chip
+                            anchors.verticalCenter: parent.verticalCenter
+                            spacing: 4
+
+                            Item {
+                                implicitWidth: 30
+                                implicitHeight: 30
+                                Avatar {
+                                    anchors.centerIn: parent
+                                    name: member.name
+                                    initials: member.initials
+                                    size: 24
                                 }
+                                Rectangle {
+                                    // The speaking ring.
+                                    objectName: "speakingRing"
+                                    anchors.fill: parent
+                                    radius: width / 2
+                                    color: "transparent"
+                                    border.width: 3
+                                    border.color: "#2fb35a"
+                                    visible: member.speaking && !member.muted
+                                }
+                            }
+                            ColumnLayout {
+                                spacing: 2
+                                Label {
+                                    text: Names.shown(member.name, member.isMe)
+                                    font.strikeout: member.muted
+                                    opacity: member.muted ? 0.6 : 1
+                                }
+                                Rectangle {
+                                    // The level meter: its fill follows the member's level.
+                                    objectName: "levelMeter"
+                                    implicitWidth: 48
+                                    implicitHeight: 4
+                                    radius: 2
+                                    color: Qt.rgba(0.5, 0.5, 0.5, 0.25)
+                                    visible: root.inCall
+                                    Rectangle {
+                                        objectName: "levelFill"
+                                        height: parent.height
+                                        radius: 2
+                                        width: parent.width * Math.max(0, Math.min(1, member.level))
+                                        color: member.speaking ? "#2fb35a" : "#8a8a8a"
+                                        Behavior on width {
+                                            NumberAnimation { duration: 90 }
+                                        }
+                                    }
+                                }
+                            }
+                            Label {
+                                objectName: "mutedMark"
+                                visible: member.muted || member.deafened
+                                text: member.deafened ? qsTr("(deafened)") : qsTr("(muted)")
+                                font.pixelSize: 11
+                                opacity: 0.7
                             }
                         }
                     }
-                    Label {
-                        objectName: "mutedMark"
-                        visible: member.muted || member.deafened
-                        text: member.deafened ? qsTr("(deafened)") : qsTr("(muted)")
-                        font.pixelSize: 11
-                        opacity: 0.7
-                    }
                 }
             }
-        }
-
-        Item {
-            Layout.fillWidth: true
         }
 
         ToolButton {

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.impl
 import QtQuick.Layouts
+import "names.js" as Names
 
 // Who is in the session: picture or initials, name, device class, and a crown on the session
 // manager. While I invite someone, "Inviting Bob…" stands at the end until they are committed
@@ -41,7 +42,7 @@ Pane {
                 height: 32
                 Accessible.role: Accessible.ListItem
                 Accessible.name: (isSm ? qsTr("%1, session manager, on a %2") : qsTr("%1, on a %2"))
-                                 .arg(isMe ? qsTr("%1 (you)").arg(name) : name).arg(deviceClass)
+                                 .arg(Names.shown(name, isMe)).arg(deviceClass)
 
                 RowLayout {
                     id: row
@@ -55,7 +56,7 @@ Pane {
                         size: 28
                     }
                     Label {
-                        text: member.isMe ? qsTr("%1 (you)").arg(member.name) : member.name
+                        text: Names.shown(member.name, member.isMe)
                         font.bold: member.isSm
                     }
                     IconImage {
