@@ -131,6 +131,33 @@ Item {
             mics.currentIndex = 0;
         }
 
+        // A phone-wide bar with eight members: the members scroll, the buttons stay in view.
+        function test_aNarrowBarKeepsItsButtonsInView() {
+            for (let i = 0; i < 6; ++i)
+                call.append({ name: "Member " + i, device: "x" + i, initials: "M", isMe: false,
+                              muted: false, deafened: false, speaking: false, level: 0 });
+            try {
+                bar.width = 400;
+                for (const inCall of [false, true]) {
+                    bar.inCall = inCall;
+                    for (const name of ["joinCallButton", "devicesButton", "muteButton",
+                                        "leaveCallButton"]) {
+                        const button = findChild(bar, name);
+                        if (!button.visible)
+                            continue;
+                        tryVerify(() => button.mapToItem(bar, button.width, 0).x <= bar.width,
+                                  1000, name + " is cut off");
+                    }
+                }
+                const strip = findChild(bar, "callMembers");
+                verify(strip.contentWidth > strip.width, "eight members fit in 400 px?");
+                compare(findAll(bar, "callMember", []).length, 8);
+            } finally { // the other tests want their two members back
+                call.remove(2, 6);
+                bar.width = 800;
+            }
+        }
+
         function test_startWhenNobodyIsInTheCall() {
             bar.count = 0;
             compare(findChild(bar, "joinCallButton").text, "Start call");
