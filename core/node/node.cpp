@@ -444,6 +444,7 @@ Status Node::startServices()
     const auto records = records_.readAll(&errors);
     for (const QString& e : errors)
         Q_EMIT warning("a session record was skipped: " + e);
+    restoreShownReferrals();
     host_->restore(records, now());
     runEffects();
     handoff_->restore();

@@ -403,6 +403,11 @@ private:
     // Checks an INVITE's referral: the referrer's chain, then its signature over this device's
     // account and the session. Returns the referrer it vouches for, or nothing (and says why).
     std::optional<DeviceId> checkReferral(const protocol::Invite& invite, const SessionId& sid);
+    // shownReferrals_ on disk (referrals.rec in the profile): read at start, written at each
+    // referral shown. Either failing is a warning in words; the memory still works.
+    QString shownReferralsPath() const;
+    void restoreShownReferrals();
+    void saveShownReferrals();
     // [link, device, account] certificates of the devices we verified on links: the relay
     // hands them to devices that relay through us, and as SM we hand a referrer's chain to
     // its invitee (Invite::referral). Bounded: a new device evicts an arbitrary old one.

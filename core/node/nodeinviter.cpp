@@ -13,6 +13,7 @@
 
 #include "crypto/referral.h"
 #include "protocol/claims.h"
+#include "storage/privatefile.h"
 
 namespace plenum::node {
 
@@ -51,11 +52,13 @@ bool Node::admitInvite(const Message& message, const DeviceId& from, const Accou
     std::optional<DeviceId> referrer = checkReferral(*invite, sid);
     std::optional<ShownReferrals::Key> shown;
     if (referrer) shown = ShownReferrals::Key{sid, *referrer, qint64(invite->referral->issuedAtMs)};
+    const quint64 before = shownReferrals_.revision();
     if (!shownReferrals_.onInvite(sid, shown, wasPending, now()) && referrer) {
         Q_EMIT warning("an invitation's note that " + referrer->shortHex() +
                        " asked for it was not believed: an earlier invitation showed it already");
         referrer.reset();
     }
+    if (shownReferrals_.revision() != before) saveShownReferrals();
     if (!inviteChains_.contains(sid) && inviteChains_.size() >= kMaxInviteChains)
         std::erase_if(inviteChains_,
                       [this](const auto& e) { return !pending(host_->session(e.first)); });
@@ -63,6 +66,38 @@ bool Node::admitInvite(const Message& message, const DeviceId& from, const Accou
     if (inviteChains_.contains(sid) || inviteChains_.size() < kMaxInviteChains)
         inviteChains_[sid] = InviteChain{from, account, referrer};
     return true;
+}
+
+QString Node::shownReferralsPath() const
+{
+    return options_.profileDir + QStringLiteral("/referrals.rec");
+}
+
+void Node::restoreShownReferrals()
+{
+    auto bytes = storage::readRegular(shownReferralsPath(), ShownReferrals::kMaxFileBytes,
+                                      QStringLiteral("the record of shown referrals"));
+    if (!bytes || !bytes->has_value()) {
+        if (!bytes) Q_EMIT warning("the record of shown referrals was skipped: " + bytes.error());
+        return;
+    }
+    auto keys = ShownReferrals::decode(bytes.value().value());
+    if (!keys) {
+        Q_EMIT warning("the record of shown referrals was skipped: " + keys.error());
+        return;
+    }
+    shownReferrals_.restore(keys.value(), now());
+}
+
+void Node::saveShownReferrals()
+{
+    // Written before the invitation is shown: a crash after it cannot let it be shown twice.
+    if (auto s = storage::savePrivate(shownReferralsPath(),
+                                      ShownReferrals::encode(shownReferrals_.keys()),
+                                      QStringLiteral("the record of shown referrals"));
+        !s)
+        Q_EMIT warning("the referrals shown are remembered until the next restart only: " +
+                       s.error());
 }
 
 std::optional<DeviceId> Node::checkReferral(const protocol::Invite& invite, const SessionId& sid)

@@ -23,10 +23,34 @@ bool ShownReferrals::onInvite(const SessionId& sid, const std::optional<Key>& re
         shown_.erase(first);
         forgetExpired(nowMs);
     }
-    shown_.emplace(*referral,
-                   referral->issuedAtMs + crypto::kMaxReferralAgeMs + crypto::kReferralSkewMs);
+    remember(*referral);
     invitations_[sid] = *referral;
     return true;
+}
+
+QList<ShownReferrals::Key> ShownReferrals::keys() const
+{
+    QList<Key> out;
+    for (const auto& [key, end] : shown_)
+        out.append(key);
+    return out;
+}
+
+void ShownReferrals::restore(const QList<Key>& keys, qint64 nowMs)
+{
+    for (const Key& k : keys) {
+        if (shown_.size() >= kMaxRemembered) break;
+        remember(k);
+        forgetExpired(nowMs); // an expired one takes no room
+    }
+}
+
+void ShownReferrals::remember(const Key& referral)
+{
+    // The last moment verifyReferral could believe it.
+    shown_.emplace(referral,
+                   referral.issuedAtMs + crypto::kMaxReferralAgeMs + crypto::kReferralSkewMs);
+    ++revision_;
 }
 
 void ShownReferrals::forgetExpired(qint64 nowMs)

@@ -4,10 +4,13 @@
 // invitation. Within the minutes it is believed (crypto::kMaxReferralAgeMs), an SM could show
 // it again after the invitee declined, or after it joined and left, as if the member had
 // asked twice. Copies of the invitation still pending here (the SM sending it again, a new SM
-// retrying the member's REFER) are that same invitation and keep it. Kept in memory only: a
-// restarted device forgets what it showed (docs/security.md).
+// retrying the member's REFER) are that same invitation and keep it. What it showed is kept
+// on disk too (encode/decode, written by the Node): a restart does not reset it.
 
 #include "protocol/ids.h"
+#include "protocol/result.h"
+
+#include <QList>
 
 #include <map>
 #include <optional>
@@ -31,15 +34,30 @@ public:
                   qint64 nowMs);
 
     std::size_t size() const { return shown_.size(); }
+    // Grows with each referral shown: the record on disk is then behind.
+    quint64 revision() const { return revision_; }
+
+    // The referrals remembered, for the record on disk (each one's end follows from its
+    // moment). decode refuses in words what breaks its bounds (fuzz_shownreferrals).
+    QList<Key> keys() const;
+    static QByteArray encode(const QList<Key>& keys);
+    static Result<QList<Key>> decode(const QByteArray& bytes);
+    // After a restart, what was shown before it (those still believable, at most
+    // kMaxRemembered). No invitation is pending after a restart: none of a later INVITE's
+    // referrals is a copy's, so one shown before is not shown again.
+    void restore(const QList<Key>& keys, qint64 nowMs);
 
     static constexpr std::size_t kMaxRemembered = 256;
+    static constexpr qsizetype kMaxFileBytes = 64 * 1024;
 
 private:
+    void remember(const Key& referral);
     void forgetExpired(qint64 nowMs);
 
     std::map<Key, qint64> shown_; // -> the last moment it could be believed
     // The invitations shown with a referral (each one's newest showing), while it lasts.
     std::map<SessionId, Key> invitations_;
+    quint64 revision_ = 0;
 };
 
 } // namespace plenum::node

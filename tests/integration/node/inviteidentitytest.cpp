@@ -5,6 +5,8 @@
 // account is refused in words.
 #include "peergroup.h"
 
+#include <QFile>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -211,6 +213,58 @@ TEST(InviteIdentityAttack, SmShowingAMembersReferralAgainIsShownAsItsOwn)
         << "no warning in words";
     // Still an invitation (Dave takes it).
     EXPECT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
+}
+
+// The same attack across a restart of the invitee: what it showed is on disk (referrals.rec),
+// so Dave, restarted between the two invitations, still does not show Carol's referral twice.
+// A record that cannot be read is skipped with a warning in words; Dave still starts.
+TEST(InviteIdentityAttack, SmShowingAReferralAgainAfterTheInviteeRestartedIsShownAsItsOwn)
+{
+    PeerGroup group;
+    const auto [alice, carol, dave] = aliceCarolAndDave(group);
+    ASSERT_TRUE(dave);
+    ASSERT_TRUE(forgeInvite(alice, {{"replay_referral", true}}));
+    const QString sid = carol->lastRoster().value("sid").toString();
+    carol->send(
+        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
+    auto first = dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(text(first->value("referred_by")), text(carol->device));
+    ASSERT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
+    dave->send({{"cmd", "leave"}, {"sid", sid}});
+    ASSERT_TRUE(group.rostersEqual({alice, carol}, 2, 15000));
+
+    ASSERT_TRUE(dave->quit());
+    ASSERT_TRUE(group.restart(dave));
+    alice->send(
+        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
+    auto second = dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(second.has_value()) << "Alice's own invitation was not shown";
+    EXPECT_FALSE(second->contains("referred_by")) << text(second->value("referred_by"));
+    EXPECT_TRUE(dave->waitEvent(
+        [](const QJsonObject& e) {
+            return e.value("event") == QLatin1String("warning") &&
+                   e.value("text").toString().contains("an earlier invitation showed it");
+        },
+        1000))
+        << "no warning in words";
+
+    // A damaged record: a warning at start, and the peer runs on.
+    ASSERT_TRUE(dave->quit());
+    QFile record(dave->profileDir + "/referrals.rec");
+    ASSERT_TRUE(record.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    record.write("not a record");
+    record.close();
+    ASSERT_TRUE(group.restart(dave));
+    EXPECT_TRUE(dave->waitEvent(
+        [](const QJsonObject& e) {
+            return e.value("event") == QLatin1String("warning") &&
+                   e.value("text").toString().contains(
+                       "the record of shown referrals was skipped: the file is not");
+        },
+        5000))
+        << "no warning in words for the damaged record";
+    EXPECT_TRUE(dave->ask({{"cmd", "whoami"}}, "whoami").has_value());
 }
 
 // The honest case: a contact's invitation is shown under her account and signed name, and

@@ -88,3 +88,61 @@ TEST(ShownReferrals, ForgetsWhatNoOneWouldBelieveAndStaysBounded)
     const SessionId oldest = SessionId::fromNumber(100);
     EXPECT_TRUE(shown.onInvite(oldest, carols(kAsked, oldest), false, kAsked + 2000));
 }
+
+// A restart (the record on disk) does not let the SM show a referral once more; what no one
+// would believe any more is not brought back.
+TEST(ShownReferrals, WhatWasShownOutlivesARestart)
+{
+    ShownReferrals before;
+    EXPECT_TRUE(before.onInvite(kSid, carols(), false, kAsked + 1000));
+    const SessionId old = SessionId::fromNumber(9);
+    EXPECT_TRUE(before.onInvite(old, carols(kAsked - 700'000, old), false, kAsked + 1000));
+    EXPECT_EQ(before.size(), 2u);
+
+    auto keys = ShownReferrals::decode(ShownReferrals::encode(before.keys()));
+    ASSERT_TRUE(keys) << keys.error().toStdString();
+    ShownReferrals after;
+    after.restore(keys.value(), kAsked + 30'000);
+    EXPECT_EQ(after.size(), 1u) << "the old one is past its end";
+    // Even a copy of the invitation pending before the restart: nothing is pending after it.
+    EXPECT_FALSE(after.onInvite(kSid, carols(), true, kAsked + 31'000));
+    EXPECT_TRUE(after.onInvite(kSid, carols(kAsked + 40'000), false, kAsked + 41'000));
+}
+
+TEST(ShownReferrals, RestoreKeepsItsBound)
+{
+    QList<ShownReferrals::Key> keys;
+    for (std::uint64_t n = 0; n < ShownReferrals::kMaxRemembered + 10; ++n)
+        keys.append(carols(kAsked, SessionId::fromNumber(100 + n)));
+    keys.prepend(carols(kAsked - 3'600'000, SessionId::fromNumber(99))); // past its end
+    ShownReferrals shown;
+    shown.restore(keys, kAsked + 1000);
+    EXPECT_EQ(shown.size(), ShownReferrals::kMaxRemembered);
+    EXPECT_LE(ShownReferrals::encode(shown.keys()).size(), ShownReferrals::kMaxFileBytes);
+    EXPECT_FALSE(shown.onInvite(SessionId::fromNumber(100),
+                                carols(kAsked, SessionId::fromNumber(100)), false, kAsked + 2000));
+}
+
+TEST(ShownReferrals, ABadRecordIsRefusedInWords)
+{
+    ShownReferrals shown;
+    shown.onInvite(kSid, carols(), false, kAsked);
+    shown.onInvite(SessionId::fromNumber(8), carols(kAsked, SessionId::fromNumber(8)), false,
+                   kAsked);
+    const QByteArray good = ShownReferrals::encode(shown.keys());
+    ASSERT_TRUE(ShownReferrals::decode(good));
+    QByteArray format = good;
+    format[7] = 2;
+    const std::pair<QByteArray, const char*> bad[] = {
+        {good.left(good.size() - 1), "truncated"},
+        {good + QByteArray(1, '\1'), "bytes after its end"},
+        {format, "unknown format"},
+        {QByteArray("not a record"), "not a Plenum record"},
+        {QByteArray(ShownReferrals::kMaxFileBytes + 1, '\0'), "too large"},
+    };
+    for (const auto& [bytes, why] : bad) {
+        auto keys = ShownReferrals::decode(bytes);
+        ASSERT_FALSE(keys) << why;
+        EXPECT_TRUE(keys.error().contains(QLatin1String(why))) << keys.error().toStdString();
+    }
+}
