@@ -109,6 +109,12 @@ TEST(NodeHandoff, PushedBackAndForthRightAfterEachSwapTheSessionFollows)
     ASSERT_TRUE(s.a2->ask({{"cmd", "say"}, {"sid", s.sid}, {"text", "phone again"}}, "sent"));
     EXPECT_TRUE(s.carol->waitEvent([](auto& e) { return isChat(e, "phone again"); }, 10000));
     QStringList texts;
-    EXPECT_TRUE(historyHas(s.a2, {"before", "on the phone"}, &texts))
+    EXPECT_TRUE(historyHas(s.a2, {"before", "on the phone", "phone again"}, &texts))
         << texts.join(" | ").toStdString();
+    // Nothing lost or reordered by three swaps: everyone's history is the same.
+    EXPECT_TRUE(historyHas(s.bob, {"phone again"}, &texts)) << texts.join(" | ").toStdString();
+    const QStringList onPhone = historyTexts(s.a2);
+    EXPECT_EQ(onPhone, QStringList({"before", "on the phone", "phone again"}));
+    for (PeerProcess* p : {s.bob, s.carol})
+        EXPECT_EQ(historyTexts(p), onPhone) << p->name.toStdString();
 }
