@@ -1,6 +1,5 @@
 #include "models/callmodel.h"
 
-#include "models/rostermodel.h"
 #include "models/rowsync.h"
 #include "node/node.h"
 
@@ -75,8 +74,6 @@ QVariant CallModel::data(const QModelIndex& index, int role) const
         return r.name;
     case DeviceRole:
         return r.device.toHex();
-    case InitialsRole:
-        return RosterModel::initialsOf(r.name);
     case IsMeRole:
         return r.isMe;
     case MutedRole:
@@ -93,9 +90,9 @@ QVariant CallModel::data(const QModelIndex& index, int role) const
 
 QHash<int, QByteArray> CallModel::roleNames() const
 {
-    return {{NameRole, "name"},         {DeviceRole, "device"}, {InitialsRole, "initials"},
-            {IsMeRole, "isMe"},         {MutedRole, "muted"},   {DeafenedRole, "deafened"},
-            {SpeakingRole, "speaking"}, {LevelRole, "level"}};
+    return {{NameRole, "name"},   {DeviceRole, "device"},     {IsMeRole, "isMe"},
+            {MutedRole, "muted"}, {DeafenedRole, "deafened"}, {SpeakingRole, "speaking"},
+            {LevelRole, "level"}};
 }
 
 double CallModel::levelFromDb(double db)

@@ -28,7 +28,6 @@ public:
     enum Role {
         NameRole = Qt::UserRole + 1,
         DeviceRole,
-        InitialsRole,
         IsMeRole,
         MutedRole,
         DeafenedRole,

@@ -124,8 +124,6 @@ QVariant RosterModel::data(const QModelIndex& index, int role) const
         return r.isSm;
     case IsMeRole:
         return r.isMe;
-    case InitialsRole:
-        return initialsOf(r.member.name);
     case AvatarRole:
         return r.avatar;
     }
@@ -134,20 +132,10 @@ QVariant RosterModel::data(const QModelIndex& index, int role) const
 
 QHash<int, QByteArray> RosterModel::roleNames() const
 {
-    return {{NameRole, "name"},         {AccountRole, "account"},
-            {DeviceRole, "device"},     {DeviceClassRole, "deviceClass"},
-            {IsSmRole, "isSm"},         {IsMeRole, "isMe"},
-            {InitialsRole, "initials"}, {AvatarRole, "avatar"}};
-}
-
-QString RosterModel::initialsOf(const QString& name)
-{
-    QString out;
-    for (const QString& word : name.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        out.append(word.at(0).toUpper());
-        if (out.size() == 2) break;
-    }
-    return out.isEmpty() ? QStringLiteral("?") : out;
+    return {{NameRole, "name"},     {AccountRole, "account"},
+            {DeviceRole, "device"}, {DeviceClassRole, "deviceClass"},
+            {IsSmRole, "isSm"},     {IsMeRole, "isMe"},
+            {AvatarRole, "avatar"}};
 }
 
 QString RosterModel::deviceClassName(protocol::DeviceClass c)

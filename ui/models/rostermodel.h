@@ -27,7 +27,6 @@ public:
         DeviceClassRole,
         IsSmRole,
         IsMeRole,
-        InitialsRole,
         AvatarRole,
     };
 
@@ -49,7 +48,6 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    static QString initialsOf(const QString& name);
     static QString deviceClassName(protocol::DeviceClass c);
 
 Q_SIGNALS:

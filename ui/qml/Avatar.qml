@@ -1,22 +1,26 @@
 import QtQuick
 
 // A person's picture, or their initials on a colour derived from the name (stable per name, so
-// the same person looks the same in every list).
+// the same person looks the same in every list). The one place initials are made: the header,
+// the roster, the call bar and the settings all show the same ones for a name.
 Item {
     id: root
 
     property string name
-    property string initials
     property url source
     property int size: 32
 
+    // The first letters of the first and last words ("Ada Lovelace Byron": "AB"); one word, its
+    // first letter ("You": "Y"); no name, "?".
     function initialsOf(text) {
         const parts = text.trim().split(/\s+/).filter(p => p.length > 0);
         if (parts.length === 0)
             return "?";
+        const first = String.fromCodePoint(parts[0].codePointAt(0));
         if (parts.length === 1)
-            return parts[0].substring(0, 2).toUpperCase();
-        return (parts[0][0] + parts[parts.length - 1][0]).toUpperCase();
+            return first.toUpperCase();
+        const last = parts[parts.length - 1];
+        return (first + String.fromCodePoint(last.codePointAt(0))).toUpperCase();
     }
 
     function hueOf(text) {
@@ -39,7 +43,7 @@ Item {
 
         Text {
             anchors.centerIn: parent
-            text: root.initials !== "" ? root.initials : root.initialsOf(root.name)
+            text: root.initialsOf(root.name)
             color: "white"
             font.pixelSize: Math.round(root.size * 0.4)
             font.bold: true

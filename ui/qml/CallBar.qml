@@ -65,7 +65,6 @@ Pane {
                     delegate: Item {
                         id: member
                         required property string name
-                        required property string initials
                         required property bool isMe
                         required property bool muted
                         required property bool deafened
@@ -92,7 +91,6 @@ Pane {
                                 Avatar {
                                     anchors.centerIn: parent
                                     name: member.name
-                                    initials: member.initials
                                     size: 24
                                 }
                                 Rectangle {

@@ -35,7 +35,6 @@ Pane {
                 required property string deviceClass
                 required property bool isSm
                 required property bool isMe
-                required property string initials
                 required property var avatar
 
                 width: row.implicitWidth
@@ -51,7 +50,6 @@ Pane {
 
                     Avatar {
                         name: member.name
-                        initials: member.initials
                         source: member.avatar ? member.avatar : ""
                         size: 28
                     }

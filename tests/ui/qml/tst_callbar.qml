@@ -11,8 +11,8 @@ Item {
 
     ListModel {
         id: call
-        ListElement { name: "Bob"; device: "d1"; initials: "B"; isMe: false; muted: false; deafened: false; speaking: true; level: 0.8 }
-        ListElement { name: "Carol"; device: "d2"; initials: "C"; isMe: false; muted: true; deafened: false; speaking: false; level: 0.0 }
+        ListElement { name: "Bob"; device: "d1"; isMe: false; muted: false; deafened: false; speaking: true; level: 0.8 }
+        ListElement { name: "Carol"; device: "d2"; isMe: false; muted: true; deafened: false; speaking: false; level: 0.0 }
     }
 
     // Stand-ins for AudioDeviceModel: rows with "name", and the chosen row.
@@ -134,7 +134,7 @@ Item {
         // A phone-wide bar with eight members: the members scroll, the buttons stay in view.
         function test_aNarrowBarKeepsItsButtonsInView() {
             for (let i = 0; i < 6; ++i)
-                call.append({ name: "Member " + i, device: "x" + i, initials: "M", isMe: false,
+                call.append({ name: "Member " + i, device: "x" + i, isMe: false,
                               muted: false, deafened: false, speaking: false, level: 0 });
             try {
                 bar.width = 400;

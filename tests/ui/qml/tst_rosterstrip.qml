@@ -10,9 +10,9 @@ Item {
 
     ListModel {
         id: roster
-        ListElement { name: "Alice"; account: "a1"; device: "d1"; deviceClass: "laptop"; isSm: true; isMe: false; initials: "A"; avatar: "" }
-        ListElement { name: "Me"; account: "a2"; device: "d2"; deviceClass: "desktop"; isSm: false; isMe: true; initials: "M"; avatar: "" }
-        ListElement { name: "Carol"; account: "a3"; device: "d3"; deviceClass: "phone"; isSm: false; isMe: false; initials: "C"; avatar: "" }
+        ListElement { name: "Alice"; account: "a1"; device: "d1"; deviceClass: "laptop"; isSm: true; isMe: false; avatar: "" }
+        ListElement { name: "Me"; account: "a2"; device: "d2"; deviceClass: "desktop"; isSm: false; isMe: true; avatar: "" }
+        ListElement { name: "Carol"; account: "a3"; device: "d3"; deviceClass: "phone"; isSm: false; isMe: false; avatar: "" }
     }
 
     RosterStrip {

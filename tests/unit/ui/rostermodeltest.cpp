@@ -34,7 +34,6 @@ TEST(RosterModel, ShowsSelfAsSmOfANewSession)
     EXPECT_EQ(role(model, 0, RosterModel::NameRole).toString(), QStringLiteral("Me"));
     EXPECT_TRUE(role(model, 0, RosterModel::IsSmRole).toBool());
     EXPECT_TRUE(role(model, 0, RosterModel::IsMeRole).toBool());
-    EXPECT_EQ(role(model, 0, RosterModel::InitialsRole).toString(), QStringLiteral("M"));
     EXPECT_EQ(role(model, 0, RosterModel::DeviceClassRole).toString(), QStringLiteral("desktop"));
     EXPECT_EQ(role(model, 0, RosterModel::DeviceRole).toString(), net.node()->device().toHex());
     EXPECT_EQ(model.roleNames().value(RosterModel::IsSmRole), QByteArray("isSm"));
@@ -68,7 +67,6 @@ TEST(RosterModel, JoinerAppearsOnceCommittedWhileInviterSeesPendingText)
     EXPECT_FALSE(role(model, b, RosterModel::IsSmRole).toBool());
     EXPECT_FALSE(role(model, b, RosterModel::IsMeRole).toBool());
     EXPECT_EQ(role(model, b, RosterModel::AccountRole).toString(), bob->account);
-    EXPECT_EQ(role(model, b, RosterModel::InitialsRole).toString(), QStringLiteral("B"));
 
     // Bob leaves: his row goes, ours stays.
     bob->send({{"cmd", "leave"}});

@@ -6,7 +6,6 @@
 #include "app/qrimageprovider.h"
 #include "app/qrimagereader.h"
 #include "models/invitationsmodel.h"
-#include "models/rostermodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
@@ -121,6 +120,4 @@ TEST(AppController, InvitationResultsInWords)
               QStringLiteral("You could not join: you may not join this group"));
     EXPECT_EQ(AppController::joinFailedText(408, "could not reach Carol"),
               QStringLiteral("You could not join the group: could not reach Carol"));
-    EXPECT_EQ(RosterModel::initialsOf("ada  lovelace byron"), QStringLiteral("AL"));
-    EXPECT_EQ(RosterModel::initialsOf(""), QStringLiteral("?"));
 }
