@@ -20,8 +20,8 @@ QList<ShownReferrals::Key> keys(int count)
 {
     QList<ShownReferrals::Key> out;
     for (int i = 1; i <= count; ++i)
-        out.append({SessionId::fromNumber(i), DeviceId::fromNumber(100 + i),
-                    1'800'000'000'000 + i});
+        out.append(
+            {SessionId::fromNumber(i), DeviceId::fromNumber(100 + i), 1'800'000'000'000 + i});
     return out;
 }
 
