@@ -176,43 +176,60 @@ TEST(InviteIdentity, AMemberWhoAskedTheSmIsNamedByItsOwnSignature)
     EXPECT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
 }
 
-// Attack: Alice, the SM, kept Carol's signed referral from an invitation that ended (Dave
-// joined and left, or declined) and put it on an invitation of her own minutes later: Dave saw
-// "Carol asked for it" twice, though Carol asked once (a referral binds session, account and
-// moment, so it verified). Now a referral names its member on one invitation: the second is Alice's
-// own, with a warning.
-TEST(InviteIdentityAttack, SmShowingAMembersReferralAgainIsShownAsItsOwn)
+// Alice, the SM, told to show a kept referral again ("replay_referral"), invites Dave for
+// Carol; Dave joins and leaves (and restarts, if `restartDave`); then Alice invites him on
+// her own. The first invitation must name Carol, the second must not, with a warning in
+// words.
+static void referralShownAgain(PeerGroup& group, const Three& t, bool restartDave)
 {
-    PeerGroup group;
-    const auto [alice, carol, dave] = aliceCarolAndDave(group);
-    ASSERT_TRUE(dave);
-    ASSERT_TRUE(forgeInvite(alice, {{"replay_referral", true}}));
-    const QString sid = carol->lastRoster().value("sid").toString();
-    carol->send(
-        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
-    auto first = dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(t.dave);
+    ASSERT_TRUE(forgeInvite(t.alice, {{"replay_referral", true}}));
+    const QString sid = t.carol->lastRoster().value("sid").toString();
+    t.carol->send({{"cmd", "invite"},
+                   {"sid", sid},
+                   {"account", t.dave->account},
+                   {"device", t.dave->device}});
+    auto first = t.dave->waitEvent("invited", 20000);
     ASSERT_TRUE(first.has_value());
-    EXPECT_EQ(text(first->value("referred_by")), text(carol->device));
+    EXPECT_EQ(text(first->value("referred_by")), text(t.carol->device));
     // Test peers take invitations at once: Dave joins, then leaves (the invitation ended).
-    ASSERT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
-    dave->send({{"cmd", "leave"}, {"sid", sid}});
-    ASSERT_TRUE(group.rostersEqual({alice, carol}, 2, 15000));
+    ASSERT_TRUE(group.rostersEqual({t.alice, t.carol, t.dave}, 3, 15000));
+    t.dave->send({{"cmd", "leave"}, {"sid", sid}});
+    ASSERT_TRUE(group.rostersEqual({t.alice, t.carol}, 2, 15000));
+    if (restartDave) {
+        ASSERT_TRUE(t.dave->quit());
+        ASSERT_TRUE(group.restart(t.dave));
+    }
 
-    alice->send(
-        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
-    auto second = dave->waitEvent("invited", 20000);
-    ASSERT_TRUE(second.has_value()) << "Alice's own invitation was not shown";
-    EXPECT_EQ(text(second->value("from")), text(alice->device));
-    EXPECT_FALSE(second->contains("referred_by")) << text(second->value("referred_by"));
-    EXPECT_TRUE(dave->waitEvent(
+    t.alice->send({{"cmd", "invite"},
+                   {"sid", sid},
+                   {"account", t.dave->account},
+                   {"device", t.dave->device}});
+    auto again = t.dave->waitEvent("invited", 20000);
+    ASSERT_TRUE(again.has_value()) << "Alice's own invitation was not shown";
+    EXPECT_EQ(text(again->value("from")), text(t.alice->device));
+    EXPECT_FALSE(again->contains("referred_by")) << text(again->value("referred_by"));
+    EXPECT_TRUE(t.dave->waitEvent(
         [](const QJsonObject& e) {
             return e.value("event") == QLatin1String("warning") &&
                    e.value("text").toString().contains("an earlier invitation showed it");
         },
         1000))
         << "no warning in words";
+}
+
+// Attack: Alice, the SM, kept Carol's signed referral from an invitation that ended (Dave
+// joined and left, or declined) and put it on an invitation of her own minutes later: Dave saw
+// "Carol asked for it" twice, though Carol asked once (a referral binds session, account and
+// moment, so it verified). Now a referral names its member on one invitation: the second is
+// Alice's own, with a warning.
+TEST(InviteIdentityAttack, SmShowingAMembersReferralAgainIsShownAsItsOwn)
+{
+    PeerGroup group;
+    const Three t = aliceCarolAndDave(group);
+    ASSERT_NO_FATAL_FAILURE(referralShownAgain(group, t, false));
     // Still an invitation (Dave takes it).
-    EXPECT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
+    EXPECT_TRUE(group.rostersEqual({t.alice, t.carol, t.dave}, 3, 15000));
 }
 
 // The same attack across a restart of the invitee: what it showed is on disk (referrals.rec),
@@ -221,33 +238,9 @@ TEST(InviteIdentityAttack, SmShowingAMembersReferralAgainIsShownAsItsOwn)
 TEST(InviteIdentityAttack, SmShowingAReferralAgainAfterTheInviteeRestartedIsShownAsItsOwn)
 {
     PeerGroup group;
-    const auto [alice, carol, dave] = aliceCarolAndDave(group);
-    ASSERT_TRUE(dave);
-    ASSERT_TRUE(forgeInvite(alice, {{"replay_referral", true}}));
-    const QString sid = carol->lastRoster().value("sid").toString();
-    carol->send(
-        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
-    auto first = dave->waitEvent("invited", 20000);
-    ASSERT_TRUE(first.has_value());
-    EXPECT_EQ(text(first->value("referred_by")), text(carol->device));
-    ASSERT_TRUE(group.rostersEqual({alice, carol, dave}, 3, 15000));
-    dave->send({{"cmd", "leave"}, {"sid", sid}});
-    ASSERT_TRUE(group.rostersEqual({alice, carol}, 2, 15000));
-
-    ASSERT_TRUE(dave->quit());
-    ASSERT_TRUE(group.restart(dave));
-    alice->send(
-        {{"cmd", "invite"}, {"sid", sid}, {"account", dave->account}, {"device", dave->device}});
-    auto second = dave->waitEvent("invited", 20000);
-    ASSERT_TRUE(second.has_value()) << "Alice's own invitation was not shown";
-    EXPECT_FALSE(second->contains("referred_by")) << text(second->value("referred_by"));
-    EXPECT_TRUE(dave->waitEvent(
-        [](const QJsonObject& e) {
-            return e.value("event") == QLatin1String("warning") &&
-                   e.value("text").toString().contains("an earlier invitation showed it");
-        },
-        1000))
-        << "no warning in words";
+    const Three t = aliceCarolAndDave(group);
+    PeerProcess* dave = t.dave;
+    ASSERT_NO_FATAL_FAILURE(referralShownAgain(group, t, true));
 
     // A damaged record: a warning at start, and the peer runs on.
     ASSERT_TRUE(dave->quit());
