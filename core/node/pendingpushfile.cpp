@@ -1,17 +1,21 @@
 #include "node/pendingpushfile.h"
 
+#include "node/listrecord.h"
 #include "node/recordids.h"
 #include "storage/privatefile.h"
 
-#include <QDataStream>
 #include <QFile>
 
 namespace plenum::node {
 
 namespace {
 
-constexpr quint32 kMagic = 0x504c4850; // "PLHP"
-constexpr quint32 kFormat = 1;
+const ListRecordFormat kRecord{.magic = 0x504c4850, // "PLHP"
+                               .format = 1,
+                               .maxBytes = PendingPushFile::kMaxFileBytes,
+                               .maxCount = PendingPushFile::kMaxPushes,
+                               .what = QStringLiteral("hand-off record"),
+                               .items = QStringLiteral("hand-offs")};
 
 } // namespace
 
@@ -19,41 +23,21 @@ PendingPushFile::PendingPushFile(QString path) : path_(std::move(path)) {}
 
 QByteArray PendingPushFile::encode(const QList<PendingPush>& pushes)
 {
-    QByteArray bytes;
-    QDataStream out(&bytes, QIODevice::WriteOnly);
-    out.setVersion(QDataStream::Qt_6_4);
-    out << kMagic << kFormat << quint32(pushes.size());
-    for (const PendingPush& p : pushes) {
+    return encodeListRecord(kRecord, pushes, [](QDataStream& out, const PendingPush& p) {
         putId(out, p.sid);
         putId(out, p.device);
         out << p.keep;
-    }
-    return bytes;
+    });
 }
 
 Result<QList<PendingPush>> PendingPushFile::decode(const QByteArray& bytes)
 {
-    if (bytes.size() > kMaxFileBytes) return fail("the hand-off record is too large");
-    QDataStream in(bytes);
-    in.setVersion(QDataStream::Qt_6_4);
-    quint32 magic = 0, format = 0, count = 0;
-    in >> magic >> format >> count;
-    if (in.status() != QDataStream::Ok || magic != kMagic)
-        return fail("the file is not a Plenum hand-off record");
-    if (format != kFormat) return fail("the hand-off record has an unknown format version");
-    if (count > quint32(kMaxPushes)) return fail("the hand-off record lists too many hand-offs");
-    QList<PendingPush> pushes;
-    for (quint32 i = 0; i < count; ++i) {
-        PendingPush p;
+    return decodeListRecord<PendingPush>(kRecord, bytes, [](QDataStream& in, PendingPush& p) {
         if (!getId(in, p.sid) || !getId(in, p.device) || p.sid.isNull() || p.device.isNull())
-            return fail("the hand-off record is truncated or corrupt");
+            return false;
         in >> p.keep;
-        if (in.status() != QDataStream::Ok)
-            return fail("the hand-off record is truncated or corrupt");
-        pushes.append(p);
-    }
-    if (!in.atEnd()) return fail("the hand-off record has bytes after its end");
-    return pushes;
+        return true;
+    });
 }
 
 Status PendingPushFile::write(const QList<PendingPush>& pushes) const
