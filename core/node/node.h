@@ -397,8 +397,9 @@ private:
     struct InviteChain {
         DeviceId device;
         AccountId account;
-        // The member that asked, when its signed referral verified (Invite::referral).
-        std::optional<DeviceId> referrer = {};
+        // The member's signed referral it was shown with (Invite::referral), if one verified
+        // and no earlier invitation showed it (ShownReferrals).
+        std::optional<ShownReferrals::Key> referral = {};
     };
     // Checks an INVITE's referral: the referrer's chain, then its signature over this device's
     // account and the session. Returns the referrer it vouches for, or nothing (and says why).

@@ -47,16 +47,20 @@ bool Node::admitInvite(const Message& message, const DeviceId& from, const Accou
         return false;
     }
     const SessionId& sid = message.header.sid;
-    // Whether this INVITE is a copy of the invitation pending here, before the host takes it.
-    const bool wasPending = pending(host_->session(sid));
-    std::optional<DeviceId> referrer = checkReferral(*invite, sid);
-    std::optional<ShownReferrals::Key> shown;
-    if (referrer) shown = ShownReferrals::Key{sid, *referrer, qint64(invite->referral->issuedAtMs)};
+    // The referral the invitation pending here (if any, before the host takes this INVITE)
+    // was shown with: a copy of that invitation keeps it.
+    std::optional<ShownReferrals::Key> pendingShowing;
+    if (auto it = inviteChains_.find(sid);
+        it != inviteChains_.end() && pending(host_->session(sid)))
+        pendingShowing = it->second.referral;
+    std::optional<ShownReferrals::Key> referral;
+    if (const std::optional<DeviceId> referrer = checkReferral(*invite, sid))
+        referral = ShownReferrals::Key{sid, *referrer, qint64(invite->referral->issuedAtMs)};
     const quint64 before = shownReferrals_.revision();
-    if (!shownReferrals_.onInvite(sid, shown, wasPending, now()) && referrer) {
-        Q_EMIT warning("an invitation's note that " + referrer->shortHex() +
+    if (!shownReferrals_.onInvite(referral, pendingShowing, now()) && referral) {
+        Q_EMIT warning("an invitation's note that " + referral->referrer.shortHex() +
                        " asked for it was not believed: an earlier invitation showed it already");
-        referrer.reset();
+        referral.reset();
     }
     if (shownReferrals_.revision() != before) saveShownReferrals();
     if (!inviteChains_.contains(sid) && inviteChains_.size() >= kMaxInviteChains)
@@ -64,7 +68,7 @@ bool Node::admitInvite(const Message& message, const DeviceId& from, const Accou
                       [this](const auto& e) { return !pending(host_->session(e.first)); });
     // Full of pending ones: inviterOf falls back to the chains verified on links and the DHT.
     if (inviteChains_.contains(sid) || inviteChains_.size() < kMaxInviteChains)
-        inviteChains_[sid] = InviteChain{from, account, referrer};
+        inviteChains_[sid] = InviteChain{from, account, referral};
     return true;
 }
 
@@ -123,7 +127,7 @@ Inviter Node::inviterOf(const SessionId& sid, const DeviceId& asker)
     if (auto it = inviteChains_.find(sid); it != inviteChains_.end()) {
         who.device = it->second.device;
         who.account = it->second.account;
-        referrer = it->second.referrer;
+        if (it->second.referral) referrer = it->second.referral->referrer;
     } else if (const session::Session* s = host_->session(sid)) {
         who.device = s->sm(); // Session::onInvite takes the INVITE's sender for the SM
         who.account = verifiedAccountOf(who.device).value_or(AccountId{});

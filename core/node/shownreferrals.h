@@ -4,8 +4,9 @@
 // invitation. Within the minutes it is believed (crypto::kMaxReferralAgeMs), an SM could show
 // it again after the invitee declined, or after it joined and left, as if the member had
 // asked twice. Copies of the invitation still pending here (the SM sending it again, a new SM
-// retrying the member's REFER) are that same invitation and keep it. What it showed is kept
-// on disk too (encode/decode, written by the Node): a restart does not reset it.
+// retrying the member's REFER) are that same invitation and keep it: the Node, which notes
+// each pending invitation's chain, passes the referral it was shown with. What was shown is
+// kept on disk too (encode/decode, written by the Node): a restart does not reset it.
 
 #include "protocol/ids.h"
 #include "protocol/result.h"
@@ -27,10 +28,11 @@ public:
     };
 
     // Every INVITE this device takes, with the referral that verified on it (if any: its
-    // moment is then within minutes of `nowMs`), and whether its session's invitation was
-    // pending here before it. Returns whether that referral may name its member: not when an
-    // earlier invitation showed it already.
-    bool onInvite(const SessionId& sid, const std::optional<Key>& referral, bool pending,
+    // moment is then within minutes of `nowMs`), and the referral its session's invitation
+    // pending here was shown with (none if none is pending, or it was shown without one).
+    // Returns whether that referral may name its member: not when an earlier invitation
+    // showed it already.
+    bool onInvite(const std::optional<Key>& referral, const std::optional<Key>& pendingShowing,
                   qint64 nowMs);
 
     std::size_t size() const { return shown_.size(); }
@@ -55,8 +57,6 @@ private:
     void forgetExpired(qint64 nowMs);
 
     std::map<Key, qint64> shown_; // -> the last moment it could be believed
-    // The invitations shown with a referral (each one's newest showing), while it lasts.
-    std::map<SessionId, Key> invitations_;
     quint64 revision_ = 0;
 };
 

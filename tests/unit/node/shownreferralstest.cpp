@@ -20,11 +20,38 @@ ShownReferrals::Key carols(qint64 at = kAsked, SessionId sid = kSid)
     return {sid, DeviceId::fromNumber(3), at};
 }
 
+// The Node's side, as Node::admitInvite does it: the referral each session's invitation was
+// shown with (its InviteChain), passed back while that invitation is pending.
+class Invitee {
+public:
+    bool onInvite(const SessionId& sid, const std::optional<ShownReferrals::Key>& referral,
+                  bool pending, qint64 nowMs)
+    {
+        std::optional<ShownReferrals::Key> pendingShowing;
+        if (auto it = showing_.find(sid); pending && it != showing_.end())
+            pendingShowing = it->second;
+        const bool named = referrals_.onInvite(referral, pendingShowing, nowMs);
+        showing_[sid] = named ? referral : std::nullopt;
+        return named;
+    }
+    std::size_t size() const { return referrals_.size(); }
+    QList<ShownReferrals::Key> keys() const { return referrals_.keys(); }
+    void restore(const QList<ShownReferrals::Key>& keys, qint64 nowMs)
+    {
+        referrals_.restore(keys, nowMs); // a restarted Node notes no pending invitation
+        showing_.clear();
+    }
+
+private:
+    ShownReferrals referrals_;
+    std::map<SessionId, std::optional<ShownReferrals::Key>> showing_;
+};
+
 } // namespace
 
 TEST(ShownReferrals, CopiesOfThePendingInvitationKeepItsReferral)
 {
-    ShownReferrals shown;
+    Invitee shown;
     EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
     // The SM sends it again while it rings, then a new SM retries the REFER while we join.
     EXPECT_TRUE(shown.onInvite(kSid, carols(), true, kAsked + 5000));
@@ -33,7 +60,7 @@ TEST(ShownReferrals, CopiesOfThePendingInvitationKeepItsReferral)
 
 TEST(ShownReferrals, AnInvitationAfterTheFirstEndedDoesNotShowItAgain)
 {
-    ShownReferrals shown;
+    Invitee shown;
     EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
     // Declined (or joined and left): the SM invites again with the member's old signature.
     EXPECT_FALSE(shown.onInvite(kSid, carols(), false, kAsked + 30'000));
@@ -45,7 +72,7 @@ TEST(ShownReferrals, AnInvitationAfterTheFirstEndedDoesNotShowItAgain)
 
 TEST(ShownReferrals, APendingInvitationShownWithoutItCannotTakeItLater)
 {
-    ShownReferrals shown;
+    Invitee shown;
     EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
     EXPECT_FALSE(shown.onInvite(kSid, std::nullopt, false, kAsked + 2000)); // the SM's own
     EXPECT_FALSE(shown.onInvite(kSid, carols(), true, kAsked + 3000));
@@ -53,7 +80,7 @@ TEST(ShownReferrals, APendingInvitationShownWithoutItCannotTakeItLater)
 
 TEST(ShownReferrals, OneReferralPerSessionAndMoment)
 {
-    ShownReferrals shown;
+    Invitee shown;
     EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked + 1000));
     const SessionId other = SessionId::fromNumber(8);
     EXPECT_TRUE(shown.onInvite(other, carols(kAsked, other), false, kAsked + 1000));
@@ -65,7 +92,7 @@ TEST(ShownReferrals, OneReferralPerSessionAndMoment)
 
 TEST(ShownReferrals, ForgetsWhatNoOneWouldBelieveAndStaysBounded)
 {
-    ShownReferrals shown;
+    Invitee shown;
     const qint64 end = kAsked + crypto::kMaxReferralAgeMs + crypto::kReferralSkewMs;
     EXPECT_TRUE(shown.onInvite(kSid, carols(), false, kAsked));
     EXPECT_FALSE(shown.onInvite(kSid, carols(), false, end)); // still believable: remembered
@@ -93,7 +120,7 @@ TEST(ShownReferrals, ForgetsWhatNoOneWouldBelieveAndStaysBounded)
 // would believe any more is not brought back.
 TEST(ShownReferrals, WhatWasShownOutlivesARestart)
 {
-    ShownReferrals before;
+    Invitee before;
     EXPECT_TRUE(before.onInvite(kSid, carols(), false, kAsked + 1000));
     const SessionId old = SessionId::fromNumber(9);
     EXPECT_TRUE(before.onInvite(old, carols(kAsked - 700'000, old), false, kAsked + 1000));
@@ -101,7 +128,7 @@ TEST(ShownReferrals, WhatWasShownOutlivesARestart)
 
     auto keys = ShownReferrals::decode(ShownReferrals::encode(before.keys()));
     ASSERT_TRUE(keys) << keys.error().toStdString();
-    ShownReferrals after;
+    Invitee after;
     after.restore(keys.value(), kAsked + 30'000);
     EXPECT_EQ(after.size(), 1u) << "the old one is past its end";
     // Even a copy of the invitation pending before the restart: nothing is pending after it.
@@ -115,7 +142,7 @@ TEST(ShownReferrals, RestoreKeepsItsBound)
     for (std::uint64_t n = 0; n < ShownReferrals::kMaxRemembered + 10; ++n)
         keys.append(carols(kAsked, SessionId::fromNumber(100 + n)));
     keys.prepend(carols(kAsked - 3'600'000, SessionId::fromNumber(99))); // past its end
-    ShownReferrals shown;
+    Invitee shown;
     shown.restore(keys, kAsked + 1000);
     EXPECT_EQ(shown.size(), ShownReferrals::kMaxRemembered);
     EXPECT_LE(ShownReferrals::encode(shown.keys()).size(), ShownReferrals::kMaxFileBytes);
@@ -125,7 +152,7 @@ TEST(ShownReferrals, RestoreKeepsItsBound)
 
 TEST(ShownReferrals, ABadRecordIsRefusedInWords)
 {
-    ShownReferrals shown;
+    Invitee shown;
     shown.onInvite(kSid, carols(), false, kAsked);
     shown.onInvite(SessionId::fromNumber(8), carols(kAsked, SessionId::fromNumber(8)), false,
                    kAsked);
