@@ -5,6 +5,7 @@
 // such file, so that each bound is checked the same way.
 
 #include "protocol/result.h"
+#include "storage/privatefile.h"
 
 #include <QByteArray>
 #include <QDataStream>
@@ -59,6 +60,16 @@ Result<QList<T>> decodeListRecord(const ListRecordFormat& f, const QByteArray& b
     }
     if (!in.atEnd()) return fail(the + " has bytes after its end");
     return items;
+}
+
+// The list in the file `path` (a regular file, read with the bound); no file is no items.
+template <typename T, typename Get>
+Result<QList<T>> readListRecord(const QString& path, const ListRecordFormat& f, Get get)
+{
+    auto bytes = storage::readRegular(path, f.maxBytes, QStringLiteral("the ") + f.what);
+    if (!bytes) return Error{bytes.error()};
+    if (!bytes->has_value()) return QList<T>{};
+    return decodeListRecord<T>(f, bytes.value().value(), get);
 }
 
 } // namespace plenum::node

@@ -13,7 +13,6 @@
 
 #include "crypto/referral.h"
 #include "protocol/claims.h"
-#include "storage/privatefile.h"
 
 namespace plenum::node {
 
@@ -79,27 +78,16 @@ QString Node::shownReferralsPath() const
 
 void Node::restoreShownReferrals()
 {
-    auto bytes = storage::readRegular(shownReferralsPath(), ShownReferrals::kMaxFileBytes,
-                                      QStringLiteral("the record of shown referrals"));
-    if (!bytes || !bytes->has_value()) {
-        if (!bytes) Q_EMIT warning("the record of shown referrals was skipped: " + bytes.error());
-        return;
-    }
-    auto keys = ShownReferrals::decode(bytes.value().value());
-    if (!keys) {
+    if (auto keys = ShownReferrals::read(shownReferralsPath()))
+        shownReferrals_.restore(keys.value(), now());
+    else
         Q_EMIT warning("the record of shown referrals was skipped: " + keys.error());
-        return;
-    }
-    shownReferrals_.restore(keys.value(), now());
 }
 
 void Node::saveShownReferrals()
 {
     // Written before the invitation is shown: a crash after it cannot let it be shown twice.
-    if (auto s = storage::savePrivate(shownReferralsPath(),
-                                      ShownReferrals::encode(shownReferrals_.keys()),
-                                      QStringLiteral("the record of shown referrals"));
-        !s)
+    if (auto s = ShownReferrals::write(shownReferralsPath(), shownReferrals_.keys()); !s)
         Q_EMIT warning("the referrals shown are remembered until the next restart only: " +
                        s.error());
 }

@@ -17,6 +17,14 @@ const ListRecordFormat kRecord{.magic = 0x504c4850, // "PLHP"
                                .what = QStringLiteral("hand-off record"),
                                .items = QStringLiteral("hand-offs")};
 
+bool getPush(QDataStream& in, PendingPush& p)
+{
+    if (!getId(in, p.sid) || !getId(in, p.device) || p.sid.isNull() || p.device.isNull())
+        return false;
+    in >> p.keep;
+    return true;
+}
+
 } // namespace
 
 PendingPushFile::PendingPushFile(QString path) : path_(std::move(path)) {}
@@ -32,12 +40,7 @@ QByteArray PendingPushFile::encode(const QList<PendingPush>& pushes)
 
 Result<QList<PendingPush>> PendingPushFile::decode(const QByteArray& bytes)
 {
-    return decodeListRecord<PendingPush>(kRecord, bytes, [](QDataStream& in, PendingPush& p) {
-        if (!getId(in, p.sid) || !getId(in, p.device) || p.sid.isNull() || p.device.isNull())
-            return false;
-        in >> p.keep;
-        return true;
-    });
+    return decodeListRecord<PendingPush>(kRecord, bytes, getPush);
 }
 
 Status PendingPushFile::write(const QList<PendingPush>& pushes) const
@@ -54,10 +57,7 @@ Status PendingPushFile::write(const QList<PendingPush>& pushes) const
 
 Result<QList<PendingPush>> PendingPushFile::read() const
 {
-    auto bytes = storage::readRegular(path_, kMaxFileBytes, QStringLiteral("the hand-off record"));
-    if (!bytes) return Error{bytes.error()};
-    if (!bytes->has_value()) return QList<PendingPush>{};
-    return decode(bytes.value().value());
+    return readListRecord<PendingPush>(path_, kRecord, getPush);
 }
 
 } // namespace plenum::node

@@ -36,16 +36,19 @@ void ShownReferrals::restore(const QList<Key>& keys, qint64 nowMs)
 {
     for (const Key& k : keys) {
         if (shown_.size() >= kMaxRemembered) break;
-        remember(k);
-        forgetExpired(nowMs); // an expired one takes no room
+        if (const qint64 end = endOf(k); end >= nowMs) shown_.emplace(k, end); // not expired
     }
+}
+
+qint64 ShownReferrals::endOf(const Key& referral)
+{
+    // The last moment verifyReferral could believe it.
+    return referral.issuedAtMs + crypto::kMaxReferralAgeMs + crypto::kReferralSkewMs;
 }
 
 void ShownReferrals::remember(const Key& referral)
 {
-    // The last moment verifyReferral could believe it.
-    shown_.emplace(referral,
-                   referral.issuedAtMs + crypto::kMaxReferralAgeMs + crypto::kReferralSkewMs);
+    shown_.emplace(referral, endOf(referral));
     ++revision_;
 }
 

@@ -44,6 +44,9 @@ public:
     QList<Key> keys() const;
     static QByteArray encode(const QList<Key>& keys);
     static Result<QList<Key>> decode(const QByteArray& bytes);
+    // The record file at `path` (no file: none shown), and writing it (private, atomically).
+    static Result<QList<Key>> read(const QString& path);
+    static Status write(const QString& path, const QList<Key>& keys);
     // After a restart, what was shown before it (those still believable, at most
     // kMaxRemembered). No invitation is pending after a restart: none of a later INVITE's
     // referrals is a copy's, so one shown before is not shown again.
@@ -53,6 +56,7 @@ public:
     static constexpr qsizetype kMaxFileBytes = 64 * 1024;
 
 private:
+    static qint64 endOf(const Key& referral);
     void remember(const Key& referral);
     void forgetExpired(qint64 nowMs);
 
