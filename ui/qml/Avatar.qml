@@ -16,11 +16,10 @@ Item {
         const parts = text.trim().split(/\s+/).filter(p => p.length > 0);
         if (parts.length === 0)
             return "?";
-        const first = String.fromCodePoint(parts[0].codePointAt(0));
-        if (parts.length === 1)
-            return first.toUpperCase();
-        const last = parts[parts.length - 1];
-        return (first + String.fromCodePoint(last.codePointAt(0))).toUpperCase();
+        // A whole code point: an emoji is two UTF-16 units.
+        const initial = word => String.fromCodePoint(word.codePointAt(0));
+        const last = parts.length > 1 ? initial(parts[parts.length - 1]) : "";
+        return (initial(parts[0]) + last).toUpperCase();
     }
 
     function hueOf(text) {
