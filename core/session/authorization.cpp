@@ -66,18 +66,17 @@ bool Session::unsignedRelay(const DeviceId& from, const Roster& r) const
 
 const char* Session::unprovenSmClaim(const DeviceId& from, const Roster& r) const
 {
-    // A committed snapshot that its own SM hands out needs no signature (the link is its), but
-    // then the claim that it is the SM of that epoch is all there is. For an epoch whose SM we
-    // know, smOfEpoch settles it; otherwise its signed quorum must (the SM's signature proves
-    // only who wrote the roster). Before our newest epoch nobody holds that proof any more,
-    // and we need no roster of it: we never go back.
-    if (!r.full || !r.committed || from != r.sm || config_.ruleOff(Rule::SignedRoster))
-        return nullptr;
+    // A committed snapshot's signature proves who wrote it, not that its writer led that
+    // epoch. For an epoch whose SM we know, smOfEpoch settles it; for a newer one its signed
+    // quorum must, or the word of a majority of our roster (noteSmAttestation): taken on its
+    // SM's word alone, one malicious member rewrote every roster it reached by naming itself SM
+    // of a later epoch (the adversary's higher-epoch attack). Before our newest epoch nobody
+    // holds that proof any more, and we need no roster of it: we never go back.
+    if (!r.full || !r.committed || config_.ruleOff(Rule::SignedRoster)) return nullptr;
     if (!smOfEpoch(r.at.epoch).isNull() || smProven(r.at.epoch, r.sm)) return nullptr;
-    // A newer epoch's is still taken, its SM followed only once proven (acceptRoster): a
-    // member behind crosses its gap with it, and asking for the proof first stalled members
-    // whose roster was too old to check it (docs/security.md).
-    if (r.at.epoch < std::max(accepted_.at.epoch, committed_.at.epoch))
+    const std::uint64_t ours = std::max(accepted_.at.epoch, committed_.at.epoch);
+    if (r.at.epoch > ours) return "a roster of a newer epoch whose SM is not proven";
+    if (from == r.sm && r.at.epoch < ours)
         return "a roster of an older epoch from a device naming itself its SM";
     return nullptr;
 }
@@ -120,6 +119,14 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
             r && !inviter && join_ && r->at.epoch <= join_->invite.ticket.at.epoch &&
             r->sm != join_->invite.ticket.sm)
             return Refusal{refusal(body, "a roster naming another SM of the ticket's epoch"),
+                           false};
+        // One naming itself SM of an epoch after the ticket's must show that epoch's signed
+        // quorum first (onSetSm): an endpoint's word alone let a malicious member admit us
+        // into a roster of its own making (the adversary's higher-epoch attack).
+        if (const auto* r = std::get_if<Roster>(&body);
+            r && !inviter && join_ && r->at.epoch > join_->invite.ticket.at.epoch &&
+            !config_.ruleOff(Rule::SignedSetSm) && join_->provenSm != std::pair{r->at.epoch, r->sm})
+            return Refusal{refusal(body, "a roster of a newer epoch whose SM is not proven"),
                            false};
         return std::nullopt;
     }
@@ -203,17 +210,16 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
         if (unsignedRelay(from, *r)) return Refusal{refusal(body, kUnsignedRelay), false};
         // A leaver's tombstone hands out the roster it left with; onRoster gives it no ack.
         if (h.sm.isNull() && departed_.contains(from)) return std::nullopt;
+        if (const char* why = unprovenSmClaim(from, *r)) return Refusal{refusal(body, why), false};
         const DeviceId sm = smOfEpoch(r->at.epoch);
-        // A proposal of an epoch newer than ours comes from an SM whose signed quorum was
-        // checked here (SET_SM comes first): §5. A committed snapshot of such an epoch is
-        // taken (a member behind crosses its gap with it, rule 7 tells a removed one with it),
-        // but its SM is followed only once proven (acceptRoster).
+        // A roster of an epoch newer than ours comes from an SM whose signed quorum was
+        // checked here (SET_SM comes first) or, committed, that a majority of our roster
+        // vouched for (§5; a member behind crosses its gap with it).
         if (!(r->full && r->committed) && r->at.epoch > accepted_.at.epoch &&
             r->at.epoch > committed_.at.epoch && !smProven(r->at.epoch, r->sm))
             return Refusal{refusal(body, "a roster of a newer epoch whose SM showed no signed "
                                          "quorum"),
                            false};
-        if (const char* why = unprovenSmClaim(from, *r)) return Refusal{refusal(body, why), false};
         if (r->full && r->committed) {
             // A relayed snapshot: it must name the SM we know for its epoch, one of its members
             // or one that swapped itself out for another device of its account (§5.1 rule 10;

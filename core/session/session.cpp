@@ -225,6 +225,8 @@ void Session::becomeMember(const RosterSnapshot& roster, Millis now, const QByte
     committed_ = roster;
     acceptedSig_.clear();
     committedSig_ = signature;
+    priorCommitted_ = {};
+    priorCommittedSig_.clear();
     epoch_ = std::max(epoch_, roster.at.epoch);
     // A departure we saw before we were out is stale if the roster that lets us back in lists
     // its device at a newer stamp: readmitted while we were away, it is a voter again (seed
@@ -420,6 +422,9 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
 {
     if (m.header.sid != sid_ || from == self_.device) return;
     if (phase_ == Phase::Gone) return;
+    if (const auto* r = std::get_if<Roster>(&m.body);
+        r && (phase_ == Phase::Member || phase_ == Phase::Removed))
+        noteSmAttestation(from, *r);
     // §5.1 rule 6: who may send this, before anything in it (its header too) is believed.
     if (const auto refusal = authorize(from, m); refusal && !config_.ruleOff(Rule::Authorization)) {
         refuse(from, m, *refusal);
@@ -463,7 +468,7 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
                 else if constexpr (std::is_same_v<T, Commit>)
                     onCommit(from, body, now);
                 else if constexpr (std::is_same_v<T, SnapshotRequest>)
-                    onSnapshotRequest(from, body, now);
+                    onSnapshotRequest(from, body, m.header, now);
                 else if constexpr (std::is_same_v<T, Bye>)
                     onBye(from, m, now);
                 else if constexpr (std::is_same_v<T, Rejoin>)

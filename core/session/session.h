@@ -186,6 +186,9 @@ private:
         QSet<DeviceId> unknown;
         bool joinedSent = false;
         RosterStamp endpointsAt; // the roster our EndPoints describe (ticket, then ENDPOINTS)
+        // An SM elected while we joined, whose SET_SM was signed by a majority of the members
+        // our inviter named (a joiner holds no roster to check it against).
+        std::optional<std::pair<std::uint64_t, DeviceId>> provenSm;
     };
     struct OutstandingRefer {
         AccountId account;
@@ -259,7 +262,8 @@ private:
                   Millis now);
     void onRosterAck(const DeviceId& from, const protocol::RosterAck& a, Millis now);
     void onCommit(const DeviceId& from, const protocol::Commit& c, Millis now);
-    void onSnapshotRequest(const DeviceId& from, const protocol::SnapshotRequest& q, Millis now);
+    void onSnapshotRequest(const DeviceId& from, const protocol::SnapshotRequest& q,
+                           const protocol::Header& h, Millis now);
     void onBye(const DeviceId& from, const Message& m, Millis now);
     void onRejoin(const DeviceId& from, const protocol::Rejoin& r, Millis now);
     void onLinkReport(const DeviceId& from, const protocol::LinkReport& r, Millis now);
@@ -275,6 +279,8 @@ private:
     bool voteSigned(const DeviceId& voter, const protocol::Vote& v) const;
     // Checks `s` (the SM it elects: `candidate`) and keeps it as the proof of its epoch.
     bool acceptSmProof(const DeviceId& candidate, const protocol::SetSm& s);
+    // A joiner's check of SET_SM (sessionquorum.cpp): see JoinState::provenSm.
+    void joinerSetSm(const DeviceId& from, const protocol::SetSm& s);
     // The SM of `epoch` is proven here (or the check is off in a test).
     bool smProven(std::uint64_t epoch, const DeviceId& sm) const;
     // The proof that `sm` leads `epoch`, if we hold it, to a member that may be behind.
@@ -284,6 +290,10 @@ private:
     // device: an SM that cannot show one (it restarted, or our roster is too old to check it)
     // answers with a roster that makes us ask again, and each answer carries two rosters.
     void askSmProof(const DeviceId& from, Millis now);
+    // A committed snapshot of an epoch newer than ours, handed to us by a member of our
+    // roster, is that member's word for who leads that epoch; the word of a majority of the
+    // others (two at least) proves it as its signed votes would (docs/security.md).
+    void noteSmAttestation(const DeviceId& from, const protocol::Roster& r);
     // Records `now` for `d` unless `last` holds a time within kProofAskInterval (bounded like
     // formerMembers_): the rate limit of the proof asks and answers below.
     bool dueAgain(QHash<DeviceId, Millis>& last, const DeviceId& d, Millis now);
@@ -308,7 +318,7 @@ private:
     // full snapshot from anyone but its SM is believed only with it.
     QByteArray signRoster(const RosterSnapshot& roster, bool committed) const;
     bool rosterSigned(const protocol::Roster& r) const;
-    // Why `r`, handed out by the SM it names, is a claim we cannot check (null: it is not).
+    // Why the SM that committed snapshot `r` names is a claim we cannot check (null: it is not).
     const char* unprovenSmClaim(const DeviceId& from, const protocol::Roster& r) const;
     // A full snapshot from anyone but the SM it names, without that SM's signature over it.
     bool unsignedRelay(const DeviceId& from, const protocol::Roster& r) const;
@@ -477,10 +487,19 @@ private:
     Election election_;
     // The newest SET_SM this device checked (or, as SM, made): relayed to members behind.
     std::optional<SmProof> smProof_;
+    // Who vouched (noteSmAttestation) for which SM of an epoch newer than ours; bounded.
+    QHash<QPair<std::uint64_t, DeviceId>, QSet<DeviceId>> attestations_;
+    static constexpr qsizetype kMaxAttestedClaims = 16;
+    std::optional<QPair<std::uint64_t, DeviceId>> smAttested_; // a majority vouched for it
     // The SM's signatures over accepted_ (as a proposal; empty when it came committed) and
     // over committed_ (as committed): what this device relays with them.
     QByteArray acceptedSig_;
     QByteArray committedSig_;
+    // The last roster we committed of the epoch before committed_'s, with its SM's signature:
+    // a member still in that epoch checks the new SM's votes against it, not against the
+    // older roster it holds (its voters may be members it never heard of). Not on disk.
+    RosterSnapshot priorCommitted_;
+    QByteArray priorCommittedSig_;
     static constexpr Millis kProofAskInterval = 250;
     QHash<DeviceId, Millis> proofAsked_;      // bounded like formerMembers_
     QHash<DeviceId, Millis> membershipAsked_; // rule 7's 403s, bounded like formerMembers_

@@ -98,6 +98,9 @@ void Session::onRejoin(const DeviceId& from, const Rejoin& r, Millis now)
     if (phase_ != Phase::Member) return;
     if (!isSm_) {
         send(from, Stale{});
+        // Back in by a roster of an SM it never knew: its roster's members vouch for that
+        // roster by relaying it (noteSmAttestation), as the SM's word alone is not proof.
+        if (r.self.device == from && contains(committed_, from)) sendCommittedRoster(from);
         return;
     }
     if (r.self.device != from) return;

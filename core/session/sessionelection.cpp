@@ -300,10 +300,17 @@ void Session::becomeSm(std::uint64_t epoch, Millis now)
 
 void Session::onSetSm(const DeviceId& from, const SetSm& s, Millis now)
 {
-    if (phase_ != Phase::Member) return;
+    if ((phase_ == Phase::Joining || phase_ == Phase::Invited) && join_)
+        return joinerSetSm(from, s);
     // From the SM itself, or relayed by a member to one that is behind (it names the SM).
     const DeviceId candidate = s.candidate.value_or(from);
     if (candidate == self_.device) return;
+    // A removed device checks the proof of the SM that lets it back in (its roster comes next).
+    if (phase_ == Phase::Removed && s.epoch > committed_.at.epoch) {
+        (void)acceptSmProof(candidate, s);
+        return;
+    }
+    if (phase_ != Phase::Member) return;
     if (s.epoch < epoch_ || (s.epoch == epoch_ && !sm_.isNull() && sm_ != candidate && !lostSm_))
         return;
     // §5: believed only with the signed votes of a majority of our roster (a member that just

@@ -3,10 +3,13 @@
 // Ed25519 link key, the simulator's keyed digest); the winner forwards the votes in SET_SM; a
 // member follows a new epoch's SM only once it checked them against its own roster. Without
 // this a malicious member could name itself SM of a newer epoch (by SET_SM, a header or a
-// roster) and then rewrite the roster as that SM.
+// roster) and then rewrite the roster as that SM. A member whose roster is too old to check the
+// votes takes the word of a majority of the others instead (noteSmAttestation).
 #include "protocol/quorum.h"
 #include "session/roster.h"
 #include "session/session.h"
+
+#include <algorithm>
 
 namespace plenum::session {
 
@@ -63,13 +66,68 @@ bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
     return true;
 }
 
+void Session::joinerSetSm(const DeviceId& from, const SetSm& s)
+{
+    // Checked against the members our inviter named (its ticket's roster, then ENDPOINTS):
+    // the closest a joiner has to the roster the votes were cast on.
+    const DeviceId candidate = s.candidate.value_or(from);
+    if (s.epoch <= join_->invite.ticket.at.epoch || candidate == self_.device) return;
+    QList<DeviceId> named = join_->endpoints.keys();
+    if (!named.contains(join_->sm)) named.append(join_->sm);
+    const SignatureCheck verify = [this](const DeviceId& signer, const QByteArray& data,
+                                         const QByteArray& sig) {
+        return deps_.tickets.verify(signer, data, sig);
+    };
+    if (checkSetSmQuorum(sid_, s, candidate, named, verify).ok)
+        join_->provenSm = std::pair{s.epoch, candidate};
+}
+
 bool Session::smProven(std::uint64_t epoch, const DeviceId& sm) const
 {
     if (config_.ruleOff(Rule::SignedSetSm)) return true;
     // The SM of a roster we hold (it was proven to us, or we were admitted under it).
     if (accepted_.at.epoch == epoch && accepted_.sm == sm) return true;
     if (committed_.at.epoch == epoch && committed_.sm == sm) return true;
+    if (smAttested_ && smAttested_->first == epoch && smAttested_->second == sm) return true;
     return smProof_ && smProof_->epoch == epoch && smProof_->sm == sm;
+}
+
+void Session::noteSmAttestation(const DeviceId& from, const Roster& r)
+{
+    if (!r.full || !r.committed || r.sm.isNull()) return;
+    if (r.at.epoch <= std::max(accepted_.at.epoch, committed_.at.epoch)) return;
+    if (!inRoster(from) || (from != r.sm && !rosterSigned(r))) return;
+    const QPair<std::uint64_t, DeviceId> claim{r.at.epoch, r.sm};
+    if (smAttested_ == claim || smProven(r.at.epoch, r.sm)) return;
+    if (!attestations_.contains(claim) && attestations_.size() >= kMaxAttestedClaims) {
+        auto oldest = attestations_.begin();
+        for (auto it = attestations_.begin(); it != attestations_.end(); ++it)
+            if (it.key().first < oldest.key().first) oldest = it;
+        if (oldest.key().first >= claim.first) return;
+        attestations_.erase(oldest);
+    }
+    QSet<DeviceId>& by = attestations_[claim];
+    by.insert(from);
+    // Its SM vouches for a roster that leaves us out by its 403 (not in its roster): an SM we
+    // know as a member, restarted or never told of us, answers that instead of a roster
+    // (--crash-points seed 129879). Alone, a 403 removes nobody (notListedByMajority).
+    const bool listsUs = std::any_of(r.members.cbegin(), r.members.cend(),
+                                     [&](const MemberInfo& m) { return m.device == self_.device; });
+    if (!listsUs && notListedBy_.contains(r.sm)) by.insert(r.sm);
+    for (const RosterSnapshot* roster : {&accepted_, &committed_}) {
+        // A majority of the others, as for 403s (notListedByMajority): we cannot vouch, and a
+        // member behind must cross its gap when one of them is down (docs/security.md).
+        QSet<DeviceId> v = electionVoters(*roster, r.at.epoch);
+        v.remove(self_.device);
+        int count = 0;
+        for (const DeviceId& d : v)
+            if (by.contains(d)) ++count;
+        if (count >= 2 && 2 * count > v.size()) { // never one device's word alone
+            smAttested_ = claim;
+            attestations_.clear();
+            return;
+        }
+    }
 }
 
 SetSm Session::ownSmProof(std::uint64_t epoch) const

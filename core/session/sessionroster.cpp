@@ -129,6 +129,10 @@ void Session::markCommitted(const RosterSnapshot& roster, const RosterStamp& bas
                             const QByteArray& signature)
 {
     const RosterSnapshot before = committed_;
+    if (roster.at.epoch > before.at.epoch && before.at.epoch != 0) {
+        priorCommittedSig_ = heldSignature(before, true);
+        priorCommitted_ = priorCommittedSig_.isEmpty() ? RosterSnapshot{} : before;
+    }
     committed_ = roster;
     committedSig_ = signature;
     const QSet<DeviceId> was = deviceSet(before);
@@ -225,7 +229,8 @@ void Session::sendCommittedRoster(const DeviceId& to)
     send(to, r);
 }
 
-void Session::onSnapshotRequest(const DeviceId& from, const SnapshotRequest& q, Millis now)
+void Session::onSnapshotRequest(const DeviceId& from, const SnapshotRequest& q, const Header& h,
+                                Millis now)
 {
     if (phase_ != Phase::Member) {
         if (phase_ == Phase::Gone || phase_ == Phase::Removed) {
@@ -251,6 +256,16 @@ void Session::onSnapshotRequest(const DeviceId& from, const SnapshotRequest& q, 
     if (!knows(from)) {
         if (provesMembership(from, q)) tellRemoved(from);
         return;
+    }
+    // Still in the epoch before ours: first the last roster of it we hold, signed by the SM it
+    // knows for it, so that it checks our SM's votes against the roster they were cast on.
+    if (h.epoch == priorCommitted_.at.epoch &&
+        RosterStamp{h.epoch, h.version} < priorCommitted_.at) {
+        Roster prior;
+        fillFull(prior, priorCommitted_);
+        prior.committed = true;
+        prior.signature = priorCommittedSig_;
+        send(from, prior);
     }
     // Our epoch's SM, proven, when its roster is not committed yet (§5; the roster's below).
     if (!lostSm_ && (epoch_ != committed_.at.epoch || sm_ != committed_.sm))

@@ -195,6 +195,23 @@ bool Adversary::attack(const SessionId& sid, int target, Attack attack)
         MemberInfo self = net_.peer(self_).info();
         inject(target, Message{mine, Hello{self, 250}});
         inject(target, Message{mine, Ping{}});
+        if (outsider_) return true;
+        // And a committed roster of that epoch without the victim, signed by itself: it proves
+        // who wrote it, not that its writer won the epoch (docs/security.md).
+        Roster r;
+        r.full = true;
+        r.committed = true;
+        r.base = t->committed().at;
+        r.at = RosterStamp{mine.epoch, mine.version};
+        r.sm = me;
+        for (const MemberInfo& m : accepted.members)
+            if (!victim || m.device != victim->device) r.members.append(m);
+        r.baton = accepted.baton;
+        if (r.baton && victim && r.baton->holder == victim->device)
+            r.baton = Baton{{}, r.baton->generation};
+        r.signature =
+            net_.peer(self_).tickets().sign(rosterSigningBytes(sid, session::snapshotOf(r), true));
+        inject(target, Message{mine, r});
         return true;
     }
     case Attack::Rejoin: {

@@ -25,7 +25,8 @@ enum class Attack {
     Commit,          // COMMIT of a roster the SM never finished (or of one it never made)
     SetSm,           // SET_SM for the next epoch with unsigned votes (a member: and a roster)
     ByeRemoved,      // BYE{removed} to a member that follows its SM
-    HigherEpoch,     // a HELLO/PING whose header names a much newer epoch and the attacker SM
+    HigherEpoch,     // HELLO/PING naming the attacker SM of a much newer epoch, and (a member)
+                     // a committed roster of that epoch it signed itself
     Rejoin,          // REJOIN in the name of a member's account (outsider)
     Replay,          // an old SM message the attacker received, sent again
     Snoop,           // links and asks for a snapshot: must learn nothing
