@@ -537,6 +537,18 @@ void PeerController::handleLine(const QByteArray& line)
         if (auto s = node_->injectChat(*sid, *to, m, f.value("sign").toBool(false)); !s)
             return error(cmd, s.error());
         emitEvent({{"event", "forged"}, {"sid", sid->toHex()}});
+    } else if (cmd == "fault" && c.contains("forge_roster")) {
+        // Tests only, a hostile member: a committed roster of a newer epoch naming this device
+        // its SM, without "leave_out", signed by itself, to "to".
+        const QJsonObject f = c.value("forge_roster").toObject();
+        auto sid = sessionFor(c);
+        auto to = idFrom<DeviceId>(f.value("to"));
+        auto out = idFrom<DeviceId>(f.value("leave_out"));
+        if (!sid || !to || !out)
+            return error(cmd, "forge_roster needs a session, \"to\" and \"leave_out\"");
+        if (auto s = node_->injectNewerEpochRoster(*sid, *to, *out); !s)
+            return error(cmd, s.error());
+        emitEvent({{"event", "forged"}, {"sid", sid->toHex()}});
     } else if (cmd == "fault" && c.contains("forge_invite")) {
         // Tests only, a hostile inviter (issue 13): this device's INVITEs claim "name", list
         // it under "account", or name "referrer" as the member who asked, or carry the last

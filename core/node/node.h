@@ -224,6 +224,11 @@ public:
     // with this device's link key if `sign` (else unsigned). Nothing is stored here.
     Status injectChat(const SessionId& sid, const DeviceId& to, protocol::ChatMessage message,
                       bool sign);
+    // Tests only (a hostile member, issue 13): sends `to` a committed roster of an epoch five
+    // after ours that names this device its SM and leaves `leaveOut` out, signed with this
+    // device's link key: a signature that proves who wrote it, not that its writer won.
+    Status injectNewerEpochRoster(const SessionId& sid, const DeviceId& to,
+                                  const DeviceId& leaveOut);
     // Tests only (a hostile inviter, issue 13): this device's INVITEs claim `name` for the
     // inviter (and for this device's endpoint entry), list this device under `account` if set,
     // and name `referrer` (with `account` and `name`) as the member who asked, if set. With

@@ -8,6 +8,7 @@
 #include "node/linkping.h"
 #include "protocol/claims.h"
 #include "protocol/codec.h"
+#include "session/roster.h"
 
 namespace plenum::node {
 
@@ -31,6 +32,25 @@ Status Node::injectChat(const SessionId& sid, const DeviceId& to, protocol::Chat
         return fail("no link to that device");
     if (sign) chat::signChat(message, sid, profile_.device.linkKey());
     sendOnLink(to, Message{host_->headerFor(sid), message});
+    return Ok{};
+}
+
+Status Node::injectNewerEpochRoster(const SessionId& sid, const DeviceId& to,
+                                    const DeviceId& leaveOut)
+{
+    const session::Session* s = host_->session(sid);
+    if (!s) return fail("no such session");
+    net::ControlLink* link = links_ ? links_->link(to) : nullptr;
+    if (!link || link->state() != net::ControlLink::State::Up)
+        return fail("no link to that device");
+    protocol::Roster r;
+    session::fillFull(r, s->committed());
+    r.committed = true;
+    r.at = protocol::RosterStamp{r.at.epoch + 5, r.at.version + 5};
+    r.sm = device();
+    r.members.removeIf([&](const protocol::MemberInfo& m) { return m.device == leaveOut; });
+    r.signature = tickets_.sign(protocol::rosterSigningBytes(sid, session::snapshotOf(r), true));
+    sendOnLink(to, Message{protocol::Header{sid, r.at.epoch, r.at.version, device()}, r});
     return Ok{};
 }
 

@@ -83,3 +83,38 @@ TEST(HostilePeer, LamportBombDoesNotKillTheChat)
     ASSERT_TRUE(bob->ask({{"cmd", "say"}, {"text", "after a restart"}}, "sent").has_value());
     EXPECT_TRUE(alice->waitEvent([](auto& ev) { return isChat(ev, "after a restart"); }, 8000));
 }
+
+// Attack: Mallory, a member, handed Alice and Bob a committed roster of an epoch five after
+// theirs that named herself SM and left Carol out, signed with her own key. Its content was
+// taken (only its SM was not followed): Carol was out of their rosters. Refused now, with a
+// reason in words; the group stays as it was and its chat works.
+TEST(HostilePeer, MemberNamingItselfSmOfANewerEpochCannotRewriteTheRoster)
+{
+    PeerGroup group;
+    const auto peers = group.session({"alice", "bob", "carol", "mallory"});
+    ASSERT_EQ(peers.size(), 4u);
+    auto *alice = peers[0], *bob = peers[1], *carol = peers[2], *mallory = peers[3];
+    const qsizetype seen[] = {alice->events().size(), bob->events().size()};
+    for (PeerProcess* victim : {alice, bob}) {
+        const QJsonObject forged{{"to", victim->device}, {"leave_out", carol->device}};
+        ASSERT_TRUE(
+            mallory->ask({{"cmd", "fault"}, {"forge_roster", forged}}, "forged").has_value());
+        EXPECT_TRUE(victim->waitEvent(
+            [](auto& ev) {
+                return ev.value("event") == "warning" &&
+                       ev.value("text").toString().contains("SM is not proven");
+            },
+            5000))
+            << "the refusal is said in words";
+    }
+    // No roster without Carol, ever: every member still lists all four.
+    alice->waitEvent("never", 1500);
+    for (PeerProcess* victim : {alice, bob})
+        for (const QJsonObject& ev : victim->events().mid(seen[victim == bob]))
+            EXPECT_FALSE(ev.value("event") == "roster" && !devicesIn(ev).contains(carol->device))
+                << victim->name.toStdString() << " showed a roster without Carol";
+    EXPECT_TRUE(group.rostersEqual(peers, 4, 3000));
+    ASSERT_TRUE(alice->ask({{"cmd", "say"}, {"text", "still four"}}, "sent").has_value());
+    EXPECT_TRUE(carol->waitEvent([](auto& ev) { return isChat(ev, "still four"); }, 5000));
+    EXPECT_TRUE(bob->quit());
+}
