@@ -7,6 +7,7 @@
 // comments cite the rule or the seed 004 step they implement.
 
 #include "protocol/messages.h"
+#include "protocol/quorum.h"
 #include "session/election.h"
 #include "session/outbox.h"
 #include "session/sessionconfig.h"
@@ -277,6 +278,8 @@ private:
     // make a majority of its own roster: never on a header, a roster or a bare SET_SM.
     QByteArray signVote(std::uint64_t epoch, const DeviceId& candidate) const;
     bool voteSigned(const DeviceId& voter, const protocol::Vote& v) const;
+    // Votes checked against the voter's key, through the injected TicketAuthority.
+    protocol::SignatureCheck signatureCheck() const;
     // Checks `s` (the SM it elects: `candidate`) and keeps it as the proof of its epoch.
     bool acceptSmProof(const DeviceId& candidate, const protocol::SetSm& s);
     // A joiner's check of SET_SM (sessionquorum.cpp): see JoinState::provenSm.
@@ -351,6 +354,9 @@ private:
     void requestSnapshot(const DeviceId& from);
     // A joiner is in when it receives this (§5.1 rule 4); laggards cross gaps with it.
     void sendCommittedRoster(const DeviceId& to);
+    // `roster` as a committed full snapshot with the SM's `signature` over it.
+    void sendCommittedSnapshot(const DeviceId& to, const RosterSnapshot& roster,
+                               const QByteArray& signature);
 
     // -- SM duties: one queue for every roster change (§5.1 rule 5)
     void enqueue(Request request, Millis now);

@@ -27,13 +27,16 @@ bool Session::voteSigned(const DeviceId& voter, const Vote& v) const
                                 v.signature);
 }
 
+SignatureCheck Session::signatureCheck() const
+{
+    return [this](const DeviceId& signer, const QByteArray& data, const QByteArray& sig) {
+        return deps_.tickets.verify(signer, data, sig);
+    };
+}
+
 bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
 {
     if (smProof_ && smProof_->epoch == s.epoch && smProof_->sm == candidate) return true;
-    const SignatureCheck verify = [this](const DeviceId& signer, const QByteArray& data,
-                                         const QByteArray& sig) {
-        return deps_.tickets.verify(signer, data, sig);
-    };
     // A majority of our accepted or of our committed roster: the candidate counted a majority
     // of its own, which is at least as new as every voter's; ours may hold one more change
     // that it never saw (a proposal only we acknowledged), and a majority of either overlaps.
@@ -56,7 +59,8 @@ bool Session::acceptSmProof(const DeviceId& candidate, const SetSm& s)
     bool ok = config_.ruleOff(Rule::SignedSetSm);
     for (qsizetype i = 0; !ok && i < rosters.size(); ++i)
         ok = checkSetSmQuorum(sid_, s, candidate,
-                              QList<DeviceId>(rosters[i].cbegin(), rosters[i].cend()), verify)
+                              QList<DeviceId>(rosters[i].cbegin(), rosters[i].cend()),
+                              signatureCheck())
                  .ok;
     if (!ok) return false;
     if (!smProof_ || s.epoch >= smProof_->epoch) {
@@ -74,11 +78,7 @@ void Session::joinerSetSm(const DeviceId& from, const SetSm& s)
     if (s.epoch <= join_->invite.ticket.at.epoch || candidate == self_.device) return;
     QList<DeviceId> named = join_->endpoints.keys();
     if (!named.contains(join_->sm)) named.append(join_->sm);
-    const SignatureCheck verify = [this](const DeviceId& signer, const QByteArray& data,
-                                         const QByteArray& sig) {
-        return deps_.tickets.verify(signer, data, sig);
-    };
-    if (checkSetSmQuorum(sid_, s, candidate, named, verify).ok)
+    if (checkSetSmQuorum(sid_, s, candidate, named, signatureCheck()).ok)
         join_->provenSm = std::pair{s.epoch, candidate};
 }
 

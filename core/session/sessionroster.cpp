@@ -222,10 +222,16 @@ void Session::sendCommittedRoster(const DeviceId& to)
 {
     // Who leads its epoch, proven, before the roster (a member behind needs both, §5).
     sendSmProof(to, committed_.at.epoch, committed_.sm);
+    sendCommittedSnapshot(to, committed_, heldSignature(committed_, true));
+}
+
+void Session::sendCommittedSnapshot(const DeviceId& to, const RosterSnapshot& roster,
+                                    const QByteArray& signature)
+{
     Roster r;
-    fillFull(r, committed_);
+    fillFull(r, roster);
     r.committed = true;
-    r.signature = heldSignature(committed_, true);
+    r.signature = signature;
     send(to, r);
 }
 
@@ -259,14 +265,8 @@ void Session::onSnapshotRequest(const DeviceId& from, const SnapshotRequest& q, 
     }
     // Still in the epoch before ours: first the last roster of it we hold, signed by the SM it
     // knows for it, so that it checks our SM's votes against the roster they were cast on.
-    if (h.epoch == priorCommitted_.at.epoch &&
-        RosterStamp{h.epoch, h.version} < priorCommitted_.at) {
-        Roster prior;
-        fillFull(prior, priorCommitted_);
-        prior.committed = true;
-        prior.signature = priorCommittedSig_;
-        send(from, prior);
-    }
+    if (h.epoch == priorCommitted_.at.epoch && RosterStamp{h.epoch, h.version} < priorCommitted_.at)
+        sendCommittedSnapshot(from, priorCommitted_, priorCommittedSig_);
     // Our epoch's SM, proven, when its roster is not committed yet (§5; the roster's below).
     if (!lostSm_ && (epoch_ != committed_.at.epoch || sm_ != committed_.sm))
         sendSmProof(from, epoch_, sm_);
