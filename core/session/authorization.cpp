@@ -202,7 +202,11 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
                 return std::nullopt;
             return Refusal{refusal(body, "the sender is not a member"), false};
         }
-        return Refusal{refusal(body, "the sender is not a member"), true};
+        // One we asked for the roster that lists it (our 403) keeps its link until it answers:
+        // closing it on the LINK_REPORT that follows its HELLO lost the proof's answer, and a
+        // single 403 no longer tells a device it is out (plain seed 159117).
+        return Refusal{refusal(body, "the sender is not a member"),
+                       !membershipAsked_.contains(from)};
     }
     if (const auto* r = std::get_if<Roster>(&body)) {
         // A snapshot from anyone but its SM (a member relaying it, a leaver's tombstone) is

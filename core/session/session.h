@@ -38,7 +38,7 @@ struct SessionDeps {
 
 // Rule 7's answer to a device behind us that is not in our roster: a bare 403 (no epoch, SM or
 // stamp, for it may be a stranger). A member answers by showing its proof; a majority of its
-// roster answering so puts it out (Session::notListedByMajority).
+// roster answering so, two devices at least, puts it out (Session::notListedByMajority).
 protocol::Message notInRoster(const SessionId& sid);
 
 class Session {

@@ -25,6 +25,7 @@ enum class Rule : std::uint32_t {
     SuccessorHint = 1u << 21,           // a leaving SM names its successor (speed, not safety)
     BatonHolderOnly = 1u << 22,         // rule 11: only the holder of the current generation passes
     HandoffChecks = 1u << 23,           // rule 10: who may reserve a seat; A1's leave folded in
+    TwoVoices = 1u << 24,               // rule 7: out on 403s only with two devices' word
     SignedSetSm = 1u << 28,             // §5: an SM of a new epoch only with its signed quorum
     TicketSpent = 1u << 29,             // rule 6: a ticket older than its joiner's last change
     SignedRoster = 1u << 30,            // rule 6: a relayed roster only with its SM's signature

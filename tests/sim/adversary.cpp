@@ -187,6 +187,10 @@ bool Adversary::attack(const SessionId& sid, int target, Attack attack)
         // (docs/security.md), so only the former is a fair target for a member.
         if (!outsider_ && t->sm().isNull()) return false;
         inject(target, Message{h, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
+        // And a 403, "you are not in this session's roster": from a member of its roster it
+        // is a vote that it was left out (Session::notListedByMajority).
+        inject(target,
+               Message{h, ErrorReply{Code::Forbidden, QStringLiteral("not in the roster")}});
         return true;
     }
     case Attack::HigherEpoch: {

@@ -312,6 +312,21 @@ TEST_F(Forgery, MemberByeRemovedIsRefused)
     EXPECT_TRUE(isMember(kBob)) << "a member kicked Bob";
 }
 
+TEST_F(Forgery, MemberAloneWithItsSmCannotRemoveItWithA403)
+{
+    // Alice and Bob leave: the SM and Mallory are a two-member roster, where Mallory is all of
+    // "the others" the SM would ask. A 403 ("you are not in this session's roster") is a vote
+    // that one was left out; one device's word alone must not put the SM out.
+    for (int who : {kAlice, kBob})
+        net->peer(who).host()->leave(sid, net->now());
+    ASSERT_TRUE(runToQuiescence(*net, 30000));
+    ASSERT_EQ(s(kSm)->committed().members.size(), 2);
+    forge(kMember, kSm, Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
+    forge(kMember, kSm, Message{smHeader(), ErrorReply{Code::Forbidden, QStringLiteral("no")}});
+    EXPECT_TRUE(isMember(kSm)) << "the other member of a two-member roster put the SM out";
+    EXPECT_EQ(s(kSm)->sm(), device(kSm));
+}
+
 TEST_F(Forgery, MemberReplayOfTheSmsRosterIsRefused)
 {
     // Mallory keeps the SM's proposal for Alice's leave and plays it to Bob after Bob has
