@@ -203,11 +203,17 @@ int main(int argc, char** argv)
     const double minutes = double(window.elapsed()) / 60000.0;
     const auto after = snapshot();
 
-    qint64 underruns = 0, late = 0, lost = 0, received = 0, worst = 0;
+    qint64 underruns = 0, late = 0, lost = 0, received = 0, worst = 0, restarted = 0;
     QString worstPair;
     for (auto it = after.begin(); it != after.end(); ++it) {
+        // A stream that restarted in the window (its member was removed and came back) counts
+        // from zero again: its counters are what it did since (not a negative difference).
+        const QJsonObject& start = before.value(it.key());
+        const bool restart =
+            it->value("packets_received").toInteger() < start.value("packets_received").toInteger();
+        restarted += restart ? 1 : 0;
         auto delta = [&](const char* key) {
-            return it->value(key).toInteger() - before.value(it.key()).value(key).toInteger();
+            return it->value(key).toInteger() - (restart ? 0 : start.value(key).toInteger());
         };
         const qint64 u = delta("underruns");
         underruns += u;
@@ -248,6 +254,7 @@ int main(int argc, char** argv)
                     {"call_up_ms", callUpMs},
                     {"pairs", pairs},
                     {"packets_received", received},
+                    {"streams_restarted", restarted},
                     {"underruns", underruns},
                     {"underruns_per_minute", underruns / minutes},
                     {"underruns_per_pair_per_minute", double(underruns) / double(pairs) / minutes},
