@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace plenum::media {
 
@@ -31,11 +32,11 @@ constexpr int kAdaptEveryMs = 1000;
 } // namespace
 
 CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* parent)
-    : QObject(parent),
-      device_(device), config_{validFrameMs(config.frameMs), config.bitrate, config.echoControl},
+    : QObject(parent), device_(device), config_{validFrameMs(config.frameMs), config.bitrate,
+                                                config.echoControl, config.maxMixed},
       encoder_(
           VoiceEncoder::create({.frameMs = config_.frameMs, .bitrate = config_.bitrate}).value()),
-      mixer_(frameSamples()), localMeter_({.frameMs = config_.frameMs}),
+      mixer_(frameSamples()), loudest_(config_.maxMixed), localMeter_({.frameMs = config_.frameMs}),
       scratch_(size_t(frameSamples())), capture_(size_t(frameSamples()))
 {
     if (config_.echoControl) echo_ = std::make_unique<EchoCanceller>(frameSamples());
@@ -180,6 +181,7 @@ void CallEngine::onCapture(std::span<const qint16> frame)
     if (!opus) return;
     auto packet = packetizer_.next(opus.value(), frameSamples());
     if (!packet) return;
+    packet->audioLevel = LoudestStreams::levelOf(capture_);
     auto rtp = packet->encode(); // encode once ...
     if (!rtp) return;
     ++framesSent_;
@@ -198,8 +200,27 @@ void CallEngine::onPlayback(std::span<qint16> out)
         return;
     }
     mixer_.clear();
+    // Every stream's playout clock runs whether or not it is heard.
+    frames_.clear();
+    withAudio_.clear();
     for (auto& [id, peer] : peers_) {
-        const auto frame = peer->jitter.pull();
+        frames_.push_back(peer->jitter.pull());
+        LoudestStreams::hear(peer->loudness, frames_.back().level);
+        peer->loudness.mixed &= frames_.back().kind != JitterBuffer::Frame::Kind::Silence;
+        if (peer->audible && frames_.back().kind != JitterBuffer::Frame::Kind::Silence)
+            withAudio_.push_back(&peer->loudness);
+    }
+    loudest_.choose(withAudio_);
+    auto frameIt = frames_.begin();
+    for (auto& [id, peer] : peers_) {
+        const JitterBuffer::Frame& frame = *frameIt++;
+        if (peer->audible && !peer->loudness.mixed &&
+            frame.kind != JitterBuffer::Frame::Kind::Silence) {
+            // Not among the loudest: not decoded; its meter follows the level it sent.
+            peer->meter.updateDb(frame.level ? -double(*frame.level) : -96.0);
+            ++peer->unmixed;
+            continue;
+        }
         switch (frame.kind) {
         case JitterBuffer::Frame::Kind::Audio:
             (void)peer->decoder.decode(frame.payload, scratch_.data(), n);
@@ -256,6 +277,7 @@ CallEngine::PeerStats CallEngine::peerStats(const DeviceId& id) const
     out.replayed = c.replayed;
     out.tampered = c.tampered;
     out.malformed = c.malformed + peer.malformed;
+    out.unmixed = peer.unmixed;
     out.lossPercent = peer.lossPercent;
     out.jitterMs = j.jitterMs;
     out.bufferMs = j.targetFrames * config_.frameMs;

@@ -15,6 +15,7 @@
 #include "media/audiodevice.h"
 #include "media/jitterbuffer.h"
 #include "media/levelmeter.h"
+#include "media/loudeststreams.h"
 #include "media/mixer.h"
 #include "media/rtppacketizer.h"
 #include "media/srtpsession.h"
@@ -44,6 +45,10 @@ public:
         int frameMs = 20; // 10 for the low-latency setting; every member must use the same
         int bitrate = 32000;
         bool echoControl = true; // echo cancellation, noise suppression, gain control
+        // Only the loudest few streams are decoded and mixed, by the level each sender puts in
+        // its RTP header (RFC 6464): more talkers at once are noise, and decoding is most of a
+        // participant's CPU in a large call (docs/media.md). 0: every stream.
+        int maxMixed = 4;
     };
 
     struct PeerStats {
@@ -56,6 +61,7 @@ public:
         quint64 replayed = 0;
         quint64 tampered = 0;
         quint64 malformed = 0; // bad SRTP size or bad RTP after decryption
+        quint64 unmixed = 0;   // frames with audio not decoded: not among the loudest maxMixed
         double lossPercent = 0;
         double jitterMs = 0;
         int bufferMs = 0; // jitter buffer target
@@ -119,6 +125,8 @@ private:
         quint64 lastExpected = 0;
         quint64 lastReceived = 0;
         double lossPercent = 0;
+        LoudestStreams::Stream loudness{}; // chosen for the mix this frame, or not
+        quint64 unmixed = 0;
     };
 
     void onCapture(std::span<const qint16> frame);
@@ -131,10 +139,13 @@ private:
     VoiceEncoder encoder_;
     RtpPacketizer packetizer_;
     Mixer mixer_;
+    LoudestStreams loudest_;
     LevelMeter localMeter_;
     std::unique_ptr<EchoCanceller> echo_;
     std::map<DeviceId, std::unique_ptr<Peer>> peers_;
     std::vector<qint16> scratch_;
+    std::vector<JitterBuffer::Frame> frames_;        // this playback frame's, one per peer in order
+    std::vector<LoudestStreams::Stream*> withAudio_; // of those, audible with audio
     std::vector<qint16> capture_;
     bool running_ = false;
     bool muted_ = false;

@@ -168,6 +168,7 @@ JitterBuffer::Frame JitterBuffer::pull()
     if (auto it = packets_.find(playTs_); it != packets_.end()) {
         frame.kind = Frame::Kind::Audio;
         frame.payload = std::move(it->second.payload);
+        frame.level = it->second.audioLevel;
         packets_.erase(it);
         ++stats_.played;
     } else if (!packets_.empty() && packets_.rbegin()->first > playTs_) {

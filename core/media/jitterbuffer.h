@@ -17,6 +17,7 @@
 #include <QByteArray>
 
 #include <map>
+#include <optional>
 
 namespace plenum::media {
 
@@ -48,6 +49,7 @@ public:
         Kind kind = Kind::Silence;
         QByteArray payload;
         QByteArray next;
+        std::optional<quint8> level; // Audio: the packet's RFC 6464 level, if it carried one
     };
 
     struct Stats {

@@ -21,7 +21,11 @@ double LevelMeter::rmsDb(std::span<const qint16> frame)
 
 void LevelMeter::update(std::span<const qint16> frame)
 {
-    const double now = rmsDb(frame);
+    updateDb(rmsDb(frame));
+}
+
+void LevelMeter::updateDb(double now)
+{
     level_ = now >= level_ ? now : std::max(now, level_ - config_.releaseDbPerFrame);
     if (now >= config_.speakingDb) {
         speaking_ = true;

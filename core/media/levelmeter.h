@@ -22,6 +22,9 @@ public:
     LevelMeter();
     explicit LevelMeter(const Config& config);
     void update(std::span<const qint16> frame);
+    // The same from a level measured elsewhere: the sender's, carried in its RTP header
+    // (RFC 6464) for a stream this device did not decode (CallEngine::Config::maxMixed).
+    void updateDb(double frameDb);
 
     double levelDb() const { return level_; } // -96 for silence
     bool speaking() const { return speaking_; }

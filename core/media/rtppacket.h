@@ -8,6 +8,8 @@
 #include <QByteArray>
 #include <QtGlobal>
 
+#include <optional>
+
 namespace plenum::media {
 
 struct RtpPacket {
@@ -19,12 +21,20 @@ struct RtpPacket {
     static constexpr qsizetype kMaxOpusPayload = 1275;
     // Dynamic payload type for Opus (RFC 7587 §6.1 leaves it to signaling; both ends use 111).
     static constexpr quint8 kOpusPayloadType = 111;
+    // RFC 8285 one-byte header extensions: the profile and the id of the audio level (both
+    // ends use 1; there is no SDP to negotiate it).
+    static constexpr quint16 kOneByteProfile = 0xBEDE;
+    static constexpr int kAudioLevelId = 1;
 
     quint8 payloadType = kOpusPayloadType;
     bool marker = false; // RFC 7587 §4.1: first packet after a DTX silence
     quint16 sequence = 0;
     quint32 timestamp = 0; // 48 kHz clock (RFC 7587 §4.1) whatever the codec's internal rate
     quint32 ssrc = 0;
+    // RFC 6464: the sender's level of this frame in -dBov (0 loudest, 127 silence), in an
+    // RFC 8285 one-byte header extension. Receivers decode only the loudest few streams
+    // (CallEngine::Config::maxMixed). Authenticated by SRTP, not encrypted (as in WebRTC).
+    std::optional<quint8> audioLevel;
     QByteArray payload;
 
     // Fails only when the payload is larger than kMaxOpusPayload.

@@ -5,12 +5,14 @@
 //  - cpu_percent_by_n: one participant's work per second of audio for N = 2, 4, 8, 16, all
 //    N−1 others talking at once (the worst case; DTX makes real calls cheaper): echo control,
 //    one Opus encode, one RTP packet, N−1 SRTP protects; N−1 SRTP unprotects, RTP parses,
-//    jitter buffers, Opus decodes and level meters; the mix. Network I/O is not included.
+//    jitter buffers and level meters; Opus decodes of the loudest CallEngine::Config::maxMixed
+//    (LoudestStreams, as the engine does); the mix. Network I/O is not included.
 #include "callmesh.h"
 #include "eventloop.h"
 #include "speech.h"
 
 #include "media/echocanceller.h"
+#include "media/loudeststreams.h"
 
 #include <ctime>
 
@@ -84,6 +86,9 @@ double cpuPercent(const std::vector<qint16>& speech, int n, int seconds)
         for (int f = 0; f < frames; ++f) {
             const size_t at = (size_t(f + r * 37) * kFrame) % (speech.size() - kFrame);
             auto packet = rtp.next(enc.encode(speech.data() + at).value(), kFrame);
+            if (packet)
+                packet->audioLevel =
+                    LoudestStreams::levelOf(std::span(speech.data() + at, size_t(kFrame)));
             incoming[size_t(r)].push_back(packet ? srtp.protect(packet->encode().value()).value()
                                                  : QByteArray());
         }
@@ -99,11 +104,15 @@ double cpuPercent(const std::vector<qint16>& speech, int n, int seconds)
         JitterBuffer jitter;
         VoiceDecoder decoder;
         LevelMeter meter;
+        LoudestStreams::Stream loudness{};
     };
     std::vector<Remote> peers;
     for (int r = 0; r < remotes; ++r)
         peers.push_back({SrtpSession::create(key(r, 'l'), key(r, 'r')).value(), JitterBuffer(),
                          VoiceDecoder::create().value(), LevelMeter()});
+    const LoudestStreams loudest(CallEngine::Config{}.maxMixed); // as CallEngine
+    std::vector<JitterBuffer::Frame> pulled(peers.size());
+    std::vector<LoudestStreams::Stream*> withAudio;
     std::vector<qint16> mic(kFrame), out(kFrame), scratch(kFrame);
     quint64 sent = 0;
     const double t0 = threadCpuSeconds();
@@ -117,10 +126,23 @@ double cpuPercent(const std::vector<qint16>& speech, int n, int seconds)
             auto packet = RtpPacket::decode(plain.value());
             if (packet) peers[size_t(r)].jitter.push(packet.value(), qint64(f) * 20000);
         }
-        // Playback: pull, decode, meter, mix.
+        // Playback: pull, choose the loudest, decode, meter, mix.
         mixer.clear();
-        for (auto& p : peers) {
-            const auto frame = p.jitter.pull();
+        withAudio.clear();
+        for (size_t i = 0; i < peers.size(); ++i) {
+            pulled[i] = peers[i].jitter.pull();
+            LoudestStreams::hear(peers[i].loudness, pulled[i].level);
+            if (pulled[i].kind != JitterBuffer::Frame::Kind::Silence)
+                withAudio.push_back(&peers[i].loudness);
+        }
+        loudest.choose(withAudio);
+        for (size_t i = 0; i < peers.size(); ++i) {
+            auto& p = peers[i];
+            const auto& frame = pulled[i];
+            if (frame.kind != JitterBuffer::Frame::Kind::Silence && !p.loudness.mixed) {
+                p.meter.updateDb(frame.level ? -double(*frame.level) : -96.0);
+                continue;
+            }
             if (frame.kind == JitterBuffer::Frame::Kind::Audio)
                 (void)p.decoder.decode(frame.payload, scratch.data(), kFrame);
             else if (frame.kind == JitterBuffer::Frame::Kind::Lost)

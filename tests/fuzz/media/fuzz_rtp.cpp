@@ -1,6 +1,6 @@
 // RtpPacket::decode on arbitrary bytes (the decrypted contents of a peer's SRTP packet): never
 // crashes, errors explain themselves, accepted packets respect the limits and re-encode to a
-// packet that decodes to the same fields.
+// packet that decodes to the same fields (the RFC 6464 audio level included).
 #include "media/rtppacket.h"
 
 #include <cstdint>
@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     auto back = RtpPacket::decode(again.value());
     if (!back || back->sequence != packet->sequence || back->timestamp != packet->timestamp ||
         back->ssrc != packet->ssrc || back->payload != packet->payload ||
-        back->marker != packet->marker || back->payloadType != packet->payloadType)
+        back->marker != packet->marker || back->payloadType != packet->payloadType ||
+        back->audioLevel != packet->audioLevel)
         std::abort();
     return 0;
 }

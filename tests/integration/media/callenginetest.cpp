@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 using namespace plenum;
@@ -94,6 +95,38 @@ TEST(CallEngine, ThreeWayCallCarriesSpeechToBothListeners)
     const auto toC = mesh.members[0].engine->peerStats(mesh.members[2].identity.device);
     EXPECT_EQ(toB.packetsSent, toC.packetsSent);
     EXPECT_EQ(toB.packetsSent, mesh.members[0].engine->framesSent());
+}
+
+TEST(CallEngine, OnlyTheLoudestStreamsAreDecodedAndTheOthersStillShowTheirLevel)
+{
+    // A talks; B hums a quiet tone (about -41 dBFS) all along; C mixes one stream only. C
+    // hears A's sentence, B's frames go undecoded while A talks, and C's meter still shows B
+    // at the level B's packets carry (RFC 6464).
+    const auto said = sentence();
+    ASSERT_FALSE(said.empty());
+    CallMesh mesh;
+    ASSERT_TRUE(mesh.connect(3));
+    CallEngine::Config config;
+    config.maxMixed = 1;
+    config.echoControl = false; // its gain control would lift B's tone
+    ASSERT_TRUE(mesh.joinCall(config));
+    std::vector<qint16> hum(said.size() + 100 * 960);
+    for (size_t i = 0; i < hum.size(); ++i)
+        hum[i] = qint16(400 * std::sin(2 * M_PI * 220 * double(i) / 48000));
+    mesh.members[1].device->setInput(hum);
+    talk(mesh, said);
+    const auto& c = *mesh.members[2].engine;
+    const auto fromA = c.peerStats(mesh.members[0].identity.device);
+    const auto fromB = c.peerStats(mesh.members[1].identity.device);
+    std::printf("{\"unmixed_a\": %llu, \"unmixed_b\": %llu, \"level_b_db\": %.1f, "
+                "\"packets_a\": %llu, \"packets_b\": %llu}\n",
+                qulonglong(fromA.unmixed), qulonglong(fromB.unmixed), fromB.levelDb,
+                qulonglong(fromA.packetsReceived), qulonglong(fromB.packetsReceived));
+    EXPECT_GT(fromB.unmixed, 50u) << "the quiet stream was decoded while the talker talked";
+    EXPECT_LT(fromA.unmixed, fromB.unmixed / 4) << "the talker lost its place to a hum";
+    EXPECT_GT(fromB.levelDb, -50.0);
+    EXPECT_LT(fromB.levelDb, -35.0);
+    EXPECT_GT(heard(mesh.members[0], mesh.members[2], said).windowed, 0.6);
 }
 
 TEST(CallEngine, FivePercentLossStaysIntelligibleThroughFecAndPlc)

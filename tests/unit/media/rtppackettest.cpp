@@ -39,6 +39,45 @@ TEST(RtpPacket, RoundTripKeepsEveryField)
     EXPECT_EQ(back->payload, QByteArray("opus-bytes"));
 }
 
+TEST(RtpPacket, CarriesTheAudioLevelInAOneByteHeaderExtension)
+{
+    RtpPacket p;
+    p.sequence = 7;
+    p.audioLevel = 37; // -37 dBov
+    p.payload = QByteArray("opus");
+    auto wire = p.encode();
+    ASSERT_TRUE(wire.ok());
+    // RFC 8285: X set, profile 0xBEDE, one word: id 1, length 1, the level, two padding bytes.
+    EXPECT_EQ(wire->size(), RtpPacket::kHeaderSize + 8 + 4);
+    EXPECT_EQ(quint8(wire->at(0)), 0x90);
+    EXPECT_EQ(wire->mid(12, 8), bytes({0xbe, 0xde, 0, 1, 0x10, 37, 0, 0}));
+    auto back = RtpPacket::decode(wire.value());
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back->audioLevel, std::optional<quint8>(37));
+    EXPECT_EQ(back->payload, QByteArray("opus"));
+
+    // Another element before it, padding, and the V bit (ignored) are read past.
+    QByteArray d = bytes({0x90, 111, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3});
+    d += bytes({0xbe, 0xde, 0, 2, 0x21, 5, 6, 0, 0x10, 0x80 | 20, 0, 0});
+    d += "xy";
+    auto other = RtpPacket::decode(d);
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(other->audioLevel, std::optional<quint8>(20));
+    EXPECT_EQ(other->payload, QByteArray("xy"));
+
+    // An element that runs past the list ends it (no level), the packet still plays.
+    QByteArray bad = bytes({0x90, 111, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3});
+    bad += bytes({0xbe, 0xde, 0, 1, 0x1f, 1, 2, 3});
+    bad += "z";
+    auto cut = RtpPacket::decode(bad);
+    ASSERT_TRUE(cut.ok());
+    EXPECT_FALSE(cut->audioLevel);
+    EXPECT_EQ(cut->payload, QByteArray("z"));
+    // Without the extension there is no level.
+    p.audioLevel.reset();
+    EXPECT_FALSE(RtpPacket::decode(p.encode().value())->audioLevel);
+}
+
 TEST(RtpPacket, SkipsCsrcExtensionAndPadding)
 {
     // V=2 P=1 X=1 CC=1, PT 111, then CSRC, extension (1 word), payload "ab", 2 padding bytes.
