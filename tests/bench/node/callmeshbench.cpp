@@ -203,7 +203,7 @@ int main(int argc, char** argv)
     const double minutes = double(window.elapsed()) / 60000.0;
     const auto after = snapshot();
 
-    qint64 underruns = 0, late = 0, lost = 0, received = 0, worst = 0, restarted = 0;
+    qint64 underruns = 0, late = 0, lost = 0, received = 0, worst = 0, restarted = 0, unmixed = 0;
     QString worstPair;
     for (auto it = after.begin(); it != after.end(); ++it) {
         // A stream that restarted in the window (its member was removed and came back) counts
@@ -220,6 +220,7 @@ int main(int argc, char** argv)
         late += delta("late");
         lost += delta("lost");
         received += delta("packets_received");
+        unmixed += delta("unmixed"); // frames not decoded: four louder peers talked
         if (u > worst) {
             worst = u;
             worstPair = it.key();
@@ -255,6 +256,7 @@ int main(int argc, char** argv)
                     {"pairs", pairs},
                     {"packets_received", received},
                     {"streams_restarted", restarted},
+                    {"frames_unmixed", unmixed},
                     {"underruns", underruns},
                     {"underruns_per_minute", underruns / minutes},
                     {"underruns_per_pair_per_minute", double(underruns) / double(pairs) / minutes},
