@@ -189,8 +189,8 @@ bool Adversary::attack(const SessionId& sid, int target, Attack attack)
         inject(target, Message{h, Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
         // And a 403, "you are not in this session's roster": from a member of its roster it
         // is a vote that it was left out (Session::notListedByMajority).
-        inject(target,
-               Message{h, ErrorReply{Code::Forbidden, QStringLiteral("not in the roster")}});
+        inject(target, Message{h, ErrorReply{Code::Forbidden, QStringLiteral("not in the roster"),
+                                             std::nullopt}});
         return true;
     }
     case Attack::HigherEpoch: {

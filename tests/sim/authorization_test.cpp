@@ -322,7 +322,8 @@ TEST_F(Forgery, MemberAloneWithItsSmCannotRemoveItWithA403)
     ASSERT_TRUE(runToQuiescence(*net, 30000));
     ASSERT_EQ(s(kSm)->committed().members.size(), 2);
     forge(kMember, kSm, Message{smHeader(), Bye{Bye::Reason::Removed, std::nullopt, std::nullopt}});
-    forge(kMember, kSm, Message{smHeader(), ErrorReply{Code::Forbidden, QStringLiteral("no")}});
+    forge(kMember, kSm,
+          Message{smHeader(), ErrorReply{Code::Forbidden, QStringLiteral("no"), std::nullopt}});
     EXPECT_TRUE(isMember(kSm)) << "the other member of a two-member roster put the SM out";
     EXPECT_EQ(s(kSm)->sm(), device(kSm));
 }
