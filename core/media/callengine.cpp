@@ -167,7 +167,8 @@ void CallEngine::onCapture(std::span<const qint16> frame)
     if (int(frame.size()) != frameSamples()) return;
     std::copy(frame.begin(), frame.end(), capture_.begin());
     if (echo_) echo_->capture(capture_);
-    localMeter_.update(capture_);
+    const double captureDb = LevelMeter::rmsDb(capture_); // for the meter and the packet
+    localMeter_.updateDb(captureDb);
     ++framesCaptured_;
     if (framesCaptured_ % quint64(kAdaptEveryMs / config_.frameMs) == 0) adaptBitrate();
     if (muted_) {
@@ -181,7 +182,7 @@ void CallEngine::onCapture(std::span<const qint16> frame)
     if (!opus) return;
     auto packet = packetizer_.next(opus.value(), frameSamples());
     if (!packet) return;
-    packet->audioLevel = LoudestStreams::levelOf(capture_);
+    packet->audioLevel = LoudestStreams::levelOf(captureDb);
     auto rtp = packet->encode(); // encode once ...
     if (!rtp) return;
     ++framesSent_;
@@ -205,9 +206,7 @@ void CallEngine::onPlayback(std::span<qint16> out)
     withAudio_.clear();
     for (auto& [id, peer] : peers_) {
         frames_.push_back(peer->jitter.pull());
-        LoudestStreams::hear(peer->loudness, frames_.back().level);
-        peer->loudness.mixed &= frames_.back().kind != JitterBuffer::Frame::Kind::Silence;
-        if (peer->audible && frames_.back().kind != JitterBuffer::Frame::Kind::Silence)
+        if (LoudestStreams::hear(peer->loudness, frames_.back()) && peer->audible)
             withAudio_.push_back(&peer->loudness);
     }
     loudest_.choose(withAudio_);
@@ -217,7 +216,7 @@ void CallEngine::onPlayback(std::span<qint16> out)
         if (peer->audible && !peer->loudness.mixed &&
             frame.kind != JitterBuffer::Frame::Kind::Silence) {
             // Not among the loudest: not decoded; its meter follows the level it sent.
-            peer->meter.updateDb(frame.level ? -double(*frame.level) : -96.0);
+            peer->meter.updateDb(LoudestStreams::reportedDb(frame));
             ++peer->unmixed;
             continue;
         }

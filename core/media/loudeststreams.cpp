@@ -8,20 +8,39 @@
 namespace plenum::media {
 
 namespace {
-constexpr double kReleaseDbPerFrame = 1.5; // as LevelMeter's default
 constexpr double kStickyDb = 6;
 } // namespace
 
 quint8 LoudestStreams::levelOf(std::span<const qint16> frame)
 {
-    return quint8(std::clamp(-std::lround(LevelMeter::rmsDb(frame)), 0L, 127L));
+    return levelOf(LevelMeter::rmsDb(frame));
+}
+
+quint8 LoudestStreams::levelOf(double frameDb)
+{
+    return quint8(std::clamp(-std::lround(frameDb), 0L, 127L));
 }
 
 void LoudestStreams::hear(Stream& stream, std::optional<quint8> level)
 {
     if (!level) return;
+    // Held as the level meters hold theirs.
+    static const double release = LevelMeter::Config{}.releaseDbPerFrame;
     const double db = -double(*level);
-    stream.loudnessDb = std::max(db, stream.loudnessDb.value_or(db) - kReleaseDbPerFrame);
+    stream.loudnessDb = std::max(db, stream.loudnessDb.value_or(db) - release);
+}
+
+bool LoudestStreams::hear(Stream& stream, const JitterBuffer::Frame& frame)
+{
+    hear(stream, frame.level);
+    const bool audio = frame.kind != JitterBuffer::Frame::Kind::Silence;
+    stream.mixed &= audio;
+    return audio;
+}
+
+double LoudestStreams::reportedDb(const JitterBuffer::Frame& frame)
+{
+    return frame.level ? -double(*frame.level) : -96.0;
 }
 
 void LoudestStreams::choose(std::span<Stream* const> withAudio) const

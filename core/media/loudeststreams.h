@@ -6,6 +6,8 @@
 // playout clock runs on), only not decoded; its meter shows the level its sender reported.
 // Pure: no clock, no I/O.
 
+#include "media/jitterbuffer.h"
+
 #include <QtGlobal>
 
 #include <optional>
@@ -26,10 +28,17 @@ public:
     // maxMixed 0: every stream.
     explicit LoudestStreams(int maxMixed) : maxMixed_(maxMixed) {}
 
-    // The level a sender puts in its packet for this captured frame: -dBov, 0..127.
+    // The level a sender puts in its packet for this captured frame: -dBov, 0..127 (from
+    // the frame, or from its RMS in dBFS when the caller measured that already).
     static quint8 levelOf(std::span<const qint16> frame);
+    static quint8 levelOf(double frameDb);
     // One frame of a stream: `level` is its packet's, if the frame had one that carried it.
     static void hear(Stream& stream, std::optional<quint8> level);
+    // The same for the frame the jitter buffer gave; a frame without audio (silence) also
+    // takes the stream out of the mix. True when the frame has audio (a candidate to choose).
+    static bool hear(Stream& stream, const JitterBuffer::Frame& frame);
+    // What the meter of a stream that was not chosen shows for this frame: its sender's level.
+    static double reportedDb(const JitterBuffer::Frame& frame);
     // Of the streams that have audio this frame, marks the loudest maxMixed `mixed` (those
     // without a level first; one mixed last frame counts a few dB louder, so the choice does
     // not flap between talkers of about the same level) and the others not.

@@ -131,8 +131,7 @@ double cpuPercent(const std::vector<qint16>& speech, int n, int seconds)
         withAudio.clear();
         for (size_t i = 0; i < peers.size(); ++i) {
             pulled[i] = peers[i].jitter.pull();
-            LoudestStreams::hear(peers[i].loudness, pulled[i].level);
-            if (pulled[i].kind != JitterBuffer::Frame::Kind::Silence)
+            if (LoudestStreams::hear(peers[i].loudness, pulled[i]))
                 withAudio.push_back(&peers[i].loudness);
         }
         loudest.choose(withAudio);
@@ -140,7 +139,7 @@ double cpuPercent(const std::vector<qint16>& speech, int n, int seconds)
             auto& p = peers[i];
             const auto& frame = pulled[i];
             if (frame.kind != JitterBuffer::Frame::Kind::Silence && !p.loudness.mixed) {
-                p.meter.updateDb(frame.level ? -double(*frame.level) : -96.0);
+                p.meter.updateDb(LoudestStreams::reportedDb(frame));
                 continue;
             }
             if (frame.kind == JitterBuffer::Frame::Kind::Audio)
