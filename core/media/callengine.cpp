@@ -3,11 +3,11 @@
 #include "media/echocanceller.h"
 
 #include "net/controllink.h"
+#include "net/pacedreceive.h"
 
 #include <QElapsedTimer>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 namespace plenum::media {
@@ -17,13 +17,6 @@ namespace {
 int validFrameMs(int ms)
 {
     return ms == 10 ? 10 : 20; // VoiceEncoder offers these two
-}
-
-qint64 nowUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
 }
 
 // Re-evaluate the loss-driven bitrate once per second of audio.
@@ -94,10 +87,18 @@ Status CallEngine::addPeer(net::ControlLink* link)
         LevelMeter({.frameMs = config_.frameMs}),
         std::nullopt,
     });
-    connect(link, &net::ControlLink::mediaDatagram, this,
-            [this, id](const QByteArray& d) { receiveDatagram(id, d); });
-    connect(link, &net::ControlLink::mediaDown, this,
-            [this, id](const QString& reason) { Q_EMIT peerMediaDown(id, reason); });
+    connect(
+        link, &net::ControlLink::mediaDatagram, this,
+        [this, id](const QByteArray& d, qint64 arrivedUs) { receiveDatagram(id, d, arrivedUs); });
+    connect(
+        link, &net::ControlLink::mediaDown, this,
+        [this, id, link](const QString& reason) {
+            // A stream the peer restarted meanwhile is up again under the same link: not down.
+            auto it = peers_.find(id);
+            if (it == peers_.end() || it->second->link != link || link->isMediaUp()) return;
+            Q_EMIT peerMediaDown(id, reason);
+        },
+        Qt::QueuedConnection);
     peers_.emplace(id, std::move(peer));
     if (!link->isMediaUp()) {
         if (auto ok = link->startMedia(); !ok) {
@@ -138,7 +139,7 @@ QList<DeviceId> CallEngine::peers() const
     return out;
 }
 
-void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram)
+void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram, qint64 arrivedUs)
 {
     auto it = peers_.find(id);
     if (it == peers_.end()) return;
@@ -158,8 +159,10 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram)
     }
     const bool first = !peer.ssrc;
     peer.ssrc = packet->ssrc;
-    peer.jitter.push(packet.value(), nowUs());
-    if (first) Q_EMIT firstPacket(id);
+    peer.jitter.push(packet.value(), arrivedUs >= 0 ? arrivedUs : net::PacedReceive::clockUs());
+    if (first)
+        QMetaObject::invokeMethod(
+            this, [this, id] { Q_EMIT firstPacket(id); }, Qt::QueuedConnection);
 }
 
 void CallEngine::onCapture(std::span<const qint16> frame)
@@ -195,6 +198,7 @@ void CallEngine::onCapture(std::span<const qint16> frame)
 
 void CallEngine::onPlayback(std::span<qint16> out)
 {
+    net::PacedReceive::drain(); // every datagram that came since the last pull
     const int n = frameSamples();
     if (int(out.size()) != n) {
         std::fill(out.begin(), out.end(), qint16(0));
@@ -204,8 +208,9 @@ void CallEngine::onPlayback(std::span<qint16> out)
     // Every stream's playout clock runs whether or not it is heard.
     frames_.clear();
     withAudio_.clear();
+    const qint64 pulledAt = net::PacedReceive::clockUs();
     for (auto& [id, peer] : peers_) {
-        frames_.push_back(peer->jitter.pull());
+        frames_.push_back(peer->jitter.pull(pulledAt));
         if (LoudestStreams::hear(peer->loudness, frames_.back()) && peer->audible)
             withAudio_.push_back(&peer->loudness);
     }

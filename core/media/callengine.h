@@ -90,7 +90,8 @@ public:
 
     // Handles one datagram of `peer`'s media stream. addPeer() connects the link to this;
     // tests that impair the network disconnect it and call this themselves.
-    void receiveDatagram(const DeviceId& peer, const QByteArray& datagram);
+    // `arrivedUs`: when it reached this host (steady clock, µs); -1: now.
+    void receiveDatagram(const DeviceId& peer, const QByteArray& datagram, qint64 arrivedUs = -1);
 
     void setMuted(bool muted) { muted_ = muted; }
     bool isMuted() const { return muted_; }
@@ -106,6 +107,9 @@ public:
     quint64 framesSent() const { return framesSent_; }
     const Config& config() const { return config_; }
 
+    // Both signals come from the event loop, never from inside the device's callbacks: media
+    // is read right before each playback pull (net::PacedReceive), and a handler may stop the
+    // call.
 Q_SIGNALS:
     void peerMediaDown(DeviceId peer, QString reason);
     // The first valid packet of a peer since addPeer() (call set-up time is measured to it).

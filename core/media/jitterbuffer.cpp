@@ -65,6 +65,7 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
     const qint64 ts = extendTimestamp(packet.timestamp);
     const qint64 seq = extendSequence(packet.sequence);
     updateJitter(packet, arrivalUs);
+    lastArrivalUs_ = arrivalUs;
     if (playing_ && ts < playTs_) {
         // Ask for one more frame of depth.
         boost_ = std::min(boost_ + 1, config_.maxTargetFrames);
@@ -143,7 +144,7 @@ void JitterBuffer::driftControl()
     }
 }
 
-JitterBuffer::Frame JitterBuffer::pull()
+JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
 {
     if (++pullsSinceLate_ >= config_.boostDecayPulls && boost_ > 0) {
         --boost_;
@@ -151,7 +152,10 @@ JitterBuffer::Frame JitterBuffer::pull()
     }
     Frame frame;
     if (!playing_) {
-        if (packets_.empty() || levelFrames() < targetFrames()) return frame;
+        const int level = levelFrames();
+        if (packets_.empty() || level < targetFrames()) return frame;
+        if (level == targetFrames() && atUs >= 0 && atUs - lastArrivalUs_ < config_.startGuardUs)
+            return frame;
         playing_ = true;
         stretch_ = false;
         playTs_ = packets_.begin()->first;

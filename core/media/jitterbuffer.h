@@ -38,6 +38,10 @@ public:
         // than draining at the drift rate for ten.
         int burstFrames = 5;
         int burstPulls = 5;
+        // Timed pulls only: playout does not start on a packet that came less than this before
+        // the pull (it waits one pull, with that frame as slack): arrivals at the pull's phase
+        // start with no slack, and the next packet, a hair late, is an underrun.
+        int startGuardUs = 2000;
     };
 
     struct Frame {
@@ -72,7 +76,9 @@ public:
     explicit JitterBuffer(const Config& config);
 
     void push(const RtpPacket& packet, qint64 arrivalUs);
-    Frame pull();
+    // `atUs` (optional): when this pull happens, on the clock of the arrival times (for the
+    // start guard, Config::startGuardUs).
+    Frame pull(qint64 atUs = -1);
     int frameTicks() const { return config_.frameMs * 48; } // RTP clock ticks per frame
 
     Stats stats() const;
@@ -100,6 +106,7 @@ private:
     bool haveTransit_ = false;
     double lastTransitUs_ = 0;
     double jitterUs_ = 0;
+    qint64 lastArrivalUs_ = -1; // of the newest packet pushed
     int boost_ = 0;
     int pullsSinceLate_ = 0;
     int highPulls_ = 0;

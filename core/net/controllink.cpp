@@ -1,6 +1,7 @@
 #include "net/controllink.h"
 
 #include "net/icelink.h"
+#include "net/pacedreceive.h"
 #include "net/sharedticker.h"
 #include "net/tlschannel.h"
 
@@ -246,7 +247,12 @@ void ControlLink::sendPing()
 void ControlLink::onTick()
 {
     if (state_ == State::Down || !established_) return;
-    const qint64 t = now();
+    qint64 t = now();
+    if (liveness_.isDead(t) && media_ && media_->pacedReceive()) {
+        // Its media may sit unread on the beat's context: read it before judging.
+        PacedReceive::drain();
+        t = now();
+    }
     if (liveness_.isDead(t)) {
         // Either rule found the link silent. Confirmed one short tick later, after the event
         // loop read what was queued: a process that was itself not scheduled for a while (a
@@ -424,6 +430,8 @@ Status ControlLink::createMedia(quint64 attempt)
     });
     connect(media_, &IceLink::connected, this, [this] {
         mediaUp_ = true;
+        // ICE's checks ran event-driven; the stream's datagrams are read on the beat from now.
+        media_->setPacedReceive(config_.pacedMediaReceive);
         liveness_.setPingEvery(config_.mediaPingMs);
         if (config_.mediaKeepaliveMs > 0) {
             mediaSentAtBeat_ = mediaSent_;
@@ -553,12 +561,16 @@ void ControlLink::sendKeepalive()
     mediaSentAtBeat_ = mediaSent_;
 }
 
-void ControlLink::onMediaReceived(const QByteArray& datagram)
+void ControlLink::onMediaReceived(const QByteArray& datagram, qint64 arrivedUs)
 {
     if (config_.mediaReceiveLoss > 0 &&
         QRandomGenerator::global()->generateDouble() < config_.mediaReceiveLoss)
         return;
-    const qint64 t = now();
+    // Heard when it arrived, not when the beat read it (PacedReceive): a dead peer's silence is
+    // counted from its last datagram's arrival.
+    const qint64 readLateMs =
+        std::clamp<qint64>((PacedReceive::clockUs() - arrivedUs) / 1000, 0, 1000);
+    const qint64 t = now() - readLateMs;
     if (MediaKeepalive::looksLike(datagram)) {
         // The peer sends keepalives, so its silence means something: watch its media.
         if (!liveness_.watchingMedia() && config_.mediaDeadMs > 0 && state_ == State::Up) {
@@ -571,7 +583,7 @@ void ControlLink::onMediaReceived(const QByteArray& datagram)
         return;
     }
     liveness_.heardMedia(t);
-    Q_EMIT mediaDatagram(datagram);
+    Q_EMIT mediaDatagram(datagram, arrivedUs);
 }
 
 } // namespace plenum::net

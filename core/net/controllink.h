@@ -48,6 +48,9 @@ struct ControlLinkConfig {
     // PseudoTCP retransmitting under loss (RTO 1 s, then 2 s, 4 s: three losses of one
     // segment in a row), not death (docs/links.md "Liveness under loss").
     int controlStallMs = 10000;
+    // A connected media stream is read on the call's beat (PacedReceive: before each playback
+    // pull), not as each datagram arrives; off, every datagram wakes the event loop.
+    bool pacedMediaReceive = true;
     // Tests only: drop this share of received media datagrams (netem is not always there).
     double mediaReceiveLoss = 0;
 };
@@ -123,7 +126,8 @@ Q_SIGNALS:
     void writable(); // the send queue drained
     void mediaUp();
     void mediaDown(QString reason);
-    void mediaDatagram(QByteArray datagram);
+    // `arrivedUs`: when it reached this host (steady clock, µs; IceLink::received).
+    void mediaDatagram(QByteArray datagram, qint64 arrivedUs);
 
 private:
     Status startIce(quint64 attempt);
@@ -141,7 +145,7 @@ private:
     void onMediaSignal(const QByteArray& payload);
     Status createMedia(quint64 attempt);
     void dropMedia();
-    void onMediaReceived(const QByteArray& datagram);
+    void onMediaReceived(const QByteArray& datagram, qint64 arrivedUs);
     void sendKeepalive();
     qint64 now() const { return clock_.elapsed(); }
 

@@ -1,6 +1,13 @@
 #include "net/icelink.h"
 
+#include "net/pacedreceive.h"
+
 #include <nice/agent.h>
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
+#include <ctime>
 
 namespace plenum::net {
 
@@ -64,12 +71,14 @@ IceLink::IceLink(const IceConfig& config, Mode mode, bool controlling, QObject* 
                      this);
     g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&IceLink::onStateChanged), this);
     g_signal_connect(agent_, "reliable-transport-writable", G_CALLBACK(&IceLink::onWritable), this);
+    g_signal_connect(agent_, "new-selected-pair-full", G_CALLBACK(&IceLink::onSelectedPair), this);
 }
 
 IceLink::~IceLink()
 {
     if (!agent_) return;
     g_signal_handlers_disconnect_by_data(agent_, this);
+    PacedReceive::detach(this);
     if (stream_) {
         nice_agent_attach_recv(agent_, stream_, kComponent, nullptr, nullptr, nullptr);
         nice_agent_remove_stream(agent_, stream_);
@@ -102,12 +111,60 @@ Status IceLink::start()
     }
     g_free(ufrag);
     g_free(password);
-    // FACTS.md: nothing is received until a receive callback is attached.
-    nice_agent_attach_recv(agent_, stream_, kComponent,
-                           g_main_context_get_thread_default() ? g_main_context_get_thread_default()
-                                                               : g_main_context_default(),
-                           reinterpret_cast<NiceAgentRecvFunc>(&IceLink::onReceive), this);
+    attachReceive();
     return Ok{};
+}
+
+void IceLink::attachReceive()
+{
+    GMainContext* context = paced_ ? PacedReceive::context() : nullptr;
+    if (!context) context = g_main_context_get_thread_default();
+    if (!context) context = g_main_context_default();
+    // FACTS.md: nothing is received until a receive callback is attached. Attaching again
+    // moves the stream's sockets to the other context.
+    nice_agent_attach_recv(agent_, stream_, kComponent, context,
+                           reinterpret_cast<NiceAgentRecvFunc>(&IceLink::onReceive), this);
+}
+
+void IceLink::setPacedReceive(bool paced)
+{
+    if (mode_ != Mode::Datagram || paced == paced_) return;
+    paced_ = paced;
+    if (paced)
+        PacedReceive::attach(this);
+    else
+        PacedReceive::detach(this);
+    if (stream_) attachReceive();
+    findStampSocket();
+}
+
+void IceLink::findStampSocket()
+{
+    stampFd_ = -1;
+    if (!paced_ || !stream_) return;
+    // The socket stays the agent's; its descriptor is asked, never closed, here. A new selected
+    // pair calls this again.
+    if (GSocket* socket = nice_agent_get_selected_socket(agent_, stream_, kComponent)) {
+        stampFd_ = g_socket_get_fd(socket);
+        g_object_unref(socket);
+    }
+}
+
+qint64 IceLink::arrivalUs() const
+{
+    const qint64 now = PacedReceive::clockUs();
+    // A paced stream is read up to a beat after its datagrams came; the jitter buffer needs
+    // when they came. SIOCGSTAMPNS gives the wall-clock receive time of the last datagram read
+    // from the socket (the one just read: libnice reads one, then calls back).
+    timespec stamp{};
+    if (stampFd_ < 0 || ioctl(stampFd_, SIOCGSTAMPNS, &stamp) != 0) return now;
+    timespec wall{};
+    clock_gettime(CLOCK_REALTIME, &wall);
+    const qint64 ageUs = (qint64(wall.tv_sec) - stamp.tv_sec) * 1000000 +
+                         (qint64(wall.tv_nsec) - stamp.tv_nsec) / 1000;
+    // Beyond a second is a wall-clock step or a stale stamp, not a queued datagram.
+    if (ageUs < 0 || ageUs > 1000000) return now;
+    return now - ageUs;
 }
 
 Status IceLink::gather()
@@ -232,10 +289,17 @@ void IceLink::onWritable(NiceAgent*, unsigned, unsigned, void* selfPtr)
     Q_EMIT static_cast<IceLink*>(selfPtr)->writable();
 }
 
+void IceLink::onSelectedPair(NiceAgent*, unsigned, unsigned, void*, void*, void* selfPtr)
+{
+    static_cast<IceLink*>(selfPtr)->findStampSocket();
+}
+
 void IceLink::onReceive(NiceAgent*, unsigned, unsigned, unsigned len, char* buf, void* selfPtr)
 {
+    auto* self = static_cast<IceLink*>(selfPtr);
     // The buffer lives only for this call (FACTS.md): copy it.
-    Q_EMIT static_cast<IceLink*>(selfPtr)->received(QByteArray(buf, qsizetype(len)));
+    Q_EMIT self->received(QByteArray(buf, qsizetype(len)),
+                          self->paced_ ? self->arrivalUs() : PacedReceive::clockUs());
 }
 
 } // namespace plenum::net

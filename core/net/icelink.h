@@ -38,6 +38,10 @@ public:
     // block (wait for writable()); -1 when not connected.
     qint64 send(const char* data, qint64 size);
     bool isConnected() const { return connected_; }
+    // Datagram mode: read on this thread's beat (PacedReceive) instead of as datagrams arrive.
+    // Takes effect once the stream exists (after start()).
+    void setPacedReceive(bool paced);
+    bool pacedReceive() const { return paced_; }
     // "local/remote" candidate types of the selected pair, e.g. "srflx/relay".
     QString selectedPairType() const;
     int relayCandidateCount() const { return relayCandidates_; }
@@ -50,7 +54,9 @@ Q_SIGNALS:
     void localCandidatesDone();
     void connected();
     void failed(QString reason);
-    void received(QByteArray data);
+    // `arrivedUs`: when the datagram reached this host, on std::chrono::steady_clock in µs
+    // (the kernel's receive stamp for a paced stream, read later; otherwise the callback's time).
+    void received(QByteArray data, qint64 arrivedUs);
     void writable();
 
 private:
@@ -61,7 +67,12 @@ private:
     static void onWritable(NiceAgent*, unsigned stream, unsigned comp, void* self);
     static void onReceive(NiceAgent*, unsigned stream, unsigned comp, unsigned len, char* buf,
                           void* self);
+    static void onSelectedPair(NiceAgent*, unsigned stream, unsigned comp, void* local,
+                               void* remote, void* self);
     void applyRemoteCandidates();
+    void attachReceive();
+    void findStampSocket();
+    qint64 arrivalUs() const;
     QString failureReason() const;
 
     IceConfig config_;
@@ -74,6 +85,8 @@ private:
     QList<QByteArray> pendingRemote_;
     bool connected_ = false;
     bool failed_ = false;
+    bool paced_ = false;
+    int stampFd_ = -1; // the selected pair's socket, asked for its last datagram's receive stamp
     bool gatheringDone_ = false;
     int relayCandidates_ = 0;
 };

@@ -16,6 +16,8 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
+
 namespace plenum::net {
 
 class Liveness {
@@ -48,9 +50,9 @@ public:
     void unwatchMedia() { mediaDeadAfter_ = 0; }
     bool watchingMedia() const { return mediaDeadAfter_ > 0; }
     qint64 mediaDeadAfter() const { return mediaDeadAfter_; }
-    void heardMedia(qint64 nowMs) { lastMedia_ = nowMs; }
+    void heardMedia(qint64 nowMs) { lastMedia_ = std::max(lastMedia_, nowMs); }
     // An authenticated keepalive arrived: the peer runs even if its control link is silent.
-    void heardProof(qint64 nowMs) { lastProof_ = nowMs; }
+    void heardProof(qint64 nowMs) { lastProof_ = std::max(lastProof_, nowMs); }
     void setControlStallLimit(qint64 ms) { stallLimit_ = ms; }
 
     // Milliseconds until the next ping is due or the link would be declared dead.

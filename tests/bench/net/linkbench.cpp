@@ -58,7 +58,10 @@ double throughputMiBs(qsizetype total)
 std::vector<double> mediaRtts(int count)
 {
     std::vector<double> rtts;
-    LinkPair pair;
+    // The transport's round trip: read as each datagram arrives, not on a call's beat.
+    ControlLinkConfig config = loopbackConfig();
+    config.pacedMediaReceive = false;
+    LinkPair pair(config);
     pair.start();
     if (!pair.waitUp() || !pair.a->startMedia().ok()) return rtts;
     if (!waitFor([&] { return pair.ea.mediaUp && pair.eb.mediaUp; }, 5000)) return rtts;

@@ -3,6 +3,8 @@
 #include "eventloop.h"
 #include "linkpair.h"
 
+#include "net/pacedreceive.h"
+
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -94,7 +96,14 @@ bool CallMesh::step(const std::function<qint64()>& missing, int timeoutMs)
 {
     for (auto& m : members)
         m.device->step();
-    return net::test::waitFor([&] { return missing() <= 0; }, timeoutMs);
+    // What the last pulls left on the beat's context (sent after the receiver pulled) is read
+    // now, as a playback pull would read it at the next frame.
+    return net::test::waitFor(
+        [&] {
+            net::PacedReceive::drain();
+            return missing() <= 0;
+        },
+        timeoutMs);
 }
 
 qint64 CallMesh::inFlight() const

@@ -2,9 +2,14 @@
 // datagrams, SRTP key export, wrong-device refusal, clean close, pings, back-pressure.
 #include "linkpair.h"
 
+#include "net/pacedreceive.h"
+
 #include <gtest/gtest.h>
 
+#include <QElapsedTimer>
 #include <QtEndian>
+
+#include <chrono>
 
 using namespace plenum;
 using namespace plenum::net;
@@ -69,6 +74,8 @@ TEST(LinkPair, TenThousandPacedMediaDatagramsArrive)
             pair.a->sendMedia(d);
             pair.b->sendMedia(d);
         }
+        // Read on the same beat, as a call's playback pull reads (PacedReceive).
+        PacedReceive::drain();
         if (sent >= kCount) pacer.stop();
     });
     pacer.start();
@@ -76,6 +83,65 @@ TEST(LinkPair, TenThousandPacedMediaDatagramsArrive)
     EXPECT_EQ(pair.eb.datagrams, kCount);
     EXPECT_EQ(pair.ea.datagrams, kCount);
     EXPECT_EQ(qFromBigEndian<quint32>(pair.eb.lastDatagram.constData()), quint32(kCount - 1));
+}
+
+namespace {
+qint64 steadyUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Sends `count` datagrams A -> B once both media ends are up; B's count before any drain.
+int mediaWithoutDrain(LinkPair& pair, int count, QElapsedTimer* sinceSent = nullptr)
+{
+    pair.start();
+    if (!pair.waitUp() || !pair.a->startMedia().ok()) return -1;
+    if (!waitFor([&] { return pair.ea.mediaUp && pair.eb.mediaUp; }, 5000)) return -1;
+    for (int i = 0; i < count; ++i)
+        pair.a->sendMedia(QByteArray(160, char(i)));
+    if (sinceSent) sinceSent->start();
+    // Time enough for the event loop to read them had it been watching the socket.
+    waitFor([] { return false; }, 200);
+    return pair.eb.datagrams;
+}
+} // namespace
+
+TEST(LinkPair, ConnectedMediaIsReadOnTheBeatNotAsItArrives)
+{
+    PacedReceive::setFallbackMs(60000); // only the explicit drain reads
+    LinkPair pair;
+    QElapsedTimer sinceSent;
+    const int beforeDrain = mediaWithoutDrain(pair, 5, &sinceSent);
+    ASSERT_GE(beforeDrain, 0) << "media did not come up";
+    EXPECT_EQ(beforeDrain, 0) << "a paced stream woke the event loop for its datagrams";
+    QList<qint64> ageUs; // read time minus the arrival time each datagram carries
+    QObject::connect(
+        pair.b.get(), &ControlLink::mediaDatagram,
+        [&](const QByteArray&, qint64 arrivedUs) { ageUs.append(steadyUs() - arrivedUs); });
+    const qint64 waitedUs = sinceSent.nsecsElapsed() / 1000;
+    PacedReceive::drain();
+    EXPECT_EQ(pair.eb.datagrams, 5) << "one drain reads everything queued";
+    // Each carries when it reached the host (the kernel's stamp), not when the drain read it.
+    ASSERT_EQ(ageUs.size(), 5);
+    for (qint64 age : ageUs)
+        EXPECT_GT(age, waitedUs / 2) << "the arrival time is the drain's";
+    EXPECT_FALSE(pair.ea.down || pair.eb.down);
+
+    // Nothing drains (no call pulls): the fallback beat reads what comes.
+    PacedReceive::setFallbackMs(PacedReceive::kDefaultFallbackMs);
+    PacedReceive::drain(); // re-arms the fallback at the new interval
+    pair.a->sendMedia(QByteArray(160, 'x'));
+    EXPECT_TRUE(waitFor([&] { return pair.eb.datagrams == 6; }, 5000));
+
+    // The control: read as each datagram arrives when pacing is off.
+    ControlLinkConfig config = loopbackConfig();
+    config.pacedMediaReceive = false;
+    PacedReceive::setFallbackMs(60000);
+    LinkPair eventDriven(config);
+    EXPECT_EQ(mediaWithoutDrain(eventDriven, 5), 5);
+    PacedReceive::setFallbackMs(PacedReceive::kDefaultFallbackMs);
 }
 
 TEST(LinkPair, SrtpKeysAreEqualAcrossEndsAndDifferPerDirection)

@@ -224,3 +224,35 @@ TEST(JitterBuffer, HugeSequenceJumpStartsANewStream)
     EXPECT_EQ(jb.stats().resets, 1u);
     EXPECT_EQ(jb.pull().payload, "30000");
 }
+
+namespace {
+// Packets that come right at the pulls' phase: each arrives `offsetsUs[i % n]` after its pull
+// would be (negative: before), pulls exactly every 20 ms. Returns the underruns.
+quint64 underrunsAtThePullsPhase(JitterBuffer::Config config, std::vector<qint64> offsetsUs)
+{
+    JitterBuffer jb(config);
+    for (int i = 0; i < 200; ++i) {
+        const qint64 pullAt = ms(1000 + 20.0 * i);
+        // Everything that came before this pull is in (a drain reads it right before).
+        for (int k = 0; k <= i + 1; ++k) {
+            const qint64 arrives = ms(1000 + 20.0 * k) + offsetsUs[size_t(k) % offsetsUs.size()];
+            if (arrives < pullAt && arrives >= pullAt - ms(20))
+                jb.push(packet(quint16(k), k == 0), arrives);
+        }
+        (void)jb.pull(pullAt);
+    }
+    return jb.stats().underruns;
+}
+} // namespace
+
+TEST(JitterBuffer, PlayoutStartsWithSlackWhenPacketsComeAtThePullsPhase)
+{
+    // Arrivals 100 µs before the pull, every fourth 300 µs after it: no measurable jitter to
+    // speak of, yet a stream started on a packet that came 100 µs before the pull misses
+    // every fourth one. Waiting one pull to start gives a frame of slack.
+    const std::vector<qint64> offsets{-100, -100, -100, 300};
+    EXPECT_EQ(underrunsAtThePullsPhase({}, offsets), 0u);
+    JitterBuffer::Config noGuard;
+    noGuard.startGuardUs = 0;
+    EXPECT_GT(underrunsAtThePullsPhase(noGuard, offsets), 0u) << "the control: no guard";
+}
