@@ -61,6 +61,9 @@ int main(int argc, char** argv)
     QMap<int, QList<double>> firstMs;   // N -> the same for the first message after the join
     QMap<int, QList<double>> atPeerMs;  // N -> send -> shown, by the recipient's own clock
     QMap<int, QList<double>> durableMs; // N -> send -> acknowledged by all, all runs
+    // N -> say until the sender's "sent": its own durable write (fsync, DESIGN §5.1 rule 8),
+    // which every recipient's "shown" waits for, then the sends.
+    QMap<int, QList<double>> sentMs;
     QList<double> failoverMs, memoryKb;
     for (int run = 0; run < runs; ++run) {
         PeerGroup group;
@@ -95,6 +98,8 @@ int main(int argc, char** argv)
                 const qint64 sentSteady = steadyClockNs() / 1000; // as shown_us
                 peers[0]->send({{"cmd", "say"}, {"text", text}});
                 auto sent = peers[0]->waitEvent("sent", 5000);
+                if (sent && m >= 0)
+                    sentMs[k + 1].append((sent->value("_us").toInteger() - sentAt) / 1e3);
                 // When each event was read (its "_us"), not when this loop took it.
                 for (int i = 1; i <= k; ++i) {
                     auto got = peers[i]->waitEvent(
@@ -155,6 +160,7 @@ int main(int argc, char** argv)
                           {"fanout_at_recipient_ms_by_group_size", spread(atPeerMs)},
                           {"fanout_settle_ms", kSettleMs},
                           {"fanout_durable_all_ms_by_group_size", spread(durableMs)},
+                          {"fanout_say_to_sent_ms_by_group_size", spread(sentMs)},
                           {"loadavg_at_end", load},
                           {"rss_kb_median_per_peer", percentile(memoryKb, 0.5)}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Indented).constData());
