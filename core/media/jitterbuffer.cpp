@@ -153,8 +153,9 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
     Frame frame;
     if (!playing_) {
         const int level = levelFrames();
-        if (packets_.empty() || level < targetFrames()) return frame;
-        if (level == targetFrames() && atUs >= 0 && atUs - lastArrivalUs_ < config_.startGuardUs)
+        const int target = targetFrames();
+        if (packets_.empty() || level < target) return frame;
+        if (level == target && atUs >= 0 && atUs - lastArrivalUs_ < config_.startGuardUs)
             return frame;
         playing_ = true;
         stretch_ = false;

@@ -78,7 +78,7 @@ IceLink::~IceLink()
 {
     if (!agent_) return;
     g_signal_handlers_disconnect_by_data(agent_, this);
-    PacedReceive::detach(this);
+    if (paced_) PacedReceive::detach(this);
     if (stream_) {
         nice_agent_attach_recv(agent_, stream_, kComponent, nullptr, nullptr, nullptr);
         nice_agent_remove_stream(agent_, stream_);

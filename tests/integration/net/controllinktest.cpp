@@ -9,8 +9,6 @@
 #include <QElapsedTimer>
 #include <QtEndian>
 
-#include <chrono>
-
 using namespace plenum;
 using namespace plenum::net;
 using namespace plenum::net::test;
@@ -86,13 +84,6 @@ TEST(LinkPair, TenThousandPacedMediaDatagramsArrive)
 }
 
 namespace {
-qint64 steadyUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 // Sends `count` datagrams A -> B once both media ends are up; B's count before any drain.
 int mediaWithoutDrain(LinkPair& pair, int count, QElapsedTimer* sinceSent = nullptr)
 {
@@ -117,9 +108,10 @@ TEST(LinkPair, ConnectedMediaIsReadOnTheBeatNotAsItArrives)
     ASSERT_GE(beforeDrain, 0) << "media did not come up";
     EXPECT_EQ(beforeDrain, 0) << "a paced stream woke the event loop for its datagrams";
     QList<qint64> ageUs; // read time minus the arrival time each datagram carries
-    QObject::connect(
-        pair.b.get(), &ControlLink::mediaDatagram,
-        [&](const QByteArray&, qint64 arrivedUs) { ageUs.append(steadyUs() - arrivedUs); });
+    QObject::connect(pair.b.get(), &ControlLink::mediaDatagram,
+                     [&](const QByteArray&, qint64 arrivedUs) {
+                         ageUs.append(PacedReceive::clockUs() - arrivedUs);
+                     });
     const qint64 waitedUs = sinceSent.nsecsElapsed() / 1000;
     PacedReceive::drain();
     EXPECT_EQ(pair.eb.datagrams, 5) << "one drain reads everything queued";
