@@ -163,8 +163,11 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path)
     return store;
 }
 
+HistoryStore::HistoryStore(QString connection) : connection_(std::move(connection)) {}
+
 HistoryStore::~HistoryStore()
 {
+    insert_.reset(); // a statement must not outlive its connection
     {
         QSqlDatabase db = QSqlDatabase::database(connection_, false);
         db.close();
@@ -186,17 +189,28 @@ Result<QList<protocol::ChatAck>> HistoryStore::flush()
     if (!db.transaction())
         return fail(
             QStringLiteral("Cannot start writing chat history: %1.").arg(describe(db.lastError())));
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "INSERT INTO messages (account, session, sender, seq, lamport, author, body, recipients,"
-        " stub, received_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        // Only a duplicate id is skipped; any other constraint failure is an error. A full
-        // copy replaces a stub (a forged stub cannot hide the real message from a recipient);
-        // otherwise the first copy stays (callers store only copies whose signature verified).
-        " ON CONFLICT (account, session, sender, seq) DO UPDATE SET lamport = excluded.lamport,"
-        " author = excluded.author, body = excluded.body, recipients = excluded.recipients,"
-        " stub = 0, signature = excluded.signature"
-        " WHERE messages.stub = 1 AND excluded.stub = 0"));
+    if (!insert_) {
+        insert_ = std::make_unique<QSqlQuery>(db);
+        if (!insert_->prepare(QStringLiteral(
+                "INSERT INTO messages (account, session, sender, seq, lamport, author, body, "
+                "recipients,"
+                " stub, received_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // Only a duplicate id is skipped; any other constraint failure is an error. A full
+                // copy replaces a stub (a forged stub cannot hide the real message from a
+                // recipient); otherwise the first copy stays (callers store only copies whose
+                // signature verified).
+                " ON CONFLICT (account, session, sender, seq) DO UPDATE SET lamport = "
+                "excluded.lamport,"
+                " author = excluded.author, body = excluded.body, recipients = excluded.recipients,"
+                " stub = 0, signature = excluded.signature"
+                " WHERE messages.stub = 1 AND excluded.stub = 0"))) {
+            const QString why = describe(insert_->lastError());
+            insert_.reset();
+            db.rollback();
+            return fail(QStringLiteral("Cannot write chat history: %1.").arg(why));
+        }
+    }
+    QSqlQuery& q = *insert_;
     for (const Row& r : queue_) {
         const ChatMessage& m = r.message;
         q.addBindValue(r.account.toBytes());
@@ -221,6 +235,13 @@ Result<QList<protocol::ChatAck>> HistoryStore::flush()
         const QString why = describe(db.lastError());
         db.rollback();
         return fail(QStringLiteral("Cannot commit chat history: %1.").arg(why));
+    }
+    // Only now are these rows on disk (a failed commit keeps the cache as it was).
+    for (const Row& r : queue_) {
+        auto it = highest_.find(r.account.toBytes() + r.session.toBytes());
+        if (it == highest_.end()) continue; // read from disk on first use, these rows included
+        std::uint64_t& top = (*it)[r.message.sender];
+        top = std::max(top, r.message.seq);
     }
     queue_.clear();
     return written;
@@ -307,6 +328,29 @@ Result<QList<ChatMessage>> HistoryStore::range(const AccountId& account, const S
     q.addBindValue(u64(fromSeq));
     q.addBindValue(u64(toSeq));
     return readMessages(q);
+}
+
+const QHash<DeviceId, std::uint64_t>* HistoryStore::highestSeqs(const AccountId& account,
+                                                                const SessionId& session) const
+{
+    const QByteArray key = account.toBytes() + session.toBytes();
+    if (auto it = highest_.constFind(key); it != highest_.constEnd()) return &*it;
+    auto marks = maxima(account, session);
+    if (!marks) return nullptr;
+    QHash<DeviceId, std::uint64_t>& seqs = highest_[key];
+    for (const protocol::SenderMark& m : marks.value())
+        seqs.insert(m.sender, m.seq);
+    return &seqs;
+}
+
+Result<bool> HistoryStore::contains(const AccountId& account, const SessionId& session,
+                                    const DeviceId& sender, std::uint64_t seq) const
+{
+    if (const auto* seqs = highestSeqs(account, session); seqs && seq > seqs->value(sender, 0))
+        return false;
+    auto held = range(account, session, sender, seq, seq);
+    if (!held) return Error{held.error()};
+    return !held->isEmpty();
 }
 
 Result<bool> HistoryStore::hasMessages(const AccountId& account) const

@@ -8,11 +8,14 @@
 #include "protocol/messages.h"
 #include "protocol/result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
 #include <cstdint>
 #include <memory>
+
+class QSqlQuery;
 
 namespace plenum::chat {
 
@@ -58,6 +61,11 @@ public:
     Result<QList<protocol::ChatMessage>> range(const AccountId& account, const SessionId& session,
                                                const DeviceId& sender, std::uint64_t fromSeq,
                                                std::uint64_t toSeq) const;
+    // Whether a message (or stub) of `sender` with this seq is on disk. A seq above every one
+    // of that sender's on disk (a live message, the common case) is answered from memory:
+    // the store writes every row itself, so it keeps each sender's highest seq.
+    Result<bool> contains(const AccountId& account, const SessionId& session,
+                          const DeviceId& sender, std::uint64_t seq) const;
     // True if any message (of any session) is stored for this account.
     Result<bool> hasMessages(const AccountId& account) const;
     // Highest stored seq per sender.
@@ -78,10 +86,16 @@ private:
         protocol::ChatMessage message;
         std::int64_t receivedAtMs;
     };
-    explicit HistoryStore(QString connection) : connection_(std::move(connection)) {}
+    explicit HistoryStore(QString connection);
+    const QHash<DeviceId, std::uint64_t>* highestSeqs(const AccountId& account,
+                                                      const SessionId& session) const;
 
     QString connection_;
     QList<Row> queue_;
+    // The INSERT of flush(), compiled once: it is on the path of every message sent.
+    std::unique_ptr<QSqlQuery> insert_;
+    // (account, session) -> sender -> highest seq on disk; filled on first use per session.
+    mutable QHash<QByteArray, QHash<DeviceId, std::uint64_t>> highest_;
 };
 
 } // namespace plenum::chat
