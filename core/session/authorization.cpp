@@ -81,12 +81,13 @@ const char* Session::unprovenSmClaim(const DeviceId& from, const Roster& r) cons
     return nullptr;
 }
 
-std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const Message& m) const
+std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const Message& m,
+                                                   Millis now) const
 {
     const Body& body = m.body;
     switch (phase_) {
     case Phase::Member:
-        return authorizeMember(from, m);
+        return authorizeMember(from, m, now);
     case Phase::Invited:
     case Phase::Joining: {
         // A joiner hears only from the SM that invited it and the endpoints it was given.
@@ -163,8 +164,8 @@ std::optional<Session::Refusal> Session::authorize(const DeviceId& from, const M
     return std::nullopt;
 }
 
-std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
-                                                         const Message& m) const
+std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from, const Message& m,
+                                                         Millis now) const
 {
     const Body& body = m.body;
     const Header& h = m.header;
@@ -202,11 +203,14 @@ std::optional<Session::Refusal> Session::authorizeMember(const DeviceId& from,
                 return std::nullopt;
             return Refusal{refusal(body, "the sender is not a member"), false};
         }
-        // One we asked for the roster that lists it (our 403) keeps its link until it answers:
-        // closing it on the LINK_REPORT that follows its HELLO lost the proof's answer, and a
-        // single 403 no longer tells a device it is out (plain seed 159117).
-        return Refusal{refusal(body, "the sender is not a member"),
-                       !membershipAsked_.contains(from)};
+        // One we asked for the roster that lists it (our 403) keeps its link while it may
+        // answer: closing it on the LINK_REPORT that follows its HELLO lost the proof's answer,
+        // and a single 403 no longer tells a device it is out (plain seed 159117). Not for
+        // ever: each old-stamped heartbeat asks again, and a stranger kept its link that way.
+        const auto asked = membershipAsked_.constFind(from);
+        const bool mayAnswer =
+            asked != membershipAsked_.cend() && now - asked->first < kMembershipAnswerMs;
+        return Refusal{refusal(body, "the sender is not a member"), !mayAnswer};
     }
     if (const auto* r = std::get_if<Roster>(&body)) {
         // A snapshot from anyone but its SM (a member relaying it, a leaver's tombstone) is

@@ -46,6 +46,9 @@ public:
     // Admissions waiting at the SM; more are refused with 503 (a member spamming REFERs
     // cannot grow the queue).
     static constexpr std::size_t kMaxQueuedChanges = 64;
+    // A device we asked to show a roster that lists it (rule 7's bare 403) keeps its link
+    // this long from the first ask, to answer; asks repeated meanwhile do not extend it.
+    static constexpr Millis kMembershipAnswerMs = 2000;
 
     enum class Phase { Invited, Joining, Member, Removed, Gone };
 
@@ -238,8 +241,9 @@ private:
         QString reason;
         bool outsider = false; // not known to this session: its link may be closed
     };
-    std::optional<Refusal> authorize(const DeviceId& from, const Message& m) const;
-    std::optional<Refusal> authorizeMember(const DeviceId& from, const Message& m) const;
+    std::optional<Refusal> authorize(const DeviceId& from, const Message& m, Millis now) const;
+    std::optional<Refusal> authorizeMember(const DeviceId& from, const Message& m,
+                                           Millis now) const;
     void refuse(const DeviceId& from, const Message& m, const Refusal& refusal);
     bool inRoster(const DeviceId& device) const; // accepted, committed, or a leaver
     // The SM of `epoch` as far as this device knows (null: an epoch it knows no SM of).
@@ -507,9 +511,13 @@ private:
     RosterSnapshot priorCommitted_;
     QByteArray priorCommittedSig_;
     static constexpr Millis kProofAskInterval = 250;
-    QHash<DeviceId, Millis> proofAsked_;      // bounded like formerMembers_
-    QHash<DeviceId, Millis> membershipAsked_; // rule 7's 403s, bounded like formerMembers_
-    QHash<DeviceId, Millis> membershipShown_; // our proofs, one per kProofAskInterval
+    QHash<DeviceId, Millis> proofAsked_; // bounded like formerMembers_
+    struct MembershipAsk {
+        Millis first = 0; // of this answer window (kMembershipAnswerMs)
+        Millis last = 0;  // the rate limit (kProofAskInterval)
+    };
+    QHash<DeviceId, MembershipAsk> membershipAsked_; // rule 7's 403s, bounded like formerMembers_
+    QHash<DeviceId, Millis> membershipShown_;        // our proofs, one per kProofAskInterval
     QSet<DeviceId> notListedBy_; // rule 7's 403s since our committed roster last changed
     // Per device, the committed roster that last added or removed it (bounded like
     // formerMembers_): its tickets from before are spent.

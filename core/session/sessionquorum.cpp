@@ -209,7 +209,16 @@ bool Session::provesMembership(const DeviceId& from, const SnapshotRequest& q) c
 
 void Session::askMembershipProof(const DeviceId& from, Millis now)
 {
-    if (dueAgain(membershipAsked_, from, now)) deps_.out.send(from, notInRoster(sid_));
+    auto it = membershipAsked_.find(from);
+    if (it != membershipAsked_.end() && now - it->last < kProofAskInterval) return;
+    if (it == membershipAsked_.end()) {
+        if (membershipAsked_.size() >= kMaxFormerMembers) membershipAsked_.clear();
+        it = membershipAsked_.insert(from, {now, now});
+    }
+    // A window that ended long ago (the device went quiet, then came back) starts again.
+    if (now - it->last > 5 * kMembershipAnswerMs) it->first = now;
+    it->last = now;
+    deps_.out.send(from, notInRoster(sid_));
 }
 
 void Session::showMembershipProof(const DeviceId& to, Millis now)

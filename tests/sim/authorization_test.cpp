@@ -242,6 +242,23 @@ TEST_F(Forgery, OutsiderHeartbeatWithAnOldStampLearnsNoRoster)
     EXPECT_TRUE(toldNothing) << "the 403 names no epoch, SM or stamp";
 }
 
+// A device asked to show a roster that lists it (the 403 above) keeps its link while it may
+// answer (plain seed 159117), not for ever: a stranger repeating old-stamped heartbeats (each
+// one asks again) held a member's link open as long as it liked.
+TEST_F(Forgery, OutsiderAskedForItsMembershipKeepsItsLinkOnlyWhileItMayAnswer)
+{
+    const Header old{sid, 1, 1, device(kSm)};
+    forge(kOutsider, kAlice, Message{old, Hello{net->peer(kOutsider).info(), 250}});
+    forge(kOutsider, kAlice, Message{old, SnapshotRequest{}});
+    ASSERT_TRUE(net->linkUp(kOutsider, kAlice)) << "closed before it could answer the 403";
+    // Three seconds of old-stamped pings, each a new ask, then a message it may not send.
+    static_assert(Session::kMembershipAnswerMs < 2800, "the window must end within the pings");
+    for (Millis t = 0; t < 3000; t += 200)
+        forge(kOutsider, kAlice, Message{old, Ping{}});
+    forge(kOutsider, kAlice, Message{old, SnapshotRequest{}});
+    EXPECT_FALSE(net->linkUp(kOutsider, kAlice)) << "a stranger that never answered kept its link";
+}
+
 // Asked to show a roster that lists it, a stranger can only sign one itself: as its SM, or in
 // the real SM's name. Neither is a proof.
 TEST_F(Forgery, OutsiderSignedRosterProvesNoMembership)
