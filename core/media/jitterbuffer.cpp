@@ -150,6 +150,11 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         --boost_;
         pullsSinceLate_ = 0;
     }
+    const qint64 frameUs = qint64(config_.frameMs) * 1000;
+    const bool offBeat =
+        atUs >= 0 && lastPullUs_ >= 0 &&
+        std::abs(atUs - lastPullUs_ - frameUs) * 100 > frameUs * config_.offBeatPercent;
+    if (atUs >= 0) lastPullUs_ = atUs;
     Frame frame;
     if (!playing_) {
         const int level = levelFrames();
@@ -170,6 +175,11 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         return frame;
     }
     stretch_ = false;
+    if (offBeat && packets_.empty()) {
+        // Dry while the device catches up: hold the playout point (Config::offBeatPercent).
+        ++stats_.stretched;
+        return frame;
+    }
     if (auto it = packets_.find(playTs_); it != packets_.end()) {
         frame.kind = Frame::Kind::Audio;
         frame.payload = std::move(it->second.payload);

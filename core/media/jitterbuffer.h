@@ -42,6 +42,13 @@ public:
         // the pull (it waits one pull, with that frame as slack): arrivals at the pull's phase
         // start with no slack, and the next packet, a hair late, is an underrun.
         int startGuardUs = 2000;
+        // Timed pulls only: a pull that comes off the device's beat by more than this (in % of
+        // a frame: late, or hurried right after a late one) is a device catching up after this
+        // process was held up. What held it up (a busy machine, a host stall) held the senders
+        // up too, and their packets for those frames are still coming: a dry buffer then waits
+        // for them (the frame is stretched) instead of skipping their slots, which made each
+        // late, an underrun and a re-prime.
+        int offBeatPercent = 50;
     };
 
     struct Frame {
@@ -107,6 +114,7 @@ private:
     double lastTransitUs_ = 0;
     double jitterUs_ = 0;
     qint64 lastArrivalUs_ = -1; // of the newest packet pushed
+    qint64 lastPullUs_ = -1;    // of the previous timed pull
     int boost_ = 0;
     int pullsSinceLate_ = 0;
     int highPulls_ = 0;

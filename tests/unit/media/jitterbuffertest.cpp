@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace plenum::media;
@@ -255,4 +256,59 @@ TEST(JitterBuffer, PlayoutStartsWithSlackWhenPacketsComeAtThePullsPhase)
     JitterBuffer::Config noGuard;
     noGuard.startGuardUs = 0;
     EXPECT_GT(underrunsAtThePullsPhase(noGuard, offsets), 0u) << "the control: no guard";
+}
+
+namespace {
+// Packets arrive 10 ms before their pull (20 ms frames). After frame 20 this process and the
+// sender are both held up for `stallMs`: the device then catches up (late pull, then the
+// missed ones back to back) and the sender's packets for the stalled frames come 3 ms after
+// that. Returns the stats after 60 frames.
+JitterBuffer::Stats afterAStall(JitterBuffer::Config config, int stallMs)
+{
+    JitterBuffer jb(config);
+    const int stalledFrames = stallMs / 20;
+    const qint64 resume = ms(1000 + 20.0 * 20 + 15 + stallMs);
+    std::vector<std::pair<qint64, quint16>> arrivals;
+    for (quint16 k = 0; k < 60; ++k) {
+        qint64 at = ms(1000 + 20.0 * k + 5);
+        if (k > 20 && k <= 20 + stalledFrames) at = resume + ms(3 + 0.01 * k);
+        arrivals.emplace_back(at, k);
+    }
+    std::sort(arrivals.begin(), arrivals.end());
+    size_t next = 0;
+    auto pullAt = [&](qint64 t) {
+        while (next < arrivals.size() && arrivals[next].first < t) {
+            jb.push(packet(arrivals[next].second, arrivals[next].second == 0),
+                    arrivals[next].first);
+            ++next;
+        }
+        (void)jb.pull(t);
+    };
+    for (int i = 0; i < 60; ++i) {
+        qint64 t = ms(1000 + 20.0 * i + 15);
+        if (i > 20 && i <= 20 + stalledFrames) t = resume + ms(0.1 * (i - 21)); // catching up
+        pullAt(t);
+    }
+    return jb.stats();
+}
+} // namespace
+
+// A stall of this process and its senders together (one busy machine, a host that stopped
+// the VM): the device's catch-up pulls used to skip the slots of packets still on their way,
+// so each came late, found the buffer dry and counted an underrun with a re-prime.
+TEST(JitterBuffer, CatchUpAfterAStallWaitsForThePacketsStillComing)
+{
+    for (int stallMs : {40, 60, 100}) {
+        const auto s = afterAStall({}, stallMs);
+        EXPECT_EQ(s.underruns, 0u) << stallMs;
+        EXPECT_EQ(s.late, 0u) << stallMs;
+        // Every packet is heard in order, the stall's frames later by as much; a buffer left
+        // deep by a long stall drains by dropping a frame, as after any burst.
+        EXPECT_EQ(s.lost, 0u) << stallMs;
+        EXPECT_EQ(s.played + quint64(s.levelFrames) + s.dropped, 60u) << stallMs;
+        EXPECT_GT(s.stretched, 0u) << stallMs;
+    }
+    JitterBuffer::Config onBeatOnly;
+    onBeatOnly.offBeatPercent = 1000; // never off beat: the old rule
+    EXPECT_GT(afterAStall(onBeatOnly, 60).underruns, 0u) << "the control";
 }
