@@ -426,7 +426,8 @@ void Session::onMessage(const DeviceId& from, const Message& m, Millis now)
         r && (phase_ == Phase::Member || phase_ == Phase::Removed))
         noteSmAttestation(from, *r);
     // §5.1 rule 6: who may send this, before anything in it (its header too) is believed.
-    if (const auto refusal = authorize(from, m, now); refusal && !config_.ruleOff(Rule::Authorization)) {
+    if (const auto refusal = authorize(from, m, now);
+        refusal && !config_.ruleOff(Rule::Authorization)) {
         refuse(from, m, *refusal);
         reschedule();
         return;
