@@ -175,8 +175,9 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         return frame;
     }
     stretch_ = false;
-    if (offBeat && packets_.empty()) {
+    if (offBeat && packets_.empty() && heldFrames_ < config_.maxHeldFrames) {
         // Dry while the device catches up: hold the playout point (Config::offBeatPercent).
+        ++heldFrames_;
         ++stats_.stretched;
         return frame;
     }
@@ -186,6 +187,7 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         frame.level = it->second.audioLevel;
         packets_.erase(it);
         ++stats_.played;
+        heldFrames_ = 0;
     } else if (!packets_.empty() && packets_.rbegin()->first > playTs_) {
         frame.kind = Frame::Kind::Lost;
         if (auto n = packets_.find(playTs_ + frameTicks()); n != packets_.end())

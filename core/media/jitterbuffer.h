@@ -49,6 +49,11 @@ public:
         // for them (the frame is stretched) instead of skipping their slots, which made each
         // late, an underrun and a re-prime.
         int offBeatPercent = 50;
+        // At most this many frames held in a row without audio: a dry buffer may be DTX, and
+        // a device that pulls in bursts (Qt's sink) is off its beat at nearly every pull, so
+        // unbounded holds would stop the playout clock through a pause; a talkspurt whose
+        // first (marker) packet was lost would then play that much late.
+        int maxHeldFrames = 5;
     };
 
     struct Frame {
@@ -115,6 +120,7 @@ private:
     double jitterUs_ = 0;
     qint64 lastArrivalUs_ = -1; // of the newest packet pushed
     qint64 lastPullUs_ = -1;    // of the previous timed pull
+    int heldFrames_ = 0;        // held in a row (Config::maxHeldFrames); 0 again on audio
     int boost_ = 0;
     int pullsSinceLate_ = 0;
     int highPulls_ = 0;

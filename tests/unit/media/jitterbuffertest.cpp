@@ -312,3 +312,53 @@ TEST(JitterBuffer, CatchUpAfterAStallWaitsForThePacketsStillComing)
     onBeatOnly.offBeatPercent = 1000; // never off beat: the old rule
     EXPECT_GT(afterAStall(onBeatOnly, 60).underruns, 0u) << "the control";
 }
+
+// A device that pulls in bursts (Qt's sink: four frames at once every 80 ms) is off its beat
+// at nearly every pull. Through a DTX pause the playout clock must still run (at most
+// maxHeldFrames held), or a talkspurt whose marker packet was lost plays that much late.
+namespace {
+// Frames concealed from the end of the pause until the talkspurt after it plays: 1 s of talk,
+// 2 s of DTX, talk again with its first (marker) packet lost; the device pulls four frames at
+// once every 80 ms (Qt's sink does), so nearly every pull is off its beat.
+int concealedAfterAPause(JitterBuffer::Config config)
+{
+    JitterBuffer jb(config);
+    std::vector<std::pair<qint64, quint16>> arrivals;
+    for (quint16 k = 0; k < 50; ++k)
+        arrivals.emplace_back(ms(1000 + 20.0 * k), k);
+    for (quint16 k = 151; k < 200; ++k)
+        arrivals.emplace_back(ms(1000 + 20.0 * k), quint16(k - 100)); // seq 51.., ts frame k
+    size_t next = 0;
+    int concealed = 0;
+    bool talking = false;
+    for (int burst = 0; burst < 100 && !talking; ++burst) {
+        for (int p = 0; p < 4 && !talking; ++p) {
+            const qint64 t = ms(1000 + 80.0 * burst + 70 + 0.1 * p);
+            while (next < arrivals.size() && arrivals[next].first < t) {
+                const auto [at, seq] = arrivals[next++];
+                jb.push(packet(seq, seq == 0, seq < 50 ? seq : seq + 100), at);
+            }
+            const auto f = jb.pull(t);
+            if (next > 50 && f.kind == Kind::Lost) ++concealed;
+            talking = next > 50 && f.kind == Kind::Audio;
+        }
+    }
+    EXPECT_EQ(jb.stats().underruns, 0u);
+    return talking ? concealed : 1000; // not heard within 8 s
+}
+} // namespace
+
+// Through a DTX pause the playout clock runs on, however the device pulls: at most
+// maxHeldFrames frames are held, so a talkspurt whose marker packet was lost plays at most
+// that much later than under the on-beat rule.
+TEST(JitterBuffer, BurstyPullsThroughDtxKeepTheTimeline)
+{
+    JitterBuffer::Config onBeatOnly;
+    onBeatOnly.offBeatPercent = 1000;
+    const int before = concealedAfterAPause(onBeatOnly);
+    const int now = concealedAfterAPause({});
+    EXPECT_LE(now, before + JitterBuffer::Config{}.maxHeldFrames) << before;
+    JitterBuffer::Config unbounded;
+    unbounded.maxHeldFrames = 1000;
+    EXPECT_GT(concealedAfterAPause(unbounded), before + 50) << "the control: holds unbounded";
+}
