@@ -192,17 +192,16 @@ Result<QList<protocol::ChatAck>> HistoryStore::flush()
     if (!insert_) {
         insert_ = std::make_unique<QSqlQuery>(db);
         if (!insert_->prepare(QStringLiteral(
-                "INSERT INTO messages (account, session, sender, seq, lamport, author, body, "
-                "recipients,"
-                " stub, received_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                // Only a duplicate id is skipped; any other constraint failure is an error. A full
-                // copy replaces a stub (a forged stub cannot hide the real message from a
+                "INSERT INTO messages (account, session, sender, seq, lamport, author, body,"
+                " recipients, stub, received_at, signature)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // Only a duplicate id is skipped; any other constraint failure is an error. A
+                // full copy replaces a stub (a forged stub cannot hide the real message from a
                 // recipient); otherwise the first copy stays (callers store only copies whose
                 // signature verified).
-                " ON CONFLICT (account, session, sender, seq) DO UPDATE SET lamport = "
-                "excluded.lamport,"
-                " author = excluded.author, body = excluded.body, recipients = excluded.recipients,"
-                " stub = 0, signature = excluded.signature"
+                " ON CONFLICT (account, session, sender, seq) DO UPDATE SET"
+                " lamport = excluded.lamport, author = excluded.author, body = excluded.body,"
+                " recipients = excluded.recipients, stub = 0, signature = excluded.signature"
                 " WHERE messages.stub = 1 AND excluded.stub = 0"))) {
             const QString why = describe(insert_->lastError());
             insert_.reset();
