@@ -301,9 +301,16 @@ private:
     // roster, is that member's word for who leads that epoch; the word of a majority of the
     // others (two at least) proves it as its signed votes would (docs/security.md).
     void noteSmAttestation(const DeviceId& from, const protocol::Roster& r);
-    // Records `now` for `d` unless `last` holds a time within kProofAskInterval (bounded like
-    // formerMembers_): the rate limit of the proof asks and answers below.
-    bool dueAgain(QHash<DeviceId, Millis>& last, const DeviceId& d, Millis now);
+    // Who was asked (or shown a proof) when: `last` is the rate limit (kProofAskInterval),
+    // `first` opens the answer window of a membership ask (kMembershipAnswerMs).
+    struct Asked {
+        Millis first = 0;
+        Millis last = 0;
+    };
+    using AskLog = QHash<DeviceId, Asked>; // bounded like formerMembers_
+    // Records `now` for `d` unless it holds a time within kProofAskInterval: the rate limit of
+    // the proof asks and answers below. A device quiet for five answer windows opens a new one.
+    bool dueAgain(AskLog& log, const DeviceId& d, Millis now);
     // -- membership proofs (§5.1 rule 7, sessionquorum.cpp): a device behind us that we never
     // saw as a member is told it was removed only once it shows a roster that lists it, signed
     // by its SM; a stranger's made-up stamp earns it a bare 403 and nothing about the session.
@@ -511,13 +518,9 @@ private:
     RosterSnapshot priorCommitted_;
     QByteArray priorCommittedSig_;
     static constexpr Millis kProofAskInterval = 250;
-    QHash<DeviceId, Millis> proofAsked_; // bounded like formerMembers_
-    struct MembershipAsk {
-        Millis first = 0; // of this answer window (kMembershipAnswerMs)
-        Millis last = 0;  // the rate limit (kProofAskInterval)
-    };
-    QHash<DeviceId, MembershipAsk> membershipAsked_; // rule 7's 403s, bounded like formerMembers_
-    QHash<DeviceId, Millis> membershipShown_;        // our proofs, one per kProofAskInterval
+    AskLog proofAsked_;
+    AskLog membershipAsked_; // rule 7's 403s
+    AskLog membershipShown_; // our proofs, one per kProofAskInterval
     QSet<DeviceId> notListedBy_; // rule 7's 403s since our committed roster last changed
     // Per device, the committed roster that last added or removed it (bounded like
     // formerMembers_): its tickets from before are spent.

@@ -144,12 +144,16 @@ void Session::askSmProof(const DeviceId& from, Millis now)
     if (dueAgain(proofAsked_, from, now)) requestSnapshot(from);
 }
 
-bool Session::dueAgain(QHash<DeviceId, Millis>& last, const DeviceId& d, Millis now)
+bool Session::dueAgain(AskLog& log, const DeviceId& d, Millis now)
 {
-    const auto it = last.constFind(d);
-    if (it != last.cend() && now - it.value() < kProofAskInterval) return false;
-    if (last.size() >= kMaxFormerMembers) last.clear();
-    last.insert(d, now);
+    auto it = log.find(d);
+    if (it != log.end() && now - it->last < kProofAskInterval) return false;
+    if (it == log.end()) {
+        if (log.size() >= kMaxFormerMembers) log.clear();
+        it = log.insert(d, {now, now});
+    }
+    if (now - it->last > 5 * kMembershipAnswerMs) it->first = now;
+    it->last = now;
     return true;
 }
 
@@ -209,16 +213,7 @@ bool Session::provesMembership(const DeviceId& from, const SnapshotRequest& q) c
 
 void Session::askMembershipProof(const DeviceId& from, Millis now)
 {
-    auto it = membershipAsked_.find(from);
-    if (it != membershipAsked_.end() && now - it->last < kProofAskInterval) return;
-    if (it == membershipAsked_.end()) {
-        if (membershipAsked_.size() >= kMaxFormerMembers) membershipAsked_.clear();
-        it = membershipAsked_.insert(from, {now, now});
-    }
-    // A window that ended long ago (the device went quiet, then came back) starts again.
-    if (now - it->last > 5 * kMembershipAnswerMs) it->first = now;
-    it->last = now;
-    deps_.out.send(from, notInRoster(sid_));
+    if (dueAgain(membershipAsked_, from, now)) deps_.out.send(from, notInRoster(sid_));
 }
 
 void Session::showMembershipProof(const DeviceId& to, Millis now)

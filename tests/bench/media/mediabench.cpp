@@ -48,10 +48,10 @@ double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo)
     const auto& stats = listener.engine->peerStats(speaker.identity.device);
     std::fprintf(stderr,
                  "frame %d ms, echo control %d: correlation %.3f (windowed %.3f), delay %.1f ms, "
-                 "buffer %d ms, underruns %llu, late %llu\n",
+                 "buffer %d ms (jitter %.2f ms), underruns %llu, late %llu\n",
                  frameMs, int(echo), a.correlation,
                  windowedCorrelation(said, listener.device->played(), a.lagSamples), ms,
-                 stats.bufferMs, qulonglong(stats.underruns), qulonglong(stats.late));
+                 stats.bufferMs, stats.jitterMs, qulonglong(stats.underruns), qulonglong(stats.late));
     if (a.correlation < 0.3) return -1; // no clear peak: the delay would be noise
     return ms;
 }
