@@ -155,6 +155,8 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram,
         // The peer restarted its stream (RFC 3550 §8.2): start its playout afresh.
         peer.jitter = JitterBuffer(peer.jitter.config());
         peer.decoder = VoiceDecoder::create().value();
+        peer.decoderBehind = false;
+        peer.lastUndecoded.clear();
         peer.lastExpected = peer.lastReceived = 0;
     }
     const bool first = !peer.ssrc;
@@ -217,13 +219,27 @@ void CallEngine::onPlayback(std::span<qint16> out)
     loudest_.choose(withAudio_);
     auto frameIt = frames_.begin();
     for (auto& [id, peer] : peers_) {
-        const JitterBuffer::Frame& frame = *frameIt++;
+        JitterBuffer::Frame& frame = *frameIt++;
         if (peer->audible && !peer->loudness.mixed &&
             frame.kind != JitterBuffer::Frame::Kind::Silence) {
             // Not among the loudest: not decoded; its meter follows the level it sent.
             peer->meter.updateDb(LoudestStreams::reportedDb(frame));
             ++peer->unmixed;
+            peer->decoderBehind = true;
+            peer->lastUndecoded = frame.kind == JitterBuffer::Frame::Kind::Audio
+                                      ? std::move(frame.payload)
+                                      : QByteArray();
             continue;
+        }
+        if (peer->decoderBehind) {
+            // After a pause (DTX) the packet before the gap is no guide: resume unwarmed.
+            if (frame.kind == JitterBuffer::Frame::Kind::Silence) {
+                peer->lastUndecoded.clear();
+            } else {
+                peer->decoder.resume(peer->lastUndecoded, n);
+                peer->decoderBehind = false;
+                peer->lastUndecoded.clear();
+            }
         }
         switch (frame.kind) {
         case JitterBuffer::Frame::Kind::Audio:

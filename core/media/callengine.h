@@ -131,6 +131,10 @@ private:
         double lossPercent = 0;
         LoudestStreams::Stream loudness{}; // chosen for the mix this frame, or not
         quint64 unmixed = 0;
+        // Frames with audio went undecoded (not among the loudest): the decoder resumes from
+        // the last of them (VoiceDecoder::resume) when the stream is mixed again.
+        bool decoderBehind = false;
+        QByteArray lastUndecoded{};
     };
 
     void onCapture(std::span<const qint16> frame);

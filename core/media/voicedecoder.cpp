@@ -45,6 +45,14 @@ Status VoiceDecoder::decode(const QByteArray& opus, qint16* out, int frameSample
     return Ok{};
 }
 
+void VoiceDecoder::resume(const QByteArray& previous, int frameSamples)
+{
+    opus_decoder_ctl(decoder_.get(), OPUS_RESET_STATE);
+    if (previous.isEmpty()) return;
+    auto discard = std::vector<qint16>(size_t(frameSamples));
+    (void)decode(previous, discard.data(), frameSamples); // a bad packet: a fresh state is fine
+}
+
 Status VoiceDecoder::conceal(const QByteArray& next, qint16* out, int frameSamples)
 {
     int n = 0;

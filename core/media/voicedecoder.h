@@ -29,6 +29,13 @@ public:
     // (RFC 6716 §2.1.7), else conceals it (PLC).
     Status conceal(const QByteArray& next, qint16* out, int frameSamples);
 
+    // Picks the stream up again after frames it did not decode (a stream left out of the mix,
+    // LoudestStreams): a fresh state, warmed on `previous` (the packet before the next one to
+    // decode; may be empty). Decoding on with the state from before the gap puts the first
+    // frames far off what a decoder that saw every packet plays (SNR 1.5 dB against 25 dB
+    // this way, tests): a click as a talker comes back into the mix.
+    void resume(const QByteArray& previous, int frameSamples);
+
     quint64 fecRecovered() const { return fec_; }
     quint64 concealed() const { return plc_; }
 
