@@ -519,8 +519,8 @@ private:
     QByteArray priorCommittedSig_;
     static constexpr Millis kProofAskInterval = 250;
     AskLog proofAsked_;
-    AskLog membershipAsked_; // rule 7's 403s
-    AskLog membershipShown_; // our proofs, one per kProofAskInterval
+    AskLog membershipAsked_;     // rule 7's 403s
+    AskLog membershipShown_;     // our proofs, one per kProofAskInterval
     QSet<DeviceId> notListedBy_; // rule 7's 403s since our committed roster last changed
     // Per device, the committed roster that last added or removed it (bounded like
     // formerMembers_): its tickets from before are spent.

@@ -51,7 +51,8 @@ double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo)
                  "buffer %d ms (jitter %.2f ms), underruns %llu, late %llu\n",
                  frameMs, int(echo), a.correlation,
                  windowedCorrelation(said, listener.device->played(), a.lagSamples), ms,
-                 stats.bufferMs, stats.jitterMs, qulonglong(stats.underruns), qulonglong(stats.late));
+                 stats.bufferMs, stats.jitterMs, qulonglong(stats.underruns),
+                 qulonglong(stats.late));
     if (a.correlation < 0.3) return -1; // no clear peak: the delay would be noise
     return ms;
 }
