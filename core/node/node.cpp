@@ -70,6 +70,8 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
     if (options.profileDir.isEmpty()) return fail("no profile directory was given");
     if (!QDir().mkpath(options.profileDir))
         return fail("cannot create the profile directory " + options.profileDir);
+    auto lock = ProfileLock::acquire(options.profileDir);
+    if (!lock) return Error{lock.error()};
     identity::ProfileStore store(options.profileDir);
     auto profile =
         store.hasIdentity()
@@ -81,14 +83,14 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options)
     if (!history) return fail("cannot open the chat history: " + history.error());
     NodeOptions resolved = options;
     if (!resolved.deviceClass) resolved.deviceClass = storedClass(options.profileDir);
-    return std::unique_ptr<Node>(
-        new Node(resolved, std::move(profile.value()), std::move(history.value())));
+    return std::unique_ptr<Node>(new Node(resolved, std::move(lock.value()),
+                                          std::move(profile.value()), std::move(history.value())));
 }
 
-Node::Node(NodeOptions options, identity::Profile profile,
+Node::Node(NodeOptions options, ProfileLock lock, identity::Profile profile,
            std::unique_ptr<chat::HistoryStore> history)
-    : options_(std::move(options)), profile_(std::move(profile)), history_(std::move(history)),
-      records_(options_.profileDir + QStringLiteral("/sessions")),
+    : options_(std::move(options)), lock_(std::move(lock)), profile_(std::move(profile)),
+      history_(std::move(history)), records_(options_.profileDir + QStringLiteral("/sessions")),
       tickets_(&profile_.device.deviceKey()),
       relay_(SignalRelay::Hooks{[this](const SessionId& sid, const DeviceId& d) {
                                     session::Session* s = host_->session(sid);

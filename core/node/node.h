@@ -18,6 +18,7 @@
 #include "node/nodechat.h"
 #include "node/nodehandoff.h"
 #include "node/nodeoptions.h"
+#include "node/profilelock.h"
 #include "node/sessioneffects.h"
 #include "node/sessionrecordfile.h"
 #include "node/shownreferrals.h"
@@ -329,7 +330,7 @@ Q_SIGNALS:
     void linkLost(plenum::DeviceId peer, QString reason);
 
 private:
-    Node(NodeOptions options, identity::Profile profile,
+    Node(NodeOptions options, ProfileLock lock, identity::Profile profile,
          std::unique_ptr<chat::HistoryStore> history);
 
     void inviteWhenOnline(const SessionId& sid, const AccountId& account, int leftMs);
@@ -387,6 +388,7 @@ private:
     void onLinkPing(const DeviceId& from, const QByteArray& header);
 
     NodeOptions options_;
+    ProfileLock lock_;
     identity::Profile profile_;
     std::unique_ptr<chat::HistoryStore> history_;
     SessionRecordFile records_;

@@ -1,5 +1,10 @@
 #include "node/node.h"
 
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QLockFile>
+#include <QSysInfo>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -87,4 +92,53 @@ TEST(NodeProfile, PresenceAndRevocationRefuseNonsense)
     EXPECT_FALSE(node->revokeDevice(node->device()).ok()) << "a device cannot revoke itself";
     EXPECT_FALSE(node->revokeDevice(DeviceId::fromNumber(5)).ok()) << "not ours";
     EXPECT_FALSE(node->retry(SessionId::fromNumber(1), 1).ok());
+}
+
+// Two Plenums on one profile would be one device at two addresses with one message counter:
+// the second is refused with a reason, and the profile opens again once the first is gone.
+TEST(NodeProfile, ASecondPlenumOnTheSameProfileIsRefusedWhileTheFirstRuns)
+{
+    QTemporaryDir dir;
+    auto first = openNode(dir.path());
+    ASSERT_TRUE(first);
+    NodeOptions o;
+    o.profileDir = dir.path();
+    const auto second = Node::open(o);
+    ASSERT_FALSE(second.ok());
+    EXPECT_TRUE(second.error().contains("in use by another running Plenum"))
+        << second.error().toStdString();
+    EXPECT_TRUE(second.error().contains(QString::number(QCoreApplication::applicationPid())))
+        << second.error().toStdString();
+    first.reset();
+    EXPECT_TRUE(openNode(dir.path())) << "the profile is free again once its Node is gone";
+}
+
+// A lock left by a Plenum that died (kill -9, a crash, a power cut) does not keep the profile
+// shut, however old it is.
+TEST(NodeProfile, ALockLeftByAProcessThatDiedIsTakenOver)
+{
+    QTemporaryDir dir;
+    QFile lock(dir.filePath("lock"));
+    ASSERT_TRUE(lock.open(QIODevice::WriteOnly));
+    // QLockFile's format: pid, application name, host name. No process has pid 2^22 + 1 here.
+    lock.write(QByteArray::number((1 << 22) + 1) + "\nplenum-peer\n" +
+               QSysInfo::machineHostName().toUtf8() + "\n");
+    lock.close();
+    EXPECT_TRUE(openNode(dir.path()));
+}
+
+// A live holder's lock stays its own however long it has been held.
+TEST(NodeProfile, ALockHeldForAnHourByALiveProcessIsStillHeld)
+{
+    QTemporaryDir dir;
+    QLockFile held(dir.filePath("lock")); // this process stands for the first Plenum
+    ASSERT_TRUE(held.tryLock(0));
+    QFile file(dir.filePath("lock"));
+    ASSERT_TRUE(file.open(QIODevice::ReadWrite));
+    ASSERT_TRUE(file.setFileTime(QDateTime::currentDateTime().addSecs(-3600),
+                                 QFileDevice::FileModificationTime));
+    file.close();
+    NodeOptions o;
+    o.profileDir = dir.path();
+    EXPECT_FALSE(Node::open(o).ok());
 }
