@@ -134,6 +134,18 @@ void AppController::start()
     setPhase(Phase::FirstStart);
 }
 
+bool AppController::profileExists() const
+{
+    return identity::ProfileStore(options_.profileDir).hasIdentity();
+}
+
+void AppController::retryOpen()
+{
+    if (phase_ != Phase::Error || node_ || options_.demo || !profileExists()) return;
+    setError(QString());
+    openNode();
+}
+
 void AppController::startDemo()
 {
     demo_ = new DemoPeers(this);

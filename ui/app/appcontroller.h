@@ -51,6 +51,7 @@ class AppController : public QObject {
     Q_PROPERTY(QString myAvatar READ myAvatar NOTIFY identityChanged)
     Q_PROPERTY(QString myPresence READ myPresence NOTIFY myPresenceChanged)
     Q_PROPERTY(bool demo READ demo CONSTANT)
+    Q_PROPERTY(bool profileExists READ profileExists NOTIFY phaseChanged)
     Q_PROPERTY(QString deviceClass READ deviceClass CONSTANT)
     Q_PROPERTY(bool webView READ webView CONSTANT)
     Q_PROPERTY(plenum::ui::ContactsModel* contacts READ contacts CONSTANT)
@@ -92,6 +93,9 @@ public:
     void start();
     // Leaves every session (BYE), then stops the Node and the demo peers; emits finished().
     Q_INVOKABLE void quit();
+    // After the profile failed to open (another Plenum holds it, its disk was not ready): try
+    // again; a profile that exists is never offered the first-start forms.
+    Q_INVOKABLE void retryOpen();
     // The window's focus decides whether new messages also become notifications.
     void setWindowActive(bool active) { windowActive_ = active; }
 
@@ -118,6 +122,7 @@ public:
     QString myAvatar() const { return myAvatar_; }
     QString myPresence() const { return myPresence_; }
     bool demo() const { return options_.demo; }
+    bool profileExists() const;
     QString deviceClass() const { return protocol::deviceClassName(options_.deviceClass); }
     bool webView() const { return options_.webView; }
     ContactsModel* contacts() { return &contacts_; }

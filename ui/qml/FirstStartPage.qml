@@ -19,10 +19,13 @@ Page {
     property string avatarPath
     // False while the app starts by itself (an existing profile, --demo): only progress shows.
     property bool formsVisible: true
+    // The profile exists but could not be opened: the error and a way to try again.
+    property bool retryVisible: false
 
     signal createRequested(string name, string avatarPath)
     signal linkRequested(string code)
     signal linkFromImageRequested(string path)
+    signal retryRequested()
 
     function localPath(url) {
         const s = url.toString();
@@ -186,6 +189,13 @@ Page {
                 Layout.fillWidth: true
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text
+            }
+            Button {
+                objectName: "retryOpenButton"
+                visible: root.retryVisible
+                text: qsTr("Try again")
+                Layout.alignment: Qt.AlignHCenter
+                onClicked: root.retryRequested()
             }
         }
     }

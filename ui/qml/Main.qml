@@ -77,12 +77,16 @@ ApplicationWindow {
         anchors.fill: parent
         visible: !window.showMain
         busy: ["starting", "creatingAccount", "linking", "connecting"].indexOf(app.phase) >= 0
-        formsVisible: !app.demo && ["firstStart", "creatingAccount", "linking", "error"].indexOf(app.phase) >= 0
+        // An error on a profile that exists offers trying again, not a new account over it.
+        formsVisible: !app.demo && (["firstStart", "creatingAccount", "linking"].indexOf(app.phase) >= 0
+                                    || (app.phase === "error" && !app.profileExists))
+        retryVisible: !app.demo && app.phase === "error" && app.profileExists
         progress: app.progress
         progressText: app.progressText
         errorText: app.errorText
         onCreateRequested: (name, avatar) => app.createAccount(name, avatar)
         onLinkRequested: code => app.linkDevice(code)
+        onRetryRequested: app.retryOpen()
         onLinkFromImageRequested: path => {
             const error = app.linkDeviceFromImage(path);
             if (error !== "")

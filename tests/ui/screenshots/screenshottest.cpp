@@ -16,6 +16,7 @@
 
 #include <QDir>
 #include <QGuiApplication>
+#include <QLockFile>
 #include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
@@ -91,6 +92,7 @@ class ScreenshotTest : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void firstStart();
+    void profileInUse();
     void demoStarting();
     void demoGroup();
     void demoCall();
@@ -247,6 +249,34 @@ void ScreenshotTest::firstStart()
     SHOOT(QStringLiteral("01-first-start"), QStringLiteral("firstStartPage"),
           QStringLiteral("nameField"), QStringLiteral("createAccountButton"),
           QStringLiteral("pairCodeField"), QStringLiteral("linkDeviceButton"));
+    close();
+}
+
+void ScreenshotTest::profileInUse()
+{
+    // A second Plenum on a profile another one runs: the window says why and what to do, and
+    // offers no forms to make an account over the existing one.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("profile"));
+    const auto made =
+        node::Node::createProfile(path, QStringLiteral("Dana"), protocol::DeviceClass::Desktop);
+    QVERIFY2(made.ok(), qPrintable(made.ok() ? QString() : made.error()));
+    QLockFile held(path + QStringLiteral("/lock")); // this process stands for the first Plenum
+    QVERIFY(held.tryLock(0));
+    AppController::Options options;
+    options.profileDir = path;
+    open(options);
+    QTRY_COMPARE(controller_->phase(), QStringLiteral("error"));
+    QVERIFY2(controller_->errorText().contains(QStringLiteral("in use by another running Plenum")),
+             qPrintable(controller_->errorText()));
+    SHOOT(QStringLiteral("01b-profile-in-use"), QStringLiteral("errorText"),
+          QStringLiteral("retryOpenButton"));
+    QVERIFY2(test::findVisibleItems(window_, QStringLiteral("nameField")).isEmpty(),
+             "an existing profile is offered a new account");
+    held.unlock(); // the other Plenum quits: trying again opens the profile
+    click(visible(QStringLiteral("retryOpenButton")));
+    QTRY_VERIFY(!controller_->myAccount().isEmpty());
+    QVERIFY(controller_->phase() != QStringLiteral("error"));
     close();
 }
 
