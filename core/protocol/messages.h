@@ -1,7 +1,7 @@
 #pragma once
 // Every wire message of Plenum's session protocol, in the order of DESIGN §4–§5.
-// Read this file to learn the protocol (over 600 lines on purpose: all of it in one place). The CBOR encoding and its limits live beside it
-// (codec.h, limits.h); handlers live in core/session.
+// Read this file to learn the protocol (over 600 lines on purpose: all of it in one place). The
+// CBOR encoding and its limits live beside it (codec.h, limits.h); handlers live in core/session.
 //
 // Seed 004 = US 7,987,233 (dynamically designated session manager), in ../shared/seeds.
 
