@@ -141,7 +141,13 @@ bool AppController::profileExists() const
 
 void AppController::retryOpen()
 {
-    if (phase_ != Phase::Error || node_ || options_.demo || !profileExists()) return;
+    if (phase_ != Phase::Error || options_.demo || !profileExists()) return;
+    if (node_) {
+        // It opened but could not start (its DHT port, the network): a fresh one starts over.
+        // Only from the window, never inside one of the Node's signals.
+        attachNode(nullptr);
+        node_.reset();
+    }
     setError(QString());
     openNode();
 }
@@ -260,7 +266,7 @@ void AppController::openNode(const QString& pairCode)
             abandonLinking(s.error());
             return;
         }
-        setError(tr("Plenum could not connect: %1. Check the network settings and start again.")
+        setError(tr("Plenum could not connect: %1. Check the network settings, then try again.")
                      .arg(s.error()));
         setPhase(Phase::Error);
         return;

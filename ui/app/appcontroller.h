@@ -93,8 +93,9 @@ public:
     void start();
     // Leaves every session (BYE), then stops the Node and the demo peers; emits finished().
     Q_INVOKABLE void quit();
-    // After the profile failed to open (another Plenum holds it, its disk was not ready): try
-    // again; a profile that exists is never offered the first-start forms.
+    // After the profile failed to open (another Plenum holds it, its disk was not ready) or
+    // its Node failed to start (the network): try again. A profile that exists is never
+    // offered the first-start forms.
     Q_INVOKABLE void retryOpen();
     // The window's focus decides whether new messages also become notifications.
     void setWindowActive(bool active) { windowActive_ = active; }

@@ -258,6 +258,12 @@ ApplicationWindow {
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
                     }
+                    Button {
+                        objectName: "retryConnectButton"
+                        visible: app.phase === "error" && !app.demo
+                        text: qsTr("Try again")
+                        onClicked: app.retryOpen()
+                    }
                     ProgressBar {
                         visible: app.phase === "connecting"
                         indeterminate: app.progress < 0

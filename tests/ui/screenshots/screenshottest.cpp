@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUdpSocket>
 #include <QtQml/QQmlExtensionPlugin>
 
 #include <cerrno>
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void initTestCase();
     void firstStart();
     void profileInUse();
+    void cannotConnect();
     void demoStarting();
     void demoGroup();
     void demoCall();
@@ -265,6 +267,9 @@ void ScreenshotTest::profileInUse()
     QVERIFY(held.tryLock(0));
     AppController::Options options;
     options.profileDir = path;
+    // Try again below starts the Node: a private world on loopback, never the user's network.
+    options.dht = identity::DhtConfig::isolated({}, 0x5ee1);
+    options.loopbackIce = true;
     open(options);
     QTRY_COMPARE(controller_->phase(), QStringLiteral("error"));
     QVERIFY2(controller_->errorText().contains(QStringLiteral("in use by another running Plenum")),
@@ -277,6 +282,34 @@ void ScreenshotTest::profileInUse()
     click(visible(QStringLiteral("retryOpenButton")));
     QTRY_VERIFY(!controller_->myAccount().isEmpty());
     QVERIFY(controller_->phase() != QStringLiteral("error"));
+    close();
+}
+
+void ScreenshotTest::cannotConnect()
+{
+    // The profile opens but its Node cannot start (its DHT port is taken on 127.0.0.1 and ::1):
+    // the window says so with Try again, which works once the port is free.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("profile"));
+    QVERIFY(node::Node::createProfile(path, QStringLiteral("Dana"), protocol::DeviceClass::Desktop)
+                .ok());
+    auto blocker = std::make_unique<QUdpSocket>();
+    auto blocker6 = std::make_unique<QUdpSocket>();
+    QVERIFY(blocker->bind(QHostAddress(QStringLiteral("127.0.0.1")), 0));
+    QVERIFY(blocker6->bind(QHostAddress(QStringLiteral("::1")), blocker->localPort()));
+    AppController::Options options;
+    options.profileDir = path;
+    options.dht = identity::DhtConfig::isolated({}, 0x5ee1);
+    options.dht->port = blocker->localPort();
+    options.loopbackIce = true;
+    open(options);
+    QTRY_COMPARE(controller_->phase(), QStringLiteral("error"));
+    SHOOT(QStringLiteral("01c-cannot-connect"), QStringLiteral("errorText"),
+          QStringLiteral("retryOpenButton"));
+    blocker.reset();
+    blocker6.reset();
+    click(visible(QStringLiteral("retryOpenButton")));
+    QTRY_COMPARE(controller_->phase(), QStringLiteral("ready"));
     close();
 }
 

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QUdpSocket>
 
 #include <gtest/gtest.h>
 
@@ -97,6 +98,37 @@ TEST(AppController, FirstStartCreatesAnAccountOffTheGuiThreadThenStartsAGroup)
     QSignalSpy finished(&app, &AppController::finished);
     app.quit();
     ASSERT_TRUE(waitFor([&] { return finished.size() == 1; }, 5000));
+}
+
+// A profile that opens but whose Node cannot start (here its DHT port is taken) shows the
+// reason; Try again starts a fresh Node once the cause is gone.
+TEST(AppController, ANodeThatCouldNotStartStartsOnTryAgain)
+{
+    LocalNet net;
+    AppSettings settings(nullptr, false);
+    ui::RecordingNotifier notifier;
+    const QString dir = net.dir("yan");
+    ASSERT_TRUE(
+        node::Node::createProfile(dir, QStringLiteral("Yan"), protocol::DeviceClass::Desktop));
+    // The DHT binds its port on 127.0.0.1 and ::1 (DhtNode): hold both.
+    auto blocker = std::make_unique<QUdpSocket>();
+    auto blocker6 = std::make_unique<QUdpSocket>();
+    ASSERT_TRUE(blocker->bind(QHostAddress(QStringLiteral("127.0.0.1")), 0));
+    ASSERT_TRUE(blocker6->bind(QHostAddress(QStringLiteral("::1")), blocker->localPort()));
+    AppController::Options o = optionsFor(net, dir);
+    o.dht->port = blocker->localPort();
+    AppController app(o, &settings, &notifier);
+    app.start();
+    ASSERT_EQ(app.phase(), QStringLiteral("error")) << app.errorText().toStdString();
+    EXPECT_TRUE(app.errorText().startsWith(QStringLiteral("Plenum could not connect")))
+        << app.errorText().toStdString();
+    blocker.reset(); // the port is free again
+    blocker6.reset();
+    app.retryOpen();
+    ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 20000))
+        << app.phase().toStdString() << " " << app.errorText().toStdString();
+    EXPECT_EQ(app.myName(), QStringLiteral("Yan"));
+    EXPECT_EQ(app.errorText(), QString());
 }
 
 TEST(AppController, LinksThisDeviceWithAPairingCodeFromAnotherDevice)
