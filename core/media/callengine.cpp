@@ -233,13 +233,12 @@ void CallEngine::onPlayback(std::span<qint16> out)
         }
         if (peer->decoderBehind) {
             // After a pause (DTX) the packet before the gap is no guide: resume unwarmed.
-            if (frame.kind == JitterBuffer::Frame::Kind::Silence) {
-                peer->lastUndecoded.clear();
-            } else {
-                peer->decoder.resume(peer->lastUndecoded, n);
-                peer->decoderBehind = false;
-                peer->lastUndecoded.clear();
-            }
+            peer->decoder.resume(frame.kind == JitterBuffer::Frame::Kind::Silence
+                                     ? QByteArray()
+                                     : peer->lastUndecoded,
+                                 n);
+            peer->decoderBehind = false;
+            peer->lastUndecoded.clear();
         }
         switch (frame.kind) {
         case JitterBuffer::Frame::Kind::Audio:
