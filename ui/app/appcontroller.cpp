@@ -126,7 +126,7 @@ void AppController::start()
         startDemo();
         return;
     }
-    if (identity::ProfileStore(options_.profileDir).hasIdentity()) {
+    if (profileExists()) {
         openNode();
         return;
     }
@@ -170,7 +170,7 @@ void AppController::startDemo()
     connect(demo_, &DemoPeers::bootstrapReady, this, [this](const QString& bootstrap, quint32 id) {
         demoBootstrap_ = bootstrap;
         demoNetworkId_ = id;
-        if (identity::ProfileStore(options_.profileDir).hasIdentity())
+        if (profileExists())
             openNode();
         else
             makeProfile(tr("You"), [this] { openNode(); });

@@ -258,12 +258,6 @@ ApplicationWindow {
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
                     }
-                    Button {
-                        objectName: "retryConnectButton"
-                        visible: app.phase === "error" && !app.demo
-                        text: qsTr("Try again")
-                        onClicked: app.retryOpen()
-                    }
                     ProgressBar {
                         visible: app.phase === "connecting"
                         indeterminate: app.progress < 0
