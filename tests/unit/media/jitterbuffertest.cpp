@@ -313,9 +313,6 @@ TEST(JitterBuffer, CatchUpAfterAStallWaitsForThePacketsStillComing)
     EXPECT_GT(afterAStall(onBeatOnly, 60).underruns, 0u) << "the control";
 }
 
-// A device that pulls in bursts (Qt's sink: four frames at once every 80 ms) is off its beat
-// at nearly every pull. Through a DTX pause the playout clock must still run (at most
-// maxHeldFrames held), or a talkspurt whose marker packet was lost plays that much late.
 namespace {
 // Frames concealed from the end of the pause until the talkspurt after it plays: 1 s of talk,
 // 2 s of DTX, talk again with its first (marker) packet lost; the device pulls four frames at
