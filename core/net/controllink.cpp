@@ -59,7 +59,8 @@ ControlLink::~ControlLink()
         SharedTicker::forInterval(config_.mediaKeepaliveMs).remove(this);
     // The TLS channel refers to the ICE link: delete it first.
     delete tls_;
-    delete media_;
+    port_->close();
+    delete media_; // its receive callback, which may run on another thread, is gone with it
     delete ice_;
 }
 
@@ -247,10 +248,13 @@ void ControlLink::sendPing()
 void ControlLink::onTick()
 {
     if (state_ == State::Down || !established_) return;
+    syncMediaHeard();
     qint64 t = now();
     if (liveness_.isDead(t) && media_ && media_->pacedReceive()) {
-        // Its media may sit unread on the beat's context: read it before judging.
+        // Its media may sit unread on the beat's context: read it before judging (unless the
+        // audio thread is reading it right now).
         PacedReceive::drain();
+        syncMediaHeard();
         t = now();
     }
     if (liveness_.isDead(t)) {
@@ -430,11 +434,15 @@ Status ControlLink::createMedia(quint64 attempt)
     });
     connect(media_, &IceLink::connected, this, [this] {
         mediaUp_ = true;
-        // ICE's checks ran event-driven; the stream's datagrams are read on the beat from now.
+        // ICE's checks ran event-driven; the stream's datagrams are read on the beat from now,
+        // on the thread that drains it (the call's audio thread).
+        media_->setDirectReceiver(
+            [this](const QByteArray& d, qint64 arrivedUs) { onMediaReceived(d, arrivedUs); });
         media_->setPacedReceive(config_.pacedMediaReceive);
+        port_->open(media_);
         liveness_.setPingEvery(config_.mediaPingMs);
         if (config_.mediaKeepaliveMs > 0) {
-            mediaSentAtBeat_ = mediaSent_;
+            mediaSentAtBeat_ = port_->sent();
             lastKeepaliveSent_ = now();
             (void)sendMedia(keepaliveAuth_.next()); // the proof, at once
             // One timer for every link of this thread (SharedTicker: not one wakeup per link).
@@ -449,7 +457,6 @@ Status ControlLink::createMedia(quint64 attempt)
         dropMedia();
         Q_EMIT mediaDown(reason);
     });
-    connect(media_, &IceLink::received, this, &ControlLink::onMediaReceived);
     return media_->start(); // gather() after the offer/answer left
 }
 
@@ -519,6 +526,8 @@ void ControlLink::dropMedia()
     IceLink* media = media_;
     media_ = nullptr;
     mediaUp_ = false;
+    port_->close();
+    media->setDirectReceiver({}); // no datagram reaches this link's port from here on
     mediaOffered_ = false;
     if (config_.mediaKeepaliveMs > 0)
         SharedTicker::forInterval(config_.mediaKeepaliveMs).remove(this);
@@ -536,9 +545,7 @@ bool ControlLink::isMediaUp() const
 
 bool ControlLink::sendMedia(const QByteArray& datagram)
 {
-    if (!isMediaUp()) return false;
-    ++mediaSent_;
-    return media_->send(datagram.constData(), datagram.size()) == datagram.size();
+    return isMediaUp() && port_->send(datagram);
 }
 
 void ControlLink::sendKeepalive()
@@ -551,39 +558,59 @@ void ControlLink::sendKeepalive()
     // arrive before the peer's stream is connected).
     if (!isMediaUp()) return;
     const qint64 t = now();
-    const bool sentSinceBeat = mediaSent_ != mediaSentAtBeat_;
+    const bool sentSinceBeat = port_->sent() != mediaSentAtBeat_;
     if (sentSinceBeat && t - lastKeepaliveSent_ < kKeepaliveProofMs) {
-        mediaSentAtBeat_ = mediaSent_;
+        mediaSentAtBeat_ = port_->sent();
         return;
     }
     lastKeepaliveSent_ = t;
     (void)sendMedia(keepaliveAuth_.next());
-    mediaSentAtBeat_ = mediaSent_;
+    mediaSentAtBeat_ = port_->sent();
 }
 
 void ControlLink::onMediaReceived(const QByteArray& datagram, qint64 arrivedUs)
 {
+    // On the thread that drains the beat (the call's audio thread, or this one).
     if (config_.mediaReceiveLoss > 0 &&
         QRandomGenerator::global()->generateDouble() < config_.mediaReceiveLoss)
         return;
-    // Heard when it arrived, not when the beat read it (PacedReceive): a dead peer's silence is
-    // counted from its last datagram's arrival.
-    const qint64 readLateMs =
-        std::clamp<qint64>((PacedReceive::clockUs() - arrivedUs) / 1000, 0, 1000);
-    const qint64 t = now() - readLateMs;
     if (MediaKeepalive::looksLike(datagram)) {
-        // The peer sends keepalives, so its silence means something: watch its media.
-        if (!liveness_.watchingMedia() && config_.mediaDeadMs > 0 && state_ == State::Up) {
-            liveness_.watchMedia(config_.mediaDeadMs, t);
-            armTick();
-        }
-        liveness_.heardMedia(t);
-        // Only an authentic, fresh one may stand in for a silent control link.
-        if (keepaliveAuth_.accept(datagram)) liveness_.heardProof(t);
+        // Liveness is this link's own: on its thread (a keepalive comes every 20 ms at most).
+        QMetaObject::invokeMethod(this, [this, datagram, arrivedUs] {
+            if (media_) onKeepalive(datagram, arrivedUs);
+        });
         return;
     }
+    port_->heard(arrivedUs); // read by syncMediaHeard() before liveness judges
+    if (port_->deliver(datagram, arrivedUs)) return;
+    QMetaObject::invokeMethod(this, [this, datagram, arrivedUs] {
+        if (media_) Q_EMIT mediaDatagram(datagram, arrivedUs);
+    });
+}
+
+qint64 ControlLink::heardAt(qint64 arrivedUs) const
+{
+    // Heard when it arrived, not when the beat read it (PacedReceive): a dead peer's silence is
+    // counted from its last datagram's arrival.
+    return now() - std::max<qint64>(0, (PacedReceive::clockUs() - arrivedUs) / 1000);
+}
+
+void ControlLink::syncMediaHeard()
+{
+    if (const qint64 us = port_->lastHeardUs(); us >= 0) liveness_.heardMedia(heardAt(us));
+}
+
+void ControlLink::onKeepalive(const QByteArray& datagram, qint64 arrivedUs)
+{
+    const qint64 t = heardAt(arrivedUs);
+    // The peer sends keepalives, so its silence means something: watch its media.
+    if (!liveness_.watchingMedia() && config_.mediaDeadMs > 0 && state_ == State::Up) {
+        liveness_.watchMedia(config_.mediaDeadMs, t);
+        armTick();
+    }
     liveness_.heardMedia(t);
-    Q_EMIT mediaDatagram(datagram, arrivedUs);
+    // Only an authentic, fresh one may stand in for a silent control link.
+    if (keepaliveAuth_.accept(datagram)) liveness_.heardProof(t);
 }
 
 } // namespace plenum::net

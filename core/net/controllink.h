@@ -11,6 +11,7 @@
 #include "net/linkcredentials.h"
 #include "net/liveness.h"
 #include "net/mediakeepalive.h"
+#include "net/mediaport.h"
 #include "net/signalmessage.h"
 
 #include <QElapsedTimer>
@@ -19,6 +20,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 
 namespace plenum::net {
 
@@ -117,6 +119,8 @@ public:
     bool isMediaUp() const;
     // Sends one datagram; false when the media stream is not up or the send failed.
     bool sendMedia(const QByteArray& datagram);
+    // The same stream for the call's audio thread: send and receive from any thread.
+    std::shared_ptr<MediaPort> mediaPort() const { return port_; }
 
 Q_SIGNALS:
     void linkUp();
@@ -126,7 +130,8 @@ Q_SIGNALS:
     void writable(); // the send queue drained
     void mediaUp();
     void mediaDown(QString reason);
-    // `arrivedUs`: when it reached this host (steady clock, µs; IceLink::received).
+    // `arrivedUs`: when it reached this host (steady clock, µs; IceLink::received). Only while
+    // the media port has no receiver (MediaPort::setReceiver).
     void mediaDatagram(QByteArray datagram, qint64 arrivedUs);
 
 private:
@@ -145,7 +150,10 @@ private:
     void onMediaSignal(const QByteArray& payload);
     Status createMedia(quint64 attempt);
     void dropMedia();
-    void onMediaReceived(const QByteArray& datagram, qint64 arrivedUs);
+    void onMediaReceived(const QByteArray& datagram, qint64 arrivedUs); // any thread
+    void onKeepalive(const QByteArray& datagram, qint64 arrivedUs);
+    qint64 heardAt(qint64 arrivedUs) const; // an arrival on this link's clock
+    void syncMediaHeard();
     void sendKeepalive();
     qint64 now() const { return clock_.elapsed(); }
 
@@ -175,9 +183,9 @@ private:
     quint64 mediaAttempt_ = 0;
     bool mediaOffered_ = false;
     bool mediaUp_ = false;
-    // Datagrams sent on the media stream, and that count at the previous keepalive beat: a
-    // keepalive goes out on a beat when nothing went out since the one before.
-    quint64 mediaSent_ = 0;
+    std::shared_ptr<MediaPort> port_ = std::make_shared<MediaPort>();
+    // Datagrams sent on the media stream at the previous keepalive beat: a keepalive goes out
+    // on a beat when nothing went out since the one before.
     quint64 mediaSentAtBeat_ = 0;
     qint64 lastKeepaliveSent_ = 0;
     // Keys and counters of the authenticated keepalive; kept across media restarts, so a

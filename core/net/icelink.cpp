@@ -2,6 +2,8 @@
 
 #include "net/pacedreceive.h"
 
+#include <QThread>
+
 #include <nice/agent.h>
 
 #include <linux/sockios.h>
@@ -12,6 +14,17 @@
 namespace plenum::net {
 
 namespace {
+
+// A paced stream is read on whichever thread drains the beat (PacedReceive), and libnice calls
+// back on that thread, connectivity checks and state changes included: all but the datagrams
+// themselves are handled on the link's own thread. A link deleted meanwhile drops the call.
+template <typename F> void onOwnThread(IceLink* self, F&& f)
+{
+    if (QThread::currentThread() == self->thread())
+        f();
+    else
+        QMetaObject::invokeMethod(self, std::forward<F>(f), Qt::QueuedConnection);
+}
 
 const char* typeName(NiceCandidateType type)
 {
@@ -77,6 +90,9 @@ IceLink::IceLink(const IceConfig& config, Mode mode, bool controlling, QObject* 
 IceLink::~IceLink()
 {
     if (!agent_) return;
+    // A callback of this link running on another thread (the beat's reader) finishes first,
+    // and none starts after.
+    auto hold = PacedReceive::holdDispatch();
     g_signal_handlers_disconnect_by_data(agent_, this);
     if (paced_) PacedReceive::detach(this);
     if (stream_) {
@@ -122,6 +138,7 @@ void IceLink::attachReceive()
     if (!context) context = g_main_context_default();
     // FACTS.md: nothing is received until a receive callback is attached. Attaching again
     // moves the stream's sockets to the other context.
+    auto hold = PacedReceive::holdDispatch();
     nice_agent_attach_recv(agent_, stream_, kComponent, context,
                            reinterpret_cast<NiceAgentRecvFunc>(&IceLink::onReceive), this);
 }
@@ -138,16 +155,24 @@ void IceLink::setPacedReceive(bool paced)
     findStampSocket();
 }
 
+void IceLink::setDirectReceiver(DirectReceiver receiver)
+{
+    auto hold = PacedReceive::holdDispatch();
+    direct_ = std::move(receiver);
+}
+
 void IceLink::findStampSocket()
 {
-    stampFd_ = -1;
-    if (!paced_ || !stream_) return;
+    int fd = -1;
     // The socket stays the agent's; its descriptor is asked, never closed, here. A new selected
     // pair calls this again.
-    if (GSocket* socket = nice_agent_get_selected_socket(agent_, stream_, kComponent)) {
-        stampFd_ = g_socket_get_fd(socket);
-        g_object_unref(socket);
+    if (paced_ && stream_) {
+        if (GSocket* socket = nice_agent_get_selected_socket(agent_, stream_, kComponent)) {
+            fd = g_socket_get_fd(socket);
+            g_object_unref(socket);
+        }
     }
+    stampFd_ = fd;
 }
 
 qint64 IceLink::arrivalUs() const
@@ -157,7 +182,8 @@ qint64 IceLink::arrivalUs() const
     // when they came. SIOCGSTAMPNS gives the wall-clock receive time of the last datagram read
     // from the socket (the one just read: libnice reads one, then calls back).
     timespec stamp{};
-    if (stampFd_ < 0 || ioctl(stampFd_, SIOCGSTAMPNS, &stamp) != 0) return now;
+    const int fd = stampFd_.load();
+    if (fd < 0 || ioctl(fd, SIOCGSTAMPNS, &stamp) != 0) return now;
     timespec wall{};
     clock_gettime(CLOCK_REALTIME, &wall);
     const qint64 ageUs = (qint64(wall.tv_sec) - stamp.tv_sec) * 1000000 +
@@ -254,52 +280,69 @@ void IceLink::onCandidate(NiceAgent* agent, void* candidatePtr, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
     auto* candidate = static_cast<NiceCandidate*>(candidatePtr);
-    if (candidate->type == NICE_CANDIDATE_TYPE_RELAYED) ++self->relayCandidates_;
-    if (candidate->type == NICE_CANDIDATE_TYPE_HOST && !self->config_.allowHost) return;
+    const bool relayed = candidate->type == NICE_CANDIDATE_TYPE_RELAYED;
+    const bool host = candidate->type == NICE_CANDIDATE_TYPE_HOST;
     gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
     const QByteArray line(sdp);
     g_free(sdp);
-    Q_EMIT self->localCandidate(line);
+    onOwnThread(self, [self, relayed, host, line] {
+        if (relayed) ++self->relayCandidates_;
+        if (host && !self->config_.allowHost) return;
+        Q_EMIT self->localCandidate(line);
+    });
 }
 
 void IceLink::onGatheringDone(NiceAgent*, unsigned, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
-    self->gatheringDone_ = true;
-    Q_EMIT self->localCandidatesDone();
+    onOwnThread(self, [self] {
+        self->gatheringDone_ = true;
+        Q_EMIT self->localCandidatesDone();
+    });
 }
 
 void IceLink::onStateChanged(NiceAgent*, unsigned, unsigned, unsigned state, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
-    // FACTS.md: the controlled side may report READY late; CONNECTED is already usable.
-    if ((state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY) &&
-        !self->connected_ && !self->failed_) {
-        self->connected_ = true;
-        Q_EMIT self->connected();
-    } else if (state == NICE_COMPONENT_STATE_FAILED && !self->failed_) {
-        self->failed_ = true;
-        self->connected_ = false;
-        Q_EMIT self->failed(self->failureReason());
-    }
+    onOwnThread(self, [self, state] {
+        // FACTS.md: the controlled side may report READY late; CONNECTED is already usable.
+        if ((state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY) &&
+            !self->connected_ && !self->failed_) {
+            self->connected_ = true;
+            Q_EMIT self->connected();
+        } else if (state == NICE_COMPONENT_STATE_FAILED && !self->failed_) {
+            self->failed_ = true;
+            self->connected_ = false;
+            Q_EMIT self->failed(self->failureReason());
+        }
+    });
 }
 
 void IceLink::onWritable(NiceAgent*, unsigned, unsigned, void* selfPtr)
 {
-    Q_EMIT static_cast<IceLink*>(selfPtr)->writable();
+    auto* self = static_cast<IceLink*>(selfPtr);
+    onOwnThread(self, [self] { Q_EMIT self->writable(); });
 }
 
 void IceLink::onSelectedPair(NiceAgent*, unsigned, unsigned, void*, void*, void* selfPtr)
 {
-    static_cast<IceLink*>(selfPtr)->findStampSocket();
+    auto* self = static_cast<IceLink*>(selfPtr);
+    onOwnThread(self, [self] { self->findStampSocket(); });
 }
 
 void IceLink::onReceive(NiceAgent*, unsigned, unsigned, unsigned len, char* buf, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
     // The buffer lives only for this call (FACTS.md): copy it.
-    Q_EMIT self->received(QByteArray(buf, qsizetype(len)),
-                          self->paced_ ? self->arrivalUs() : PacedReceive::clockUs());
+    QByteArray datagram(buf, qsizetype(len));
+    const qint64 arrivedUs = self->paced_ ? self->arrivalUs() : PacedReceive::clockUs();
+    if (self->direct_) {
+        self->direct_(datagram, arrivedUs); // on the draining thread (setDirectReceiver)
+        return;
+    }
+    onOwnThread(self, [self, datagram = std::move(datagram), arrivedUs] {
+        Q_EMIT self->received(datagram, arrivedUs);
+    });
 }
 
 } // namespace plenum::net

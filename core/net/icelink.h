@@ -1,14 +1,17 @@
 #pragma once
 // One ICE stream (one component) to one remote device, on libnice and Qt's own GLib main
-// context (DESIGN §1: no second loop, no thread). Reliable mode gives the PseudoTCP byte
-// stream that carries TLS; datagram mode carries SRTP. libnice's reliability is per agent,
-// so each stream has its own agent.
+// context (DESIGN §1: no second loop; a paced media stream is read by the call's audio thread).
+// Reliable mode gives the PseudoTCP byte stream that carries TLS; datagram mode carries SRTP.
+// libnice's reliability is per agent, so each stream has its own agent.
 
 #include "net/iceconfig.h"
 #include "protocol/result.h"
 
 #include <QList>
 #include <QObject>
+
+#include <atomic>
+#include <functional>
 
 typedef struct _NiceAgent NiceAgent;
 
@@ -38,9 +41,13 @@ public:
     // block (wait for writable()); -1 when not connected.
     qint64 send(const char* data, qint64 size);
     bool isConnected() const { return connected_; }
-    // Datagram mode: read on this thread's beat (PacedReceive) instead of as datagrams arrive.
-    // Takes effect once the stream exists (after start()).
+    // Datagram mode: read on the beat (PacedReceive) instead of as datagrams arrive. Takes
+    // effect once the stream exists (after start()).
     void setPacedReceive(bool paced);
+    // A paced stream's datagrams go to `receiver` on the thread that drains the beat (the
+    // call's audio thread) instead of received() on this one; empty: received() again.
+    using DirectReceiver = std::function<void(const QByteArray& data, qint64 arrivedUs)>;
+    void setDirectReceiver(DirectReceiver receiver);
     bool pacedReceive() const { return paced_; }
     // "local/remote" candidate types of the selected pair, e.g. "srflx/relay".
     QString selectedPairType() const;
@@ -83,10 +90,14 @@ private:
     QByteArray password_;
     bool haveRemoteCredentials_ = false;
     QList<QByteArray> pendingRemote_;
-    bool connected_ = false;
-    bool failed_ = false;
+    // send() may come from the call's audio thread (ControlLink's media port).
+    std::atomic<bool> connected_ = false;
+    std::atomic<bool> failed_ = false;
     bool paced_ = false;
-    int stampFd_ = -1; // the selected pair's socket, asked for its last datagram's receive stamp
+    // The selected pair's socket, asked for its last datagram's receive stamp (on the thread
+    // that drains the beat).
+    std::atomic<int> stampFd_ = -1;
+    DirectReceiver direct_;
     bool gatheringDone_ = false;
     int relayCandidates_ = 0;
 };

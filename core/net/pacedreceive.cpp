@@ -1,12 +1,16 @@
 #include "net/pacedreceive.h"
 
+#include <QCoreApplication>
+#include <QThread>
 #include <QTimer>
 
 #include <glib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <set>
 
 namespace plenum::net {
@@ -18,24 +22,50 @@ namespace {
 // waits for the next drain rather than starving the event loop.
 constexpr int kMaxRounds = 8;
 
+// One beat for the process: the call's audio thread drains it before each playback pull, the
+// links' thread (which owns the streams) before judging a link silent and on the fallback timer.
 struct Beat {
     Beat() : context(g_main_context_new())
     {
         fallback.setSingleShot(true);
         fallback.setInterval(PacedReceive::kDefaultFallbackMs);
-        QObject::connect(&fallback, &QTimer::timeout, [] { PacedReceive::drain(); });
+        QObject::connect(&fallback, &QTimer::timeout, [this] {
+            // Drained meanwhile by another thread (the call's audio thread, which cannot
+            // restart this timer): wait a whole interval again rather than read now.
+            if (PacedReceive::clockUs() - lastDrainUs.load() < fallback.interval() * 1000) {
+                fallback.start();
+                return;
+            }
+            PacedReceive::drain();
+        });
+        // The timer beats on the links' (the application's) thread, whichever thread made it.
+        if (auto* app = QCoreApplication::instance()) fallback.moveToThread(app->thread());
     }
     ~Beat() { g_main_context_unref(context); }
 
+    // Restarts the fallback when on its thread; any thread's drain counts (lastDrainUs).
+    void drained()
+    {
+        lastDrainUs = PacedReceive::clockUs();
+        if (QThread::currentThread() == fallback.thread() && owners.load() > 0) fallback.start();
+    }
+
     GMainContext* context;
-    std::set<const void*> owners;
+    // Held while the context dispatches, and by a stream that attaches to or leaves it: a
+    // stream's receive callback never runs while its owner tears it down on another thread.
+    PiMutex dispatch{true};         // recursive: a callback may attach or detach a stream
+    std::set<const void*> ownerSet; // the links' thread only
+    std::atomic<int> owners{0};
     QTimer fallback; // restarted by every drain: it fires only when nothing else drains
-    bool draining = false;
+    std::atomic<qint64> lastDrainUs{0};
 };
+
+thread_local bool draining = false;
 
 Beat& beat()
 {
-    thread_local auto b = std::make_unique<Beat>(); // a QTimer beats on its own thread
+    // Lives as long as the process, like the streams that may be read on it.
+    static Beat* b = new Beat;
     return *b;
 }
 
@@ -49,26 +79,39 @@ GMainContext* PacedReceive::context()
 void PacedReceive::attach(const void* owner)
 {
     Beat& b = beat();
-    b.owners.insert(owner);
+    b.ownerSet.insert(owner);
+    b.owners = int(b.ownerSet.size());
     if (!b.fallback.isActive()) b.fallback.start();
 }
 
 void PacedReceive::detach(const void* owner)
 {
     Beat& b = beat();
-    b.owners.erase(owner);
-    if (b.owners.empty()) b.fallback.stop();
+    b.ownerSet.erase(owner);
+    b.owners = int(b.ownerSet.size());
+    if (b.ownerSet.empty()) b.fallback.stop();
 }
 
 void PacedReceive::drain()
 {
     Beat& b = beat();
-    if (b.draining || b.owners.empty()) return;
-    b.draining = true;
-    for (int round = 0; round < kMaxRounds && g_main_context_iteration(b.context, FALSE); ++round) {
+    if (draining || b.owners.load() == 0) return;
+    {
+        // Another thread draining now reads what this drain would: nothing to wait for.
+        std::unique_lock lock(b.dispatch, std::try_to_lock);
+        if (!lock.owns_lock()) return;
+        draining = true;
+        for (int round = 0; round < kMaxRounds && g_main_context_iteration(b.context, FALSE);
+             ++round) {
+        }
+        draining = false;
     }
-    b.draining = false;
-    if (!b.owners.empty()) b.fallback.start();
+    b.drained();
+}
+
+std::unique_lock<PiMutex> PacedReceive::holdDispatch()
+{
+    return std::unique_lock(beat().dispatch);
 }
 
 void PacedReceive::setFallbackMs(int ms)
