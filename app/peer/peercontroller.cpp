@@ -1,6 +1,7 @@
 #include "peercontroller.h"
 
 #include "chat/chatsender.h"
+#include "media/audiothread.h"
 #include "media/fileaudiodevice.h"
 #include "media/wavfile.h"
 #include "node/nodebrowse.h"
@@ -664,14 +665,22 @@ void PeerController::handleLine(const QByteArray& line)
         if (!samples) return error(cmd, samples.error());
         audioIn_ = std::move(samples.value());
         audioInLoop_ = c.value("loop").toBool(false);
-        // Mid-call: the running device speaks the new file at once, from its beginning.
-        if (device_ && device_->isRunning()) device_->setInput(audioIn_, audioInLoop_);
+        // Mid-call: the running device speaks the new file at once, from its beginning (on the
+        // call's audio thread, where it lives).
+        if (auto* d = device_.data())
+            media::runOnThreadOf(d, [d, in = audioIn_, loop = audioInLoop_] {
+                if (d->isRunning()) d->setInput(in, loop);
+            });
     } else if (cmd == "audio_out") {
         if (!c.value("file").isString()) return error(cmd, "\"file\" must be a path");
         audioOut_ = c.value("file").toString();
         // Mid-call: what was played so far goes to the previous file now, the rest here.
-        if (device_ && device_->isRunning())
-            if (auto ok = device_->setOutputFile(audioOut_); !ok) return error(cmd, ok.error());
+        Status ok = Ok{};
+        if (auto* d = device_.data())
+            media::runOnThreadOf(d, [d, &ok, out = audioOut_] {
+                if (d->isRunning()) ok = d->setOutputFile(out);
+            });
+        if (!ok) return error(cmd, ok.error());
     } else if (cmd == "browse") {
         auto sid = sessionFor(c);
         if (!sid) return error(cmd, "no session");

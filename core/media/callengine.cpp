@@ -1,11 +1,14 @@
 #include "media/callengine.h"
 
+#include "media/audiothread.h"
 #include "media/echocanceller.h"
 
 #include "net/controllink.h"
+#include "net/mediaport.h"
 #include "net/pacedreceive.h"
 
 #include <QElapsedTimer>
+#include <QThread>
 
 #include <algorithm>
 #include <cmath>
@@ -14,9 +17,10 @@ namespace plenum::media {
 
 namespace {
 
-int validFrameMs(int ms)
+CallEngine::Config withValidFrame(CallEngine::Config config)
 {
-    return ms == 10 ? 10 : 20; // VoiceEncoder offers these two
+    config.frameMs = config.frameMs == 10 ? 10 : 20; // VoiceEncoder offers these two
+    return config;
 }
 
 // Re-evaluate the loss-driven bitrate once per second of audio.
@@ -25,8 +29,7 @@ constexpr int kAdaptEveryMs = 1000;
 } // namespace
 
 CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* parent)
-    : QObject(parent), device_(device), config_{validFrameMs(config.frameMs), config.bitrate,
-                                                config.echoControl, config.maxMixed},
+    : QObject(parent), device_(device), config_(withValidFrame(config)),
       encoder_(
           VoiceEncoder::create({.frameMs = config_.frameMs, .bitrate = config_.bitrate}).value()),
       mixer_(frameSamples()), loudest_(config_.maxMixed), localMeter_({.frameMs = config_.frameMs}),
@@ -41,14 +44,24 @@ CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* paren
 CallEngine::~CallEngine()
 {
     stop();
+    // No link's reader may call into this engine from here on.
+    for (auto& [id, peer] : peers_)
+        peer->port->setReceiver({});
+    // The device's thread ran its last callback before stop() returned; taking the lock it
+    // held says so to ThreadSanitizer too (Qt's blocking call is not instrumented).
+    std::lock_guard lock(mutex_);
 }
 
 Status CallEngine::start()
 {
     if (running_) return Ok{};
-    device_->setCaptureSink([this](std::span<const qint16> frame) { onCapture(frame); });
-    device_->setPlaybackSource([this](std::span<qint16> out) { onPlayback(out); });
-    if (auto ok = device_->start(frameSamples()); !ok) return ok;
+    Status started = Ok{};
+    runOnThreadOf(device_, [&] {
+        device_->setCaptureSink([this](std::span<const qint16> frame) { onCapture(frame); });
+        device_->setPlaybackSource([this](std::span<qint16> out) { onPlayback(out); });
+        started = device_->start(frameSamples());
+    });
+    if (!started) return started;
     running_ = true;
     return Ok{};
 }
@@ -57,9 +70,11 @@ void CallEngine::stop()
 {
     if (!running_) return;
     running_ = false;
-    device_->stop();
-    device_->setCaptureSink({});
-    device_->setPlaybackSource({});
+    runOnThreadOf(device_, [this] {
+        device_->stop();
+        device_->setCaptureSink({});
+        device_->setPlaybackSource({});
+    });
 }
 
 Status CallEngine::addPeer(net::ControlLink* link)
@@ -76,6 +91,7 @@ Status CallEngine::addPeer(net::ControlLink* link)
     if (!decoder) return Error{decoder.error()};
     auto peer = std::unique_ptr<Peer>(new Peer{
         link,
+        link->mediaPort(),
         std::move(srtp.value()),
         JitterBuffer({.frameMs = config_.frameMs,
                       .maxTargetFrames = 300 / config_.frameMs,
@@ -87,19 +103,27 @@ Status CallEngine::addPeer(net::ControlLink* link)
         LevelMeter({.frameMs = config_.frameMs}),
         std::nullopt,
     });
-    connect(
-        link, &net::ControlLink::mediaDatagram, this,
-        [this, id](const QByteArray& d, qint64 arrivedUs) { receiveDatagram(id, d, arrivedUs); });
+    auto port = peer->port;
     connect(
         link, &net::ControlLink::mediaDown, this,
         [this, id, link](const QString& reason) {
             // A stream the peer restarted meanwhile is up again under the same link: not down.
-            auto it = peers_.find(id);
-            if (it == peers_.end() || it->second->link != link || link->isMediaUp()) return;
+            {
+                std::lock_guard lock(mutex_);
+                auto it = peers_.find(id);
+                if (it == peers_.end() || it->second->link != link) return;
+            }
+            if (link->isMediaUp()) return;
             Q_EMIT peerMediaDown(id, reason);
         },
         Qt::QueuedConnection);
-    peers_.emplace(id, std::move(peer));
+    {
+        std::lock_guard lock(mutex_);
+        peers_.emplace(id, std::move(peer));
+    }
+    // On the thread that reads the link's media: the call's audio thread.
+    port->setReceiver(
+        [this, id](const QByteArray& d, qint64 arrivedUs) { receiveDatagram(id, d, arrivedUs); });
     if (!link->isMediaUp()) {
         if (auto ok = link->startMedia(); !ok) {
             removePeer(id);
@@ -111,28 +135,61 @@ Status CallEngine::addPeer(net::ControlLink* link)
 
 void CallEngine::removePeer(const DeviceId& id)
 {
-    auto it = peers_.find(id);
-    if (it == peers_.end()) return;
-    if (auto* link = it->second->link.data()) {
+    std::unique_ptr<Peer> peer;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = peers_.find(id);
+        if (it == peers_.end()) return;
+        peer = std::move(it->second);
+        peers_.erase(it);
+    }
+    peer->port->setReceiver({}); // a datagram being read now is dropped (no peer)
+    if (auto* link = peer->link.data()) {
         disconnect(link, nullptr, this, nullptr);
         link->stopMedia();
     }
-    peers_.erase(it);
 }
 
 void CallEngine::setAudible(const DeviceId& id, bool audible)
 {
+    std::lock_guard lock(mutex_);
     if (auto it = peers_.find(id); it != peers_.end()) it->second->audible = audible;
 }
 
 bool CallEngine::isAudible(const DeviceId& id) const
 {
+    std::lock_guard lock(mutex_);
     auto it = peers_.find(id);
     return it != peers_.end() && it->second->audible;
 }
 
+double CallEngine::localLevelDb() const
+{
+    std::lock_guard lock(mutex_);
+    return localMeter_.levelDb();
+}
+
+bool CallEngine::localSpeaking() const
+{
+    std::lock_guard lock(mutex_);
+    return localMeter_.speaking() && !muted_;
+}
+
+int CallEngine::encoderBitrate() const
+{
+    std::lock_guard lock(mutex_);
+    return encoder_.bitrate();
+}
+
+quint64 CallEngine::framesSent() const
+{
+    std::lock_guard lock(mutex_);
+    return framesSent_;
+}
+
 QList<DeviceId> CallEngine::peers() const
 {
+    std::lock_guard lock(mutex_);
     QList<DeviceId> out;
     for (const auto& [id, peer] : peers_)
         out.append(id);
@@ -141,6 +198,7 @@ QList<DeviceId> CallEngine::peers() const
 
 void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram, qint64 arrivedUs)
 {
+    std::lock_guard lock(mutex_);
     auto it = peers_.find(id);
     if (it == peers_.end()) return;
     Peer& peer = *it->second;
@@ -170,6 +228,7 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram,
 void CallEngine::onCapture(std::span<const qint16> frame)
 {
     if (int(frame.size()) != frameSamples()) return;
+    std::lock_guard lock(mutex_);
     std::copy(frame.begin(), frame.end(), capture_.begin());
     if (echo_) echo_->capture(capture_);
     const double captureDb = LevelMeter::rmsDb(capture_); // for the meter and the packet
@@ -192,20 +251,26 @@ void CallEngine::onCapture(std::span<const qint16> frame)
     if (!rtp) return;
     ++framesSent_;
     for (auto& [id, peer] : peers_) { // ... protect per link
-        if (!peer->link || !peer->link->isMediaUp()) continue;
+        if (!peer->port->isUp()) continue;
         auto srtp = peer->srtp.protect(rtp.value());
-        if (srtp && peer->link->sendMedia(srtp.value())) ++peer->sent;
+        if (srtp && peer->port->send(srtp.value())) ++peer->sent;
     }
 }
 
 void CallEngine::onPlayback(std::span<qint16> out)
 {
     net::PacedReceive::drain(); // every datagram that came since the last pull
-    const int n = frameSamples();
-    if (int(out.size()) != n) {
+    if (int(out.size()) != frameSamples()) {
         std::fill(out.begin(), out.end(), qint16(0));
         return;
     }
+    std::lock_guard lock(mutex_);
+    mix(out);
+}
+
+void CallEngine::mix(std::span<qint16> out)
+{
+    const int n = frameSamples();
     mixer_.clear();
     // Every stream's playout clock runs whether or not it is heard.
     frames_.clear();
@@ -281,6 +346,7 @@ void CallEngine::adaptBitrate()
 
 CallEngine::PeerStats CallEngine::peerStats(const DeviceId& id) const
 {
+    std::lock_guard lock(mutex_);
     PeerStats out;
     auto it = peers_.find(id);
     if (it == peers_.end()) return out;

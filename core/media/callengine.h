@@ -5,9 +5,11 @@
 //   link -> SRTP -> RTP -> jitter buffer -> Opus (FEC/PLC) -> level -> mixer -> playback
 //
 // The device's clock paces both directions: each captured frame is sent at once, and each
-// playback frame pulls one frame from every participant's jitter buffer. Everything runs on
-// the thread of the event loop (STYLE: one core thread); per frame it costs about an Opus
-// encode plus N−1 decodes (FACTS.md).
+// playback frame pulls one frame from every participant's jitter buffer; per frame it costs
+// about an Opus encode plus N−1 decodes (FACTS.md). The device's callbacks and the links'
+// datagrams run on the device's thread (an AudioThread in a real call, the event loop's in
+// tests), the rest of the API on the engine's: one mutex keeps them apart, and datagrams come
+// through each link's MediaPort, never through the link itself.
 //
 // Who is in the call is decided elsewhere (call control, core/node): the owner adds a peer's
 // ControlLink when both ends are in the call and removes it when either leaves.
@@ -22,17 +24,22 @@
 #include "media/voicedecoder.h"
 #include "media/voiceencoder.h"
 
+#include "net/pimutex.h"
 #include "protocol/ids.h"
 
 #include <QObject>
 #include <QPointer>
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 
 namespace plenum::net {
 class ControlLink;
-}
+class MediaPort;
+} // namespace plenum::net
 
 namespace plenum::media {
 
@@ -49,6 +56,9 @@ public:
         // its RTP header (RFC 6464): more talkers at once are noise, and decoding is most of a
         // participant's CPU in a large call (docs/media.md). 0: every stream.
         int maxMixed = 4;
+        // Read by the engine's owner (NodeCall): the device and this audio work run on an
+        // AudioThread of their own at a raised priority. Off: on the owner's thread.
+        bool audioThread = true;
     };
 
     struct PeerStats {
@@ -88,9 +98,10 @@ public:
     void setAudible(const DeviceId& peer, bool audible);
     bool isAudible(const DeviceId& peer) const;
 
-    // Handles one datagram of `peer`'s media stream. addPeer() connects the link to this;
-    // tests that impair the network disconnect it and call this themselves.
-    // `arrivedUs`: when it reached this host (steady clock, µs); -1: now.
+    // Handles one datagram of `peer`'s media stream, on any thread. addPeer() makes this the
+    // receiver of the link's MediaPort; tests that impair the network put their own receiver
+    // there and call this themselves. `arrivedUs`: when it reached this host (steady clock,
+    // µs); -1: now.
     void receiveDatagram(const DeviceId& peer, const QByteArray& datagram, qint64 arrivedUs = -1);
 
     void setMuted(bool muted) { muted_ = muted; }
@@ -101,13 +112,13 @@ public:
     bool isDeafened() const { return deafened_; }
 
     PeerStats peerStats(const DeviceId& peer) const;
-    double localLevelDb() const { return localMeter_.levelDb(); }
-    bool localSpeaking() const { return localMeter_.speaking() && !muted_; }
-    int encoderBitrate() const { return encoder_.bitrate(); }
-    quint64 framesSent() const { return framesSent_; }
+    double localLevelDb() const;
+    bool localSpeaking() const;
+    int encoderBitrate() const;
+    quint64 framesSent() const;
     const Config& config() const { return config_; }
 
-    // Both signals come from the event loop, never from inside the device's callbacks: media
+    // Both signals come on the engine's thread, never from inside the device's callbacks: media
     // is read right before each playback pull (net::PacedReceive), and a handler may stop the
     // call.
 Q_SIGNALS:
@@ -117,7 +128,8 @@ Q_SIGNALS:
 
 private:
     struct Peer {
-        QPointer<net::ControlLink> link;
+        QPointer<net::ControlLink> link; // the engine's thread only
+        std::shared_ptr<net::MediaPort> port;
         SrtpSession srtp;
         JitterBuffer jitter;
         VoiceDecoder decoder;
@@ -139,11 +151,14 @@ private:
 
     void onCapture(std::span<const qint16> frame);
     void onPlayback(std::span<qint16> out);
+    void mix(std::span<qint16> out);
     void adaptBitrate();
     int frameSamples() const { return config_.frameMs * AudioDevice::kSampleRate / 1000; }
 
     AudioDevice* device_;
     Config config_;
+    // Everything below but the atomics, between the device's thread and the engine's.
+    mutable net::PiMutex mutex_;
     VoiceEncoder encoder_;
     RtpPacketizer packetizer_;
     Mixer mixer_;
@@ -156,8 +171,8 @@ private:
     std::vector<LoudestStreams::Stream*> withAudio_; // of those, audible with audio
     std::vector<qint16> capture_;
     bool running_ = false;
-    bool muted_ = false;
-    bool deafened_ = false;
+    std::atomic<bool> muted_ = false;
+    std::atomic<bool> deafened_ = false;
     quint64 framesSent_ = 0;
     quint64 framesCaptured_ = 0;
 };

@@ -7,7 +7,7 @@
 
 namespace plenum::media {
 
-FileAudioDevice::FileAudioDevice(QObject* parent) : AudioDevice(parent)
+FileAudioDevice::FileAudioDevice(QObject* parent) : AudioDevice(parent), timer_(this)
 {
     timer_.setTimerType(Qt::PreciseTimer);
     timer_.setSingleShot(true);

@@ -80,7 +80,7 @@ private:
     bool keepPlayed_ = true;
     std::vector<qint16> frame_;
     std::vector<EchoTap> echoPath_;
-    QTimer timer_;
+    QTimer timer_; // a child: it moves with the device to the audio thread
     bool running_ = false;
     bool manual_ = false;
     int frameSamples_ = 0;

@@ -21,7 +21,7 @@ QAudioFormat callFormat()
 } // namespace
 
 QtAudioDevice::QtAudioDevice(QObject* parent)
-    : AudioDevice(parent), devices_(new QMediaDevices(this))
+    : AudioDevice(parent), devices_(new QMediaDevices(this)), feeder_(this)
 {
     connect(devices_, &QMediaDevices::audioInputsChanged, this, &QtAudioDevice::onDevicesChanged);
     connect(devices_, &QMediaDevices::audioOutputsChanged, this, &QtAudioDevice::onDevicesChanged);

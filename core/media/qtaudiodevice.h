@@ -64,7 +64,7 @@ private:
     QIODevice* sourceIo_ = nullptr;
     QAudioSink* sink_ = nullptr;
     QIODevice* sinkIo_ = nullptr;
-    QTimer feeder_;
+    QTimer feeder_; // a child: it moves with the device to the audio thread
     QByteArray pending_;
     std::vector<qint16> frame_;
     int frameSamples_ = 0;

@@ -146,7 +146,13 @@ Status NodeCall::startEngine(const SessionId& sid)
     if (engine_) stopEngine(); // a handed-over call still draining
     auto device = factory_ ? factory_() : std::make_unique<media::FileAudioDevice>();
     if (!device) return fail("no audio device for the call");
-    auto engine = std::make_unique<media::CallEngine>(device.get(), config_);
+    std::unique_ptr<media::AudioThread> audioThread;
+    media::AudioDevice* raw = device.get();
+    if (config_.audioThread) {
+        audioThread = std::make_unique<media::AudioThread>();
+        raw = audioThread->adopt(std::move(device));
+    }
+    auto engine = std::make_unique<media::CallEngine>(raw, config_);
     engine->setMuted(muted_ || deafened_);
     engine->setDeafened(deafened_);
     if (auto ok = engine->start(); !ok)
@@ -167,7 +173,9 @@ Status NodeCall::startEngine(const SessionId& sid)
         reportAudio();
         checkStandby();
     });
-    device_ = std::move(device);
+    audioThread_ = std::move(audioThread);
+    ownDevice_ = std::move(device);
+    device_ = raw;
     engine_ = std::move(engine);
     active_ = sid;
     heardFrom_.clear();
@@ -521,7 +529,9 @@ void NodeCall::stopEngine()
         engine_->stop();
     }
     engine_.reset();
-    device_.reset();
+    device_ = nullptr;
+    ownDevice_.reset();
+    audioThread_.reset();
     rttMs_.clear();
 }
 

@@ -20,6 +20,7 @@
 // so a member that commits the swap later than A1 still hears it until then.
 
 #include "media/audiodevice.h"
+#include "media/audiothread.h"
 #include "media/callengine.h"
 #include "protocol/messages.h"
 #include "session/sessionhost.h"
@@ -115,7 +116,8 @@ public:
     QList<PeerStats> stats() const;
     // The running call's audio device, null outside a call: device choices that take effect
     // mid-call (the GUI's picker, plenum-peer's audio_in/audio_out) act on it.
-    media::AudioDevice* audioDevice() const { return device_.get(); }
+    // Lives on the call's audio thread while a call runs: call it there (invokeMethod).
+    media::AudioDevice* audioDevice() const { return device_; }
 
     // ---- from the Node ----
     void onRosterChanged(const SessionId& sid, const protocol::RosterSnapshot& roster);
@@ -175,7 +177,10 @@ private:
     // Per session: the others' newest CALL_STATE, and the members we last told ours to.
     std::map<SessionId, QHash<DeviceId, protocol::CallState>> states_;
     std::map<SessionId, QSet<DeviceId>> told_;
-    std::unique_ptr<media::AudioDevice> device_;
+    // Declared in this order so the engine goes first, then the device, then its thread.
+    std::unique_ptr<media::AudioThread> audioThread_;
+    std::unique_ptr<media::AudioDevice> ownDevice_; // without an audio thread
+    media::AudioDevice* device_ = nullptr;          // either of them
     std::unique_ptr<media::CallEngine> engine_;
     QHash<DeviceId, QPointer<net::ControlLink>> watched_;
     QHash<DeviceId, double> rttMs_;

@@ -96,16 +96,19 @@ AppController::AppController(Options options, AppSettings* settings, Notifier* n
     connect(&browse_, &CoBrowseState::blockedSitesChanged, settings_,
             &AppSettings::setBlockedSites);
 #ifdef PLENUM_HAVE_QT_MULTIMEDIA
-    // A device chosen mid-call replaces the running one at once (the next call uses it too).
+    // A device chosen mid-call replaces the running one at once (the next call uses it too),
+    // on the call's audio thread where the device lives.
     connect(&microphones_, &AudioDeviceModel::deviceChanged, this, [this] {
         if (auto* d =
                 node_ ? qobject_cast<media::QtAudioDevice*>(node_->callAudioDevice()) : nullptr)
-            d->setInputDevice(microphones_.currentId());
+            QMetaObject::invokeMethod(
+                d, [d, id = microphones_.currentId()] { d->setInputDevice(id); });
     });
     connect(&speakers_, &AudioDeviceModel::deviceChanged, this, [this] {
         if (auto* d =
                 node_ ? qobject_cast<media::QtAudioDevice*>(node_->callAudioDevice()) : nullptr)
-            d->setOutputDevice(speakers_.currentId());
+            QMetaObject::invokeMethod(d,
+                                      [d, id = speakers_.currentId()] { d->setOutputDevice(id); });
     });
 #endif
 }

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <random>
+#include <thread>
 
 using namespace plenum;
 using namespace plenum::media;
@@ -140,21 +142,19 @@ TEST(CallEngine, FivePercentLossStaysIntelligibleThroughFecAndPlc)
     auto* link = mesh.linkBetween(1, 0);
     ASSERT_NE(link, nullptr);
     auto* engineB = mesh.members[1].engine.get();
-    QObject::disconnect(link, &net::ControlLink::mediaDatagram, engineB, nullptr);
     std::mt19937 rng(14);
     std::bernoulli_distribution drop(0.05);
     int dropped = 0;
     QByteArray droppedDatagram;
     const DeviceId a = mesh.members[0].identity.device;
-    QObject::connect(link, &net::ControlLink::mediaDatagram, engineB,
-                     [&, engineB, a](const QByteArray& d) {
-                         if (drop(rng)) {
-                             ++dropped;
-                             droppedDatagram = d;
-                             return;
-                         }
-                         engineB->receiveDatagram(a, d);
-                     });
+    link->mediaPort()->setReceiver([&, engineB, a](const QByteArray& d, qint64 arrivedUs) {
+        if (drop(rng)) {
+            ++dropped;
+            droppedDatagram = d;
+            return;
+        }
+        engineB->receiveDatagram(a, d, arrivedUs);
+    });
     talk(mesh, said, [&] { return mesh.inFlight() - dropped; });
     const Heard lossy = heard(mesh.members[0], mesh.members[1], said);
     const Heard clean = heard(mesh.members[0], mesh.members[2], said);
@@ -180,4 +180,56 @@ TEST(CallEngine, FivePercentLossStaysIntelligibleThroughFecAndPlc)
     engineB->receiveDatagram(a, droppedDatagram);
     EXPECT_EQ(engineB->peerStats(a).replayed, 1u);
     EXPECT_EQ(engineB->peerStats(a).tampered, 1u);
+}
+
+// The thread of the links (a Node's, the GUI's) held up for 400 ms: on audio threads of their
+// own the members go on sending and receiving; on that thread (the control) nothing moves.
+// Counted from a third thread while the links' thread sleeps (the engine is safe to ask).
+TEST(CallEngine, OnAudioThreadsTheCallFlowsWhileTheLinksThreadIsHeldUp)
+{
+    const auto tone = [] {
+        std::vector<qint16> s(48000);
+        for (size_t i = 0; i < s.size(); ++i)
+            s[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
+        return s;
+    }();
+    for (const bool audioThreads : {true, false}) {
+        SCOPED_TRACE(audioThreads ? "audio threads" : "the links' thread (control)");
+        CallMesh mesh;
+        ASSERT_TRUE(mesh.connect(2));
+        ASSERT_TRUE(mesh.joinCall({}, audioThreads));
+        auto* a = mesh.members[0].device;
+        runOnThreadOf(a, [&] { a->setInput(tone, true); });
+        ASSERT_TRUE(mesh.startAudio());
+        CallEngine& sender = *mesh.members[0].engine;
+        CallEngine& listener = *mesh.members[1].engine;
+        const DeviceId from = mesh.members[0].identity.device;
+        ASSERT_TRUE(net::test::waitFor(
+            [&] { return listener.peerStats(from).packetsReceived >= 10; }, 5000));
+
+        quint64 sent = 0;
+        quint64 received = 0;
+        std::thread observer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            const quint64 sent0 = sender.framesSent();
+            const quint64 received0 = listener.peerStats(from).packetsReceived;
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            sent = sender.framesSent() - sent0;
+            received = listener.peerStats(from).packetsReceived - received0;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(400)); // the links' thread
+        observer.join();
+        mesh.stopAudio();
+        std::printf("{\"audio_threads\": %s, \"sent_in_300_ms\": %llu, "
+                    "\"received_in_300_ms\": %llu}\n",
+                    audioThreads ? "true" : "false", qulonglong(sent), qulonglong(received));
+        if (audioThreads) {
+            // 15 frames of 20 ms; a busy machine may take a few from a thread not real-time.
+            EXPECT_GE(sent, 5u);
+            EXPECT_GE(received, 5u);
+        } else {
+            EXPECT_EQ(sent, 0u);
+            EXPECT_EQ(received, 0u);
+        }
+    }
 }

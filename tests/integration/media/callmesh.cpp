@@ -66,11 +66,16 @@ bool CallMesh::connect(int count, int timeoutMs)
         timeoutMs);
 }
 
-bool CallMesh::joinCall(const CallEngine::Config& config, int timeoutMs)
+bool CallMesh::joinCall(const CallEngine::Config& config, bool audioThreads, int timeoutMs)
 {
     for (auto& m : members) {
-        m.device = std::make_unique<FileAudioDevice>();
-        m.engine = std::make_unique<CallEngine>(m.device.get(), config);
+        m.ownDevice = std::make_unique<FileAudioDevice>();
+        m.device = m.ownDevice.get();
+        if (audioThreads) {
+            m.audioThread = std::make_unique<AudioThread>();
+            m.audioThread->adopt(std::move(m.ownDevice));
+        }
+        m.engine = std::make_unique<CallEngine>(m.device, config);
         for (auto* link : m.links)
             if (!m.engine->addPeer(link).ok()) return false;
     }
@@ -86,7 +91,7 @@ bool CallMesh::joinCall(const CallEngine::Config& config, int timeoutMs)
 bool CallMesh::startAudio(bool manualClock)
 {
     for (auto& m : members) {
-        m.device->setManualClock(manualClock);
+        runOnThreadOf(m.device, [&] { m.device->setManualClock(manualClock); });
         if (!m.engine->start().ok()) return false;
     }
     return true;

@@ -4,6 +4,7 @@
 
 #include "testidentity.h"
 
+#include "media/audiothread.h"
 #include "media/callengine.h"
 #include "media/fileaudiodevice.h"
 #include "net/controllink.h"
@@ -16,7 +17,10 @@ namespace plenum::media::test {
 
 struct CallMember {
     net::test::TestIdentity identity;
-    std::unique_ptr<FileAudioDevice> device;
+    // In this order: the engine goes first, then the device, then the thread it lives on.
+    std::unique_ptr<AudioThread> audioThread; // joinCall(…, true) only
+    std::unique_ptr<FileAudioDevice> ownDevice;
+    FileAudioDevice* device = nullptr; // on audioThread when there is one: read it after stop
     std::unique_ptr<CallEngine> engine;
     std::vector<net::ControlLink*> links; // owned by CallMesh::links
 };
@@ -26,7 +30,10 @@ public:
     // Makes `count` identities and links every pair; false if a link did not come up.
     bool connect(int count, int timeoutMs = 10000);
     // One engine per member, each added to all its links; waits for every media stream.
-    bool joinCall(const CallEngine::Config& config, int timeoutMs = 10000);
+    // `audioThreads`: each member's device and audio work on an AudioThread of its own (as in
+    // a Node); otherwise on this thread.
+    bool joinCall(const CallEngine::Config& config, bool audioThreads = false,
+                  int timeoutMs = 10000);
     // Starts every engine's device: real-time pace, or a manual clock driven by step().
     bool startAudio(bool manualClock = false);
     // Manual clock: one frame on every device, then the event loop runs until every packet
