@@ -251,8 +251,7 @@ void ControlLink::onTick()
     syncMediaHeard();
     qint64 t = now();
     if (liveness_.isDead(t) && media_ && media_->pacedReceive()) {
-        // Its media may sit unread on the beat's context: read it before judging (unless the
-        // audio thread is reading it right now).
+        // Its media may sit unread on the beat's context: read it before judging.
         PacedReceive::drain();
         syncMediaHeard();
         t = now();

@@ -97,9 +97,10 @@ void PacedReceive::drain()
     Beat& b = beat();
     if (draining || b.owners.load() == 0) return;
     {
-        // Another thread draining now reads what this drain would: nothing to wait for.
-        std::unique_lock lock(b.dispatch, std::try_to_lock);
-        if (!lock.owns_lock()) return;
+        // Waits for another thread's drain: what that one read may still be on its way into a
+        // jitter buffer, and a pull must find every datagram that came before it (skipping the
+        // drain instead made such a packet late for the pull). The holder inherits our priority.
+        std::lock_guard lock(b.dispatch);
         draining = true;
         for (int round = 0; round < kMaxRounds && g_main_context_iteration(b.context, FALSE);
              ++round) {

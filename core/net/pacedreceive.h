@@ -35,8 +35,8 @@ public:
     static void attach(const void* owner);
     static void detach(const void* owner);
     // Reads every datagram queued for the paced streams (their callbacks run inside, on this
-    // thread). Does nothing when called from inside one of those callbacks, or while another
-    // thread drains (that drain reads the same datagrams).
+    // thread). Does nothing when called from inside one of those callbacks; waits while
+    // another thread drains.
     static void drain();
     // No callback runs while this is held: a stream attaches to or leaves the context under it.
     static std::unique_lock<PiMutex> holdDispatch();
