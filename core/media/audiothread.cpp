@@ -62,11 +62,12 @@ AudioThread::AudioThread()
 
 AudioThread::~AudioThread()
 {
-    for (AudioDevice* device : devices_)
-        QMetaObject::invokeMethod(
-            device, [device] { delete device; }, Qt::BlockingQueuedConnection);
     thread_.quit();
     thread_.wait();
+    // The thread has finished, so its devices process no event any more: deleting them here
+    // is safe (their owners stopped them on the thread first).
+    for (AudioDevice* device : devices_)
+        delete device;
 }
 
 AudioDevice* AudioThread::adopt(std::unique_ptr<AudioDevice> device)

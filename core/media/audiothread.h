@@ -31,7 +31,7 @@ void runOnThreadOf(QObject* object, const std::function<void()>& f);
 class AudioThread {
 public:
     AudioThread();
-    ~AudioThread(); // deletes the devices it took, on this thread, then stops it
+    ~AudioThread(); // stops the thread, then deletes the devices it took (stop them first)
 
     // Moves `device` to the thread (before it starts); it is deleted there with this.
     AudioDevice* adopt(std::unique_ptr<AudioDevice> device);

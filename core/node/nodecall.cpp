@@ -5,6 +5,7 @@
 #include "protocol/limits.h"
 #include "session/roster.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 
 #include <algorithm>
@@ -148,7 +149,8 @@ Status NodeCall::startEngine(const SessionId& sid)
     if (!device) return fail("no audio device for the call");
     std::unique_ptr<media::AudioThread> audioThread;
     media::AudioDevice* raw = device.get();
-    if (config_.audioThread) {
+    // A thread's event loop needs the application's (unit tests may have none).
+    if (config_.audioThread && QCoreApplication::instance()) {
         audioThread = std::make_unique<media::AudioThread>();
         raw = audioThread->adopt(std::move(device));
     }
