@@ -8,7 +8,6 @@
 #include "net/pacedreceive.h"
 
 #include <QElapsedTimer>
-#include <QThread>
 
 #include <algorithm>
 #include <cmath>
