@@ -544,7 +544,7 @@ bool ControlLink::isMediaUp() const
 
 bool ControlLink::sendMedia(const QByteArray& datagram)
 {
-    return isMediaUp() && port_->send(datagram);
+    return port_->send(datagram); // open exactly while the media stream is up
 }
 
 void ControlLink::sendKeepalive()

@@ -2,8 +2,6 @@
 
 #include "net/pacedreceive.h"
 
-#include <QThread>
-
 #include <nice/agent.h>
 
 #include <linux/sockios.h>
@@ -14,17 +12,6 @@
 namespace plenum::net {
 
 namespace {
-
-// A paced stream is read on whichever thread drains the beat (PacedReceive), and libnice calls
-// back on that thread, connectivity checks and state changes included: all but the datagrams
-// themselves are handled on the link's own thread. A link deleted meanwhile drops the call.
-template <typename F> void onOwnThread(IceLink* self, F&& f)
-{
-    if (QThread::currentThread() == self->thread())
-        f();
-    else
-        QMetaObject::invokeMethod(self, std::forward<F>(f), Qt::QueuedConnection);
-}
 
 const char* typeName(NiceCandidateType type)
 {
@@ -276,6 +263,10 @@ QString IceLink::failureReason() const
                          : QStringLiteral("ICE found no working path to the peer; %1").arg(why);
 }
 
+// A paced stream is read on whichever thread drains the beat (PacedReceive), and libnice calls
+// back on that thread, connectivity checks and state changes included: all but the datagrams
+// themselves are handled on the link's own thread (invokeMethod's automatic connection: at once
+// there, queued from elsewhere; a link deleted meanwhile drops the call).
 void IceLink::onCandidate(NiceAgent* agent, void* candidatePtr, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
@@ -285,7 +276,7 @@ void IceLink::onCandidate(NiceAgent* agent, void* candidatePtr, void* selfPtr)
     gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
     const QByteArray line(sdp);
     g_free(sdp);
-    onOwnThread(self, [self, relayed, host, line] {
+    QMetaObject::invokeMethod(self, [self, relayed, host, line] {
         if (relayed) ++self->relayCandidates_;
         if (host && !self->config_.allowHost) return;
         Q_EMIT self->localCandidate(line);
@@ -295,7 +286,7 @@ void IceLink::onCandidate(NiceAgent* agent, void* candidatePtr, void* selfPtr)
 void IceLink::onGatheringDone(NiceAgent*, unsigned, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
-    onOwnThread(self, [self] {
+    QMetaObject::invokeMethod(self, [self] {
         self->gatheringDone_ = true;
         Q_EMIT self->localCandidatesDone();
     });
@@ -304,7 +295,7 @@ void IceLink::onGatheringDone(NiceAgent*, unsigned, void* selfPtr)
 void IceLink::onStateChanged(NiceAgent*, unsigned, unsigned, unsigned state, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
-    onOwnThread(self, [self, state] {
+    QMetaObject::invokeMethod(self, [self, state] {
         // FACTS.md: the controlled side may report READY late; CONNECTED is already usable.
         if ((state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY) &&
             !self->connected_ && !self->failed_) {
@@ -321,13 +312,13 @@ void IceLink::onStateChanged(NiceAgent*, unsigned, unsigned, unsigned state, voi
 void IceLink::onWritable(NiceAgent*, unsigned, unsigned, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
-    onOwnThread(self, [self] { Q_EMIT self->writable(); });
+    QMetaObject::invokeMethod(self, [self] { Q_EMIT self->writable(); });
 }
 
 void IceLink::onSelectedPair(NiceAgent*, unsigned, unsigned, void*, void*, void* selfPtr)
 {
     auto* self = static_cast<IceLink*>(selfPtr);
-    onOwnThread(self, [self] { self->findStampSocket(); });
+    QMetaObject::invokeMethod(self, [self] { self->findStampSocket(); });
 }
 
 void IceLink::onReceive(NiceAgent*, unsigned, unsigned, unsigned len, char* buf, void* selfPtr)
@@ -340,7 +331,7 @@ void IceLink::onReceive(NiceAgent*, unsigned, unsigned, unsigned len, char* buf,
         self->direct_(datagram, arrivedUs); // on the draining thread (setDirectReceiver)
         return;
     }
-    onOwnThread(self, [self, datagram = std::move(datagram), arrivedUs] {
+    QMetaObject::invokeMethod(self, [self, datagram = std::move(datagram), arrivedUs] {
         Q_EMIT self->received(datagram, arrivedUs);
     });
 }

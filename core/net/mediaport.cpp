@@ -7,9 +7,10 @@ namespace plenum::net {
 bool MediaPort::send(const QByteArray& datagram)
 {
     std::lock_guard lock(sendMutex_);
-    if (!media_) return false;
+    IceLink* media = media_.load();
+    if (!media) return false;
     ++sent_;
-    return media_->send(datagram.constData(), datagram.size()) == datagram.size();
+    return media->send(datagram.constData(), datagram.size()) == datagram.size();
 }
 
 void MediaPort::setReceiver(Receiver receiver)
@@ -22,14 +23,12 @@ void MediaPort::open(IceLink* media)
 {
     std::lock_guard lock(sendMutex_);
     media_ = media;
-    up_ = true;
 }
 
 void MediaPort::close()
 {
     std::lock_guard lock(sendMutex_); // waits for a send in progress
     media_ = nullptr;
-    up_ = false;
 }
 
 bool MediaPort::deliver(const QByteArray& datagram, qint64 arrivedUs)

@@ -23,7 +23,7 @@ public:
 
     // Any thread. False when the stream is not up or the send failed.
     bool send(const QByteArray& datagram);
-    bool isUp() const { return up_.load(); }
+    bool isUp() const { return media_.load() != nullptr; }
     quint64 sent() const { return sent_.load(); }
 
     // Datagrams that are not keepalives go to `receiver`, on the thread that reads the stream
@@ -42,8 +42,9 @@ public:
 
 private:
     PiMutex sendMutex_;
-    IceLink* media_ = nullptr; // under sendMutex_
-    std::atomic<bool> up_ = false;
+    // Set and cleared under sendMutex_, which a send holds while it uses the stream; read
+    // without it only to ask whether the stream is up.
+    std::atomic<IceLink*> media_ = nullptr;
     std::atomic<quint64> sent_ = 0;
     std::atomic<qint64> lastHeardUs_ = -1;
     PiMutex receiverMutex_;
