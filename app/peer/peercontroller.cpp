@@ -288,6 +288,7 @@ void PeerController::callStatsEvents(const SessionId& sid)
                    {"tampered", qint64(m.tampered)},
                    {"jitter_ms", m.jitterMs},
                    {"buffer_ms", m.bufferMs},
+                   {"playout_delay_ms", m.playoutDelayMs},
                    {"rtt_ms", p.rttMs ? QJsonValue(*p.rttMs) : QJsonValue()},
                    {"level_db", m.levelDb},
                    {"speaking", m.speaking}});

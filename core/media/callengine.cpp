@@ -365,6 +365,7 @@ CallEngine::PeerStats CallEngine::peerStats(const DeviceId& id) const
     out.lossPercent = peer.lossPercent;
     out.jitterMs = j.jitterMs;
     out.bufferMs = j.targetFrames * config_.frameMs;
+    out.playoutDelayMs = j.playoutDelayMs;
     out.levelDb = peer.meter.levelDb();
     out.speaking = peer.meter.speaking();
     return out;

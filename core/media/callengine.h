@@ -74,7 +74,8 @@ public:
         quint64 unmixed = 0;   // frames with audio not decoded: not among the loudest maxMixed
         double lossPercent = 0;
         double jitterMs = 0;
-        int bufferMs = 0; // jitter buffer target
+        int bufferMs = 0;          // jitter buffer target
+        double playoutDelayMs = 0; // how long the recent frames waited in the jitter buffer
         double levelDb = -96;
         bool speaking = false;
     };

@@ -32,6 +32,9 @@ void JitterBuffer::reset()
     playing_ = false;
     stretch_ = false;
     haveTransit_ = false;
+    transits_.clear();
+    transitNext_ = 0;
+    spreadDirty_ = true;
     ++stats_.resets;
 }
 
@@ -65,7 +68,9 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
     const qint64 ts = extendTimestamp(packet.timestamp);
     const qint64 seq = extendSequence(packet.sequence);
     updateJitter(packet, arrivalUs);
+    recordTransit(ts, arrivalUs);
     lastArrivalUs_ = arrivalUs;
+    lastPushedTs_ = ts;
     if (playing_ && ts < playTs_) {
         // Ask for one more frame of depth.
         boost_ = std::min(boost_ + 1, config_.maxTargetFrames);
@@ -83,7 +88,7 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
         playing_ = false;
     }
     const bool talkspurt = packet.marker && packets_.empty();
-    if (!packets_.emplace(ts, packet).second) {
+    if (!packets_.emplace(ts, Held{packet, arrivalUs}).second) {
         ++stats_.duplicates;
         return;
     }
@@ -100,12 +105,51 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
     }
 }
 
+void JitterBuffer::recordTransit(qint64 ts, qint64 arrivalUs)
+{
+    newestTransitUs_ = arrivalUs - ts * 1000 / 48;
+    const size_t window = size_t(std::max(1, config_.delayWindowMs / config_.frameMs));
+    if (transits_.size() < window)
+        transits_.push_back(newestTransitUs_);
+    else
+        transits_[transitNext_] = newestTransitUs_;
+    transitNext_ = (transitNext_ + 1) % window;
+    spreadDirty_ = true;
+}
+
+void JitterBuffer::updateSpread() const
+{
+    if (!spreadDirty_) return;
+    spreadDirty_ = false;
+    if (transits_.empty()) {
+        fastestTransitUs_ = newestTransitUs_;
+        spreadUs_ = 0;
+        return;
+    }
+    const auto [fastest, slowest] = std::minmax_element(transits_.begin(), transits_.end());
+    fastestTransitUs_ = *fastest;
+    spreadUs_ = *slowest - *fastest;
+}
+
+qint64 JitterBuffer::marginUs() const
+{
+    updateSpread();
+    return spreadUs_ + config_.startGuardUs + qint64(boost_) * config_.frameMs * 1000;
+}
+
 int JitterBuffer::targetFrames() const
 {
-    const double jitterFrames = config_.jitterFactor * jitterUs_ / (config_.frameMs * 1000.0);
-    // A trace of jitter (under 5 % of a frame) earns no extra frame.
-    const int extra = std::max(0, int(std::ceil(jitterFrames - 0.05)));
-    const int target = config_.minTargetFrames + extra + boost_;
+    int target = 0;
+    if (lastPullUs_ >= 0) {
+        // Timed pulls: a start keeps the margin ahead of the fastest packets, so the level
+        // before a pull is at least this (the rest is the arrivals' phase).
+        target = 1 + int(marginUs() / (config_.frameMs * 1000));
+    } else {
+        // Untimed: the phase is unknown, so any jitter beyond a trace (5 % of a frame) earns a
+        // whole frame.
+        const double jitterFrames = config_.jitterFactor * jitterUs_ / (config_.frameMs * 1000.0);
+        target = 1 + std::max(0, int(std::ceil(jitterFrames - 0.05))) + boost_;
+    }
     return std::clamp(target, config_.minTargetFrames, config_.maxTargetFrames);
 }
 
@@ -132,9 +176,10 @@ void JitterBuffer::driftControl()
     } else {
         highPulls_ = 0;
     }
-    // Slower sender clock (or a raised target): stretch one frame by concealment. An empty
-    // buffer is DTX or an underrun, not a low level.
-    if (level > 0 && level < target) {
+    // Slower sender clock (or a raised target): stretch one frame by concealment. The target
+    // is a level before a pull, so the frame just played counts. An empty buffer is DTX or an
+    // underrun, not a low level.
+    if (level > 0 && level + 1 < target) {
         if (++lowPulls_ >= config_.lowWaterPulls) {
             lowPulls_ = 0;
             stretch_ = true;
@@ -158,10 +203,20 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
     Frame frame;
     if (!playing_) {
         const int level = levelFrames();
-        const int target = targetFrames();
-        if (packets_.empty() || level < target) return frame;
-        if (level == target && atUs >= 0 && atUs - lastArrivalUs_ < config_.startGuardUs)
+        if (packets_.empty() || level < std::max(1, config_.minTargetFrames)) return frame;
+        if (atUs >= 0) {
+            // Start only if a packet as slow as the window's slow ones (marginUs) would still
+            // be on time: the arrivals' phase counts, so packets that come well before the
+            // pull need no extra frame for a jitter that is a fraction of one. From the newest
+            // packet: how long before its pull it came, had it been as fast as the fastest.
+            updateSpread();
+            const qint64 pullsAway = (lastPushedTs_ - packets_.begin()->first) / frameTicks();
+            const qint64 aheadUs = pullsAway * frameUs + (atUs - lastArrivalUs_) +
+                                   (newestTransitUs_ - fastestTransitUs_);
+            if (aheadUs < marginUs()) return frame;
+        } else if (level < targetFrames()) {
             return frame;
+        }
         playing_ = true;
         stretch_ = false;
         playTs_ = packets_.begin()->first;
@@ -171,7 +226,8 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         stretch_ = false;
         ++stats_.stretched;
         frame.kind = Frame::Kind::Lost;
-        if (auto n = packets_.find(playTs_); n != packets_.end()) frame.next = n->second.payload;
+        if (auto n = packets_.find(playTs_); n != packets_.end())
+            frame.next = n->second.packet.payload;
         return frame;
     }
     stretch_ = false;
@@ -183,15 +239,20 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
     }
     if (auto it = packets_.find(playTs_); it != packets_.end()) {
         frame.kind = Frame::Kind::Audio;
-        frame.payload = std::move(it->second.payload);
-        frame.level = it->second.audioLevel;
+        frame.payload = std::move(it->second.packet.payload);
+        frame.level = it->second.packet.audioLevel;
+        if (atUs >= 0) {
+            // RFC 3550 A.8's smoothing (1/16): how long the recent packets waited here.
+            const double waitedUs = double(atUs - it->second.arrivalUs);
+            playoutDelayUs_ += (waitedUs - playoutDelayUs_) / 16.0;
+        }
         packets_.erase(it);
         ++stats_.played;
         heldFrames_ = 0;
     } else if (!packets_.empty() && packets_.rbegin()->first > playTs_) {
         frame.kind = Frame::Kind::Lost;
         if (auto n = packets_.find(playTs_ + frameTicks()); n != packets_.end())
-            frame.next = n->second.payload;
+            frame.next = n->second.packet.payload;
         ++stats_.lost;
     }
     // else: nothing held, DTX silence or an underrun; the playout clock runs on regardless.
@@ -210,6 +271,7 @@ JitterBuffer::Stats JitterBuffer::stats() const
     Stats s = stats_;
     s.expected = started_ ? quint64(highestSeq_ - firstSeq_ + 1) : 0;
     s.jitterMs = jitterUs_ / 1000.0;
+    s.playoutDelayMs = playoutDelayUs_ / 1000.0;
     s.targetFrames = targetFrames();
     s.levelFrames = levelFrames();
     return s;

@@ -6,11 +6,14 @@
 // Playout follows the RTP timestamp (RFC 3550 §5.1): a gap in it with later packets held is
 // loss (concealed, with the next packet offered for FEC), a gap with nothing held is DTX
 // silence or an underrun, and either way the playout clock runs on so later audio keeps its
-// place. The target depth comes from the interarrival jitter of RFC 3550 §6.4.1/A.8 plus a
-// boost after each late packet that decays again. The depth is re-primed at talkspurt starts
-// (marker bit, RFC 7587 §4.1); in between, a buffer that stays above target (a sender clock
-// faster than ours) drops one frame and one that stays below target (slower) stretches one
-// frame by concealment.
+// place. The depth is set where playout starts: at talkspurt starts (marker bit, RFC 7587
+// §4.1) and after an underrun. With timed pulls it keeps a margin ahead of the pulls that a
+// packet as slow as the slowest of the last few seconds would still meet (its phase counts: a
+// packet that comes well before its pull needs no extra frame for a fraction of a frame of
+// jitter), plus a boost after each late packet that decays again; untimed pulls fall back to
+// whole frames from RFC 3550's interarrival jitter (§6.4.1/A.8). In between, a buffer that
+// stays above target (a sender clock faster than ours) drops one frame and one that stays
+// below target (slower) stretches one frame by concealment.
 
 #include "media/rtppacket.h"
 
@@ -18,6 +21,7 @@
 
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace plenum::media {
 
@@ -38,10 +42,14 @@ public:
         // than draining at the drift rate for ten.
         int burstFrames = 5;
         int burstPulls = 5;
-        // Timed pulls only: playout does not start on a packet that came less than this before
-        // the pull (it waits one pull, with that frame as slack): arrivals at the pull's phase
-        // start with no slack, and the next packet, a hair late, is an underrun.
+        // Timed pulls only (the arrivals' phase is known): playout starts when a packet as
+        // slow as the slowest of the last delayWindowMs would still come startGuardUs before
+        // its pull (a guard for what the window has not seen: arrivals right at the pull's
+        // phase start with no slack, and the next packet, a hair late, is an underrun). The
+        // window remembers a stall's delay for that long, as a peak to cover. Untimed pulls
+        // know no phase: the target is whole frames from RFC 3550's J (jitterFactor).
         int startGuardUs = 2000;
+        int delayWindowMs = 5000;
         // Timed pulls only: a pull that comes off the device's beat by more than this (in % of
         // a frame: late, or hurried right after a late one) is a device catching up after this
         // process was held up. What held it up (a busy machine, a host stall) held the senders
@@ -80,6 +88,7 @@ public:
         quint64 resets = 0;     // sequence jumps treated as a new stream
         quint64 expected = 0;   // RFC 3550 A.3: highest - first + 1
         double jitterMs = 0;    // RFC 3550 A.8 interarrival jitter
+        double playoutDelayMs = 0; // timed pulls: arrival to pull of the recent frames played
         int targetFrames = 0;
         int levelFrames = 0;
     };
@@ -105,10 +114,19 @@ private:
     qint64 extendTimestamp(quint32 timestamp) const;
     qint64 extendSequence(quint16 sequence) const;
     void driftControl();
+    void recordTransit(qint64 ts, qint64 arrivalUs);
+    void updateSpread() const;
+    // Timed pulls: how far ahead of its pull a packet as fast as the window's fastest must be
+    // for playout to start: the window's spread, startGuardUs and the underrun boost.
+    qint64 marginUs() const;
 
     Config config_;
-    std::map<qint64, RtpPacket> packets_; // by extended timestamp
-    bool started_ = false;                // a first packet fixed the extension bases
+    struct Held {
+        RtpPacket packet;
+        qint64 arrivalUs = 0;
+    };
+    std::map<qint64, Held> packets_; // by extended timestamp
+    bool started_ = false;           // a first packet fixed the extension bases
     qint64 highestTs_ = 0;
     qint64 highestSeq_ = 0; // RFC 3550 A.1 extended sequence, for loss statistics
     qint64 firstSeq_ = 0;
@@ -118,9 +136,19 @@ private:
     bool haveTransit_ = false;
     double lastTransitUs_ = 0;
     double jitterUs_ = 0;
+    double playoutDelayUs_ = 0;
     qint64 lastArrivalUs_ = -1; // of the newest packet pushed
+    qint64 lastPushedTs_ = 0;   // its extended timestamp
     qint64 lastPullUs_ = -1;    // of the previous timed pull
     int heldFrames_ = 0;        // held in a row (Config::maxHeldFrames); 0 again on audio
+    // Transit (arrival less RTP time, µs) of the packets of the last Config::delayWindowMs, a
+    // ring; the spread from the fastest to the slowest is computed when asked after a push.
+    std::vector<qint64> transits_;
+    size_t transitNext_ = 0;
+    qint64 newestTransitUs_ = 0;
+    mutable bool spreadDirty_ = true;
+    mutable qint64 spreadUs_ = 0;
+    mutable qint64 fastestTransitUs_ = 0;
     int boost_ = 0;
     int pullsSinceLate_ = 0;
     int highPulls_ = 0;

@@ -359,3 +359,116 @@ TEST(JitterBuffer, BurstyPullsThroughDtxKeepTheTimeline)
     unbounded.maxHeldFrames = 1000;
     EXPECT_GT(concealedAfterAPause(unbounded), before + 50) << "the control: holds unbounded";
 }
+
+namespace {
+struct Sent {
+    int frame;        // RTP time in frames; also the sequence number
+    double arrivesMs; // on the pulls' clock
+    bool marker = false;
+};
+struct Playout {
+    JitterBuffer::Stats stats;
+    std::map<int, int> playedAt; // frame -> index of the pull that played it
+};
+// Pull i happens at i·frameMs (ms); everything that arrived before a pull is pushed first.
+// `timed`: the pulls pass their time (the engine does); untimed pulls know no phase.
+Playout play(const JitterBuffer::Config& config, std::vector<Sent> sent, int pulls,
+             bool timed = true)
+{
+    std::sort(sent.begin(), sent.end(),
+              [](const Sent& a, const Sent& b) { return a.arrivesMs < b.arrivesMs; });
+    JitterBuffer jb(config);
+    Playout out;
+    size_t next = 0;
+    for (int i = 0; i < pulls; ++i) {
+        const double at = double(i) * config.frameMs;
+        for (; next < sent.size() && sent[next].arrivesMs < at; ++next) {
+            RtpPacket p;
+            p.sequence = quint16(sent[next].frame);
+            p.timestamp = quint32(sent[next].frame * config.frameMs * 48);
+            p.marker = sent[next].marker;
+            p.payload = QByteArray::number(sent[next].frame);
+            jb.push(p, ms(sent[next].arrivesMs));
+        }
+        const auto f = timed ? jb.pull(ms(at)) : jb.pull();
+        if (f.kind == Kind::Audio) out.playedAt[f.payload.toInt()] = i;
+    }
+    out.stats = jb.stats();
+    return out;
+}
+// Frames played later than the first pull after their packet came, on average.
+double extraFrames(const Playout& p, const std::vector<Sent>& sent, int frameMs)
+{
+    double sum = 0;
+    int n = 0;
+    for (const auto& s : sent)
+        if (auto it = p.playedAt.find(s.frame); it != p.playedAt.end()) {
+            sum += it->second - std::ceil(s.arrivesMs / frameMs);
+            ++n;
+        }
+    return n ? sum / n : 1e9;
+}
+} // namespace
+
+// 10 ms frames that come 5 ms before their pull with up to 0.8 ms of jitter (RFC 3550 J
+// ≈ 0.3 ms, 4·J a tenth of a frame): the jitter is a fraction of the slack the arrivals' phase
+// already gives, so no frame is added. Untimed pulls cannot see the phase and add one.
+TEST(JitterBuffer, ArrivalsWellBeforeThePullNeedNoExtraFrame)
+{
+    JitterBuffer::Config config;
+    config.frameMs = 10;
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> jitter(0, 0.8);
+    std::vector<Sent> sent;
+    for (int k = 0; k < 1000; ++k) // talkspurts of 2 s with 0.5 s of DTX between
+        if (k % 250 < 200) sent.push_back({k, 10.0 * k + 5 + jitter(rng), k % 250 == 0});
+    const auto timed = play(config, sent, 1010);
+    EXPECT_EQ(timed.stats.underruns, 0u);
+    EXPECT_EQ(timed.stats.played, sent.size());
+    EXPECT_LT(extraFrames(timed, sent, 10), 0.01);
+    // The control, untimed: from the second talkspurt on (the first starts before J has grown).
+    const auto untimed = play(config, sent, 1010, false);
+    const std::vector<Sent> later(sent.begin() + 200, sent.end());
+    EXPECT_GE(extraFrames(untimed, later, 10), 0.99) << "the control: phase unknown";
+    // And only the one: drift control compares the level before a pull with the target, so a
+    // steady stream is not stretched a frame deeper than its target.
+    EXPECT_LT(extraFrames(untimed, later, 10), 1.2);
+    EXPECT_EQ(untimed.stats.stretched, 0u);
+}
+
+namespace {
+// 20 ms frames, 5 ms before their pull, four talkspurts of 100 frames 0.4 s apart; in the
+// first two, frames 40–42 are held up by a stall of the sender and come together, 55 ms after
+// the first of them was due (before frame 43).
+std::vector<Sent> stallsInTalkspurts()
+{
+    std::vector<Sent> sent;
+    for (int spurt = 0; spurt < 4; ++spurt)
+        for (int j = 0; j < 100; ++j) {
+            const int k = spurt * 120 + j;
+            double at = 20.0 * k + 15;
+            if (spurt < 2 && j >= 40 && j <= 42) at = 20.0 * (spurt * 120 + 40) + 15 + 55;
+            sent.push_back({k, at, j == 0});
+        }
+    return sent;
+}
+} // namespace
+
+// A stall is remembered for Config::delayWindowMs as a peak to cover: the talkspurt after one
+// starts deep enough to ride out the next, then calm shrinks the depth again. With a window
+// of one packet (the control) the second stall is an underrun as well.
+TEST(JitterBuffer, AStallsDelayIsCoveredForTheWindowThenForgotten)
+{
+    JitterBuffer::Config config;
+    config.delayWindowMs = 2000;
+    config.boostDecayPulls = 50; // an underrun's own extra frame is gone by the next talkspurt
+    const auto sent = stallsInTalkspurts();
+    const auto p = play(config, sent, 500);
+    EXPECT_EQ(p.stats.underruns, 1u); // the first stall: nothing warned of it
+    std::vector<Sent> second(sent.begin() + 100, sent.begin() + 200);
+    std::vector<Sent> last(sent.begin() + 300, sent.end());
+    EXPECT_GE(extraFrames(p, second, 20), 2.0); // 55 ms late fits in the depth
+    EXPECT_LT(extraFrames(p, last, 20), 0.01);  // 2 s later the window holds no stall
+    config.delayWindowMs = 20;
+    EXPECT_EQ(play(config, sent, 500).stats.underruns, 2u) << "the control: no memory";
+}
