@@ -1,7 +1,9 @@
 // media_bench: prints one JSON object.
 //  - mouth_to_ear_ms: a spoken sentence goes in at one member of a two-member call over real
 //    ControlLinks on loopback (file backend, real-time pace) and is aligned with what the other
-//    played; 20 and 10 ms frames, echo control on (as shipped) and off. Medians of 3 runs.
+//    played; 20 and 10 ms frames, echo control on (as shipped) and off. Medians of 3 runs with
+//    both devices started together: the packets come right at the listener's pulls, the worst
+//    phase. mouth_to_ear_phase_mean_ms: the mean over four phases a quarter frame apart.
 //  - cpu_percent_by_n: one participant's work per second of audio for N = 2, 4, 8, 16, all
 //    N−1 others talking at once (the worst case; DTX makes real calls cheaper): echo control,
 //    one Opus encode, one RTP packet, N−1 SRTP protects; N−1 SRTP unprotects, RTP parses,
@@ -31,14 +33,16 @@ double median(std::vector<double> v)
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo)
+// `staggerUs`: the listener's device starts this long after the speaker's, which sets the
+// phase of the arrivals against its pulls (0: right at them, the worst case).
+double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo, int staggerUs = 0)
 {
     CallMesh mesh;
     if (!mesh.connect(2) || !mesh.joinCall({.frameMs = frameMs, .echoControl = echo})) return -1;
     auto& speaker = mesh.members[0];
     auto& listener = mesh.members[1];
     speaker.device->setInput(said);
-    if (!mesh.startAudio()) return -1;
+    if (!mesh.startAudio(false, staggerUs)) return -1;
     const qint64 frames = qint64(said.size()) / (frameMs * 48) + 1000 / frameMs;
     net::test::waitFor([&] { return listener.device->framesProcessed() >= frames; }, 20000);
     mesh.stopAudio();
@@ -47,9 +51,10 @@ double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo)
                       (listener.device->startNs() - speaker.device->startNs()) / 1e6;
     const auto& stats = listener.engine->peerStats(speaker.identity.device);
     std::fprintf(stderr,
-                 "frame %d ms, echo control %d: correlation %.3f (windowed %.3f), delay %.1f ms, "
-                 "buffer %d ms (jitter %.2f ms), underruns %llu, late %llu\n",
-                 frameMs, int(echo), a.correlation,
+                 "frame %d ms, echo control %d, listener %d µs behind: correlation %.3f "
+                 "(windowed %.3f), delay %.1f ms, buffer %d ms (jitter %.2f ms), underruns %llu, "
+                 "late %llu\n",
+                 frameMs, int(echo), staggerUs, a.correlation,
                  windowedCorrelation(said, listener.device->played(), a.lagSamples), ms,
                  stats.bufferMs, stats.jitterMs, qulonglong(stats.underruns),
                  qulonglong(stats.late));
@@ -188,6 +193,20 @@ int main(int argc, char** argv)
                 runs.push_back(mouthToEar(said.value(), frameMs, echo));
             std::printf("%s\"frame_%d_ms%s\": %.1f", first ? "" : ", ", frameMs,
                         echo ? "" : "_no_echo_control", median(runs));
+            first = false;
+            std::fflush(stdout);
+        }
+    // Two machines' devices are not in phase: the same, with the listener's device started
+    // 0, ¼, ½ and ¾ of a frame after the speaker's, one run each; their mean.
+    std::printf("}, \"mouth_to_ear_phase_mean_ms\": {");
+    first = true;
+    for (int frameMs : {20, 10})
+        for (bool echo : {true, false}) {
+            double sum = 0;
+            for (int quarter = 0; quarter < 4; ++quarter)
+                sum += mouthToEar(said.value(), frameMs, echo, quarter * frameMs * 250);
+            std::printf("%s\"frame_%d_ms%s\": %.1f", first ? "" : ", ", frameMs,
+                        echo ? "" : "_no_echo_control", sum / 4);
             first = false;
             std::fflush(stdout);
         }

@@ -248,6 +248,17 @@ int main(int argc, char** argv)
             else
                 ++dropsCall;
         }
+    // How long packets waited in the jitter buffers: every call_stats of the window (each
+    // listener about each speaker, once a second), its median.
+    std::vector<double> waited;
+    for (auto* p : peers)
+        for (const auto& e : p->events())
+            if (e.value("event") == "call_stats" && e.value("_ms").toInteger() >= windowStartMs &&
+                e.value("packets_received").toInteger() > 0)
+                waited.push_back(e.value("playout_delay_ms").toDouble());
+    std::sort(waited.begin(), waited.end());
+    const double waitedMedian = waited.empty() ? 0 : waited[waited.size() / 2];
+    const double waitedP95 = waited.empty() ? 0 : waited[waited.size() * 95 / 100];
     const qint64 pairs = qint64(n) * (n - 1);
     QJsonObject out{{"peers", n},
                     {"seconds", double(window.elapsed()) / 1000.0},
@@ -263,6 +274,8 @@ int main(int argc, char** argv)
                     {"worst_pair", worstPair},
                     {"worst_pair_underruns", worst},
                     {"late", late},
+                    {"playout_delay_ms_median", waitedMedian},
+                    {"playout_delay_ms_p95", waitedP95},
                     {"lost", lost},
                     {"cpu_percent_of_a_core", cpu},
                     {"cpu_percent_mean", cpuSum / double(n)},

@@ -9,6 +9,9 @@
 #include <QRandomGenerator>
 #include <QTimer>
 
+#include <chrono>
+#include <thread>
+
 namespace plenum::media::test {
 
 using net::ControlLink;
@@ -88,9 +91,11 @@ bool CallMesh::joinCall(const CallEngine::Config& config, bool audioThreads, int
         timeoutMs);
 }
 
-bool CallMesh::startAudio(bool manualClock)
+bool CallMesh::startAudio(bool manualClock, int staggerUs)
 {
     for (auto& m : members) {
+        if (staggerUs > 0 && &m != &members.front())
+            std::this_thread::sleep_for(std::chrono::microseconds(staggerUs));
         runOnThreadOf(m.device, [&] { m.device->setManualClock(manualClock); });
         if (!m.engine->start().ok()) return false;
     }

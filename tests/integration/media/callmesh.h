@@ -35,7 +35,9 @@ public:
     bool joinCall(const CallEngine::Config& config, bool audioThreads = false,
                   int timeoutMs = 10000);
     // Starts every engine's device: real-time pace, or a manual clock driven by step().
-    bool startAudio(bool manualClock = false);
+    // `staggerUs`: real time between one member's start and the next's (devices that are not
+    // in phase, as two machines' never are).
+    bool startAudio(bool manualClock = false, int staggerUs = 0);
     // Manual clock: one frame on every device, then the event loop runs until every packet
     // sent so far has reached its receiver (`inFlight` says how many are still missing, e.g.
     // minus those a test dropped on purpose). Independent of how busy the machine is: each
