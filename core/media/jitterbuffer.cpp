@@ -33,7 +33,6 @@ void JitterBuffer::reset()
     stretch_ = false;
     haveTransit_ = false;
     transits_.clear();
-    transitNext_ = 0;
     spreadDirty_ = true;
     ++stats_.resets;
 }
@@ -108,12 +107,15 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
 void JitterBuffer::recordTransit(qint64 ts, qint64 arrivalUs)
 {
     newestTransitUs_ = arrivalUs - ts * 1000 / 48;
-    const size_t window = size_t(std::max(1, config_.delayWindowMs / config_.frameMs));
-    if (transits_.size() < window)
-        transits_.push_back(newestTransitUs_);
-    else
-        transits_[transitNext_] = newestTransitUs_;
-    transitNext_ = (transitNext_ + 1) % window;
+    // By time, not by count: through DTX a packet comes only every 400 ms, and a count would
+    // keep a stall (or the drift between two clocks) in view for minutes.
+    const qint64 since = arrivalUs - qint64(config_.delayWindowMs) * 1000;
+    while (!transits_.empty() && transits_.front().first < since)
+        transits_.pop_front();
+    // A burst after a stall is a few frames early; this bound only holds memory in check.
+    const size_t cap = 2 * size_t(std::max(1, config_.delayWindowMs / config_.frameMs));
+    if (transits_.size() >= cap) transits_.pop_front();
+    transits_.emplace_back(arrivalUs, newestTransitUs_);
     spreadDirty_ = true;
 }
 
@@ -126,9 +128,14 @@ void JitterBuffer::updateSpread() const
         spreadUs_ = 0;
         return;
     }
-    const auto [fastest, slowest] = std::minmax_element(transits_.begin(), transits_.end());
-    fastestTransitUs_ = *fastest;
-    spreadUs_ = *slowest - *fastest;
+    qint64 fastest = transits_.front().second;
+    qint64 slowest = fastest;
+    for (const auto& [arrival, transit] : transits_) {
+        fastest = std::min(fastest, transit);
+        slowest = std::max(slowest, transit);
+    }
+    fastestTransitUs_ = fastest;
+    spreadUs_ = slowest - fastest;
 }
 
 qint64 JitterBuffer::marginUs() const

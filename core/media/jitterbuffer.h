@@ -19,9 +19,9 @@
 
 #include <QByteArray>
 
+#include <deque>
 #include <map>
 #include <optional>
-#include <vector>
 
 namespace plenum::media {
 
@@ -141,10 +141,10 @@ private:
     qint64 lastPushedTs_ = 0;   // its extended timestamp
     qint64 lastPullUs_ = -1;    // of the previous timed pull
     int heldFrames_ = 0;        // held in a row (Config::maxHeldFrames); 0 again on audio
-    // Transit (arrival less RTP time, µs) of the packets of the last Config::delayWindowMs, a
-    // ring; the spread from the fastest to the slowest is computed when asked after a push.
-    std::vector<qint64> transits_;
-    size_t transitNext_ = 0;
+    // (arrival, transit = arrival less RTP time), µs, of the packets that came in the last
+    // Config::delayWindowMs; the spread from the fastest to the slowest is computed when asked
+    // after a push.
+    std::deque<std::pair<qint64, qint64>> transits_;
     qint64 newestTransitUs_ = 0;
     mutable bool spreadDirty_ = true;
     mutable qint64 spreadUs_ = 0;

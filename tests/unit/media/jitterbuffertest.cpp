@@ -472,3 +472,25 @@ TEST(JitterBuffer, AStallsDelayIsCoveredForTheWindowThenForgotten)
     config.delayWindowMs = 20;
     EXPECT_EQ(play(config, sent, 500).stats.underruns, 2u) << "the control: no memory";
 }
+
+// Through DTX a packet comes only every 400 ms, so the window is a time, not a count of
+// packets: a stall 8 s back no longer deepens the talkspurt after a pause (a count of 100
+// packets, 2 s of talk, would still hold it).
+TEST(JitterBuffer, AStallIsForgottenThroughAPauseToo)
+{
+    JitterBuffer::Config config;
+    config.delayWindowMs = 2000;
+    config.boostDecayPulls = 50;
+    std::vector<Sent> sent;
+    for (int k = 0; k < 100; ++k) // talk, with frames 40–42 stalled as above
+        sent.push_back({k, k >= 40 && k <= 42 ? 20.0 * 40 + 15 + 55 : 20.0 * k + 15, k == 0});
+    for (int k = 120; k < 500; k += 20) // DTX: a comfort-noise update every 400 ms
+        sent.push_back({k, 20.0 * k + 15, true});
+    std::vector<Sent> talk;
+    for (int k = 520; k < 620; ++k)
+        talk.push_back({k, 20.0 * k + 15, k == 520});
+    sent.insert(sent.end(), talk.begin(), talk.end());
+    const auto p = play(config, sent, 640);
+    EXPECT_EQ(p.stats.underruns, 1u);
+    EXPECT_LT(extraFrames(p, talk, 20), 0.01);
+}
