@@ -23,4 +23,16 @@ DhtConfig DhtConfig::isolated(const QStringList& bootstrap, quint32 networkId,
     return c;
 }
 
+QString DhtConfig::refusedHere() const
+{
+    if (qEnvironmentVariableIntValue(kPrivateOnlyVariable) != 1) return {};
+    const QString why =
+        QStringLiteral(" (%1 is set: this process may only use a private DHT on this machine)")
+            .arg(QLatin1String(kPrivateOnlyVariable));
+    if (networkId == 0) return QStringLiteral("the public DHT network is off-limits") + why;
+    if (!noNameResolution) return QStringLiteral("bootstrap nodes must be literal addresses") + why;
+    if (lanDiscovery) return QStringLiteral("LAN discovery (multicast) is off-limits") + why;
+    return {};
+}
+
 } // namespace plenum::identity

@@ -22,6 +22,15 @@ struct DhtConfig {
     // bootstrapping only from `bootstrap` (may be empty for the first node).
     static DhtConfig isolated(const QStringList& bootstrap, quint32 networkId,
                               const QString& bindAddress = QStringLiteral("127.0.0.1"));
+
+    // Set for every test (tests/CMakeLists.txt): nothing a test starts may reach beyond this
+    // machine, whatever options it forgot to pass.
+    static constexpr const char* kPrivateOnlyVariable = "PLENUM_PRIVATE_NETWORK_ONLY";
+    // Why this process may not start a DHT with this configuration, or empty. Under
+    // kPrivateOnlyVariable a DHT must be a private network (not id 0) that bootstraps from
+    // literal addresses only, without LAN discovery (multicast). The one test of LAN
+    // discovery lifts it around its starts, inside the namespaces it makes.
+    QString refusedHere() const;
 };
 
 } // namespace plenum::identity

@@ -72,6 +72,7 @@ Status DhtNode::start(const DhtConfig& config, const crypto::PrivateKey& deviceK
                       const crypto::Certificate& deviceCert)
 {
     if (runner_) return fail(QStringLiteral("the DHT node is already running"));
+    if (const QString refused = config.refusedHere(); !refused.isEmpty()) return fail(refused);
     std::vector<dht::SockAddr> bootstrap;
     for (const QString& entry : config.bootstrap) {
         const auto colon = entry.lastIndexOf(u':');

@@ -4,6 +4,8 @@
 
 #include <QProcess>
 
+#include <optional>
+
 #include <fcntl.h>
 #include <sched.h>
 #include <unistd.h>
@@ -52,6 +54,19 @@ public:
     bool ok = false;
 };
 
+// Unsets DhtConfig::kPrivateOnlyVariable while it lives (however the test ends).
+struct LiftPrivateOnly {
+    LiftPrivateOnly() : saved(qgetenv(DhtConfig::kPrivateOnlyVariable))
+    {
+        qunsetenv(DhtConfig::kPrivateOnlyVariable);
+    }
+    ~LiftPrivateOnly()
+    {
+        if (!saved.isEmpty()) qputenv(DhtConfig::kPrivateOnlyVariable, saved);
+    }
+    QByteArray saved;
+};
+
 // Runs `f` with this thread in namespace `ns` (sockets and threads made there stay there).
 template <typename F> bool inNamespace(const QString& ns, F f)
 {
@@ -85,6 +100,9 @@ TEST(LanDiscovery, TwoDevicesOnOneLanFindEachOtherWithoutBootstrap)
     };
     DhtNode a, b;
     Status sa = fail("not started"), sb = fail("not started");
+    // The test command forbids LAN discovery (DhtConfig::kPrivateOnlyVariable); here the
+    // multicast cannot leave the two namespaces above, so the switch is lifted for the starts.
+    std::optional<LiftPrivateOnly> lifted(std::in_place);
     ASSERT_TRUE(inNamespace(nets.a, [&] {
         sa = a.start(lan(QStringLiteral("10.77.0.1")), alice.device.deviceKey(),
                      alice.device.deviceCertificate());
@@ -93,6 +111,7 @@ TEST(LanDiscovery, TwoDevicesOnOneLanFindEachOtherWithoutBootstrap)
         sb = b.start(lan(QStringLiteral("10.77.0.2")), bob.device.deviceKey(),
                      bob.device.deviceCertificate());
     }));
+    lifted.reset();
     ASSERT_TRUE(sa.ok()) << sa.error().toStdString();
     ASSERT_TRUE(sb.ok()) << sb.error().toStdString();
     ASSERT_TRUE(waitFor([&] { return a.isConnected() && b.isConnected(); }, 20000))

@@ -20,3 +20,29 @@ TEST(DhtNode, IsolatedNodeRefusesHostNamesAsBootstrap)
                              p.device.deviceKey(), p.device.deviceCertificate());
     EXPECT_FALSE(noPort.ok());
 }
+
+// The test command runs every test with DhtConfig::kPrivateOnlyVariable set: a test that
+// forgot to ask for a private DHT (the app's and plenum-peer's default is the public one, with
+// LAN discovery) fails to start instead of reaching the internet or the LAN.
+TEST(DhtNode, UnderThePrivateOnlySwitchOnlyAPrivateDhtStarts)
+{
+    qputenv(DhtConfig::kPrivateOnlyVariable, "1"); // however this binary is run
+    const Profile p = testsupport::testProfile(0, QStringLiteral("Alice"), QStringLiteral("pc"));
+    auto refused = [&](const DhtConfig& c) {
+        DhtNode node;
+        auto s = node.start(c, p.device.deviceKey(), p.device.deviceCertificate());
+        EXPECT_EQ(node.isRunning(), s.ok());
+        return s.ok() ? QString() : s.error();
+    };
+    EXPECT_TRUE(refused(DhtConfig::forUser()).contains("public DHT"));
+    DhtConfig named = DhtConfig::forUser();
+    named.networkId = 99;
+    EXPECT_TRUE(refused(named).contains("literal addresses"));
+    DhtConfig lan = DhtConfig::isolated({}, 99);
+    lan.lanDiscovery = true;
+    EXPECT_TRUE(refused(lan).contains("LAN discovery")) << refused(lan).toStdString();
+    EXPECT_EQ(refused(DhtConfig::isolated({}, 99)), QString()) << "a private DHT starts";
+    qunsetenv(DhtConfig::kPrivateOnlyVariable); // the control: without the switch
+    EXPECT_EQ(refused(lan), QString());
+    qputenv(DhtConfig::kPrivateOnlyVariable, "1");
+}
