@@ -141,7 +141,11 @@ void JitterBuffer::updateSpread() const
 qint64 JitterBuffer::marginUs() const
 {
     updateSpread();
-    return spreadUs_ + config_.startGuardUs + qint64(boost_) * config_.frameMs * 1000;
+    const qint64 frameUs = qint64(config_.frameMs) * 1000;
+    const qint64 margin = spreadUs_ + config_.startGuardUs + qint64(boost_) * frameUs;
+    // No deeper than maxTargetFrames: a stall of seconds in the window must not keep a stream
+    // from starting (the buffer holds only capacityFrames) until the window forgets it.
+    return std::min(margin, qint64(config_.maxTargetFrames - 1) * frameUs);
 }
 
 int JitterBuffer::targetFrames() const

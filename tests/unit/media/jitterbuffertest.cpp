@@ -494,3 +494,22 @@ TEST(JitterBuffer, AStallIsForgottenThroughAPauseToo)
     EXPECT_EQ(p.stats.underruns, 1u);
     EXPECT_LT(extraFrames(p, talk, 20), 0.01);
 }
+
+// A stall of seconds (a sender's machine asleep) is remembered too, but a start asks for no
+// more than maxTargetFrames of depth: the buffer holds only capacityFrames, so a margin the
+// size of the stall could never be met and the stream would stay silent until the window
+// forgot it.
+TEST(JitterBuffer, AStallOfSecondsDelaysTheNextStartByAtMostTheMaximumDepth)
+{
+    std::vector<Sent> sent;
+    for (int k = 0; k < 100; ++k) // frames 40–44 held up 2 s
+        sent.push_back({k, k >= 40 && k <= 44 ? 20.0 * 44 + 15 + 2000 : 20.0 * k + 15, k == 0});
+    std::vector<Sent> talk;
+    for (int k = 300; k < 400; ++k) // a talkspurt 4 s later, within the window
+        talk.push_back({k, 20.0 * k + 15, k == 300});
+    sent.insert(sent.end(), talk.begin(), talk.end());
+    const JitterBuffer::Config config;
+    const auto p = play(config, sent, 420);
+    EXPECT_EQ(p.playedAt.count(300), 1u) << "the talkspurt was heard";
+    EXPECT_LE(extraFrames(p, talk, 20), config.maxTargetFrames);
+}
