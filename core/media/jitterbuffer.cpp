@@ -68,8 +68,6 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
     const qint64 seq = extendSequence(packet.sequence);
     updateJitter(packet, arrivalUs);
     recordTransit(ts, arrivalUs);
-    lastArrivalUs_ = arrivalUs;
-    lastPushedTs_ = ts;
     if (playing_ && ts < playTs_) {
         // Ask for one more frame of depth.
         boost_ = std::min(boost_ + 1, config_.maxTargetFrames);
@@ -106,7 +104,6 @@ void JitterBuffer::push(const RtpPacket& packet, qint64 arrivalUs)
 
 void JitterBuffer::recordTransit(qint64 ts, qint64 arrivalUs)
 {
-    newestTransitUs_ = arrivalUs - ts * 1000 / 48;
     // By time, not by count: through DTX a packet comes only every 400 ms, and a count would
     // keep a stall (or the drift between two clocks) in view for minutes.
     const qint64 since = arrivalUs - qint64(config_.delayWindowMs) * 1000;
@@ -115,7 +112,7 @@ void JitterBuffer::recordTransit(qint64 ts, qint64 arrivalUs)
     // A burst after a stall is a few frames early; this bound only holds memory in check.
     const size_t cap = 2 * size_t(std::max(1, config_.delayWindowMs / config_.frameMs));
     if (transits_.size() >= cap) transits_.pop_front();
-    transits_.emplace_back(arrivalUs, newestTransitUs_);
+    transits_.emplace_back(arrivalUs, arrivalUs - tsUs(ts));
     spreadDirty_ = true;
 }
 
@@ -124,8 +121,7 @@ void JitterBuffer::updateSpread() const
     if (!spreadDirty_) return;
     spreadDirty_ = false;
     if (transits_.empty()) {
-        fastestTransitUs_ = newestTransitUs_;
-        spreadUs_ = 0;
+        fastestTransitUs_ = spreadUs_ = 0;
         return;
     }
     qint64 fastest = transits_.front().second;
@@ -218,12 +214,11 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         if (atUs >= 0) {
             // Start only if a packet as slow as the window's slow ones (marginUs) would still
             // be on time: the arrivals' phase counts, so packets that come well before the
-            // pull need no extra frame for a jitter that is a fraction of one. From the newest
-            // packet: how long before its pull it came, had it been as fast as the fastest.
+            // pull need no extra frame for a jitter that is a fraction of one. This pull plays
+            // the first frame held; as fast as the window's fastest, its packet came this long
+            // before (every later frame keeps the same distance to its pull).
             updateSpread();
-            const qint64 pullsAway = (lastPushedTs_ - packets_.begin()->first) / frameTicks();
-            const qint64 aheadUs = pullsAway * frameUs + (atUs - lastArrivalUs_) +
-                                   (newestTransitUs_ - fastestTransitUs_);
+            const qint64 aheadUs = atUs - (tsUs(packets_.begin()->first) + fastestTransitUs_);
             if (aheadUs < marginUs()) return frame;
         } else if (level < targetFrames()) {
             return frame;

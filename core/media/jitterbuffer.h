@@ -114,6 +114,7 @@ private:
     qint64 extendTimestamp(quint32 timestamp) const;
     qint64 extendSequence(quint16 sequence) const;
     void driftControl();
+    static qint64 tsUs(qint64 ticks) { return ticks * 1000 / 48; } // RTP clock (48 kHz) in µs
     void recordTransit(qint64 ts, qint64 arrivalUs);
     void updateSpread() const;
     // Timed pulls: how far ahead of its pull a packet as fast as the window's fastest must be
@@ -137,15 +138,12 @@ private:
     double lastTransitUs_ = 0;
     double jitterUs_ = 0;
     double playoutDelayUs_ = 0;
-    qint64 lastArrivalUs_ = -1; // of the newest packet pushed
-    qint64 lastPushedTs_ = 0;   // its extended timestamp
-    qint64 lastPullUs_ = -1;    // of the previous timed pull
-    int heldFrames_ = 0;        // held in a row (Config::maxHeldFrames); 0 again on audio
+    qint64 lastPullUs_ = -1; // of the previous timed pull
+    int heldFrames_ = 0;     // held in a row (Config::maxHeldFrames); 0 again on audio
     // (arrival, transit = arrival less RTP time), µs, of the packets that came in the last
     // Config::delayWindowMs; the spread from the fastest to the slowest is computed when asked
     // after a push.
     std::deque<std::pair<qint64, qint64>> transits_;
-    qint64 newestTransitUs_ = 0;
     mutable bool spreadDirty_ = true;
     mutable qint64 spreadUs_ = 0;
     mutable qint64 fastestTransitUs_ = 0;
