@@ -5,6 +5,7 @@
 // worst pair, and each process's CPU in % of a core.
 // Usage: call_mesh_bench [peers=16] [seconds=60]
 
+#include "benchstats.h"
 #include "callfailover.h"
 #include "peergroup.h"
 
@@ -236,29 +237,24 @@ int main(int argc, char** argv)
     }
     // Links that went down and members removed, from session set-up to the end of the
     // window: a call that "came up" while links re-formed underneath is not a healthy call
-    // (issue 14: re-links went through the DHT and flooded it).
+    // (issue 14: re-links went through the DHT and flooded it). And how long packets waited in
+    // the jitter buffers: every call_stats of the window (each listener about each speaker,
+    // once a second).
     qint64 dropsSetUp = 0, dropsCall = 0, removals = 0;
+    QList<double> waited;
     for (auto* p : peers)
         for (const auto& e : p->events()) {
             const QString ev = e.value("event").toString();
+            const bool inWindow = e.value("_ms").toInteger() >= windowStartMs;
             if (ev == "removed") ++removals;
+            if (ev == "call_stats" && inWindow && e.value("packets_received").toInteger() > 0)
+                waited.append(e.value("playout_delay_ms").toDouble());
             if (ev != "link_down") continue;
-            if (e.value("_ms").toInteger() < windowStartMs)
-                ++dropsSetUp;
-            else
+            if (inWindow)
                 ++dropsCall;
+            else
+                ++dropsSetUp;
         }
-    // How long packets waited in the jitter buffers: every call_stats of the window (each
-    // listener about each speaker, once a second), its median.
-    std::vector<double> waited;
-    for (auto* p : peers)
-        for (const auto& e : p->events())
-            if (e.value("event") == "call_stats" && e.value("_ms").toInteger() >= windowStartMs &&
-                e.value("packets_received").toInteger() > 0)
-                waited.push_back(e.value("playout_delay_ms").toDouble());
-    std::sort(waited.begin(), waited.end());
-    const double waitedMedian = waited.empty() ? 0 : waited[waited.size() / 2];
-    const double waitedP95 = waited.empty() ? 0 : waited[waited.size() * 95 / 100];
     const qint64 pairs = qint64(n) * (n - 1);
     QJsonObject out{{"peers", n},
                     {"seconds", double(window.elapsed()) / 1000.0},
@@ -274,8 +270,8 @@ int main(int argc, char** argv)
                     {"worst_pair", worstPair},
                     {"worst_pair_underruns", worst},
                     {"late", late},
-                    {"playout_delay_ms_median", waitedMedian},
-                    {"playout_delay_ms_p95", waitedP95},
+                    {"playout_delay_ms_median", median(waited)},
+                    {"playout_delay_ms_p95", percentile(waited, 0.95)},
                     {"lost", lost},
                     {"cpu_percent_of_a_core", cpu},
                     {"cpu_percent_mean", cpuSum / double(n)},
