@@ -184,34 +184,37 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s\n", qPrintable(said.error()));
         return 1;
     }
-    std::printf("{\"mouth_to_ear_ms\": {");
-    bool first = true;
-    for (int frameMs : {20, 10})
-        for (bool echo : {true, false}) {
-            std::vector<double> runs;
-            for (int i = 0; i < 3; ++i)
-                runs.push_back(mouthToEar(said.value(), frameMs, echo));
-            std::printf("%s\"frame_%d_ms%s\": %.1f", first ? "" : ", ", frameMs,
-                        echo ? "" : "_no_echo_control", median(runs));
-            first = false;
-            std::fflush(stdout);
-        }
+    // One JSON object per measure: a value for each frame size, with and without echo control.
+    auto byFrame = [](const char* name, const auto& measure) {
+        std::printf("\"%s\": {", name);
+        bool first = true;
+        for (int frameMs : {20, 10})
+            for (bool echo : {true, false}) {
+                std::printf("%s\"frame_%d_ms%s\": %.1f", first ? "" : ", ", frameMs,
+                            echo ? "" : "_no_echo_control", measure(frameMs, echo));
+                first = false;
+                std::fflush(stdout);
+            }
+        std::printf("}");
+    };
+    std::printf("{");
+    byFrame("mouth_to_ear_ms", [&](int frameMs, bool echo) {
+        std::vector<double> runs;
+        for (int i = 0; i < 3; ++i)
+            runs.push_back(mouthToEar(said.value(), frameMs, echo));
+        return median(runs);
+    });
     // Two machines' devices are not in phase: the same, with the listener's device started
     // 0, ¼, ½ and ¾ of a frame after the speaker's, one run each; their mean.
-    std::printf("}, \"mouth_to_ear_phase_mean_ms\": {");
-    first = true;
-    for (int frameMs : {20, 10})
-        for (bool echo : {true, false}) {
-            double sum = 0;
-            for (int quarter = 0; quarter < 4; ++quarter)
-                sum += mouthToEar(said.value(), frameMs, echo, quarter * frameMs * 250);
-            std::printf("%s\"frame_%d_ms%s\": %.1f", first ? "" : ", ", frameMs,
-                        echo ? "" : "_no_echo_control", sum / 4);
-            first = false;
-            std::fflush(stdout);
-        }
-    std::printf("}, \"cpu_percent_by_n\": {");
-    first = true;
+    std::printf(", ");
+    byFrame("mouth_to_ear_phase_mean_ms", [&](int frameMs, bool echo) {
+        double sum = 0;
+        for (int quarter = 0; quarter < 4; ++quarter)
+            sum += mouthToEar(said.value(), frameMs, echo, quarter * frameMs * 250);
+        return sum / 4;
+    });
+    std::printf(", \"cpu_percent_by_n\": {");
+    bool first = true;
     for (int n : {2, 4, 8, 16}) {
         if (argc > 1) break; // media_bench latency: skip the CPU part
         std::vector<double> runs;
