@@ -4,8 +4,6 @@
 
 #include <QProcess>
 
-#include <optional>
-
 #include <fcntl.h>
 #include <sched.h>
 #include <unistd.h>
@@ -102,16 +100,17 @@ TEST(LanDiscovery, TwoDevicesOnOneLanFindEachOtherWithoutBootstrap)
     Status sa = fail("not started"), sb = fail("not started");
     // The test command forbids LAN discovery (DhtConfig::kPrivateOnlyVariable); here the
     // multicast cannot leave the two namespaces above, so the switch is lifted for the starts.
-    std::optional<LiftPrivateOnly> lifted(std::in_place);
-    ASSERT_TRUE(inNamespace(nets.a, [&] {
-        sa = a.start(lan(QStringLiteral("10.77.0.1")), alice.device.deviceKey(),
-                     alice.device.deviceCertificate());
-    }));
-    ASSERT_TRUE(inNamespace(nets.b, [&] {
-        sb = b.start(lan(QStringLiteral("10.77.0.2")), bob.device.deviceKey(),
-                     bob.device.deviceCertificate());
-    }));
-    lifted.reset();
+    {
+        const LiftPrivateOnly lifted;
+        ASSERT_TRUE(inNamespace(nets.a, [&] {
+            sa = a.start(lan(QStringLiteral("10.77.0.1")), alice.device.deviceKey(),
+                         alice.device.deviceCertificate());
+        }));
+        ASSERT_TRUE(inNamespace(nets.b, [&] {
+            sb = b.start(lan(QStringLiteral("10.77.0.2")), bob.device.deviceKey(),
+                         bob.device.deviceCertificate());
+        }));
+    }
     ASSERT_TRUE(sa.ok()) << sa.error().toStdString();
     ASSERT_TRUE(sb.ok()) << sb.error().toStdString();
     ASSERT_TRUE(waitFor([&] { return a.isConnected() && b.isConnected(); }, 20000))
