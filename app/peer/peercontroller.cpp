@@ -295,8 +295,14 @@ void PeerController::callStatsEvents(const SessionId& sid)
     }
 }
 
-void PeerController::emitEvent(const QJsonObject& event)
+void PeerController::emitEvent(QJsonObject event)
 {
+    // When it happened, on the clock every process on the machine shares: a test measures
+    // between peers without counting the delay of its own reading (docs/plenum-peer.md).
+    using namespace std::chrono;
+    event.insert(
+        QStringLiteral("at_us"),
+        qint64(duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count()));
     const QByteArray line = QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);

@@ -18,7 +18,7 @@ public:
     explicit PeerController(node::Node* node, QObject* parent = nullptr);
 
     void handleLine(const QByteArray& line);
-    void emitEvent(const QJsonObject& event);
+    void emitEvent(QJsonObject event);
 
 Q_SIGNALS:
     void quitRequested();

@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -117,11 +118,27 @@ TEST(NodeGroup, LeavingSmHandsOverQuickly)
     a->send({{"cmd", "leave"}});
     QString detail;
     ASSERT_TRUE(group.rostersEqual({b, c}, 2, 3000, &detail));
-    const qint64 handoverMs = t.elapsed();
-    std::printf("{\"handover_ms\": %lld}\n", static_cast<long long>(handoverMs));
-    EXPECT_TRUE(a->waitEvent("left", 2000).has_value());
+    const qint64 seenByTestMs = t.elapsed();
+    const auto left = a->waitEvent("left", 2000);
+    ASSERT_TRUE(left.has_value());
     EXPECT_NE(b->lastRoster().value("sm").toString(), a->device);
-    // The target is 100 ms (measured: ~60 ms, the 50 ms bid window plus one round trip); the
-    // bound here leaves room for a loaded 2-core CI machine, where 93 ms was seen.
+    // From alice's leaving to the later of bob's and carol's new roster, on the peers' own
+    // clock: the test's reading of their output on a loaded machine is not the hand-over.
+    const qint64 leftAtUs = left->value("at_us").toInteger();
+    qint64 handoverUs = 0;
+    for (auto* p : {b, c}) {
+        const auto events = p->events();
+        const auto roster = std::find_if(events.begin(), events.end(), [&](const QJsonObject& e) {
+            return e.value("event") == "roster" && e.value("at_us").toInteger() >= leftAtUs &&
+                   e.value("members").toArray().size() == 2;
+        });
+        ASSERT_NE(roster, events.end()) << p->name.toStdString();
+        handoverUs = std::max(handoverUs, roster->value("at_us").toInteger() - leftAtUs);
+    }
+    const qint64 handoverMs = handoverUs / 1000;
+    std::printf("{\"handover_ms\": %lld, \"seen_by_test_ms\": %lld}\n",
+                static_cast<long long>(handoverMs), static_cast<long long>(seenByTestMs));
+    // The target is 100 ms (measured: 20-50 ms, the bid window plus one round trip); the bound
+    // here leaves room for a loaded 2-core CI machine.
     EXPECT_LE(handoverMs, 200) << detail.toStdString();
 }
