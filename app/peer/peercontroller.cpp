@@ -264,8 +264,10 @@ void PeerController::callEvent(const SessionId& sid)
                       {"members", members}};
     // The file device's start on the machine's steady clock (CLOCK_MONOTONIC, the same in
     // every process): tests compute mouth-to-ear delay from it.
-    if (node_->activeCall() == sid && device_ && device_->isRunning())
+    if (node_->activeCall() == sid && device_ && device_->isRunning()) {
         event.insert("audio_start_ns", device_->startNs());
+        event.insert("audio_period_samples", device_->frameSamples());
+    }
     emitEvent(event);
 }
 

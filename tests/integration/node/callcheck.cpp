@@ -28,12 +28,24 @@ std::optional<QJsonObject> joinCall(PeerProcess* peer, const QStringList& inCall
     return peer->waitEvent([&](const QJsonObject& e) { return callHas(e, inCall); }, 10000);
 }
 
-qint64 audioStartNs(PeerProcess* p)
+namespace {
+// The first "call" event in which `p` was in the call.
+QJsonObject firstInCall(PeerProcess* p)
 {
     for (const auto& e : p->events())
-        if (e.value("event") == "call" && e.value("in_call").toBool())
-            return e.value("audio_start_ns").toInteger();
-    return 0;
+        if (e.value("event") == "call" && e.value("in_call").toBool()) return e;
+    return {};
+}
+} // namespace
+
+qint64 audioStartNs(PeerProcess* p)
+{
+    return firstInCall(p).value("audio_start_ns").toInteger();
+}
+
+int audioPeriodSamples(PeerProcess* p)
+{
+    return firstInCall(p).value("audio_period_samples").toInt();
 }
 
 bool leaveCall(PeerProcess* p)
@@ -86,14 +98,15 @@ WindowScore scoreWindows(std::span<const qint16> reference, std::span<const qint
 }
 
 ListenerScore scoreListener(const std::vector<qint16>& said, size_t leadIn, qint64 speakerStartNs,
-                            qint64 listenerStartNs, const std::vector<qint16>& played)
+                            qint64 listenerStartNs, int listenerPeriod,
+                            const std::vector<qint16>& played)
 {
     ListenerScore out;
-    // Played sample m leaves the speaker at listenerStart + frame + m/rate; input sample i was
+    // Played sample m leaves the speaker at listenerStart + period + m/rate; input sample i was
     // captured at speakerStart + i/rate. Cut the played signal where zero delay would put input
     // sample 0, then the lag found is the mouth-to-ear delay (searched to 1 s).
-    const qint64 zeroLag = (speakerStartNs - listenerStartNs) * kCallRate / 1'000'000'000 -
-                           kCallRate / 50; // one 20 ms frame of device buffering
+    const qint64 zeroLag =
+        (speakerStartNs - listenerStartNs) * kCallRate / 1'000'000'000 - listenerPeriod;
     if (zeroLag >= qint64(played.size())) {
         out.error = QStringLiteral("the listener's file does not cover the speaker's start "
                                    "(offset %1 samples of %2)")
@@ -101,7 +114,7 @@ ListenerScore scoreListener(const std::vector<qint16>& said, size_t leadIn, qint
                         .arg(played.size());
         return out;
     }
-    // A listener that started its device less than a frame before the speaker (a busy machine
+    // A listener that started its device less than a period before the speaker (a busy machine
     // schedules them close together) played nothing before input sample 0: silence there.
     std::vector<qint16> padded;
     if (zeroLag < 0) {

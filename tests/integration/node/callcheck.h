@@ -22,6 +22,8 @@ bool callHas(const QJsonObject& event, QStringList devices);
 std::optional<QJsonObject> joinCall(PeerProcess* peer, const QStringList& inCall);
 // The `audio_start_ns` of the first "call" event in which `peer` was in the call (0 if none).
 qint64 audioStartNs(PeerProcess* peer);
+// Its device's period then, in samples (0 if none).
+int audioPeriodSamples(PeerProcess* peer);
 // Leaves the call; waits until `peer` says it is out (its audio_out file is written then).
 bool leaveCall(PeerProcess* peer);
 // The newest call_stats event of `peer` about `from` ({} if none).
@@ -43,13 +45,15 @@ WindowScore scoreWindows(std::span<const qint16> reference, std::span<const qint
 // A listener's played file against the speaker's input (`leadIn` samples of silence, then
 // `said`), and against the same words reversed in time (same voice, not the same speech: the
 // control that must score low). `speakerStartNs`/`listenerStartNs` are the two devices'
-// audio_start_ns. Empty with `error` set when the files cannot be lined up.
+// audio_start_ns, `listenerPeriod` the listener's audio_period_samples. Empty with `error` set
+// when the files cannot be lined up.
 struct ListenerScore {
     WindowScore speech;
     WindowScore reversed;
     QString error;
 };
 ListenerScore scoreListener(const std::vector<qint16>& said, size_t leadIn, qint64 speakerStartNs,
-                            qint64 listenerStartNs, const std::vector<qint16>& played);
+                            qint64 listenerStartNs, int listenerPeriod,
+                            const std::vector<qint16>& played);
 
 } // namespace plenum::testsupport

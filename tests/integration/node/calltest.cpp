@@ -129,7 +129,7 @@ TEST(NodeCall, ThreePeersHearTheSpeaker)
         auto played = plenum::media::WavFile::read(dir.filePath(p->name + ".wav"));
         ASSERT_TRUE(played.ok()) << played.error().toStdString();
         const auto score = scoreListener(said.value(), size_t(2 * kRate), speakerStartNs,
-                                         listenerStartNs, played.value());
+                                         listenerStartNs, audioPeriodSamples(p), played.value());
         ASSERT_TRUE(score.error.isEmpty()) << score.error.toStdString();
         QStringList delays;
         for (int d : score.speech.delaysMs)

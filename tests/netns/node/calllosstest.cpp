@@ -110,8 +110,8 @@ TEST_P(CallAcrossALossyLan, LinksHoldAndSpeechStaysRecognisable)
         ASSERT_TRUE(leaveCall(p));
         auto played = plenum::media::WavFile::read(dir.filePath(p->name + ".wav"));
         ASSERT_TRUE(played.ok()) << played.error().toStdString();
-        const auto score =
-            scoreListener(said.value(), leadIn, speakerStartNs, listenerStartNs, played.value());
+        const auto score = scoreListener(said.value(), leadIn, speakerStartNs, listenerStartNs,
+                                         audioPeriodSamples(p), played.value());
         ASSERT_TRUE(score.error.isEmpty()) << score.error.toStdString();
         const qint64 received = stats.value("packets_received").toInteger();
         const qint64 lost = stats.value("lost").toInteger();
