@@ -8,6 +8,7 @@
 #include "app/traynotifier.h"
 #include "app/unixsignalquit.h"
 #include "app/windowkeeper.h"
+#include "identity/dhtconfig.h"
 
 #include <QApplication>
 #if defined(PLENUM_HAVE_WEBENGINE)
@@ -80,6 +81,9 @@ int main(int argc, char** argv)
     cli.addOption(classOption);
     cli.process(app);
     const bool demo = cli.isSet(demoOption);
+    // The demo is a private world on loopback (DESIGN §2). Under this switch anything that
+    // would reach beyond the machine refuses to start, here and in the demo's peers.
+    if (demo) qputenv(identity::DhtConfig::kPrivateOnlyVariable, "1");
     const auto deviceClass = protocol::deviceClassFromName(cli.value(classOption));
     if (!deviceClass || *deviceClass == protocol::DeviceClass::Wired) {
         std::fprintf(stderr,
