@@ -1,5 +1,6 @@
 #pragma once
-// One capture + playback pair at 48 kHz mono, in fixed frames (DESIGN §7). The call engine
+// One capture + playback pair at 48 kHz mono, in fixed frames of the size start() asks for
+// (the call engine's device period, a fraction of a codec frame; DESIGN §7). The call engine
 // gives it two callbacks: captured frames go out through the capture sink, and each playback
 // frame is pulled from the playback source when the device needs it, so the device's clock
 // paces the jitter buffers. Backends: FileAudioDevice (WAV at real-time pace, for tests and

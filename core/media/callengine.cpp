@@ -31,9 +31,11 @@ CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* paren
     : QObject(parent), device_(device), config_(withValidFrame(config)),
       encoder_(
           VoiceEncoder::create({.frameMs = config_.frameMs, .bitrate = config_.bitrate}).value()),
-      mixer_(frameSamples()), loudest_(config_.maxMixed), localMeter_({.frameMs = config_.frameMs}),
-      scratch_(size_t(frameSamples())), capture_(size_t(frameSamples()))
+      mixer_(periodSamples()), loudest_(config_.maxMixed),
+      localMeter_({.frameMs = config_.frameMs}), capture_(size_t(frameSamples())),
+      played_(size_t(frameSamples()))
 {
+
     if (config_.echoControl) echo_ = std::make_unique<EchoCanceller>(frameSamples());
     connect(device_, &AudioDevice::failed, this, [](const QString& reason) {
         qWarning("plenum media: audio device failed: %s", qPrintable(reason));
@@ -58,7 +60,16 @@ Status CallEngine::start()
     runOnThreadOf(device_, [&] {
         device_->setCaptureSink([this](std::span<const qint16> frame) { onCapture(frame); });
         device_->setPlaybackSource([this](std::span<qint16> out) { onPlayback(out); });
-        started = device_->start(frameSamples());
+        {
+            // Fresh frames on both sides of the device.
+            std::lock_guard lock(mutex_);
+            captureFill_ = playedFill_ = 0;
+            for (auto& [id, peer] : peers_) {
+                peer->inFrame = peer->hasAudio = false;
+                peer->pcm.clear();
+            }
+        }
+        started = device_->start(periodSamples());
     });
     if (!started) return started;
     running_ = true;
@@ -97,7 +108,11 @@ Status CallEngine::addPeer(net::ControlLink* link)
                       .capacityFrames = 1000 / config_.frameMs,
                       .highWaterPulls = 500 / config_.frameMs,
                       .lowWaterPulls = 1000 / config_.frameMs,
-                      .boostDecayPulls = 10000 / config_.frameMs}),
+                      .boostDecayPulls = 10000 / config_.frameMs,
+                      // A stream starts at the first device period its packets are ready for:
+                      // no wait for a frame boundary adds slack, so the guard holds what that
+                      // wait used to (docs/media.md).
+                      .startGuardUs = 4000}),
         std::move(decoder.value()),
         LevelMeter({.frameMs = config_.frameMs}),
         std::nullopt,
@@ -224,11 +239,25 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram,
             this, [this, id] { Q_EMIT firstPacket(id); }, Qt::QueuedConnection);
 }
 
-void CallEngine::onCapture(std::span<const qint16> frame)
+int CallEngine::periodSamples() const
 {
-    if (int(frame.size()) != frameSamples()) return;
+    const int period = config_.devicePeriodSamples;
+    return period > 0 && frameSamples() % period == 0 ? period : frameSamples();
+}
+
+void CallEngine::onCapture(std::span<const qint16> period)
+{
+    if (int(period.size()) != periodSamples()) return;
     std::lock_guard lock(mutex_);
-    std::copy(frame.begin(), frame.end(), capture_.begin());
+    std::copy(period.begin(), period.end(), capture_.begin() + captureFill_);
+    captureFill_ += int(period.size());
+    if (captureFill_ < frameSamples()) return;
+    captureFill_ = 0;
+    captureFrame();
+}
+
+void CallEngine::captureFrame()
+{
     if (echo_) echo_->capture(capture_);
     const double captureDb = LevelMeter::rmsDb(capture_); // for the meter and the packet
     localMeter_.updateDb(captureDb);
@@ -259,7 +288,7 @@ void CallEngine::onCapture(std::span<const qint16> frame)
 void CallEngine::onPlayback(std::span<qint16> out)
 {
     net::PacedReceive::drain(); // every datagram that came since the last pull
-    if (int(out.size()) != frameSamples()) {
+    if (int(out.size()) != periodSamples()) {
         std::fill(out.begin(), out.end(), qint16(0));
         return;
     }
@@ -269,58 +298,82 @@ void CallEngine::onPlayback(std::span<qint16> out)
 
 void CallEngine::mix(std::span<qint16> out)
 {
-    const int n = frameSamples();
-    mixer_.clear();
-    // Every stream's playout clock runs whether or not it is heard.
-    frames_.clear();
-    withAudio_.clear();
+    const int p = periodSamples();
+    // Streams whose frame is used up take their next one now; every stream's playout clock
+    // runs whether or not it is heard. One that has not started looks again next period:
+    // its talkspurt starts at the first period its packets are ready for.
+    fetched_.clear();
     const qint64 pulledAt = net::PacedReceive::clockUs();
     for (auto& [id, peer] : peers_) {
-        frames_.push_back(peer->jitter.pull(pulledAt));
-        if (LoudestStreams::hear(peer->loudness, frames_.back()) && peer->audible)
-            withAudio_.push_back(&peer->loudness);
+        if (peer->inFrame) continue;
+        JitterBuffer::Frame frame = peer->jitter.pull(pulledAt);
+        peer->hasAudio = LoudestStreams::hear(peer->loudness, frame);
+        if (!peer->jitter.playing()) continue; // waiting: nothing to play yet
+        peer->inFrame = true;
+        peer->pcmPos = 0;
+        fetched_.emplace_back(peer.get(), std::move(frame));
     }
-    loudest_.choose(withAudio_);
-    auto frameIt = frames_.begin();
+    if (!fetched_.empty()) {
+        withAudio_.clear();
+        for (auto& [id, peer] : peers_)
+            if (peer->hasAudio && peer->audible) withAudio_.push_back(&peer->loudness);
+        loudest_.choose(withAudio_);
+        for (auto& [peer, frame] : fetched_)
+            nextFrame(*peer, frame);
+    }
+    mixer_.clear();
     for (auto& [id, peer] : peers_) {
-        JitterBuffer::Frame& frame = *frameIt++;
-        if (peer->audible && !peer->loudness.mixed &&
-            frame.kind != JitterBuffer::Frame::Kind::Silence) {
-            // Not among the loudest: not decoded; its meter follows the level it sent.
-            peer->meter.updateDb(LoudestStreams::reportedDb(frame));
-            ++peer->unmixed;
-            peer->decoderBehind = true;
-            peer->lastUndecoded = frame.kind == JitterBuffer::Frame::Kind::Audio
-                                      ? std::move(frame.payload)
-                                      : QByteArray();
-            continue;
-        }
-        if (peer->decoderBehind) {
-            // After a pause (DTX) the packet before the gap is no guide: resume unwarmed.
-            peer->decoder.resume(frame.kind == JitterBuffer::Frame::Kind::Silence
-                                     ? QByteArray()
-                                     : peer->lastUndecoded,
-                                 n);
-            peer->decoderBehind = false;
-            peer->lastUndecoded.clear();
-        }
-        switch (frame.kind) {
-        case JitterBuffer::Frame::Kind::Audio:
-            (void)peer->decoder.decode(frame.payload, scratch_.data(), n);
-            break;
-        case JitterBuffer::Frame::Kind::Lost:
-            (void)peer->decoder.conceal(frame.next, scratch_.data(), n);
-            break;
-        case JitterBuffer::Frame::Kind::Silence:
-            std::fill(scratch_.begin(), scratch_.end(), qint16(0));
-            break;
-        }
-        peer->meter.update(scratch_);
-        if (frame.kind != JitterBuffer::Frame::Kind::Silence && peer->audible) mixer_.add(scratch_);
+        if (!peer->inFrame) continue;
+        if (!peer->pcm.empty() && peer->audible)
+            mixer_.add(std::span<const qint16>(peer->pcm).subspan(size_t(peer->pcmPos), size_t(p)));
+        peer->pcmPos += p;
+        if (peer->pcmPos >= frameSamples()) peer->inFrame = false;
     }
     mixer_.read(out);
     if (deafened_) std::fill(out.begin(), out.end(), qint16(0));
-    if (echo_) echo_->playback(out);
+    if (!echo_) return;
+    std::copy(out.begin(), out.end(), played_.begin() + playedFill_);
+    playedFill_ += p;
+    if (playedFill_ < frameSamples()) return;
+    playedFill_ = 0;
+    echo_->playback(played_);
+}
+
+void CallEngine::nextFrame(Peer& peer, JitterBuffer::Frame& frame)
+{
+    const int n = frameSamples();
+    peer.pcm.clear();
+    if (peer.audible && !peer.loudness.mixed && frame.kind != JitterBuffer::Frame::Kind::Silence) {
+        // Not among the loudest: not decoded; its meter follows the level it sent.
+        peer.meter.updateDb(LoudestStreams::reportedDb(frame));
+        ++peer.unmixed;
+        peer.decoderBehind = true;
+        peer.lastUndecoded = frame.kind == JitterBuffer::Frame::Kind::Audio
+                                 ? std::move(frame.payload)
+                                 : QByteArray();
+        return;
+    }
+    if (peer.decoderBehind) {
+        // After a pause (DTX) the packet before the gap is no guide: resume unwarmed.
+        peer.decoder.resume(frame.kind == JitterBuffer::Frame::Kind::Silence ? QByteArray()
+                                                                             : peer.lastUndecoded,
+                            n);
+        peer.decoderBehind = false;
+        peer.lastUndecoded.clear();
+    }
+    peer.pcm.assign(size_t(n), 0);
+    switch (frame.kind) {
+    case JitterBuffer::Frame::Kind::Audio:
+        (void)peer.decoder.decode(frame.payload, peer.pcm.data(), n);
+        break;
+    case JitterBuffer::Frame::Kind::Lost:
+        (void)peer.decoder.conceal(frame.next, peer.pcm.data(), n);
+        break;
+    case JitterBuffer::Frame::Kind::Silence:
+        break;
+    }
+    peer.meter.update(peer.pcm);
+    if (frame.kind == JitterBuffer::Frame::Kind::Silence) peer.pcm.clear(); // nothing to add
 }
 
 void CallEngine::adaptBitrate()

@@ -59,6 +59,12 @@ public:
         // Read by the engine's owner (NodeCall): the device and this audio work run on an
         // AudioThread of their own at a raised priority. Off: on the owner's thread.
         bool audioThread = true;
+        // The device's period: it hands over and asks for this many samples at a time. Each
+        // remote stream takes its next frame from its jitter buffer when its last one is used
+        // up, so a stream starts (a talkspurt, a re-prime) at the next period its packet is
+        // ready for, not at the next frame boundary (docs/media.md). It must divide the frame;
+        // 0 (or one that does not): a frame.
+        int devicePeriodSamples = 240; // 5 ms
     };
 
     struct PeerStats {
@@ -148,13 +154,22 @@ private:
         // the last of them (VoiceDecoder::resume) when the stream is mixed again.
         bool decoderBehind = false;
         QByteArray lastUndecoded{};
+        // Its current frame, decoded, mixed a period at a time; empty: none (not started, or
+        // not decoded: not among the loudest).
+        std::vector<qint16> pcm{};
+        int pcmPos = 0;        // samples of the current frame already played
+        bool inFrame = false;  // a current frame runs (its pcm may be empty)
+        bool hasAudio = false; // the current frame has audio (a candidate for the loudest)
     };
 
-    void onCapture(std::span<const qint16> frame);
+    void onCapture(std::span<const qint16> period);
+    void captureFrame();
     void onPlayback(std::span<qint16> out);
     void mix(std::span<qint16> out);
+    void nextFrame(Peer& peer, JitterBuffer::Frame& frame);
     void adaptBitrate();
     int frameSamples() const { return config_.frameMs * AudioDevice::kSampleRate / 1000; }
+    int periodSamples() const;
 
     AudioDevice* device_;
     Config config_;
@@ -167,10 +182,12 @@ private:
     LevelMeter localMeter_;
     std::unique_ptr<EchoCanceller> echo_;
     std::map<DeviceId, std::unique_ptr<Peer>> peers_;
-    std::vector<qint16> scratch_;
-    std::vector<JitterBuffer::Frame> frames_;        // this playback frame's, one per peer in order
-    std::vector<LoudestStreams::Stream*> withAudio_; // of those, audible with audio
-    std::vector<qint16> capture_;
+    std::vector<std::pair<Peer*, JitterBuffer::Frame>> fetched_; // frames taken this period
+    std::vector<LoudestStreams::Stream*> withAudio_; // streams whose frame has audio, audible
+    std::vector<qint16> capture_;                    // filled a device period at a time
+    int captureFill_ = 0;
+    std::vector<qint16> played_; // what went to the speaker, gathered into a frame for echo_
+    int playedFill_ = 0;
     bool running_ = false;
     std::atomic<bool> muted_ = false;
     std::atomic<bool> deafened_ = false;

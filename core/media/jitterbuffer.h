@@ -105,6 +105,8 @@ public:
     Stats stats() const;
     const Config& config() const { return config_; }
     int targetFrames() const;
+    // Playout runs (started, and not waiting to re-prime): each pull plays the next frame.
+    bool playing() const { return playing_; }
     // Frames from the next one to play to the newest held, inclusive (0 when empty).
     int levelFrames() const;
 

@@ -5,11 +5,22 @@
 #include <QAudioSource>
 #include <QMediaDevices>
 
+#include <algorithm>
 #include <cstring>
 
 namespace plenum::media {
 
 namespace {
+// The sound server's buffers: four periods, and never less than 40 ms, since the period may
+// be a few ms (CallEngine::Config::devicePeriodSamples) and a busy loop or PulseAudio need more
+// room than that.
+qsizetype bufferBytesFor(int periodSamples)
+{
+    return qsizetype(std::max(periodSamples * 4, AudioDevice::kSampleRate / 25)) * 2;
+}
+// The sink's free space is looked at this often; each look writes every period that fits.
+constexpr int kFeedMs = 5;
+
 QAudioFormat callFormat()
 {
     QAudioFormat f;
@@ -103,8 +114,7 @@ Status QtAudioDevice::openInput()
         return fail(QStringLiteral("the microphone %1 cannot record 48 kHz mono 16-bit")
                         .arg(input_.description()));
     source_ = new QAudioSource(input_, callFormat(), this);
-    // A few frames of buffering: small enough for latency, large enough for a busy loop.
-    source_->setBufferSize(qsizetype(frameSamples_) * 2 * 4);
+    source_->setBufferSize(bufferBytesFor(frameSamples_));
     connect(source_, &QAudioSource::stateChanged, this, [this] {
         if (source_ && source_->error() != QAudio::NoError &&
             source_->error() != QAudio::UnderrunError)
@@ -129,14 +139,14 @@ Status QtAudioDevice::openOutput()
         return fail(QStringLiteral("the speaker %1 cannot play 48 kHz mono 16-bit")
                         .arg(output_.description()));
     sink_ = new QAudioSink(output_, callFormat(), this);
-    sink_->setBufferSize(qsizetype(frameSamples_) * 2 * 4);
+    sink_->setBufferSize(bufferBytesFor(frameSamples_));
     sinkIo_ = sink_->start();
     if (!sinkIo_) {
         closeOutput();
         return fail(QStringLiteral("the speaker %1 did not open").arg(output_.description()));
     }
-    // The sink's free space paces playback: whenever a frame fits, one more frame is pulled.
-    feeder_.start(std::max(1, frameSamples_ * 1000 / kSampleRate / 2));
+    // The sink's free space paces playback: whenever a period fits, one more is pulled.
+    feeder_.start(kFeedMs);
     return Ok{};
 }
 

@@ -43,11 +43,13 @@ double mouthToEar(const std::vector<qint16>& said, int frameMs, bool echo, int s
     auto& listener = mesh.members[1];
     speaker.device->setInput(said);
     if (!mesh.startAudio(false, staggerUs)) return -1;
-    const qint64 frames = qint64(said.size()) / (frameMs * 48) + 1000 / frameMs;
-    net::test::waitFor([&] { return listener.device->framesProcessed() >= frames; }, 20000);
+    // The device counts its periods: wait for all that was said and 1 s more.
+    const qint64 periods = (qint64(said.size()) + 48000) / listener.device->frameSamples();
+    net::test::waitFor([&] { return listener.device->framesProcessed() >= periods; }, 20000);
     mesh.stopAudio();
     const auto a = align(said, listener.device->played(), 48000);
-    const double ms = a.lagSamples / 48.0 + frameMs +
+    // Played sample m leaves the speaker at the listener's start + one period + m.
+    const double ms = a.lagSamples / 48.0 + listener.device->frameSamples() / 48.0 +
                       (listener.device->startNs() - speaker.device->startNs()) / 1e6;
     const auto& stats = listener.engine->peerStats(speaker.identity.device);
     std::fprintf(stderr,

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -51,9 +52,10 @@ void talk(CallMesh& mesh, const std::vector<qint16>& said,
     if (!inFlight) inFlight = [&mesh] { return mesh.inFlight(); };
     mesh.members[0].device->setInput(said);
     ASSERT_TRUE(mesh.startAudio(true));
-    const qint64 frames = qint64(said.size()) / mesh.members[0].device->frameSamples() + 50;
-    for (qint64 f = 0; f < frames; ++f)
-        ASSERT_TRUE(mesh.step(inFlight)) << "frame " << f << ": packets stuck in flight";
+    // The devices step a period at a time: all that was said and 1 s more.
+    const qint64 periods = (qint64(said.size()) + 48000) / mesh.members[0].device->frameSamples();
+    for (qint64 f = 0; f < periods; ++f)
+        ASSERT_TRUE(mesh.step(inFlight)) << "period " << f << ": packets stuck in flight";
     mesh.stopAudio();
 }
 } // namespace
@@ -232,4 +234,46 @@ TEST(CallEngine, OnAudioThreadsTheCallFlowsWhileTheLinksThreadIsHeldUp)
             EXPECT_EQ(received, 0u);
         }
     }
+}
+
+// A talkspurt starts at the first device period its packet is ready for, not at the
+// listener's next frame boundary. The listener's device runs two periods behind the speaker's,
+// so the speaker's first packet (sent as its first frame completes) is ready mid-frame for the
+// listener; real time passes between steps (more than the start guard), so the first pull
+// after it arrived may start it.
+TEST(CallEngine, ATalkspurtStartsAtTheNextPeriodNotTheNextFrame)
+{
+    CallMesh mesh;
+    ASSERT_TRUE(mesh.connect(2));
+    ASSERT_TRUE(mesh.joinCall({.echoControl = false}));
+    auto& speaker = mesh.members[0];
+    auto& listener = mesh.members[1];
+    std::vector<qint16> tone(48000);
+    for (size_t i = 0; i < tone.size(); ++i)
+        tone[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
+    speaker.device->setInput(tone);
+    ASSERT_TRUE(mesh.startAudio(true));
+    const int period = listener.device->frameSamples();
+    const int frame = 20 * 48;
+    ASSERT_EQ(frame % period, 0);
+    ASSERT_GE(frame / period, 4) << "the device period is not below half a frame";
+    speaker.device->step();
+    speaker.device->step();
+    for (int i = 0; i < 3 * frame / period; ++i) {
+        ASSERT_TRUE(mesh.step([&] { return mesh.inFlight(); }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(8));
+    }
+    mesh.stopAudio();
+    const auto& played = listener.device->played();
+    const auto first =
+        std::find_if(played.begin(), played.end(), [](qint16 s) { return std::abs(int(s)) > 200; });
+    ASSERT_NE(first, played.end()) << "the listener heard nothing";
+    const qint64 at = first - played.begin();
+    // The packet is ready at the listener's third period (index 2); its audio starts there,
+    // after the codec's lookahead (6.5 ms). Started at the next frame boundary instead, it
+    // would start a frame after the listener's own start (at `frame` and later).
+    std::printf("{\"first_audio_at_sample\": %lld, \"period\": %d, \"frame\": %d}\n",
+                static_cast<long long>(at), period, frame);
+    EXPECT_GE(at, 2 * period);
+    EXPECT_LT(at, frame);
 }
