@@ -51,9 +51,8 @@ struct Result {
     double nearCorrelation = 0;
 };
 
-Result run(const Room& room, bool cancel)
+Result run(const Room& room, bool cancel, int frameSamples = 960)
 {
-    constexpr int kFrame = 960;
     FileAudioDevice device;
     device.setInput(room.near);
     device.setEchoPath({{40 * 48, 0.5f},
@@ -61,7 +60,7 @@ Result run(const Room& room, bool cancel)
                         {40 * 48 + 211, -0.12f},
                         {40 * 48 + 503, 0.06f},
                         {40 * 48 + 1201, 0.03f}});
-    EchoCanceller canceller(kFrame);
+    EchoCanceller canceller(frameSamples);
     Result r;
     std::vector<qint16> raw;
     size_t played = 0;
@@ -76,7 +75,7 @@ Result run(const Room& room, bool cancel)
         if (cancel) canceller.capture(frame);
         r.mic.insert(r.mic.end(), frame.begin(), frame.end());
     });
-    EXPECT_TRUE(device.runUnpaced(kFrame, qint64(room.total / kFrame)).ok());
+    EXPECT_TRUE(device.runUnpaced(frameSamples, qint64(room.total / frameSamples)).ok());
     // ERLE over the far-only stretch after 2 s of convergence (ITU-T G.168's measure).
     const size_t a = 2 * 48000, e = room.farOnlyEnd;
     const std::span<const qint16> echo(raw.data() + a, e - a), left(r.mic.data() + a, e - a);
@@ -101,4 +100,20 @@ TEST(EchoCanceller, RemovesTwentyDecibelsOfEchoAndKeepsTheNearTalker)
     EXPECT_LT(off.erleDb, 1.0); // the control: the room really echoes
     EXPECT_GE(on.erleDb, 20.0);
     EXPECT_GT(on.nearCorrelation, 0.7); // near-end speech survives double talk
+}
+
+// The 10 ms low-latency setting runs echo control on 5 ms blocks (5 ms less delay): less
+// echo reduction than at 20 ms frames, still the goal's 20 dB, and the near talker survives.
+TEST(EchoCanceller, AtTenMillisecondFramesStillRemovesTwentyDecibels)
+{
+    const Room room = makeRoom();
+    ASSERT_GT(room.total, 0u);
+    const Result off = run(room, false, 480);
+    const Result on = run(room, true, 480);
+    std::printf("{\"frame_ms\": 10, \"erle_db\": %.1f, \"erle_db_without_canceller\": %.1f, "
+                "\"near_correlation_double_talk\": %.3f}\n",
+                on.erleDb, off.erleDb, on.nearCorrelation);
+    EXPECT_LT(off.erleDb, 1.0);
+    EXPECT_GE(on.erleDb, 20.0);
+    EXPECT_GT(on.nearCorrelation, 0.7);
 }
