@@ -35,7 +35,6 @@ CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* paren
       localMeter_({.frameMs = config_.frameMs}), capture_(size_t(frameSamples())),
       played_(size_t(frameSamples()))
 {
-
     if (config_.echoControl) echo_ = std::make_unique<EchoCanceller>(frameSamples());
     connect(device_, &AudioDevice::failed, this, [](const QString& reason) {
         qWarning("plenum media: audio device failed: %s", qPrintable(reason));
