@@ -25,6 +25,17 @@ CallEngine::Config withValidFrame(CallEngine::Config config)
 // Re-evaluate the loss-driven bitrate once per second of audio.
 constexpr int kAdaptEveryMs = 1000;
 
+// Appends one device period to `frame` at `fill`; true when that completes the frame (and
+// `fill` starts over).
+bool gather(std::vector<qint16>& frame, int& fill, std::span<const qint16> period)
+{
+    std::copy(period.begin(), period.end(), frame.begin() + fill);
+    fill += int(period.size());
+    if (fill < int(frame.size())) return false;
+    fill = 0;
+    return true;
+}
+
 } // namespace
 
 CallEngine::CallEngine(AudioDevice* device, const Config& config, QObject* parent)
@@ -248,11 +259,7 @@ void CallEngine::onCapture(std::span<const qint16> period)
 {
     if (int(period.size()) != periodSamples()) return;
     std::lock_guard lock(mutex_);
-    std::copy(period.begin(), period.end(), capture_.begin() + captureFill_);
-    captureFill_ += int(period.size());
-    if (captureFill_ < frameSamples()) return;
-    captureFill_ = 0;
-    captureFrame();
+    if (gather(capture_, captureFill_, period)) captureFrame();
 }
 
 void CallEngine::captureFrame()
@@ -330,12 +337,7 @@ void CallEngine::mix(std::span<qint16> out)
     }
     mixer_.read(out);
     if (deafened_) std::fill(out.begin(), out.end(), qint16(0));
-    if (!echo_) return;
-    std::copy(out.begin(), out.end(), played_.begin() + playedFill_);
-    playedFill_ += p;
-    if (playedFill_ < frameSamples()) return;
-    playedFill_ = 0;
-    echo_->playback(played_);
+    if (echo_ && gather(played_, playedFill_, out)) echo_->playback(played_);
 }
 
 void CallEngine::nextFrame(Peer& peer, JitterBuffer::Frame& frame)
