@@ -285,6 +285,7 @@ void PeerController::callStatsEvents(const SessionId& sid)
                    {"late", qint64(m.late)},
                    {"concealed", qint64(m.concealed)},
                    {"underruns", qint64(m.underruns)},
+                   {"waits", qint64(m.waits)},
                    {"unmixed", qint64(m.unmixed)},
                    {"replayed", qint64(m.replayed)},
                    {"tampered", qint64(m.tampered)},

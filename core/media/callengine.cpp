@@ -122,7 +122,11 @@ Status CallEngine::addPeer(net::ControlLink* link)
                       // A stream starts at the first device period its packets are ready for:
                       // no wait for a frame boundary adds slack, so the guard holds what that
                       // wait used to (docs/media.md).
-                      .startGuardUs = 4000}),
+                      .startGuardUs = 4000,
+                      // Config::awaitLatePackets: up to a frame.
+                      .lateWaitUs = config_.awaitLatePackets && periodSamples() < frameSamples()
+                                        ? config_.frameMs * 1000
+                                        : 0}),
         std::move(decoder.value()),
         LevelMeter({.frameMs = config_.frameMs}),
         std::nullopt,
@@ -243,10 +247,15 @@ void CallEngine::receiveDatagram(const DeviceId& id, const QByteArray& datagram,
     }
     const bool first = !peer.ssrc;
     peer.ssrc = packet->ssrc;
-    peer.jitter.push(packet.value(), arrivedUs >= 0 ? arrivedUs : net::PacedReceive::clockUs());
+    peer.jitter.push(packet.value(), arrivedUs >= 0 ? arrivedUs : nowUs());
     if (first)
         QMetaObject::invokeMethod(
             this, [this, id] { Q_EMIT firstPacket(id); }, Qt::QueuedConnection);
+}
+
+qint64 CallEngine::nowUs() const
+{
+    return config_.clockUs ? config_.clockUs() : net::PacedReceive::clockUs();
 }
 
 int CallEngine::periodSamples() const
@@ -309,7 +318,7 @@ void CallEngine::mix(std::span<qint16> out)
     // runs whether or not it is heard. One that has not started looks again next period:
     // its talkspurt starts at the first period its packets are ready for.
     fetched_.clear();
-    const qint64 pulledAt = net::PacedReceive::clockUs();
+    const qint64 pulledAt = nowUs();
     for (auto& [id, peer] : peers_) {
         if (peer->inFrame) continue;
         JitterBuffer::Frame frame = peer->jitter.pull(pulledAt);
@@ -317,6 +326,7 @@ void CallEngine::mix(std::span<qint16> out)
         if (!peer->jitter.playing()) continue; // waiting: nothing to play yet
         peer->inFrame = true;
         peer->pcmPos = 0;
+        peer->frameLength = frame.kind == JitterBuffer::Frame::Kind::Late ? p : frameSamples();
         fetched_.emplace_back(peer.get(), std::move(frame));
     }
     if (!fetched_.empty()) {
@@ -333,7 +343,7 @@ void CallEngine::mix(std::span<qint16> out)
         if (!peer->pcm.empty() && peer->audible)
             mixer_.add(std::span<const qint16>(peer->pcm).subspan(size_t(peer->pcmPos), size_t(p)));
         peer->pcmPos += p;
-        if (peer->pcmPos >= frameSamples()) peer->inFrame = false;
+        if (peer->pcmPos >= peer->frameLength) peer->inFrame = false;
     }
     mixer_.read(out);
     if (deafened_) std::fill(out.begin(), out.end(), qint16(0));
@@ -344,6 +354,13 @@ void CallEngine::nextFrame(Peer& peer, JitterBuffer::Frame& frame)
 {
     const int n = frameSamples();
     peer.pcm.clear();
+    if (frame.kind == JitterBuffer::Frame::Kind::Late) {
+        // A period's concealment while its packet is awaited; the meter holds its level.
+        if (!peer.audible || peer.decoderBehind) return;
+        peer.pcm.assign(size_t(peer.frameLength), 0);
+        (void)peer.decoder.conceal({}, peer.pcm.data(), peer.frameLength);
+        return;
+    }
     if (peer.audible && !peer.loudness.mixed && frame.kind != JitterBuffer::Frame::Kind::Silence) {
         // Not among the loudest: not decoded; its meter follows the level it sent.
         peer.meter.updateDb(LoudestStreams::reportedDb(frame));
@@ -371,6 +388,7 @@ void CallEngine::nextFrame(Peer& peer, JitterBuffer::Frame& frame)
         (void)peer.decoder.conceal(frame.next, peer.pcm.data(), n);
         break;
     case JitterBuffer::Frame::Kind::Silence:
+    case JitterBuffer::Frame::Kind::Late: // handled above
         break;
     }
     peer.meter.update(peer.pcm);
@@ -412,6 +430,7 @@ CallEngine::PeerStats CallEngine::peerStats(const DeviceId& id) const
     out.late = j.late;
     out.concealed = peer.decoder.fecRecovered() + peer.decoder.concealed();
     out.underruns = j.underruns;
+    out.waits = j.waits;
     out.replayed = c.replayed;
     out.tampered = c.tampered;
     out.malformed = c.malformed + peer.malformed;

@@ -65,6 +65,14 @@ public:
         // ready for, not at the next frame boundary (docs/media.md). It must divide the frame;
         // 0 (or one that does not): a frame.
         int devicePeriodSamples = 240; // 5 ms
+        // A remote stream whose packet is not in when its frame is due (its sender held up a
+        // few ms) conceals a period at a time for up to a frame while it waits, instead of
+        // skipping the slot (then the packet came late: an underrun and a re-prime). Needs
+        // periods shorter than the frame (JitterBuffer::Config::lateWaitUs).
+        bool awaitLatePackets = true;
+        // The clock of pulls and of arrivals not stamped by the caller, µs (tests: a manual
+        // one); empty: net::PacedReceive::clockUs, the clock the links stamp arrivals with.
+        std::function<qint64()> clockUs{};
     };
 
     struct PeerStats {
@@ -72,8 +80,9 @@ public:
         quint64 packetsReceived = 0; // unique, after SRTP and RTP checks
         quint64 lost = 0;            // RFC 3550 A.3: expected - received
         quint64 late = 0;
-        quint64 concealed = 0; // frames played by FEC or PLC
+        quint64 concealed = 0; // frames played by FEC or PLC, and periods of `waits`
         quint64 underruns = 0;
+        quint64 waits = 0; // periods concealed while a late packet was awaited
         quint64 replayed = 0;
         quint64 tampered = 0;
         quint64 malformed = 0; // bad SRTP size or bad RTP after decryption
@@ -158,6 +167,7 @@ private:
         // not decoded: not among the loudest).
         std::vector<qint16> pcm{};
         int pcmPos = 0;        // samples of the current frame already played
+        int frameLength = 0;   // samples: a frame, or a period concealed (Frame::Kind::Late)
         bool inFrame = false;  // a current frame runs (its pcm may be empty)
         bool hasAudio = false; // the current frame has audio (a candidate for the loudest)
     };
@@ -170,6 +180,7 @@ private:
     void adaptBitrate();
     int frameSamples() const { return config_.frameMs * AudioDevice::kSampleRate / 1000; }
     int periodSamples() const;
+    qint64 nowUs() const;
 
     AudioDevice* device_;
     Config config_;

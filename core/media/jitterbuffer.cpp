@@ -180,6 +180,16 @@ void JitterBuffer::driftControl()
             playTs_ += frameTicks();
             ++stats_.dropped;
         }
+    } else if (owedUs_ >= qint64(config_.frameMs) * 1000 && packets_.contains(playTs_) &&
+               pullsSinceWait_ >= config_.boostDecayPulls) {
+        // The waits for late packets added up to a frame of delay (Config::lateWaitUs) and the
+        // stream has come on time since for as long as an underrun's boost lasts: give it back.
+        owedUs_ -= qint64(config_.frameMs) * 1000;
+        pullsSinceWait_ = 0;
+        packets_.erase(playTs_);
+        playTs_ += frameTicks();
+        ++stats_.dropped;
+        highPulls_ = 0;
     } else {
         highPulls_ = 0;
     }
@@ -198,13 +208,15 @@ void JitterBuffer::driftControl()
 
 JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
 {
+    ++pullsSinceWait_;
     if (++pullsSinceLate_ >= config_.boostDecayPulls && boost_ > 0) {
         --boost_;
         pullsSinceLate_ = 0;
     }
     const qint64 frameUs = qint64(config_.frameMs) * 1000;
+    // After a Late answer the caller asks again a period later: no beat to judge by.
     const bool offBeat =
-        atUs >= 0 && lastPullUs_ >= 0 &&
+        atUs >= 0 && lastPullUs_ >= 0 && waitFromUs_ < 0 &&
         std::abs(atUs - lastPullUs_ - frameUs) * 100 > frameUs * config_.offBeatPercent;
     if (atUs >= 0) lastPullUs_ = atUs;
     Frame frame;
@@ -225,6 +237,8 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         }
         playing_ = true;
         stretch_ = false;
+        waitFromUs_ = -1;
+        owedUs_ = 0;
         playTs_ = packets_.begin()->first;
     }
     if (stretch_ && !packets_.empty()) {
@@ -237,6 +251,21 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         return frame;
     }
     stretch_ = false;
+    if (atUs >= 0 && talking_ && packets_.empty() && config_.lateWaitUs > 0) {
+        if (waitFromUs_ < 0) waitFromUs_ = atUs;
+        if (atUs - waitFromUs_ < config_.lateWaitUs) {
+            ++stats_.waits;
+            pullsSinceWait_ = 0;
+            frame.kind = Frame::Kind::Late;
+            return frame;
+        }
+        ++stats_.waitedOut; // the sender paused or its packet is lost: run on
+        talking_ = false;
+    }
+    if (waitFromUs_ >= 0) {
+        owedUs_ += atUs - waitFromUs_;
+        waitFromUs_ = -1;
+    }
     if (offBeat && packets_.empty() && heldFrames_ < config_.maxHeldFrames) {
         // Dry while the device catches up: hold the playout point (Config::offBeatPercent).
         ++heldFrames_;
@@ -255,11 +284,15 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         packets_.erase(it);
         ++stats_.played;
         heldFrames_ = 0;
+        talking_ = true;
     } else if (!packets_.empty() && packets_.rbegin()->first > playTs_) {
         frame.kind = Frame::Kind::Lost;
         if (auto n = packets_.find(playTs_ + frameTicks()); n != packets_.end())
             frame.next = n->second.packet.payload;
         ++stats_.lost;
+        talking_ = true;
+    } else {
+        talking_ = false;
     }
     // else: nothing held, DTX silence or an underrun; the playout clock runs on regardless.
     playTs_ += frameTicks();

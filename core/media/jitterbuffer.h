@@ -62,6 +62,15 @@ public:
         // unbounded holds would stop the playout clock through a pause; a talkspurt whose
         // first (marker) packet was lost would then play that much late.
         int maxHeldFrames = 5;
+        // Timed pulls only, for a device that pulls often (a period, a fraction of a frame):
+        // a dry buffer mid-talkspurt answers Kind::Late, the playout point held, for up to this
+        // long from the pull the packet was due at, as NetEQ's expand does. The packet is
+        // usually a few ms behind (its sender held up with the host); skipping its slot made
+        // it late, an underrun and a re-prime. The caller conceals a period and asks again.
+        // The stream's delay grows by each wait (and covers the next stall as long); once the
+        // waits add up to a frame and none came for boostDecayPulls, a held frame is dropped
+        // to give it back. 0: off (a whole-frame puller would hold a whole frame).
+        int lateWaitUs = 0;
     };
 
     struct Frame {
@@ -69,6 +78,7 @@ public:
             Silence, // nothing to play: not started yet, or the sender is in DTX
             Audio,   // `payload` is this frame's packet
             Lost,    // the packet is missing; `next` (may be empty) holds the following one for FEC
+            Late,    // not here yet, mid-talkspurt: conceal a period, ask again (lateWaitUs)
         };
         Kind kind = Kind::Silence;
         QByteArray payload;
@@ -86,6 +96,8 @@ public:
         quint64 dropped = 0;    // frames dropped to shrink the buffer (overflow or drift)
         quint64 stretched = 0;  // frames concealed to grow the buffer (drift or a new target)
         quint64 resets = 0;     // sequence jumps treated as a new stream
+        quint64 waits = 0;      // pulls answered Late (Config::lateWaitUs)
+        quint64 waitedOut = 0;  // waits that ran out before the packet came
         quint64 expected = 0;   // RFC 3550 A.3: highest - first + 1
         double jitterMs = 0;    // RFC 3550 A.8 interarrival jitter
         double playoutDelayMs = 0; // timed pulls: arrival to pull of the recent frames played
@@ -142,6 +154,10 @@ private:
     double playoutDelayUs_ = 0;
     qint64 lastPullUs_ = -1; // of the previous timed pull
     int heldFrames_ = 0;     // held in a row (Config::maxHeldFrames); 0 again on audio
+    bool talking_ = false;   // the last frame played was audio or a loss between packets
+    qint64 waitFromUs_ = -1; // the pull the awaited packet was due at (Config::lateWaitUs)
+    qint64 owedUs_ = 0;      // delay the waits added since playout started, not given back
+    int pullsSinceWait_ = 0;
     // (arrival, transit = arrival less RTP time), µs, of the packets that came in the last
     // Config::delayWindowMs; the spread from the fastest to the slowest is computed when asked
     // after a push.

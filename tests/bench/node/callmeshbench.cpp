@@ -1,8 +1,8 @@
 // A call of N plenum-peer processes on this machine, everyone talking at once the whole time
 // (a continuous tone: no DTX pause, the worst case), for S seconds (issue 14: "a 16-way call
 // with all 16 peers on this machine: underruns per minute, goal 0"). Prints one JSON object:
-// underruns, late and lost frames summed over every listener/speaker pair and per minute, the
-// worst pair, and each process's CPU in % of a core.
+// underruns, waits for late packets, late and lost frames summed over every listener/speaker
+// pair and per minute, the worst pair, and each process's CPU in % of a core.
 // Usage: call_mesh_bench [peers=16] [seconds=60]
 
 #include "benchstats.h"
@@ -205,6 +205,7 @@ int main(int argc, char** argv)
     const auto after = snapshot();
 
     qint64 underruns = 0, late = 0, lost = 0, received = 0, worst = 0, restarted = 0, unmixed = 0;
+    qint64 waits = 0;
     QString worstPair;
     for (auto it = after.begin(); it != after.end(); ++it) {
         // A stream that restarted in the window (its member was removed and came back) counts
@@ -222,6 +223,7 @@ int main(int argc, char** argv)
         lost += delta("lost");
         received += delta("packets_received");
         unmixed += delta("unmixed"); // frames not decoded: four louder peers talked
+        waits += delta("waits");     // periods concealed while a late packet was awaited
         if (u > worst) {
             worst = u;
             worstPair = it.key();
@@ -270,6 +272,8 @@ int main(int argc, char** argv)
                     {"worst_pair", worstPair},
                     {"worst_pair_underruns", worst},
                     {"late", late},
+                    {"waits", waits},
+                    {"waits_per_minute", waits / minutes},
                     {"playout_delay_ms_median", median(waited)},
                     {"playout_delay_ms_p95", percentile(waited, 0.95)},
                     {"lost", lost},

@@ -4,6 +4,8 @@
 #include "eventloop.h"
 #include "speech.h"
 
+#include "net/pacedreceive.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -276,4 +278,100 @@ TEST(CallEngine, ATalkspurtStartsAtTheNextPeriodNotTheNextFrame)
                 static_cast<long long>(at), period, frame);
     EXPECT_GE(at, 2 * period);
     EXPECT_LT(at, frame);
+}
+
+namespace {
+// Two members on a manual clock (5 ms a period, arrivals stamped with it): the speaker's
+// device is held up for `heldPeriods` periods once the call runs, then catches up, so its
+// packet for that frame comes that much late. Returns the listener's stats and the longest run
+// of silence in what it played after it first heard the speaker.
+struct HeldUp {
+    CallEngine::PeerStats stats;
+    int longestSilence = 0; // samples
+};
+HeldUp speakerHeldUp(bool awaitLatePackets, int heldPeriods)
+{
+    HeldUp out;
+    qint64 now = 1'000'000;
+    CallMesh mesh;
+    EXPECT_TRUE(mesh.connect(2));
+    EXPECT_TRUE(mesh.joinCall({.echoControl = false,
+                               .awaitLatePackets = awaitLatePackets,
+                               .clockUs = [&now] { return now; }}));
+    auto& speaker = mesh.members[0];
+    auto& listener = mesh.members[1];
+    std::vector<qint16> tone(4 * 48000);
+    for (size_t i = 0; i < tone.size(); ++i)
+        tone[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
+    speaker.device->setInput(tone);
+    const DeviceId s = speaker.identity.device;
+    auto* link = mesh.linkBetween(1, 0);
+    EXPECT_NE(link, nullptr);
+    if (!link) return out;
+    CallEngine* engine = listener.engine.get();
+    link->mediaPort()->setReceiver(
+        [&now, engine, s](const QByteArray& d, qint64) { engine->receiveDatagram(s, d, now); });
+    EXPECT_TRUE(mesh.startAudio(true));
+    const DeviceId l = listener.identity.device;
+    const int framePeriods = 20 * 48 / listener.device->frameSamples();
+    int steps = 0, lastSend = 0, heldFrom = -1;
+    for (int period = 0; period < 160; ++period) {
+        now += 5000;
+        // 80 periods in, the speaker stops right before a step that would send a frame.
+        if (heldFrom < 0 && period >= 80 && (steps + 1 - lastSend) % framePeriods == 0)
+            heldFrom = period;
+        const bool held = heldFrom >= 0 && period < heldFrom + heldPeriods;
+        while (!held && steps < period + 1) {
+            const quint64 sent = speaker.engine->peerStats(l).packetsSent;
+            speaker.device->step();
+            ++steps;
+            if (speaker.engine->peerStats(l).packetsSent > sent) lastSend = steps;
+        }
+        // Every packet sent so far is in (stamped now) before the listener's period.
+        EXPECT_TRUE(net::test::waitFor(
+            [&] {
+                net::PacedReceive::drain();
+                return mesh.inFlight() <= 0;
+            },
+            10000));
+        listener.device->step();
+    }
+    mesh.stopAudio();
+    out.stats = engine->peerStats(s);
+    const auto& played = listener.device->played();
+    auto it =
+        std::find_if(played.begin(), played.end(), [](qint16 v) { return std::abs(int(v)) > 200; });
+    int run = 0;
+    for (; it != played.end(); ++it) {
+        run = std::abs(int(*it)) < 30 ? run + 1 : 0;
+        out.longestSilence = std::max(out.longestSilence, run);
+    }
+    return out;
+}
+} // namespace
+
+// A sender held up two periods (10 ms, more than the stream's slack) mid-talkspurt: the
+// listener conceals a period while it waits and then plays the packet. Without the wait (the
+// control), the slot was skipped in silence and the packet came late to a dry buffer: an
+// underrun and a re-prime.
+TEST(CallEngine, ASenderHeldUpAFewMsCostsAPeriodOfConcealmentNotAnUnderrun)
+{
+    const HeldUp awaited = speakerHeldUp(true, 2);
+    std::printf("{\"awaited\": {\"waits\": %llu, \"underruns\": %llu, \"longest_silence\": %d}",
+                qulonglong(awaited.stats.waits), qulonglong(awaited.stats.underruns),
+                awaited.longestSilence);
+    const HeldUp skipped = speakerHeldUp(false, 2);
+    std::printf(", \"control\": {\"waits\": %llu, \"underruns\": %llu, \"longest_silence\": %d}}\n",
+                qulonglong(skipped.stats.waits), qulonglong(skipped.stats.underruns),
+                skipped.longestSilence);
+    EXPECT_GE(awaited.stats.waits, 1u);
+    EXPECT_LE(awaited.stats.waits, 2u);
+    EXPECT_EQ(awaited.stats.underruns, 0u);
+    EXPECT_EQ(awaited.stats.late, 0u);
+    EXPECT_EQ(awaited.stats.lost, 0u);
+    EXPECT_LT(awaited.longestSilence, 48) << "no gap: the tone went on through the wait";
+
+    EXPECT_EQ(skipped.stats.waits, 0u);
+    EXPECT_EQ(skipped.stats.underruns, 1u) << "the control";
+    EXPECT_GE(skipped.longestSilence, 960) << "the control: a frame of silence";
 }

@@ -513,3 +513,95 @@ TEST(JitterBuffer, AStallOfSecondsDelaysTheNextStartByAtMostTheMaximumDepth)
     EXPECT_EQ(p.playedAt.count(300), 1u) << "the talkspurt was heard";
     EXPECT_LE(extraFrames(p, talk, 20), config.maxTargetFrames);
 }
+
+namespace {
+// A device that pulls a stream's next frame once its last one is used up, looking every 5 ms
+// period (CallEngine): a frame lasts four periods, a Late answer one, a stream not playing
+// looks again next period. The sender's 500 packets come 1 ms after their RTP time, except
+// those in `late` (frame -> ms later, its sender held up) and, sent in order, those right
+// behind them; the device pulls until `endMs`.
+struct PeriodPlayout {
+    JitterBuffer::Stats stats;
+    std::vector<double> waitedMs; // arrival to the pull that played it, per frame played
+};
+PeriodPlayout playByPeriods(JitterBuffer::Config config, const std::map<int, double>& late,
+                            double endMs = 11010)
+{
+    JitterBuffer jb(config);
+    std::vector<std::pair<qint64, quint16>> arrivals;
+    for (quint16 k = 0; k < 500; ++k) {
+        qint64 at = ms(1000 + 20.0 * k + 1 + (late.contains(k) ? late.at(k) : 0));
+        if (k > 0) at = std::max(at, arrivals.back().first);
+        arrivals.emplace_back(at, k);
+    }
+    std::map<int, qint64> arrivedAt; // by frame
+    size_t next = 0;
+    int periodsLeft = 0;
+    PeriodPlayout out;
+    for (double t = 1002.5; t < endMs; t += 5) {
+        while (next < arrivals.size() && arrivals[next].first < ms(t)) {
+            const auto [at, seq] = arrivals[next++];
+            jb.push(packet(seq, seq == 0), at);
+            arrivedAt[seq] = at;
+        }
+        if (--periodsLeft > 0) continue;
+        const auto f = jb.pull(ms(t));
+        periodsLeft = f.kind == Kind::Late || !jb.playing() ? 1 : 4;
+        if (f.kind == Kind::Audio)
+            out.waitedMs.push_back(double(ms(t) - arrivedAt[f.payload.toInt()]) / 1000.0);
+    }
+    out.stats = jb.stats();
+    return out;
+}
+} // namespace
+
+// A packet a few ms behind its pull (its sender held up with the host) is awaited a period at
+// a time: a period or two of concealment, where its slot used to be skipped and the packet
+// then came late to a dry buffer: an underrun and a re-prime.
+TEST(JitterBuffer, APacketAFewMsLateIsAwaitedAPeriodAtATime)
+{
+    JitterBuffer::Config config;
+    config.lateWaitUs = 20000;
+    for (double lateMs : {8.0, 12.0, 18.0}) {
+        const auto p = playByPeriods(config, {{100, lateMs}, {200, lateMs}, {300, lateMs}});
+        EXPECT_EQ(p.stats.underruns, 0u) << lateMs;
+        EXPECT_EQ(p.stats.late, 0u) << lateMs;
+        EXPECT_EQ(p.stats.lost, 0u) << lateMs;
+        EXPECT_EQ(p.stats.played, 500u) << lateMs;
+        // The first waits; the delay it added covers the next two.
+        EXPECT_GT(p.stats.waits, 0u) << lateMs;
+        EXPECT_LE(p.stats.waits, quint64(std::ceil(lateMs / 5.0))) << lateMs;
+        EXPECT_EQ(p.stats.waitedOut, 0u) << lateMs;
+    }
+    const auto control = playByPeriods({}, {{100, 12.0}});
+    EXPECT_EQ(control.stats.underruns, 1u) << "the control: no waits";
+    EXPECT_EQ(control.stats.waits, 0u);
+}
+
+// The delay the waits added is given back a frame at a time once the stream has come on time
+// for as long as an underrun's boost lasts.
+TEST(JitterBuffer, WaitsForLatePacketsGiveTheirDelayBack)
+{
+    JitterBuffer::Config config;
+    config.lateWaitUs = 20000;
+    config.boostDecayPulls = 100;
+    const auto p = playByPeriods(config, {{100, 24.0}});
+    EXPECT_EQ(p.stats.underruns, 0u);
+    EXPECT_EQ(p.stats.lost, 0u);
+    EXPECT_EQ(p.stats.dropped, 1u);
+    ASSERT_EQ(p.waitedMs.size(), 499u);
+    EXPECT_GT(p.waitedMs[150], p.waitedMs[50] + 15) << "the wait's delay, kept a while";
+    EXPECT_NEAR(p.waitedMs.back(), p.waitedMs[50], 1.0) << "and given back";
+}
+
+// Nothing more comes (the sender fell silent, DTX): a wait runs out once and the playout clock
+// runs on.
+TEST(JitterBuffer, AWaitRunsOutWhenTheSenderFallsSilent)
+{
+    JitterBuffer::Config config;
+    config.lateWaitUs = 20000;
+    const auto p = playByPeriods(config, {}, 13000);
+    EXPECT_EQ(p.stats.played, 500u);
+    EXPECT_EQ(p.stats.waitedOut, 1u);
+    EXPECT_EQ(p.stats.waits, 4u);
+}
