@@ -358,9 +358,16 @@ void AppController::abandonLinking(const QString& reason)
 {
     // The half-made profile of this device is useless: start over from first start.
     attachNode(nullptr);
-    // Later: this may run inside one of the Node's own signals.
-    if (node_) node_.release()->deleteLater();
-    QDir(options_.profileDir).removeRecursively();
+    const QString dir = options_.profileDir;
+    if (node_) {
+        // Later: this may run inside one of the Node's own signals. The profile goes now (the
+        // app may quit first) and again once the Node is gone, with whatever it wrote on its
+        // way out.
+        node::Node* n = node_.release();
+        connect(n, &QObject::destroyed, [dir] { QDir(dir).removeRecursively(); });
+        n->deleteLater();
+    }
+    QDir(dir).removeRecursively();
     setError(tr("This device could not be linked: %1. Make a new code on your other device "
                 "and try again.")
                  .arg(reason));

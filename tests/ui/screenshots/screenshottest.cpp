@@ -8,6 +8,7 @@
 #include "app/demopeers.h"
 #include "app/qrimageprovider.h"
 #include "app/recordingnotifier.h"
+#include "helddhtport.h"
 #include "media/fileaudiodevice.h"
 #include "models/callmodel.h"
 #include "models/rostermodel.h"
@@ -25,7 +26,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QUdpSocket>
 #include <QtQml/QQmlExtensionPlugin>
 
 #include <cerrno>
@@ -293,21 +293,18 @@ void ScreenshotTest::cannotConnect()
     const QString path = dir.filePath(QStringLiteral("profile"));
     QVERIFY(node::Node::createProfile(path, QStringLiteral("Dana"), protocol::DeviceClass::Desktop)
                 .ok());
-    auto blocker = std::make_unique<QUdpSocket>();
-    auto blocker6 = std::make_unique<QUdpSocket>();
-    QVERIFY(blocker->bind(QHostAddress(QStringLiteral("127.0.0.1")), 0));
-    QVERIFY(blocker6->bind(QHostAddress(QStringLiteral("::1")), blocker->localPort()));
+    testsupport::HeldDhtPort held;
+    QVERIFY(held.hold());
     AppController::Options options;
     options.profileDir = path;
     options.dht = identity::DhtConfig::isolated({}, 0x5ee1);
-    options.dht->port = blocker->localPort();
+    options.dht->port = held.port();
     options.loopbackIce = true;
     open(options);
     QTRY_COMPARE(controller_->phase(), QStringLiteral("error"));
     SHOOT(QStringLiteral("01c-cannot-connect"), QStringLiteral("errorText"),
           QStringLiteral("retryOpenButton"));
-    blocker.reset();
-    blocker6.reset();
+    held.release();
     click(visible(QStringLiteral("retryOpenButton")));
     QTRY_COMPARE(controller_->phase(), QStringLiteral("ready"));
     close();

@@ -5,15 +5,16 @@
 #include "app/appcontroller.h"
 #include "app/demopeers.h"
 #include "app/recordingnotifier.h"
+#include "helddhtport.h"
 #include "localnet.h"
 #include "models/cobrowsestate.h"
 #include "peergroup.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSignalSpy>
-#include <QUdpSocket>
 
 #include <gtest/gtest.h>
 
@@ -110,20 +111,16 @@ TEST(AppController, ANodeThatCouldNotStartStartsOnTryAgain)
     const QString dir = net.dir("yan");
     ASSERT_TRUE(
         node::Node::createProfile(dir, QStringLiteral("Yan"), protocol::DeviceClass::Desktop));
-    // The DHT binds its port on 127.0.0.1 and ::1 (DhtNode): hold both.
-    auto blocker = std::make_unique<QUdpSocket>();
-    auto blocker6 = std::make_unique<QUdpSocket>();
-    ASSERT_TRUE(blocker->bind(QHostAddress(QStringLiteral("127.0.0.1")), 0));
-    ASSERT_TRUE(blocker6->bind(QHostAddress(QStringLiteral("::1")), blocker->localPort()));
+    HeldDhtPort held;
+    ASSERT_TRUE(held.hold());
     AppController::Options o = optionsFor(net, dir);
-    o.dht->port = blocker->localPort();
+    o.dht->port = held.port();
     AppController app(o, &settings, &notifier);
     app.start();
     ASSERT_EQ(app.phase(), QStringLiteral("error")) << app.errorText().toStdString();
     EXPECT_TRUE(app.errorText().startsWith(QStringLiteral("Plenum could not connect")))
         << app.errorText().toStdString();
-    blocker.reset(); // the port is free again
-    blocker6.reset();
+    held.release(); // the port is free again
     app.retryOpen();
     ASSERT_TRUE(waitFor([&] { return app.phase() == QStringLiteral("ready"); }, 20000))
         << app.phase().toStdString() << " " << app.errorText().toStdString();
@@ -163,6 +160,34 @@ TEST(AppController, AWrongPairingCodeReturnsToFirstStartWithAReason)
         << app.phase().toStdString();
     EXPECT_TRUE(app.errorText().startsWith("This device could not be linked"))
         << app.errorText().toStdString();
+}
+
+// Linking fails after this device's Node opened (here it cannot start: its DHT port is taken):
+// the half-made profile goes, also after that Node is gone (nothing it writes on its way out is
+// left for the next start to trip over), and the user is back at first start with the reason.
+TEST(AppController, AFailedLinkingLeavesNoProfileBehind)
+{
+    LocalNet net;
+    PeerProcess* bob = net.addPeer(QStringLiteral("Bob"));
+    auto code = bob->ask({{"cmd", "pair_code"}}, "pair_code");
+    ASSERT_TRUE(code.has_value());
+    HeldDhtPort held;
+    ASSERT_TRUE(held.hold());
+    const QString dir = net.dir("bob-laptop");
+    AppController::Options o = optionsFor(net, dir);
+    o.dht->port = held.port();
+    AppSettings settings(nullptr, false);
+    AppController app(o, &settings, nullptr);
+    app.start();
+    app.linkDevice(code->value("code").toString());
+    ASSERT_TRUE(waitFor(
+        [&] { return app.phase() == QStringLiteral("firstStart") && !app.errorText().isEmpty(); },
+        20000))
+        << app.phase().toStdString();
+    EXPECT_TRUE(app.errorText().startsWith("This device could not be linked"))
+        << app.errorText().toStdString();
+    (void)waitFor([] { return false; }, 300); // the Node's deferred deletion runs
+    EXPECT_FALSE(QFileInfo::exists(dir)) << QDir(dir).entryList().join(' ').toStdString();
 }
 
 TEST(AppController, DemoOpensTheGroupChatsBackAndQuitStopsEveryPeer)
