@@ -109,6 +109,7 @@ Status CallEngine::addPeer(net::ControlLink* link)
     if (!srtp) return Error{srtp.error()};
     auto decoder = VoiceDecoder::create();
     if (!decoder) return Error{decoder.error()};
+    const bool awaitLate = config_.awaitLatePackets && periodSamples() < frameSamples();
     auto peer = std::unique_ptr<Peer>(new Peer{
         link,
         link->mediaPort(),
@@ -119,14 +120,13 @@ Status CallEngine::addPeer(net::ControlLink* link)
                       .highWaterPulls = 500 / config_.frameMs,
                       .lowWaterPulls = 1000 / config_.frameMs,
                       .boostDecayPulls = 10000 / config_.frameMs,
-                      // A stream starts at the first device period its packets are ready for:
-                      // no wait for a frame boundary adds slack, so the guard holds what that
-                      // wait used to (docs/media.md).
-                      .startGuardUs = 4000,
-                      // Config::awaitLatePackets: up to a frame.
-                      .lateWaitUs = config_.awaitLatePackets && periodSamples() < frameSamples()
-                                        ? config_.frameMs * 1000
-                                        : 0}),
+                      // A stream starts at the first device period its packets are ready for,
+                      // so no wait for a frame boundary adds slack: the guard holds what that
+                      // wait used to, 4 ms; 2 ms when a packet that comes a hair late is
+                      // awaited a period (Config::awaitLatePackets, up to a frame) rather than
+                      // an underrun (docs/media.md).
+                      .startGuardUs = awaitLate ? 2000 : 4000,
+                      .lateWaitUs = awaitLate ? config_.frameMs * 1000 : 0}),
         std::move(decoder.value()),
         LevelMeter({.frameMs = config_.frameMs}),
         std::nullopt,
