@@ -46,6 +46,20 @@ AppController::Options optionsFor(const LocalNet& net, const QString& dir)
     return ::testing::AssertionSuccess();
 }
 
+// Linking this device failed: back at first start, the reason in words.
+::testing::AssertionResult backAtFirstStartWithTheReason(const AppController& app)
+{
+    if (!waitFor(
+            [&] {
+                return app.phase() == QStringLiteral("firstStart") && !app.errorText().isEmpty();
+            },
+            20000))
+        return ::testing::AssertionFailure() << app.phase().toStdString();
+    if (!app.errorText().startsWith("This device could not be linked"))
+        return ::testing::AssertionFailure() << app.errorText().toStdString();
+    return ::testing::AssertionSuccess();
+}
+
 } // namespace
 
 TEST(AppController, FirstStartCreatesAnAccountOffTheGuiThreadThenStartsAGroup)
@@ -154,12 +168,7 @@ TEST(AppController, AWrongPairingCodeReturnsToFirstStartWithAReason)
     AppController app(optionsFor(net, net.dir("nobody")), &settings, nullptr);
     app.start();
     app.linkDevice(QStringLiteral("not a pairing code"));
-    ASSERT_TRUE(waitFor(
-        [&] { return app.phase() == QStringLiteral("firstStart") && !app.errorText().isEmpty(); },
-        20000))
-        << app.phase().toStdString();
-    EXPECT_TRUE(app.errorText().startsWith("This device could not be linked"))
-        << app.errorText().toStdString();
+    ASSERT_TRUE(backAtFirstStartWithTheReason(app));
 }
 
 // Linking fails after this device's Node opened (here it cannot start: its DHT port is taken):
@@ -180,12 +189,7 @@ TEST(AppController, AFailedLinkingLeavesNoProfileBehind)
     AppController app(o, &settings, nullptr);
     app.start();
     app.linkDevice(code->value("code").toString());
-    ASSERT_TRUE(waitFor(
-        [&] { return app.phase() == QStringLiteral("firstStart") && !app.errorText().isEmpty(); },
-        20000))
-        << app.phase().toStdString();
-    EXPECT_TRUE(app.errorText().startsWith("This device could not be linked"))
-        << app.errorText().toStdString();
+    ASSERT_TRUE(backAtFirstStartWithTheReason(app));
     (void)waitFor([] { return false; }, 300); // the Node's deferred deletion runs
     EXPECT_FALSE(QFileInfo::exists(dir)) << QDir(dir).entryList().join(' ').toStdString();
 }
