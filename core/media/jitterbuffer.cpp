@@ -263,7 +263,7 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         talking_ = false;
     }
     if (waitFromUs_ >= 0) {
-        owedUs_ += atUs - waitFromUs_;
+        if (atUs >= 0) owedUs_ += atUs - waitFromUs_;
         waitFromUs_ = -1;
     }
     if (offBeat && packets_.empty() && heldFrames_ < config_.maxHeldFrames) {
