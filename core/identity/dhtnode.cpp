@@ -141,8 +141,12 @@ Status DhtNode::start(const DhtConfig& config, const crypto::PrivateKey& deviceK
         runner_->run(config.port, rc, std::move(ctx));
     } catch (const std::exception& e) {
         runner_.reset();
-        return fail(
-            QStringLiteral("the DHT node could not start: %1").arg(QString::fromUtf8(e.what())));
+        const QString what = QString::fromUtf8(e.what());
+        // OpenDHT says "Can't bind socket": the user can act on which port, not on that.
+        if (config.port != 0 && what.contains(QStringLiteral("bind"), Qt::CaseInsensitive))
+            return fail(QStringLiteral("UDP port %1 is already in use by another program")
+                            .arg(config.port));
+        return fail(QStringLiteral("the DHT node could not start: %1").arg(what));
     }
     if (!bootstrap.empty()) runner_->bootstrap(bootstrap);
     return Ok{};

@@ -344,7 +344,7 @@ Status Node::startDht()
     if (auto s = dht_->start(options_.dht, profile_.device.deviceKey(),
                              profile_.device.deviceCertificate());
         !s)
-        return fail("cannot start the DHT node: " + s.error());
+        return fail("cannot join the network: " + s.error());
     return Ok{};
 }
 

@@ -1,4 +1,5 @@
 #include "identity/dhtnode.h"
+#include "helddhtport.h"
 #include "testaccounts.h"
 
 #include <gtest/gtest.h>
@@ -19,6 +20,27 @@ TEST(DhtNode, IsolatedNodeRefusesHostNamesAsBootstrap)
     auto noPort = node.start(DhtConfig::isolated({QStringLiteral("127.0.0.1")}, 99),
                              p.device.deviceKey(), p.device.deviceCertificate());
     EXPECT_FALSE(noPort.ok());
+}
+
+// A port another program holds is named in the error (the GUI shows it): OpenDHT's own words,
+// "Can't bind socket", do not say which one.
+TEST(DhtNode, APortInUseIsNamedInTheError)
+{
+    const Profile p = testsupport::testProfile(0, QStringLiteral("Alice"), QStringLiteral("pc"));
+    testsupport::HeldDhtPort held;
+    ASSERT_TRUE(held.hold());
+    DhtConfig config = DhtConfig::isolated({}, 99);
+    config.port = held.port();
+    DhtNode node;
+    auto s = node.start(config, p.device.deviceKey(), p.device.deviceCertificate());
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error(),
+              QStringLiteral("UDP port %1 is already in use by another program").arg(held.port()));
+    EXPECT_FALSE(node.isRunning());
+    held.release();
+    DhtNode again;
+    EXPECT_TRUE(again.start(config, p.device.deviceKey(), p.device.deviceCertificate()).ok())
+        << "the port is free again";
 }
 
 // The test command runs every test with DhtConfig::kPrivateOnlyVariable set: a test that
