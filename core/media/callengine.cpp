@@ -326,7 +326,6 @@ void CallEngine::mix(std::span<qint16> out)
         if (!peer->jitter.playing()) continue; // waiting: nothing to play yet
         peer->inFrame = true;
         peer->pcmPos = 0;
-        peer->frameLength = frame.kind == JitterBuffer::Frame::Kind::Late ? p : frameSamples();
         fetched_.emplace_back(peer.get(), std::move(frame));
     }
     if (!fetched_.empty()) {
@@ -354,6 +353,7 @@ void CallEngine::nextFrame(Peer& peer, JitterBuffer::Frame& frame)
 {
     const int n = frameSamples();
     peer.pcm.clear();
+    peer.frameLength = frame.kind == JitterBuffer::Frame::Kind::Late ? periodSamples() : n;
     if (frame.kind == JitterBuffer::Frame::Kind::Late) {
         // A period's concealment while its packet is awaited; the meter holds its level.
         if (!peer.audible || peer.decoderBehind) return;

@@ -137,11 +137,10 @@ void JitterBuffer::updateSpread() const
 qint64 JitterBuffer::marginUs() const
 {
     updateSpread();
-    const qint64 frameUs = qint64(config_.frameMs) * 1000;
-    const qint64 margin = spreadUs_ + config_.startGuardUs + qint64(boost_) * frameUs;
+    const qint64 margin = spreadUs_ + config_.startGuardUs + qint64(boost_) * frameUs();
     // No deeper than maxTargetFrames: a stall of seconds in the window must not keep a stream
     // from starting (the buffer holds only capacityFrames) until the window forgets it.
-    return std::min(margin, qint64(config_.maxTargetFrames - 1) * frameUs);
+    return std::min(margin, qint64(config_.maxTargetFrames - 1) * frameUs());
 }
 
 int JitterBuffer::targetFrames() const
@@ -150,7 +149,7 @@ int JitterBuffer::targetFrames() const
     if (lastPullUs_ >= 0) {
         // Timed pulls: a start keeps the margin ahead of the fastest packets, so the level
         // before a pull is at least this (the rest is the arrivals' phase).
-        target = 1 + int(marginUs() / (config_.frameMs * 1000));
+        target = 1 + int(marginUs() / frameUs());
     } else {
         // Untimed: the phase is unknown, so any jitter beyond a trace (5 % of a frame) earns a
         // whole frame.
@@ -176,19 +175,15 @@ void JitterBuffer::driftControl()
         const bool burst = level > target + 2 + config_.burstFrames;
         if (++highPulls_ >= (burst ? config_.burstPulls : config_.highWaterPulls)) {
             highPulls_ = 0;
-            packets_.erase(playTs_);
-            playTs_ += frameTicks();
-            ++stats_.dropped;
+            dropNextFrame();
         }
-    } else if (owedUs_ >= qint64(config_.frameMs) * 1000 && packets_.contains(playTs_) &&
+    } else if (owedUs_ >= frameUs() && packets_.contains(playTs_) &&
                pullsSinceWait_ >= config_.boostDecayPulls) {
         // The waits for late packets added up to a frame of delay (Config::lateWaitUs) and the
         // stream has come on time since for as long as an underrun's boost lasts: give it back.
-        owedUs_ -= qint64(config_.frameMs) * 1000;
+        owedUs_ -= frameUs();
         pullsSinceWait_ = 0;
-        packets_.erase(playTs_);
-        playTs_ += frameTicks();
-        ++stats_.dropped;
+        dropNextFrame();
         highPulls_ = 0;
     } else {
         highPulls_ = 0;
@@ -206,6 +201,13 @@ void JitterBuffer::driftControl()
     }
 }
 
+void JitterBuffer::dropNextFrame()
+{
+    packets_.erase(playTs_);
+    playTs_ += frameTicks();
+    ++stats_.dropped;
+}
+
 JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
 {
     ++pullsSinceWait_;
@@ -213,11 +215,10 @@ JitterBuffer::Frame JitterBuffer::pull(qint64 atUs)
         --boost_;
         pullsSinceLate_ = 0;
     }
-    const qint64 frameUs = qint64(config_.frameMs) * 1000;
     // After a Late answer the caller asks again a period later: no beat to judge by.
     const bool offBeat =
         atUs >= 0 && lastPullUs_ >= 0 && waitFromUs_ < 0 &&
-        std::abs(atUs - lastPullUs_ - frameUs) * 100 > frameUs * config_.offBeatPercent;
+        std::abs(atUs - lastPullUs_ - frameUs()) * 100 > frameUs() * config_.offBeatPercent;
     if (atUs >= 0) lastPullUs_ = atUs;
     Frame frame;
     if (!playing_) {

@@ -129,6 +129,9 @@ private:
     qint64 extendSequence(quint16 sequence) const;
     void driftControl();
     static qint64 tsUs(qint64 ticks) { return ticks * 1000 / 48; } // RTP clock (48 kHz) in µs
+    qint64 frameUs() const { return qint64(config_.frameMs) * 1000; }
+    // Skips the next frame to play (held or not): the buffer shrinks by one frame.
+    void dropNextFrame();
     void recordTransit(qint64 ts, qint64 arrivalUs);
     void updateSpread() const;
     // Timed pulls: how far ahead of its pull a packet as fast as the window's fastest must be

@@ -19,6 +19,15 @@ using namespace plenum::media;
 using namespace plenum::media::test;
 
 namespace {
+// A 440 Hz tone at about -12 dBFS peak.
+std::vector<qint16> sine440(size_t samples)
+{
+    std::vector<qint16> s(samples);
+    for (size_t i = 0; i < s.size(); ++i)
+        s[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
+    return s;
+}
+
 struct Heard {
     double correlation = 0; // global, one lag
     double windowed = 0;    // per half second (windowedCorrelation)
@@ -191,12 +200,7 @@ TEST(CallEngine, FivePercentLossStaysIntelligibleThroughFecAndPlc)
 // Counted from a third thread while the links' thread sleeps (the engine is safe to ask).
 TEST(CallEngine, OnAudioThreadsTheCallFlowsWhileTheLinksThreadIsHeldUp)
 {
-    const auto tone = [] {
-        std::vector<qint16> s(48000);
-        for (size_t i = 0; i < s.size(); ++i)
-            s[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
-        return s;
-    }();
+    const auto tone = sine440(48000);
     for (const bool audioThreads : {true, false}) {
         SCOPED_TRACE(audioThreads ? "audio threads" : "the links' thread (control)");
         CallMesh mesh;
@@ -250,10 +254,7 @@ TEST(CallEngine, ATalkspurtStartsAtTheNextPeriodNotTheNextFrame)
     ASSERT_TRUE(mesh.joinCall({.echoControl = false}));
     auto& speaker = mesh.members[0];
     auto& listener = mesh.members[1];
-    std::vector<qint16> tone(48000);
-    for (size_t i = 0; i < tone.size(); ++i)
-        tone[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
-    speaker.device->setInput(tone);
+    speaker.device->setInput(sine440(48000));
     ASSERT_TRUE(mesh.startAudio(true));
     const int period = listener.device->frameSamples();
     const int frame = 20 * 48;
@@ -300,10 +301,7 @@ HeldUp speakerHeldUp(bool awaitLatePackets, int heldPeriods)
                                .clockUs = [&now] { return now; }}));
     auto& speaker = mesh.members[0];
     auto& listener = mesh.members[1];
-    std::vector<qint16> tone(4 * 48000);
-    for (size_t i = 0; i < tone.size(); ++i)
-        tone[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / 48000));
-    speaker.device->setInput(tone);
+    speaker.device->setInput(sine440(4 * 48000));
     const DeviceId s = speaker.identity.device;
     auto* link = mesh.linkBetween(1, 0);
     EXPECT_NE(link, nullptr);
